@@ -1,0 +1,16 @@
+"""Typed errors the domain raises; outer layers turn them into HTTP 400s or window messages."""
+
+from __future__ import annotations
+
+
+class IntakeError(ValueError):
+    """A request that cannot be read at all: answered 400 and kept as a rejected request."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}

@@ -1,0 +1,157 @@
+"""Turn one HTTP request body into Segment messages: decode, parse, split, merge, normalise."""
+
+from __future__ import annotations
+
+import gzip
+import uuid
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from inspector.domain import jsoncodec
+from inspector.domain.auth import resolve_key
+from inspector.domain.capture import CapturedEvent, Source
+from inspector.domain.clients import detect_client
+from inspector.domain.dialects import normalise
+from inspector.domain.errors import IntakeError
+from inspector.domain.timeparse import corrected_timestamp
+
+ROUTE_TYPES = {
+    "identify": "identify", "i": "identify", "track": "track", "t": "track",
+    "page": "page", "p": "page", "screen": "screen", "s": "screen",
+    "group": "group", "g": "group", "alias": "alias", "a": "alias",
+}
+BATCH_ROUTES = frozenset({"batch", "import", "b"})
+DEFAULT_MAX_BODY = 16 * 1024 * 1024  # rudder clients send up to 4 MiB; keep a margin
+
+
+@dataclass(slots=True)
+class Parsed:
+    messages: list[dict[str, Any]]
+    envelope: dict[str, Any] | None  # the batch envelope without its items, None for singles
+    route_type: str | None
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+            type(None): "null", int: "a number", float: "a number"}.get(type(value), "a value")
+
+
+def decode_body(body: bytes, content_encoding: str, limit: int = DEFAULT_MAX_BODY) -> bytes:
+    """Undo ``Content-Encoding`` with a bound on the decompressed size."""
+    enc = (content_encoding or "").strip().lower()
+    if len(body) > limit:
+        raise IntakeError("payload_too_large",
+                          f"request body is {len(body)} bytes, over the {limit}-byte limit", 413)
+    if enc in ("", "identity"):
+        return body
+    if enc not in ("gzip", "x-gzip", "deflate"):
+        raise IntakeError("unsupported_encoding",
+                          f"Content-Encoding {content_encoding!r} is not supported (gzip, deflate)")
+    wbits = 16 + zlib.MAX_WBITS if enc != "deflate" else zlib.MAX_WBITS
+    d = zlib.decompressobj(wbits)
+    try:
+        out = d.decompress(body, limit + 1)
+    except zlib.error as exc:
+        raise IntakeError("invalid_gzip", f"body is not valid {enc} data: {exc}") from exc
+    if len(out) > limit or d.unconsumed_tail:
+        raise IntakeError("payload_too_large",
+                          f"decompressed body is over the {limit}-byte limit", 413)
+    if not d.eof:
+        raise IntakeError("invalid_gzip", f"{enc} body is truncated (stream did not end)")
+    return out
+
+
+def parse_body(route: str, body: bytes) -> Parsed:
+    """Parse JSON whatever the Content-Type, and split a batch into its messages."""
+    if not body.strip():
+        raise IntakeError("empty_body", "request body is empty; expected a JSON object")
+    try:
+        data = jsoncodec.loads(body)
+    except jsoncodec.JSONDecodeError as exc:
+        raise IntakeError("invalid_json",
+                          f"invalid JSON at line {exc.line}, column {exc.column}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise IntakeError("invalid_json", f"body is not UTF-8 at byte {exc.start}") from exc
+    if not isinstance(data, dict):
+        raise IntakeError("invalid_body", f"body is {_kind(data)}, expected a JSON object")
+    route_type = ROUTE_TYPES.get(route)
+    if route in BATCH_ROUTES or (route_type is None and "batch" in data):
+        items = data.get("batch")
+        if not isinstance(items, list):
+            where = "is missing" if items is None else f"is {_kind(items)}"
+            raise IntakeError("invalid_batch", f"'batch' {where}; expected an array of messages")
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise IntakeError("invalid_batch_item",
+                                  f"batch[{i}] is {_kind(item)}, expected an object")
+        envelope = {k: v for k, v in data.items() if k != "batch"}
+        return Parsed(items, envelope, None)
+    return Parsed([data], None, route_type)
+
+
+def _merge(item: dict[str, Any], envelope: dict[str, Any] | None) -> dict[str, Any]:
+    if not envelope:
+        return item
+    out = item
+    for key in ("context", "integrations"):
+        outer = envelope.get(key)
+        if isinstance(outer, dict) and outer:
+            inner = out.get(key)
+            merged = {**outer, **inner} if isinstance(inner, dict) else dict(outer)
+            if out is item:
+                out = dict(item)
+            out[key] = merged
+    return out
+
+
+def _library(message: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    ctx = message.get("context")
+    lib = ctx.get("library") if isinstance(ctx, dict) else None
+    if isinstance(lib, dict):
+        n, v = lib.get("name"), lib.get("version")
+        return (n if isinstance(n, str) else None, v if isinstance(v, str) else None)
+    return None, None
+
+
+def build_events(
+    parsed: Parsed, *, session_id: int, received_at: float, headers: Mapping[str, str],
+    query: Mapping[str, str], request_id: int = 0,
+) -> list[CapturedEvent]:
+    received_dt = datetime.fromtimestamp(received_at, UTC)
+    envelope = parsed.envelope
+    sent_at = envelope.get("sentAt") if envelope else None
+    ua = headers.get("User-Agent") or headers.get("user-agent")
+    events: list[CapturedEvent] = []
+    n = len(parsed.messages)
+    for i, item in enumerate(parsed.messages):
+        msg = _merge(item, envelope)
+        msg, original = normalise(msg)
+        t = msg.get("type")
+        if not isinstance(t, str) or not t:
+            if parsed.route_type:
+                msg = dict(msg)
+                msg["type"] = t = parsed.route_type
+            else:
+                t = "unknown"
+        mid = msg.get("messageId")
+        generated = not isinstance(mid, str) or not mid
+        message_id = str(uuid.uuid4()) if generated else str(mid)
+        write_key, auth = resolve_key(headers, query, envelope, msg)
+        lib, lib_version = _library(msg)
+        source = Source(write_key=write_key, auth=auth, library=lib, library_version=lib_version,
+                        user_agent=ua)
+        source.client = detect_client(source, headers, envelope, msg)
+        ts = corrected_timestamp(received_dt, msg, sent_at).timestamp()
+        events.append(CapturedEvent(
+            session_id=session_id, received_at=received_at, message=msg, type=t, timestamp=ts,
+            source=source, message_id=message_id, request_id=request_id, batch_index=i,
+            batch_size=n, original=original, generated_message_id=generated))
+    return events
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Helper for tests and tools."""
+    return gzip.compress(data)

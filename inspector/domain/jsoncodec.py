@@ -1,0 +1,47 @@
+"""JSON encoding that is fast (orjson) yet exact: integers beyond 64 bits fall back to stdlib."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+
+
+class JSONDecodeError(ValueError):
+    """The body is not JSON; ``line``/``column``/``pos`` say where."""
+
+    def __init__(self, message: str, pos: int, line: int, column: int) -> None:
+        super().__init__(message)
+        self.pos, self.line, self.column = pos, line, column
+
+
+def loads(data: bytes | str) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        try:  # stdlib accepts big integers and gives a precise position for real errors
+            return json.loads(text)
+        except json.JSONDecodeError as exc2:
+            raise JSONDecodeError(exc2.msg, exc2.pos, exc2.lineno, exc2.colno) from exc2
+        except RecursionError:
+            raise JSONDecodeError(str(exc), 0, 1, 1) from exc
+
+
+def dumps(obj: Any) -> bytes:
+    try:
+        return orjson.dumps(obj)
+    except TypeError:  # integer over 64 bits, or a non-str key
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def dumps_str(obj: Any) -> str:
+    return dumps(obj).decode()
+
+
+def pretty(obj: Any) -> str:
+    try:
+        return orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode()
+    except TypeError:
+        return json.dumps(obj, ensure_ascii=False, indent=2)

@@ -1,0 +1,384 @@
+"""Durable session store on SQLite (WAL). One writer thread, any number of readers.
+
+A call is written and committed before the collector acknowledges it; WAL with
+``synchronous=NORMAL`` keeps every committed transaction through a killed process.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from inspector.domain import jsoncodec
+from inspector.domain.capture import (
+    SEVERITY_LEVEL,
+    CapturedEvent,
+    Finding,
+    RawRequest,
+    Source,
+    epoch_iso,
+)
+from inspector.domain.store_schema import EVENT_COLUMNS, REQUEST_COLUMNS, SCHEMA, SCHEMA_VERSION
+
+DB_NAME = "inspector.sqlite3"
+
+
+class SessionNotFound(KeyError):
+    pass
+
+
+@dataclass(slots=True, frozen=True)
+class Session:
+    id: int
+    name: str
+    created_at: float
+    merge_mode: str = "default"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "createdAt": epoch_iso(self.created_at),
+                "mergeMode": self.merge_mode}
+
+
+def default_session_name(now: float | None = None) -> str:
+    return datetime.fromtimestamp(now or time.time()).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("PRAGMA temp_store=MEMORY")
+    conn.execute("PRAGMA cache_size=-65536")
+    return conn
+
+
+def event_row(ev: CapturedEvent) -> tuple[Any, ...]:
+    m = ev.message
+    s = ev.source
+
+    def sv(key: str) -> str | None:
+        v = m.get(key)
+        return None if v is None else (v if isinstance(v, str) else jsoncodec.dumps_str(v))
+
+    lint = jsoncodec.dumps_str([f.to_dict() for f in ev.lint]) if ev.lint else None
+    return (
+        ev.id, ev.session_id, ev.seq, ev.received_at, ev.timestamp, ev.type, sv("event"),
+        sv("name"), sv("userId"), sv("anonymousId"), sv("previousId"), sv("groupId"),
+        ev.message_id, int(ev.generated_message_id), s.write_key, s.auth, s.library,
+        s.library_version, s.client, s.user_agent, ev.request_id, ev.batch_index, ev.batch_size,
+        int(ev.dup), ev.lint_level, lint, jsoncodec.dumps_str(m),
+        jsoncodec.dumps_str(ev.original) if ev.original is not None else None,
+    )
+
+
+def request_row(r: RawRequest) -> tuple[Any, ...]:
+    return (
+        r.id, r.session_id, r.received_at, r.method, r.path, r.query,
+        jsoncodec.dumps_str(r.headers), r.content_type, r.content_encoding, r.size, r.body,
+        r.status, r.error_code, r.error, int(r.rejected), r.fault, r.event_count,
+    )
+
+
+def event_from_row(row: Sequence[Any]) -> CapturedEvent:
+    d = dict(zip(EVENT_COLUMNS, row, strict=True))
+    lint = [Finding(f["rule"], f["severity"], f["message"], f.get("path"))
+            for f in (jsoncodec.loads(d["lint"]) if d["lint"] else [])]
+    return CapturedEvent(
+        id=d["id"], session_id=d["session_id"], seq=d["seq"], received_at=d["received_at"],
+        timestamp=d["ts"], type=d["type"], message=jsoncodec.loads(d["message"]),
+        original=jsoncodec.loads(d["original"]) if d["original"] else None,
+        message_id=d["message_id"], generated_message_id=bool(d["generated_mid"]),
+        source=Source(write_key=d["write_key"], auth=d["auth"], library=d["lib"],
+                      library_version=d["lib_version"], client=d["client"],
+                      user_agent=d["user_agent"]),
+        request_id=d["request_id"], batch_index=d["batch_index"], batch_size=d["batch_size"],
+        dup=bool(d["dup"]), lint=lint,
+    )
+
+
+def request_from_row(row: Sequence[Any]) -> RawRequest:
+    d = dict(zip(REQUEST_COLUMNS, row, strict=True))
+    return RawRequest(
+        id=d["id"], session_id=d["session_id"], received_at=d["received_at"], method=d["method"],
+        path=d["path"], query=d["query"] or "", headers=jsoncodec.loads(d["headers"] or "{}"),
+        content_type=d["content_type"] or "", content_encoding=d["content_encoding"] or "",
+        size=d["size"] or 0, body=bytes(d["body"] or b""), status=d["status"],
+        error_code=d["error_code"], error=d["error"], rejected=bool(d["rejected"]),
+        fault=d["fault"], event_count=d["event_count"],
+    )
+
+
+_EV_COLS = ", ".join(EVENT_COLUMNS)
+_EV_INSERT = f"INSERT INTO events ({_EV_COLS}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+_REQ_COLS = ", ".join(REQUEST_COLUMNS)
+_REQ_INSERT = (f"INSERT INTO requests ({_REQ_COLS}) "
+               f"VALUES ({', '.join('?' * len(REQUEST_COLUMNS))})")
+
+
+class Store:
+    """All sessions of one data directory."""
+
+    def __init__(self, data_dir: str | Path, *, read_only: bool = False) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.data_dir / DB_NAME
+        self._w = _connect(self.path)
+        self._r = _connect(self.path)
+        self._wlock = threading.Lock()
+        self._rlock = threading.Lock()
+        self._alloc = threading.Lock()
+        with self._wlock:
+            self._w.executescript(SCHEMA)
+            self._w.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                            (str(SCHEMA_VERSION),))
+        self._next_event = self._scalar("SELECT COALESCE(MAX(id), 0) FROM events") + 1
+        self._next_request = self._scalar("SELECT COALESCE(MAX(id), 0) FROM requests") + 1
+        self._seq: dict[int, int] = {}
+        self.read_only = read_only
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self._rlock:
+            row = self._r.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._rlock:
+            return self._r.execute(sql, params).fetchall()
+
+    def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        with self._wlock:
+            return self._w.execute(sql, params).rowcount
+
+    def close(self) -> None:
+        with self._wlock, self._rlock:
+            self._w.close()
+            self._r.close()
+
+    # -- sessions -------------------------------------------------------------------------
+    def open_session(self, name: str | None = None) -> Session:
+        """Resume the session called ``name``, or create it (default: named by start time)."""
+        name = name or default_session_name()
+        existing = self.find_session(name)
+        if existing:
+            return existing
+        self._write("INSERT OR IGNORE INTO sessions (name, created_at) VALUES (?, ?)",
+                    (name, time.time()))
+        found = self.find_session(name)
+        assert found is not None
+        return found
+
+    def find_session(self, key: str | int) -> Session | None:
+        if isinstance(key, int) or (isinstance(key, str) and key.isdigit()
+                                    and self._scalar("SELECT 1 FROM sessions WHERE name=?",
+                                                     (key,)) is None):
+            rows = self._rows("SELECT id, name, created_at, merge_mode FROM sessions WHERE id=?",
+                              (int(key),))
+        else:
+            rows = self._rows("SELECT id, name, created_at, merge_mode FROM sessions "
+                              "WHERE name=?", (key,))
+        return Session(*rows[0]) if rows else None
+
+    def session(self, key: str | int) -> Session:
+        s = self.find_session(key)
+        if s is None:
+            raise SessionNotFound(f"no session {key!r}")
+        return s
+
+    def latest_session(self) -> Session | None:
+        rows = self._rows("SELECT id, name, created_at, merge_mode FROM sessions "
+                          "ORDER BY id DESC LIMIT 1")
+        return Session(*rows[0]) if rows else None
+
+    def list_sessions(self) -> list[dict[str, Any]]:
+        rows = self._rows(
+            "SELECT s.id, s.name, s.created_at, s.merge_mode, "
+            "(SELECT COUNT(*) FROM events e WHERE e.session_id = s.id), "
+            "(SELECT COUNT(*) FROM requests r WHERE r.session_id = s.id AND r.rejected = 1), "
+            "(SELECT MAX(received_at) FROM events e WHERE e.session_id = s.id) "
+            "FROM sessions s ORDER BY s.id")
+        out = []
+        for sid, name, created, mode, n, rej, last in rows:
+            d = Session(sid, name, created, mode).to_dict()
+            d.update(events=n, rejected=rej, lastEventAt=epoch_iso(last) if last else None)
+            out.append(d)
+        return out
+
+    def rename_session(self, key: str | int, new_name: str) -> Session:
+        s = self.session(key)
+        if self.find_session(new_name) is not None:
+            raise ValueError(f"a session called {new_name!r} exists already")
+        self._write("UPDATE sessions SET name=? WHERE id=?", (new_name, s.id))
+        return self.session(s.id)
+
+    def set_merge_mode(self, key: str | int, mode: str) -> None:
+        self._write("UPDATE sessions SET merge_mode=? WHERE id=?", (mode, self.session(key).id))
+
+    def delete_session(self, key: str | int) -> None:
+        s = self.session(key)
+        with self._wlock:
+            self._w.execute("BEGIN")
+            self._w.execute("DELETE FROM events WHERE session_id=?", (s.id,))
+            self._w.execute("DELETE FROM requests WHERE session_id=?", (s.id,))
+            self._w.execute("DELETE FROM sessions WHERE id=?", (s.id,))
+            self._w.execute("COMMIT")
+        self._seq.pop(s.id, None)
+
+    def clear(self, session_id: int) -> None:
+        with self._wlock:
+            self._w.execute("BEGIN")
+            self._w.execute("DELETE FROM events WHERE session_id=?", (session_id,))
+            self._w.execute("DELETE FROM requests WHERE session_id=?", (session_id,))
+            self._w.execute("COMMIT")
+        self._seq[session_id] = 0
+
+    # -- writing --------------------------------------------------------------------------
+    def allocate(self, request: RawRequest | None, events: Iterable[CapturedEvent]) -> None:
+        """Give a request and its events their ids and arrival sequence numbers."""
+        with self._alloc:
+            if request is not None and not request.id:
+                request.id = self._next_request
+                self._next_request += 1
+            for ev in events:
+                sid = ev.session_id
+                if sid not in self._seq:
+                    self._seq[sid] = self._scalar(
+                        "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id=?", (sid,))
+                self._seq[sid] += 1
+                ev.seq = self._seq[sid]
+                ev.id = self._next_event
+                self._next_event += 1
+                if request is not None:
+                    ev.request_id = request.id
+
+    def write(self, requests: Sequence[RawRequest], events: Sequence[CapturedEvent]) -> None:
+        """Insert and commit in one transaction (call :meth:`allocate` first)."""
+        if not requests and not events:
+            return
+        req_rows = [request_row(r) for r in requests]
+        ev_rows = [event_row(e) for e in events]
+        with self._wlock:
+            self._w.execute("BEGIN")
+            try:
+                if req_rows:
+                    self._w.executemany(_REQ_INSERT, req_rows)
+                if ev_rows:
+                    self._w.executemany(_EV_INSERT, ev_rows)
+                self._w.execute("COMMIT")
+            except BaseException:
+                self._w.execute("ROLLBACK")
+                raise
+
+    def update_lint(self, events: Sequence[CapturedEvent]) -> None:
+        rows = [(jsoncodec.dumps_str([f.to_dict() for f in e.lint]) if e.lint else None,
+                 max((SEVERITY_LEVEL[f.severity] for f in e.lint), default=0), e.id)
+                for e in events]
+        with self._wlock:
+            self._w.execute("BEGIN")
+            self._w.executemany("UPDATE events SET lint=?, lint_level=? WHERE id=?", rows)
+            self._w.execute("COMMIT")
+
+    # -- reading --------------------------------------------------------------------------
+    def get_event(self, event_id: int) -> CapturedEvent | None:
+        rows = self._rows(f"SELECT {_EV_COLS} FROM events WHERE id=?", (event_id,))
+        return event_from_row(rows[0]) if rows else None
+
+    def get_request(self, request_id: int) -> RawRequest | None:
+        rows = self._rows(f"SELECT {_REQ_COLS} FROM requests WHERE id=?", (request_id,))
+        return request_from_row(rows[0]) if rows else None
+
+    def count_events(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> int:
+        cond = f" AND ({where})" if where else ""
+        return int(self._scalar(f"SELECT COUNT(*) FROM events WHERE session_id=?{cond}",
+                                (session_id, *params)))
+
+    def events(
+        self, session_id: int, where: str = "", params: Sequence[Any] = (), *,
+        limit: int | None = 100, offset: int = 0, descending: bool = False,
+    ) -> list[CapturedEvent]:
+        cond = f" AND ({where})" if where else ""
+        order = "DESC" if descending else "ASC"
+        lim = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        rows = self._rows(f"SELECT {_EV_COLS} FROM events WHERE session_id=?{cond} "
+                          f"ORDER BY seq {order}{lim}", (session_id, *params))
+        return [event_from_row(r) for r in rows]
+
+    def event_ids(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> list[int]:
+        cond = f" AND ({where})" if where else ""
+        return [r[0] for r in self._rows(
+            f"SELECT id FROM events WHERE session_id=?{cond} ORDER BY seq", (session_id, *params))]
+
+    def iter_events(
+        self, session_id: int, where: str = "", params: Sequence[Any] = (), *,
+        chunk: int = 2000, after_id: int = 0,
+    ) -> Iterator[CapturedEvent]:
+        """Stream a session in arrival order without holding it all in memory."""
+        cond = f" AND ({where})" if where else ""
+        last = after_id
+        while True:
+            rows = self._rows(f"SELECT {_EV_COLS} FROM events WHERE session_id=? AND id>?{cond} "
+                              f"ORDER BY id LIMIT {chunk}", (session_id, last, *params))
+            if not rows:
+                return
+            for r in rows:
+                yield event_from_row(r)
+            last = rows[-1][0]
+
+    def iter_messages_json(
+        self, session_id: int, where: str = "", params: Sequence[Any] = (), *, chunk: int = 5000,
+    ) -> Iterator[str]:
+        """The stored message JSON of each event, in arrival order (for NDJSON export)."""
+        cond = f" AND ({where})" if where else ""
+        last = 0
+        while True:
+            rows = self._rows(f"SELECT id, message FROM events WHERE session_id=? AND id>?{cond} "
+                              f"ORDER BY id LIMIT {chunk}", (session_id, last, *params))
+            if not rows:
+                return
+            for r in rows:
+                yield r[1]
+            last = rows[-1][0]
+
+    def rejected(self, session_id: int, *, limit: int | None = 100,
+                 offset: int = 0) -> tuple[int, list[RawRequest]]:
+        total = int(self._scalar(
+            "SELECT COUNT(*) FROM requests WHERE session_id=? AND rejected=1", (session_id,)))
+        lim = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        rows = self._rows(f"SELECT {_REQ_COLS} FROM requests WHERE session_id=? AND rejected=1 "
+                          f"ORDER BY id{lim}", (session_id,))
+        return total, [request_from_row(r) for r in rows]
+
+    def requests(self, session_id: int, *, after_id: int = 0, limit: int = 1000) -> list[RawRequest]:
+        rows = self._rows(f"SELECT {_REQ_COLS} FROM requests WHERE session_id=? AND id>? "
+                          f"ORDER BY id LIMIT {int(limit)}", (session_id, after_id))
+        return [request_from_row(r) for r in rows]
+
+    def message_ids(self, session_id: int) -> set[str]:
+        return {r[0] for r in self._rows("SELECT message_id FROM events WHERE session_id=?",
+                                         (session_id,))}
+
+    def stats(self, session_id: int) -> dict[str, Any]:
+        by_type = dict(self._rows("SELECT type, COUNT(*) FROM events WHERE session_id=? "
+                                  "GROUP BY type", (session_id,)))
+        lint = dict(self._rows("SELECT lint_level, COUNT(*) FROM events WHERE session_id=? "
+                               "GROUP BY lint_level", (session_id,)))
+        return {
+            "events": sum(by_type.values()),
+            "byType": by_type,
+            "rejected": int(self._scalar("SELECT COUNT(*) FROM requests WHERE session_id=? "
+                                         "AND rejected=1", (session_id,))),
+            "requests": int(self._scalar("SELECT COUNT(*) FROM requests WHERE session_id=?",
+                                         (session_id,))),
+            "duplicates": int(self._scalar("SELECT COUNT(*) FROM events WHERE session_id=? "
+                                           "AND dup=1", (session_id,))),
+            "lint": {"error": lint.get(3, 0), "warning": lint.get(2, 0), "info": lint.get(1, 0),
+                     "none": lint.get(0, 0)},
+            "sessions": int(self._scalar("SELECT COUNT(*) FROM sessions")),
+        }

@@ -1,0 +1,61 @@
+"""The SQLite schema shared by the headless collector and the window (one store format)."""
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS sessions (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at REAL NOT NULL,
+    merge_mode TEXT NOT NULL DEFAULT 'default'
+);
+CREATE TABLE IF NOT EXISTS requests (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL,
+    received_at REAL NOT NULL,
+    method TEXT, path TEXT, query TEXT, headers TEXT,
+    content_type TEXT, content_encoding TEXT, size INTEGER,
+    body BLOB,
+    status INTEGER, error_code TEXT, error TEXT,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    fault TEXT,
+    event_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS requests_rejected ON requests(session_id, rejected);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    received_at REAL NOT NULL,
+    ts REAL NOT NULL,
+    type TEXT, event TEXT, name TEXT,
+    user_id TEXT, anonymous_id TEXT, previous_id TEXT, group_id TEXT,
+    message_id TEXT, generated_mid INTEGER NOT NULL DEFAULT 0,
+    write_key TEXT, auth TEXT, lib TEXT, lib_version TEXT, client TEXT, user_agent TEXT,
+    request_id INTEGER, batch_index INTEGER, batch_size INTEGER,
+    dup INTEGER NOT NULL DEFAULT 0,
+    lint_level INTEGER NOT NULL DEFAULT 0,
+    lint TEXT,
+    message TEXT NOT NULL,
+    original TEXT
+);
+CREATE INDEX IF NOT EXISTS events_session_seq ON events(session_id, seq);
+CREATE INDEX IF NOT EXISTS events_type_event ON events(session_id, type, event);
+CREATE INDEX IF NOT EXISTS events_user ON events(user_id);
+CREATE INDEX IF NOT EXISTS events_anon ON events(anonymous_id);
+CREATE INDEX IF NOT EXISTS events_mid ON events(session_id, message_id);
+"""
+
+# Column order used by inserts and by ``row -> CapturedEvent``.
+EVENT_COLUMNS = (
+    "id", "session_id", "seq", "received_at", "ts", "type", "event", "name", "user_id",
+    "anonymous_id", "previous_id", "group_id", "message_id", "generated_mid", "write_key", "auth",
+    "lib", "lib_version", "client", "user_agent", "request_id", "batch_index", "batch_size", "dup",
+    "lint_level", "lint", "message", "original",
+)
+REQUEST_COLUMNS = (
+    "id", "session_id", "received_at", "method", "path", "query", "headers", "content_type",
+    "content_encoding", "size", "body", "status", "error_code", "error", "rejected", "fault",
+    "event_count",
+)

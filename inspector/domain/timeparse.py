@@ -1,0 +1,62 @@
+"""Lenient ISO-8601 parsing and the Segment clock-skew correction."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+_LENIENT = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d+))?)?)?"
+    r"\s*(Z|z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def parse_iso(value: Any) -> datetime | None:
+    """Parse an ISO-8601 string (``Z`` or offsets, 0-9 fraction digits, unpadded parts).
+
+    Returns an aware datetime (naive input is taken as UTC) or None when it is not a date.
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        m = _LENIENT.match(value.strip())
+        if not m:
+            return None
+        y, mo, d, h, mi, s, frac, tz = m.groups()
+        try:
+            micro = int((frac or "0")[:6].ljust(6, "0"))
+            dt = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), micro)
+        except ValueError:
+            return None
+        if tz:
+            tzs = tz.upper().replace(":", "")
+            if tzs != "Z":
+                try:
+                    dt = datetime.fromisoformat(dt.isoformat() + tzs[:3] + ":" + tzs[3:])
+                except ValueError:
+                    return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt
+
+
+def iso(dt: datetime) -> str:
+    """Render as ``YYYY-MM-DDTHH:MM:SS.mmmZ`` in UTC, the form Segment shows."""
+    dt = dt.astimezone(UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def corrected_timestamp(
+    received_at: datetime, message: dict[str, Any], envelope_sent_at: Any
+) -> datetime:
+    """``receivedAt - (sentAt - originalTimestamp)``; falls back to what is known."""
+    original = parse_iso(message.get("originalTimestamp")) or parse_iso(message.get("timestamp"))
+    if original is None:
+        return received_at
+    sent = parse_iso(message.get("sentAt")) or parse_iso(envelope_sent_at)
+    if sent is None:
+        return original
+    return received_at - (sent - original)
