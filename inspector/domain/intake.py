@@ -44,7 +44,7 @@ def decode_body(body: bytes, content_encoding: str, limit: int = DEFAULT_MAX_BOD
     enc = (content_encoding or "").strip().lower()
     if len(body) > limit:
         raise IntakeError("payload_too_large",
-                          f"request body is {len(body)} bytes, over the {limit}-byte limit", 413)
+                          f"request body is {len(body)} bytes, over the {limit}-byte limit")
     if enc in ("", "identity"):
         return body
     if enc not in ("gzip", "x-gzip", "deflate"):
@@ -58,7 +58,7 @@ def decode_body(body: bytes, content_encoding: str, limit: int = DEFAULT_MAX_BOD
         raise IntakeError("invalid_gzip", f"body is not valid {enc} data: {exc}") from exc
     if len(out) > limit or d.unconsumed_tail:
         raise IntakeError("payload_too_large",
-                          f"decompressed body is over the {limit}-byte limit", 413)
+                          f"decompressed body is over the {limit}-byte limit")
     if not d.eof:
         raise IntakeError("invalid_gzip", f"{enc} body is truncated (stream did not end)")
     return out

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
+
+# orjson turns integers over 64 bits into floats; such bodies go to the exact stdlib parser
+_LONG_INT = re.compile(rb"\d{19}")
 
 
 class JSONDecodeError(ValueError):
@@ -17,6 +21,14 @@ class JSONDecodeError(ValueError):
 
 
 def loads(data: bytes | str) -> Any:
+    raw = data.encode() if isinstance(data, str) else data
+    if _LONG_INT.search(raw):
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise JSONDecodeError(exc.msg, exc.pos, exc.lineno, exc.colno) from exc
+        except (RecursionError, UnicodeDecodeError) as exc:
+            raise JSONDecodeError(str(exc), 0, 1, 1) from exc
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:

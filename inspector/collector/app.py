@@ -1,0 +1,30 @@
+"""Build the aiohttp application around a :class:`CollectorService`."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from inspector.collector import routes_api, routes_ingest
+from inspector.collector.cors import cors_middleware
+from inspector.collector.keys import API_TOKEN, SERVICE
+from inspector.collector.service import CollectorService
+
+
+def make_app(service: CollectorService, *, api_token: str | None = None) -> web.Application:
+    # bodies are read by the routes with their own bound, so aiohttp's limit is set above it
+    app = web.Application(
+        client_max_size=service.max_body + 1024 * 1024,
+        middlewares=[cors_middleware, routes_api.bad_request_middleware],
+    )
+    app[SERVICE] = service
+    app[API_TOKEN] = api_token
+    routes_ingest.add_routes(app)
+    routes_api.add_routes(app)
+
+    async def lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
+        await service.start()
+        yield
+        await service.stop()
+
+    app.cleanup_ctx.append(lifecycle)
+    return app

@@ -1,0 +1,13 @@
+"""Typed keys for state kept on the aiohttp application."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from inspector.collector.service import CollectorService
+
+SERVICE: web.AppKey[CollectorService] = web.AppKey("service")
+API_TOKEN: web.AppKey[str | None] = web.AppKey("api_token")

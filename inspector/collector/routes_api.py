@@ -1,0 +1,203 @@
+"""The query API (``/api/*``) that CI scripts, tests and the pytest plugin assert on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from inspector.collector.keys import SERVICE
+from inspector.collector.routes_ingest import json_response
+from inspector.collector.service import CollectorService
+from inspector.domain import jsoncodec
+from inspector.domain.store import Session
+
+
+class BadRequest(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def bad(code: str, message: str) -> web.Response:
+    return json_response(400, {"code": code, "message": message})
+
+
+def compile_query(svc: CollectorService, q: str) -> tuple[str, list[Any]]:
+    """The SQL for a filter expression; raises BadRequest with the parser's positioned message."""
+    if not q.strip():
+        return "", []
+    from inspector.domain.query import MatchContext, QueryError, parse
+
+    try:
+        query = parse(q)
+    except QueryError as exc:
+        raise BadRequest("invalid_query", str(exc)) from exc
+    ident = svc.identity
+    ctx = MatchContext(identifiers_of=ident.identifiers_of if ident is not None else None)
+    where, params = query.to_sql(ctx)
+    return where, list(params)
+
+
+def int_param(request: web.Request, name: str, default: int, lo: int = 0,
+              hi: int = 1_000_000) -> int:
+    raw = request.query.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest("invalid_parameter", f"{name}={raw!r} is not an integer") from None
+    if not lo <= value <= hi:
+        raise BadRequest("invalid_parameter", f"{name}={value} is outside {lo}..{hi}")
+    return value
+
+
+def pick_session(request: web.Request) -> Session:
+    svc = request.app[SERVICE]
+    key = request.query.get("session")
+    if not key:
+        return svc.session
+    found = svc.store.find_session(key)
+    if found is None:
+        raise web.HTTPNotFound(text=jsoncodec.dumps_str(
+            {"code": "unknown_session", "message": f"no session {key!r}"}),
+            content_type="application/json")
+    return found
+
+
+@web.middleware
+async def bad_request_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    try:
+        resp: web.StreamResponse = await handler(request)
+        return resp
+    except BadRequest as exc:
+        return bad(exc.code, exc.message)
+
+
+async def list_events(request: web.Request) -> web.Response:
+    svc = request.app[SERVICE]
+    session = pick_session(request)
+    where, params = compile_query(svc, request.query.get("q", ""))
+    limit = int_param(request, "limit", 100, 0, 100_000)
+    offset = int_param(request, "offset", 0)
+    await svc.writer.flush()
+    total = svc.store.count_events(session.id, where, params)
+    events = svc.store.events(session.id, where, params, limit=limit, offset=offset)
+    return json_response(200, {"total": total, "session": session.to_dict(),
+                               "events": [e.to_api() for e in events]})
+
+
+async def get_event(request: web.Request) -> web.Response:
+    svc = request.app[SERVICE]
+    try:
+        event_id = int(request.match_info["id"])
+    except ValueError:
+        return bad("invalid_parameter", f"event id {request.match_info['id']!r} is not a number")
+    ev = svc.store.get_event(event_id)
+    if ev is None:
+        return json_response(404, {"code": "not_found", "message": f"no event {event_id}"})
+    return json_response(200, ev.to_api(svc.store.get_request(ev.request_id)))
+
+
+async def clear_events(request: web.Request) -> web.Response:
+    svc = request.app[SERVICE]
+    await svc.clear()
+    return json_response(200, {"success": True, "session": svc.session.to_dict()})
+
+
+async def rejected(request: web.Request) -> web.Response:
+    svc = request.app[SERVICE]
+    session = pick_session(request)
+    await svc.writer.flush()
+    total, reqs = svc.store.rejected(session.id, limit=int_param(request, "limit", 100),
+                                     offset=int_param(request, "offset", 0))
+    out = []
+    for r in reqs:
+        d = r.to_dict()
+        d["error"] = {"code": r.error_code, "message": r.error}
+        out.append(d)
+    return json_response(200, {"total": total, "requests": out})
+
+
+async def stats(request: web.Request) -> web.Response:
+    svc = request.app[SERVICE]
+    session = pick_session(request)
+    await svc.writer.flush()
+    body = svc.store.stats(session.id)
+    body["session"] = session.to_dict()
+    body["faultsInjected"] = svc.faults.injected
+    return json_response(200, body)
+
+
+async def export(request: web.Request) -> web.StreamResponse:
+    svc = request.app[SERVICE]
+    session = pick_session(request)
+    where, params = compile_query(svc, request.query.get("q", ""))
+    await svc.writer.flush()
+    resp = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
+    resp.headers["Content-Disposition"] = f'attachment; filename="session-{session.id}.ndjson"'
+    from inspector.collector.cors import apply_cors
+
+    apply_cors(request, resp)
+    await resp.prepare(request)
+    buf: list[str] = []
+    for line in svc.store.iter_messages_json(session.id, where, params):
+        buf.append(line)
+        if len(buf) >= 500:
+            await resp.write(("\n".join(buf) + "\n").encode())
+            buf.clear()
+    if buf:
+        await resp.write(("\n".join(buf) + "\n").encode())
+    await resp.write_eof()
+    return resp
+
+
+async def sessions(request: web.Request) -> web.Response:
+    svc = request.app[SERVICE]
+    return json_response(200, {"current": svc.session.to_dict(),
+                               "sessions": svc.store.list_sessions()})
+
+
+async def faults_get(request: web.Request) -> web.Response:
+    svc = request.app[SERVICE]
+    return json_response(200, {"faults": [r.to_dict() for r in svc.faults.rules],
+                               "injected": svc.faults.injected})
+
+
+async def faults_post(request: web.Request) -> web.Response:
+    from inspector.domain.faults import FaultRule
+
+    svc = request.app[SERVICE]
+    try:
+        data = jsoncodec.loads(await request.read())
+        rule = svc.faults.add(FaultRule.from_dict(data))
+    except (ValueError, TypeError, KeyError) as exc:
+        return bad("invalid_fault", str(exc))
+    return json_response(200, rule.to_dict())
+
+
+async def faults_delete(request: web.Request) -> web.Response:
+    svc = request.app[SERVICE]
+    svc.faults.clear()
+    return json_response(200, {"success": True})
+
+
+async def health(request: web.Request) -> web.Response:
+    svc = request.app[SERVICE]
+    return json_response(200, {"ok": True, "session": svc.session.to_dict()})
+
+
+def add_routes(app: web.Application) -> None:
+    r = app.router
+    r.add_get("/api/health", health)
+    r.add_get("/api/events", list_events)
+    r.add_delete("/api/events", clear_events)
+    r.add_get("/api/events/{id}", get_event)
+    r.add_get("/api/rejected", rejected)
+    r.add_get("/api/stats", stats)
+    r.add_get("/api/export", export)
+    r.add_get("/api/sessions", sessions)
+    r.add_get("/api/faults", faults_get)
+    r.add_post("/api/faults", faults_post)
+    r.add_delete("/api/faults", faults_delete)

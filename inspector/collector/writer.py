@@ -1,0 +1,76 @@
+"""Group commit: requests wait on one shared transaction instead of paying a commit each.
+
+Every request hands its rows to the writer and awaits the commit that contains them; the
+writer commits whatever accumulated while the previous commit ran (in a worker thread, so
+the event loop keeps parsing). Nothing is acknowledged before it is durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from inspector.domain.capture import CapturedEvent, RawRequest
+from inspector.domain.store import Store
+
+
+class GroupWriter:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._pending: list[tuple[list[RawRequest], list[CapturedEvent], asyncio.Future[None]]] = []
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
+        self.commits = 0
+
+    def start(self) -> None:
+        self._wake = asyncio.Event()
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="group-writer")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            await self.flush()
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        self._executor.shutdown(wait=True)
+
+    async def submit(self, requests: list[RawRequest], events: list[CapturedEvent]) -> None:
+        """Return once these rows are committed; raise if the commit failed."""
+        if self._task is None or self._wake is None:  # not started: write synchronously
+            self.store.write(requests, events)
+            return
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((requests, events, fut))
+        self._wake.set()
+        await fut
+
+    async def flush(self) -> None:
+        if self._pending:
+            await self.submit([], [])
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            batch, self._pending = self._pending, []
+            if not batch:
+                continue
+            reqs = [r for b in batch for r in b[0]]
+            evs = [e for b in batch for e in b[1]]
+            try:
+                await loop.run_in_executor(self._executor, self.store.write, reqs, evs)
+                self.commits += 1
+            except Exception as exc:  # report to every waiter; the loop goes on
+                for *_, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(exc)
+                continue
+            for *_, fut in batch:
+                if not fut.done():
+                    fut.set_result(None)

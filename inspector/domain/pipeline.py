@@ -1,0 +1,62 @@
+"""Everything that happens to a session's events between parsing and storage.
+
+Duplicate ``messageId`` detection, linting and identity resolution all run here, in arrival
+order, so that what is stored (and acknowledged) already carries its findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from inspector.domain.capture import CapturedEvent, RawRequest
+
+
+class Linter(Protocol):
+    def lint_batch(self, events: list[CapturedEvent], request: RawRequest | None) -> None: ...
+
+
+class IdentityTracker(Protocol):
+    def observe(self, ev: CapturedEvent) -> None: ...
+
+
+class SessionPipeline:
+    """Per-session state fed by every accepted request, in arrival order."""
+
+    def __init__(
+        self, *, linter: Linter | None = None, identity: IdentityTracker | None = None,
+        seen_message_ids: Iterable[str] = (),
+    ) -> None:
+        self.linter = linter
+        self.identity = identity
+        self._seen: set[str] = set(seen_message_ids)
+        self.counters: dict[str, Any] = {"events": 0, "duplicates": 0}
+
+    @property
+    def lint_enabled(self) -> bool:
+        return self.linter is not None
+
+    def process(self, events: list[CapturedEvent], request: RawRequest | None) -> None:
+        seen = self._seen
+        for ev in events:
+            mid = ev.message_id
+            if mid in seen and not ev.generated_message_id:
+                ev.dup = True
+                self.counters["duplicates"] += 1
+            else:
+                seen.add(mid)
+        self.counters["events"] += len(events)
+        if self.linter is not None:
+            self.linter.lint_batch(events, request)
+        if self.identity is not None:
+            observe = self.identity.observe
+            for ev in events:
+                observe(ev)
+
+    def replay(self, events: Iterable[CapturedEvent]) -> None:
+        """Rebuild in-memory state (identity, cross-event lint) from a stored session."""
+        ident = self.identity
+        for ev in events:
+            self._seen.add(ev.message_id)
+            if ident is not None:
+                ident.observe(ev)

@@ -1,0 +1,75 @@
+"""``event-inspector serve``: the collector and query API on plain asyncio, no Qt imported."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import signal
+import sys
+from typing import Any
+
+from inspector import paths
+from inspector.collector.server import CollectorServer, is_loopback
+from inspector.collector.service import CollectorService
+from inspector.domain import jsoncodec
+from inspector.domain.capture import CapturedEvent, RawRequest
+from inspector.domain.faults import parse_fault_spec
+from inspector.domain.store import Store
+
+
+def build_service(args: Any) -> CollectorService:
+    store = Store(paths.data_dir(args.data_dir))
+    session = store.open_session(args.session)
+    svc = CollectorService(store, session, lint=not getattr(args, "no_lint", False))
+    for spec in getattr(args, "fault", None) or []:
+        svc.faults.add(parse_fault_spec(spec))
+    return svc
+
+
+async def serve(args: Any) -> int:
+    svc = build_service(args)
+    if getattr(args, "print", False):
+        out = sys.stdout
+
+        def echo(events: list[CapturedEvent], raw: RawRequest) -> None:
+            for ev in events:
+                out.write(jsoncodec.dumps_str(ev.message) + "\n")
+            out.flush()
+
+        svc.add_listener(echo)
+    server = CollectorServer(svc, args.host, args.port, api_token=getattr(args, "token", None))
+    try:
+        url = await server.start()
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            print(f"error: port {args.port} on {args.host} is already in use; "
+                  "pick another with --port (or --port 0 for any free port)", file=sys.stderr)
+        else:
+            print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    if not is_loopback(args.host):
+        print(f"warning: listening on {args.host}, reachable from other machines",
+              file=sys.stderr)
+    print(f"listening on {url}  (session {svc.session.name!r}, data {svc.store.path})",
+          file=sys.stderr if getattr(args, "print", False) else sys.stdout, flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    max_seconds = getattr(args, "max_seconds", None)
+    try:
+        if max_seconds:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), max_seconds)
+        else:
+            await stop.wait()
+    finally:
+        await server.stop()
+        svc.store.close()
+    return 0
+
+
+def run_serve(args: Any) -> int:
+    return asyncio.run(serve(args))
