@@ -15,7 +15,7 @@ from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.errors import IntakeError
 from inspector.domain.faults import FaultInjector, FaultRule
 from inspector.domain.intake import DEFAULT_MAX_BODY, Parsed, build_events, decode_body, parse_body
-from inspector.domain.pipeline import SessionPipeline
+from inspector.domain.pipeline import SessionPipeline, build_pipeline, default_linter
 from inspector.domain.store import Session, Store
 
 log = logging.getLogger(__name__)
@@ -30,26 +30,6 @@ class Outcome:
     delay_ms: int = 0
 
 
-def _make_linter() -> Any:
-    try:
-        from inspector.domain.lint import LintEngine, load_config, load_plan
-    except ImportError:  # pragma: no cover - the linter ships with the package
-        return None
-    from pathlib import Path
-
-    config = load_config(Path.cwd())
-    plan = load_plan(config.plan) if getattr(config, "plan", None) else None
-    return LintEngine(config=config, plan=plan)
-
-
-def _make_identity(mode: str) -> Any:
-    try:
-        from inspector.domain.identity import IdentityGraph
-    except ImportError:  # pragma: no cover
-        return None
-    return IdentityGraph(mode=mode)
-
-
 class CollectorService:
     """Owns the store, the current session and its pipeline; routes call :meth:`ingest`."""
 
@@ -62,7 +42,7 @@ class CollectorService:
         self.max_body = max_body
         self.lint = lint
         self.identity_enabled = identity
-        self._linter_factory = linter_factory or _make_linter
+        self._linter_factory = linter_factory or default_linter
         self.faults = FaultInjector()
         self.writer = GroupWriter(store)
         self.listeners: list[Listener] = []
@@ -72,9 +52,9 @@ class CollectorService:
 
     # -- lifecycle ------------------------------------------------------------------------
     def _new_pipeline(self, replay: bool) -> SessionPipeline:
-        linter = self._linter_factory() if self.lint else None
-        identity = _make_identity(self.session.merge_mode) if self.identity_enabled else None
-        pipe = SessionPipeline(linter=linter, identity=identity)
+        pipe = build_pipeline(
+            lint=self.lint, linter=self._linter_factory() if self.lint else None,
+            identity_mode=self.session.merge_mode if self.identity_enabled else None)
         if replay:
             pipe.replay(self.store.iter_events(self.session.id))
         return pipe

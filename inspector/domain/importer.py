@@ -8,7 +8,7 @@ from pathlib import Path
 from inspector.domain import jsoncodec
 from inspector.domain.capture import RawRequest
 from inspector.domain.intake import Parsed, build_events
-from inspector.domain.pipeline import SessionPipeline
+from inspector.domain.pipeline import SessionPipeline, build_pipeline
 from inspector.domain.store import Session, Store
 
 
@@ -44,10 +44,8 @@ def import_ndjson(
     rows = read_ndjson(path)
     session = store.open_session(session_name)
     if pipeline is None:
-        from inspector.domain.lint import LintEngine
-
-        pipeline = SessionPipeline(linter=LintEngine(),
-                                   seen_message_ids=store.message_ids(session.id))
+        pipeline = build_pipeline(identity_mode=session.merge_mode,
+                                  seen_message_ids=store.message_ids(session.id))
     total = 0
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]

@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from inspector.domain import jsoncodec
-from inspector.domain.auth import resolve_key
+from inspector.domain.auth import header_key, resolve_key
 from inspector.domain.capture import CapturedEvent, Source
 from inspector.domain.clients import detect_client
 from inspector.domain.dialects import normalise
 from inspector.domain.errors import IntakeError
-from inspector.domain.timeparse import corrected_timestamp
+from inspector.domain.timeparse import parse_iso, skew_corrected
 
 ROUTE_TYPES = {
     "identify": "identify", "i": "identify", "track": "track", "t": "track",
@@ -122,8 +122,9 @@ def build_events(
 ) -> list[CapturedEvent]:
     received_dt = datetime.fromtimestamp(received_at, UTC)
     envelope = parsed.envelope
-    sent_at = envelope.get("sentAt") if envelope else None
+    env_sent_at = parse_iso(envelope.get("sentAt")) if envelope else None
     ua = headers.get("User-Agent") or headers.get("user-agent")
+    hdr_key, hdr_form = header_key(headers)
     events: list[CapturedEvent] = []
     n = len(parsed.messages)
     for i, item in enumerate(parsed.messages):
@@ -138,13 +139,16 @@ def build_events(
                 t = "unknown"
         mid = msg.get("messageId")
         generated = not isinstance(mid, str) or not mid
-        message_id = str(uuid.uuid4()) if generated else str(mid)
-        write_key, auth = resolve_key(headers, query, envelope, msg)
+        message_id = str(uuid.uuid4()) if generated else mid
+        if hdr_form != "none":
+            write_key, auth = hdr_key, hdr_form
+        else:
+            write_key, auth = resolve_key(headers, query, envelope, msg)
         lib, lib_version = _library(msg)
         source = Source(write_key=write_key, auth=auth, library=lib, library_version=lib_version,
                         user_agent=ua)
         source.client = detect_client(source, headers, envelope, msg)
-        ts = corrected_timestamp(received_dt, msg, sent_at).timestamp()
+        ts = skew_corrected(received_dt, msg, env_sent_at)
         events.append(CapturedEvent(
             session_id=session_id, received_at=received_at, message=msg, type=t, timestamp=ts,
             source=source, message_id=message_id, request_id=request_id, batch_index=i,

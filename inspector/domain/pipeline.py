@@ -60,3 +60,29 @@ class SessionPipeline:
             self._seen.add(ev.message_id)
             if ident is not None:
                 ident.observe(ev)
+
+
+def default_linter(start_dir: str | None = None) -> Linter:
+    """The lint engine configured from ``.event-inspector.toml`` (searched upwards)."""
+    from pathlib import Path
+
+    from inspector.domain.lint import LintEngine, load_config, load_plan
+
+    config = load_config(Path(start_dir) if start_dir else Path.cwd())
+    plan_path = getattr(config, "plan", None)
+    return LintEngine(config=config, plan=load_plan(plan_path) if plan_path else None)
+
+
+def build_pipeline(
+    *, lint: bool = True, identity_mode: str | None = "default",
+    seen_message_ids: Iterable[str] = (), linter: Linter | None = None,
+) -> SessionPipeline:
+    identity: IdentityTracker | None = None
+    if identity_mode:
+        from inspector.domain.identity import IdentityGraph
+
+        identity = IdentityGraph(mode=identity_mode)
+    if lint and linter is None:
+        linter = default_linter()
+    return SessionPipeline(linter=linter if lint else None, identity=identity,
+                           seen_message_ids=seen_message_ids)

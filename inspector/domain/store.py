@@ -59,21 +59,21 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _text(v: Any) -> str | None:
+    return v if v is None or v.__class__ is str else jsoncodec.dumps_str(v)
+
+
 def event_row(ev: CapturedEvent) -> tuple[Any, ...]:
     m = ev.message
     s = ev.source
-
-    def sv(key: str) -> str | None:
-        v = m.get(key)
-        return None if v is None else (v if isinstance(v, str) else jsoncodec.dumps_str(v))
-
+    g = m.get
     lint = jsoncodec.dumps_str([f.to_dict() for f in ev.lint]) if ev.lint else None
     return (
-        ev.id, ev.session_id, ev.seq, ev.received_at, ev.timestamp, ev.type, sv("event"),
-        sv("name"), sv("userId"), sv("anonymousId"), sv("previousId"), sv("groupId"),
-        ev.message_id, int(ev.generated_message_id), s.write_key, s.auth, s.library,
-        s.library_version, s.client, s.user_agent, ev.request_id, ev.batch_index, ev.batch_size,
-        int(ev.dup), ev.lint_level, lint, jsoncodec.dumps_str(m),
+        ev.id, ev.session_id, ev.seq, ev.received_at, ev.timestamp, ev.type, _text(g("event")),
+        _text(g("name")), _text(g("userId")), _text(g("anonymousId")), _text(g("previousId")),
+        _text(g("groupId")), ev.message_id, int(ev.generated_message_id), s.write_key, s.auth,
+        s.library, s.library_version, s.client, s.user_agent, ev.request_id, ev.batch_index,
+        ev.batch_size, int(ev.dup), ev.lint_level, lint, jsoncodec.dumps_str(m),
         jsoncodec.dumps_str(ev.original) if ev.original is not None else None,
     )
 

@@ -60,3 +60,16 @@ def corrected_timestamp(
     if sent is None:
         return original
     return received_at - (sent - original)
+
+
+def skew_corrected(received_at: datetime, message: dict[str, Any],
+                   envelope_sent_at: datetime | None) -> float:
+    """:func:`corrected_timestamp` as epoch seconds, with the envelope ``sentAt`` parsed once."""
+    original = parse_iso(message.get("originalTimestamp")) or parse_iso(message.get("timestamp"))
+    if original is None:
+        return received_at.timestamp()
+    sent = parse_iso(message.get("sentAt")) if "sentAt" in message else None
+    sent = sent or envelope_sent_at
+    if sent is None:
+        return original.timestamp()
+    return (received_at - (sent - original)).timestamp()

@@ -1,0 +1,186 @@
+"""Ingest throughput through POST /v1/batch, as a ratio to a minimal durable baseline.
+
+Each configuration runs as its own server process (plain asyncio, like ``serve``); the load
+comes from this process over several concurrent connections to 127.0.0.1. Configurations are
+run in interleaved rounds and the median is reported, since this machine is noisy.
+
+    python benchmarks/ingest.py [--seconds 5] [--rounds 3] [--connections 8]
+
+Configurations:
+  baseline     bare aiohttp: read, orjson.loads, one executemany of raw messages (WAL) per request
+  full         the collector as shipped: parse, split, dedupe, lint, identity, group commit
+  no-lint      the collector without linting
+  no-identity  the collector without identity resolution
+  bare         the collector with neither (what lint and identity cost is measured against)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _corpus import batches  # noqa: E402
+
+CONFIGS = ["baseline", "full", "no-lint", "no-identity", "bare"]
+
+
+# -- servers (child processes) ------------------------------------------------------------
+def _baseline_server(port_q: mp.Queue, data_dir: str) -> None:
+    import sqlite3
+
+    from aiohttp import web
+
+    db = sqlite3.connect(os.path.join(data_dir, "base.sqlite3"), isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("CREATE TABLE ev (id INTEGER PRIMARY KEY, body BLOB)")
+
+    async def handle(request: web.Request) -> web.Response:
+        body = await request.read()
+        data = orjson.loads(body)
+        rows = [(orjson.dumps(m),) for m in data["batch"]]
+        db.execute("BEGIN")
+        db.executemany("INSERT INTO ev (body) VALUES (?)", rows)
+        db.execute("COMMIT")
+        return web.Response(body=b'{"success":true}', content_type="application/json")
+
+    async def main() -> None:
+        app = web.Application(client_max_size=16 * 1024 * 1024)
+        app.router.add_post("/v1/batch", handle)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port_q.put(site._server.sockets[0].getsockname()[1])
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+def _collector_server(port_q: mp.Queue, data_dir: str, lint: bool, identity: bool) -> None:
+    from inspector.collector.server import CollectorServer
+    from inspector.collector.service import CollectorService
+    from inspector.domain.store import Store
+
+    async def main() -> None:
+        store = Store(data_dir)
+        svc = CollectorService(store, store.open_session("bench"), lint=lint, identity=identity)
+        server = CollectorServer(svc, "127.0.0.1", 0)
+        await server.start()
+        port_q.put(server.port)
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+def start(config: str, data_dir: str) -> tuple[mp.Process, int]:
+    q: mp.Queue = mp.Queue()
+    if config == "baseline":
+        p = mp.Process(target=_baseline_server, args=(q, data_dir), daemon=True)
+    else:
+        lint = config in ("full", "no-identity")
+        identity = config in ("full", "no-lint")
+        p = mp.Process(target=_collector_server, args=(q, data_dir, lint, identity), daemon=True)
+    p.start()
+    return p, q.get(timeout=60)
+
+
+# -- load ---------------------------------------------------------------------------------
+async def load(port: int, bodies: list[bytes], seconds: float, connections: int,
+               per_batch: int) -> tuple[float, list[float]]:
+    import aiohttp
+
+    url = f"http://127.0.0.1:{port}/v1/batch"
+    latencies: list[float] = []
+    sent = 0
+    stop_at = time.perf_counter() + seconds
+    headers = {"Content-Type": "application/json", "Authorization": "Basic V0s6"}
+
+    async def worker(k: int, session: aiohttp.ClientSession) -> None:
+        nonlocal sent
+        i = k
+        while time.perf_counter() < stop_at:
+            t0 = time.perf_counter()
+            async with session.post(url, data=bodies[i % len(bodies)], headers=headers) as r:
+                await r.read()
+                assert r.status == 200, r.status
+            latencies.append(time.perf_counter() - t0)
+            sent += per_batch
+            i += connections
+
+    conn = aiohttp.TCPConnector(limit=connections)
+    async with aiohttp.ClientSession(connector=conn) as session:
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker(k, session) for k in range(connections)))
+        elapsed = time.perf_counter() - t0
+    return sent / elapsed, latencies
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(p * len(xs)))] * 1000 if xs else float("nan")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=5.0)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--connections", type=int, default=8)
+    ap.add_argument("--configs", default=",".join(CONFIGS))
+    args = ap.parse_args()
+    configs = args.configs.split(",")
+    raw = batches(400)
+    bodies = [orjson.dumps({"batch": b, "sentAt": "2026-11-22T10:31:20.000Z", "writeKey": "WK"})
+              for b in raw]
+    avg = sum(len(orjson.dumps(m)) for m in raw[0]) / len(raw[0])
+    print(f"corpus: {len(bodies)} batches x 100 events, {avg:.0f} bytes/event, "
+          f"{len(bodies[0]) / 1024:.0f} KB/request; {args.connections} connections, "
+          f"{args.seconds:.0f} s x {args.rounds} interleaved rounds")
+    results: dict[str, list[float]] = {c: [] for c in configs}
+    lats: dict[str, list[float]] = {c: [] for c in configs}
+    for rnd in range(args.rounds):
+        for config in configs:
+            with tempfile.TemporaryDirectory() as d:
+                proc, port = start(config, d)
+                try:
+                    asyncio.run(load(port, bodies[:20], 0.5, args.connections, 100))  # warm-up
+                    rate, lat = asyncio.run(load(port, bodies, args.seconds, args.connections,
+                                                 100))
+                finally:
+                    proc.kill()
+                    proc.join()
+            results[config].append(rate)
+            lats[config].extend(lat)
+            print(f"  round {rnd + 1} {config:<12} {rate:>10,.0f} events/s", flush=True)
+    base = statistics.median(results["baseline"]) if "baseline" in results else None
+    print(f"\n{'config':<12} {'events/s':>10} {'ratio':>7} {'p50 ms':>8} {'p99 ms':>8}")
+    for c in configs:
+        med = statistics.median(results[c])
+        ratio = f"{med / base:.2f}" if base else "-"
+        print(f"{c:<12} {med:>10,.0f} {ratio:>7} {pct(lats[c], .5):>8.1f} {pct(lats[c], .99):>8.1f}")
+    if {"full", "no-lint", "bare", "no-identity"} <= set(configs):
+        full = statistics.median(results["full"])
+        nolint = statistics.median(results["no-lint"])
+        noid = statistics.median(results["no-identity"])
+        print(f"\nlint cost:     {1 - full / nolint:+.0%} of throughput (full vs no-lint; "
+              "target < 25%)")
+        print(f"identity cost: {1 - full / noid:+.0%} of throughput (full vs no-identity)")
+    if base and "full" in results:
+        print(f"collector/baseline: {statistics.median(results['full']) / base:.2f} "
+              "(target >= 0.50)")
+    return 0
+
+
+if __name__ == "__main__":
+    mp.set_start_method("spawn")
+    raise SystemExit(main())

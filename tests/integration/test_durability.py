@@ -1,0 +1,75 @@
+"""Anything that got a 200 survives the process being killed with SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import requests
+
+from inspector.domain.store import Store
+
+
+def start_serve(data_dir, session="kill"):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "inspector", "serve", "--port", "0", "--data-dir", str(data_dir),
+         "--session", session],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    assert "listening on http://" in line, line + proc.stderr.read()
+    return proc, line.split("listening on ")[1].split()[0]
+
+
+def test_acknowledged_events_survive_sigkill(tmp_path):
+    proc, url = start_serve(tmp_path)
+    acked: list[str] = []
+    stop = threading.Event()
+
+    def sender(worker: int) -> None:
+        s = requests.Session()
+        i = 0
+        while not stop.is_set() and i < 400:
+            mids = [f"w{worker}-{i}-{k}" for k in range(10)]
+            batch = [{"type": "track", "event": "Durable", "userId": "u", "messageId": m}
+                     for m in mids]
+            try:
+                r = s.post(url + "/v1/batch", data=json.dumps({"batch": batch}), timeout=5)
+            except requests.RequestException:
+                return
+            if r.status_code == 200:
+                acked.extend(mids)
+            i += 1
+
+    threads = [threading.Thread(target=sender, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    deadline = time.time() + 10
+    while len(acked) < 2000 and time.time() < deadline:
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)  # mid-load, no chance to flush anything
+    proc.wait(10)
+    stop.set()
+    for t in threads:
+        t.join(10)
+    assert len(acked) >= 500
+
+    store = Store(tmp_path)
+    session = store.session("kill")
+    stored = store.message_ids(session.id)
+    missing = set(acked) - stored
+    assert not missing, f"{len(missing)} acknowledged events lost, e.g. {sorted(missing)[:3]}"
+    # and the store is usable: the session resumes and takes more events
+    proc2, url2 = start_serve(tmp_path)
+    try:
+        r = requests.post(url2 + "/v1/track", json={"event": "After", "userId": "u"}, timeout=5)
+        assert r.status_code == 200
+        total = requests.get(url2 + "/api/stats", timeout=5).json()["events"]
+        assert total == len(store.message_ids(session.id)) >= len(acked) + 1
+    finally:
+        proc2.terminate()
+        proc2.wait(10)
