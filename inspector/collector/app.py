@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from inspector.collector import routes_api, routes_ingest
+from inspector.collector import routes_api, routes_ingest, routes_kissmetrics, routes_qa
+from inspector.collector.api_token import token_middleware
 from inspector.collector.cors import cors_middleware
 from inspector.collector.keys import API_TOKEN, SERVICE
 from inspector.collector.service import CollectorService
@@ -14,12 +15,14 @@ def make_app(service: CollectorService, *, api_token: str | None = None) -> web.
     # bodies are read by the routes with their own bound, so aiohttp's limit is set above it
     app = web.Application(
         client_max_size=service.max_body + 1024 * 1024,
-        middlewares=[cors_middleware, routes_api.bad_request_middleware],
+        middlewares=[cors_middleware, token_middleware, routes_api.bad_request_middleware],
     )
     app[SERVICE] = service
     app[API_TOKEN] = api_token
     routes_ingest.add_routes(app)
     routes_api.add_routes(app)
+    routes_kissmetrics.add_routes(app)
+    routes_qa.add_routes(app)
 
     async def lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
         await service.start()
