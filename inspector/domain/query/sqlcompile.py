@@ -1,0 +1,212 @@
+"""AST -> SQL WHERE fragment over the ``events`` table (see store_schema.SCHEMA).
+
+* Negations are pushed down to the leaves and each negated leaf is made two-valued with
+  ``NOT IFNULL(leaf, 0)``, so SQL NULLs never turn ``-x`` into "neither" (Python is 2-valued).
+* Case-insensitive column equality uses the ``COLLATE NOCASE`` indexes (exact for ASCII) plus
+  the tiny partial "non-ASCII values" indexes, where the Python ``q_fold`` function decides.
+* Free text of 3+ characters goes through the FTS5 trigram table ``events_fts`` (which holds
+  the case-folded message JSON); anything else uses the registered functions in sqlfuncs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inspector.domain import jsoncodec
+from inspector.domain.query.ast import (
+    COLUMN_FIELDS,
+    USER_COLUMNS,
+    And,
+    ColumnTerm,
+    Compare,
+    DupTerm,
+    FreeText,
+    HasTerm,
+    LintTerm,
+    MatchAll,
+    Node,
+    Not,
+    Or,
+    PathTerm,
+    Regex,
+    Text,
+    Value,
+)
+from inspector.domain.query.pycompile import MatchContext, free_glob_chunks, free_glob_regex
+from inspector.domain.query.textops import fold, json_escape, json_path, parse_number, sqlite_glob
+
+NON_ASCII_GLOB = "'*[^ -~]*'"  # must match the partial indexes in store_schema.SCHEMA
+FTS_TABLE = "events_fts"
+FTS_MIN = 3  # the trigram tokenizer needs three characters
+_MAX_INLINE_IDS = 200
+_OPS = (">", ">=", "<", "<=")
+
+
+def fts_phrase(needle: str) -> str:
+    return '"' + needle.replace('"', '""') + '"'
+
+
+class SqlCompiler:
+    def __init__(self, ctx: MatchContext | None) -> None:
+        self.ctx = ctx
+        self.params: list[Any] = []
+
+    def compile(self, node: Node) -> str:
+        if isinstance(node, MatchAll):
+            return ""
+        return self.node(node, False)
+
+    # -- structure ------------------------------------------------------------------------
+    def node(self, node: Node, neg: bool) -> str:
+        if isinstance(node, Not):
+            return self.node(node.item, not neg)
+        if isinstance(node, (And, Or)):
+            joiner = " AND " if isinstance(node, And) != neg else " OR "
+            return "(" + joiner.join(self.node(i, neg) for i in node.items) + ")"
+        leaf = self.leaf(node)
+        if not neg:
+            return leaf
+        if leaf in ("1", "0"):
+            return "0" if leaf == "1" else "1"
+        return f"NOT IFNULL({leaf}, 0)"
+
+    def p(self, *values: Any) -> str:
+        self.params.extend(values)
+        return "?"
+
+    def leaf(self, node: Node) -> str:
+        if isinstance(node, MatchAll):
+            return "1"
+        if isinstance(node, FreeText):
+            return self.free(node.value)
+        if isinstance(node, ColumnTerm):
+            return self.column_term(node)
+        if isinstance(node, LintTerm):
+            return self.lint(node)
+        if isinstance(node, DupTerm):
+            return "dup = 1" if node.dup else "dup = 0"
+        if isinstance(node, HasTerm):
+            return f"json_type(message, {self.p(json_path(node.path))}) IS NOT NULL"
+        if isinstance(node, PathTerm):
+            return self.path(node.path, node.value)
+        raise TypeError(node)  # pragma: no cover
+
+    # -- free text ------------------------------------------------------------------------
+    def fts(self, needles: list[str]) -> str:
+        expr = " ".join(fts_phrase(n) for n in needles)
+        return (f"id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH "
+                f"{self.p(expr)})")
+
+    def free(self, value: Text | Regex) -> str:
+        if isinstance(value, Regex):
+            return (f"q_regexp({self.p(value.pattern)}, {int(value.ignore_case)}, message)")
+        if value.is_glob:
+            chunks = [c for c in free_glob_chunks(value.text) if c]
+            if not chunks:
+                return "1"
+            long = [c for c in chunks if len(c) >= FTS_MIN]
+            post = f"q_search(message, {self.p(free_glob_regex(value.text).pattern)})"
+            if not long:
+                return post
+            return f"({self.fts(long)} AND {post})"
+        needle = fold(json_escape(value.text))
+        if not needle:
+            return "1"
+        if len(needle) >= FTS_MIN:
+            return self.fts([needle])
+        return f"q_contains(message, {self.p(needle)})"
+
+    # -- columns --------------------------------------------------------------------------
+    def text_test(self, col: str, value: Text | Regex, ci: bool) -> str:
+        if isinstance(value, Regex):
+            return f"q_regexp({self.p(value.pattern)}, {int(value.ignore_case)}, {col})"
+        if value.is_glob:
+            if ci:
+                return f"q_fold({col}) GLOB {self.p(sqlite_glob(fold(value.text)))}"
+            return f"{col} GLOB {self.p(sqlite_glob(value.text))}"
+        if ci:
+            cv = fold(value.text)
+            return (f"{col} COLLATE NOCASE IN (SELECT {self.p(cv)} UNION ALL SELECT {col} "
+                    f"FROM events WHERE {col} GLOB {NON_ASCII_GLOB} AND q_fold({col}) = "
+                    f"{self.p(cv)})")
+        return f"{col} = {self.p(value.text)}"
+
+    def column_term(self, node: ColumnTerm) -> str:
+        value = node.value
+        if node.field == "rule":
+            if isinstance(value, Text) and not value.is_glob:
+                probe = '{"rule":' + jsoncodec.dumps_str(value.text) + ',"severity":'
+                return f"instr(lint, {self.p(probe)}) > 0"
+            inner = self.text_test("json_extract(value, '$.rule')", value, False)
+            return f"EXISTS (SELECT 1 FROM json_each(events.lint) WHERE {inner})"
+        if node.field == "user":
+            if isinstance(value, Text) and not value.is_glob:
+                ids = sorted((self.ctx or MatchContext()).user_ids(value.text))
+                if len(ids) <= _MAX_INLINE_IDS:
+                    marks = ", ".join("?" * len(ids))
+                    parts = []
+                    for c in USER_COLUMNS:
+                        self.params.extend(ids)
+                        parts.append(f"{c} IN ({marks})")
+                    return "(" + " OR ".join(parts) + ")"
+                arr = jsoncodec.dumps_str(ids)
+                return "(" + " OR ".join(
+                    f"{c} IN (SELECT value FROM json_each({self.p(arr)}))"
+                    for c in USER_COLUMNS) + ")"
+            return "(" + " OR ".join(self.text_test(c, value, False)
+                                     for c in USER_COLUMNS) + ")"
+        columns, ci = COLUMN_FIELDS[node.field]
+        if len(columns) == 1:
+            return self.text_test(columns[0], value, ci)
+        return "(" + " OR ".join(self.text_test(c, value, ci) for c in columns) + ")"
+
+    def lint(self, node: LintTerm) -> str:
+        if node.op == "none":
+            return "lint_level = 0"
+        if node.op == "has":
+            name = {1: "info", 2: "warning", 3: "error"}[node.level]
+            if node.level == 3:
+                return "lint_level = 3"
+            higher = ", ".join(str(i) for i in range(node.level + 1, 4))
+            # the highest level says "has one"; above it, look into the stored findings JSON
+            return (f"(lint_level = {node.level} OR (lint_level IN ({higher}) AND "
+                    f"instr(lint, '\"severity\":\"{name}\"') > 0))")
+        assert node.op in _OPS
+        return f"lint_level {node.op} {node.level}"
+
+    # -- message paths --------------------------------------------------------------------
+    def path(self, path: tuple[str, ...], value: Value) -> str:
+        jp = json_path(path)
+
+        def jt() -> str:
+            return f"json_type(message, {self.p(jp)})"
+
+        def jx() -> str:
+            return f"json_extract(message, {self.p(jp)})"
+
+        if isinstance(value, Compare):
+            if value.number is not None:
+                return (f"({jt()} IN ('integer', 'real') AND {jx()} {value.op} "
+                        f"{self.p(value.number)})")
+            return f"({jt()} = 'text' AND {jx()} {value.op} {self.p(value.operand)})"
+        if isinstance(value, Regex):
+            return (f"({jt()} = 'text' AND q_regexp({self.p(value.pattern)}, "
+                    f"{int(value.ignore_case)}, {jx()}))")
+        if value.is_glob:
+            return f"({jt()} = 'text' AND {jx()} GLOB {self.p(sqlite_glob(value.text))})"
+        text_eq = f"({jt()} = 'text' AND {jx()} = {self.p(value.text)})"
+        if value.quoted:
+            return text_eq
+        alts = [text_eq]
+        num = parse_number(value.text)
+        if num is not None:
+            alts.append(f"({jt()} IN ('integer', 'real') AND {jx()} = {self.p(num)})")
+        if value.text in ("true", "false", "null"):
+            alts.append(f"{jt()} = '{value.text}'")
+        return alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")"
+
+
+def compile_sql(node: Node, ctx: MatchContext | None = None) -> tuple[str, list[Any]]:
+    c = SqlCompiler(ctx)
+    sql = c.compile(node)
+    return sql, c.params

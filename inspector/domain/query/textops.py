@@ -1,0 +1,101 @@
+"""Text helpers both compilers share, so that Python and SQL answers agree by construction."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from inspector.domain import jsoncodec
+
+_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_INT64 = (-(2**63), 2**63 - 1)
+MISSING: Any = object()
+
+
+def fold(s: str) -> str:
+    """Unicode case folding (``ZOË`` -> ``zoë``, ``Straße`` -> ``strasse``)."""
+    return s.casefold()
+
+
+def json_escape(s: str) -> str:
+    """``s`` as it appears inside a JSON string written by the store (without the quotes)."""
+    return jsoncodec.dumps_str(s)[1:-1]
+
+
+def fts_text(message_json: str) -> str:
+    """What the full-text index holds for one event: its stored message JSON, case folded."""
+    return message_json.casefold()
+
+
+def parse_number(s: str) -> int | float | None:
+    """A JSON-style number literal, or None. Integers beyond 64 bits become floats."""
+    if not _NUMBER.fullmatch(s):
+        return None
+    if any(c in s for c in ".eE"):
+        return float(s)
+    n = int(s)
+    return n if _INT64[0] <= n <= _INT64[1] else float(n)
+
+
+def is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+@lru_cache(maxsize=512)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """``*`` matches any run of characters (newlines too); everything else is literal."""
+    return re.compile(".*".join(re.escape(p) for p in pattern.split("*")), re.DOTALL)
+
+
+def sqlite_glob(pattern: str) -> str:
+    """The same glob for SQLite's GLOB: escape its own specials ``?`` and ``[``."""
+    out = []
+    for c in pattern:
+        if c == "?":
+            out.append("[?]")
+        elif c == "[":
+            out.append("[[]")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def json_path(path: tuple[str, ...]) -> str:
+    """A SQLite JSON path: keys quoted, all-digit segments index arrays."""
+    out = ["$"]
+    for seg in path:
+        out.append(f"[{int(seg)}]" if seg.isascii() and seg.isdigit() else f'."{seg}"')
+    return "".join(out)
+
+
+def get_path(message: Any, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` (MISSING if absent); all-digit segments index arrays only."""
+    cur = message
+    for seg in path:
+        if seg.isascii() and seg.isdigit():
+            if not isinstance(cur, list):
+                return MISSING
+            i = int(seg)
+            if i >= len(cur):
+                return MISSING
+            cur = cur[i]
+        elif isinstance(cur, dict):
+            if seg not in cur:
+                return MISSING
+            cur = cur[seg]
+        else:
+            return MISSING
+    return cur
+
+
+def column_text(v: Any) -> str | None:
+    """How the store writes a message field into its text column (``userId`` 7 -> ``"7"``)."""
+    if v is None:
+        return None
+    return v if isinstance(v, str) else jsoncodec.dumps_str(v)
+
+
+@lru_cache(maxsize=512)
+def compile_regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
