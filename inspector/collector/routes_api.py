@@ -183,6 +183,29 @@ async def faults_delete(request: web.Request) -> web.Response:
     return json_response(200, {"success": True})
 
 
+async def identities(request: web.Request) -> web.Response:
+    """``GET /api/identities[?mode=][&user=][&session=]``: people, edges and warnings."""
+    from inspector.domain.identity import MODES, compare_modes, replay
+
+    svc = request.app[SERVICE]
+    session = pick_session(request)
+    mode = request.query.get("mode") or session.merge_mode
+    if mode not in MODES:
+        return bad("invalid_mode", f"unknown merge mode {mode!r}; one of {', '.join(MODES)}")
+    user = request.query.get("user") or None
+    await svc.writer.flush()
+    live = svc.identity
+    if session.id == svc.session.id and live is not None and live.mode == mode:
+        graph = live
+    else:  # another mode or session: replay the stored session through that mode's rules
+        graph = replay(svc.store.iter_events(session.id), mode)
+    body = graph.snapshot(user=user)
+    body["mode"] = mode
+    if request.query.get("compare") in ("1", "true", "yes"):
+        body["disagreements"] = compare_modes(list(svc.store.iter_events(session.id)))
+    return json_response(200, body)
+
+
 async def health(request: web.Request) -> web.Response:
     svc = request.app[SERVICE]
     return json_response(200, {"ok": True, "session": svc.session.to_dict()})
@@ -198,6 +221,7 @@ def add_routes(app: web.Application) -> None:
     r.add_get("/api/stats", stats)
     r.add_get("/api/export", export)
     r.add_get("/api/sessions", sessions)
+    r.add_get("/api/identities", identities)
     r.add_get("/api/faults", faults_get)
     r.add_post("/api/faults", faults_post)
     r.add_delete("/api/faults", faults_delete)

@@ -1,0 +1,58 @@
+# Event Inspector — common commands. `make help` lists them.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NODE_DIR := tests/clients/node
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve node-deps test test-fast lint typecheck check bench screenshots package clean
+
+help: ## list the common commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the app with its dev tools
+
+run: $(STAMP) ## open the window (collector on http://127.0.0.1:8787)
+	$(VENV)/bin/event-inspector
+
+serve: $(STAMP) ## run the collector headless on http://127.0.0.1:8787
+	$(VENV)/bin/event-inspector serve
+
+node-deps: ## install the Node client libraries the compatibility tests drive
+	@if [ -f $(NODE_DIR)/package-lock.json ] && command -v npm >/dev/null \
+	  && [ ! $(NODE_DIR)/node_modules/.package-lock.json -nt $(NODE_DIR)/package-lock.json ]; then \
+	  cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error; fi
+
+test: $(STAMP) node-deps ## install everything and run the whole test suite
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+test-fast: $(STAMP) ## domain and collector tests only (no Qt, no Node, no browser)
+	$(PY) -m pytest tests/domain tests/collector tests/test_cli.py tests/test_architecture.py
+
+lint: $(STAMP) ## ruff (lint + format check) and import-linter contracts
+	$(VENV)/bin/ruff check inspector tests benchmarks
+	$(VENV)/bin/lint-imports
+
+typecheck: $(STAMP) ## mypy (strict on domain and collector)
+	$(VENV)/bin/mypy
+
+check: lint typecheck test ## everything CI cares about
+
+bench: $(STAMP) ## ingest benchmark (ratios against a baseline run in the same session)
+	$(PY) benchmarks/ingest.py
+
+screenshots: $(STAMP) ## regenerate docs/*.png offscreen
+	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py
+
+package: $(STAMP) ## one-folder PyInstaller build in dist/
+	$(PY) -m pip install --quiet '.[package]'
+	bash packaging/build.sh
+
+clean: ## remove build output and caches
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache
