@@ -1,0 +1,60 @@
+"""The KISSmetrics tracking routes (``/e``, ``/s``, ``/a``): query in, 1x1 GIF out.
+
+Like KISSmetrics' own server this answers 200 with a transparent GIF whatever arrives (its
+clients never look at the answer, and pixels must not break a page); the request, with its
+query string as sent, stays visible in the raw view, and the parameters as they came are the
+event's ``original``.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from inspector.collector.keys import SERVICE
+from inspector.collector.routes_ingest import read_body
+from inspector.domain.intake import Parsed, build_events
+from inspector.domain.kissmetrics import KM_ROUTES, api_key, params_dict, to_message
+
+GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
+       b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+FORM_LIMIT = 1024 * 1024
+
+
+def gif() -> web.Response:
+    return web.Response(body=GIF, content_type="image/gif",
+                        headers={"Cache-Control": "no-cache, no-store, must-revalidate"})
+
+
+async def km_route(request: web.Request) -> web.Response:
+    svc = request.app[SERVICE]
+    route = request.path.strip("/").lower()
+    pairs = list(request.query.items())
+    body = b""
+    if request.method == "POST":
+        body = await read_body(request, FORM_LIMIT)
+        if len(body) <= FORM_LIMIT:
+            from urllib.parse import parse_qsl
+
+            pairs += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+    params = params_dict(pairs)
+    # the query string as sent (aiohttp's query_string is already percent-decoded)
+    raw = svc.new_raw(request.method, request.path, request.rel_url.raw_query_string,
+                      request.headers, len(body))
+    raw.body = body
+    key = api_key(params)
+    message = to_message(route, params)
+    events = build_events(
+        Parsed([message], None, KM_ROUTES[route][0]), session_id=svc.session.id,
+        received_at=raw.received_at, headers=request.headers,
+        query={"writeKey": key} if key else {})
+    for ev in events:
+        ev.original = params
+    await svc.ingest_events(raw, events)
+    return gif()
+
+
+def add_routes(app: web.Application) -> None:
+    r = app.router
+    for path in ("/e", "/s", "/a"):
+        r.add_get(path, km_route)
+        r.add_post(path, km_route)
