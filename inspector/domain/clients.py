@@ -1,21 +1,19 @@
 """Tell real client libraries apart when several report the same ``context.library.name``.
 
-Verified against real traffic (tests/clients drives each library unmodified):
+Verified against real traffic (tests/clients drives each library unmodified). Client id, the
+``context.library.name`` it reports, and what tells it apart:
 
-============================== ======================== ==============================================
-client id                      context.library.name     what tells it apart
-============================== ======================== ==============================================
-segment-analytics-python       analytics-python         ``writeKey`` in the batch envelope; X-Retry-Count
-customerio-cdp-analytics       analytics-python         no envelope ``writeKey``; ``Bearer pk_/sk_`` keys
-rudder-sdk-python              analytics-python         ``channel: "server"``, ``integrations {"All":true}``
-@segment/analytics-node        @segment/analytics-node  (name is unique)
-analytics-node                 analytics-node           legacy Segment lib: ``timestamp``, ``node-<md5>-`` ids
-rudder-sdk-node                analytics-node           ``channel: "server"``, ``originalTimestamp`` only
-@customerio/cdp-analytics-node @customerio/cdp-...      (name is unique; its version is the generator's)
-@segment/analytics-next        analytics.js             ``integrations["Segment.io"]``, ``npm:next-`` version
-cdp-analytics-browser          analytics.js             ``integrations["Customer.io Data Pipelines"]``
-py-KISSmetrics                 kissmetrics              ``/e /s /a`` routes, ``python-urllib3`` User-Agent
-============================== ======================== ==============================================
+- segment-analytics-python (analytics-python): ``writeKey`` in the envelope, X-Retry-Count.
+- customerio-cdp-analytics (analytics-python): no envelope ``writeKey``; Bearer pk_/sk_ keys.
+- rudder-sdk-python (analytics-python): ``channel: "server"``, ``integrations {"All": true}``.
+- @segment/analytics-node, @customerio/cdp-analytics-node: their names are unique (the
+  Customer.io one reports its generator's version, not the package's).
+- analytics-node (analytics-node): the legacy Segment lib, ``timestamp``, ``node-<md5>-`` ids.
+- @rudderstack/rudder-sdk-node (analytics-node): ``channel: "server"``, ``originalTimestamp``.
+- @segment/analytics-next (analytics.js): ``integrations["Segment.io"]``, ``npm:next-1.x``.
+- @customerio/cdp-analytics-browser (analytics.js): ``integrations["Customer.io Data
+  Pipelines"]``, version ``next-0.x``.
+- py-KISSmetrics (kissmetrics): the ``/e /s /a`` routes with a ``python-urllib3`` User-Agent.
 """
 
 from __future__ import annotations
