@@ -18,6 +18,17 @@ from inspector.domain.faults import parse_fault_spec
 from inspector.domain.store import Store
 
 
+def api_token_for(host: str, given: str | None) -> str | None:
+    """The token ``/api`` requires: the one given, or a new one when reachable from outside."""
+    if given:
+        return given
+    if is_loopback(host):
+        return None
+    from inspector.collector.api_token import generate_token
+
+    return generate_token()
+
+
 def build_service(args: Any) -> CollectorService:
     store = Store(paths.data_dir(args.data_dir))
     session = store.open_session(args.session)
@@ -38,7 +49,8 @@ async def serve(args: Any) -> int:
             out.flush()
 
         svc.add_listener(echo)
-    server = CollectorServer(svc, args.host, args.port, api_token=getattr(args, "token", None))
+    token = api_token_for(args.host, getattr(args, "token", None))
+    server = CollectorServer(svc, args.host, args.port, api_token=token)
     try:
         url = await server.start()
     except OSError as exc:
@@ -51,8 +63,13 @@ async def serve(args: Any) -> int:
     if not is_loopback(args.host):
         print(f"warning: listening on {args.host}, reachable from other machines",
               file=sys.stderr)
+    # with --print, stdout carries NDJSON only
+    info = sys.stderr if getattr(args, "print", False) else sys.stdout
     print(f"listening on {url}  (session {svc.session.name!r}, data {svc.store.path})",
-          file=sys.stderr if getattr(args, "print", False) else sys.stdout, flush=True)
+          file=info, flush=True)
+    if token and not getattr(args, "token", None):
+        print(f"api token: {token}  (send it as the X-Inspector-Token header or ?token= on "
+              "/api; choose your own with --token)", file=info, flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

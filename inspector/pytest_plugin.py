@@ -351,17 +351,10 @@ class EventInspector:
     def rejected(self) -> list[dict[str, Any]]:
         return list(self._ok("GET", "/api/rejected")["requests"])
 
-    def identities(self, user: str | None = None) -> IdentityView:
-        """The identity graph (people and warnings); needs the in-process collector."""
-        if self.collector is None or self.collector.service is None:
-            raise RuntimeError("identities() needs the collector started by the fixture")
-        svc = self.collector.service
-
-        def snap() -> Any:
-            graph = svc.identity
-            return graph.snapshot(user) if graph is not None else None
-
-        return IdentityView(self.collector.call(snap))
+    def identities(self, user: str | None = None, mode: str | None = None) -> IdentityView:
+        """The identity graph of the session (``GET /api/identities``): people and warnings."""
+        return IdentityView(self._ok("GET", "/api/identities",
+                                     params={"user": user, "mode": mode}))
 
     # -- waiting and asserting ---------------------------------------------------------
     def wait_for(self, q: str = "", count: int = 1, timeout: float = 10) -> list[Event]:

@@ -1,0 +1,150 @@
+"""The optional /api token, its generation by ``serve``, and CORS on every /api route."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from inspector.collector.api_token import generate_token, token_ok
+from inspector.headless import api_token_for
+from inspector.pytest_plugin import CollectorThread, EventInspector
+from tests.qa.conftest import post
+
+TOKEN = "s3cret-token"
+NO_LINT = {"lint": False}
+API_ROUTES = [("GET", "/api/health"), ("GET", "/api/events"), ("GET", "/api/stats"),
+              ("GET", "/api/sessions"), ("GET", "/api/rejected"), ("GET", "/api/faults"),
+              ("GET", "/api/wait?count=0&timeout=0"), ("POST", "/api/assert"),
+              ("GET", "/api/export")]
+
+
+def raw(method, url, headers=None, body=None):
+    req = urllib.request.Request(url, method=method, headers=headers or {}, data=body)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+@pytest.fixture
+def secured(tmp_path):
+    c = CollectorThread(tmp_path, api_token=TOKEN, service_kwargs=NO_LINT).start()
+    yield c
+    c.stop()
+
+
+@pytest.mark.parametrize(("method", "path"), API_ROUTES)
+def test_token_required_on_every_api_route(secured, method, path):
+    body = b'{"expectations": []}' if method == "POST" else None
+    status, headers, text = raw(method, secured.url + path, body=body)
+    assert status == 401, text
+    assert b"X-Inspector-Token" in text and headers["Content-Type"].startswith("application/json")
+    assert headers.get("Access-Control-Allow-Origin") == "*"  # a browser can read the 401
+    ok = raw(method, secured.url + path, {"X-Inspector-Token": TOKEN}, body)[0]
+    assert ok == 200
+    sep = "&" if "?" in path else "?"
+    assert raw(method, f"{secured.url}{path}{sep}token={TOKEN}", body=body)[0] == 200
+    assert raw(method, secured.url + path, {"X-Inspector-Token": "wrong"}, body)[0] == 401
+
+
+def test_token_leaves_tracking_routes_and_preflights_open(secured):
+    assert post(secured.url + "/v1/track", {"userId": "u", "event": "E", "writeKey": "k"}) == 200
+    status, headers, _ = raw("OPTIONS", secured.url + "/api/events", {
+        "Origin": "http://app.test", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "x-inspector-token"})
+    assert status == 204
+    assert headers["Access-Control-Allow-Origin"] == "http://app.test"
+    assert "x-inspector-token" in headers["Access-Control-Allow-Headers"].lower()
+    client = EventInspector(secured.url, token=TOKEN, collector=secured)
+    assert client.count() == 1
+
+
+def test_no_token_means_open(tmp_path):
+    c = CollectorThread(tmp_path, service_kwargs=NO_LINT).start()
+    try:
+        assert raw("GET", c.url + "/api/health")[0] == 200
+    finally:
+        c.stop()
+
+
+@pytest.mark.parametrize(("method", "path"), API_ROUTES)
+def test_cors_on_every_api_route(tmp_path_factory, method, path, request):
+    c = CollectorThread(tmp_path_factory.mktemp("cors"), service_kwargs=NO_LINT).start()
+    request.addfinalizer(c.stop)
+    body = b'{"expectations": []}' if method == "POST" else None
+    status, headers, _ = raw(method, c.url + path, {"Origin": "http://localhost:3000"}, body)
+    assert status == 200
+    assert headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    status, headers, _ = raw(method, c.url + path, body=body)
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    status, headers, _ = raw("OPTIONS", c.url + path.split("?")[0], {
+        "Origin": "http://localhost:3000", "Access-Control-Request-Method": method,
+        "Access-Control-Request-Headers": "content-type"})
+    assert status == 204
+    assert method in headers["Access-Control-Allow-Methods"]
+    assert headers["Access-Control-Allow-Headers"] == "content-type"
+
+
+def test_cors_on_errors(tmp_path):
+    c = CollectorThread(tmp_path, service_kwargs=NO_LINT).start()
+    try:
+        for path in ("/api/wait?count=x", "/api/events/999", "/api/assert"):
+            method = "POST" if path == "/api/assert" else "GET"
+            status, headers, _ = raw(method, c.url + path, {"Origin": "http://x.test"},
+                                     b"not json" if method == "POST" else None)
+            assert status in (400, 404)
+            assert headers["Access-Control-Allow-Origin"] == "http://x.test"
+    finally:
+        c.stop()
+
+
+def test_token_helpers():
+    assert api_token_for("127.0.0.1", None) is None
+    assert api_token_for("localhost", None) is None
+    assert api_token_for("::1", None) is None
+    assert api_token_for("0.0.0.0", "mine") == "mine"
+    generated = api_token_for("0.0.0.0", None)
+    assert generated and len(generated) >= 32 and generated != api_token_for("0.0.0.0", None)
+    assert len(generate_token()) >= 32
+    assert token_ok("abc", "abc") and not token_ok("abc", "abd") and not token_ok("abc", None)
+
+
+def test_serve_beyond_loopback_prints_and_enforces_a_token(tmp_path):
+    p = subprocess.Popen([sys.executable, "-m", "inspector", "serve", "--host", "0.0.0.0",
+                          "--port", "0", "--no-lint", "--data-dir", str(tmp_path),
+                          "--max-seconds", "30"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = p.stdout.readline()
+        assert line.startswith("listening on http://0.0.0.0:"), line
+        port = line.split(":")[2].split()[0]
+        token_line = p.stdout.readline()
+        assert token_line.startswith("api token: ")
+        token = token_line.split()[2]
+        base = f"http://127.0.0.1:{port}"
+        assert raw("GET", base + "/api/health")[0] == 401
+        assert raw("GET", base + "/api/health", {"X-Inspector-Token": token})[0] == 200
+    finally:
+        p.terminate()
+        p.wait(30)
+
+
+def test_serve_with_given_token_does_not_print_it(tmp_path):
+    p = subprocess.Popen([sys.executable, "-m", "inspector", "serve", "--host", "0.0.0.0",
+                          "--port", "0", "--no-lint", "--token", "given",
+                          "--data-dir", str(tmp_path),
+                          "--max-seconds", "30"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        port = p.stdout.readline().split(":")[2].split()[0]
+        base = f"http://127.0.0.1:{port}"
+        assert raw("GET", base + "/api/health?token=given")[0] == 200
+        assert raw("GET", base + "/api/health")[0] == 401
+    finally:
+        p.terminate()
+        out, _ = p.communicate(timeout=30)
+    assert "given" not in out
