@@ -1,0 +1,23 @@
+"""The per-message lint context handed to every check (one reused object per engine)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CALL_TYPES = ("identify", "track", "page", "screen", "group", "alias")
+
+
+class Ctx:
+    """What a check may read besides the message. Set per batch/message by the engine."""
+
+    __slots__ = ("cat", "cfg", "event", "future_iso", "future_ts", "names", "original",
+                 "plan", "received", "state")
+
+    def __init__(self, cfg: Any, cat: Any, state: Any, plan: Any) -> None:
+        self.cfg, self.cat, self.state, self.plan = cfg, cat, state, plan
+        self.original: dict[str, Any] | None = None
+        self.event: Any = None  # the CapturedEvent, None for lint_message
+        self.received = 0.0
+        self.future_ts = 0.0
+        self.future_iso = ""
+        self.names: dict[str, Any] = {}  # per-engine cache of event-name analysis

@@ -1,0 +1,146 @@
+"""The lint engine: runs the registered checks per call type, plus batch and session rules."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from inspector.domain.capture import CapturedEvent, Finding, RawRequest
+from inspector.domain.lint import (  # noqa: F401  (importing registers the rules and checks)
+    catalogue,
+    catalogue_more,
+    rules_context,
+    rules_envelope,
+    rules_names,
+    rules_payload,
+    rules_semantic,
+    rules_time,
+    session,
+)
+from inspector.domain.lint.config import LintConfig
+from inspector.domain.lint.context import CALL_TYPES, Ctx
+from inspector.domain.lint.plan import TrackingPlan, load_plan
+from inspector.domain.lint.registry import CHECKS, RULES, CheckFn
+from inspector.domain.lint.specdata import SpecCatalog, default_catalog
+
+MAX_MESSAGE = 32 * 1024
+MAX_BATCH_BYTES = 500 * 1024
+MAX_BATCH_EVENTS = 2500
+Raw = tuple[str, str, str | None]
+
+
+class LintEngine:
+    """One per capture session: keeps the cross-event state between calls."""
+
+    def __init__(self, config: LintConfig | None = None, plan: TrackingPlan | None = None,
+                 *, catalog: SpecCatalog | None = None) -> None:
+        self.config = config or LintConfig()
+        if plan is None and self.config.plan is not None:
+            plan = load_plan(self.config.plan)
+        self.plan = plan
+        self.catalog = catalog or default_catalog()
+        self.state = session.SessionState(rules_names.exempt_keys(self.catalog))
+        self.state.spec_names = frozenset(self.catalog.events)
+        cfg = self.config
+        self._enabled = {rid for rid in RULES if cfg.is_enabled(rid)}
+        self._severity = {rid: cfg.severity_of(rid) for rid in RULES}
+        self._by_type: dict[str, list[CheckFn]] = {}
+        active = sorted((c for c in CHECKS if any(r in self._enabled for r in c.rules)),
+                        key=lambda c: c.order)
+        for t in (*CALL_TYPES, "unknown"):
+            self._by_type[t] = [c.fn for c in active
+                                if c.types is None or t in c.types]
+        self._fold = {"W001", "W003", "E014"} & self._enabled
+        self._ctx = Ctx(cfg, self.catalog, self.state, plan)
+        self._plan_on = plan is not None and bool(
+            {"W028", "W029", "E015", "E016", "E017"} & self._enabled)
+
+    # -- public API -------------------------------------------------------------------------
+    def lint_batch(self, events: list[CapturedEvent], request: RawRequest | None) -> None:
+        """Set ``ev.lint`` on every event of one request, in arrival order."""
+        if not events:
+            return
+        now = events[0].received_at or time.time()
+        self._set_clock(now)
+        batch: list[Raw] = []
+        body_len = len(request.body) if request is not None and request.body else (
+            request.size if request is not None else -1)
+        if request is not None:
+            n = max(len(events), request.event_count)
+            if body_len > MAX_BATCH_BYTES and n > 1:
+                batch.append(("E011", f"Batch is {body_len / 1024:.0f} KB; the limit is 500 KB "
+                                      "(Segment answers 400)", None))
+            if n > MAX_BATCH_EVENTS:
+                batch.append(("E011", f"Batch has {n} events; the limit is 2500 (the rest "
+                                      "are rejected)", None))
+        measure = body_len < 0 or body_len > MAX_MESSAGE
+        ctx = self._ctx
+        for ev in events:
+            if ev.received_at and ev.received_at != now:
+                now = ev.received_at
+                self._set_clock(now)
+            ctx.event = ev
+            found = self._run(ev.message, ev.original, ev.type)
+            if measure:
+                self._size(ev.message, found)
+            if batch:
+                found.extend(batch)
+            ev.lint = self._findings(found) if found else []
+        ctx.event = None
+
+    def lint_message(self, message: Any, *, original: dict[str, Any] | None = None
+                     ) -> list[Finding]:
+        """Lint one message (CLI, tools). Updates the session state like an arrival."""
+        if not isinstance(message, dict):
+            return self._findings([("E001", "Payload is not a JSON object (got "
+                                            f"{type(message).__name__})", None)])
+        self._set_clock(time.time())
+        self._ctx.event = None
+        t = message.get("type")
+        t = t.lower() if isinstance(t, str) and t.lower() in CALL_TYPES else "unknown"
+        found = self._run(message, original, t)
+        self._size(message, found)
+        return self._findings(found)
+
+    def session_issues(self) -> list[dict[str, Any]]:
+        """Cross-event problems as they stand now (name collisions, type conflicts)."""
+        return self.state.issues()
+
+    # -- internals --------------------------------------------------------------------------
+    def _set_clock(self, now: float) -> None:
+        ctx = self._ctx
+        ctx.received = now
+        ctx.future_ts = now + self.config.future_minutes * 60.0
+        ctx.future_iso = datetime.fromtimestamp(ctx.future_ts, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+    def _run(self, m: dict[str, Any], original: dict[str, Any] | None, t: str) -> list[Raw]:
+        ctx = self._ctx
+        ctx.original = original
+        out: list[Raw] = []
+        if self._fold:
+            m = rules_envelope.fold_envelope(m, ctx, out)
+        checks = self._by_type.get(t)
+        if checks is None:
+            checks = self._by_type["unknown"]
+        for fn in checks:
+            fn(m, ctx, out)
+        if self._plan_on:
+            self.plan.check(m, out)  # type: ignore[union-attr]
+        return out
+
+    def _size(self, m: dict[str, Any], found: list[Raw]) -> None:
+        try:
+            n = len(orjson.dumps(m))
+        except TypeError:
+            return
+        if n > MAX_MESSAGE:
+            found.append(("E010", f"Message is {n / 1024:.1f} KB; the limit is 32 KB "
+                                  "(Segment answers 400)", None))
+
+    def _findings(self, found: list[Raw]) -> list[Finding]:
+        enabled, sev = self._enabled, self._severity
+        return [Finding(rid, sev[rid], msg, path)  # type: ignore[arg-type]
+                for rid, msg, path in found if rid in enabled]

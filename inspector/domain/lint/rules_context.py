@@ -1,0 +1,109 @@
+"""context.* rules: spec types and formats, unknown keys, advertising ids, event_version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inspector.domain.lint.context import Ctx
+from inspector.domain.lint.naming import compact_key
+from inspector.domain.lint.registry import check
+from inspector.domain.lint.values import LOCALE_RE, TIMEZONE_RE, json_type, short
+
+Out = list[tuple[str, str, str | None]]
+S, N, B, O, A = (str,), (int, float), (bool,), (dict,), (list,)
+_WORDS = {S: "a string", N: "a number", B: "a boolean", O: "an object", A: "an array",
+          S + N: "a string"}
+TOP: dict[str, tuple[type, ...]] = {
+    "active": B, "ip": S, "locale": S, "timezone": S, "userAgent": S, "groupId": S,
+    "channel": S, "app": O, "campaign": O, "device": O, "library": O, "location": O,
+    "network": O, "os": O, "page": O, "referrer": O, "screen": O, "traits": O,
+    "userAgentData": O, "externalIds": A, "protocols": O, "instanceId": S, "consent": O,
+    "personas": O,
+}
+SUB: dict[str, dict[str, tuple[type, ...]]] = {
+    "app": {"name": S, "version": S, "build": S + N, "namespace": S},
+    "campaign": {"name": S, "source": S, "medium": S, "term": S, "content": S},
+    "device": {"id": S, "advertisingId": S, "adTrackingEnabled": B, "manufacturer": S,
+               "model": S, "name": S, "type": S, "token": S, "version": S},
+    "library": {"name": S, "version": S},
+    "location": {"city": S, "country": S, "region": S, "latitude": N, "longitude": N,
+                 "speed": N},
+    "network": {"bluetooth": B, "cellular": B, "wifi": B, "carrier": S},
+    "os": {"name": S, "version": S},
+    "page": {"path": S, "referrer": S, "search": S, "title": S, "url": S},
+    "referrer": {"type": S, "name": S, "url": S, "link": S, "id": S},
+    "screen": {"width": N, "height": N, "density": N},
+}
+_SUGGEST = {compact_key(k): k for k in TOP}
+
+
+def _bad(v: Any, types: tuple[type, ...]) -> bool:
+    if v is None:
+        return False
+    t = type(v)
+    return t not in types or (t is bool and bool not in types)
+
+
+@check("W011", "I002", order=20)
+def context_fields(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    ctx = m.get("context")
+    if type(ctx) is not dict or not ctx:
+        return
+    for k, v in ctx.items():
+        types = TOP.get(k)
+        if types is None:
+            hint = _SUGGEST.get(compact_key(k))
+            out.append(("I002", f"context.{k} is not a spec field"
+                                + (f" (did you mean {hint}?)" if hint else ""),
+                        f"context.{k}"))
+            continue
+        if _bad(v, types):
+            out.append(("W011", f"context.{k} should be {_WORDS[types]}, got {json_type(v)}",
+                        f"context.{k}"))
+            continue
+        sub = SUB.get(k)
+        if sub is not None and v:
+            for sk, sv in v.items():
+                st = sub.get(sk)
+                if st is not None and _bad(sv, st):
+                    out.append(("W011", f"context.{k}.{sk} should be {_WORDS[st]}, got "
+                                        f"{json_type(sv)}", f"context.{k}.{sk}"))
+        elif type(v) is str and v:
+            if k == "locale" and LOCALE_RE.fullmatch(v) is None:
+                out.append(("W011", f"context.locale {short(v)!r} is not a BCP-47 tag "
+                                    "(e.g. en-US)", "context.locale"))
+            elif k == "timezone" and TIMEZONE_RE.fullmatch(v) is None:
+                out.append(("W011", f"context.timezone {short(v)!r} is not an IANA tz name "
+                                    "(e.g. America/New_York)", "context.timezone"))
+
+
+@check("W045", order=21)
+def advertising_id(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    ctx = m.get("context")
+    if type(ctx) is not dict:
+        return
+    dev = ctx.get("device")
+    if type(dev) is not dict:
+        return
+    ad = dev.get("advertisingId")
+    if type(ad) is not str or not ad:
+        return
+    if ad.strip("0-") == "":
+        out.append(("W045", "context.device.advertisingId is all zeros (ad tracking "
+                            "limited); it identifies no one", "context.device.advertisingId"))
+    elif dev.get("adTrackingEnabled") is False:
+        out.append(("W045", "advertisingId sent while adTrackingEnabled is false",
+                    "context.device.advertisingId"))
+
+
+@check("W056", order=22)
+def event_version(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    ctx = m.get("context")
+    if type(ctx) is not dict:
+        return
+    prot = ctx.get("protocols")
+    if type(prot) is dict and "event_version" in prot:
+        v = prot["event_version"]
+        if type(v) is not int:
+            out.append(("W056", f"context.protocols.event_version must be an integer, got "
+                                f"{short(v)!r}", "context.protocols.event_version"))

@@ -1,0 +1,105 @@
+"""Semantic-spec rules driven by resources/specs: property types, products, keys, video, B2B."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inspector.domain.lint.context import Ctx
+from inspector.domain.lint.registry import check
+from inspector.domain.lint.specdata import PropType, describe
+from inspector.domain.lint.values import is_integer, is_number, json_type, short
+
+Out = list[tuple[str, str, str | None]]
+
+
+def _check_object(obj: dict[str, Any], shape: dict[str, PropType], path: str, event: str,
+                  out: Out) -> None:
+    for k, v in obj.items():
+        pt = shape.get(k)
+        if pt is not None and v is not None and not pt.ok(v):
+            out.append(("W024", f"{event}: {path}.{k} should be {describe(pt.code)}, got "
+                                f"{json_type(v)} {short(v, 24)!r}", f"{path}.{k}"))
+
+
+@check("W024", "E018", types=("track",), order=40)
+def semantic_types(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    name = m.get("event")
+    spec = x.cat.events.get(name) if type(name) is str else None
+    props = m.get("properties")
+    if spec is None or type(props) is not dict or not props:
+        return
+    sprops = spec.props
+    for k, v in props.items():
+        pt = sprops.get(k)
+        if pt is None or v is None:
+            continue
+        if pt.is_array:
+            if type(v) is not list or not all(type(i) is dict for i in v):
+                out.append(("E018", f"{k} must be an array of objects, got "
+                                    f"{json_type(v) if type(v) is not list else 'other items'}",
+                            f"properties.{k}"))
+                continue
+            for i, item in enumerate(v):
+                _check_object(item, pt.items or {}, f"properties.{k}.{i}", name, out)
+        elif not pt.ok(v):
+            out.append(("W024", f"{name}: properties.{k} should be {describe(pt.code)}, got "
+                                f"{json_type(v)} {short(v, 24)!r}", f"properties.{k}"))
+        elif pt.items is not None and type(v) is dict:
+            _check_object(v, pt.items, f"properties.{k}", name, out)
+    if "products" in props and "products" not in sprops:
+        v = props["products"]
+        if v is not None and (type(v) is not list or not all(type(i) is dict for i in v)):
+            out.append(("E018", "products must be an array of objects", "properties.products"))
+
+
+@check("W025", types=("track",), order=41)
+def semantic_key(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    name = m.get("event")
+    spec = x.cat.events.get(name) if type(name) is str else None
+    if spec is None or not spec.keys:
+        return
+    props = m.get("properties")
+    props = props if type(props) is dict else {}
+    for alts in spec.keys:
+        if not any(props.get(a) not in (None, "") for a in alts):
+            out.append(("W025", f"{name} without {' or '.join(alts)} cannot be joined "
+                                "downstream", f"properties.{alts[0]}"))
+
+
+@check("W047", types=("track",), order=42)
+def video_spec(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    name = m.get("event")
+    spec = x.cat.events.get(name) if type(name) is str else None
+    if spec is None or not spec.video:
+        return
+    props = m.get("properties")
+    props = props if type(props) is dict else {}
+    if name != "Video Quality Updated" and not props.get("session_id"):
+        out.append(("W047", f"Video spec: {name} has no session_id", "properties.session_id"))
+    for k, v in props.items():
+        pt = spec.props.get(k)
+        if pt is None or v is None:
+            continue
+        if pt.code == "I" and is_number(v) and not is_integer(v):
+            out.append(("W047", f"Video spec: {k} should be an integer, got {v!r}",
+                        f"properties.{k}"))
+        rng = x.cat.ranges.get(k)
+        if rng is not None and is_number(v) and not rng[0] <= v <= rng[1]:
+            out.append(("W047", f"Video spec: {k}={v!r} is outside {rng[0]:g}–{rng[1]:g}",
+                        f"properties.{k}"))
+        allowed = x.cat.enums.get(k)
+        if allowed is not None and type(v) is str and v not in allowed:
+            out.append(("W047", f"Video spec: {k}={short(v)!r} is not one of "
+                                + ", ".join(allowed), f"properties.{k}"))
+    x.state.video_session(m, props, out)
+
+
+@check("I006", types=("track",), order=43)
+def b2b_group(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    name = m.get("event")
+    spec = x.cat.events.get(name) if type(name) is str else None
+    if spec is None or not spec.b2b or not (x.state.b2b or x.cfg.b2b):
+        return
+    ctx = m.get("context")
+    if not (type(ctx) is dict and ctx.get("groupId")):
+        out.append(("I006", f"B2B event '{name}' lacks context.groupId", "context.groupId"))

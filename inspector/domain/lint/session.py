@@ -1,0 +1,310 @@
+"""Cross-event state of one capture session and the rules that need it.
+
+Findings are attached to the arriving event that reveals the problem, computed against the
+state as it is at that moment; :meth:`SessionState.issues` gives the current picture.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from inspector.domain.lint.context import Ctx
+from inspector.domain.lint.naming import CASE_NAMES, casing, near_duplicate
+from inspector.domain.lint.registry import check
+from inspector.domain.lint.values import short
+
+Out = list[tuple[str, str, str | None]]
+_LIMIT = 100_000  # entries kept per map; past it the oldest half is forgotten
+_T = {str: "string", int: "number", float: "number", bool: "boolean", dict: "object",
+      list: "array"}
+PLATFORM_MIN_EVENTS = 50  # a platform must have sent this many track calls to be compared
+EVENT_MIN_COUNT = 3  # and the event this many times on the other platform
+
+
+def _trim(d: dict[Any, Any]) -> None:
+    if len(d) > _LIMIT:
+        for k in list(d)[: _LIMIT // 2]:
+            del d[k]
+
+
+class SessionState:
+    def __init__(self, exempt: frozenset[str]) -> None:
+        self.exempt = exempt
+        self.keyinfo: dict[str, Any] = {}
+        self.compact_props: defaultdict[str, dict[str, str]] = defaultdict(dict)
+        self.b2b = False
+        self.message_ids: dict[str, int] = {}
+        self.user_ids: dict[str, str] = {}
+        self.ptypes: dict[str, dict[str, list[Any]]] = {}  # event -> prop -> [type, n, ...]
+        self.gtypes: dict[str, dict[str, list[Any]]] = {}  # prop -> type -> [n, event]
+        self.names: dict[str, tuple[str, ...]] = {}  # event name -> colliding names
+        self.casings: dict[str, int] = defaultdict(int)
+        self.platform_events: dict[str, int] = defaultdict(int)
+        self.seen_on: dict[str, dict[str, int]] = {}  # event -> platform -> count
+        self.reported_platform: set[tuple[str, str]] = set()
+        self.identified: dict[str, set[str]] = {}  # actor -> trait keys sent by identify
+        self.video: dict[str, Any] = {}  # actor -> session_id of the playback in progress
+        self.spec_names: frozenset[str] = frozenset()
+
+    # -- W047: one session_id per playback ------------------------------------------------
+    def video_session(self, m: dict[str, Any], props: dict[str, Any], out: Out) -> None:
+        actor = m.get("userId") or m.get("anonymousId")
+        if type(actor) is not str:
+            return
+        sid, name = props.get("session_id"), m.get("event")
+        if name == "Video Playback Started":
+            self.video[actor] = sid
+            _trim(self.video)
+            return
+        cur = self.video.get(actor)
+        if cur is not None and sid is not None and sid != cur:
+            out.append(("W047", f"Video spec: session_id changed from {short(cur)!r} to "
+                                f"{short(sid)!r} within one playback", "properties.session_id"))
+        if name in ("Video Playback Completed", "Video Playback Exited"):
+            self.video.pop(actor, None)
+
+    # -- current cross-event picture ------------------------------------------------------
+    def issues(self) -> list[dict[str, Any]]:
+        """Cross-event problems as they stand now (for a session report view)."""
+        found: list[dict[str, Any]] = []
+        for name, others in self.names.items():
+            if others:
+                found.append({"rule": "W032", "event": name, "collidesWith": list(others)})
+        for event, props in self.ptypes.items():
+            for p, st in props.items():
+                if len(st) > 2:
+                    found.append({"rule": "W030", "event": event, "property": p,
+                                  "types": dict(zip(st[2::2], st[3::2], strict=True))})
+        for p, types in self.gtypes.items():
+            if len(types) > 1:
+                found.append({"rule": "W031", "property": p,
+                              "types": {t: v[1] for t, v in types.items()}})
+        return found
+
+
+@check("W008", order=60)
+def message_id_reuse(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    mid = m.get("messageId")
+    if type(mid) is not str or not mid or (x.event is not None and
+                                           x.event.generated_message_id):
+        return
+    try:
+        fp = hash((m.get("type"), m.get("event"), m.get("name"), m.get("userId"),
+                   m.get("anonymousId"), m.get("groupId"), m.get("previousId"),
+                   m.get("timestamp") or m.get("originalTimestamp")))
+    except TypeError:
+        return
+    ids = x.state.message_ids
+    prev = ids.get(mid)
+    if prev is None:
+        ids[mid] = fp
+        _trim(ids)
+    elif prev != fp:
+        out.append(("W008", f"messageId {short(mid)!r} was seen before on a different event; "
+                            "dedupe will drop one of them", "messageId"))
+
+
+@check("W019", order=61)
+def near_identical_user_ids(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    u = m.get("userId")
+    if type(u) is not str or not u:
+        return
+    ids = x.state.user_ids
+    prev = ids.get(u)
+    if prev is not None:
+        return
+    folded = "\0" + u.strip().lower()
+    other = ids.get(folded)
+    if other is None:
+        ids[folded] = u
+    elif other != u:
+        out.append(("W019", f"userId {u!r} and {other!r} differ only in case/whitespace; "
+                            "they count as different users", "userId"))
+    ids[u] = u
+    _trim(ids)
+
+
+def _event_key(m: dict[str, Any]) -> str | None:
+    t = m.get("type")
+    if t == "track":
+        e = m.get("event")
+        return e if type(e) is str else None
+    return {"page": "(page)", "screen": "(screen)", "identify": "(identify traits)",
+            "group": "(group traits)"}.get(t)  # type: ignore[arg-type]
+
+
+@check("W030", "W031", order=62)
+def property_types(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    t = m.get("type")
+    obj = m.get("traits" if t in ("identify", "group") else "properties")
+    if type(obj) is not dict or not obj:
+        return
+    ev = _event_key(m)
+    if ev is None:
+        return
+    st = x.state
+    per = st.ptypes.get(ev)
+    if per is None:
+        if len(st.ptypes) > 5000:
+            return
+        per = st.ptypes[ev] = {}
+    check_global = t in ("track", "page", "screen")
+    spec = x.cat.events.get(ev) if t == "track" else None
+    for k, v in obj.items():
+        if v is None:
+            continue
+        vt = _T.get(type(v), "other")
+        s = per.get(k)
+        if s is None:
+            per[k] = [vt, 1]
+        elif s[0] is vt and len(s) == 2:
+            s[1] += 1
+        else:
+            _mixed(s, vt, ev, k, out, "properties" if check_global else "traits")
+        if check_global:
+            _global(st, k, vt, ev, spec, out)
+
+
+def _mixed(s: list[Any], vt: str, ev: str, k: str, out: Out, path: str) -> None:
+    # s = [first type, n, type2, n2, ...] once mixed
+    for i in range(0, len(s), 2):
+        if s[i] == vt:
+            s[i + 1] += 1
+            break
+    else:
+        s.extend((vt, 1))
+    counts = dict(zip(s[0::2], s[1::2], strict=True))
+    dominant = max(counts, key=lambda t: (counts[t], t == s[0]))
+    if vt != dominant:
+        total = sum(counts.values())
+        seen = " and ".join(f"{t} ({100 * n // total}%)" for t, n in counts.items())
+        out.append(("W030", f"{ev}.{k} seen as {seen}; this one is {vt}", f"{path}.{k}"))
+
+
+def _global(st: SessionState, k: str, vt: str, ev: str, spec: Any, out: Out) -> None:
+    g = st.gtypes.get(k)
+    if g is None:
+        if len(st.gtypes) < _LIMIT:
+            st.gtypes[k] = {vt: [1, ev]}
+        return
+    rec = g.get(vt)
+    if rec is not None:
+        rec[0] += 1
+        if len(g) == 1:
+            return
+    else:
+        g[vt] = [1, ev]
+    if spec is not None and k in spec.props:
+        return  # the spec defines this property's type for this event (position S vs N)
+    dominant = max(g, key=lambda t: g[t][0])
+    other_ev = g[dominant][1]
+    if dominant != vt and other_ev != ev:
+        out.append(("W031", f"'{k}' is {vt} on {ev} but {dominant} on {other_ev}",
+                    f"properties.{k}"))
+
+
+@check("W032", order=63, types=("track",))
+def event_name_collisions(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    name = m.get("event")
+    if type(name) is not str or not name:
+        return
+    names = x.state.names
+    others = names.get(name)
+    if others is None:
+        if len(names) > 5000:
+            return
+        spec = x.cat.events
+        found = []
+        for other in names:
+            if name in spec and other in spec:
+                continue
+            if near_duplicate(name, other) is not None:
+                found.append(other)
+                names[other] = (*names[other], name)
+        others = names[name] = tuple(found)
+        x.state.casings[casing(name)] += 1
+    if others:
+        out.append(("W032", f"Event names collide: '{short(name)}' ~ "
+                            + ", ".join(f"'{short(o)}'" for o in others[:3]), "event"))
+
+
+@check("W034", order=64, types=("track",))
+def dominant_event_case(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    if x.cfg.event_case != "auto":
+        return
+    name = m.get("event")
+    if type(name) is not str or not name or name in x.cat.events:
+        return
+    c = x.state.casings
+    if sum(c.values()) < 3:
+        return
+    dominant = max(c, key=c.__getitem__)
+    cls = casing(name)
+    if cls != dominant:
+        out.append(("W034", f"Event '{short(name)}' is {CASE_NAMES.get(cls, cls)}; most "
+                            f"events are {CASE_NAMES.get(dominant, dominant)}", "event"))
+
+
+@check("I007", order=65)
+def context_traits(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    t = m.get("type")
+    actor = m.get("userId") or m.get("anonymousId")
+    ctx = m.get("context")
+    ctraits = ctx.get("traits") if type(ctx) is dict else None
+    if type(actor) is not str:
+        return
+    ident = x.state.identified
+    if t == "identify":
+        keys = ident.get(actor)
+        if keys is None:
+            keys = ident[actor] = set()
+            _trim(ident)
+        for obj in (m.get("traits"), ctraits):
+            if type(obj) is dict:
+                keys.update(obj)
+    elif t in ("track", "page") and type(ctraits) is dict and ctraits:
+        missing = [k for k in ctraits if k not in ident.get(actor, ())]
+        if missing:
+            out.append(("I007", "context.traits (" + ", ".join(missing[:4])
+                                + ") never sent by identify; they do not update the profile",
+                        "context.traits"))
+
+
+@check("I015", order=66, types=("track",))
+def event_not_on_platform(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    name = m.get("event")
+    ev = x.event
+    platform = ev.source.library if ev is not None else None
+    if type(name) is not str or not platform:
+        return
+    st = x.state
+    st.platform_events[platform] += 1
+    seen = st.seen_on.get(name)
+    if seen is None:
+        if len(st.seen_on) > 5000:
+            return
+        seen = st.seen_on[name] = {}
+    seen[platform] = n = seen.get(platform, 0) + 1
+    if n < EVENT_MIN_COUNT or len(st.platform_events) < 2:
+        return
+    for other, count in st.platform_events.items():
+        if other not in seen and count >= PLATFORM_MIN_EVENTS \
+                and (name, other) not in st.reported_platform:
+            st.reported_platform.add((name, other))
+            out.append(("I015", f"'{short(name)}' seen {n}× from {platform} but never from "
+                                f"{other} ({count} track calls)", "event"))
+
+
+@check("I006", order=1)
+def detect_b2b(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    """Not a finding: remembers that the session is B2B (group calls or context.groupId)."""
+    st = x.state
+    if st.b2b:
+        return
+    if m.get("type") == "group":
+        st.b2b = True
+        return
+    ctx = m.get("context")
+    if type(ctx) is dict and ctx.get("groupId"):
+        st.b2b = True
