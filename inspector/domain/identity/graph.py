@@ -48,11 +48,19 @@ from inspector.domain.identity.warnings import WarningStore
 ALIAS_CHAIN_LIMIT = 3
 _MAX_CHAIN_EDGES = 2000  # beyond this many alias edges in one person the diameter is not recomputed
 
+_SETTLED = (APPLIED, REDUNDANT)  # verdicts that stay true while the two ids remain one person
 CALL_TYPES = ("identify", "track", "page", "screen", "group", "alias")
 
 
 class IdentityGraph:
     """Union-find over typed identifiers, fed event by event. See the module docstring."""
+
+    __slots__ = ("_anon_multi", "_anons", "_bad", "_e_at", "_e_call", "_e_count", "_e_kind",
+                 "_e_mid", "_e_reason", "_e_seq", "_e_verdict", "_e_x", "_e_y", "_edge_warn",
+                 "_ev_at", "_ev_id", "_ev_label", "_ev_node", "_ev_node2", "_ev_type", "_groups",
+                 "_kind", "_label_list", "_labels", "_min_len", "_naive", "_nat", "_nco",
+                 "_nflags", "_nseq", "_pair", "_parent", "_pp", "_seq", "_type_list", "_types",
+                 "_users", "_value", "_variants", "_w", "alias_chain_limit", "mode", "policy")
 
     def __init__(self, mode: str = "default", *,
                  alias_chain_limit: int = ALIAS_CHAIN_LIMIT) -> None:
@@ -70,13 +78,13 @@ class IdentityGraph:
         self._value: list[str] = []
         self._nflags = bytearray()
         self._nseq: array[int] = array("q")
-        self._nfirst: array[float] = array("d")
-        self._nlast: array[float] = array("d")
-        self._ncount: array[int] = array("i")
+        self._nat: array[float] = array("d")          # time of the message that created it
+        self._nco: array[int] = array("i")            # first userId seen with this anon, or -1
         # events, indexed by arrival seq
         self._ev_id: array[int] = array("q")
         self._ev_at: array[float] = array("d")
-        self._ev_node: array[int] = array("i")
+        self._ev_node: array[int] = array("i")        # attributed identifier (or -1)
+        self._ev_node2: array[int] = array("i")       # the other identifier carried (or -1)
         self._ev_type = bytearray()
         self._ev_label: array[int] = array("i")
         self._types: dict[str, int] = {t: i for i, t in enumerate(CALL_TYPES)}
@@ -98,7 +106,7 @@ class IdentityGraph:
         self._edge_warn: dict[int, list[int]] = {}
         # warning state
         self._w = WarningStore()
-        self._anon_users: dict[int, int | list[int]] = {}
+        self._anon_multi: dict[int, list[int]] = {}   # anon -> its userIds, once there are 2+
         self._bad: dict[str, int] = {}
         self._variants: dict[str, int] = {}
         self._groups: dict[str, None] = {}
@@ -106,94 +114,87 @@ class IdentityGraph:
 
     # ------------------------------------------------------------------ feeding
     def observe(self, ev: CapturedEvent) -> None:
-        self._observe(ev.message, ev.type, ev.id, ev.message_id, ev.timestamp)
+        self.observe_message(ev.message, event_id=ev.id, message_id=ev.message_id,
+                             at=ev.timestamp)
 
     def observe_message(self, message: Mapping[str, Any], *, event_id: int, message_id: str,
                         at: float) -> None:
-        t = message.get("type")
-        self._observe(message, t if isinstance(t, str) else "", event_id, message_id, at)
-
-    def _observe(self, msg: Mapping[str, Any], typ: str, event_id: int, mid: str,
-                 at: float) -> None:
         seq = self._seq
         self._seq = seq + 1
-        get = msg.get
+        mid = message_id
+        get = message.get
+        typ = get("type")
         uid = get("userId")
         aid = get("anonymousId")
-        nfirst = self._nfirst
-        nlast = self._nlast
-        ncount = self._ncount
         u = a = -1
         if uid is not None and uid != "":
             if uid.__class__ is not str:
                 uid = str(uid)
             n = self._users.get(uid)
-            if n is None:
-                n = self._node(USER, uid, seq, at, mid)
-            if n >= 0:
-                if at > nlast[n]:
-                    nlast[n] = at
-                elif at < nfirst[n]:
-                    nfirst[n] = at
-                ncount[n] += 1
-            u = n
+            u = n if n is not None else self._node(USER, uid, seq, at, mid)
         else:
             uid = None
         if aid is not None and aid != "":
             if aid.__class__ is not str:
                 aid = str(aid)
             n = self._anons.get(aid)
-            if n is None:
-                n = self._node(ANON, aid, seq, at, mid)
-            if n >= 0:
-                if at > nlast[n]:
-                    nlast[n] = at
-                elif at < nfirst[n]:
-                    nfirst[n] = at
-                ncount[n] += 1
-            a = n
+            a = n if n is not None else self._node(ANON, aid, seq, at, mid)
         else:
             aid = None
         if (u < 0 and uid is not None) or (a < 0 and aid is not None):
             self._bad_ids_on_message(uid if u < 0 else None, aid if a < 0 else None, u, a)
 
-        tcode = self._types.get(typ)
+        tcode = self._types.get(typ) if typ.__class__ is str else None
         if tcode is None:
-            tcode = len(self._type_list)
-            self._types[typ] = tcode
-            self._type_list.append(typ)
-        prim = u if u >= 0 else a
-        label: str | None = None
-        if typ == "track":
-            label = get("event")
-        elif typ == "alias":
+            typ = self._type_code_slow(typ)
+            tcode = self._types[typ]
+        parent = self._parent
+        prim = other = -1
+        root = -1
+        label: Any = None
+        if typ == "alias":
             prev = get("previousId")
             p = self._alias(prev, aid, u, a, seq, mid, at) if prev is not None else -1
-            if prim < 0:
-                prim = p
+            if u >= 0:
+                prim, other = u, p if p >= 0 else a
+            else:
+                prim, other = (p, a if a != p else -1) if p >= 0 else (a, -1)
             label = prev
         elif u >= 0:
+            prim = u
+            if a >= 0:
+                other = a
+                # Fast path: the pair was seen before and is already one person.
+                kind = K_IDENTIFY if typ == "identify" else K_IMPLICIT
+                e = self._pair.get((a << 32) | u)
+                ra = parent[a]
+                if parent[ra] != ra:
+                    ra = self._find(a)
+                root = parent[u]
+                if parent[root] != root:
+                    root = self._find(u)
+                if e is not None and ra == root and self._e_verdict[e] in _SETTLED:
+                    self._e_count[e] += 1
+                else:
+                    self._propose(a, u, kind, tcode, seq, mid, at)
+                    root = -1
             if typ == "identify":
                 self._nflags[u] |= F_IDENTIFIED
-                if a >= 0:
-                    self._propose(a, u, K_IDENTIFY, tcode, seq, mid, at)
-            elif a >= 0:
-                self._propose(a, u, K_IMPLICIT, tcode, seq, mid, at)
-            if typ == "page" or typ == "screen":
-                label = get("name") or get("category")
-            elif typ == "group":
-                label = get("groupId")
         elif a >= 0:
-            if uid is None and a in self._anon_users:
+            prim = a
+            if uid is None and self._nco[a] >= 0:
                 self._regression(a, mid)
-            if typ == "page" or typ == "screen":
-                label = get("name") or get("category")
-            elif typ == "group":
-                label = get("groupId")
+        if typ == "track":
+            label = get("event")
+        elif typ == "page" or typ == "screen":
+            label = get("name") or get("category")
+        elif typ == "group":
+            label = get("groupId")
 
         self._ev_id.append(event_id)
         self._ev_at.append(at)
         self._ev_node.append(prim)
+        self._ev_node2.append(other)
         self._ev_type.append(tcode if tcode < 256 else 255)
         if label is None:
             self._ev_label.append(-1)
@@ -206,30 +207,36 @@ class IdentityGraph:
                 self._labels[label] = li
                 self._label_list.append(label)
             self._ev_label.append(li)
-        if prim >= 0:
-            parent = self._parent
-            r = prim
-            if parent[r] != r:
-                r = self._find(r)
-            person = self._pp[r]
-            assert person is not None
-            s = person.seqs
-            if s is None:
-                person.seqs = array("q", (seq,))
-            else:
-                s.append(seq)
-            if at > person.last_at:
-                person.last_at = at
-            if at < person.first_at:
-                person.first_at = at
-            if typ == "group" and label is not None:
+        if prim < 0:
+            return
+        if root < 0:
+            root = parent[prim]
+            if parent[root] != root:
+                root = self._find(prim)
+        person = self._pp[root]
+        assert person is not None
+        s = person.seqs
+        if s is None:
+            person.seqs = array("q", (seq,))
+        else:
+            s.append(seq)
+        if typ == "group":
+            if label is not None:
                 self._group(person, label, u)
-            else:
-                ctx = get("context")
-                if ctx.__class__ is dict:
-                    g = ctx.get("groupId")
-                    if g:
-                        self._group(person, g if g.__class__ is str else str(g), u)
+        else:
+            ctx = get("context")
+            if ctx.__class__ is dict:
+                g = ctx.get("groupId")
+                if g:
+                    self._group(person, g if g.__class__ is str else str(g), u)
+
+    def _type_code_slow(self, typ: Any) -> str:
+        if typ.__class__ is not str:
+            typ = "" if typ is None else str(typ)
+        if typ not in self._types:
+            self._types[typ] = len(self._type_list)
+            self._type_list.append(typ)
+        return str(typ)
 
     # ------------------------------------------------------------------ nodes
     def _node(self, kind: int, value: str, seq: int, at: float, mid: str) -> int:
@@ -257,9 +264,8 @@ class IdentityGraph:
         self._value.append(value)
         self._nflags.append(0)
         self._nseq.append(seq)
-        self._nfirst.append(at)
-        self._nlast.append(at)
-        self._ncount.append(0)
+        self._nat.append(at)
+        self._nco.append(-1)
         if kind == USER:
             self._users[value] = n
             other = self._anons.get(value)
@@ -368,12 +374,6 @@ class IdentityGraph:
                 if u >= 0:
                     self._w.add(self._bad[prev], nodes=(u,))
                 return -1
-        if p != u and p != a:
-            if at > self._nlast[p]:
-                self._nlast[p] = at
-            elif at < self._nfirst[p]:
-                self._nfirst[p] = at
-            self._ncount[p] += 1
         if u >= 0:
             self._propose(p, u, K_ALIAS, self._types["alias"], seq, mid, at)
             if a >= 0 and a != p:
@@ -383,7 +383,9 @@ class IdentityGraph:
     def _propose(self, x: int, y: int, kind: int, call: int, seq: int, mid: str,
                  at: float) -> None:
         """Propose merging node ``x`` (anon / previousId side) into ``y`` (the userId)."""
-        key = (x << 34) | (y << 2) | kind
+        # identify and other calls carrying the same pair share one record (its count grows);
+        # alias edges are kept apart so that an alias is always visible as such.
+        key = (x << 32) | y if kind != K_ALIAS else ~((x << 32) | y)
         e = self._pair.get(key)
         parent = self._parent
         rx = x if parent[x] == x else self._find(x)
@@ -453,25 +455,23 @@ class IdentityGraph:
     # ------------------------------------------------------------------ warnings
     def _co_occurrence(self, x: int, y: int, mid: str, warns: list[int]) -> None:
         """W060: one anonymousId seen with two or more userIds."""
-        au = self._anon_users.get(x)
-        if au is None:
-            self._anon_users[x] = y
+        first = self._nco[x]
+        if first < 0:
+            self._nco[x] = y
             return
-        if isinstance(au, int):
-            if au == y:
-                return
-            users = [au, y]
-            self._anon_users[x] = users
-        elif y in au:
+        if first == y:
+            return
+        users = self._anon_multi.get(x)
+        if users is None:
+            users = self._anon_multi[x] = [first, y]
+        elif y in users:
             return
         else:
-            au.append(y)
-            users = au
+            users.append(y)
         first_mids = []
-        for k in (K_IDENTIFY, K_IMPLICIT, K_ALIAS):
-            e0 = self._pair.get((x << 34) | (users[0] << 2) | k)
-            if e0 is not None:
-                first_mids.append(self._e_mid[e0])
+        e0 = self._pair.get((x << 32) | users[0])
+        if e0 is not None:
+            first_mids.append(self._e_mid[e0])
         names = ",".join(self._value[n] for n in users)
         w = self._w.raise_("W060", ("W060", x),
                            f"anon {self._value[x]} used by users {names}: shared device or "
@@ -482,8 +482,7 @@ class IdentityGraph:
         warns.append(w)
 
     def _regression(self, a: int, mid: str) -> None:
-        au = self._anon_users[a]
-        users = [au] if isinstance(au, int) else au
+        users = self._anon_multi.get(a) or [self._nco[a]]
         self._w.raise_("I014", ("I014", a),
                        f"Identity regression: anonymousId {self._value[a]} sent without its "
                        f"userId ({self._value[users[-1]]}) after identify", (a, *users), mid)
@@ -504,7 +503,7 @@ class IdentityGraph:
             warns.append(w.raise_("I011", ("I011", e),
                                   f"Alias previousId {vx} was never seen before (dangling)",
                                   (x, y), mid))
-        if rx != ry and px.users and py.users:
+        if rx != ry and px.users and py.users and self._nseq[x] != seq:
             cx, cy = self._value[px.canon], self._value[py.canon]
             warns.append(w.raise_("W062", ("W062", e),
                                   f"Alias merges two known users {cx},{cy} "

@@ -34,8 +34,8 @@ F_ALIAS_PREV = 4     # the id was the previousId of an applied alias
 class Person:
     """What a root of the union-find knows about its component."""
 
-    __slots__ = ("anons", "canon", "edges", "first", "first_at", "groups", "last_at",
-                 "members", "merges", "seqs", "sorted", "users", "warn")
+    __slots__ = ("anons", "canon", "edges", "first", "groups", "members", "merges", "seqs",
+                 "sorted", "users", "warn")
 
     def __init__(self, node: int, kind: int) -> None:
         self.members: list[int] = [node]
@@ -47,8 +47,6 @@ class Person:
         self.merges = 0
         self.canon = node                        # canonical node (see IdentityGraph._better)
         self.first = node                        # smallest node index (stable ordering)
-        self.first_at = float("inf")
-        self.last_at = float("-inf")
         self.groups: dict[str, None] | None = None
         self.warn: dict[str, int] | None = None  # per-person rules already raised -> warning
 
@@ -78,10 +76,6 @@ class Person:
         self.merges += other.merges + 1
         if other.first < self.first:
             self.first = other.first
-        if other.first_at < self.first_at:
-            self.first_at = other.first_at
-        if other.last_at > self.last_at:
-            self.last_at = other.last_at
         if other.groups:
             if self.groups is None:
                 self.groups = dict(other.groups)

@@ -6,6 +6,7 @@ about one person costs what that person holds, not what the session holds.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from inspector.domain.capture import epoch_iso
@@ -22,10 +23,6 @@ if TYPE_CHECKING:
 EDGE_KIND_NAMES = ("identify", "implicit", "alias")
 
 
-def _iso(ts: float) -> str | None:
-    return epoch_iso(ts) if ts not in (float("inf"), float("-inf")) else None
-
-
 def edge_dict(g: IdentityGraph, e: int) -> dict[str, Any]:
     x, y = g._e_x[e], g._e_y[e]
     return {
@@ -38,21 +35,56 @@ def edge_dict(g: IdentityGraph, e: int) -> dict[str, Any]:
     }
 
 
-def _identifier(g: IdentityGraph, n: int) -> dict[str, Any]:
+def _node_stats(g: IdentityGraph, seqs: Iterable[int]) -> dict[int, list[float]]:
+    """node -> [firstSeen, lastSeen, events] over the events of one person."""
+    stats: dict[int, list[float]] = {}
+    ev_node, ev_node2, ev_at = g._ev_node, g._ev_node2, g._ev_at
+    for s in seqs:
+        at = ev_at[s]
+        for n in (ev_node[s], ev_node2[s]):
+            if n < 0:
+                continue
+            st = stats.get(n)
+            if st is None:
+                stats[n] = [at, at, 1]
+            else:
+                if at < st[0]:
+                    st[0] = at
+                if at > st[1]:
+                    st[1] = at
+                st[2] += 1
+    return stats
+
+
+def _identifier(g: IdentityGraph, n: int, stats: dict[int, list[float]]) -> dict[str, Any]:
+    created = g._nat[n]
+    st = stats.get(n)
+    first, last, count = (min(st[0], created), max(st[1], created), int(st[2])) if st else (
+        created, created, 0)
     return {"kind": KIND_NAMES[g._kind[n]], "value": g._value[n],
-            "firstSeen": epoch_iso(g._nfirst[n]), "lastSeen": epoch_iso(g._nlast[n]),
-            "events": g._ncount[n]}
+            "firstSeen": epoch_iso(first), "lastSeen": epoch_iso(last), "events": count}
+
+
+def _span(g: IdentityGraph, p: Person) -> tuple[str | None, str | None]:
+    if not p.seqs:
+        return None, None
+    at = g._ev_at
+    times = [at[s] for s in p.seqs]
+    return epoch_iso(min(times)), epoch_iso(max(times))
 
 
 def _person(g: IdentityGraph, p: Person, warnings: int) -> dict[str, Any]:
     members = sorted(p.members)
+    seqs = p.ordered_seqs()
+    stats = _node_stats(g, seqs)
+    first, last = _span(g, p)
     return {
         "canonical": g._value[p.canon],
         "canonicalKind": KIND_NAMES[g._kind[p.canon]],
-        "identifiers": [_identifier(g, n) for n in members],
+        "identifiers": [_identifier(g, n, stats) for n in members],
         "edges": [edge_dict(g, e) for e in p.edge_list()],
-        "events": len(p.seqs) if p.seqs is not None else 0,
-        "firstSeen": _iso(p.first_at), "lastSeen": _iso(p.last_at),
+        "events": len(seqs),
+        "firstSeen": first, "lastSeen": last,
         "users": p.users, "anons": p.anons, "merges": p.merges,
         "groups": list(p.groups) if p.groups else [],
         "warnings": warnings,
@@ -102,11 +134,12 @@ def people_rows(g: IdentityGraph) -> list[dict[str, Any]]:
     counts = _warning_counts(g)
     rows = []
     for p in _people(g):
+        first, last = _span(g, p)
         rows.append({
             "canonical": g._value[p.canon],
             "ids": p.size, "users": p.users, "anons": p.anons,
             "events": len(p.seqs) if p.seqs is not None else 0,
-            "firstSeen": _iso(p.first_at), "lastSeen": _iso(p.last_at),
+            "firstSeen": first, "lastSeen": last,
             "warnings": counts.get(g._find(p.first), 0),
         })
     return rows
@@ -123,23 +156,28 @@ def timeline(g: IdentityGraph, value: str) -> dict[str, Any]:
     members.remove(p.canon)
     members.insert(0, p.canon)
     lane_of = {n: i for i, n in enumerate(members)}
+    seqs = p.ordered_seqs()
+    stats = _node_stats(g, seqs)
     lanes: list[dict[str, Any]] = []
     for n in members:
-        lane = _identifier(g, n)
+        lane = _identifier(g, n, stats)
         lane["canonical"] = n == p.canon
         lane["marks"] = []
         lanes.append(lane)
-    ev_node, ev_at, ev_id = g._ev_node, g._ev_at, g._ev_id
+    ev_node, ev_node2, ev_at, ev_id = g._ev_node, g._ev_node2, g._ev_at, g._ev_id
     ev_type, ev_label = g._ev_type, g._ev_label
     types, labels = g._type_list, g._label_list
-    seqs = p.ordered_seqs()
     for s in seqs:
         li = ev_label[s]
         at = ev_at[s]
-        lanes[lane_of[ev_node[s]]]["marks"].append({
-            "eventId": ev_id[s], "seq": s, "time": epoch_iso(at), "ts": at,
-            "type": types[ev_type[s]], "label": labels[li] if li >= 0 else None,
-        })
+        mark = {"eventId": ev_id[s], "seq": s, "time": epoch_iso(at), "ts": at,
+                "type": types[ev_type[s]], "label": labels[li] if li >= 0 else None,
+                "secondary": False}
+        lanes[lane_of[ev_node[s]]]["marks"].append(mark)
+        n2 = ev_node2[s]
+        if n2 >= 0 and n2 in lane_of:
+            # the event also carried this identifier: a secondary mark on that lane
+            lanes[lane_of[n2]]["marks"].append({**mark, "secondary": True})
     merges: list[dict[str, Any]] = []
     others: list[dict[str, Any]] = []
     for e in p.edge_list():
