@@ -120,7 +120,8 @@ R("W016", "warning", "traits", "trait-case-variants-disagree",
 R("W017", "warning", "traits", "email-invalid", "email trait is not a valid address",
   "traits.email must be the user's address; destinations such as Customer.io reject "
   "invalid ones.", "S-IDENTIFY CIO-ATTR")
-R("W019", "warning", "identity", "near-identical-ids", "Near-identical ids count as different users",
+R("W019", "warning", "identity", "near-identical-ids",
+  "Near-identical ids count as different users",
   "Ids are case-sensitive: 'ABC' and 'abc ' are two users. Trim and normalise ids in one "
   "place before sending them.", "AMP-IDS PH-MERGE", scope="session")
 R("W020", "warning", "traits", "group-trait-type", "Reserved group trait has the wrong type",

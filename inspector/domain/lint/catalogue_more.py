@@ -39,7 +39,8 @@ R("W041", "warning", "limits", "too-many-keys", "Too many properties/traits",
 R("W042", "warning", "limits", "group-id-dropped", "Unify silently drops this event",
   "A groupId over 500 characters, or an empty context.groupId, makes Unify drop the "
   "event silently.", "S-UNIFY-LIM")
-R("W045", "warning", "identity", "advertising-id-zero", "Advertising id is a zero/limited-tracking value",
+R("W045", "warning", "identity", "advertising-id-zero",
+  "Advertising id is a zero/limited-tracking value",
   "An all-zero IDFA/AAID (ad tracking limited) is shared by every such device; sending it "
   "as an identifier merges unrelated users.", "S-UNIFY-IR AMP-IDS")
 R("W047", "warning", "semantic", "video-spec", "Video spec violation",

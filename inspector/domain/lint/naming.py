@@ -137,7 +137,15 @@ def numbered_stem(key: str) -> str | None:
 
 # -- object + action ---------------------------------------------------------------------------
 _IRREGULAR_PAST = frozenset(
-    ["sent", "read", "won", "lost", "made", "bought", "paid", "seen", "shown", "built", "begun", "done", "given", "taken", "written", "sold", "left", "set", "put", "cut", "hit", "quit", "reset", "upgraded", "met", "found", "kept", "held", "brought", "chose", "chosen", "drawn", "got", "gotten", "heard", "led", "shut", "split", "spent", "spun", "struck", "swept", "told", "thought", "understood", "woken", "undone", "redone", "withdrawn", "forgot", "forgotten", "logged", "signed", "opened", "joined", "began", "ran"])
+    [
+        "sent", "read", "won", "lost", "made", "bought", "paid", "seen", "shown", "built",
+        "begun", "done", "given", "taken", "written", "sold", "left", "set", "put", "cut",
+        "hit", "quit", "reset", "upgraded", "met", "found", "kept", "held", "brought",
+        "chose", "chosen", "drawn", "got", "gotten", "heard", "led", "shut", "split",
+        "spent", "spun", "struck", "swept", "told", "thought", "understood", "woken",
+        "undone", "redone", "withdrawn", "forgot", "forgotten", "logged", "signed",
+        "opened", "joined", "began", "ran"
+    ])
 
 
 def has_past_tense(key: str) -> bool:

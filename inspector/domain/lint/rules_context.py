@@ -10,15 +10,15 @@ from inspector.domain.lint.registry import check
 from inspector.domain.lint.values import LOCALE_RE, TIMEZONE_RE, json_type, short
 
 Out = list[tuple[str, str, str | None]]
-S, N, B, O, A = (str,), (int, float), (bool,), (dict,), (list,)
-_WORDS = {S: "a string", N: "a number", B: "a boolean", O: "an object", A: "an array",
+S, N, B, OBJ, A = (str,), (int, float), (bool,), (dict,), (list,)
+_WORDS = {S: "a string", N: "a number", B: "a boolean", OBJ: "an object", A: "an array",
           S + N: "a string"}
 TOP: dict[str, tuple[type, ...]] = {
     "active": B, "ip": S, "locale": S, "timezone": S, "userAgent": S, "groupId": S,
-    "channel": S, "app": O, "campaign": O, "device": O, "library": O, "location": O,
-    "network": O, "os": O, "page": O, "referrer": O, "screen": O, "traits": O,
-    "userAgentData": O, "externalIds": A, "protocols": O, "instanceId": S, "consent": O,
-    "personas": O,
+    "channel": S, "app": OBJ, "campaign": OBJ, "device": OBJ, "library": OBJ, "location": OBJ,
+    "network": OBJ, "os": OBJ, "page": OBJ, "referrer": OBJ, "screen": OBJ, "traits": OBJ,
+    "userAgentData": OBJ, "externalIds": A, "protocols": OBJ, "instanceId": S, "consent": OBJ,
+    "personas": OBJ,
 }
 SUB: dict[str, dict[str, tuple[type, ...]]] = {
     "app": {"name": S, "version": S, "build": S + N, "namespace": S},

@@ -95,7 +95,11 @@ def ids_are_strings(m: dict[str, Any], x: Ctx, out: Out) -> None:
 
 
 _PLACEHOLDERS = frozenset(
-    ["null", "undefined", "none", "nil", "nan", "anonymous", "guest", "[object", "object]", "0", "-1", "true", "false", "distinctid", "distinct_id", "id", "not_authenticated", "email", "unknown", "n/a", "[object Object]"])
+    [
+        "null", "undefined", "none", "nil", "nan", "anonymous", "guest", "[object object]",
+        "0", "-1", "true", "false", "distinctid", "distinct_id", "id",
+        "not_authenticated", "email", "unknown", "n/a",
+    ])
 
 
 def placeholder(v: str) -> bool:

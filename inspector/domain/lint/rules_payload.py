@@ -42,7 +42,10 @@ IDENTIFY_TRAITS: dict[str, tuple[Any, str]] = {
     "created_at": (is_date_like, "an ISO-8601 date"),
     "id": (_id, "a string"), "name": (_s, "a string"),
 }
-for _k in ["description", "email", "firstName", "first_name", "gender", "lastName", "last_name", "phone", "title", "username", "website"]:
+for _k in [
+    "description", "email", "firstName", "first_name", "gender", "lastName", "last_name",
+    "phone", "title", "username", "website"
+]:
     IDENTIFY_TRAITS[_k] = (_s, "a string")
 GROUP_TRAITS: dict[str, tuple[Any, str]] = {
     "address": (_o, "an object"), "createdAt": (is_date_like, "an ISO-8601 date"),

@@ -125,7 +125,8 @@ def load_catalog(directory: Path | None = None) -> SpecCatalog:
         specs[spec] = data.get("title", spec)
         objects = data.get("objects") or {}
         enums.update(data.get("enums") or {})
-        ranges.update({k: (float(v[0]), float(v[1])) for k, v in (data.get("ranges") or {}).items()})
+        for k, v in (data.get("ranges") or {}).items():
+            ranges[k] = (float(v[0]), float(v[1]))
         for name, ev in (data.get("events") or {}).items():
             props = {k: _compile(str(t), objects) for k, t in (ev.get("props") or {}).items()}
             keys = [tuple(k.split("|")) for k in ev.get("key") or []]

@@ -1,0 +1,185 @@
+"""``event-inspector lint FILE.ndjson [--plan PLAN] [--format text|json|junit]`` for CI.
+
+Exit status: 0 no error-severity finding, 1 at least one, 2 unusable input or options.
+No Qt, no aiohttp: the main CLI imports this lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+from typing import Any, TextIO
+
+import orjson
+
+from inspector.domain.dialects import normalise
+from inspector.domain.lint import (
+    ConfigError,
+    LintEngine,
+    PlanError,
+    load_config,
+    load_plan,
+)
+
+Row = dict[str, Any]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise _UsageError(f"{self.prog}: error: {message}")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="event-inspector lint",
+                description="Lint Segment-style messages (one JSON object per line) against "
+                            "the spec and an optional tracking plan.")
+    p.add_argument("file", help="NDJSON file of messages ('-' for standard input)")
+    p.add_argument("--plan", help="tracking plan (JSON Schema rules or simple YAML)")
+    p.add_argument("--format", choices=("text", "json", "junit"), default="text")
+    return p
+
+
+def _read(path: str) -> list[str]:
+    if path == "-":
+        return sys.stdin.read().splitlines()
+    return Path(path).read_text(encoding="utf-8").splitlines()
+
+
+def _messages(obj: Any) -> list[Any]:
+    """A line holds one message, or a batch envelope whose items are linted one by one."""
+    if isinstance(obj, dict) and "type" not in obj and isinstance(obj.get("batch"), list):
+        env = {k: v for k, v in obj.items() if k in ("context", "integrations")}
+        out = []
+        for item in obj["batch"]:
+            if isinstance(item, dict):
+                for k, v in env.items():
+                    if isinstance(v, dict) and isinstance(item.get(k, {}), dict):
+                        item = {**item, k: {**v, **item.get(k, {})}}
+            out.append(item)
+        return out
+    return [obj]
+
+
+def _label(msg: Any) -> tuple[str, str]:
+    if not isinstance(msg, dict):
+        return "invalid", ""
+    t = str(msg.get("type") or "unknown")
+    label = msg.get("event") if t == "track" else (
+        msg.get("name") if t in ("page", "screen") else msg.get("groupId") if t == "group"
+        else msg.get("userId") or msg.get("previousId"))
+    return t, "" if label is None else str(label)
+
+
+def run_lint(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as exc:
+        print(exc, file=err)
+        return 2
+    try:
+        config = load_config(Path.cwd())
+        for w in config.warnings:
+            print(f"event-inspector lint: {config.path}: {w}", file=err)
+        plan = load_plan(args.plan) if args.plan else (
+            load_plan(config.plan) if config.plan else None)
+        engine = LintEngine(config, plan)
+    except (ConfigError, PlanError) as exc:
+        print(f"event-inspector lint: {exc}", file=err)
+        return 2
+    try:
+        lines = _read(args.file)
+    except FileNotFoundError:
+        print(f"event-inspector lint: {args.file}: no such file", file=err)
+        return 2
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"event-inspector lint: {args.file}: cannot read: {exc}", file=err)
+        return 2
+    parsed: list[tuple[int, Any]] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            print(f"event-inspector lint: {args.file}: line {n} is not JSON: {exc}", file=err)
+            return 2
+        parsed.extend((n, m) for m in _messages(obj))
+    rows: list[Row] = []
+    cases: list[tuple[int, Any, list[Row]]] = []
+    for n, msg in parsed:
+        if isinstance(msg, dict):
+            norm, original = normalise(msg)
+            findings = engine.lint_message(norm, original=original)
+        else:
+            findings = engine.lint_message(msg)
+        mid = msg.get("messageId") if isinstance(msg, dict) else None
+        these = [{"line": n, "messageId": mid, "rule": f.rule, "severity": f.severity,
+                  "message": f.message, "path": f.path} for f in findings]
+        rows.extend(these)
+        cases.append((n, msg, these))
+    summary = _summary(rows, len(parsed))
+    if args.format == "json":
+        out.write(orjson.dumps({"findings": rows, "summary": summary},
+                               option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif args.format == "junit":
+        out.write(_junit(cases, args.file, summary))
+    else:
+        _text(rows, summary, args.file, out)
+    return 1 if summary["bySeverity"]["error"] else 0
+
+
+def _summary(rows: list[Row], events: int) -> dict[str, Any]:
+    sev = Counter(r["severity"] for r in rows)
+    return {"events": events, "findings": len(rows),
+            "bySeverity": {s: sev.get(s, 0) for s in ("error", "warning", "info")},
+            "byRule": dict(sorted(Counter(r["rule"] for r in rows).items()))}
+
+
+def _text(rows: list[Row], summary: dict[str, Any], name: str, out: TextIO) -> None:
+    for r in rows:
+        where = f" [{r['path']}]" if r["path"] else ""
+        out.write(f"{name}:{r['line']}: {r['severity']:<7} {r['rule']} {r['message']}{where}\n")
+    s = summary["bySeverity"]
+    out.write(f"{summary['events']} events linted: {s['error']} errors, {s['warning']} "
+              f"warnings, {s['info']} info\n")
+
+
+def _junit(cases: list[tuple[int, Any, list[Row]]], name: str, summary: dict[str, Any]) -> str:
+    failures = sum(1 for _, _, rows in cases if any(r["severity"] == "error" for r in rows))
+    suites = ET.Element("testsuites", name="event-inspector lint")
+    suite = ET.SubElement(suites, "testsuite", name=name, tests=str(len(cases)),
+                          failures=str(failures), errors="0", skipped="0")
+    for n, msg, rows in cases:
+        t, label = _label(msg)
+        case = ET.SubElement(suite, "testcase", classname="event-inspector.lint",
+                             name=f"line {n}: {t} {label}".rstrip())
+        errors = [r for r in rows if r["severity"] == "error"]
+        if errors:
+            fail = ET.SubElement(case, "failure", type=errors[0]["rule"],
+                                 message="; ".join(f"{r['rule']} {r['message']}"
+                                                   for r in errors))
+            fail.text = "\n".join(f"{r['rule']} {r['severity']}: {r['message']}"
+                                  + (f" [{r['path']}]" if r["path"] else "") for r in errors)
+        rest = [r for r in rows if r["severity"] != "error"]
+        if rest:
+            ET.SubElement(case, "system-out").text = "\n".join(
+                f"{r['rule']} {r['severity']}: {r['message']}" for r in rest)
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
+
+
+def main() -> None:  # pragma: no cover - convenience entry point
+    sys.exit(run_lint(sys.argv[1:]))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
