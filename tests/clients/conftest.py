@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.clients.harness import Collector
+from tests.clients.npm import ensure_node_modules
 
 
 @pytest.fixture
@@ -18,3 +19,9 @@ def collector(tmp_path: Path) -> Iterator[Collector]:
         yield c
     finally:
         c.stop()
+
+
+@pytest.fixture(scope="session")
+def node_modules() -> Path:
+    """``npm ci`` once per run (only when node_modules is missing or older than the lock)."""
+    return ensure_node_modules()

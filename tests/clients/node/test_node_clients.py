@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.clients.harness import Collector, by_tag, check_scenario, scenario
-from tests.clients.node.conftest import NODE_DIR, installed_version
+from tests.clients.npm import NODE_DIR, installed_version
 
 pytestmark = pytest.mark.node
 

@@ -1,4 +1,4 @@
-"""Node client tests: install the pinned npm packages once, run node scripts against it."""
+"""The pinned npm packages (node/package.json + lock) the Node and browser tests drive."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-NODE_DIR = Path(__file__).resolve().parent
+NODE_DIR = Path(__file__).resolve().parent / "node"
 
 
 def npm_ci() -> None:
@@ -27,8 +27,7 @@ def npm_ci() -> None:
         pytest.fail(f"npm ci failed in {NODE_DIR}:\n{proc.stdout}\n{proc.stderr}")
 
 
-@pytest.fixture(scope="session")
-def node_modules() -> Path:
+def ensure_node_modules() -> Path:
     if shutil.which("node") is None:
         pytest.fail("node is not installed: the Node client tests need Node.js 20")
     npm_ci()

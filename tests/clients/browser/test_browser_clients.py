@@ -1,0 +1,76 @@
+"""@segment/analytics-next and @customerio/cdp-analytics-browser in headless Chromium.
+
+The page is served from a second loopback port (cross-origin, like a real site); the library
+bundle comes from node_modules; its settings come from the collector's
+``GET /v1/projects/<writeKey>/settings``; nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.clients.harness import Collector, by_tag, check_scenario, scenario
+from tests.clients.npm import NODE_DIR, installed_version
+
+pytestmark = [pytest.mark.browser, pytest.mark.node]
+
+
+def run_browser(collector: Collector, tmp_path: Path, chromium: Path, client: str, key: str,
+                tag: str, mode: str, burst: int = 300) -> tuple[dict[str, Any], dict[str, Any]]:
+    sc = scenario(tag, burst=burst)
+    path = tmp_path / f"{tag}.json"
+    path.write_text(json.dumps(sc))
+    node = shutil.which("node")
+    assert node is not None
+    proc = subprocess.run(
+        [node, str(NODE_DIR / "browser.mjs"), client, collector.url, key, str(path), mode],
+        cwd=NODE_DIR, capture_output=True, text=True, timeout=150,
+        env={"PATH": "/usr/bin:/bin", "CHROMIUM_PATH": str(chromium), "HOME": str(tmp_path)})
+    assert proc.returncode == 0, f"browser run failed:\n{proc.stdout}\n{proc.stderr}"
+    return sc, json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("mode", ["standard", "batching"])
+def test_segment_analytics_next(collector: Collector, tmp_path: Path, chromium: Path,
+                                node_modules: Path, mode: str) -> None:
+    key = f"WK_BROWSER_{mode.upper()}"
+    tag = f"ajs-{mode}"
+    sc, run = run_browser(collector, tmp_path, chromium, "segment-browser", key, tag, mode)
+    version = installed_version("@segment/analytics-next")
+    assert run["version"] == version
+    events = collector.wait_for(306, by_tag(tag))
+    by = check_scenario(events, sc, client="@segment/analytics-next", write_key=key,
+                        library="analytics.js")
+    track = by["track"][0]
+    assert track["source"]["libraryVersion"] == f"next-{version}"  # the UMD (CDN) build
+    assert track["source"]["auth"] == "basic"  # the Authorization header made Chrome preflight
+    raw = collector.api(f"/api/events/{track['id']}")["raw"]
+    assert raw["headers"]["Origin"].startswith("http://127.0.0.1:")
+    assert raw["headers"]["Origin"] != collector.url
+    assert raw["contentType"].startswith("text/plain")
+    assert raw["path"] == ("/v1/b" if mode == "batching" else "/v1/t")
+    assert track["message"]["integrations"] == {"Segment.io": True}
+    assert track["message"]["messageId"].startswith("ajs-next-")
+
+
+def test_customerio_cdp_analytics_browser(collector: Collector, tmp_path: Path,
+                                          chromium: Path, node_modules: Path) -> None:
+    key = "WK_CIO_BROWSER"
+    collector.service.settings_vendor[key] = "Customer.io Data Pipelines"
+    sc, run = run_browser(collector, tmp_path, chromium, "cio-browser", key, "cio-browser",
+                          "standard")
+    version = installed_version("@customerio/cdp-analytics-browser")
+    events = collector.wait_for(306, by_tag("cio-browser"))
+    by = check_scenario(events, sc, client="@customerio/cdp-analytics-browser", write_key=key,
+                        library="analytics.js")
+    track = by["track"][0]
+    assert track["source"]["libraryVersion"] == f"next-{version}"
+    assert track["source"]["auth"] == "body"  # no Authorization header: no preflight at all
+    assert "Customer.io Data Pipelines" in track["message"]["integrations"]
+    assert run["version"]
