@@ -518,6 +518,8 @@ def evaluate(svc: CollectorService, session_id: int, exp: Expectation,
         want = f"exactly {_plural(lo, 'event')}"
     elif hi is None:
         want = f"at least {_plural(lo, 'event')}"
+    elif lo == 0:
+        want = f"at most {_plural(hi, 'event')}"
     else:
         want = f"between {lo} and {hi} events"
     count_ok = total >= lo and (hi is None or total <= hi)

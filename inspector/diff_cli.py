@@ -1,0 +1,155 @@
+"""``event-inspector diff BASELINE CURRENT``: does this release send what the last one did?
+
+Each side is an NDJSON file (an export: one message a line; lines of the query API's event
+objects work too) or a stored session, by name or id, in ``--data-dir``. Exit status: 0 when
+nothing regressed, 1 when something did (``--strict``: when anything changed), 2 when an input
+cannot be used. See :mod:`inspector.domain.diff` for what counts as a regression.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from inspector import paths
+from inspector.domain import jsoncodec
+from inspector.domain.diff import (
+    DEFAULT_TOLERANCE,
+    Profile,
+    compare,
+    profile_messages,
+    profile_typed,
+    render_junit,
+    render_text,
+)
+
+
+class Unusable(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="event-inspector diff",
+        description="Compare the events of a release (CURRENT) against a golden session "
+                    "(BASELINE): events that disappeared or appeared, property keys, types, "
+                    "low-cardinality values and counts. Exit 1 when something regressed "
+                    "(an event or property gone, a property type changed), 0 otherwise, "
+                    "2 when an input is unusable.")
+    p.add_argument("baseline", help="NDJSON file, or a stored session's name or id")
+    p.add_argument("current", help="NDJSON file, or a stored session's name or id")
+    p.add_argument("--data-dir", help="where stored sessions are found (default: platform dir)")
+    p.add_argument("--format", choices=["text", "json", "junit"], default="text")
+    p.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE,
+                   help="relative count change reported as a change (default %(default)s: "
+                        "counts within ±50%% of the baseline are the same)")
+    p.add_argument("--strict", action="store_true",
+                   help="fail (exit 1) on any change, not only on regressions")
+    p.add_argument("--out", help="write the report here instead of stdout")
+    return p
+
+
+def _messages_of(obj: Any) -> Iterator[Mapping[str, Any]]:
+    """A line's messages: a message, an API event (``{"message": ...}``), or an API page."""
+    if not isinstance(obj, dict):
+        return
+    events = obj.get("events")
+    if isinstance(events, list) and "type" not in obj:
+        for e in events:
+            yield from _messages_of(e)
+        return
+    inner = obj.get("message")
+    if isinstance(inner, dict) and ("receivedAt" in obj or "messageId" in obj):
+        if "type" in obj and "type" not in inner:
+            inner = {**inner, "type": obj["type"]}
+        yield inner
+        return
+    yield obj
+
+
+def load_file(path: Path) -> Profile:
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise Unusable(f"cannot read {path}: {exc.strerror}") from exc
+    msgs: list[Mapping[str, Any]] = []
+    stripped = text.strip()
+    if stripped.startswith(b"[") or (stripped.startswith(b"{") and b"\n{" not in stripped):
+        try:  # one JSON document: an array of messages or an /api/events answer
+            doc = jsoncodec.loads(stripped)
+        except jsoncodec.JSONDecodeError:
+            doc = None
+        if doc is not None:
+            for item in doc if isinstance(doc, list) else [doc]:
+                msgs.extend(_messages_of(item))
+            return profile_messages(msgs, str(path))
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = jsoncodec.loads(line)
+        except (jsoncodec.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise Unusable(f"{path}:{n}: not JSON ({exc})") from exc
+        if not isinstance(obj, dict):
+            raise Unusable(f"{path}:{n}: expected a JSON object per line")
+        msgs.extend(_messages_of(obj))
+    return profile_messages(msgs, str(path))
+
+
+def load_session(key: str, data_dir: str | None) -> Profile:
+    from inspector.domain.store import DB_NAME, Store
+
+    root = paths.data_dir(data_dir)
+    if not (root / DB_NAME).exists():
+        raise Unusable(f"{key!r} is neither a file nor a session (no sessions in {root})")
+    store = Store(root, read_only=True)
+    try:
+        session = store.find_session(key)
+        if session is None:
+            raise Unusable(f"{key!r} is neither a file nor a session in {root}")
+        return profile_typed(((ev.type, ev.message) for ev in store.iter_events(session.id)),
+                             f"session {session.name!r} (#{session.id})")
+    finally:
+        store.close()
+
+
+def load(spec: str, data_dir: str | None) -> Profile:
+    path = Path(spec)
+    if path.is_file():
+        return load_file(path)
+    return load_session(spec, data_dir)
+
+
+def run_diff(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    if not args.tolerance >= 0:
+        print("error: --tolerance must be a non-negative number (0.5 = ±50%)", file=sys.stderr)
+        return 2
+    try:
+        baseline = load(args.baseline, args.data_dir)
+        current = load(args.current, args.data_dir)
+    except Unusable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    result = compare(baseline, current, args.tolerance)
+    if args.format == "json":
+        body = result.to_dict()
+        body["failed"] = result.failed(args.strict)
+        report = jsoncodec.pretty(body)
+    elif args.format == "junit":
+        report = render_junit(result, args.strict)
+    else:
+        report = render_text(result, args.strict)
+    if args.out:
+        Path(args.out).write_text(report if report.endswith("\n") else report + "\n",
+                                  encoding="utf-8")
+    else:
+        sys.stdout.write(report if report.endswith("\n") else report + "\n")
+    return 1 if result.failed(args.strict) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_diff(sys.argv[1:]))
