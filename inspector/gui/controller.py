@@ -1,0 +1,110 @@
+"""The collector inside the window: start, stop and restart it on the qasync loop."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import socket
+import sys
+
+from PySide6.QtCore import QObject, Signal
+
+from inspector.collector.server import CollectorServer, is_loopback
+from inspector.collector.service import CollectorService
+from inspector.collector.writer import GroupWriter
+
+log = logging.getLogger(__name__)
+
+
+def suggest_port(host: str, busy: int) -> int:
+    """A free port near ``busy`` (or any free one)."""
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    for p in range(busy + 1, busy + 30) if busy else ():
+        with socket.socket(fam) as s:
+            try:
+                s.bind((host, p))
+                return p
+            except OSError:
+                continue
+    with socket.socket(fam) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+class CollectorController(QObject):
+    """Owns the :class:`CollectorServer`; reports its state to the window."""
+
+    started = Signal(str)  # url
+    stopped = Signal(str)  # reason ("" when asked to)
+    portBusy = Signal(str, int, int)  # host, busy port, a free port to offer
+
+    def __init__(self, service: CollectorService, host: str, port: int,
+                 token: str | None = None, parent: QObject | None = None,
+                 announce: bool = False) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.host = host
+        self.port = port
+        self.token = token
+        self.server: CollectorServer | None = None
+        self.error: str | None = None
+        self.announce = announce  # print "listening on URL" (CLI contract)
+        self._ran = False
+
+    @property
+    def running(self) -> bool:
+        return self.server is not None and self.server.running
+
+    @property
+    def url(self) -> str:
+        if self.server is not None:
+            return self.server.url
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.host)
+
+    async def start(self) -> str | None:
+        if self._ran:
+            # the previous server's cleanup shut the group writer's executor down; a
+            # restarted collector needs a fresh one (see GroupWriter.stop)
+            self.service.writer = GroupWriter(self.service.store)
+        server = CollectorServer(self.service, self.host, self.port, api_token=self.token)
+        try:
+            url = await server.start()
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                self.error = f"Port {self.port} on {self.host} is already in use."
+                self.stopped.emit(self.error)
+                self.portBusy.emit(self.host, self.port, suggest_port(self.host, self.port))
+            else:
+                self.error = f"Cannot listen on {self.host}:{self.port}: {exc.strerror or exc}"
+                self.stopped.emit(self.error)
+            log.warning("%s", self.error)
+            return None
+        self._ran = True
+        self.server, self.port, self.error = server, server.port, None
+        if self.announce:
+            print(f"listening on {url}  (session {self.service.session.name!r}, "
+                  f"data {self.service.store.path})", flush=True)
+            if not self.loopback:
+                print(f"warning: listening on {self.host}, reachable from other machines",
+                      file=sys.stderr, flush=True)
+        self.started.emit(url)
+        return url
+
+    async def stop(self, reason: str = "") -> None:
+        if self.server is not None:
+            server, self.server = self.server, None
+            await server.stop()
+            self.stopped.emit(reason)
+
+    async def restart(self, host: str | None = None, port: int | None = None) -> str | None:
+        await self.stop("restarting")
+        if host is not None:
+            self.host = host
+        if port is not None:
+            self.port = port
+        return await self.start()

@@ -1,0 +1,58 @@
+"""Read display rows and lint counts of a stored session without building CapturedEvents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from inspector.domain import jsoncodec
+from inspector.domain.store import Store
+from inspector.gui.rows import source_text
+
+# The label mirrors CapturedEvent.label; json_extract only runs for page/screen without a name.
+_SQL = (
+    "SELECT id, received_at, type, event, name, user_id, anonymous_id, previous_id, group_id, "
+    "write_key, client, lib, lint_level, lint, dup, "
+    "CASE WHEN type IN ('page','screen') AND name IS NULL "
+    "THEN json_extract(message, '$.category') END "
+    "FROM events WHERE session_id=? AND id>? ORDER BY id LIMIT ?"
+)
+
+
+def _label(typ: str, event: Any, name: Any, prev: Any, group: Any, category: Any) -> str | None:
+    if typ == "track":
+        return event
+    if typ in ("page", "screen"):
+        return name or category
+    if typ == "group":
+        return group
+    if typ == "alias":
+        return prev
+    return None
+
+
+def display_rows(store: Store, session_id: int, after_id: int = 0,
+                 chunk: int = 20000) -> Iterator[list[tuple[tuple[Any, ...], list[Any], bool]]]:
+    """Chunks of ``(display tuple, lint findings (dicts), duplicate)`` in arrival order."""
+    rows_fn = getattr(store, "display_rows", None)
+    if rows_fn is not None:  # a public store API, when the store grows one
+        yield from rows_fn(session_id, after_id, chunk)
+        return
+    sources: dict[tuple[Any, ...], str] = {}
+    last = after_id
+    while True:
+        rows = store._rows(_SQL, (session_id, last, chunk))
+        if not rows:
+            return
+        out = []
+        for (eid, recv, typ, event, name, uid, aid, prev, gid, wk, client, lib, lvl, lint,
+             dup, category) in rows:
+            key = (wk, client, lib)
+            src = sources.get(key)
+            if src is None:
+                src = sources[key] = source_text(wk, client, lib)
+            label = _label(typ, event, name, prev, gid, category)
+            findings = jsoncodec.loads(lint) if lint else []
+            out.append(((recv, typ, label, uid, aid, src, lvl or 0, eid), findings, bool(dup)))
+        last = rows[-1][0]
+        yield out

@@ -1,0 +1,101 @@
+"""``event-inspector`` with no command: the window, with the collector on the qasync loop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from inspector import paths
+from inspector.gui.settings import AppSettings, load_settings
+
+APP_NAME = "Event Inspector"
+
+
+def apply_theme(theme: str) -> None:
+    hints = QGuiApplication.styleHints()
+    scheme = {"dark": Qt.ColorScheme.Dark, "light": Qt.ColorScheme.Light}.get(
+        theme, Qt.ColorScheme.Unknown)
+    if hasattr(hints, "setColorScheme"):
+        hints.setColorScheme(scheme)
+
+
+def make_qapp(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv or [sys.argv[0]])
+    app.setApplicationName("event-inspector")
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName("event-inspector")
+    app.setDesktopFileName("event-inspector")
+    if os.environ.get("QT_STYLE_OVERRIDE") is None:
+        app.setStyle("Fusion")
+    from inspector.gui.resources import app_icon
+
+    app.setWindowIcon(app_icon())
+    return app  # type: ignore[return-value]
+
+
+def build_window(args: Any, settings: AppSettings | None = None,
+                 config_dir: Path | None = None, announce: bool = False) -> Any:
+    """Store, collector service, controller and window, as ``run_gui`` builds them."""
+    from inspector.collector.service import CollectorService
+    from inspector.domain.faults import parse_fault_spec
+    from inspector.domain.store import Store
+    from inspector.gui.controller import CollectorController
+    from inspector.gui.window import MainWindow
+
+    settings = settings or load_settings(config_dir)
+    host = getattr(args, "host", None) or settings.host
+    port = getattr(args, "port", None)
+    port = settings.port if port is None else port
+    data_dir = getattr(args, "data_dir", None) or settings.data_dir
+    store = Store(paths.data_dir(data_dir))
+    session = store.open_session(getattr(args, "session", None))
+    service = CollectorService(store, session, lint=not getattr(args, "no_lint", False))
+    for spec in getattr(args, "fault", None) or []:
+        service.faults.add(parse_fault_spec(spec))
+    controller = CollectorController(service, host, port, getattr(args, "token", None),
+                                     announce=announce)
+    window = MainWindow(service, controller, settings, config_dir)
+    controller.setParent(window)
+    return window
+
+
+async def shutdown(window: Any) -> None:
+    await window.controller.stop()
+    window.service.store.close()
+
+
+def run_gui(args: Any) -> int:
+    import qasync
+
+    from inspector.gui.dialogs.error import ExceptionHandler, setup_logging
+
+    app = make_qapp()
+    log_path = setup_logging()
+    settings = load_settings()
+    apply_theme(settings.theme)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    handler = ExceptionHandler(log_path)
+    handler.install(loop)
+    window = build_window(args, settings, announce=True)
+    window.show()
+    loop.run_until_complete(window.controller.start())
+    if not window.controller.running and window.controller.error:
+        print(f"error: {window.controller.error}", file=sys.stderr)
+    app.setQuitOnLastWindowClosed(True)
+    try:
+        loop.run_forever()
+    finally:
+        loop.run_until_complete(shutdown(window))
+        handler.uninstall()
+        loop.close()
+    return 0

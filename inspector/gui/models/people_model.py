@@ -1,0 +1,79 @@
+"""One row per person of the identity graph."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = (("canonical", "Person (canonical id)"), ("ids", "IDs"), ("events", "Events"),
+           ("firstSeen", "First seen"), ("lastSeen", "Last seen"), ("warnings", "Warnings"))
+CANONICAL_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _time(iso: Any) -> str:
+    return str(iso).replace("T", " ")[:19] if iso else ""
+
+
+class PeopleModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, Any]] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section][1]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            v = row.get(key)
+            if key in ("firstSeen", "lastSeen"):
+                return _time(v)
+            if key == "warnings":
+                return f"⚠ {v}" if v else ""
+            return str(v) if v is not None else ""
+        if role == Qt.ItemDataRole.ForegroundRole and key == "warnings" and row.get(key):
+            return QColor("#c98b00")
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("ids", "events"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == CANONICAL_ROLE:
+            return row.get("canonical")
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        if rows == self._rows:
+            return
+        if [r.get("canonical") for r in rows] == [r.get("canonical") for r in self._rows]:
+            self._rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0, 1), self.index(len(rows) - 1,
+                                                                   len(COLUMNS) - 1))
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def row_of(self, canonical: str) -> int | None:
+        for i, r in enumerate(self._rows):
+            if r.get("canonical") == canonical:
+                return i
+        return None

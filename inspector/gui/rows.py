@@ -1,0 +1,162 @@
+"""Compact display rows for the live table (Qt-free).
+
+A row is the display tuple ``(time, type, label, userId, anonymousId, source, lint level,
+event id)``; it is kept column-wise in typed arrays, with every string interned once in a
+table of strings. A row costs ~40 bytes plus its unique strings, and none of it is tracked by
+the garbage collector, so a growing session does not make GC passes longer. Payloads stay in
+the store and are read when an event is shown.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+from typing import Any
+
+from inspector.domain.capture import CapturedEvent
+
+# column order of the display tuple
+TIME, TYPE, LABEL, USER, ANON, SOURCE, LINT, ID = range(8)
+COLUMN_NAMES = ("Time", "Type", "Event / name", "userId", "anonymousId", "Source", "Lint")
+
+
+def source_text(write_key: str | None, client: str | None, library: str | None) -> str:
+    who = client or library or "unknown client"
+    return f"{who} · {write_key}" if write_key else who
+
+
+class Strings:
+    """An append-only string table: each distinct value is stored once, rows keep its index."""
+
+    __slots__ = ("_index", "values")
+
+    def __init__(self) -> None:
+        self.values: list[str] = [""]
+        self._index: dict[str, int] = {"": 0}
+
+    def idx(self, value: str | None) -> int:
+        if not value:
+            return 0
+        i = self._index.get(value)
+        if i is None:
+            i = self._index[value] = len(self.values)
+            self.values.append(value)
+        return i
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+class RowStore:
+    """All rows of the shown session, in arrival order."""
+
+    def __init__(self) -> None:
+        self.strings = Strings()
+        self._sources: dict[tuple[Any, ...], int] = {}
+        self.clear()
+
+    def clear(self) -> None:
+        self.time = array("d")
+        self.ids = array("q")
+        self.type = array("I")
+        self.label = array("I")
+        self.user = array("I")
+        self.anon = array("I")
+        self.source = array("I")
+        self.lint = array("b")
+        self._id_sorted = True
+        self._row_of: dict[int, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    # -- appending ------------------------------------------------------------------------
+    def _source_idx(self, write_key: str | None, client: str | None, library: str | None) -> int:
+        key = (write_key, client, library)
+        i = self._sources.get(key)
+        if i is None:
+            i = self._sources[key] = self.strings.idx(source_text(write_key, client, library))
+        return i
+
+    def append_events(self, events: Iterable[CapturedEvent]) -> int:
+        """Append events (arrival order); returns how many rows were added."""
+        s = self.strings.idx
+        src = self._source_idx
+        n0 = len(self.ids)
+        last = self.ids[-1] if n0 else 0
+        for ev in events:
+            so = ev.source
+            m = ev.message
+            self.time.append(ev.received_at)
+            self.type.append(s(ev.type))
+            self.label.append(s(ev.label))
+            u = m.get("userId")
+            self.user.append(s(u if u is None or isinstance(u, str) else str(u)))
+            a = m.get("anonymousId")
+            self.anon.append(s(a if a is None or isinstance(a, str) else str(a)))
+            self.source.append(src(so.write_key, so.client, so.library))
+            self.lint.append(ev.lint_level)
+            eid = ev.id
+            if eid < last:
+                self._id_sorted = False
+            last = eid
+            self.ids.append(eid)
+        self._row_of = None
+        return len(self.ids) - n0
+
+    def append_tuple(self, row: tuple[Any, ...]) -> None:
+        """Append one display tuple (used by loaders and benchmarks)."""
+        s = self.strings.idx
+        self.time.append(row[TIME])
+        self.type.append(s(row[TYPE]))
+        self.label.append(s(row[LABEL]))
+        self.user.append(s(row[USER]))
+        self.anon.append(s(row[ANON]))
+        self.source.append(s(row[SOURCE]))
+        self.lint.append(row[LINT])
+        if len(self.ids) and row[ID] < self.ids[-1]:
+            self._id_sorted = False
+        self.ids.append(row[ID])
+        self._row_of = None
+
+    # -- reading --------------------------------------------------------------------------
+    def row(self, r: int) -> tuple[Any, ...]:
+        v = self.strings.values
+        return (self.time[r], v[self.type[r]], v[self.label[r]], v[self.user[r]],
+                v[self.anon[r]], v[self.source[r]], self.lint[r], self.ids[r])
+
+    def text(self, r: int, col: int) -> str:
+        v = self.strings.values
+        if col == TYPE:
+            return v[self.type[r]]
+        if col == LABEL:
+            return v[self.label[r]]
+        if col == USER:
+            return v[self.user[r]]
+        if col == ANON:
+            return v[self.anon[r]]
+        if col == SOURCE:
+            return v[self.source[r]]
+        return ""
+
+    def row_of_id(self, event_id: int) -> int | None:
+        ids = self.ids
+        if self._id_sorted:
+            from bisect import bisect_left
+
+            i = bisect_left(ids, event_id)
+            return i if i < len(ids) and ids[i] == event_id else None
+        if self._row_of is None:
+            self._row_of = {eid: i for i, eid in enumerate(ids)}
+        return self._row_of.get(event_id)
+
+    def rows_of_ids(self, event_ids: Iterable[int]) -> list[int]:
+        """Row numbers of these ids, in row order (ids not shown are skipped)."""
+        wanted = set(event_ids)
+        return [i for i, eid in enumerate(self.ids) if eid in wanted]
+
+    def memory_bytes(self) -> int:
+        """Bytes held by the arrays (not the shared strings)."""
+        arrays = (self.time, self.ids, self.type, self.label, self.user, self.anon,
+                  self.source, self.lint)
+        return sum(a.buffer_info()[1] * a.itemsize for a in arrays)

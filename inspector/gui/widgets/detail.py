@@ -1,0 +1,151 @@
+"""The detail pane of the selected event: Pretty, Raw and Lint tabs."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QLabel,
+    QPlainTextEdit,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.domain import jsoncodec
+from inspector.domain.capture import CapturedEvent, RawRequest, epoch_iso
+from inspector.gui.theme import TYPE_COLORS
+from inspector.gui.widgets.json_tree import JsonTree
+
+SEV_COLORS = {"error": "#d64541", "warning": "#c98b00", "info": "#4a78d0"}
+
+
+def raw_text(ev: CapturedEvent | None, raw: RawRequest | None) -> str:
+    if raw is None:
+        return "The HTTP request of this event is not stored."
+    lines = [f"{raw.method} {raw.path}{'?' + raw.query if raw.query else ''}",
+             f"received {epoch_iso(raw.received_at)} · status {raw.status} · {raw.size:,} bytes"
+             + (f" · {raw.content_encoding}" if raw.content_encoding else "")]
+    if ev is not None and ev.batch_size > 1:
+        lines.append(f"this event is item {ev.batch_index + 1} of {ev.batch_size} in the batch")
+    if raw.fault:
+        lines.append(f"fault injected: {raw.fault}")
+    if raw.rejected:
+        lines.append(f"rejected ({raw.error_code}): {raw.error}")
+    lines.append("")
+    lines.extend(f"{k}: {v}" for k, v in raw.headers.items())
+    lines.append("")
+    lines.append(pretty_body(raw.body))
+    return "\n".join(lines)
+
+
+def pretty_body(body: bytes) -> str:
+    if not body:
+        return "(empty body)"
+    try:
+        return jsoncodec.pretty(jsoncodec.loads(body))
+    except Exception:
+        text = body.decode("utf-8", "replace")
+        return text if len(text) < 200_000 else text[:200_000] + "\n… (truncated)"
+
+
+def lint_html(findings: list[Any], rules: dict[str, Any]) -> str:
+    if not findings:
+        return "<p style='color:#2e9d5b'><b>✓ No lint findings.</b></p>"
+    parts = []
+    for f in findings:
+        rule = rules.get(f.rule)
+        color = SEV_COLORS.get(f.severity, "#888")
+        title = getattr(rule, "title", "") if rule else ""
+        parts.append(
+            f"<p><span style='background:{color};color:white;padding:1px 6px;"
+            f"border-radius:3px'><b>{html.escape(f.severity.upper())}</b></span> "
+            f"<b>{html.escape(f.rule)}</b> {html.escape(title)}<br>"
+            f"{html.escape(f.message)}"
+            + (f"<br><code>{html.escape(f.path)}</code>" if f.path else ""))
+        if rule is not None:
+            expl = getattr(rule, "explanation", "")
+            url = getattr(rule, "url", "")
+            if expl:
+                parts.append(f"<br><span style='color:gray'>{html.escape(expl)}</span>")
+            if url:
+                parts.append(f"<br><a href='{html.escape(url)}'>{html.escape(url)}</a>")
+        parts.append("</p>")
+    return "".join(parts)
+
+
+class DetailPane(QTabWidget):
+    filterRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPane")
+        self.setDocumentMode(True)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        pretty = QWidget(self)
+        self.header = QLabel(pretty)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.header.setContentsMargins(6, 6, 6, 4)
+        self.tree = JsonTree(pretty)
+        self.tree.filterRequested.connect(self.filterRequested)
+        lay = QVBoxLayout(pretty)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.header)
+        lay.addWidget(self.tree, 1)
+        self.raw = QPlainTextEdit(self)
+        self.raw.setReadOnly(True)
+        self.raw.setFont(mono)
+        self.raw.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.lint = QTextBrowser(self)
+        self.lint.setOpenExternalLinks(True)
+        self.addTab(pretty, "Pretty")
+        self.addTab(self.raw, "Raw")
+        self.addTab(self.lint, "Lint")
+        self.event: CapturedEvent | None = None
+        self.show_event(None, None, {})
+
+    def show_event(self, ev: CapturedEvent | None, raw: RawRequest | None,
+                   rules: dict[str, Any]) -> None:
+        self.event = ev
+        if ev is None:
+            self.header.setText("<span style='color:gray'>Select an event to see it here.</span>")
+            self.tree.clear()
+            self.raw.setPlainText("")
+            self.lint.setHtml("")
+            self.setTabText(2, "Lint")
+            return
+        color = TYPE_COLORS.get(ev.type, "#7f8c8d")
+        label = html.escape(ev.label or "")
+        extra = []
+        if ev.dup:
+            extra.append("<span style='color:#d64541'><b>duplicate messageId</b></span>")
+        if ev.generated_message_id:
+            extra.append("<span style='color:gray'>messageId generated by the inspector</span>")
+        self.header.setText(
+            f"<span style='background:{color};color:white;padding:2px 8px;"
+            f"border-radius:8px'><b>&nbsp;{html.escape(ev.type)}&nbsp;</b></span>"
+            f"&nbsp; <b style='font-size:12pt'>{label}</b><br>"
+            f"<span style='color:gray'>messageId {html.escape(ev.message_id)} · received "
+            f"{epoch_iso(ev.received_at)} · timestamp {epoch_iso(ev.timestamp)}</span>"
+            + ("<br>" + " · ".join(extra) if extra else ""))
+        self.tree.set_json(ev.message)
+        self.raw.setPlainText(raw_text(ev, raw))
+        self.lint.setHtml(lint_html(ev.lint, rules))
+        self.setTabText(2, f"Lint ({len(ev.lint)})" if ev.lint else "Lint")
+
+    def show_request(self, raw: RawRequest | None) -> None:
+        """Show a request without events (rejected / faulted) in the Raw tab."""
+        self.event = None
+        self.header.setText("<span style='color:gray'>A request with no accepted events — "
+                            "see the Raw tab.</span>")
+        self.tree.clear()
+        self.raw.setPlainText(raw_text(None, raw))
+        self.lint.setHtml("")
+        self.setCurrentIndex(1)

@@ -1,0 +1,105 @@
+"""Main toolbar: collector URL with state and copy, pause, clear, session picker, export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QComboBox, QLabel, QToolBar, QToolButton, QWidget
+
+from inspector.gui.resources import icon
+
+
+class SessionCombo(QComboBox):
+    """Lists the stored sessions each time it opens."""
+
+    aboutToShow = Signal()
+
+    def showPopup(self) -> None:  # noqa: N802
+        self.aboutToShow.emit()
+        super().showPopup()
+
+
+class MainToolBar(QToolBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Main", parent)
+        self.setObjectName("mainToolbar")
+        self.setMovable(False)
+        self.setIconSize(QSize(18, 18))
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.state = QLabel("●", self)
+        self.state.setObjectName("collectorState")
+        self.url = QLabel("starting…", self)
+        self.url.setObjectName("collectorUrl")
+        self.url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.url.setFont(mono)
+        self.url.setContentsMargins(4, 0, 4, 0)
+        self.addWidget(self._spacer(6))
+        self.addWidget(self.state)
+        self.addWidget(self.url)
+        self.copy_url = QAction(icon("copy"), "Copy URL", self)
+        self.copy_url.setToolTip("Copy the collector URL")
+        self.copy_url.triggered.connect(
+            lambda: QGuiApplication.clipboard().setText(self.url.text()))
+        self.addAction(self.copy_url)
+        self.addSeparator()
+        self.pause = QAction(icon("pause"), "Pause", self)
+        self.pause.setCheckable(True)
+        self.pause.setToolTip("Pause the live table (Space); the collector keeps storing events")
+        self.addAction(self.pause)
+        self.clear = QAction(icon("clear"), "Clear", self)
+        self.clear.setToolTip("Clear the session (Ctrl+L)")
+        self.addAction(self.clear)
+        self.addSeparator()
+        self.addWidget(QLabel(" Session ", self))
+        self.sessions = SessionCombo(self)
+        self.sessions.setObjectName("sessionPicker")
+        self.sessions.setMinimumContentsLength(22)
+        self.sessions.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.addWidget(self.sessions)
+        self.export = QAction(icon("export"), "Export…", self)
+        self.export.setToolTip("Export the shown events (current filter) as NDJSON")
+        self.addAction(self.export)
+        self.addSeparator()
+        self.faults = QAction(icon("fault"), "Faults…", self)
+        self.faults.setToolTip("Inject 429/5xx/400 answers or delays")
+        self.addAction(self.faults)
+        self.settings = QAction(icon("settings"), "Settings…", self)
+        self.addAction(self.settings)
+        for a in (self.copy_url, self.pause, self.clear, self.export, self.faults,
+                  self.settings):
+            w = self.widgetForAction(a)
+            if isinstance(w, QToolButton):
+                w.setObjectName(f"tb_{a.text().rstrip('.…').replace(' ', '_').lower()}")
+
+    def _spacer(self, w: int) -> QWidget:
+        s = QWidget(self)
+        s.setFixedWidth(w)
+        return s
+
+    def set_state(self, running: bool, url: str, tip: str = "") -> None:
+        self.state.setStyleSheet(f"color: {'#2ea44f' if running else '#d64541'}; "
+                                 "font-size: 14pt;")
+        self.state.setToolTip(tip or ("collector listening" if running else "collector stopped"))
+        self.url.setText(url)
+        self.url.setToolTip(self.state.toolTip())
+
+    def set_paused(self, paused: bool) -> None:
+        self.pause.setChecked(paused)
+        self.pause.setText("Resume" if paused else "Pause")
+        self.pause.setIcon(icon("play" if paused else "pause"))
+
+    def fill_sessions(self, sessions: list[dict[str, Any]], current_id: int, live_id: int,
+                      on_select: Callable[[int], None] | None = None) -> None:
+        combo = self.sessions
+        combo.blockSignals(True)
+        combo.clear()
+        for s in reversed(sessions):
+            live = " (live)" if s["id"] == live_id else ""
+            combo.addItem(f"{s['name']}{live} — {s['events']:,} events", s["id"])
+        i = combo.findData(current_id)
+        combo.setCurrentIndex(max(0, i))
+        combo.blockSignals(False)

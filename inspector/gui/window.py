@@ -1,0 +1,447 @@
+"""The main window: assembles toolbar, filter bar, live table, detail pane, lint panel, the
+rejected/faults tab and the People view around an :class:`EventFeed` and the collector."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QMainWindow,
+    QPlainTextEdit,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.collector.service import CollectorService
+from inspector.gui import domain_bridge
+from inspector.gui.controller import CollectorController
+from inspector.gui.feed import EventFeed, query_ctx
+from inspector.gui.resources import app_icon
+from inspector.gui.settings import AppSettings, save_settings
+from inspector.gui.widgets.banner import Banner
+from inspector.gui.widgets.detail import DetailPane, raw_text
+from inspector.gui.widgets.events_view import EventsView
+from inspector.gui.widgets.filter_bar import FilterBar
+from inspector.gui.widgets.first_run import FirstRunPanel
+from inspector.gui.widgets.lint_panel import LintPanel
+from inspector.gui.widgets.people import PeopleView
+from inspector.gui.widgets.status import StatusBar
+from inspector.gui.widgets.toolbar import MainToolBar
+
+log = logging.getLogger(__name__)
+TAB_EVENTS, TAB_REQUESTS, TAB_PEOPLE = range(3)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, service: CollectorService, controller: CollectorController,
+                 settings: AppSettings, config_dir: Path | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Event Inspector")
+        self.setWindowIcon(app_icon())
+        self.service, self.controller, self.settings = service, controller, settings
+        self.config_dir = config_dir
+        self.rules = domain_bridge.lint_rules()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.feed = EventFeed(service.store, service.session, self)
+        self.feed.ctx = query_ctx(lambda: self.identity_graph())
+        service.add_listener(self.feed.on_capture)
+        self._build()
+        self._wire()
+        self._restore_state()
+        self.feed.load_session(service.session)
+        self._update_session_combo()
+        self._update_counts()
+
+    # -- construction ---------------------------------------------------------------------
+    def _build(self) -> None:
+        self.toolbar = MainToolBar(self)
+        self.addToolBar(self.toolbar)
+        self.banner = Banner(self)
+        self.filter_bar = FilterBar(self.feed.values_for, self)
+        self.filter_bar.history = list(self.settings.recent_filters)
+        self.table = EventsView(self.feed.model, self)
+        self.table.get_event = self.service.store.get_event
+        self.first_run = FirstRunPanel(self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.first_run)
+        self.stack.addWidget(self.table)
+        events_page = QWidget(self)
+        el = QVBoxLayout(events_page)
+        el.setContentsMargins(0, 0, 0, 0)
+        el.setSpacing(0)
+        el.addWidget(self.filter_bar)
+        el.addWidget(self.stack, 1)
+        self.requests_view = QTableView(self)
+        self.requests_view.setObjectName("requestsTable")
+        self.requests_view.setModel(self.feed.requests)
+        self.requests_view.verticalHeader().hide()
+        self.requests_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.requests_view.setShowGrid(False)
+        self.requests_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.requests_view.horizontalHeader().setStretchLastSection(True)
+        for i, w in enumerate((96, 60, 64, 170, 420)):
+            self.requests_view.setColumnWidth(i, w)
+        self.request_raw = QPlainTextEdit(self)
+        self.request_raw.setObjectName("requestRaw")
+        self.request_raw.setReadOnly(True)
+        self.request_raw.setFont(self.table.font())
+        self.request_raw.setPlaceholderText("Select a request to see its headers and body.")
+        req_split = QSplitter(Qt.Orientation.Vertical, self)
+        req_split.addWidget(self.requests_view)
+        req_split.addWidget(self.request_raw)
+        self.people = PeopleView(self)
+        self.people.graph_source = self.identity_graph
+        self.people.load_events = self._load_events
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(events_page, "Events")
+        self.tabs.addTab(req_split, "Rejected && faults")
+        self.tabs.addTab(self.people, "People")
+        self.detail = DetailPane(self)
+        self.lint_panel = LintPanel(self.rules, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.lint_panel)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([230, 820, 520])
+        central = QWidget(self)
+        cl = QVBoxLayout(central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        cl.addWidget(self.banner)
+        cl.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self.resize(1500, 860)
+
+    def _wire(self) -> None:
+        tb = self.toolbar
+        tb.pause.toggled.connect(self.set_paused)
+        tb.clear.triggered.connect(self.clear_session)
+        tb.export.triggered.connect(self._export_dialog)
+        tb.faults.triggered.connect(self.open_faults)
+        tb.settings.triggered.connect(self.open_settings)
+        tb.sessions.aboutToShow.connect(self._update_session_combo)
+        tb.sessions.activated.connect(self._session_picked)
+        c = self.controller
+        c.started.connect(self._collector_started)
+        c.stopped.connect(self._collector_stopped)
+        c.portBusy.connect(self._port_busy)
+        self.feed.rowsAdded.connect(self._rows_added)
+        self.feed.filterApplied.connect(self._update_counts)
+        self.feed.identityChanged.connect(self._identity_changed)
+        self.filter_bar.queryChanged.connect(self._query_changed)
+        self.table.currentEventChanged.connect(self.show_event)
+        self.detail.filterRequested.connect(self.filter_bar.add_term)
+        self.lint_panel.ruleClicked.connect(lambda r: self.filter_bar.set_text(f"rule:{r}"))
+        self.requests_view.selectionModel().currentRowChanged.connect(self._request_selected)
+        self.people.eventClicked.connect(self.reveal_event)
+        self.tabs.currentChanged.connect(lambda i: i == TAB_PEOPLE and self.people.refresh())
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(500)
+        self._status_timer.timeout.connect(self._tick)
+        self._status_timer.start()
+        self._people_dirty = True
+        self._was_at_bottom = True
+        self.feed.model.rowsAboutToBeInserted.connect(self._before_insert)
+        shortcuts = [("Ctrl+F", self.focus_filter), ("/", self.focus_filter),
+                     ("Space", lambda: self.set_paused(not self.feed.paused)),
+                     ("Ctrl+L", self.clear_session), ("J", lambda: self.step(1)),
+                     ("K", lambda: self.step(-1)), ("Ctrl+Down", lambda: self.step(1)),
+                     ("Ctrl+Up", lambda: self.step(-1)),
+                     ("Escape", lambda: self.table.setFocus())]
+        self.shortcuts = {}
+        for key, fn in shortcuts:
+            sc = QShortcut(QKeySequence(key), self)
+            sc.activated.connect(fn)
+            self.shortcuts[key] = sc
+
+    # -- tasks ----------------------------------------------------------------------------
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            loop = asyncio.get_event_loop()
+            loop.call_exception_handler({"message": "task failed", "exception": exc,
+                                         "task": task})
+
+    # -- collector state ------------------------------------------------------------------
+    def _collector_started(self, url: str) -> None:
+        self.toolbar.set_state(True, url)
+        self.first_run.set_url(url)
+        if self.banner.kind == "error":
+            self.banner.hide()
+        if not self.controller.loopback:
+            self.banner.show_message(
+                "warning", f"<b>Listening on {self.controller.host}</b>: other machines on "
+                "your network can send events to this inspector and read them back.")
+        self._update_stack()
+
+    def _collector_stopped(self, reason: str) -> None:
+        if reason != "restarting":
+            self.toolbar.set_state(False, self.controller.url, reason or "collector stopped")
+
+    def _port_busy(self, host: str, port: int, free: int) -> None:
+        self.toolbar.set_state(False, self.controller.url, f"port {port} is in use")
+        self.banner.show_message(
+            "error", f"<b>Port {port} on {host} is already in use</b> — another Event Inspector "
+            "or another program is listening there, so the collector is not running.",
+            [(f"Use port {free}", lambda: self.spawn(self.controller.restart(port=free))),
+             ("Settings…", self.open_settings)], closable=False)
+
+    # -- live rows ------------------------------------------------------------------------
+    def _before_insert(self, *_args: Any) -> None:
+        self._was_at_bottom = self.table.at_bottom()
+
+    def _rows_added(self, n: int) -> None:
+        if n and self._was_at_bottom:
+            self.table.scrollToBottom()
+        if self.stack.currentWidget() is self.first_run:
+            self._update_stack()
+
+    def _update_stack(self) -> None:
+        empty = (len(self.feed.model.rows) == 0 and self.feed.live
+                 and not self.feed.query_text and not self.feed.pending)
+        self.stack.setCurrentWidget(self.first_run if empty else self.table)
+
+    def _tick(self) -> None:
+        self._update_counts()
+        if self._people_dirty and self.tabs.currentIndex() == TAB_PEOPLE:
+            self._people_dirty = False
+            self.people.refresh()
+
+    def _identity_changed(self) -> None:
+        self._people_dirty = True
+
+    def _update_counts(self) -> None:
+        f = self.feed
+        self.status.update_counts(
+            shown=f.model.rowCount(), total=len(f.model.rows), rate=f.meter.rate(),
+            rejected=f.requests.rejected_count, faults=f.requests.fault_count,
+            duplicates=f.duplicates, errors=f.lint.errors, warnings=f.lint.warnings,
+            held=f.held)
+        self.lint_panel.update_counts(f.lint.by_rule)
+        n = f.requests.rowCount()
+        self.tabs.setTabText(TAB_REQUESTS, f"Rejected && faults ({n})" if n else
+                             "Rejected && faults")
+
+    # -- actions --------------------------------------------------------------------------
+    def set_paused(self, paused: bool) -> None:
+        self.feed.set_paused(paused)
+        self.toolbar.set_paused(paused)
+        self._update_counts()
+
+    def clear_session(self) -> None:
+        if not self.feed.live:
+            return
+        self.spawn(self._clear())
+
+    async def _clear(self) -> None:
+        self.feed.clear()
+        await self.service.clear()
+        self.feed.clear()  # anything that arrived while the store was cleared
+        self.detail.show_event(None, None, self.rules)
+        self._update_stack()
+        self._people_dirty = True
+
+    def focus_filter(self) -> None:
+        self.tabs.setCurrentIndex(TAB_EVENTS)
+        self.filter_bar.edit.setFocus()
+        self.filter_bar.edit.selectAll()
+
+    def step(self, delta: int) -> None:
+        self.tabs.setCurrentIndex(TAB_EVENTS)
+        self.table.step(delta)
+        self.table.setFocus()
+
+    def _query_changed(self, query: Any, text: str) -> None:
+        self.feed.apply_query(query, text)
+        if text:
+            self.settings.remember_filter(text)
+            self._save_settings()
+        self._update_stack()
+
+    def show_event(self, event_id: int) -> None:
+        ev = self.service.store.get_event(event_id) if event_id else None
+        raw = self.service.store.get_request(ev.request_id) if ev and ev.request_id else None
+        self.detail.show_event(ev, raw, self.rules)
+
+    def reveal_event(self, event_id: int) -> None:
+        """Select an event in the table (clearing the filter if it hides the event)."""
+        self.feed.flush_now()
+        if self.feed.model.view_row_of_id(event_id) is None and self.feed.query is not None:
+            self.filter_bar.set_text("")
+        self.tabs.setCurrentIndex(TAB_EVENTS)
+        self._update_stack()
+        if not self.table.select_event(event_id):
+            self.show_event(event_id)
+
+    def _request_selected(self, current: Any, _prev: Any) -> None:
+        if not current.isValid():
+            return
+        raw = self.service.store.get_request(self.feed.requests.request_id(current.row()))
+        self.request_raw.setPlainText(raw_text(None, raw))
+
+    def identity_graph(self) -> Any:
+        if self.feed.live:
+            return self.service.identity
+        if getattr(self, "_ro_graph", None) is None or self._ro_graph[0] != self.feed.session.id:
+            ident = domain_bridge.identity_module()
+            if ident is None:
+                return None
+            g = ident.replay(self.service.store.iter_events(self.feed.session.id),
+                             self.feed.session.merge_mode)
+            self._ro_graph = (self.feed.session.id, g)
+        return self._ro_graph[1]
+
+    def _load_events(self, ids: list[int]) -> list[Any]:
+        get = self.service.store.get_event
+        return [ev for ev in (get(i) for i in ids) if ev is not None]
+
+    # -- sessions -------------------------------------------------------------------------
+    def _update_session_combo(self) -> None:
+        self.toolbar.fill_sessions(self.service.store.list_sessions(), self.feed.session.id,
+                                   self.service.session.id)
+
+    def _session_picked(self, index: int) -> None:
+        sid = self.toolbar.sessions.itemData(index)
+        if sid is not None:
+            self.view_session(int(sid))
+
+    def view_session(self, session_id: int) -> None:
+        store = self.service.store
+        session = store.find_session(session_id) if session_id != self.service.session.id \
+            else self.service.session
+        if session is None:
+            return
+        self.feed.live_session = self.service.session
+        self.feed.load_session(session)
+        self._people_dirty = True
+        live = self.feed.live
+        self.toolbar.clear.setEnabled(live)
+        self.toolbar.pause.setEnabled(live)
+        if live:
+            if self.banner.kind == "info":
+                self.banner.hide()
+        else:
+            self.banner.show_message(
+                "info", f"Viewing the stored session <b>{session.name}</b> (read-only). "
+                "New events keep arriving in the live session.",
+                [("Back to live", lambda: self.view_session(self.service.session.id))])
+        self._update_session_combo()
+        self._update_stack()
+        self.detail.show_event(None, None, self.rules)
+        self.people.refresh()
+
+    # -- export ---------------------------------------------------------------------------
+    def export_ndjson(self, path: str) -> int:
+        where, params = "", []
+        if self.feed.query is not None:
+            try:
+                where, params = self.feed.query.to_sql(self.feed.ctx)
+            except NotImplementedError:
+                where, params = "", []
+        n = 0
+        with open(path, "w", encoding="utf-8") as fh:
+            for line in self.service.store.iter_messages_json(self.feed.session.id, where,
+                                                               list(params)):
+                fh.write(line + "\n")
+                n += 1
+        self.statusBar().showMessage(f"Exported {n:,} events to {path}", 8000)
+        return n
+
+    def _export_dialog(self) -> None:
+        name = f"{self.feed.session.name}.ndjson".replace(":", "-").replace(" ", "_")
+        path, _ = QFileDialog.getSaveFileName(self, "Export events as NDJSON", name,
+                                              "NDJSON (*.ndjson *.jsonl);;All files (*)")
+        if path:
+            self.export_ndjson(path)
+
+    # -- dialogs --------------------------------------------------------------------------
+    def open_faults(self) -> Any:
+        from inspector.gui.dialogs.faults import FaultsDialog
+
+        dlg = FaultsDialog(self.service.faults, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
+        return dlg
+
+    def open_settings(self) -> Any:
+        from inspector.gui.dialogs.settings import SettingsDialog
+
+        dlg = SettingsDialog(self.settings, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.accepted.connect(lambda: self.apply_settings(dlg.result_settings()))
+        dlg.show()
+        return dlg
+
+    def apply_settings(self, new: AppSettings) -> None:
+        old = self.settings
+        self.settings = new
+        self._save_settings()
+        from inspector.gui.main import apply_theme
+
+        apply_theme(new.theme)
+        if (new.host, new.port) != (old.host, old.port) or not self.controller.running:
+            self.spawn(self.controller.restart(host=new.host, port=new.port))
+
+    def _save_settings(self) -> None:
+        try:
+            save_settings(self.settings, self.config_dir)
+        except OSError as exc:
+            log.warning("cannot save settings: %s", exc)
+
+    # -- state ----------------------------------------------------------------------------
+    def qsettings(self) -> QSettings:
+        from inspector import paths
+
+        d = self.config_dir or paths.config_dir()
+        return QSettings(str(d / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_state(self) -> None:
+        qs = self.qsettings()
+        for key, fn in (("geometry", self.restoreGeometry),
+                        ("splitter", self.splitter.restoreState),
+                        ("header", self.table.horizontalHeader().restoreState),
+                        ("people", self.people.splitter.restoreState)):
+            v = qs.value(key)
+            if v is not None:
+                fn(v)
+
+    def save_state(self) -> None:
+        qs = self.qsettings()
+        qs.setValue("geometry", self.saveGeometry())
+        qs.setValue("splitter", self.splitter.saveState())
+        qs.setValue("header", self.table.horizontalHeader().saveState())
+        qs.setValue("people", self.people.splitter.saveState())
+        qs.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_state()
+        self.service.remove_listener(self.feed.on_capture)
+        self._status_timer.stop()
+        super().closeEvent(event)
