@@ -74,3 +74,28 @@ def test_customerio_cdp_analytics_browser(collector: Collector, tmp_path: Path,
     assert track["source"]["auth"] == "body"  # no Authorization header: no preflight at all
     assert "Customer.io Data Pipelines" in track["message"]["integrations"]
     assert run["version"]
+
+
+def test_analytics_next_metrics_are_accepted(collector: Collector, tmp_path: Path,
+                                             chromium: Path, node_modules: Path) -> None:
+    """analytics-next's own telemetry (POST /v1/m, text/plain) is answered 200 and not stored."""
+    sc, run = run_browser(collector, tmp_path, chromium, "segment-browser", "WK_METRICS",
+                          "ajs-metrics", "metrics", burst=10)
+    assert run["metrics"] and set(run["metrics"]) == {200}
+    events = collector.wait_for(16, by_tag("ajs-metrics"))
+    check_scenario(events, sc, client="@segment/analytics-next", write_key="WK_METRICS")
+    assert collector.api("/api/rejected")["total"] == 0
+
+
+def test_page_on_a_public_origin(collector: Collector, tmp_path: Path, chromium: Path,
+                                 node_modules: Path) -> None:
+    """A page Chromium counts as public calling the loopback collector (Local Network Access).
+
+    Chromium 142+ gates these behind a permission rather than the older Private Network Access
+    preflight (test_preflight.py covers that header); once allowed, the preflighted requests
+    must still pass the collector's CORS.
+    """
+    sc, _ = run_browser(collector, tmp_path, chromium, "segment-browser", "WK_PUBLIC",
+                        "ajs-public", "public", burst=20)
+    events = collector.wait_for(26, by_tag("ajs-public"))
+    check_scenario(events, sc, client="@segment/analytics-next", write_key="WK_PUBLIC")

@@ -3,7 +3,11 @@
 //   node browser.mjs <client> <collectorUrl> <writeKey> <scenario.json> <mode>
 //
 // <client>: segment-browser (@segment/analytics-next) | cio-browser
-// (@customerio/cdp-analytics-browser). <mode>: standard (one request per event) | batching.
+// (@customerio/cdp-analytics-browser). <mode>: standard (one request per event) | batching |
+// metrics (settings given inline with metrics sampled at 100 %, so the library also POSTs its
+// own telemetry to the collector's /v1/m) | public (standard, but Chromium is told the page's
+// origin is on the public internet: calls to the loopback collector are then Local Network
+// Access requests, allowed here by granting the permission a user would be asked for).
 //
 // The library's own UMD bundle (from node_modules) is served by a small static server on a
 // second loopback port, so the page and the collector are cross-origin, as on a real site.
@@ -67,12 +71,13 @@ const loopback = (u) => {
   } catch { return true } // data:, blob:, about:
 }
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync']
-})
+const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync']
+if (mode === 'public') {
+  args.push(`--ip-address-space-overrides=127.0.0.1:${server.address().port}=public`)
+}
+// playwright-core gives every launch a new, empty profile (--user-data-dir in a temp dir)
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args })
 const deadline = setTimeout(async () => {
   console.error(`timed out; problems: ${problems.join('; ')}`)
   process.exit(2)
@@ -80,6 +85,9 @@ const deadline = setTimeout(async () => {
 let exitCode = 0
 try {
   const context = await browser.newContext()
+  if (mode === 'public') {
+    await context.grantPermissions(['local-network-access'], { origin: pageOrigin })
+  }
   await context.route((url) => !loopback(url.href), (route) => {
     problems.push(`blocked a request to a non-loopback host: ${route.request().url()}`)
     return route.abort()
@@ -104,8 +112,14 @@ try {
     }
     // cdnURL: the collector serves the settings; the integration options only add batching
     // and the protocol for analytics-next's own metrics (it never takes it from settings)
-    const [analytics] = await AnalyticsBrowser.load(
-      { writeKey, cdnURL: collector },
+    const settings = { writeKey, cdnURL: collector }
+    if (mode === 'metrics') {
+      settings.cdnSettings = {
+        integrations: { [vendor]: { apiKey: writeKey, ...integration } },
+        metrics: { sampleRate: 1, flushTimer: 200 }
+      }
+    }
+    const [analytics] = await AnalyticsBrowser.load(settings,
       { integrations: { [vendor]: integration } })
     const u = sc.userId
     const pending = [
@@ -133,8 +147,13 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
   if (stored < expected) problems.push(`only ${stored} of ${expected} events arrived`)
-  await new Promise((resolve) => setTimeout(resolve, 500)) // a moment for stray retries
-  if (!seen.settings.length || seen.settings.some((s) => s !== 200)) {
+  // a moment for stray retries (and, in metrics mode, a metrics flush or two)
+  await new Promise((resolve) => setTimeout(resolve, mode === 'metrics' ? 1000 : 500))
+  if (mode === 'metrics') {
+    if (!seen.metrics.length || seen.metrics.some((s) => s !== 200)) {
+      problems.push(`no metrics accepted at /v1/m: ${JSON.stringify(seen.metrics)}`)
+    }
+  } else if (!seen.settings.length || seen.settings.some((s) => s !== 200)) {
     problems.push(`settings were not served by the collector: ${JSON.stringify(seen.settings)}`)
   }
   const failed = seen.failed.filter((f) => f.startsWith('POST') || f.includes('/settings'))
