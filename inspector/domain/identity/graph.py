@@ -57,7 +57,8 @@ class IdentityGraph:
 
     __slots__ = ("_anon_multi", "_anons", "_bad", "_e_at", "_e_call", "_e_count", "_e_kind",
                  "_e_mid", "_e_reason", "_e_seq", "_e_verdict", "_e_x", "_e_y", "_edge_warn",
-                 "_ev_at", "_ev_id", "_ev_label", "_ev_node", "_ev_node2", "_ev_type", "_groups",
+                 "_ev_at", "_ev_id", "_ev_label", "_ev_node", "_ev_node2", "_ev_type", "_foreign",
+                 "_groups",
                  "_kind", "_label_list", "_labels", "_min_len", "_naive", "_nat", "_nco",
                  "_nflags", "_nseq", "_pair", "_parent", "_pp", "_seq", "_type_list", "_types",
                  "_users", "_value", "_variants", "_w", "alias_chain_limit", "mode", "policy")
@@ -106,6 +107,8 @@ class IdentityGraph:
         self._edge_warn: dict[int, list[int]] = {}
         # warning state
         self._w = WarningStore()
+        self._foreign: dict[int, array[int]] = {}   # node -> seqs of events it was carried
+        #                                             by but attributed to another person
         self._anon_multi: dict[int, list[int]] = {}   # anon -> its userIds, once there are 2+
         self._bad: dict[str, int] = {}
         self._variants: dict[str, int] = {}
@@ -405,6 +408,12 @@ class IdentityGraph:
             px, py = self._pp[rx], self._pp[ry]
             assert px is not None and py is not None
             verdict, reason, rule = self.policy.accept(self, kind, x, y, px, py)
+        if rx != ry and x != y and verdict != APPLIED:
+            f = self._foreign.get(x)
+            if f is None:
+                self._foreign[x] = array("q", (seq,))
+            elif f[-1] != seq:
+                f.append(seq)
         if e is not None and self._e_verdict[e] == verdict and self._e_reason[e] == reason:
             self._e_count[e] += 1
             ws = self._edge_warn.get(e)

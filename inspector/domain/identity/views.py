@@ -35,24 +35,39 @@ def edge_dict(g: IdentityGraph, e: int) -> dict[str, Any]:
     }
 
 
-def _node_stats(g: IdentityGraph, seqs: Iterable[int]) -> dict[int, list[float]]:
-    """node -> [firstSeen, lastSeen, events] over the events of one person."""
+def _foreign_seqs(g: IdentityGraph, p: Person) -> list[tuple[int, int]]:
+    """(seq, node) of events that carried one of ``p``'s identifiers but belong to another
+    person (a blocked or no-op edge kept them apart), in arrival order."""
+    out: list[tuple[int, int]] = []
+    foreign = g._foreign
+    if not foreign:
+        return out
+    root = g._find(p.first)
+    for n in p.members:
+        f = foreign.get(n)
+        if f:
+            out.extend((s, n) for s in f if g._find(g._ev_node[s]) != root)
+    out.sort()
+    return out
+
+
+def _node_stats(g: IdentityGraph, seqs: Iterable[int],
+                foreign: list[tuple[int, int]]) -> dict[int, list[float]]:
+    """node -> [firstSeen, lastSeen, events] over every event that carried the identifier."""
     stats: dict[int, list[float]] = {}
     ev_node, ev_node2, ev_at = g._ev_node, g._ev_node2, g._ev_at
-    for s in seqs:
+    pairs = [(s, n) for s in seqs for n in (ev_node[s], ev_node2[s]) if n >= 0]
+    for s, n in (*pairs, *foreign):
         at = ev_at[s]
-        for n in (ev_node[s], ev_node2[s]):
-            if n < 0:
-                continue
-            st = stats.get(n)
-            if st is None:
-                stats[n] = [at, at, 1]
-            else:
-                if at < st[0]:
-                    st[0] = at
-                if at > st[1]:
-                    st[1] = at
-                st[2] += 1
+        st = stats.get(n)
+        if st is None:
+            stats[n] = [at, at, 1]
+        else:
+            if at < st[0]:
+                st[0] = at
+            if at > st[1]:
+                st[1] = at
+            st[2] += 1
     return stats
 
 
@@ -76,7 +91,7 @@ def _span(g: IdentityGraph, p: Person) -> tuple[str | None, str | None]:
 def _person(g: IdentityGraph, p: Person, warnings: int) -> dict[str, Any]:
     members = sorted(p.members)
     seqs = p.ordered_seqs()
-    stats = _node_stats(g, seqs)
+    stats = _node_stats(g, seqs, _foreign_seqs(g, p))
     first, last = _span(g, p)
     return {
         "canonical": g._value[p.canon],
@@ -157,27 +172,37 @@ def timeline(g: IdentityGraph, value: str) -> dict[str, Any]:
     members.insert(0, p.canon)
     lane_of = {n: i for i, n in enumerate(members)}
     seqs = p.ordered_seqs()
-    stats = _node_stats(g, seqs)
+    foreign = _foreign_seqs(g, p)
+    stats = _node_stats(g, seqs, foreign)
     lanes: list[dict[str, Any]] = []
     for n in members:
         lane = _identifier(g, n, stats)
         lane["canonical"] = n == p.canon
         lane["marks"] = []
         lanes.append(lane)
-    ev_node, ev_node2, ev_at, ev_id = g._ev_node, g._ev_node2, g._ev_at, g._ev_id
-    ev_type, ev_label = g._ev_type, g._ev_label
-    types, labels = g._type_list, g._label_list
+    ev_node, ev_node2 = g._ev_node, g._ev_node2
+
+    def mark(s: int, secondary: bool) -> dict[str, Any]:
+        li = g._ev_label[s]
+        at = g._ev_at[s]
+        return {"eventId": g._ev_id[s], "seq": s, "time": epoch_iso(at), "ts": at,
+                "type": g._type_list[g._ev_type[s]],
+                "label": g._label_list[li] if li >= 0 else None, "secondary": secondary}
+
     for s in seqs:
-        li = ev_label[s]
-        at = ev_at[s]
-        mark = {"eventId": ev_id[s], "seq": s, "time": epoch_iso(at), "ts": at,
-                "type": types[ev_type[s]], "label": labels[li] if li >= 0 else None,
-                "secondary": False}
-        lanes[lane_of[ev_node[s]]]["marks"].append(mark)
+        lanes[lane_of[ev_node[s]]]["marks"].append(mark(s, False))
         n2 = ev_node2[s]
         if n2 >= 0 and n2 in lane_of:
             # the event also carried this identifier: a secondary mark on that lane
-            lanes[lane_of[n2]]["marks"].append({**mark, "secondary": True})
+            lanes[lane_of[n2]]["marks"].append(mark(s, True))
+    if foreign:
+        # events of another person that carried one of these ids (blocked / no-op edge)
+        for s, n in foreign:
+            m = mark(s, True)
+            m["otherPerson"] = g.canonical_of_node(ev_node[s])
+            lanes[lane_of[n]]["marks"].append(m)
+        for lane in lanes:
+            lane["marks"].sort(key=lambda m: m["seq"])
     merges: list[dict[str, Any]] = []
     others: list[dict[str, Any]] = []
     for e in p.edge_list():
