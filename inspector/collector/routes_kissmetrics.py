@@ -13,7 +13,13 @@ from aiohttp import web
 from inspector.collector.keys import SERVICE
 from inspector.collector.routes_ingest import read_body
 from inspector.domain.intake import Parsed, build_events
-from inspector.domain.kissmetrics import KM_ROUTES, api_key, params_dict, to_message
+from inspector.domain.kissmetrics import (
+    KM_ROUTES,
+    api_key,
+    original_of,
+    params_dict,
+    to_message,
+)
 
 GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
        b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
@@ -48,7 +54,7 @@ async def km_route(request: web.Request) -> web.Response:
         received_at=raw.received_at, headers=request.headers,
         query={"writeKey": key} if key else {})
     for ev in events:
-        ev.original = params
+        ev.original = original_of(route, params)
     await svc.ingest_events(raw, events)
     return gif()
 

@@ -4,7 +4,9 @@ KISSmetrics takes everything in query parameters (GET, or a form POST): ``_k`` t
 ``_p`` the person, ``_n`` the event name (or, for ``/a``, the other identity), ``_t`` epoch
 seconds honoured only with ``_d=1``; every other parameter is a property. Its server answers
 200 with a 1x1 GIF whatever it got, so nothing here rejects: what is odd is left for the
-linter, which sees the parameters as they came in ``CapturedEvent.original``.
+linter, which sees the call as it came in ``CapturedEvent.original``
+(``{"kissmetrics": "record", "path": "/e", "params": {...}}``: wrapped, so that a property
+called ``Name`` or ``type`` is not mistaken for a misspelt Segment envelope key).
 
 - ``/e`` (record) -> ``track``: ``userId=_p``, ``event=_n``, ``properties``.
 - ``/s`` (set) -> ``identify``: ``userId=_p``, ``traits``.
@@ -83,8 +85,17 @@ def to_message(route: str, params: dict[str, Any]) -> dict[str, Any]:
     ts = km_timestamp(params)
     if ts is not None:
         msg["timestamp"] = ts
+    elif "_t" in params:
+        # KISSmetrics ignores _t without _d=1; keep both visible so the linter can say so
+        target = msg.setdefault("properties" if kind != "identify" else "traits", {})
+        target.update({k: params[k] for k in ("_t", "_d") if k in params})
     msg["context"] = {"library": dict(LIBRARY)}
     return msg
+
+
+def original_of(route: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The call as KISSmetrics received it, for ``CapturedEvent.original``."""
+    return {"kissmetrics": KM_ROUTES[route][1], "path": f"/{route}", "params": params}
 
 
 def api_key(params: dict[str, Any]) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import urllib.parse
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -24,8 +26,9 @@ def run_node(script: str, *args: str, timeout: float = 90) -> str:
     return proc.stdout
 
 
-def send(collector: Collector, tmp_path: Path, driver: str, key: str, tag: str) -> dict:
-    sc = scenario(tag)
+def send(collector: Collector, tmp_path: Path, driver: str, key: str, tag: str,
+         burst: int = 300) -> dict:
+    sc = scenario(tag, burst=burst)
     path = tmp_path / f"{tag}.json"
     path.write_text(json.dumps(sc))
     run_node("send.mjs", driver, collector.url, key, str(path))
@@ -76,3 +79,21 @@ def test_node_client(collector: Collector, tmp_path: Path, node_modules: Path, d
         assert m["channel"] == "server"
         # the event time comes from originalTimestamp (skew-corrected), not the arrival time
         assert ident["timestamp"][:16] == m["originalTimestamp"][:16]
+
+
+def test_lib_filter_tells_legacy_and_rudder_node_apart(collector: Collector, tmp_path: Path,
+                                                       node_modules: Path) -> None:
+    """Both report ``context.library.name = "analytics-node"``."""
+    send(collector, tmp_path, "legacy-node", "WK_L", "f-legacy", burst=10)
+    send(collector, tmp_path, "rudder-node", "WK_R", "f-rudder", burst=10)
+    evs = collector.wait_for(32, settle=0.1)
+    assert Counter(e["source"]["library"] for e in evs) == {"analytics-node": 32}
+
+    def q(expr: str) -> Counter[str]:
+        page = collector.api("/api/events?limit=1000&q=" + urllib.parse.quote(expr))
+        return Counter(e["source"]["writeKey"] for e in page["events"])
+
+    assert q('lib:"@rudderstack/rudder-sdk-node"') == {"WK_R": 16}
+    assert q("lib:*rudder*") == {"WK_R": 16}
+    assert q("lib:analytics-node") == {"WK_L": 16, "WK_R": 16}
+    assert q("lib:analytics-node -lib:*rudder*") == {"WK_L": 16}

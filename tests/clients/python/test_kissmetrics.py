@@ -57,12 +57,16 @@ def test_py_kissmetrics_record_set_alias_and_burst(collector: Collector) -> None
     q = urllib.parse.parse_qs(raw["query"])  # the query string exactly as sent
     assert q["_k"] == [KEY] and q["_p"] == [person] and q["_n"] == ["Signed Up"]
     assert raw["query"].startswith(f"_k={KEY}&_p=bob%40example.com")
-    assert detail["original"]["_n"] == "Signed Up" and detail["original"]["Plan"] == "Pro"
+    assert detail["original"] == {"kissmetrics": "record", "path": "/e", "params": {
+        "_k": KEY, "_p": person, "_n": "Signed Up", "Plan": "Pro", "Amount": "9.99",
+        "a b": "c&d=e", "Caf\u00e9": "\u65e5\u672c"}}
 
     back = next(e for e in evs if e["message"].get("event") == "Backdated")
     assert back["message"]["timestamp"] == "2023-11-14T22:13:20.000Z"
     assert back["timestamp"] == "2023-11-14T22:13:20.000Z"
-    assert back["original"]["_d"] == "1" and back["original"]["_t"] == "1700000000"
+    assert back["original"]["params"]["_d"] == "1"
+    assert back["original"]["params"]["_t"] == "1700000000"
+    assert "_t" not in back["message"]["properties"]  # honoured, so not a property
 
     ident = next(e for e in evs if e["type"] == "identify")
     assert ident["message"]["userId"] == person
@@ -110,3 +114,16 @@ def test_form_post_and_odd_requests_still_get_a_gif(collector: Collector) -> Non
     assert collector.api(f"/api/events/{posted['id']}")["raw"]["method"] == "POST"
     anon = next(e for e in evs if e["type"] == "identify")
     assert anon["source"]["writeKey"] is None and anon["message"]["traits"] == {"Plan": "Free"}
+
+
+def test_t_without_d_is_kept_for_the_linter(collector: Collector) -> None:
+    """KISSmetrics uses _t only with _d=1; otherwise the event time is the arrival time."""
+    urllib.request.urlopen(f"{collector.url}/e?_k={KEY}&_p=dave&_n=Late&_t=1700000000",
+                           timeout=10)
+    ev = collector.wait_for(1, settle=0.1)[0]
+    assert "timestamp" not in ev["message"]
+    assert ev["message"]["properties"] == {"_t": "1700000000"}
+    assert ev["timestamp"][:4] != "2023"
+    rules = {f["rule"] for f in ev["lint"]}
+    if collector.service.lint:
+        assert "W001" not in rules and "W002" not in rules  # params are not envelope keys
