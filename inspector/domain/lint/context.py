@@ -11,7 +11,7 @@ class Ctx:
     """What a check may read besides the message. Set per batch/message by the engine."""
 
     __slots__ = ("cat", "cfg", "event", "future_iso", "future_ts", "names", "original",
-                 "plan", "received", "state")
+                 "past_iso", "plan", "received", "state")
 
     def __init__(self, cfg: Any, cat: Any, state: Any, plan: Any) -> None:
         self.cfg, self.cat, self.state, self.plan = cfg, cat, state, plan
@@ -20,4 +20,5 @@ class Ctx:
         self.received = 0.0
         self.future_ts = 0.0
         self.future_iso = ""
+        self.past_iso = ""  # received - max skew, as YYYY-MM-DDTHH:MM:SS (UTC)
         self.names: dict[str, Any] = {}  # per-engine cache of event-name analysis

@@ -22,6 +22,7 @@ from inspector.domain.lint import (  # noqa: F401  (importing registers the rule
 )
 from inspector.domain.lint.config import LintConfig
 from inspector.domain.lint.context import CALL_TYPES, Ctx
+from inspector.domain.lint.fastpath import GUARDS
 from inspector.domain.lint.plan import TrackingPlan, load_plan
 from inspector.domain.lint.registry import CHECKS, RULES, CheckFn
 from inspector.domain.lint.specdata import SpecCatalog, default_catalog
@@ -36,7 +37,7 @@ class LintEngine:
     """One per capture session: keeps the cross-event state between calls."""
 
     def __init__(self, config: LintConfig | None = None, plan: TrackingPlan | None = None,
-                 *, catalog: SpecCatalog | None = None) -> None:
+                 *, catalog: SpecCatalog | None = None, fast_path: bool = True) -> None:
         self.config = config or LintConfig()
         if plan is None and self.config.plan is not None:
             plan = load_plan(self.config.plan)
@@ -48,11 +49,17 @@ class LintEngine:
         self._enabled = {rid for rid in RULES if cfg.is_enabled(rid)}
         self._severity = {rid: cfg.severity_of(rid) for rid in RULES}
         self._by_type: dict[str, list[CheckFn]] = {}
+        self._guarded: dict[str, list[tuple[Any, list[CheckFn]]]] = {}
         active = sorted((c for c in CHECKS if any(r in self._enabled for r in c.rules)),
                         key=lambda c: c.order)
         for t in (*CALL_TYPES, "unknown"):
-            self._by_type[t] = [c.fn for c in active
-                                if c.types is None or t in c.types]
+            mine = [c for c in active if c.types is None or t in c.types]
+            groups: dict[str, list[CheckFn]] = {}
+            for c in mine:
+                if fast_path and c.guard is not None:
+                    groups.setdefault(c.guard, []).append(c.fn)
+            self._guarded[t] = [(GUARDS[g], fns) for g, fns in groups.items()]
+            self._by_type[t] = [c.fn for c in mine if not (fast_path and c.guard)]
         self._fold = {"W001", "W003", "E014"} & self._enabled
         self._ctx = Ctx(cfg, self.catalog, self.state, plan)
         self._plan_on = plan is not None and bool(
@@ -114,7 +121,10 @@ class LintEngine:
         ctx = self._ctx
         ctx.received = now
         ctx.future_ts = now + self.config.future_minutes * 60.0
-        ctx.future_iso = datetime.fromtimestamp(ctx.future_ts, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        fmt = "%Y-%m-%dT%H:%M:%S"
+        ctx.future_iso = datetime.fromtimestamp(ctx.future_ts, UTC).strftime(fmt)
+        past = now - self.config.max_skew_hours * 3600.0
+        ctx.past_iso = datetime.fromtimestamp(past, UTC).strftime(fmt)
 
     def _run(self, m: dict[str, Any], original: dict[str, Any] | None, t: str) -> list[Raw]:
         ctx = self._ctx
@@ -122,10 +132,13 @@ class LintEngine:
         out: list[Raw] = []
         if self._fold:
             m = rules_envelope.fold_envelope(m, ctx, out)
-        checks = self._by_type.get(t)
-        if checks is None:
-            checks = self._by_type["unknown"]
-        for fn in checks:
+        if t not in self._by_type:
+            t = "unknown"
+        for guard, group in self._guarded[t]:
+            if not guard(m, ctx):
+                for fn in group:
+                    fn(m, ctx, out)
+        for fn in self._by_type[t]:
             fn(m, ctx, out)
         if self._plan_on:
             self.plan.check(m, out)  # type: ignore[union-attr]

@@ -98,6 +98,7 @@ class Check:
     rules: tuple[str, ...]
     types: frozenset[str] | None
     order: int
+    guard: str | None = None  # skipped when that fast-path guard says the message is clean
 
 
 CHECKS: list[Check] = []
@@ -112,12 +113,15 @@ def add_rule(rule_id: str, severity: str, category: str, slug: str, title: str,
                           dialect, default_enabled, aliases)
 
 
-def check(*rule_ids: str, types: tuple[str, ...] | None = None,
-          order: int = 50) -> Callable[[CheckFn], CheckFn]:
-    """Register ``fn`` as the check that raises ``rule_ids`` for the given call types."""
+def check(*rule_ids: str, types: tuple[str, ...] | None = None, order: int = 50,
+          guard: str | None = None) -> Callable[[CheckFn], CheckFn]:
+    """Register ``fn`` as the check that raises ``rule_ids`` for the given call types.
+
+    ``guard`` names a fast-path predicate (see ``fastpath``) that proves in one pass that a
+    typical message cannot trigger this check; the check then is not called at all."""
 
     def deco(fn: CheckFn) -> CheckFn:
-        CHECKS.append(Check(fn, rule_ids, frozenset(types) if types else None, order))
+        CHECKS.append(Check(fn, rule_ids, frozenset(types) if types else None, order, guard))
         return fn
 
     return deco

@@ -37,54 +37,62 @@ SUB: dict[str, dict[str, tuple[type, ...]]] = {
 _SUGGEST = {compact_key(k): k for k in TOP}
 
 
-def _bad(v: Any, types: tuple[type, ...]) -> bool:
-    if v is None:
-        return False
-    t = type(v)
-    return t not in types or (t is bool and bool not in types)
-
-
-@check("W011", "I002", order=20)
+@check("W011", "I002", "W045", "W056", order=20)
 def context_fields(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    """One pass over context; W045/W056 run from here when their key is present."""
     ctx = m.get("context")
     if type(ctx) is not dict or not ctx:
         return
     for k, v in ctx.items():
         types = TOP.get(k)
+        if types is not None and (v is None or type(v) in types):
+            sub = SUB.get(k)
+            if sub is None:
+                if k == "locale" or k == "timezone":
+                    _formats(k, v, out)
+                elif k == "protocols" and v:
+                    event_version(v, out)
+                continue
+            if v:
+                for sk, sv in v.items():
+                    st = sub.get(sk)
+                    if st is not None and sv is not None and type(sv) not in st:
+                        out.append(("W011", f"context.{k}.{sk} should be {_WORDS[st]}, got "
+                                            f"{json_type(sv)}", f"context.{k}.{sk}"))
+                if k == "device":
+                    advertising_id(v, out)
+            continue
         if types is None:
             hint = _SUGGEST.get(compact_key(k))
             out.append(("I002", f"context.{k} is not a spec field"
                                 + (f" (did you mean {hint}?)" if hint else ""),
                         f"context.{k}"))
             continue
-        if _bad(v, types):
-            out.append(("W011", f"context.{k} should be {_WORDS[types]}, got {json_type(v)}",
-                        f"context.{k}"))
-            continue
-        sub = SUB.get(k)
-        if sub is not None and v:
-            for sk, sv in v.items():
-                st = sub.get(sk)
-                if st is not None and _bad(sv, st):
-                    out.append(("W011", f"context.{k}.{sk} should be {_WORDS[st]}, got "
-                                        f"{json_type(sv)}", f"context.{k}.{sk}"))
-        elif type(v) is str and v:
-            if k == "locale" and LOCALE_RE.fullmatch(v) is None:
-                out.append(("W011", f"context.locale {short(v)!r} is not a BCP-47 tag "
-                                    "(e.g. en-US)", "context.locale"))
-            elif k == "timezone" and TIMEZONE_RE.fullmatch(v) is None:
-                out.append(("W011", f"context.timezone {short(v)!r} is not an IANA tz name "
-                                    "(e.g. America/New_York)", "context.timezone"))
+        out.append(("W011", f"context.{k} should be {_WORDS[types]}, got {json_type(v)}",
+                    f"context.{k}"))
 
 
-@check("W045", order=21)
-def advertising_id(m: dict[str, Any], x: Ctx, out: Out) -> None:
-    ctx = m.get("context")
-    if type(ctx) is not dict:
+_FORMAT_OK: dict[str, bool] = {}
+
+
+def _formats(k: str, v: Any, out: Out) -> None:
+    """W011: locale is BCP-47-like, timezone an IANA name (results cached per value)."""
+    if not v:
         return
-    dev = ctx.get("device")
-    if type(dev) is not dict:
-        return
+    ok = _FORMAT_OK.get(k + v)
+    if ok is None:
+        rx = LOCALE_RE if k == "locale" else TIMEZONE_RE
+        ok = rx.fullmatch(v) is not None
+        if len(_FORMAT_OK) < 10000:
+            _FORMAT_OK[k + v] = ok
+    if not ok:
+        what = "a BCP-47 tag (e.g. en-US)" if k == "locale" else \
+            "an IANA tz name (e.g. America/New_York)"
+        out.append(("W011", f"context.{k} {short(v)!r} is not {what}", f"context.{k}"))
+
+
+def advertising_id(dev: dict[str, Any], out: Out) -> None:
+    """W045 on context.device: an all-zero IDFA/AAID, or one sent with tracking disabled."""
     ad = dev.get("advertisingId")
     if type(ad) is not str or not ad:
         return
@@ -96,13 +104,9 @@ def advertising_id(m: dict[str, Any], x: Ctx, out: Out) -> None:
                     "context.device.advertisingId"))
 
 
-@check("W056", order=22)
-def event_version(m: dict[str, Any], x: Ctx, out: Out) -> None:
-    ctx = m.get("context")
-    if type(ctx) is not dict:
-        return
-    prot = ctx.get("protocols")
-    if type(prot) is dict and "event_version" in prot:
+def event_version(prot: dict[str, Any], out: Out) -> None:
+    """W056 on context.protocols: event_version must be an integer."""
+    if "event_version" in prot:
         v = prot["event_version"]
         if type(v) is not int:
             out.append(("W056", f"context.protocols.event_version must be an integer, got "

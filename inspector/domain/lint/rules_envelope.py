@@ -50,7 +50,7 @@ def fold_envelope(m: dict[str, Any], x: Ctx, out: Out) -> dict[str, Any]:
     return view
 
 
-@check("W002", order=5)
+@check("W002", order=5, guard="envelope")
 def type_case(m: dict[str, Any], x: Ctx, out: Out) -> None:
     src = x.original
     t = src.get("type") if src is not None else m.get("type")
@@ -58,7 +58,7 @@ def type_case(m: dict[str, Any], x: Ctx, out: Out) -> None:
         out.append(("W002", f"type should be '{t.lower()}', not '{t}'", "type"))
 
 
-@check("E002", order=5)
+@check("E002", order=5, guard="envelope")
 def unknown_type(m: dict[str, Any], x: Ctx, out: Out) -> None:
     t = m.get("type")
     if t in _TYPES:
@@ -74,7 +74,7 @@ def _present(v: Any) -> bool:
     return type(v) is str and v.strip() != ""
 
 
-@check("E003", types=("identify", "track", "page", "screen", "group"))
+@check("E003", types=("identify", "track", "page", "screen", "group"), guard="envelope")
 def needs_id(m: dict[str, Any], x: Ctx, out: Out) -> None:
     uid, aid = m.get("userId"), m.get("anonymousId")
     if _present(uid) or _present(aid):
@@ -86,7 +86,7 @@ def needs_id(m: dict[str, Any], x: Ctx, out: Out) -> None:
     out.append(("E003", "Message needs userId or anonymousId (both are missing or empty)", None))
 
 
-@check("E004")
+@check("E004", guard="envelope")
 def ids_are_strings(m: dict[str, Any], x: Ctx, out: Out) -> None:
     for f in ID_FIELDS:
         v = m.get(f)
@@ -109,7 +109,7 @@ def placeholder(v: str) -> bool:
     return s == "" or s in _PLACEHOLDERS or s.strip("0-") == ""
 
 
-@check("E020", "W019")
+@check("E020", "W019", guard="envelope")
 def placeholder_ids(m: dict[str, Any], x: Ctx, out: Out) -> None:
     for f in ID_FIELDS:
         v = m.get(f)
@@ -127,7 +127,7 @@ def placeholder_ids(m: dict[str, Any], x: Ctx, out: Out) -> None:
                                 "different id", f))
 
 
-@check("E005", types=("track",))
+@check("E005", types=("track",), guard="envelope")
 def track_event(m: dict[str, Any], x: Ctx, out: Out) -> None:
     e = m.get("event")
     if type(e) is str and e.strip():
@@ -137,7 +137,7 @@ def track_event(m: dict[str, Any], x: Ctx, out: Out) -> None:
     out.append(("E005", f"Track call is missing its event name (event is {why})", "event"))
 
 
-@check("E006", "W042", types=("group",))
+@check("E006", "W042", types=("group",), guard="envelope")
 def group_id(m: dict[str, Any], x: Ctx, out: Out) -> None:
     g = m.get("groupId")
     if g is None or g == "":
@@ -147,7 +147,7 @@ def group_id(m: dict[str, Any], x: Ctx, out: Out) -> None:
                             "over 500", "groupId"))
 
 
-@check("W042", types=("track",))
+@check("W042", types=("track",), guard="envelope")
 def empty_context_group(m: dict[str, Any], x: Ctx, out: Out) -> None:
     ctx = m.get("context")
     if type(ctx) is dict and ctx.get("groupId") == "":
@@ -155,7 +155,7 @@ def empty_context_group(m: dict[str, Any], x: Ctx, out: Out) -> None:
                     "context.groupId"))
 
 
-@check("E007", types=("alias",))
+@check("E007", types=("alias",), guard="envelope")
 def alias_ids(m: dict[str, Any], x: Ctx, out: Out) -> None:
     missing = [f for f in ("previousId", "userId") if m.get(f) is None or m.get(f) == ""]
     if missing:
@@ -163,7 +163,7 @@ def alias_ids(m: dict[str, Any], x: Ctx, out: Out) -> None:
                             + ", ".join(missing) + ")", missing[0]))
 
 
-@check("E008")
+@check("E008", guard="envelope")
 def payload_objects(m: dict[str, Any], x: Ctx, out: Out) -> None:
     for f in ("properties", "traits"):
         v = m.get(f)
@@ -171,7 +171,7 @@ def payload_objects(m: dict[str, Any], x: Ctx, out: Out) -> None:
             out.append(("E008", f"{f} must be an object, got {json_type(v)}", f))
 
 
-@check("E009")
+@check("E009", guard="envelope")
 def context_objects(m: dict[str, Any], x: Ctx, out: Out) -> None:
     for f in ("context", "integrations"):
         v = m.get(f)
@@ -179,7 +179,7 @@ def context_objects(m: dict[str, Any], x: Ctx, out: Out) -> None:
             out.append(("E009", f"{f} must be an object, got {json_type(v)}", f))
 
 
-@check("E013", "I001")
+@check("E013", "I001", guard="envelope")
 def message_id(m: dict[str, Any], x: Ctx, out: Out) -> None:
     mid = m.get("messageId")
     if type(mid) is str and mid:
@@ -197,7 +197,7 @@ _TOP_TRAITS = {"email": "email", "created_at": "createdAt", "createdAt": "create
 _TOP_KEYS = frozenset(_TOP_TRAITS)
 
 
-@check("W004")
+@check("W004", guard="envelope")
 def top_level_traits(m: dict[str, Any], x: Ctx, out: Out) -> None:
     if _TOP_KEYS.isdisjoint(m):
         return
@@ -208,7 +208,7 @@ def top_level_traits(m: dict[str, Any], x: Ctx, out: Out) -> None:
             out.append(("W004", f"Move top-level '{k}' into {where}.{trait}", k))
 
 
-@check("W077")
+@check("W077", guard="envelope")
 def user_id_pii(m: dict[str, Any], x: Ctx, out: Out) -> None:
     u = m.get("userId")
     if type(u) is str and len(u) > 5:

@@ -97,14 +97,30 @@ def _key_info(k: str, x: Ctx) -> tuple[bool, str, str | None, bool]:
     return ok, compact_key(k), numbered_stem(k) if k[-1:].isdigit() else None, dyn
 
 
-@check("W033", "W035", "W037", order=31)
+@check("W033", "W035", "W037", "W041", order=31)
 def property_keys(m: dict[str, Any], x: Ctx, out: Out) -> None:
     path, obj = payload(m)
     if not obj:
         return
+    sig = (path, tuple(obj))
+    seen = x.state.key_sigs.get(sig)
+    if seen is not None:  # same key set as before: same findings (the catalogue only grows)
+        if seen:
+            out.extend(seen)
+        return
+    n_out = len(out)
+    _keys(obj, path, x, out)
+    if len(x.state.key_sigs) < _CACHE_LIMIT:
+        x.state.key_sigs[sig] = tuple(out[n_out:])
+
+
+def _keys(obj: dict[str, Any], path: str, x: Ctx, out: Out) -> None:
     cache = x.state.keyinfo
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
+    if len(obj) >= 300:
+        out.append(("W041", f"{path} has {len(obj)} keys; Unify drops events with 300 or "
+                            "more", path))
     compacts: set[str] = set()
     stems: dict[str, list[str]] | None = None
     catalogue = x.state.compact_props[path]

@@ -99,9 +99,13 @@ def group_traits(m: dict[str, Any], x: Ctx, out: Out) -> None:
         _typed(t, GROUP_TRAITS, "traits", "W020", "Group trait", out)
 
 
-@check("W017", types=("identify", "track", "page", "screen", "group", "alias"))
+@check("W017", types=("identify", "track", "page", "screen", "alias"))
 def email_trait(m: dict[str, Any], x: Ctx, out: Out) -> None:
-    for path, traits in _traits_of(m) if m.get("type") != "group" else ():
+    if m.get("type") != "identify":
+        ctx = m.get("context")
+        if type(ctx) is not dict or "traits" not in ctx:
+            return
+    for path, traits in _traits_of(m):
         e = traits.get("email")
         if e is not None and e != "" and not is_email(e):
             out.append(("W017", f"{path}.email {short(e)!r} is not a valid email address",
@@ -172,14 +176,6 @@ def payload(m: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
         return "traits", v if type(v) is dict else None
     v = m.get("properties")
     return "properties", v if type(v) is dict else None
-
-
-@check("W041")
-def too_many_keys(m: dict[str, Any], x: Ctx, out: Out) -> None:
-    path, obj = payload(m)
-    if obj is not None and len(obj) >= 300:
-        out.append(("W041", f"{path} has {len(obj)} keys; Unify drops events with 300 or more",
-                    path))
 
 
 _MIXPANEL_RESERVED = {"length": "'length' makes the Mixpanel track call fail silently",

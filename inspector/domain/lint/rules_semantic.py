@@ -22,13 +22,34 @@ def _check_object(obj: dict[str, Any], shape: dict[str, PropType], path: str, ev
                                 f"{json_type(v)} {short(v, 24)!r}", f"{path}.{k}"))
 
 
-@check("W024", "E018", types=("track",), order=40)
-def semantic_types(m: dict[str, Any], x: Ctx, out: Out) -> None:
+@check("W024", "E018", "W025", "W047", "I006", types=("track",), order=40)
+def semantic(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    """Looks the event up in the spec catalogue once and runs the semantic rules."""
     name = m.get("event")
     spec = x.cat.events.get(name) if type(name) is str else None
     props = m.get("properties")
-    if spec is None or type(props) is not dict or not props:
+    if spec is None:
+        if type(props) is dict and "products" in props:
+            products_shape(props["products"], out)
         return
+    props = props if type(props) is dict else {}
+    semantic_types(name, spec, props, out)
+    if spec.keys:
+        semantic_key(name, spec, props, out)
+    if spec.video:
+        video_spec(m, x, name, spec, props, out)
+    if spec.b2b:
+        b2b_group(m, x, name, out)
+
+
+def products_shape(v: Any, out: Out) -> None:
+    """E018 on a non-spec event: products, when present, is an array of objects."""
+    if v is not None and (type(v) is not list or not all(type(i) is dict for i in v)):
+        out.append(("E018", "products must be an array of objects", "properties.products"))
+
+
+def semantic_types(name: str, spec: Any, props: dict[str, Any], out: Out) -> None:
+    """W024/E018: spec-defined properties have the spec's types."""
     sprops = spec.props
     for k, v in props.items():
         pt = sprops.get(k)
@@ -48,33 +69,20 @@ def semantic_types(m: dict[str, Any], x: Ctx, out: Out) -> None:
         elif pt.items is not None and type(v) is dict:
             _check_object(v, pt.items, f"properties.{k}", name, out)
     if "products" in props and "products" not in sprops:
-        v = props["products"]
-        if v is not None and (type(v) is not list or not all(type(i) is dict for i in v)):
-            out.append(("E018", "products must be an array of objects", "properties.products"))
+        products_shape(props["products"], out)
 
 
-@check("W025", types=("track",), order=41)
-def semantic_key(m: dict[str, Any], x: Ctx, out: Out) -> None:
-    name = m.get("event")
-    spec = x.cat.events.get(name) if type(name) is str else None
-    if spec is None or not spec.keys:
-        return
-    props = m.get("properties")
-    props = props if type(props) is dict else {}
+def semantic_key(name: str, spec: Any, props: dict[str, Any], out: Out) -> None:
+    """W025 (policy, off by default): the event carries its key id."""
     for alts in spec.keys:
         if not any(props.get(a) not in (None, "") for a in alts):
             out.append(("W025", f"{name} without {' or '.join(alts)} cannot be joined "
                                 "downstream", f"properties.{alts[0]}"))
 
 
-@check("W047", types=("track",), order=42)
-def video_spec(m: dict[str, Any], x: Ctx, out: Out) -> None:
-    name = m.get("event")
-    spec = x.cat.events.get(name) if type(name) is str else None
-    if spec is None or not spec.video:
-        return
-    props = m.get("properties")
-    props = props if type(props) is dict else {}
+def video_spec(m: dict[str, Any], x: Ctx, name: str, spec: Any, props: dict[str, Any],
+               out: Out) -> None:
+    """W047: integers, ranges, enums and one session_id per playback."""
     if name != "Video Quality Updated" and not props.get("session_id"):
         out.append(("W047", f"Video spec: {name} has no session_id", "properties.session_id"))
     for k, v in props.items():
@@ -95,11 +103,9 @@ def video_spec(m: dict[str, Any], x: Ctx, out: Out) -> None:
     x.state.video_session(m, props, out)
 
 
-@check("I006", types=("track",), order=43)
-def b2b_group(m: dict[str, Any], x: Ctx, out: Out) -> None:
-    name = m.get("event")
-    spec = x.cat.events.get(name) if type(name) is str else None
-    if spec is None or not spec.b2b or not (x.state.b2b or x.cfg.b2b):
+def b2b_group(m: dict[str, Any], x: Ctx, name: str, out: Out) -> None:
+    """I006: B2B events carry context.groupId, once the session looks B2B."""
+    if not (x.state.b2b or x.cfg.b2b):
         return
     ctx = m.get("context")
     if not (type(ctx) is dict and ctx.get("groupId")):

@@ -32,10 +32,12 @@ class SessionState:
     def __init__(self, exempt: frozenset[str]) -> None:
         self.exempt = exempt
         self.keyinfo: dict[str, Any] = {}
+        self.key_sigs: dict[tuple[str, tuple[str, ...]], tuple[Any, ...]] = {}
         self.compact_props: defaultdict[str, dict[str, str]] = defaultdict(dict)
         self.b2b = False
         self.message_ids: dict[str, int] = {}
         self.user_ids: dict[str, str] = {}
+        self.clean_sigs: set[tuple[Any, ...]] = set()
         self.ptypes: dict[str, dict[str, list[Any]]] = {}  # event -> prop -> [type, n, ...]
         self.gtypes: dict[str, dict[str, list[Any]]] = {}  # prop -> type -> [n, event]
         self.names: dict[str, tuple[str, ...]] = {}  # event name -> colliding names
@@ -144,6 +146,10 @@ def property_types(m: dict[str, Any], x: Ctx, out: Out) -> None:
     if ev is None:
         return
     st = x.state
+    sig = (ev, tuple(obj), tuple(map(type, obj.values())))
+    if sig in st.clean_sigs:
+        return  # this exact shape was seen and was consistent (counts are approximate)
+    n_out = len(out)
     per = st.ptypes.get(ev)
     if per is None:
         if len(st.ptypes) > 5000:
@@ -164,6 +170,8 @@ def property_types(m: dict[str, Any], x: Ctx, out: Out) -> None:
             _mixed(s, vt, ev, k, out, "properties" if check_global else "traits")
         if check_global:
             _global(st, k, vt, ev, spec, out)
+    if len(out) == n_out and len(st.clean_sigs) < _LIMIT:
+        st.clean_sigs.add(sig)
 
 
 def _mixed(s: list[Any], vt: str, ev: str, k: str, out: Out, path: str) -> None:
@@ -249,9 +257,11 @@ def dominant_event_case(m: dict[str, Any], x: Ctx, out: Out) -> None:
 @check("I007", order=65)
 def context_traits(m: dict[str, Any], x: Ctx, out: Out) -> None:
     t = m.get("type")
-    actor = m.get("userId") or m.get("anonymousId")
     ctx = m.get("context")
     ctraits = ctx.get("traits") if type(ctx) is dict else None
+    if ctraits is None and t != "identify":
+        return
+    actor = m.get("userId") or m.get("anonymousId")
     if type(actor) is not str:
         return
     ident = x.state.identified
