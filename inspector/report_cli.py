@@ -1,0 +1,77 @@
+"""``event-inspector report``: a shareable summary of a stored session (HTML, Markdown, JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from inspector import paths
+from inspector.domain import jsoncodec
+from inspector.domain.report import build_report, render_html, render_markdown
+
+FORMATS = {"html": render_html, "md": render_markdown,
+           "json": lambda r: jsoncodec.pretty(r) + "\n"}
+SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="event-inspector report",
+        description="Summarise a session: event counts by name and source, lint findings by "
+                    "rule, identity warnings, rejected requests and a chart of events over "
+                    "time. HTML is one standalone file.")
+    p.add_argument("--data-dir", help="where sessions are stored (default: platform data dir)")
+    p.add_argument("--session", help="session name or id (default: the latest)")
+    p.add_argument("--format", choices=sorted(FORMATS),
+                   help="default: from --out's extension, else md")
+    p.add_argument("--out", help="output file (default: stdout)")
+    return p
+
+
+def identity_warnings(events: list[Any], mode: str) -> list[dict[str, Any]]:
+    try:
+        from inspector.domain.identity import replay
+    except ImportError:  # pragma: no cover - ships with the package
+        return []
+    graph = replay(events, mode)
+    warnings: list[dict[str, Any]] = graph.snapshot()["warnings"]
+    return warnings
+
+
+def run_report(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    fmt = args.format or (SUFFIXES.get(Path(args.out).suffix.lower(), "md") if args.out
+                          else "md")
+    from inspector.domain.store import DB_NAME, Store
+
+    root = paths.data_dir(args.data_dir)
+    if not (root / DB_NAME).exists():
+        print(f"error: no sessions in {root}", file=sys.stderr)
+        return 2
+    store = Store(root, read_only=True)
+    try:
+        session = store.find_session(args.session) if args.session else store.latest_session()
+        if session is None:
+            print(f"error: no session {args.session!r} in {root}" if args.session
+                  else f"error: no sessions in {root}", file=sys.stderr)
+            return 2
+        events = list(store.iter_events(session.id))
+        _, rejected = store.rejected(session.id, limit=None)
+        report = build_report(session.to_dict(), events, rejected,
+                              identity_warnings(events, session.merge_mode))
+    finally:
+        store.close()
+    text = FORMATS[fmt](report)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {fmt} report of session {session.name!r} ({len(events)} events) "
+              f"to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_report(sys.argv[1:]))
