@@ -40,6 +40,7 @@ def query_fields() -> list[str]:
     mod = query_module()
     fields = getattr(mod, "FIELDS", None) if mod is not None else None
     if fields:
-        return [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in fields]
+        paths = list(getattr(mod, "COMMON_PATHS", []) or [])
+        return [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in fields] + paths
     return ["type", "event", "name", "userId", "anonymousId", "messageId", "writeKey",
             "library", "client", "rule", "lint", "properties.", "traits.", "context."]

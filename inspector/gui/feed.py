@@ -23,8 +23,9 @@ from inspector.gui.rows import ANON, LABEL, SOURCE, TYPE, USER
 from inspector.gui.throttle import Coalescer
 
 FLUSH_MS = 60
-_VALUE_COLUMNS = {"type": TYPE, "event": LABEL, "name": LABEL, "userId": USER,
-                  "anonymousId": ANON, "source": SOURCE}
+_VALUE_COLUMNS = {"type": TYPE, "event": LABEL, "name": LABEL, "userid": USER, "user": USER,
+                  "anonymousid": ANON, "writekey": SOURCE}
+_FIXED_VALUES = {"lint": ["error", "warning", "info", "none"], "dup": ["true", "false"]}
 
 
 class LintCounts:
@@ -239,6 +240,11 @@ class EventFeed(QObject):
 
     def values_for(self, field: str, limit: int = 200) -> list[str]:
         """Distinct values seen in a column (for autocomplete), most common first."""
+        field = field.lower()
+        if field in _FIXED_VALUES:
+            return _FIXED_VALUES[field]
+        if field == "rule":
+            return sorted(self.lint.by_rule)
         col = _VALUE_COLUMNS.get(field)
         if col is None:
             return []
@@ -251,7 +257,8 @@ class EventFeed(QObject):
         counts.pop(0, None)
         vals = rows.strings.values
         if col == SOURCE:  # the source column shows "client · key"; offer the key
-            return sorted({vals[i].split(" · ")[-1] for i, _ in counts.most_common(limit)})
+            return sorted({vals[i].split(" · ")[-1] for i, _ in counts.most_common(limit)
+                           if " · " in vals[i]})
         return [vals[i] for i, _ in counts.most_common(limit)]
 
 

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 
 from inspector.gui.theme import is_dark
 
-KIND_ORDER = {"user": 0, "anon": 1, "email": 2}
-KIND_COLORS = {"user": "#8e44ad", "anon": "#2f7de1", "email": "#16a085", "group": "#d35400"}
+KIND_ORDER = {"userId": 0, "user": 0, "anonymousId": 1, "anon": 1, "email": 2}
+KIND_COLORS = {"userId": "#8e44ad", "user": "#8e44ad", "anonymousId": "#2f7de1",
+               "anon": "#2f7de1", "email": "#16a085", "group": "#d35400"}
 VERDICT_COLORS = {"applied": "#3c8c5a", "blocked": "#d64541", "noop": "#9a9a9a",
                   "redundant": "#9a9a9a"}
 NODE_W, NODE_H, COL_GAP, ROW_GAP = 210, 46, 190, 34

@@ -99,6 +99,7 @@ class PeopleView(QWidget):
         self.splitter.setSizes([180, 420])
         self.empty = QLabel(self)
         self.empty.setStyleSheet("color: gray; padding: 8px;")
+        self.empty.hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.empty)
@@ -111,6 +112,7 @@ class PeopleView(QWidget):
         self._timeline: dict[str, Any] = {}
         self._set_controls(False)
         if domain_bridge.identity_module() is None:
+            self.empty.show()
             self.empty.setText("Identity resolution is not available (identity module missing).")
 
     # -- refresh --------------------------------------------------------------------------
