@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from inspector.domain.capture import epoch_iso
@@ -191,19 +192,19 @@ def test_observe_and_observe_message_and_replay_agree() -> None:
 
 
 def test_same_input_same_snapshot_across_runs_and_hash_seeds() -> None:
-    script = (
-        "import json,sys\n"
-        "sys.path.insert(0, %r)\n"
-        "from tests.domain.identity.helpers import WORKED, feed, msg\n"
-        "extra = [msg('track', anon='ipad-%%d' %% (i %% 7), user='User-%%d' %% (i %% 11),"
-        " event='E') for i in range(200)]\n"
-        "extra += [msg('alias', prev='User-%%d' %% i, user='User-%%d' %% (i + 1))"
-        " for i in range(10)]\n"
-        "out = {}\n"
-        "for m in ('default', 'posthog', 'kissmetrics', 'segment'):\n"
-        "    g = feed(WORKED + extra, m)\n"
-        "    out[m] = [g.snapshot(), g.people_rows(), g.timeline('User-3')]\n"
-        "print(json.dumps(out, sort_keys=True))\n" % str(ROOT))
+    # run with cwd=ROOT: ``python -c`` puts the working directory first on sys.path
+    script = textwrap.dedent("""
+        import json
+        from tests.domain.identity.helpers import WORKED, feed, msg
+        extra = [msg("track", anon=f"ipad-{i % 7}", user=f"User-{i % 11}", event="E")
+                 for i in range(200)]
+        extra += [msg("alias", prev=f"User-{i}", user=f"User-{i + 1}") for i in range(10)]
+        out = {}
+        for m in ("default", "posthog", "kissmetrics", "segment"):
+            g = feed(WORKED + extra, m)
+            out[m] = [g.snapshot(), g.people_rows(), g.timeline("User-3")]
+        print(json.dumps(out, sort_keys=True))
+    """)
     outs = []
     for seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
