@@ -11,13 +11,15 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 from inspector.domain.capture import CapturedEvent, RawRequest
-from inspector.domain.store import Store
+from inspector.domain.store import Store, event_row, request_row
+
+Row = tuple[object, ...]
 
 
 class GroupWriter:
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._pending: list[tuple[list[RawRequest], list[CapturedEvent], asyncio.Future[None]]] = []
+        self._pending: list[tuple[list[Row], list[Row], asyncio.Future[None]]] = []
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
@@ -44,7 +46,9 @@ class GroupWriter:
             self.store.write(requests, events)
             return
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((requests, events, fut))
+        # rows are built here, on the loop, so the writer thread runs mostly without the GIL
+        self._pending.append(([request_row(r) for r in requests], [event_row(e) for e in events],
+                              fut))
         self._wake.set()
         await fut
 
@@ -64,7 +68,7 @@ class GroupWriter:
             reqs = [r for b in batch for r in b[0]]
             evs = [e for b in batch for e in b[1]]
             try:
-                await loop.run_in_executor(self._executor, self.store.write, reqs, evs)
+                await loop.run_in_executor(self._executor, self.store.write_rows, reqs, evs)
                 self.commits += 1
             except Exception as exc:  # report to every waiter; the loop goes on
                 for *_, fut in batch:

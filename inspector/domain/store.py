@@ -24,6 +24,10 @@ from inspector.domain.capture import (
     Source,
     epoch_iso,
 )
+from inspector.domain.query import register_functions
+from inspector.domain.query.ftsindex import INSERT as _FTS_INSERT  # query free-text index
+from inspector.domain.query.ftsindex import forget_session as _fts_forget
+from inspector.domain.query.ftsindex import fts_rows as _fts_rows
 from inspector.domain.store_schema import EVENT_COLUMNS, REQUEST_COLUMNS, SCHEMA, SCHEMA_VERSION
 
 DB_NAME = "inspector.sqlite3"
@@ -56,6 +60,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys=OFF")
     conn.execute("PRAGMA temp_store=MEMORY")
     conn.execute("PRAGMA cache_size=-65536")
+    register_functions(conn)  # q_fold, q_regexp, ... used by Query.to_sql fragments
     return conn
 
 
@@ -115,6 +120,7 @@ def request_from_row(row: Sequence[Any]) -> RawRequest:
     )
 
 
+_MSG = EVENT_COLUMNS.index("message")
 _EV_COLS = ", ".join(EVENT_COLUMNS)
 _EV_INSERT = f"INSERT INTO events ({_EV_COLS}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
 _REQ_COLS = ", ".join(REQUEST_COLUMNS)
@@ -225,6 +231,7 @@ class Store:
         s = self.session(key)
         with self._wlock:
             self._w.execute("BEGIN")
+            _fts_forget(self._w, s.id)
             self._w.execute("DELETE FROM events WHERE session_id=?", (s.id,))
             self._w.execute("DELETE FROM requests WHERE session_id=?", (s.id,))
             self._w.execute("DELETE FROM sessions WHERE id=?", (s.id,))
@@ -234,6 +241,7 @@ class Store:
     def clear(self, session_id: int) -> None:
         with self._wlock:
             self._w.execute("BEGIN")
+            _fts_forget(self._w, session_id)
             self._w.execute("DELETE FROM events WHERE session_id=?", (session_id,))
             self._w.execute("DELETE FROM requests WHERE session_id=?", (session_id,))
             self._w.execute("COMMIT")
@@ -260,10 +268,19 @@ class Store:
 
     def write(self, requests: Sequence[RawRequest], events: Sequence[CapturedEvent]) -> None:
         """Insert and commit in one transaction (call :meth:`allocate` first)."""
-        if not requests and not events:
+        if requests or events:
+            self.write_rows([request_row(r) for r in requests], [event_row(e) for e in events])
+
+    def write_rows(self, req_rows: Sequence[tuple[Any, ...]],
+                   ev_rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert rows built by :func:`request_row`/:func:`event_row` and commit.
+
+        Rows are built by the caller so that a writer thread spends its time in SQLite (which
+        releases the GIL) rather than in Python.
+        """
+        if not req_rows and not ev_rows:
             return
-        req_rows = [request_row(r) for r in requests]
-        ev_rows = [event_row(e) for e in events]
+        fts_rows = _fts_rows(ev_rows, 0, 1, _MSG)  # query free-text index (blocks of events)
         with self._wlock:
             self._w.execute("BEGIN")
             try:
@@ -271,6 +288,7 @@ class Store:
                     self._w.executemany(_REQ_INSERT, req_rows)
                 if ev_rows:
                     self._w.executemany(_EV_INSERT, ev_rows)
+                    self._w.executemany(_FTS_INSERT, fts_rows)
                 self._w.execute("COMMIT")
             except BaseException:
                 self._w.execute("ROLLBACK")
