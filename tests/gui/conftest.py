@@ -25,7 +25,9 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 
 # Benign messages of the offscreen platform plugin; anything else at WARNING fails a test.
-OFFSCREEN_NOISE = ["This plugin does not support propagateSizeHints"]
+OFFSCREEN_NOISE = ["This plugin does not support propagateSizeHints",
+                   r"This plugin does not support raise\(\)",
+                   "This plugin does not support grabbing the keyboard"]
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:

@@ -122,6 +122,25 @@ class IdentityGraphView(QGraphicsView):
                 scene.addItem(node)
                 self.nodes[str(ident.get("value"))] = node
                 bottom = max(bottom, node.pos().y() + NODE_H)
+        # the far end of an edge that did not merge belongs to another person: draw it ghosted
+        ghost_col = len(cols)
+        ghosts = 0
+        for e in person.get("edges", []):
+            for end, kind in (("from", "fromKind"), ("to", "toKind")):
+                v = str(e.get(end))
+                if v not in self.nodes:
+                    g = NodeItem({"kind": e.get(kind, "?"), "value": v, "events": "?"},
+                                 False, dark)
+                    pen = g.pen()
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                    g.setPen(pen)
+                    g.setOpacity(0.75)
+                    g.setToolTip(f"{v} — belongs to another person")
+                    g.setPos(ghost_col * (NODE_W + COL_GAP), y0 + ghosts * (NODE_H + ROW_GAP))
+                    scene.addItem(g)
+                    self.nodes[v] = g
+                    ghosts += 1
+                    bottom = max(bottom, g.pos().y() + NODE_H)
         pair_count: dict[tuple[str, str], int] = {}
         for e in person.get("edges", []):
             a, b = self.nodes.get(str(e.get("from"))), self.nodes.get(str(e.get("to")))
