@@ -83,47 +83,75 @@ class Waiter:
     after: int
     future: asyncio.Future[str]
     found: dict[int, CapturedEvent] = field(default_factory=dict)
+    key: tuple[Any, ...] = ()
 
     def add(self, ev: CapturedEvent) -> None:
         self.found.setdefault(ev.id, ev)
         if len(self.found) >= self.count and not self.future.done():
             self.future.set_result("matched")
 
-    def offer(self, events: Iterable[CapturedEvent]) -> None:
-        for ev in events:
-            if (ev.session_id == self.session_id and ev.id > self.after
-                    and ev.id not in self.found):
-                try:
-                    hit = self.predicate(ev)
-                except Exception as exc:  # a predicate bug must not break ingest
-                    if not self.future.done():
-                        self.future.set_exception(exc)
-                    return
-                if hit:
-                    self.add(ev)
+    def take(self, hits: Iterable[CapturedEvent]) -> None:
+        """Events of its session that matched its query, as they are committed."""
+        for ev in hits:
+            if ev.id > self.after:
+                self.add(ev)
+
+    def fail(self, exc: BaseException) -> None:
+        if not self.future.done():
+            self.future.set_exception(exc)
+
+
+@dataclass(eq=False)
+class WaitGroup:
+    """Waiters on the same query of the same session share one predicate call per event."""
+
+    session_id: int
+    predicate: Predicate
+    waiters: set[Waiter] = field(default_factory=set)
 
 
 class WaitRegistry:
     """The waiters of one collector, fed by its listener."""
 
     def __init__(self) -> None:
-        self.waiters: set[Waiter] = set()
+        self.groups: dict[tuple[Any, ...], WaitGroup] = {}
+        self.evaluations = 0  # predicate calls, for tests and benchmarks
+
+    @property
+    def waiters(self) -> set[Waiter]:
+        return {w for g in self.groups.values() for w in g.waiters}
 
     def on_events(self, events: list[CapturedEvent], raw: RawRequest) -> None:
-        if not events or not self.waiters:
+        if not events or not self.groups:
             return
-        for w in list(self.waiters):
-            if not w.future.done():
-                w.offer(events)
+        for group in list(self.groups.values()):
+            sid, pred = group.session_id, group.predicate
+            try:
+                hits = [ev for ev in events if ev.session_id == sid and pred(ev)]
+            except Exception as exc:  # a predicate bug fails its waiters, never ingest
+                for w in list(group.waiters):
+                    w.fail(exc)
+                continue
+            self.evaluations += len(events)
+            if hits:
+                for w in list(group.waiters):
+                    w.take(hits)
 
     def add(self, w: Waiter) -> None:
-        self.waiters.add(w)
+        group = self.groups.get(w.key)
+        if group is None:
+            group = self.groups[w.key] = WaitGroup(w.session_id, w.predicate)
+        group.waiters.add(w)
 
     def discard(self, w: Waiter) -> None:
-        self.waiters.discard(w)
+        group = self.groups.get(w.key)
+        if group is not None:
+            group.waiters.discard(w)
+            if not group.waiters:
+                del self.groups[w.key]
 
     async def close(self, app: web.Application) -> None:
-        for w in list(self.waiters):
+        for w in self.waiters:
             if not w.future.done():
                 w.future.set_result("shutdown")
 
@@ -155,14 +183,18 @@ async def wait(request: web.Request) -> web.Response:
     comp = compile_q(svc, q)
     started = time.monotonic()
     session = svc.session
+    # the identity graph is part of the key: user:X predicates are bound to the live graph
     waiter = Waiter(session.id, comp.predicate, max(count, 1), after,
-                    asyncio.get_running_loop().create_future())
+                    asyncio.get_running_loop().create_future(),
+                    key=(session.id, q, id(svc.identity)))
     registry.add(waiter)  # first: nothing committed from here on can be missed
+    where = and_where(comp.where, "id > ?")
+    params = [*comp.params, after]
+    preload = max(count, limit, 1)
     try:
         await svc.writer.flush()
-        where = and_where(comp.where, "id > ?")
-        for ev in svc.store.events(session.id, where, [*comp.params, after],
-                                   limit=max(count, 1)):
+        stored = svc.store.events(session.id, where, params, limit=preload)
+        for ev in stored:
             waiter.add(ev)
         outcome = "matched" if count == 0 or waiter.future.done() else None
         if outcome is None:
@@ -174,17 +206,16 @@ async def wait(request: web.Request) -> web.Response:
         registry.discard(waiter)
     waited_ms = round((time.monotonic() - started) * 1000)
     found = sorted(waiter.found.values(), key=lambda e: e.id)
-    total = svc.store.count_events(session.id, where, [*comp.params, after])
+    # everything stored before the wait was loaded unless the preload filled up
+    total = (len(found) if len(stored) < preload
+             else svc.store.count_events(session.id, where, params))
     body: dict[str, Any] = {
         "matched": outcome == "matched", "q": q, "count": count, "total": total,
         "waitedMs": waited_ms, "session": session.to_dict(),
     }
-    if outcome == "matched":
-        if count:
-            found = svc.store.events(session.id, where, [*comp.params, after], limit=limit)
-        body["events"] = [e.to_api() for e in found[:limit]]
-        return json_response(200, body)
     body["events"] = [e.to_api() for e in found[:limit]]
+    if outcome == "matched":
+        return json_response(200, body)
     if outcome == "shutdown":
         body.update(code="shutting_down", message="the collector is stopping")
         return json_response(503, body)

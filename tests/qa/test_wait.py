@@ -8,7 +8,8 @@ import time
 
 import aiohttp
 
-from inspector.collector.routes_qa import split_and_terms, top_level_tokens
+from inspector.collector.routes_qa import WAITS, split_and_terms, top_level_tokens
+from inspector.pytest_plugin import CollectorThread, EventInspector
 from tests.qa.conftest import batch, needs_query, track
 
 pytestmark = needs_query
@@ -113,37 +114,70 @@ def test_many_concurrent_waiters_do_not_slow_ingest(client, collector):
     n_waiters, n_events = 200, 300
 
     async def scenario():
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        conn = aiohttp.TCPConnector(limit=0)
+        async with aiohttp.ClientSession(connector=conn) as http:
+            async def ingest(tag):
+                started = time.monotonic()
+                for j in range(0, n_events, 30):
+                    msgs = [{"type": "track", "userId": tag, "event": f"E{k % 10}"}
+                            for k in range(j, j + 30)]
+                    async with http.post(client.url + "/v1/batch",
+                                         json={"batch": msgs, "writeKey": "wk"}) as r:
+                        assert r.status == 200
+                return time.monotonic() - started
+
             async def waiter(i):
-                q = f'event:"E{i % 10}"'
+                q = f'event:"E{i % 10}" userId:with'
                 async with http.get(client.url + "/api/wait",
-                                    params={"q": q, "count": 3, "timeout": 20}) as r:
+                                    params={"q": q, "count": 3, "timeout": 30}) as r:
                     return r.status, await r.json()
 
+            alone = await ingest("alone")
             tasks = [asyncio.create_task(waiter(i)) for i in range(n_waiters)]
-            await asyncio.sleep(0.3)
-            assert len(client_waiters(collector)) == n_waiters
-            started = time.monotonic()
-            for j in range(0, n_events, 30):
-                msgs = [{"type": "track", "userId": "u", "event": f"E{k % 10}"}
-                        for k in range(j, j + 30)]
-                async with http.post(client.url + "/v1/batch",
-                                     json={"batch": msgs, "writeKey": "wk"}) as r:
-                    assert r.status == 200
-            ingest = time.monotonic() - started
-            results = await asyncio.gather(*tasks)
-            return ingest, results
+            deadline = time.monotonic() + 20
+            while len(await asyncio.to_thread(client_waiters, collector)) < n_waiters:
+                assert time.monotonic() < deadline, "waiters did not all register"
+                await asyncio.sleep(0.05)
+            with_waiters = await ingest("with")
+            return alone, with_waiters, await asyncio.gather(*tasks)
 
-    ingest, results = asyncio.run(scenario())
+    alone, with_waiters, results = asyncio.run(scenario())
     assert all(s == 200 for s, _ in results)
-    assert all(len(b["events"]) >= 3 for _, b in results)
-    assert ingest < 5, f"ingest of {n_events} events took {ingest:.2f}s with waiters"
+    assert all(len(b["events"]) >= 3 and b["events"][0]["message"]["userId"] == "with"
+               for _, b in results)
+    print(f"ingest of {n_events} events: {alone:.3f}s alone, {with_waiters:.3f}s "
+          f"with {n_waiters} waiters")
+    assert with_waiters < alone * 5 + 1.0
     assert client_waiters(collector) == set()
+    # 200 waiters on 10 queries: one predicate call per query and event, not per waiter
+    registry = collector.server.app[WAITS]
+    assert 0 < registry.evaluations <= 10 * n_events
+
+
+def test_stopping_the_collector_answers_pending_waits(tmp_path):
+    c = CollectorThread(tmp_path, service_kwargs={"lint": False}).start()
+    client = EventInspector(c.url)
+    result = {}
+
+    def wait():
+        result["answer"] = client.request("GET", "/api/wait",
+                                          params={"q": "event:never", "timeout": 60})
+
+    t = threading.Thread(target=wait)
+    t.start()
+    deadline = time.monotonic() + 10
+    while not client_waiters(c):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    started = time.monotonic()
+    c.stop()
+    t.join(20)
+    assert time.monotonic() - started < 10
+    status, body = result["answer"]
+    assert status == 503 and body["code"] == "shutting_down"
 
 
 def client_waiters(collector):
-    from inspector.collector.routes_qa import WAITS
-
     registry = collector.server.app[WAITS]
     return collector.call(lambda: set(registry.waiters))
 
