@@ -118,9 +118,10 @@ R("I010", "info", "dialect", "amplitude-short-id", "Amplitude rejects ids shorte
   dialect="amplitude")
 R("I011", "info", "idgraph", "alias-redundant", "Alias is redundant / refers to an unseen id",
   "The alias joins ids that are already merged, or its previousId was never seen.",
-  "policy", scope="idgraph")
+  "S-BPID", scope="idgraph")
 R("I012", "info", "idgraph", "alias-unify", "Alias does not merge Unify profiles",
-  "Segment Unify ignores alias calls.", "S-ALIAS", scope="idgraph")
+  "Segment Unify ignores alias calls: profiles merge on shared identifiers only. Send "
+  "identify with both ids instead.", "S-ALIAS", scope="idgraph")
 R("I013", "info", "idgraph", "id-namespace-collision", "Identifier namespace collision",
   "The same string is used as userId and groupId (or anonymousId).", "S-IDS",
   scope="idgraph")

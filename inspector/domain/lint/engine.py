@@ -105,6 +105,7 @@ class LintEngine:
             return self._findings([("E001", "Payload is not a JSON object (got "
                                             f"{type(message).__name__})", None)])
         self._set_clock(time.time())
+        self._ctx.received = 0.0  # a message from a file: its arrival time is unknown
         self._ctx.event = None
         t = message.get("type")
         t = t.lower() if isinstance(t, str) and t.lower() in CALL_TYPES else "unknown"

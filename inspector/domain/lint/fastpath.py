@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from inspector.domain.lint.context import CALL_TYPES, Ctx
-from inspector.domain.lint.rules_envelope import _PLACEHOLDERS, _TOP_KEYS
+from inspector.domain.lint.rules_envelope import _TOP_KEYS, placeholder
 
 _TYPES = frozenset(CALL_TYPES)
 _PHONEISH = frozenset("+(0123456789")
@@ -20,9 +20,7 @@ _TOP_KEYS_PAGE = _TOP_KEYS - {"name"}
 def _id_fine(v: Any) -> bool:
     if type(v) is not str or not v or v[0].isspace() or v[-1].isspace():
         return False
-    if len(v) <= 20 and v.lower() in _PLACEHOLDERS:
-        return False
-    return v[0] not in "0-" or v.strip("0-") != ""
+    return not placeholder(v)
 
 
 def envelope(m: dict[str, Any], x: Ctx) -> bool:

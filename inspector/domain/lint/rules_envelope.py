@@ -122,7 +122,7 @@ def placeholder_ids(m: dict[str, Any], x: Ctx, out: Out) -> None:
                 continue  # an empty unused id next to a real one is harmless
             out.append(("E020", f"Blank or placeholder {f} {v!r} would merge unrelated users",
                         f))
-        elif v[0].isspace() or v[-1].isspace():
+        elif v and (v[0].isspace() or v[-1].isspace()):
             out.append(("W019", f"{f} {v!r} has surrounding whitespace; '{v.strip()}' is a "
                                 "different id", f))
 

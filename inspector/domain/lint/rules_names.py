@@ -130,7 +130,7 @@ def _keys(obj: dict[str, Any], path: str, x: Ctx, out: Out) -> None:
         if ki is None:
             ki = cache[k] = _key_info(k, x)
         ok, compact, stem, dyn = ki
-        if not ok:
+        if not ok and path == "properties":
             out.append(("W035", f"Property '{short(k)}' is {CASE_NAMES.get(casing(k), 'mixed')};"
                                 f" expected {CASE_NAMES.get(x.cfg.property_case, '?')}",
                         f"{path}.{k}"))

@@ -97,9 +97,12 @@ def video_spec(m: dict[str, Any], x: Ctx, name: str, spec: Any, props: dict[str,
             out.append(("W047", f"Video spec: {k}={v!r} is outside {rng[0]:g}–{rng[1]:g}",
                         f"properties.{k}"))
         allowed = x.cat.enums.get(k)
-        if allowed is not None and type(v) is str and v not in allowed:
-            out.append(("W047", f"Video spec: {k}={short(v)!r} is not one of "
-                                + ", ".join(allowed), f"properties.{k}"))
+        if allowed is not None:
+            bad = [i for i in (v if type(v) is list else [v])
+                   if type(i) is str and i not in allowed]
+            if bad:
+                out.append(("W047", f"Video spec: {k}={short(bad[0])!r} is not one of "
+                                    + ", ".join(allowed), f"properties.{k}"))
     x.state.video_session(m, props, out)
 
 

@@ -8,6 +8,7 @@ overrides both.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -75,8 +76,8 @@ _SIMPLE: dict[str, Checker] = {
 
 def _compile(code: str, objects: dict[str, dict[str, str]]) -> PropType:
     code = code.strip()
-    if "|" in code and "<" not in code:
-        parts = [_compile(p, objects) for p in code.split("|")]
+    if "|" in code and len(alts := re.split(r"\|(?![^<]*>)", code)) > 1:
+        parts = [_compile(p, objects) for p in alts]
         return PropType(code, lambda v: any(p.ok(v) for p in parts))
     if code.startswith(("A<", "O<")) and code.endswith(">"):
         inner = code[2:-1]
