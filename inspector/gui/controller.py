@@ -68,9 +68,10 @@ class CollectorController(QObject):
 
     async def start(self) -> str | None:
         if self._ran:
-            # the previous server's cleanup shut the group writer's executor down; a
+            # a previous start/stop ran the app cleanup, which shut the writer's executor; a
             # restarted collector needs a fresh one (see GroupWriter.stop)
             self.service.writer = GroupWriter(self.service.store)
+        self._ran = True  # even a failed start ran the app's cleanup (writer stopped)
         server = CollectorServer(self.service, self.host, self.port, api_token=self.token)
         try:
             url = await server.start()
@@ -84,7 +85,6 @@ class CollectorController(QObject):
                 self.stopped.emit(self.error)
             log.warning("%s", self.error)
             return None
-        self._ran = True
         self.server, self.port, self.error = server, server.port, None
         if self.announce:
             print(f"listening on {url}  (session {self.service.session.name!r}, "
