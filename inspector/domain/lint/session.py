@@ -37,7 +37,8 @@ class SessionState:
         self.b2b = False
         self.message_ids: dict[str, int] = {}
         self.user_ids: dict[str, str] = {}
-        self.clean_sigs: set[tuple[Any, ...]] = set()
+        self.clean_sigs: dict[tuple[Any, ...], list[tuple[list[Any], int]]] = {}
+        self.cased: set[str] = set()
         self.ptypes: dict[str, dict[str, list[Any]]] = {}  # event -> prop -> [type, n, ...]
         self.gtypes: dict[str, dict[str, list[Any]]] = {}  # prop -> type -> [n, event]
         self.names: dict[str, tuple[str, ...]] = {}  # event name -> colliding names
@@ -147,9 +148,13 @@ def property_types(m: dict[str, Any], x: Ctx, out: Out) -> None:
         return
     st = x.state
     sig = (ev, tuple(obj), tuple(map(type, obj.values())))
-    if sig in st.clean_sigs:
-        return  # this exact shape was seen and was consistent (counts are approximate)
+    counters = st.clean_sigs.get(sig)
+    if counters is not None:  # this exact shape was seen and was consistent: just count
+        for lst, i in counters:
+            lst[i] += 1
+        return
     n_out = len(out)
+    counters: list[tuple[list[Any], int]] = []
     per = st.ptypes.get(ev)
     if per is None:
         if len(st.ptypes) > 5000:
@@ -163,15 +168,19 @@ def property_types(m: dict[str, Any], x: Ctx, out: Out) -> None:
         vt = _T.get(type(v), "other")
         s = per.get(k)
         if s is None:
-            per[k] = [vt, 1]
-        elif s[0] is vt and len(s) == 2:
+            per[k] = s = [vt, 1]
+        elif s[0] == vt and len(s) == 2:
             s[1] += 1
         else:
             _mixed(s, vt, ev, k, out, "properties" if check_global else "traits")
+        if len(s) == 2:
+            counters.append((s, 1))
         if check_global:
-            _global(st, k, vt, ev, spec, out)
+            rec = _global(st, k, vt, ev, spec, out)
+            if rec is not None:
+                counters.append((rec, 0))
     if len(out) == n_out and len(st.clean_sigs) < _LIMIT:
-        st.clean_sigs.add(sig)
+        st.clean_sigs[sig] = counters
 
 
 def _mixed(s: list[Any], vt: str, ev: str, k: str, out: Out, path: str) -> None:
@@ -190,26 +199,29 @@ def _mixed(s: list[Any], vt: str, ev: str, k: str, out: Out, path: str) -> None:
         out.append(("W030", f"{ev}.{k} seen as {seen}; this one is {vt}", f"{path}.{k}"))
 
 
-def _global(st: SessionState, k: str, vt: str, ev: str, spec: Any, out: Out) -> None:
+def _global(st: SessionState, k: str, vt: str, ev: str, spec: Any, out: Out
+            ) -> list[Any] | None:
     g = st.gtypes.get(k)
     if g is None:
         if len(st.gtypes) < _LIMIT:
-            st.gtypes[k] = {vt: [1, ev]}
-        return
+            g = st.gtypes[k] = {vt: [1, ev]}
+            return g[vt]
+        return None
     rec = g.get(vt)
     if rec is not None:
         rec[0] += 1
         if len(g) == 1:
-            return
+            return rec
     else:
-        g[vt] = [1, ev]
+        rec = g[vt] = [1, ev]
     if spec is not None and k in spec.props:
-        return  # the spec defines this property's type for this event (position S vs N)
+        return rec  # the spec defines this property's type for this event (position S vs N)
     dominant = max(g, key=lambda t: g[t][0])
     other_ev = g[dominant][1]
     if dominant != vt and other_ev != ev:
         out.append(("W031", f"'{k}' is {vt} on {ev} but {dominant} on {other_ev}",
                     f"properties.{k}"))
+    return rec
 
 
 @check("W032", order=63, types=("track",))
@@ -231,7 +243,6 @@ def event_name_collisions(m: dict[str, Any], x: Ctx, out: Out) -> None:
                 found.append(other)
                 names[other] = (*names[other], name)
         others = names[name] = tuple(found)
-        x.state.casings[casing(name)] += 1
     if others:
         out.append(("W032", f"Event names collide: '{short(name)}' ~ "
                             + ", ".join(f"'{short(o)}'" for o in others[:3]), "event"))
@@ -245,6 +256,9 @@ def dominant_event_case(m: dict[str, Any], x: Ctx, out: Out) -> None:
     if type(name) is not str or not name or name in x.cat.events:
         return
     c = x.state.casings
+    if name not in x.state.cased and len(x.state.cased) < _LIMIT:
+        x.state.cased.add(name)
+        c[casing(name)] += 1
     if sum(c.values()) < 3:
         return
     dominant = max(c, key=c.__getitem__)
