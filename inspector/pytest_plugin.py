@@ -174,7 +174,8 @@ def format_misses(body: dict[str, Any]) -> str:
     lines = ["closest misses (best first):"]
     for m in misses:
         ev = m.get("event") or {}
-        lines.append(f"  #{ev.get('id')} {ev.get('type')} {ev.get('label')!r}: {m.get('why')}")
+        label = repr(ev["label"]) if ev.get("label") else "(no name)"
+        lines.append(f"  #{ev.get('id')} {ev.get('type')} {label}: {m.get('why')}")
     return "\n".join(lines)
 
 
