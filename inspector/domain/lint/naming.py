@@ -27,8 +27,12 @@ def casing(name: str) -> str:
     return "mixed"
 
 
+_FITS = {**CASE_RES, "camel": re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*")}
+
+
 def fits(name: str, convention: str) -> bool:
-    rx = CASE_RES.get(convention)
+    """Whether ``name`` follows ``convention`` (one lower-case word is also camelCase)."""
+    rx = _FITS.get(convention)
     return rx is None or rx.fullmatch(name) is not None
 
 

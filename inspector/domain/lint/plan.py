@@ -51,15 +51,15 @@ class PlanRule:
             self.closed = sub.get("additionalProperties") is False
 
 
-@dataclass(slots=True)
+@dataclass
 class TrackingPlan:
     rules: list[PlanRule] = field(default_factory=list)
     source: str | None = None
+    events: dict[str, dict[int, PlanRule]] = field(init=False, default_factory=dict)
+    keyed: dict[tuple[str, str], dict[int, PlanRule]] = field(init=False, default_factory=dict)
+    general: dict[str, list[PlanRule]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.events: dict[str, dict[int, PlanRule]] = {}
-        self.keyed: dict[tuple[str, str], dict[int, PlanRule]] = {}
-        self.general: dict[str, list[PlanRule]] = {}
         for r in self.rules:
             if r.type == "TRACK" and r.key:
                 self.events.setdefault(r.key, {})[r.version] = r

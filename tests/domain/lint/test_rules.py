@@ -147,8 +147,8 @@ def test_rule_metadata_complete() -> None:
 
 
 def test_finding_carries_path_and_configured_severity() -> None:
-    f = [x for x in findings(CASES["W023"][0], severity={"W023": "error"})
-         if x.rule == "W023"][0]
+    f = next(x for x in findings(CASES["W023"][0], severity={"W023": "error"})
+         if x.rule == "W023")
     assert (f.severity, f.path) == ("error", "properties.revenue")
     assert "9.99" in f.message
 
