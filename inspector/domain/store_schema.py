@@ -44,6 +44,22 @@ CREATE INDEX IF NOT EXISTS events_session_seq ON events(session_id, seq);
 CREATE INDEX IF NOT EXISTS events_type_event ON events(session_id, type, event);
 -- No index on userId/anonymousId/messageId: random keys dirty a page per row per index and
 -- cost ingest ~45% of its rate (benchmarks/ingest.py); ids are resolved in memory instead.
+-- Query language (inspector/domain/query, benchmarks/query.py): case-insensitive type/event,
+-- lint, and free text. Id fields (user:, userId:, ...) go through events_fts, not indexes.
+CREATE INDEX IF NOT EXISTS events_q_type_event
+    ON events(session_id, type COLLATE NOCASE, event COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS events_q_event ON events(session_id, event COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS events_q_lint ON events(session_id, lint_level);
+-- The few non-ASCII values, where NOCASE is not enough (the WHERE text must stay as is).
+CREATE INDEX IF NOT EXISTS events_q_type_na ON events(type) WHERE type GLOB '*[^ -~]*';
+CREATE INDEX IF NOT EXISTS events_q_event_na ON events(event) WHERE event GLOB '*[^ -~]*';
+CREATE INDEX IF NOT EXISTS events_q_name_na ON events(name) WHERE name GLOB '*[^ -~]*';
+CREATE INDEX IF NOT EXISTS events_q_lib_na ON events(lib) WHERE lib GLOB '*[^ -~]*';
+CREATE INDEX IF NOT EXISTS events_q_client_na ON events(client) WHERE client GLOB '*[^ -~]*';
+-- Free text: FTS5 trigrams over blocks of <= 8 events (query/ftsindex.py says how), rowid =
+-- first event id << 4 | (count - 1). Contentless: clear/delete_session use FTS 'delete'.
+CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
+    body, content='', tokenize='trigram case_sensitive 1', detail=none);
 """
 
 # Column order used by inserts and by ``row -> CapturedEvent``.

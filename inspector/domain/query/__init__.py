@@ -12,7 +12,6 @@ from inspector.domain.query.ast import COMMON_PATHS, FIELDS
 from inspector.domain.query.errors import QueryError
 from inspector.domain.query.pycompile import MatchContext
 from inspector.domain.query.sqlfuncs import register_functions
-from inspector.domain.query.textops import fts_text
 
-__all__ = ["COMMON_PATHS", "FIELDS", "MatchContext", "Query", "QueryError", "fts_text", "parse",
+__all__ = ["COMMON_PATHS", "FIELDS", "MatchContext", "Query", "QueryError", "parse",
            "register_functions"]

@@ -1,7 +1,8 @@
-"""Text -> AST with lark (LALR + contextual lexer); every failure becomes a positioned QueryError."""
+"""Text -> AST with lark (LALR, contextual lexer); every failure is a positioned QueryError."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from importlib import resources
@@ -154,7 +155,7 @@ def _token_error(text: str, tok: Token, history: list[Token]) -> QueryError:
 
 
 def _check_adjacency(tokens: list[Token]) -> None:
-    for a, b in zip(tokens, tokens[1:], strict=False):
+    for a, b in itertools.pairwise(tokens):
         if a.type == "FIELD" and b.start_pos != a.end_pos:
             raise QueryError((a.end_pos or 0) + 1, f"empty value for field '{a.value[:-1]}'")
         if a.type == "NEG" and b.start_pos != a.end_pos:

@@ -4,8 +4,8 @@
   ``NOT IFNULL(leaf, 0)``, so SQL NULLs never turn ``-x`` into "neither" (Python is 2-valued).
 * Case-insensitive column equality uses the ``COLLATE NOCASE`` indexes (exact for ASCII) plus
   the tiny partial "non-ASCII values" indexes, where the Python ``q_fold`` function decides.
-* Free text of 3+ characters goes through the FTS5 trigram table ``events_fts`` (which holds
-  the case-folded message JSON); anything else uses the registered functions in sqlfuncs.
+* Free text and id fields narrow the rows with the FTS5 trigram index (query/ftsindex.py)
+  and then test exactly with the registered functions in sqlfuncs (the Python code).
 """
 
 from __future__ import annotations
@@ -32,18 +32,22 @@ from inspector.domain.query.ast import (
     Text,
     Value,
 )
+from inspector.domain.query.ftsindex import candidates_sql, match_expr
 from inspector.domain.query.pycompile import MatchContext, free_glob_chunks, free_glob_regex
-from inspector.domain.query.textops import fold, json_escape, json_path, parse_number, sqlite_glob
+from inspector.domain.query.textops import (
+    FOLDS_TO_ASCII_GLOB,
+    fold,
+    json_escape,
+    json_path,
+    parse_number,
+    sqlite_glob,
+)
 
 NON_ASCII_GLOB = "'*[^ -~]*'"  # must match the partial indexes in store_schema.SCHEMA
-FTS_TABLE = "events_fts"
-FTS_MIN = 3  # the trigram tokenizer needs three characters
+_ID_COLUMNS = frozenset({"user_id", "anonymous_id", "previous_id", "group_id"})
 _MAX_INLINE_IDS = 200
 _OPS = (">", ">=", "<", "<=")
-
-
-def fts_phrase(needle: str) -> str:
-    return '"' + needle.replace('"', '""') + '"'
+_NEG_OPS = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
 
 
 class SqlCompiler:
@@ -63,6 +67,9 @@ class SqlCompiler:
         if isinstance(node, (And, Or)):
             joiner = " AND " if isinstance(node, And) != neg else " OR "
             return "(" + joiner.join(self.node(i, neg) for i in node.items) + ")"
+        if neg and isinstance(node, (LintTerm, DupTerm)):  # NOT NULL columns: no IFNULL
+            return self.lint(node, True) if isinstance(node, LintTerm) else (
+                "dup = 0" if node.dup else "dup = 1")
         leaf = self.leaf(node)
         if not neg:
             return leaf
@@ -92,29 +99,51 @@ class SqlCompiler:
         raise TypeError(node)  # pragma: no cover
 
     # -- free text ------------------------------------------------------------------------
-    def fts(self, needles: list[str]) -> str:
-        expr = " ".join(fts_phrase(n) for n in needles)
-        return (f"id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH "
-                f"{self.p(expr)})")
+    def candidates(self, needles: list[str]) -> str | None:
+        """An ``id IN (...)`` superset from the trigram index, or None if it cannot help."""
+        expr = match_expr(needles)
+        return None if expr is None else candidates_sql().replace("?", self.p(expr))
 
     def free(self, value: Text | Regex) -> str:
         if isinstance(value, Regex):
-            return (f"q_regexp({self.p(value.pattern)}, {int(value.ignore_case)}, message)")
+            return f"q_regexp({self.p(value.pattern)}, {int(value.ignore_case)}, message)"
         if value.is_glob:
             chunks = [c for c in free_glob_chunks(value.text) if c]
             if not chunks:
                 return "1"
-            long = [c for c in chunks if len(c) >= FTS_MIN]
+            cand = self.candidates(chunks)
             post = f"q_search(message, {self.p(free_glob_regex(value.text).pattern)})"
-            if not long:
-                return post
-            return f"({self.fts(long)} AND {post})"
-        needle = fold(json_escape(value.text))
-        if not needle:
-            return "1"
-        if len(needle) >= FTS_MIN:
-            return self.fts([needle])
-        return f"q_contains(message, {self.p(needle)})"
+        else:
+            needle = fold(json_escape(value.text))
+            if not needle:
+                return "1"
+            cand = self.candidates([needle])
+            post = self.contains(needle)
+        return post if cand is None else f"({cand} AND {post})"
+
+    def contains(self, needle: str) -> str:
+        """Exact case-folded substring test; in C (LIKE) when that is exact: an ASCII needle
+        and a message without the few non-ASCII characters that fold to ASCII (K, ß, ﬁ...)."""
+        if not needle.isascii():
+            return f"q_contains(message, {self.p(needle)})"
+        like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return (f"CASE WHEN message GLOB {FOLDS_TO_ASCII_GLOB} THEN q_contains(message, "
+                f"{self.p(needle)}) ELSE message LIKE {self.p(like)} ESCAPE '\\' END")
+
+    def id_candidates(self, ids: list[str]) -> str | None:
+        """A trigram superset for rows whose id column is one of ``ids``: a string id X is in
+        the message JSON as X when X needs no escaping (a number's text is there as is)."""
+        exprs = []
+        for i in ids:
+            if len(i) < 3 or json_escape(i) != i:
+                return None
+            e = match_expr([fold(i)])
+            if e is None:
+                return None
+            exprs.append(f"({e})")
+        if not exprs:
+            return None
+        return candidates_sql().replace("?", self.p(" OR ".join(exprs)))
 
     # -- columns --------------------------------------------------------------------------
     def text_test(self, col: str, value: Text | Regex, ci: bool) -> str:
@@ -129,6 +158,10 @@ class SqlCompiler:
             return (f"{col} COLLATE NOCASE IN (SELECT {self.p(cv)} UNION ALL SELECT {col} "
                     f"FROM events WHERE {col} GLOB {NON_ASCII_GLOB} AND q_fold({col}) = "
                     f"{self.p(cv)})")
+        if col in _ID_COLUMNS:
+            cand = self.id_candidates([value.text])
+            if cand is not None:
+                return f"({cand} AND {col} = {self.p(value.text)})"
         return f"{col} = {self.p(value.text)}"
 
     def column_term(self, node: ColumnTerm) -> str:
@@ -136,23 +169,27 @@ class SqlCompiler:
         if node.field == "rule":
             if isinstance(value, Text) and not value.is_glob:
                 probe = '{"rule":' + jsoncodec.dumps_str(value.text) + ',"severity":'
-                return f"instr(lint, {self.p(probe)}) > 0"
+                return f"(lint_level > 0 AND instr(lint, {self.p(probe)}) > 0)"
             inner = self.text_test("json_extract(value, '$.rule')", value, False)
-            return f"EXISTS (SELECT 1 FROM json_each(events.lint) WHERE {inner})"
+            return (f"(lint_level > 0 AND EXISTS (SELECT 1 FROM json_each(events.lint) "
+                    f"WHERE {inner}))")
         if node.field == "user":
             if isinstance(value, Text) and not value.is_glob:
                 ids = sorted((self.ctx or MatchContext()).user_ids(value.text))
+                cand = self.id_candidates(ids)
                 if len(ids) <= _MAX_INLINE_IDS:
                     marks = ", ".join("?" * len(ids))
                     parts = []
                     for c in USER_COLUMNS:
                         self.params.extend(ids)
                         parts.append(f"{c} IN ({marks})")
-                    return "(" + " OR ".join(parts) + ")"
-                arr = jsoncodec.dumps_str(ids)
-                return "(" + " OR ".join(
-                    f"{c} IN (SELECT value FROM json_each({self.p(arr)}))"
-                    for c in USER_COLUMNS) + ")"
+                    test = "(" + " OR ".join(parts) + ")"
+                else:
+                    arr = jsoncodec.dumps_str(ids)
+                    test = "(" + " OR ".join(
+                        f"{c} IN (SELECT value FROM json_each({self.p(arr)}))"
+                        for c in USER_COLUMNS) + ")"
+                return test if cand is None else f"({cand} AND {test})"
             return "(" + " OR ".join(self.text_test(c, value, False)
                                      for c in USER_COLUMNS) + ")"
         columns, ci = COLUMN_FIELDS[node.field]
@@ -160,9 +197,13 @@ class SqlCompiler:
             return self.text_test(columns[0], value, ci)
         return "(" + " OR ".join(self.text_test(c, value, ci) for c in columns) + ")"
 
-    def lint(self, node: LintTerm) -> str:
+    def lint(self, node: LintTerm, neg: bool = False) -> str:
         if node.op == "none":
-            return "lint_level = 0"
+            return "lint_level > 0" if neg else "lint_level = 0"
+        if neg and node.op in _OPS:
+            return f"lint_level {_NEG_OPS[node.op]} {node.level}"
+        if neg:
+            return f"NOT {self.lint(node)}"
         if node.op == "has":
             name = {1: "info", 2: "warning", 3: "error"}[node.level]
             if node.level == 3:

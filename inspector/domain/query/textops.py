@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 from typing import Any
 
@@ -11,6 +12,11 @@ from inspector.domain import jsoncodec
 _NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _INT64 = (-(2**63), 2**63 - 1)
 MISSING: Any = object()
+#: Non-ASCII characters whose case folding contains ASCII (K -> k, ß -> ss, ﬁ -> fi, ...).
+FOLDS_TO_ASCII: str = "".join(
+    c for c in map(chr, range(0x80, sys.maxunicode + 1))
+    if not 0xD800 <= ord(c) <= 0xDFFF and any(ord(x) < 0x80 for x in c.casefold()))
+FOLDS_TO_ASCII_GLOB = "'*[" + FOLDS_TO_ASCII + "]*'"
 
 
 def fold(s: str) -> str:
@@ -21,11 +27,6 @@ def fold(s: str) -> str:
 def json_escape(s: str) -> str:
     """``s`` as it appears inside a JSON string written by the store (without the quotes)."""
     return jsoncodec.dumps_str(s)[1:-1]
-
-
-def fts_text(message_json: str) -> str:
-    """What the full-text index holds for one event: its stored message JSON, case folded."""
-    return message_json.casefold()
 
 
 def parse_number(s: str) -> int | float | None:

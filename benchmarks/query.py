@@ -1,0 +1,170 @@
+"""Query language on a stored session: indexed fields, paths, free text (FTS5), at 1M events.
+
+    python benchmarks/query.py [--events 1000000] [--load-sample 100000] [--runs 5]
+
+1. Load rate (events/s through Store.allocate + Store.write, 1,000-event chunks) on a sample,
+   for three schemas: as shipped (FTS + query indexes), without the FTS insert, and without
+   either (the store as it was before the query language).
+2. Loads ``--events`` realistic ~700-byte Segment messages into one session, then times typical
+   queries through Store.count_events and Store.events(limit=100) with ``Query.to_sql`` (median
+   of ``--runs``), and the ratio to a full scan of the same rows
+   (``... WHERE session_id=? AND message LIKE '%zzz%'``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _corpus import message
+
+from inspector.domain.capture import CapturedEvent, Finding, Source
+from inspector.domain.query import MatchContext, parse
+from inspector.domain.store import Store
+
+QUERIES = [
+    ("type+event", 'type:track event:"Order Completed"'),
+    ("event (rare)", 'event:"Coupon Applied" lint:warning'),
+    ("property comparison", "type:track properties.revenue:>290"),
+    ("free text (rare)", "user123@example.com"),
+    ("free text (common)", "blue shirt"),
+    ("free text glob", "user12*@example"),
+    ("negation", "type:track -event:\"Order Completed\" -lint:none"),
+    ("user: (with identity ctx)", "user:user-001234"),
+    ("userId:", "userId:user-004321"),
+    ("lint:error", "lint:error"),
+    ("rule:", "rule:revenue-string"),
+    ("has:", "type:identify has:traits.email"),
+]
+
+RULES = [("revenue-string", "error"), ("missing-currency", "warning"),
+         ("unknown-event", "info"), ("timestamp-skew", "warning")]
+
+
+def events(n: int, session_id: int, seed: int = 11) -> Iterator[CapturedEvent]:
+    rng = random.Random(seed)
+    now = time.time()
+    for i in range(n):
+        m = message(rng, i)
+        lint: list[Finding] = []
+        r = rng.random()
+        if r < 0.02:
+            lint.append(Finding(*RULES[0], "revenue is a string", "properties.revenue"))
+        if r < 0.12:
+            rule, sev = RULES[1 + rng.randrange(3)]
+            lint.append(Finding(rule, sev, f"{rule} found", None))  # type: ignore[arg-type]
+        lib = m["context"]["library"]
+        yield CapturedEvent(
+            session_id=session_id, received_at=now + i * 1e-3, message=m, type=m["type"],
+            timestamp=now + i * 1e-3,
+            source=Source(write_key="WK-bench", auth="basic", library=lib["name"],
+                          library_version=lib["version"], client="@segment/analytics-next"),
+            message_id=m["messageId"], dup=rng.random() < 0.01, lint=lint)
+
+
+def load(store: Store, session_id: int, n: int, chunk: int = 1000) -> float:
+    """Load n events; returns events/s (building the events is not timed)."""
+    it = events(n, session_id)
+    spent = 0.0
+    done = 0
+    while done < n:
+        batch = [next(it) for _ in range(min(chunk, n - done))]
+        t = time.perf_counter()
+        store.allocate(None, batch)
+        store.write([], batch)
+        spent += time.perf_counter() - t
+        done += len(batch)
+    return n / spent
+
+
+def _strip(store: Store, fts: bool, indexes: bool) -> None:
+    """Make a fresh store behave as if the query language added nothing (for load rates)."""
+    w = store._w  # benchmark-only access
+    if not fts:  # the FTS insert statement stays, but rows are swallowed by a trigger
+        w.execute("DROP TABLE events_fts")
+        w.execute("CREATE TABLE events_fts (body TEXT)")
+        w.execute("CREATE TRIGGER events_fts_off BEFORE INSERT ON events_fts "
+                  "BEGIN SELECT RAISE(IGNORE); END")
+    if not indexes:
+        for (name,) in w.execute("SELECT name FROM sqlite_master WHERE type='index' "
+                                 "AND name LIKE 'events_q_%'").fetchall():
+            w.execute(f"DROP INDEX {name}")
+
+
+def load_rates(n: int) -> None:
+    print(f"load rate, {n:,} events per configuration (allocate + write, 1,000-event chunks)")
+    rates: dict[str, list[float]] = {}
+    configs = [("as shipped (FTS + query indexes)", True, True),
+               ("without the FTS insert", False, True),
+               ("without FTS and query indexes", False, False)]
+    for _round in range(2):
+        for label, fts, idx in configs:
+            with tempfile.TemporaryDirectory() as d:
+                store = Store(d)
+                _strip(store, fts, idx)
+                sid = store.open_session("load").id
+                rates.setdefault(label, []).append(load(store, sid, n))
+                store.close()
+    base = max(rates["without FTS and query indexes"])
+    for label, _, _ in configs:
+        r = max(rates[label])
+        print(f"  {label:<36} {r:>9,.0f} events/s  {1e6 / r:6.1f} µs/event"
+              f"  (+{1e6 / r - 1e6 / base:5.1f} µs vs bare)")
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    times = []
+    out = None
+    for _ in range(runs):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--events", type=int, default=1_000_000)
+    ap.add_argument("--load-sample", type=int, default=100_000,
+                    help="events per configuration for the load-rate comparison (0 skips it)")
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+
+    if args.load_sample:
+        load_rates(args.load_sample)
+
+    with tempfile.TemporaryDirectory() as d:
+        store = Store(d)
+        sid = store.open_session("bench").id
+        t = time.perf_counter()
+        rate = load(store, sid, args.events)
+        print(f"\nloaded {args.events:,} events in {time.perf_counter() - t:.1f}s "
+              f"({rate:,.0f} events/s, write only); db "
+              f"{sum(p.stat().st_size for p in Path(d).iterdir()) / 2**20:,.0f} MiB")
+
+        scan, _ = timed(lambda: store.count_events(sid, "message LIKE '%zzz%'"), args.runs)
+        print(f"full scan (message LIKE '%zzz%'): {scan * 1e3:.0f} ms\n")
+        ctx = MatchContext(identifiers_of=lambda i: {i, "anon-" + i[5:] + "-0",
+                                                     "anon-" + i[5:] + "-1"})
+        print(f"{'query':<28}{'count ms':>9}{'page ms':>9}{'x scan':>8}{'matches':>10}  expression")
+        for label, text in QUERIES:
+            q = parse(text)
+            where, params = q.to_sql(ctx)
+            tc, n = timed(lambda w=where, p=params: store.count_events(sid, w, p), args.runs)
+            tp, _ = timed(lambda w=where, p=params: store.events(sid, w, p, limit=100),
+                          args.runs)
+            print(f"{label:<28}{tc * 1e3:>9.1f}{tp * 1e3:>9.1f}{tc / scan:>8.2f}{n:>10,}  {text}")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
