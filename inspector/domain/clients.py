@@ -65,7 +65,7 @@ def detect_client(
     source: Source, headers: Mapping[str, str], envelope: Mapping[str, Any] | None,
     message: Mapping[str, Any],
 ) -> str | None:
-    """A stable client id such as ``segment-analytics-python`` or ``rudder-sdk-node``."""
+    """A stable client id, e.g. ``segment-analytics-python``, ``@rudderstack/rudder-sdk-node``."""
     lib = source.library or ""
     ua = source.user_agent or _header(headers, "User-Agent")
     ver = source.library_version or ""

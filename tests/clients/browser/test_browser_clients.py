@@ -8,6 +8,7 @@ bundle comes from node_modules; its settings come from the collector's
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -31,7 +32,7 @@ def run_browser(collector: Collector, tmp_path: Path, chromium: Path, client: st
     proc = subprocess.run(
         [node, str(NODE_DIR / "browser.mjs"), client, collector.url, key, str(path), mode],
         cwd=NODE_DIR, capture_output=True, text=True, timeout=150,
-        env={"PATH": "/usr/bin:/bin", "CHROMIUM_PATH": str(chromium), "HOME": str(tmp_path)})
+        env={**os.environ, "CHROMIUM_PATH": str(chromium), "HOME": str(tmp_path)})
     assert proc.returncode == 0, f"browser run failed:\n{proc.stdout}\n{proc.stderr}"
     return sc, json.loads(proc.stdout.strip().splitlines()[-1])
 
