@@ -95,7 +95,7 @@ class EventFeed(QObject):
         self.lint = LintCounts()
         self.duplicates = 0
         self.meter = RateMeter()
-        self.on_flush: list[Any] = []  # benchmark hooks: fn(now, n_rows)
+        self.on_flush: list[Any] = []  # benchmark hooks: fn(events) after rows are in the model
 
     # -- from the collector (loop thread) -------------------------------------------------
     def on_capture(self, events: list[CapturedEvent], raw: RawRequest) -> None:
@@ -142,7 +142,7 @@ class EventFeed(QObject):
             matches = [first + i for i, ev in enumerate(events) if _safe_match(q, ev, ctx)]
         added = self.model.rows_appended(first, matches)
         for fn in self.on_flush:
-            fn(time.perf_counter(), len(events))
+            fn(events)
         self.rowsAdded.emit(added)
         self.countsChanged.emit()
 

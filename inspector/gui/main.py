@@ -73,6 +73,19 @@ async def shutdown(window: Any) -> None:
     window.service.store.close()
 
 
+def _quit_on_signals(app: QApplication) -> None:
+    """Ctrl+C / SIGTERM close the window cleanly (Qt alone would ignore or die)."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.closeAllWindows())
+    beat = QTimer(app)  # let the interpreter run signal handlers while Qt waits
+    beat.start(250)
+    beat.timeout.connect(lambda: None)
+
+
 def run_gui(args: Any) -> int:
     import qasync
 
@@ -92,6 +105,7 @@ def run_gui(args: Any) -> int:
     if not window.controller.running and window.controller.error:
         print(f"error: {window.controller.error}", file=sys.stderr)
     app.setQuitOnLastWindowClosed(True)
+    _quit_on_signals(app)
     try:
         loop.run_forever()
     finally:

@@ -13,7 +13,7 @@ from inspector.gui.models.events_model import EventsModel
 from inspector.gui.rows import LINT, TYPE
 from inspector.gui.widgets.delegates import LintBadgeDelegate, TypeBadgeDelegate
 
-WIDTHS = (96, 86, 230, 150, 150, 220, 90)
+WIDTHS = (92, 80, 190, 110, 130, 175, 80)
 
 
 class EventsView(QTableView):

@@ -28,10 +28,10 @@ KIND_COLORS = {"userId": "#8e44ad", "user": "#8e44ad", "anonymousId": "#2f7de1",
                "anon": "#2f7de1", "email": "#16a085", "group": "#d35400"}
 VERDICT_COLORS = {"applied": "#3c8c5a", "blocked": "#d64541", "noop": "#9a9a9a",
                   "redundant": "#9a9a9a"}
-NODE_W, NODE_H, COL_GAP, ROW_GAP = 210, 46, 190, 34
+NODE_W, NODE_H, COL_GAP, ROW_GAP = 290, 46, 200, 34
 
 
-def _short(value: str, n: int = 26) -> str:
+def _short(value: str, n: int = 38) -> str:
     return value if len(value) <= n else value[: n - 1] + "…"
 
 

@@ -67,8 +67,10 @@ class TimelineView(QGraphicsView):
             return
         seqs = sorted({m["seq"] for lane in lanes for m in lane.get("marks", [])}
                       | {e["seq"] for e in tl.get("merges", []) + tl.get("edges", [])})
-        xpos = {s: LABEL_W + 20 + i * STEP for i, s in enumerate(seqs)}
-        width = LABEL_W + 40 + len(seqs) * STEP
+        avail = self.viewport().width() - LABEL_W - 60
+        step = max(STEP, min(90, avail / max(1, len(seqs))))
+        xpos = {s: LABEL_W + 20 + i * step for i, s in enumerate(seqs)}
+        width = LABEL_W + 40 + len(seqs) * step
         small = QFont()
         small.setPointSizeF(8)
         for li, lane in enumerate(lanes):
@@ -79,9 +81,10 @@ class TimelineView(QGraphicsView):
                                         else QColor(127, 127, 127, 22)))
             band.setZValue(0)
             kind = lane.get("kind", "")
-            name = str(lane.get("value", ""))
-            name = name if len(name) <= 24 else name[:23] + "…"
-            t = scene.addSimpleText(f"{kind}: {name}" + ("  ★" if lane.get("canonical") else ""))
+            text = f"{kind}: {lane.get('value', '')}"
+            text = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle,
+                                                 LABEL_W - 34)
+            t = scene.addSimpleText(text + ("  ★" if lane.get("canonical") else ""))
             t.setBrush(fg)
             t.setPos(8, y - t.boundingRect().height() / 2)
             t.setToolTip(f"{kind}: {lane.get('value')}")
@@ -108,9 +111,20 @@ class TimelineView(QGraphicsView):
         if upto_seq is not None:
             xs = [x for s, x in xpos.items() if s <= upto_seq]
             if xs:
-                x = max(xs) + STEP / 2
+                x = max(xs) + step / 2
                 scene.addLine(x, 0, x, len(lanes) * LANE_H + 22,
                               QPen(QColor("#e67e22"), 1.5, Qt.PenStyle.DashLine))
+        lx = 8.0
+        ly = len(lanes) * LANE_H + 70
+        for typ, col in TYPE_COLORS.items():
+            dot = scene.addEllipse(QRectF(lx, ly + 3, 10, 10), QPen(Qt.PenStyle.NoPen),
+                                   QBrush(QColor(col)))
+            dot.setZValue(1)
+            lt = scene.addSimpleText(typ)
+            lt.setFont(small)
+            lt.setBrush(QColor("#888"))
+            lt.setPos(lx + 14, ly)
+            lx += 28 + lt.boundingRect().width()
         t = scene.addSimpleText("Marks are events in arrival order (colour = call type); "
                                 "vertical links are identify/alias merges, dashed = not merged.")
         t.setFont(small)

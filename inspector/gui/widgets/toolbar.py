@@ -98,8 +98,10 @@ class MainToolBar(QToolBar):
         combo.blockSignals(True)
         combo.clear()
         for s in reversed(sessions):
-            live = " (live)" if s["id"] == live_id else ""
-            combo.addItem(f"{s['name']}{live} — {s['events']:,} events", s["id"])
+            if s["id"] == live_id:
+                combo.addItem(f"{s['name']} (live)", s["id"])
+            else:
+                combo.addItem(f"{s['name']} — {s['events']:,} events", s["id"])
         i = combo.findData(current_id)
         combo.setCurrentIndex(max(0, i))
         combo.blockSignals(False)
