@@ -346,7 +346,8 @@ class MissScorer:
         return cls(terms, preds, names, types)
 
     def score(self, ev: CapturedEvent) -> dict[str, Any] | None:
-        matched, failed = [], []
+        matched: list[str] = []
+        failed: list[str] = []
         for term, pred in zip(self.terms, self.term_predicates, strict=True):
             try:
                 ok = pred(ev)

@@ -270,8 +270,8 @@ def svg_chart(tl: dict[str, Any], width: int = 760, height: int = 200) -> str:
 def _nice_ceiling(v: float) -> float:
     if v <= 0:
         return 1
-    exp = 10 ** math.floor(math.log10(v))
-    return next(m * exp for m in (1, 2, 2.5, 5, 10) if v <= m * exp)
+    exp = 10.0 ** math.floor(math.log10(v))
+    return float(next(m * exp for m in (1, 2, 2.5, 5, 10) if v <= m * exp))
 
 
 _CSS = """
