@@ -86,7 +86,7 @@ def parse_ast(text: str) -> Node:
                 run = 0
             if 3 * len(stack) + sum(stack) + run > MAX_DEPTH:
                 raise QueryError(_col(tok), "expression nested too deeply")
-        tree = ip.feed_eof(tokens[-1] if tokens else None)
+        tree = ip.feed_eof(tokens[-1] if tokens else None)  # type: ignore[no-untyped-call]
     except UnexpectedCharacters as e:
         raise _char_error(text, e) from None
     except UnexpectedToken as e:
@@ -111,7 +111,7 @@ def _describe(tok: Token) -> str:
 
 
 def _char_error(text: str, e: UnexpectedCharacters) -> QueryError:
-    pos = e.pos_in_stream
+    pos = e.pos_in_stream or 0
     col = pos + 1
     ch = text[pos] if 0 <= pos < len(text) else ""
     if ch == '"':

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from inspector.domain import jsoncodec
 from inspector.domain.capture import SEVERITY_LEVEL, CapturedEvent
 from inspector.domain.query.ast import (
+    COLUMN_FIELDS,
     USER_COLUMNS,
     And,
     ColumnTerm,
@@ -35,6 +36,7 @@ from inspector.domain.query.textops import (
     glob_regex,
     is_number,
     json_escape,
+    parse_number,
 )
 
 
@@ -173,8 +175,6 @@ def text_matcher(value: Text | Regex, ci: bool) -> Callable[[str | None], bool]:
 
 
 def _column(node: ColumnTerm) -> Pred:
-    from inspector.domain.query.ast import COLUMN_FIELDS
-
     value = node.value
     if node.field == "rule":
         test = text_matcher(value, False)
@@ -233,8 +233,6 @@ def path_value_matcher(value: Value) -> Callable[[Any], bool]:
     text = value.text
     if value.quoted:
         return lambda x: isinstance(x, str) and x == text
-    from inspector.domain.query.textops import parse_number
-
     num2 = parse_number(text)
     has_lit = text in _LITERALS
     lit = _LITERALS.get(text)
@@ -251,8 +249,3 @@ def path_value_matcher(value: Value) -> Callable[[Any], bool]:
 def _path(path: tuple[str, ...], value: Value) -> Pred:
     test = path_value_matcher(value)
     return lambda v: test(get_path(v.ev.message, path))
-
-
-def any_of(preds: Iterable[Pred]) -> Pred:  # pragma: no cover - small helper for callers
-    ps = list(preds)
-    return lambda v: any(p(v) for p in ps)

@@ -1,0 +1,83 @@
+"""The free-text index follows the store: blocks, clear, delete_session, id reuse."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from inspector.domain.capture import CapturedEvent, Source
+from inspector.domain.query import parse
+from inspector.domain.query.ftsindex import BLOCK, fts_doc, fts_rows, match_expr, trigrams
+from inspector.domain.store import Store
+
+
+def _evs(sid: int, words: list[str]) -> list[CapturedEvent]:
+    return [CapturedEvent(session_id=sid, received_at=time.time(),
+                          message={"type": "track", "event": w, "userId": f"user-{w}"},
+                          type="track", timestamp=time.time(), source=Source(),
+                          message_id=f"m-{w}") for w in words]
+
+
+def _count(store: Store, sid: int, text: str) -> int:
+    where, params = parse(text).to_sql()
+    return store.count_events(sid, where, params)
+
+
+def test_blocks_are_consecutive_ids_of_one_session() -> None:
+    rows = [(i, 1 if i < 12 else 2, f'{{"n":"{i}"}}') for i in [3, 1, 2, 4, 5, 6, 7, 8, 9, 10,
+                                                                   12, 13, 20]]
+    blocks = fts_rows(rows, 0, 1, 2)
+    spans = [(r >> 4, (r & 15) + 1) for r, _ in blocks]
+    assert spans == [(1, BLOCK), (9, 2), (12, 2), (20, 1)]
+    assert fts_doc(['{"a":"Zoë"}', '{"a":"x"}']) == '{\na\n:\nzoë\n}\nx'
+    assert trigrams('ab"cd') == []
+    assert match_expr(["ab"]) is None
+
+
+def test_clear_and_delete_keep_the_index_exact(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    a = store.open_session("a").id
+    b = store.open_session("b").id
+    for sid, words in ((a, ["alpha", "beta"]), (b, ["gamma", "alphabet"]), (a, ["delta"])):
+        evs = _evs(sid, words)
+        store.allocate(None, evs)
+        store.write([], evs)
+    assert _count(store, a, "alpha") == 1
+    assert _count(store, b, "alpha") == 1
+    assert _count(store, a, "user:user-delta") == 1
+    store.clear(a)
+    assert _count(store, a, "alpha") == 0
+    assert _count(store, b, "alphabet") == 1
+    n_blocks = store._scalar("SELECT COUNT(*) FROM events_fts")
+    assert n_blocks == 1  # a's two blocks are gone, b's stays
+    store.delete_session("b")
+    assert store._scalar("SELECT COUNT(*) FROM events_fts") == 0
+    store.close()
+    # ids are reused after a reopen: stale index rows would surface as false candidates
+    store = Store(tmp_path)
+    c = store.open_session("c").id
+    evs = _evs(c, ["omega"])
+    store.allocate(None, evs)
+    store.write([], evs)
+    assert _count(store, c, "omega") == 1
+    assert _count(store, c, "alpha") == 0
+    assert store._scalar("PRAGMA integrity_check") == "ok"
+    store._w.execute("INSERT INTO events_fts(events_fts) VALUES ('integrity-check')")
+    store.close()
+
+
+def test_plans_use_the_indexes(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+
+    def plan(text: str) -> str:
+        where, params = parse(text).to_sql()
+        rows = store._rows(f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM events WHERE session_id=? "
+                           f"AND ({where})", (1, *params))
+        return " | ".join(r[3] for r in rows)
+
+    assert "events_q_type_event" in plan('type:track event:"Order Completed"')
+    assert "events_q_type_na" in plan("type:track")
+    assert "events_q_event" in plan('event:"Order Completed"')
+    assert "events_q_lint" in plan("lint:error")
+    assert "events_fts" in plan("someone@example.com")
+    store.close()
