@@ -41,16 +41,16 @@ async def track_route(request: web.Request) -> web.StreamResponse:
     body = await read_body(request, svc.max_body)
     if route not in ROUTE_TYPES and route not in BATCH_ROUTES:
         # unknown path under /v1: answer 200 (never make a client drop data) and keep it visible
-        raw = svc.new_raw(request.method, request.path, request.query_string, request.headers,
-                          len(body))
+        raw = svc.new_raw(request.method, request.path, request.rel_url.raw_query_string,
+                          request.headers, len(body))
         raw.body = body
         return await _answer(svc, await svc.reject(raw, IntakeError(
             "unknown_route", f"{request.path} is not a tracking route; nothing was recorded",
             status=200)))
     outcome = await svc.ingest(
         method=request.method, path=request.path, route=route,
-        query_string=request.query_string, query=request.query, headers=request.headers,
-        body=body)
+        query_string=request.rel_url.raw_query_string, query=request.query,
+        headers=request.headers, body=body)
     return await _answer(svc, outcome)
 
 

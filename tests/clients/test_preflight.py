@@ -41,3 +41,15 @@ def test_private_network_access_preflight(collector: Collector) -> None:
             "Origin": "https://shop.example.com", "Access-Control-Request-Method": "GET",
             "Access-Control-Request-Private-Network": "true"})
         assert h["access-control-allow-private-network"] == "true", path
+
+
+def test_raw_view_keeps_the_query_string_as_sent(collector: Collector) -> None:
+    """``?writeKey=`` (auth form from the Segment docs) percent-encoded stays encoded in raw."""
+    req = urllib.request.Request(collector.url + "/v1/track?writeKey=wk%2Bplus%26x&t=a+b",
+                                 data=b'{"userId":"u","event":"E"}', method="POST")
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status == 200
+    (ev,) = collector.wait_for(1, settle=0.1)
+    assert ev["source"]["writeKey"] == "wk+plus&x" and ev["source"]["auth"] == "query"
+    raw = collector.api(f"/api/events/{ev['id']}")["raw"]
+    assert raw["query"] == "writeKey=wk%2Bplus%26x&t=a+b"
