@@ -358,10 +358,16 @@ class EventInspector:
                                      params={"user": user, "mode": mode}))
 
     # -- waiting and asserting ---------------------------------------------------------
-    def wait_for(self, q: str = "", count: int = 1, timeout: float = 10) -> list[Event]:
-        """Block until ``count`` events match ``q``; return them, or fail with what arrived."""
+    def wait_for(self, q: str = "", count: int = 1, timeout: float = 10, *,
+                 after: int | Event | None = None) -> list[Event]:
+        """Block until ``count`` events match ``q``; return them, or fail with what arrived.
+
+        ``after`` (an event or its id) counts only events stored after that one.
+        """
+        after_id = after.id if isinstance(after, Event) else after
         status, body = self.request("GET", "/api/wait",
-                                    params={"q": q, "count": count, "timeout": timeout},
+                                    params={"q": q, "count": count, "timeout": timeout,
+                                            "after": after_id},
                                     timeout=timeout + 30)
         if status == 200:
             return [Event(e) for e in body.get("events", [])]

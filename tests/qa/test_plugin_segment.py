@@ -64,7 +64,11 @@ def test_reset_between_tests_and_counts(event_inspector, segment_client):
     assert event_inspector.count() == 0  # the fixture starts every test empty
     segment_client.track("u2", "Signed Up", {"method": "email"})
     segment_client.flush()
-    event_inspector.wait_for('event:"Signed Up"')
+    [first] = event_inspector.wait_for('event:"Signed Up"')
+    segment_client.track("u2", "Signed Up", {"method": "sso"})
+    segment_client.flush()
+    [again] = event_inspector.wait_for('event:"Signed Up"', after=first)
+    assert again.properties["method"] == "sso" and again.id > first.id
     event_inspector.reset()
     assert event_inspector.events() == []
 
