@@ -66,7 +66,8 @@ async def project_settings(request: web.Request) -> web.Response:
     """``GET /v1/projects/<writeKey>/settings`` so analytics.js loads with nothing from the CDN."""
     svc = request.app[SERVICE]
     wk = request.match_info["write_key"]
-    vendor = svc.settings_vendor.get(wk) or request.query.get("vendor") or "Segment.io"
+    vendor = (svc.settings_vendor.get(wk) or request.query.get("vendor")
+              or ("customerio" if request.path.startswith("/cio/") else "Segment.io"))
     if vendor.lower() in ("customerio", "customer.io", "cio"):
         vendor = "Customer.io Data Pipelines"
     host = request.host
@@ -85,6 +86,8 @@ async def not_found_cdn(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     r = app.router
     r.add_get("/v1/projects/{write_key}/settings", project_settings)
+    # cdnURL "http://host:port/cio" serves the Customer.io browser library its settings
+    r.add_get("/cio/v1/projects/{write_key}/settings", project_settings)
     r.add_get("/next-integrations/{tail:.*}", not_found_cdn)
     r.add_post("/v1/{route:.*}", track_route)
     r.add_put("/v1/{route:.*}", track_route)

@@ -169,6 +169,13 @@ def test_settings_route_points_analytics_js_here(api):
     assert r.json()["metrics"]["sampleRate"] == 0
 
 
+def test_settings_route_for_the_customerio_browser_library(api):
+    r = api.get("/cio/v1/projects/WKC/settings")
+    integrations = r.json()["integrations"]
+    assert list(integrations) == ["Customer.io Data Pipelines"]
+    assert integrations["Customer.io Data Pipelines"]["apiKey"] == "WKC"
+
+
 def test_metrics_and_unknown_v1_paths_answer_200(api):
     assert api.post("/v1/m", json.dumps({"series": []})).status_code == 200
     r = api.post("/v1/something-new", "{}")
