@@ -87,9 +87,11 @@ def traffic(url: str) -> None:
         {"type": "track", "userId": "user_8841", "event": "Invoice Paid",
          "properties": {"revenue": "249", "invoice": "INV-77"}},
     ]
+    import uuid
+
     for m in batch:
         m.update({"context": py_ctx, "timestamp": iso(), "anonymousId": None,
-                  "integrations": {}})
+                  "integrations": {}, "messageId": str(uuid.uuid4())})
     post(url + "/v1/batch", json.dumps({"batch": batch, "sentAt": iso(),
                                         "writeKey": "wk_backend"}).encode(),
          {"Content-Type": "application/json", "User-Agent": "analytics-python/2.4.0",
@@ -121,6 +123,8 @@ def traffic(url: str) -> None:
            "properties": {"format": "csv", "rows": 1200}, "channel": "server",
            "context": {"library": {"name": "analytics-python", "version": "2.1.9"}},
            "integrations": {"All": True}, "timestamp": iso()}]
+    for m in rb:
+        m["messageId"] = str(uuid.uuid4())
     post(url + "/v1/batch", gzip.compress(json.dumps({"batch": rb, "sentAt": iso()}).encode()),
          {"Content-Type": "application/json", "Content-Encoding": "gzip",
           "User-Agent": "analytics-python/2.1.9", "Authorization": basic("wk_rudder")})
