@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -178,7 +177,7 @@ class WindowBench:
             timer.stop()
             return res, t0
 
-        res, t0 = loop.run_until_complete(measure())
+        res, _t0 = loop.run_until_complete(measure())
         job["proc"].join()
         rows = len(w.feed.model.rows)
         # table rate: rows that reached the model over the generator's active time
@@ -282,7 +281,8 @@ def main() -> int:
     if args.memory_events:
         m = memory_round(args.memory_events, args.memory_people)
         print("\n== memory ==")
-        print(f"{m['n']:,} rows ({args.memory_people:,} distinct people) in the shown table: {m['bytes_per_event']:.0f} bytes/event "
+        print(f"{m['n']:,} rows ({args.memory_people:,} distinct people) in the shown table: "
+              f"{m['bytes_per_event']:.0f} bytes/event "
               f"resident (arrays {m['array_bytes_per_event']:.0f} B/event; RSS "
               f"{m['rss_mb']:.0f} MB; fed in {m['feed_s']:.1f} s) (target < 300)")
     return 0

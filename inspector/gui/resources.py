@@ -1,4 +1,4 @@
-"""Find the icons and other files shipped with the program (wheel, editable install, PyInstaller)."""
+"""Find the icons and files shipped with the program (wheel, editable install, PyInstaller)."""
 
 from __future__ import annotations
 

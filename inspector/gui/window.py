@@ -440,7 +440,7 @@ class MainWindow(QMainWindow):
         qs.setValue("people", self.people.splitter.saveState())
         qs.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self.service.remove_listener(self.feed.on_capture)
         self._status_timer.stop()

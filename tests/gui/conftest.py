@@ -12,17 +12,17 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import asyncio  # noqa: E402
-import base64  # noqa: E402
-import concurrent.futures  # noqa: E402
-import json  # noqa: E402
-import time  # noqa: E402
-import urllib.request  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from types import SimpleNamespace  # noqa: E402
-from typing import Any  # noqa: E402
+import asyncio
+import base64
+import concurrent.futures
+import json
+import time
+import urllib.request
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
 
-import pytest  # noqa: E402
+import pytest
 
 # Benign messages of the offscreen platform plugin; anything else at WARNING fails a test.
 OFFSCREEN_NOISE = ["This plugin does not support propagateSizeHints",

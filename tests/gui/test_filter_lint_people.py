@@ -86,10 +86,9 @@ def test_filter_to_value_and_exclude_from_the_detail_pane(inspector):
 
 def test_lint_panel_groups_by_rule_and_click_filters(inspector):
     h = inspector
-    msgs = session_messages(n_track=2) + [
-        {"type": "track", "userId": "user-42", "event": "order_completed",
-         "properties": {"revenue": "12.50"}},
-    ]
+    msgs = [*session_messages(n_track=2),
+            {"type": "track", "userId": "user-42", "event": "order_completed",
+             "properties": {"revenue": "12.50"}}]
     h.batch(msgs)
     h.wait_until(lambda: h.rows == len(msgs))
     h.window._tick()

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from inspector.gui.rows import COLUMN_NAMES, ID, LINT, TIME, TYPE, RowStore
+from inspector.gui.rows import COLUMN_NAMES, LINT, TIME, TYPE, RowStore
 from inspector.gui.theme import LINT_NAME
 
 Index = QModelIndex | QPersistentModelIndex
@@ -57,7 +57,7 @@ class EventsModel(QAbstractTableModel):
             r = self._visible[r]
         col = index.column()
         rows = self.rows
-        if role == DISPLAY or role == TOOLTIP:
+        if role in (DISPLAY, TOOLTIP):
             if col == TIME:
                 return fmt_time(rows.time[r])
             if col == LINT:

@@ -37,7 +37,7 @@ class QueryEdit(QLineEdit):
         super().__init__(parent)
         self.error_column: int | None = None
 
-    def paintEvent(self, event: Any) -> None:  # noqa: N802
+    def paintEvent(self, event: Any) -> None:
         super().paintEvent(event)
         if self.error_column is None:
             return

@@ -99,7 +99,7 @@ class IdentityGraphView(QGraphicsView):
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
         self.fitInView_if_needed()
 
-    def fitInView_if_needed(self) -> None:  # noqa: N802
+    def fitInView_if_needed(self) -> None:
         r = self.scene().sceneRect()
         v = self.viewport().rect()
         if r.width() > v.width() or r.height() > v.height():

@@ -10,7 +10,6 @@ from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsScene,
-    QGraphicsSimpleTextItem,
     QGraphicsView,
 )
 
@@ -33,7 +32,7 @@ class MarkItem(QGraphicsEllipseItem):
         self.setZValue(3)
         self.setAcceptHoverEvents(True)
 
-    def mousePressEvent(self, event: Any) -> None:  # noqa: N802
+    def mousePressEvent(self, event: Any) -> None:
         self._view.eventClicked.emit(int(self.mark.get("eventId", 0)))
         event.accept()
 

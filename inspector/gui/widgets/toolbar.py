@@ -17,7 +17,7 @@ class SessionCombo(QComboBox):
 
     aboutToShow = Signal()
 
-    def showPopup(self) -> None:  # noqa: N802
+    def showPopup(self) -> None:
         self.aboutToShow.emit()
         super().showPopup()
 
