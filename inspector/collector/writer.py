@@ -26,6 +26,9 @@ class GroupWriter:
         self.commits = 0
 
     def start(self) -> None:
+        """Start (or restart, after :meth:`stop`) on the running loop."""
+        if getattr(self._executor, "_shutdown", False):
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
         self._wake = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self._run(), name="group-writer")
 

@@ -304,6 +304,12 @@ class Store:
             self._w.execute("COMMIT")
 
     # -- reading --------------------------------------------------------------------------
+    def select(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Run a read-only query on the reader connection (for views that need few columns)."""
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            raise ValueError("Store.select runs SELECT statements only")
+        return self._rows(sql, params)
+
     def get_event(self, event_id: int) -> CapturedEvent | None:
         rows = self._rows(f"SELECT {_EV_COLS} FROM events WHERE id=?", (event_id,))
         return event_from_row(rows[0]) if rows else None

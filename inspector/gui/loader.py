@@ -41,7 +41,7 @@ def display_rows(store: Store, session_id: int, after_id: int = 0,
     sources: dict[tuple[Any, ...], str] = {}
     last = after_id
     while True:
-        rows = store._rows(_SQL, (session_id, last, chunk))
+        rows = store.select(_SQL, (session_id, last, chunk))
         if not rows:
             return
         out = []
