@@ -35,7 +35,6 @@ from inspector.domain.query.ast import (
 from inspector.domain.query.ftsindex import candidates_sql, match_expr
 from inspector.domain.query.pycompile import MatchContext, free_glob_chunks, free_glob_regex
 from inspector.domain.query.textops import (
-    FOLDS_TO_ASCII_GLOB,
     fold,
     json_escape,
     json_path,
@@ -122,13 +121,13 @@ class SqlCompiler:
         return post if cand is None else f"({cand} AND {post})"
 
     def contains(self, needle: str) -> str:
-        """Exact case-folded substring test; in C (LIKE) when that is exact: an ASCII needle
-        and a message without the few non-ASCII characters that fold to ASCII (K, ß, ﬁ...)."""
+        """Exact case-folded substring test; in C (LIKE, ASCII case-insensitive) when that is
+        exact: an ASCII needle and an all-ASCII message (chars = bytes). Else Python."""
         if not needle.isascii():
             return f"q_contains(message, {self.p(needle)})"
         like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        return (f"CASE WHEN message GLOB {FOLDS_TO_ASCII_GLOB} THEN q_contains(message, "
-                f"{self.p(needle)}) ELSE message LIKE {self.p(like)} ESCAPE '\\' END")
+        return (f"CASE WHEN length(message) = length(CAST(message AS BLOB)) THEN message LIKE "
+                f"{self.p(like)} ESCAPE '\\' ELSE q_contains(message, {self.p(needle)}) END")
 
     def id_candidates(self, ids: list[str]) -> str | None:
         """A trigram superset for rows whose id column is one of ``ids``: a string id X is in

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from functools import lru_cache
 from typing import Any
 
@@ -12,11 +11,6 @@ from inspector.domain import jsoncodec
 _NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _INT64 = (-(2**63), 2**63 - 1)
 MISSING: Any = object()
-#: Non-ASCII characters whose case folding contains ASCII (K -> k, ß -> ss, ﬁ -> fi, ...).
-FOLDS_TO_ASCII: str = "".join(
-    c for c in map(chr, range(0x80, sys.maxunicode + 1))
-    if not 0xD800 <= ord(c) <= 0xDFFF and any(ord(x) < 0x80 for x in c.casefold()))
-FOLDS_TO_ASCII_GLOB = "'*[" + FOLDS_TO_ASCII + "]*'"
 
 
 def fold(s: str) -> str:
