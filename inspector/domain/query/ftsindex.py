@@ -99,3 +99,22 @@ def forget_session(conn: sqlite3.Connection, session_id: int) -> None:
                             "ORDER BY id", (first, first + count - 1)).fetchall()
         if rows and rows[0][0] == session_id:
             conn.execute(_DELETE, (rowid, fts_doc(m for _, m in rows)))
+
+
+def rebuild(conn: sqlite3.Connection, chunk: int = 8000) -> int:
+    """Re-index every stored event (a store written before the index existed); returns the
+    number of blocks. Runs in one transaction on ``conn`` (a writer connection)."""
+    conn.execute("BEGIN")
+    try:
+        conn.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('delete-all')")
+        n = 0
+        cur = conn.execute("SELECT id, session_id, message FROM events ORDER BY id")
+        while rows := cur.fetchmany(chunk):
+            blocks = fts_rows(rows, 0, 1, 2)
+            conn.executemany(INSERT, blocks)
+            n += len(blocks)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return n

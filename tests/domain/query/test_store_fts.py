@@ -81,3 +81,19 @@ def test_plans_use_the_indexes(tmp_path: Path) -> None:
     assert "events_q_lint" in plan("lint:error")
     assert "events_fts" in plan("someone@example.com")
     store.close()
+
+
+def test_rebuild_reindexes_everything(tmp_path: Path) -> None:
+    from inspector.domain.query.ftsindex import rebuild
+
+    store = Store(tmp_path)
+    a = store.open_session("a").id
+    evs = _evs(a, [f"w{i:02d}xyz" for i in range(20)])
+    store.allocate(None, evs)
+    store.write([], evs)
+    store._w.execute("INSERT INTO events_fts(events_fts) VALUES ('delete-all')")
+    assert _count(store, a, "w07xyz") == 0
+    with store._wlock:
+        assert rebuild(store._w) == 3
+    assert _count(store, a, "w07xyz") == 1
+    store.close()
