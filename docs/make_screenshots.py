@@ -5,7 +5,9 @@
 Starts the real window with its collector on port 0, sends traffic the way the SDKs do
 (segment-analytics-python batches, @segment/analytics-node, analytics.js single calls,
 RudderStack, a malformed request and an injected 503), then saves:
-window.png (events with a selected event), people-graph.png, timeline.png, first-run.png.
+window.png (events with a selected event), window-raw.png, rejected.png, people-graph.png,
+timeline.png, first-run.png, and compare.png (this session against an earlier "release-1.4"
+session that sent a few things differently).
 """
 
 from __future__ import annotations
@@ -46,6 +48,45 @@ def basic(key: str) -> str:
 def iso(offset: float = 0) -> str:
     t = time.time() + offset
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}Z"
+
+
+def baseline_traffic(url: str) -> None:
+    """The previous release: what the golden session "release-1.4" recorded."""
+    ctx = {"library": {"name": "analytics-python", "version": "2.4.0"}}
+    msgs = [
+        {"type": "page", "anonymousId": "a-1", "name": "Pricing", "properties": {"path": "/p"}},
+        {"type": "identify", "userId": "user_8841", "anonymousId": "a-1",
+         "traits": {"email": "ada@example.com", "name": "Ada Lovelace", "plan": "pro"}},
+    ]
+    for plan, billing in (("pro", "yearly"), ("team", "monthly")):
+        msgs.append({"type": "track", "anonymousId": "a-1", "event": "Plan Selected",
+                     "properties": {"plan": plan, "billing": billing}})
+    msgs += [
+        {"type": "track", "userId": "user_8841", "event": "Order Completed",
+         "properties": {"order_id": "ord_1001", "revenue": 249.0, "currency": "EUR",
+                        "coupon": "SPRING", "products": [{"product_id": "sku-pro-y",
+                                                          "price": 249.0, "quantity": 1}]}},
+        {"type": "track", "userId": "user_8841", "event": "Order Shipped",
+         "properties": {"order_id": "ord_1001", "carrier": "DHL"}},
+        {"type": "group", "userId": "user_8841", "groupId": "acme-gmbh",
+         "traits": {"name": "ACME GmbH", "employees": 120, "plan": "enterprise"}},
+        {"type": "track", "userId": "user_8841", "event": "Invoice Paid",
+         "properties": {"revenue": 249.0, "invoice": "INV-61"}},
+        {"type": "screen", "anonymousId": "a-2", "name": "Onboarding",
+         "properties": {"step": 1}},
+        {"type": "track", "anonymousId": "a-2", "event": "Signup Started"},
+        {"type": "alias", "previousId": "a-2", "userId": "user_8841"},
+        {"type": "track", "userId": "user_8841", "event": "Signup Completed",
+         "properties": {"method": "email"}},
+        {"type": "track", "userId": "user_2077", "event": "Report Exported",
+         "properties": {"format": "csv", "rows": 800}},
+        {"type": "track", "userId": "user_2077", "event": "Trial Extended",
+         "properties": {"days": 14}},
+    ]
+    for m in msgs:
+        m.update({"context": ctx, "timestamp": iso()})
+    post(url + "/v1/batch", json.dumps({"batch": msgs, "writeKey": "wk_backend"}).encode(),
+         {"Content-Type": "application/json", "Authorization": basic("wk_backend")})
 
 
 def traffic(url: str) -> None:
@@ -133,6 +174,16 @@ def traffic(url: str) -> None:
          {"Content-Type": "application/json", "Authorization": basic("wk_backend")})
 
 
+async def _in_thread(loop, fn, *args) -> None:
+    await loop.run_in_executor(None, fn, *args)
+
+
+async def _until(cond, timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while not cond() and time.monotonic() < end:
+        await asyncio.sleep(0.02)
+
+
 async def settle(window, seconds: float = 0.6) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -157,8 +208,15 @@ def main() -> int:
     apply_theme(args.theme)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    ns = SimpleNamespace(host="127.0.0.1", port=0, data_dir=f"{_tmp}/data", session="checkout",
-                         fault=None, no_lint=False, token=None)
+    # the golden session of the previous release, recorded earlier (compare.png)
+    ns = SimpleNamespace(host="127.0.0.1", port=0, data_dir=f"{_tmp}/data",
+                         session="release-1.4", fault=None, no_lint=False, token=None)
+    old = build_window(ns)
+    loop.run_until_complete(old.controller.start())
+    loop.run_until_complete(_in_thread(loop, baseline_traffic, old.controller.url))
+    loop.run_until_complete(shutdown(old))
+    old.deleteLater()
+    ns.session = "checkout"
     w = build_window(ns)
     w.resize(1600, 900)
     w.show()
@@ -206,8 +264,19 @@ def main() -> int:
     w.people.views.setCurrentIndex(1)
     loop.run_until_complete(settle(w, 0.2))
     w.grab().save(str(out / "timeline.png"))
+    # compare: release-1.4 (baseline) against the live checkout session
+    dlg = w.open_compare()
+    dlg.resize(1400, 760)
+    loop.run_until_complete(_until(lambda: not dlg.busy and dlg.result is not None))
+    m = dlg.model
+    row = next(r for r in range(m.rowCount()) if m.index(r, 1).data() == "Order Completed")
+    dlg.kinds.selectRow(row)
+    loop.run_until_complete(settle(w, 0.2))
+    dlg.grab().save(str(out / "compare.png"))
+    dlg.close()
     w.close()
     loop.run_until_complete(shutdown(w))
+    loop.close()
     print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
     return 0
 

@@ -4,7 +4,6 @@ rejected/faults tab and the People view around an :class:`EventFeed` and the col
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,6 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QMainWindow,
     QPlainTextEdit,
     QSplitter,
@@ -29,7 +27,7 @@ from inspector.gui import domain_bridge
 from inspector.gui.controller import CollectorController
 from inspector.gui.feed import EventFeed, query_ctx
 from inspector.gui.resources import app_icon
-from inspector.gui.settings import AppSettings, save_settings
+from inspector.gui.settings import AppSettings
 from inspector.gui.widgets.banner import Banner
 from inspector.gui.widgets.detail import DetailPane, raw_text
 from inspector.gui.widgets.events_view import EventsView
@@ -39,12 +37,12 @@ from inspector.gui.widgets.lint_panel import LintPanel
 from inspector.gui.widgets.people import PeopleView
 from inspector.gui.widgets.status import StatusBar
 from inspector.gui.widgets.toolbar import MainToolBar
+from inspector.gui.window_actions import WindowActions
 
-log = logging.getLogger(__name__)
 TAB_EVENTS, TAB_REQUESTS, TAB_PEOPLE = range(3)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowActions, QMainWindow):
     def __init__(self, service: CollectorService, controller: CollectorController,
                  settings: AppSettings, config_dir: Path | None = None) -> None:
         super().__init__()
@@ -138,6 +136,7 @@ class MainWindow(QMainWindow):
         tb.clear.triggered.connect(self.clear_session)
         tb.export.triggered.connect(self._export_dialog)
         tb.faults.triggered.connect(self.open_faults)
+        tb.compare.triggered.connect(self.open_compare)
         tb.settings.triggered.connect(self.open_settings)
         tb.sessions.aboutToShow.connect(self._update_session_combo)
         tb.sessions.activated.connect(self._session_picked)
@@ -356,64 +355,6 @@ class MainWindow(QMainWindow):
         self._update_stack()
         self.detail.show_event(None, None, self.rules)
         self.people.refresh()
-
-    # -- export ---------------------------------------------------------------------------
-    def export_ndjson(self, path: str) -> int:
-        where, params = "", []
-        if self.feed.query is not None:
-            try:
-                where, params = self.feed.query.to_sql(self.feed.ctx)
-            except NotImplementedError:
-                where, params = "", []
-        n = 0
-        with open(path, "w", encoding="utf-8") as fh:
-            for line in self.service.store.iter_messages_json(self.feed.session.id, where,
-                                                               list(params)):
-                fh.write(line + "\n")
-                n += 1
-        self.statusBar().showMessage(f"Exported {n:,} events to {path}", 8000)
-        return n
-
-    def _export_dialog(self) -> None:
-        name = f"{self.feed.session.name}.ndjson".replace(":", "-").replace(" ", "_")
-        path, _ = QFileDialog.getSaveFileName(self, "Export events as NDJSON", name,
-                                              "NDJSON (*.ndjson *.jsonl);;All files (*)")
-        if path:
-            self.export_ndjson(path)
-
-    # -- dialogs --------------------------------------------------------------------------
-    def open_faults(self) -> Any:
-        from inspector.gui.dialogs.faults import FaultsDialog
-
-        dlg = FaultsDialog(self.service.faults, self)
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.show()
-        return dlg
-
-    def open_settings(self) -> Any:
-        from inspector.gui.dialogs.settings import SettingsDialog
-
-        dlg = SettingsDialog(self.settings, self)
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.accepted.connect(lambda: self.apply_settings(dlg.result_settings()))
-        dlg.show()
-        return dlg
-
-    def apply_settings(self, new: AppSettings) -> None:
-        old = self.settings
-        self.settings = new
-        self._save_settings()
-        from inspector.gui.main import apply_theme
-
-        apply_theme(new.theme)
-        if (new.host, new.port) != (old.host, old.port) or not self.controller.running:
-            self.spawn(self.controller.restart(host=new.host, port=new.port))
-
-    def _save_settings(self) -> None:
-        try:
-            save_settings(self.settings, self.config_dir)
-        except OSError as exc:
-            log.warning("cannot save settings: %s", exc)
 
     # -- state ----------------------------------------------------------------------------
     def qsettings(self) -> QSettings:

@@ -1,4 +1,5 @@
-"""Main toolbar: collector URL with state and copy, pause, clear, session picker, export."""
+"""Main toolbar: collector URL with state and copy, pause, clear, session picker, export,
+compare, faults, settings."""
 
 from __future__ import annotations
 
@@ -63,13 +64,17 @@ class MainToolBar(QToolBar):
         self.export = QAction(icon("export"), "Export…", self)
         self.export.setToolTip("Export the shown events (current filter) as NDJSON")
         self.addAction(self.export)
+        self.compare = QAction(icon("compare"), "Compare…", self)
+        self.compare.setToolTip("Compare two sessions or NDJSON files side by side "
+                                "(what a release stopped, started or changed sending)")
+        self.addAction(self.compare)
         self.addSeparator()
         self.faults = QAction(icon("fault"), "Faults…", self)
         self.faults.setToolTip("Inject 429/5xx/400 answers or delays")
         self.addAction(self.faults)
         self.settings = QAction(icon("settings"), "Settings…", self)
         self.addAction(self.settings)
-        for a in (self.copy_url, self.pause, self.clear, self.export, self.faults,
+        for a in (self.copy_url, self.pause, self.clear, self.export, self.compare, self.faults,
                   self.settings):
             w = self.widgetForAction(a)
             if isinstance(w, QToolButton):
