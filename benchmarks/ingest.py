@@ -29,7 +29,7 @@ from pathlib import Path
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _corpus import batches  # noqa: E402
+from _corpus import batches
 
 CONFIGS = ["baseline", "full", "no-lint", "no-identity", "bare"]
 
@@ -167,7 +167,8 @@ def main() -> int:
     for c in configs:
         med = statistics.median(results[c])
         ratio = f"{med / base:.2f}" if base else "-"
-        print(f"{c:<12} {med:>10,.0f} {ratio:>7} {pct(lats[c], .5):>8.1f} {pct(lats[c], .99):>8.1f}")
+        p50, p99 = pct(lats[c], 0.5), pct(lats[c], 0.99)
+        print(f"{c:<12} {med:>10,.0f} {ratio:>7} {p50:>8.1f} {p99:>8.1f}")
     if {"full", "no-lint", "bare", "no-identity"} <= set(configs):
         full = statistics.median(results["full"])
         nolint = statistics.median(results["no-lint"])

@@ -53,9 +53,9 @@ class CollectorServer:
             await self._runner.cleanup()
             self._runner = None
             raise
-        server = site._server
-        if server is not None and server.sockets:  # --port 0: report the port picked
-            self.port = server.sockets[0].getsockname()[1]
+        sockets = getattr(site._server, "sockets", None)
+        if sockets:  # --port 0: report the port picked
+            self.port = sockets[0].getsockname()[1]
         return self.url
 
     async def stop(self) -> None:

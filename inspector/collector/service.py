@@ -105,7 +105,8 @@ class CollectorService:
             content_encoding=headers.get("Content-Encoding", ""), size=size)
 
     async def reject(self, raw: RawRequest, err: IntakeError) -> Outcome:
-        raw.rejected, raw.status, raw.error_code, raw.error = True, err.status, err.code, err.message
+        raw.rejected, raw.status = True, err.status
+        raw.error_code, raw.error = err.code, err.message
         self.store.allocate(raw, [])
         await self.writer.submit([raw], [])
         self._notify([], raw)

@@ -8,6 +8,7 @@ the event loop keeps parsing). Nothing is acknowledged before it is durable.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 
 from inspector.domain.capture import CapturedEvent, RawRequest
@@ -36,10 +37,8 @@ class GroupWriter:
         if self._task is not None:
             await self.flush()
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
         self._executor.shutdown(wait=True)
 

@@ -12,7 +12,7 @@ from inspector.domain.pipeline import SessionPipeline, build_pipeline
 from inspector.domain.store import Session, Store
 
 
-class ImportError_(ValueError):  # noqa: N801 - not the builtin
+class ImportError_(ValueError):  # not the builtin ImportError
     pass
 
 

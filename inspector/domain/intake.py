@@ -139,7 +139,7 @@ def build_events(
                 t = "unknown"
         mid = msg.get("messageId")
         generated = not isinstance(mid, str) or not mid
-        message_id = str(uuid.uuid4()) if generated else mid
+        message_id: str = str(uuid.uuid4()) if generated else mid  # type: ignore[assignment]
         if hdr_form != "none":
             write_key, auth = hdr_key, hdr_form
         else:

@@ -379,7 +379,8 @@ class Store:
                           f"ORDER BY id{lim}", (session_id,))
         return total, [request_from_row(r) for r in rows]
 
-    def requests(self, session_id: int, *, after_id: int = 0, limit: int = 1000) -> list[RawRequest]:
+    def requests(self, session_id: int, *, after_id: int = 0,
+                 limit: int = 1000) -> list[RawRequest]:
         rows = self._rows(f"SELECT {_REQ_COLS} FROM requests WHERE session_id=? AND id>? "
                           f"ORDER BY id LIMIT {int(limit)}", (session_id, after_id))
         return [request_from_row(r) for r in rows]

@@ -48,7 +48,7 @@ def envelope(m: dict[str, Any], x: Ctx) -> bool:
             return False
     elif t == "group":
         g = m.get("groupId")
-        if not _id_fine(g) or len(g) > 500:
+        if not _id_fine(g) or len(g) > 500:  # type: ignore[arg-type]
             return False
     if (t != "group" and "groupId" in m) or "previousId" in m:
         return False

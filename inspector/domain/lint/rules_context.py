@@ -11,7 +11,8 @@ from inspector.domain.lint.values import LOCALE_RE, TIMEZONE_RE, json_type, shor
 
 Out = list[tuple[str, str, str | None]]
 S, N, B, OBJ, A = (str,), (int, float), (bool,), (dict,), (list,)
-_WORDS = {S: "a string", N: "a number", B: "a boolean", OBJ: "an object", A: "an array",
+_WORDS: dict[Any, str] = {S: "a string", N: "a number", B: "a boolean", OBJ: "an object",
+                          A: "an array",
           S + N: "a string"}
 TOP: dict[str, tuple[type, ...]] = {
     "active": B, "ip": S, "locale": S, "timezone": S, "userAgent": S, "groupId": S,

@@ -25,7 +25,7 @@ def _check_object(obj: dict[str, Any], shape: dict[str, PropType], path: str, ev
 @check("W024", "E018", "W025", "W047", "I006", types=("track",), order=40)
 def semantic(m: dict[str, Any], x: Ctx, out: Out) -> None:
     """Looks the event up in the spec catalogue once and runs the semantic rules."""
-    name = m.get("event")
+    name: str = m.get("event")  # type: ignore[assignment]  # only used when spec is found
     spec = x.cat.events.get(name) if type(name) is str else None
     props = m.get("properties")
     if spec is None:

@@ -148,9 +148,9 @@ def property_types(m: dict[str, Any], x: Ctx, out: Out) -> None:
         return
     st = x.state
     sig = (ev, tuple(obj), tuple(map(type, obj.values())))
-    counters = st.clean_sigs.get(sig)
-    if counters is not None:  # this exact shape was seen and was consistent: just count
-        for lst, i in counters:
+    seen = st.clean_sigs.get(sig)
+    if seen is not None:  # this exact shape was seen and was consistent: just count
+        for lst, i in seen:
             lst[i] += 1
         return
     n_out = len(out)
