@@ -257,7 +257,7 @@ def main() -> int:
     w.tabs.setCurrentIndex(2)
     w.people.refresh()
     w.people.select_person("user_8841")
-    w.splitter.setSizes([0, 1250, 350])
+    w.splitter.setSizes([0, 1120, 480])
     w.people.views.setCurrentIndex(0)
     loop.run_until_complete(settle(w, 0.2))
     w.grab().save(str(out / "people-graph.png"))

@@ -253,7 +253,12 @@ class EventFeed(QObject):
                SOURCE: rows.source}[col]
         from collections import Counter
 
-        counts = Counter(arr[-50000:])
+        if col == LABEL:  # identify rows show traits there, not an event name
+            ident = rows.strings.idx("identify")
+            counts = Counter(lab for lab, t in zip(arr[-50000:], rows.type[-50000:],
+                                                   strict=True) if t != ident)
+        else:
+            counts = Counter(arr[-50000:])
         counts.pop(0, None)
         vals = rows.strings.values
         if col == SOURCE:  # the source column shows "client · key"; offer the key

@@ -7,19 +7,31 @@ from typing import Any
 
 from inspector.domain import jsoncodec
 from inspector.domain.store import Store
-from inspector.gui.rows import source_text
+from inspector.gui.rows import identify_label, source_text
 
 # The label mirrors CapturedEvent.label; json_extract only runs for page/screen without a name.
 _SQL = (
     "SELECT id, received_at, type, event, name, user_id, anonymous_id, previous_id, group_id, "
     "write_key, client, lib, lint_level, lint, dup, "
     "CASE WHEN type IN ('page','screen') AND name IS NULL "
-    "THEN json_extract(message, '$.category') END "
+    "THEN json_extract(message, '$.category') END, "
+    "CASE WHEN type='identify' THEN json_extract(message, '$.traits') END, "
+    "CASE WHEN type='identify' THEN json_extract(message, '$.context.traits') END "
     "FROM events WHERE session_id=? AND id>? ORDER BY id LIMIT ?"
 )
 
 
-def _label(typ: str, event: Any, name: Any, prev: Any, group: Any, category: Any) -> str | None:
+def _json(text: Any) -> Any:
+    if not isinstance(text, str | bytes):
+        return text
+    try:
+        return jsoncodec.loads(text)
+    except jsoncodec.JSONDecodeError:
+        return None
+
+
+def _label(typ: str, event: Any, name: Any, prev: Any, group: Any, category: Any,
+           traits: Any = None, ctx_traits: Any = None) -> str | None:
     if typ == "track":
         return event
     if typ in ("page", "screen"):
@@ -28,6 +40,9 @@ def _label(typ: str, event: Any, name: Any, prev: Any, group: Any, category: Any
         return group
     if typ == "alias":
         return prev
+    if typ == "identify":
+        return identify_label({"traits": _json(traits),
+                               "context": {"traits": _json(ctx_traits)}})
     return None
 
 
@@ -39,19 +54,20 @@ def display_rows(store: Store, session_id: int, after_id: int = 0,
         yield from rows_fn(session_id, after_id, chunk)
         return
     sources: dict[tuple[Any, ...], str] = {}
+    select = getattr(store, "select", None) or store._rows  # Store.select: a newer store
     last = after_id
     while True:
-        rows = store.select(_SQL, (session_id, last, chunk))
+        rows = select(_SQL, (session_id, last, chunk))
         if not rows:
             return
         out = []
         for (eid, recv, typ, event, name, uid, aid, prev, gid, wk, client, lib, lvl, lint,
-             dup, category) in rows:
+             dup, category, traits, ctx_traits) in rows:
             key = (wk, client, lib)
             src = sources.get(key)
             if src is None:
                 src = sources[key] = source_text(wk, client, lib)
-            label = _label(typ, event, name, prev, gid, category)
+            label = _label(typ, event, name, prev, gid, category, traits, ctx_traits)
             findings = jsoncodec.loads(lint) if lint else []
             out.append(((recv, typ, label, uid, aid, src, lvl or 0, eid), findings, bool(dup)))
         last = rows[-1][0]

@@ -20,6 +20,34 @@ TIME, TYPE, LABEL, USER, ANON, SOURCE, LINT, ID = range(8)
 COLUMN_NAMES = ("Time", "Type", "Event / name", "userId", "anonymousId", "Source", "Lint")
 
 
+def identify_label(message: Any) -> str:
+    """What an identify row shows in the name column (muted): who it is, or which traits.
+
+    ``Ada Lovelace · ada@example.com (+1 trait)``, ``traits: plan, company``, ``no traits``;
+    traits sent under ``context.traits`` (RudderStack) count too.
+    """
+    traits = message.get("traits") if isinstance(message, dict) else None
+    if not isinstance(traits, dict) or not traits:
+        ctx = message.get("context") if isinstance(message, dict) else None
+        traits = ctx.get("traits") if isinstance(ctx, dict) else None
+    if not isinstance(traits, dict) or not traits:
+        return "no traits"
+    used = [k for k in ("name", "email") if isinstance(traits.get(k), str) and traits[k]]
+    parts = [traits[k] for k in used]
+    if "name" not in used:
+        full = " ".join(v for v in (traits.get("firstName"), traits.get("lastName"))
+                        if isinstance(v, str) and v)
+        if full:
+            parts.insert(0, full)
+            used += [k for k in ("firstName", "lastName") if k in traits]
+    if parts:
+        rest = len(traits) - len(used)
+        more = f" (+{rest} trait{'s' * (rest != 1)})" if rest > 0 else ""
+        return " · ".join(p[:80] for p in parts) + more
+    keys = [str(k) for k in list(traits)[:5]]
+    return "traits: " + ", ".join(keys) + (", …" if len(traits) > 5 else "")
+
+
 def source_text(write_key: str | None, client: str | None, library: str | None) -> str:
     who = client or library or "unknown client"
     return f"{who} · {write_key}" if write_key else who
@@ -89,7 +117,7 @@ class RowStore:
             m = ev.message
             self.time.append(ev.received_at)
             self.type.append(s(ev.type))
-            self.label.append(s(ev.label))
+            self.label.append(s(ev.label if ev.type != "identify" else identify_label(m)))
             u = m.get("userId")
             self.user.append(s(u if u is None or isinstance(u, str) else str(u)))
             a = m.get("anonymousId")

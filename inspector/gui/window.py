@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHeaderView,
     QMainWindow,
     QPlainTextEdit,
     QSplitter,
@@ -89,13 +90,14 @@ class MainWindow(WindowActions, QMainWindow):
         self.requests_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.requests_view.setShowGrid(False)
         self.requests_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.requests_view.horizontalHeader().setStretchLastSection(True)
-        for i, w in enumerate((96, 60, 64, 170, 420)):
+        rh = self.requests_view.horizontalHeader()
+        for i, w in enumerate((96, 60, 64, 170, 420, 70)):
             self.requests_view.setColumnWidth(i, w)
+        rh.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # "What happened"
         self.request_raw = QPlainTextEdit(self)
         self.request_raw.setObjectName("requestRaw")
         self.request_raw.setReadOnly(True)
-        self.request_raw.setFont(self.table.font())
+        self.request_raw.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.request_raw.setPlaceholderText("Select a request to see its headers and body.")
         req_split = QSplitter(Qt.Orientation.Vertical, self)
         req_split.addWidget(self.requests_view)
@@ -153,7 +155,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.lint_panel.ruleClicked.connect(lambda r: self.filter_bar.set_text(f"rule:{r}"))
         self.requests_view.selectionModel().currentRowChanged.connect(self._request_selected)
         self.people.eventClicked.connect(self.reveal_event)
-        self.tabs.currentChanged.connect(lambda i: i == TAB_PEOPLE and self.people.refresh())
+        self.tabs.currentChanged.connect(self._tab_changed)
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(500)
         self._status_timer.timeout.connect(self._tick)
@@ -226,6 +228,19 @@ class MainWindow(WindowActions, QMainWindow):
         empty = (len(self.feed.model.rows) == 0 and self.feed.live
                  and not self.feed.query_text and not self.feed.pending)
         self.stack.setCurrentWidget(self.first_run if empty else self.table)
+        self._update_panes()
+
+    def _update_panes(self) -> None:
+        # nothing to lint or show yet: the setup snippets get the whole width; the rejected
+        # tab has its own request pane (an event's details there would be a stale one's)
+        empty = self.stack.currentWidget() is self.first_run
+        self.lint_panel.setVisible(not empty)
+        self.detail.setVisible(not empty and self.tabs.currentIndex() != TAB_REQUESTS)
+
+    def _tab_changed(self, index: int) -> None:
+        self._update_panes()
+        if index == TAB_PEOPLE:
+            self.people.refresh()
 
     def _tick(self) -> None:
         self._update_counts()
@@ -376,7 +391,12 @@ class MainWindow(WindowActions, QMainWindow):
     def save_state(self) -> None:
         qs = self.qsettings()
         qs.setValue("geometry", self.saveGeometry())
+        hidden = [w for w in (self.lint_panel, self.detail) if w.isHidden()]
+        for w in hidden:  # the first-run layout hides them; save the layout with them
+            w.setVisible(True)
         qs.setValue("splitter", self.splitter.saveState())
+        for w in hidden:
+            w.setVisible(False)
         qs.setValue("header", self.table.horizontalHeader().saveState())
         qs.setValue("people", self.people.splitter.saveState())
         qs.sync()

@@ -155,3 +155,53 @@ def test_export_ndjson_uses_the_filter(inspector, tmp_path):
     assert h.window.export_ndjson(str(out)) == 4
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     assert {m["type"] for m in lines} == {"track"}
+
+
+def test_identify_rows_show_who_in_a_muted_name_column(make_inspector, tmp_path):
+    from inspector.gui.rows import identify_label
+    from inspector.gui.theme import muted
+
+    assert identify_label({"traits": {"email": "a@x.io", "plan": "pro", "name": "Ada"}}) == \
+        "Ada · a@x.io (+1 trait)"
+    assert identify_label({"traits": {"firstName": "Grace", "lastName": "Hopper"}}) == \
+        "Grace Hopper"
+    assert identify_label({"traits": {"plan": "pro", "company": "Acme"}}) == \
+        "traits: plan, company"
+    assert identify_label({"context": {"traits": {"email": "g@x.io"}}}) == "g@x.io"
+    assert identify_label({"userId": "u"}) == "no traits"
+    data = str(tmp_path / "shared")
+    h = make_inspector(data_dir=data, session="one")
+    msgs = session_messages()
+    msgs.append({"type": "identify", "userId": "u-2", "traits": {"plan": "team"}})
+    h.batch(msgs)
+    h.wait_until(lambda: h.rows == len(msgs))
+    model = h.window.feed.model
+
+    def identify_cells() -> list[tuple[str, object]]:
+        return [(model.index(r, 2).data(), model.index(r, 2).data(Qt.ItemDataRole.ForegroundRole))
+                for r in range(model.rowCount()) if model.index(r, 1).data() == "identify"]
+
+    live = identify_cells()
+    assert [t for t, _ in live] == ["Ada · ada@example.com (+1 trait)", "traits: plan"]
+    assert all(c == muted() for _, c in live)
+    assert model.index(2, 2).data(Qt.ItemDataRole.ForegroundRole) is None  # a track name
+    # autocomplete for event:/name: offers event names, not people
+    assert "traits: plan" not in h.window.feed.values_for("event")
+    # a stored session reads the same labels back from the store
+    h.run(h.window.controller.stop())
+    h2 = make_inspector(data_dir=data, session="two")
+    old = next(s for s in h2.window.service.store.list_sessions() if s["name"] == "one")
+    h2.window.view_session(old["id"])
+    model = h2.window.feed.model
+    assert [t for t, _ in identify_cells()] == [t for t, _ in live]
+
+
+def test_session_picker_never_shows_a_stale_live_count(make_inspector, tmp_path):
+    h = make_inspector(session="checkout")
+    h.batch(session_messages())
+    h.wait_until(lambda: h.rows == 9)
+    h.window._tick()
+    combo = h.window.toolbar.sessions
+    h.window._update_session_combo()
+    assert combo.currentText() == "checkout (live)"
+    assert "0 events" not in combo.currentText()

@@ -13,12 +13,13 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from inspector.gui.rows import COLUMN_NAMES, LINT, TIME, TYPE, RowStore
-from inspector.gui.theme import LINT_NAME
+from inspector.gui.rows import COLUMN_NAMES, LABEL, LINT, TIME, TYPE, RowStore
+from inspector.gui.theme import LINT_NAME, muted
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
 ROW_ROLE = Qt.ItemDataRole.UserRole  # the display tuple
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the event id
 LINT_ROLE = Qt.ItemDataRole.UserRole + 2  # the lint level (int)
@@ -51,6 +52,8 @@ class EventsModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if role != DISPLAY and role < ROW_ROLE and role != TOOLTIP:
+            if role == FOREGROUND and index.column() == LABEL:
+                return self._derived_label_color(index.row())
             return None
         r = index.row()
         if self._visible is not None:
@@ -70,6 +73,12 @@ class EventsModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return rows.row(r)
         return None
+
+    def _derived_label_color(self, view_row: int) -> Any:
+        """Identify rows show who (or which traits) rather than an event name: muted."""
+        rows = self.rows
+        r = self.source_row(view_row)
+        return muted() if rows.strings.values[rows.type[r]] == "identify" else None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from inspector.domain import jsoncodec
 from inspector.domain.capture import CapturedEvent, RawRequest, epoch_iso
+from inspector.gui.rows import identify_label
 from inspector.gui.theme import TYPE_COLORS
 from inspector.gui.widgets.json_tree import JsonTree
 
@@ -103,6 +104,7 @@ class DetailPane(QTabWidget):
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top = QHBoxLayout()
         top.setContentsMargins(8, 8, 8, 0)
+        top.setSpacing(8)
         top.addWidget(self.badge)
         top.addWidget(self.title, 1)
         self.tree = JsonTree(pretty)
@@ -130,7 +132,10 @@ class DetailPane(QTabWidget):
                    rules: dict[str, Any]) -> None:
         self.event = ev
         self.badge.setVisible(ev is not None)
-        self.title.setText(ev.label or "" if ev is not None else "")
+        if ev is not None and ev.type == "identify":
+            self.title.setText(identify_label(ev.message))
+        else:
+            self.title.setText(ev.label or "" if ev is not None else "")
         if ev is None:
             self.header.setText("<span style='color:gray'>Select an event to see it here.</span>")
             self.tree.clear()

@@ -13,7 +13,7 @@ from inspector.gui.models.events_model import EventsModel
 from inspector.gui.rows import LINT, TYPE
 from inspector.gui.widgets.delegates import LintBadgeDelegate, TypeBadgeDelegate
 
-WIDTHS = (92, 80, 190, 110, 130, 175, 80)
+WIDTHS = (92, 80, 230, 100, 120, 170, 80)
 
 
 class EventsView(QTableView):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 # ruff: noqa: E501  (the snippets are code the user copies verbatim)
@@ -90,8 +91,13 @@ class SnippetCard(QFrame):
         self.text.setReadOnly(True)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        lines = code.count("\n") + 1
-        self.text.setFixedHeight(int(self.text.fontMetrics().lineSpacing() * (lines + 0.8)) + 12)
+        self.text.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        fm = self.text.fontMetrics()
+        lines = code.splitlines() or [""]
+        # every line fits; room for a horizontal scroll bar when the card is narrower
+        bar = self.text.style().pixelMetric(self.text.style().PixelMetric.PM_ScrollBarExtent)
+        self.text.setFixedHeight(int(fm.lineSpacing() * (len(lines) + 0.6)) + 12 + bar)
+        self.code_width = max(fm.horizontalAdvance(ln) for ln in lines) + 48
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 8, 10, 10)
         lay.addLayout(head)
@@ -115,6 +121,29 @@ class FirstRunPanel(QScrollArea):
         self.setWidget(self._inner)
         self._lay = QVBoxLayout(self._inner)
         self._lay.setContentsMargins(24, 18, 24, 18)
+        self._grid: QGridLayout | None = None
+        self._columns = 0
+
+    def _fit_columns(self) -> int:
+        """Two columns when the widest snippet fits twice side by side, else one."""
+        need = max((c.code_width for c in self.cards), default=0)
+        return 2 if self.viewport().width() - 60 >= 2 * need else 1
+
+    def _reflow(self) -> None:
+        cols = self._fit_columns()
+        if self._grid is None or cols == self._columns:
+            return
+        self._columns = cols
+        for card in self.cards:
+            self._grid.removeWidget(card)
+        for c in range(2):
+            self._grid.setColumnStretch(c, 1 if c < cols else 0)
+        for i, card in enumerate(self.cards):
+            self._grid.addWidget(card, i // cols, i % cols)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._reflow()
 
     def set_url(self, url: str) -> None:
         if url == self.url:
@@ -131,12 +160,10 @@ class FirstRunPanel(QScrollArea):
         title.setWordWrap(True)
         title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._lay.addWidget(title)
-        grid = QGridLayout()
+        grid = self._grid = QGridLayout()
         grid.setSpacing(12)
-        self.cards = []
-        for i, (t, lang, code) in enumerate(snippets(url)):
-            card = SnippetCard(t, lang, code, self._inner)
-            self.cards.append(card)
-            grid.addWidget(card, i // 2, i % 2)
+        self.cards = [SnippetCard(t, lang, code, self._inner) for t, lang, code in snippets(url)]
+        self._columns = 0
         self._lay.addLayout(grid)
+        self._reflow()
         self._lay.addStretch(1)
