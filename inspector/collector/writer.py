@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.store import Store, event_row, request_row
 
 Row = tuple[object, ...]
+log = logging.getLogger(__name__)
 
 
 class GroupWriter:
@@ -25,6 +27,7 @@ class GroupWriter:
         self._task: asyncio.Task[None] | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
         self.commits = 0
+        self.index_chunk = 256  # events per idle indexing step (~10 ms): bounds added latency
 
     def start(self) -> None:
         """Start (or restart, after :meth:`stop`) on the running loop."""
@@ -61,8 +64,19 @@ class GroupWriter:
     async def _run(self) -> None:
         assert self._wake is not None
         loop = asyncio.get_running_loop()
+        backlog = True  # the free-text index may be behind (a resumed session, a burst)
         while True:
-            await self._wake.wait()
+            if not self._pending:
+                if backlog:  # idle: index a small chunk, then look for requests again
+                    try:
+                        n = await loop.run_in_executor(
+                            self._executor, self.store.index_pending, self.index_chunk)
+                    except Exception:
+                        log.exception("free-text indexing failed; queries still scan")
+                        n = 0
+                    backlog = n > 0
+                    continue
+                await self._wake.wait()
             self._wake.clear()
             batch, self._pending = self._pending, []
             if not batch:
@@ -77,6 +91,7 @@ class GroupWriter:
                     if not fut.done():
                         fut.set_exception(exc)
                 continue
+            backlog = backlog or bool(evs)
             for *_, fut in batch:
                 if not fut.done():
                     fut.set_result(None)

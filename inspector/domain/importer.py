@@ -60,4 +60,5 @@ def import_ndjson(
         pipeline.process(events, raw)
         store.write([raw], events)
         total += len(events)
+    store.index_all()
     return session, total

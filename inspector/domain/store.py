@@ -25,9 +25,7 @@ from inspector.domain.capture import (
     epoch_iso,
 )
 from inspector.domain.query import register_functions
-from inspector.domain.query.ftsindex import INSERT as _FTS_INSERT  # query free-text index
-from inspector.domain.query.ftsindex import forget_session as _fts_forget
-from inspector.domain.query.ftsindex import fts_rows as _fts_rows
+from inspector.domain.query import ftsindex as _fts
 from inspector.domain.store_schema import EVENT_COLUMNS, REQUEST_COLUMNS, SCHEMA, SCHEMA_VERSION
 
 DB_NAME = "inspector.sqlite3"
@@ -120,7 +118,6 @@ def request_from_row(row: Sequence[Any]) -> RawRequest:
     )
 
 
-_MSG = EVENT_COLUMNS.index("message")
 _EV_COLS = ", ".join(EVENT_COLUMNS)
 _EV_INSERT = f"INSERT INTO events ({_EV_COLS}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
 _REQ_COLS = ", ".join(REQUEST_COLUMNS)
@@ -144,6 +141,11 @@ class Store:
             self._w.executescript(SCHEMA)
             self._w.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                             (str(SCHEMA_VERSION),))
+            # ids above the highest stored id can be reused after a restart: not indexed
+            self._w.execute(
+                "UPDATE meta SET value = (SELECT COALESCE(MAX(id), 0) FROM events) "
+                "WHERE key = ? AND CAST(value AS INTEGER) > "
+                "(SELECT COALESCE(MAX(id), 0) FROM events)", (_fts.PROGRESS_KEY,))
         self._next_event = self._scalar("SELECT COALESCE(MAX(id), 0) FROM events") + 1
         self._next_request = self._scalar("SELECT COALESCE(MAX(id), 0) FROM requests") + 1
         self._seq: dict[int, int] = {}
@@ -231,7 +233,7 @@ class Store:
         s = self.session(key)
         with self._wlock:
             self._w.execute("BEGIN")
-            _fts_forget(self._w, s.id)
+            _fts.forget_session(self._w, s.id)
             self._w.execute("DELETE FROM events WHERE session_id=?", (s.id,))
             self._w.execute("DELETE FROM requests WHERE session_id=?", (s.id,))
             self._w.execute("DELETE FROM sessions WHERE id=?", (s.id,))
@@ -241,7 +243,7 @@ class Store:
     def clear(self, session_id: int) -> None:
         with self._wlock:
             self._w.execute("BEGIN")
-            _fts_forget(self._w, session_id)
+            _fts.forget_session(self._w, session_id)
             self._w.execute("DELETE FROM events WHERE session_id=?", (session_id,))
             self._w.execute("DELETE FROM requests WHERE session_id=?", (session_id,))
             self._w.execute("COMMIT")
@@ -280,7 +282,6 @@ class Store:
         """
         if not req_rows and not ev_rows:
             return
-        fts_rows = _fts_rows(ev_rows, 0, 1, _MSG)  # query free-text index (blocks of events)
         with self._wlock:
             self._w.execute("BEGIN")
             try:
@@ -288,11 +289,39 @@ class Store:
                     self._w.executemany(_REQ_INSERT, req_rows)
                 if ev_rows:
                     self._w.executemany(_EV_INSERT, ev_rows)
-                    self._w.executemany(_FTS_INSERT, fts_rows)
                 self._w.execute("COMMIT")
             except BaseException:
                 self._w.execute("ROLLBACK")
                 raise
+
+    def index_pending(self, limit: int = 500) -> int:
+        """Add up to ``limit`` stored events to the free-text index; 0 when it is up to date.
+
+        Trigram indexing costs more than storing an event, so it is kept off the path that
+        acknowledges requests: the writer runs it when idle, and queries treat the events not
+        yet indexed as candidates (their exact post-filter decides), so answers never change.
+        """
+        with self._wlock:
+            w = self._w
+            upto = w.execute("SELECT " + _fts.PROGRESS_SQL).fetchone()[0]
+            rows = w.execute("SELECT id, session_id, message FROM events WHERE id > ? "
+                             "ORDER BY id LIMIT ?", (upto, limit)).fetchall()
+            if not rows:
+                return 0
+            w.execute("BEGIN")
+            try:
+                w.executemany(_fts.INSERT, _fts.fts_rows(rows, 0, 1, 2))
+                w.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                          (_fts.PROGRESS_KEY, str(rows[-1][0])))
+                w.execute("COMMIT")
+            except BaseException:
+                w.execute("ROLLBACK")
+                raise
+            return len(rows)
+
+    def index_all(self) -> None:
+        while self.index_pending(5000):
+            pass
 
     def update_lint(self, events: Sequence[CapturedEvent]) -> None:
         rows = [(jsoncodec.dumps_str([f.to_dict() for f in e.lint]) if e.lint else None,

@@ -6,10 +6,12 @@ keys), so a block's document is the *distinct* ``"``-separated pieces of its eve
 folded JSON, with ``detail=none``: ~6x less to tokenize and ~7x smaller.
 
 A query takes the needle's trigrams that do not contain ``"`` (any such trigram of a match
-lies inside one piece, so the lookup is a superset), turns the matching blocks into event ids
-and leaves the exact test to the caller's post-filter (``q_contains`` & co.).
+lies inside one piece, so the lookup is a superset), turns the matching blocks into groups of
+event ids and leaves the exact test to the caller's post-filter (``q_contains`` & co.).
 
-rowid = first event id << 4 | (events in block - 1); events of a block share a session.
+Blocks are aligned on groups of 8 ids (``id >> 3``), so a candidate test is one probe of a
+small set of group numbers: ``(id >> 3) IN (SELECT rowid >> 6 ...)``. A group written in two
+calls has two rows: rowid = group << 6 | offset of the first id << 3 | (count - 1).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 BLOCK = 8
-_BITS = 4
 TABLE = "events_fts"
 INSERT = f"INSERT INTO {TABLE} (rowid, body) VALUES (?, ?)"
 _DELETE = f"INSERT INTO {TABLE} ({TABLE}, rowid, body) VALUES ('delete', ?, ?)"
@@ -35,11 +36,12 @@ def fts_doc(messages: Iterable[str]) -> str:
 
 def fts_rows(rows: Sequence[tuple[Any, ...]], id_at: int, session_at: int,
              message_at: int) -> list[tuple[int, str]]:
-    """(rowid, document) for event rows: consecutive ids of one session, <= BLOCK a block."""
+    """(rowid, document) for event rows: consecutive ids of one session and one group."""
     out: list[tuple[int, str]] = []
     block: list[tuple[Any, ...]] = []
     for r in sorted(rows, key=lambda r: r[id_at]):
-        if block and (len(block) == BLOCK or r[session_at] != block[0][session_at]
+        if block and (r[id_at] >> 3 != block[0][id_at] >> 3
+                      or r[session_at] != block[0][session_at]
                       or r[id_at] != block[-1][id_at] + 1):
             out.append(_block(block, id_at, message_at))
             block = []
@@ -50,8 +52,14 @@ def fts_rows(rows: Sequence[tuple[Any, ...]], id_at: int, session_at: int,
 
 
 def _block(block: list[tuple[Any, ...]], id_at: int, message_at: int) -> tuple[int, str]:
-    return ((block[0][id_at] << _BITS) | (len(block) - 1),
+    first = block[0][id_at]
+    return ((first >> 3) << 6 | (first & 7) << 3 | (len(block) - 1),
             fts_doc(r[message_at] for r in block))
+
+
+def block_span(rowid: int) -> tuple[int, int]:
+    """(first event id, number of events) of an index row."""
+    return ((rowid >> 6) << 3) | ((rowid >> 3) & 7), (rowid & 7) + 1
 
 
 def trigrams(needle: str) -> list[str]:
@@ -60,14 +68,21 @@ def trigrams(needle: str) -> list[str]:
     return [g for g in grams if '"' not in g]
 
 
-def candidates_sql(n_params: int = 1) -> str:
-    """Event ids of blocks matching an FTS expression (one ``?``)."""
-    del n_params
-    # "+id": never drive the query from this list (that sorts every candidate for a page);
-    # walk the session in seq order and probe the list instead.
-    return (f"+id IN (WITH RECURSIVE b(i, e) AS (SELECT rowid >> {_BITS}, "
-            f"(rowid >> {_BITS}) + (rowid & {(1 << _BITS) - 1}) FROM {TABLE} WHERE {TABLE} "
-            f"MATCH ? UNION ALL SELECT i + 1, e FROM b WHERE i < e) SELECT i FROM b)")
+# Events are indexed after they are acknowledged, when the writer is idle (Store.index_pending):
+# every id up to meta 'fts_upto' is indexed, later ones are candidates by definition.
+PROGRESS_KEY = "fts_upto"
+PROGRESS_SQL = (f"(SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM meta "
+                f"WHERE key='{PROGRESS_KEY}')")
+
+
+def candidates_sql() -> str:
+    """A superset test for events in blocks matching an FTS expression (one ``?``).
+
+    "+id": never drive the query from this set (that sorts every candidate for a page);
+    walk the session in seq order and probe the (small) set of id groups instead."""
+    # events not yet indexed (ids above the progress mark) are candidates by definition
+    return (f"(+id > {PROGRESS_SQL} OR "
+            f"(+id >> 3) IN (SELECT rowid >> 6 FROM {TABLE} WHERE {TABLE} MATCH ?))")
 
 
 def match_expr(needles: Iterable[str]) -> str | None:
@@ -92,9 +107,9 @@ def forget_session(conn: sqlite3.Connection, session_id: int) -> None:
         return
     blocks = [r[0] for r in conn.execute(
         f"SELECT rowid FROM {TABLE} WHERE rowid BETWEEN ? AND ?",
-        ((lo - BLOCK) << _BITS, (hi << _BITS) | ((1 << _BITS) - 1))).fetchall()]
+        ((lo >> 3) << 6, ((hi >> 3) << 6) | 63)).fetchall()]
     for rowid in blocks:
-        first, count = rowid >> _BITS, (rowid & ((1 << _BITS) - 1)) + 1
+        first, count = block_span(rowid)
         rows = conn.execute("SELECT session_id, message FROM events WHERE id BETWEEN ? AND ? "
                             "ORDER BY id", (first, first + count - 1)).fetchall()
         if rows and rows[0][0] == session_id:
@@ -113,6 +128,8 @@ def rebuild(conn: sqlite3.Connection, chunk: int = 8000) -> int:
             blocks = fts_rows(rows, 0, 1, 2)
             conn.executemany(INSERT, blocks)
             n += len(blocks)
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, "
+                     "(SELECT COALESCE(MAX(id), 0) FROM events))", (PROGRESS_KEY,))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
