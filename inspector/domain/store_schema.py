@@ -56,8 +56,8 @@ CREATE INDEX IF NOT EXISTS events_q_event_na ON events(event) WHERE event GLOB '
 CREATE INDEX IF NOT EXISTS events_q_name_na ON events(name) WHERE name GLOB '*[^ -~]*';
 CREATE INDEX IF NOT EXISTS events_q_lib_na ON events(lib) WHERE lib GLOB '*[^ -~]*';
 CREATE INDEX IF NOT EXISTS events_q_client_na ON events(client) WHERE client GLOB '*[^ -~]*';
--- Free text: FTS5 trigrams over blocks of <= 8 events (query/ftsindex.py says how), rowid =
--- first event id << 4 | (count - 1). Contentless: clear/delete_session use FTS 'delete'.
+-- Free text: FTS5 trigrams over blocks of <= 8 events (query/ftsindex.py says how; the rowid
+-- encodes the events). Contentless: clear/delete_session use the FTS 'delete' command.
 CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
     body, content='', tokenize='trigram case_sensitive 1', detail=none);
 """
