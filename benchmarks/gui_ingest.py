@@ -10,7 +10,8 @@ and resident memory per event.
 2. window: the real window, shown (offscreen), with the collector on the qasync loop in this
    process; the same generator. Measured: events/s that reached the table model, the delay
    from the HTTP answer (client clock) to the row being in the model (p50/p99, per batch),
-   and the longest gap between ticks of a 5 ms QTimer (= longest event-loop stall).
+   and the longest gap between ticks of a 5 ms QTimer (= longest event-loop stall), during the
+   load and in the ``--quiet-seconds`` after it (when the feed's idle GC pass may run).
    Rounds alternate headless/window; medians are reported.
 3. memory: ``--memory-events`` display rows fed straight into the shown table's model (as
    the feed does, in 1,000-row ticks), resident set size before/after.
@@ -124,7 +125,7 @@ class WindowBench:
         asyncio.set_event_loop(self.loop)
         self.build_window = build_window
 
-    def round(self, seconds: float, connections: int, run: str) -> dict:
+    def round(self, seconds: float, connections: int, run: str, quiet_s: float = 0) -> dict:
         from PySide6.QtCore import QTimer
 
         from inspector.gui.main import shutdown
@@ -162,12 +163,11 @@ class WindowBench:
 
         # one coroutine for the whole measurement: qasync's run_until_complete processes Qt
         # events once more after it stops, which would run socket callbacks outside the loop
-        async def measure() -> tuple[dict, float]:
+        async def measure() -> tuple[dict, float, float]:
             while not rows_at:  # the generator process needs ~1 s to start
                 await asyncio.sleep(0.001)
             last[0] = time.perf_counter()
             timer.start()
-            t0 = time.monotonic()
             while job["queue"].empty():
                 await asyncio.sleep(0.05)
             res = job["queue"].get()
@@ -175,9 +175,20 @@ class WindowBench:
             while len(w.feed.model.rows) < res["events"] and time.monotonic() < end:
                 await asyncio.sleep(0.02)
             timer.stop()
-            return res, t0
+            stall = max(gaps) * 1000 if gaps else float("nan")
+            quiet = float("nan")
+            if quiet_s > 0:  # traffic stopped: the feed's idle timer may run its full GC pass
+                del gaps[:]
+                last[0] = time.perf_counter()
+                timer.start()
+                await asyncio.sleep(quiet_s)
+                timer.stop()
+                quiet = max(gaps) * 1000 if gaps else float("nan")
+            return res, stall, quiet
 
-        res, _t0 = loop.run_until_complete(measure())
+        passes0 = w.feed._rows.full_passes
+        res, stall, quiet = loop.run_until_complete(measure())
+        idle_passes = w.feed._rows.full_passes - passes0
         job["proc"].join()
         rows = len(w.feed.model.rows)
         # table rate: rows that reached the model over the generator's active time
@@ -193,7 +204,7 @@ class WindowBench:
                 "rows": rows, "acked": res["events"],
                 "p50": statistics.median(delays) if delays else float("nan"),
                 "p99": delays[int(len(delays) * 0.99) - 1] if delays else float("nan"),
-                "stall": max(gaps) * 1000 if gaps else float("nan"),
+                "stall": stall, "quiet": quiet, "idle_passes": idle_passes,
                 "ticks": w.feed._rows.ticks}
 
 
@@ -251,6 +262,9 @@ def main() -> int:
     ap.add_argument("--memory-events", type=int, default=1_000_000)
     ap.add_argument("--memory-people", type=int, default=20000,
                     help="distinct people in the memory run (= --memory-events: unique ids)")
+    ap.add_argument("--quiet-seconds", type=float, default=6.5,
+                    help="after each window round, keep measuring stalls this long with no "
+                         "traffic (covers the feed's idle GC pass; 0: skip)")
     ap.add_argument("--skip-load", action="store_true")
     args = ap.parse_args()
     print(f"cpus={os.cpu_count()} batch={BATCH} connections={args.connections} "
@@ -262,12 +276,13 @@ def main() -> int:
             h = headless_round(args.seconds, args.connections, f"h{r}")
             head.append(h)
             print(f"round {r}: headless {h:,.0f} events/s", flush=True)
-            res = bench.round(args.seconds, args.connections, f"w{r}")
+            res = bench.round(args.seconds, args.connections, f"w{r}", args.quiet_seconds)
             win.append(res)
             print(f"round {r}: window acked {res['acked_rate']:,.0f}/s, table "
                   f"{res['table_rate']:,.0f}/s ({res['rows']:,}/{res['acked']:,} rows, "
                   f"{res['ticks']} ticks), delay p50 {res['p50']:.0f} ms p99 {res['p99']:.0f} "
-                  f"ms, longest stall {res['stall']:.0f} ms", flush=True)
+                  f"ms, longest stall {res['stall']:.0f} ms; once quiet {res['quiet']:.0f} ms "
+                  f"({res['idle_passes']} idle GC pass)", flush=True)
         hm = statistics.median(head)
         tm = statistics.median(r["table_rate"] for r in win)
         print("\n== load ==")
@@ -278,6 +293,10 @@ def main() -> int:
               f"p99 {max(r['p99'] for r in win):.0f} ms (worst round; target p99 < 150)")
         print(f"longest loop stall      {max(r['stall'] for r in win):.0f} ms "
               f"(worst round; target < 100)")
+        if args.quiet_seconds > 0:
+            print(f"after the burst         {max(r['quiet'] for r in win):.0f} ms longest stall "
+                  f"in the {args.quiet_seconds:g} s after traffic stops (idle GC pass; "
+                  f"target < 100)")
     if args.memory_events:
         m = memory_round(args.memory_events, args.memory_people)
         print("\n== memory ==")

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from inspector.domain.capture import CapturedEvent, RawRequest
+from inspector.domain.capture import SEVERITY_LEVEL, CapturedEvent, RawRequest
 from inspector.domain.store import Session, Store
 from inspector.gui import domain_bridge
 from inspector.gui.loader import display_rows
@@ -23,6 +23,8 @@ from inspector.gui.rows import ANON, LABEL, SOURCE, TYPE, USER
 from inspector.gui.throttle import Coalescer
 
 FLUSH_MS = 60
+MAX_ROWS_PER_TICK = 500  # a bigger backlog is applied over several loop passes
+_LEVEL = SEVERITY_LEVEL
 _VALUE_COLUMNS = {"type": TYPE, "event": LABEL, "name": LABEL, "userid": USER, "user": USER,
                   "anonymousid": ANON, "writekey": SOURCE}
 _FIXED_VALUES = {"lint": ["error", "warning", "info", "none"], "dup": ["true", "false"]}
@@ -36,25 +38,32 @@ class LintCounts:
         self.errors = 0
         self.warnings = 0
 
-    def add(self, findings: list[Any]) -> None:
-        seen: set[str] = set()
+    def add(self, findings: list[Any]) -> int:
+        """Count one event's findings; returns its lint level (3 error, 2 warning, 1 info)."""
+        by_rule = self.by_rule
         worst = 0
+        seen: tuple[str, ...] | set[str] = ()
         for f in findings:
-            rule, sev, msg = ((f.rule, f.severity, f.message) if not isinstance(f, dict)
-                              else (f["rule"], f["severity"], f.get("message", "")))
-            worst = max(worst, {"error": 3, "warning": 2}.get(sev, 1))
+            if isinstance(f, dict):
+                rule, sev, msg = f["rule"], f["severity"], f.get("message", "")
+            else:
+                rule, sev, msg = f.rule, f.severity, f.message
+            level = _LEVEL.get(sev, 1)
+            if level > worst:
+                worst = level
             if rule in seen:
                 continue
-            seen.add(rule)
-            entry = self.by_rule.get(rule)
+            seen = (*seen, rule) if len(seen) < 8 else {*seen, rule}
+            entry = by_rule.get(rule)
             if entry is None:
-                self.by_rule[rule] = [sev, 1, msg]
+                by_rule[rule] = [sev, 1, msg]
             else:
                 entry[1] += 1
         if worst == 3:
             self.errors += 1
         elif worst == 2:
             self.warnings += 1
+        return worst
 
 
 class RateMeter:
@@ -85,7 +94,7 @@ class EventFeed(QObject):
         self.session = session  # the one shown; an earlier one is read-only
         self.model = EventsModel(parent=self)
         self.requests = RequestsModel(parent=self)
-        self._rows = Coalescer(self._flush, FLUSH_MS, self)
+        self._rows = Coalescer(self._flush, FLUSH_MS, self, max_items=MAX_ROWS_PER_TICK)
         self._reqs = Coalescer(self._flush_requests, 100, self, freeze_gc=False)
         self.paused = False
         self.held = 0
@@ -127,15 +136,10 @@ class EventFeed(QObject):
     def _flush(self, events: list[CapturedEvent]) -> None:
         rows = self.model.rows
         first = len(rows)
-        rows.append_events(events)
-        lint = self.lint
-        dups = 0
-        for ev in events:
-            if ev.lint:
-                lint.add(ev.lint)
-            if ev.dup:
-                dups += 1
-        self.duplicates += dups
+        add = self.lint.add
+        levels = [add(ev.lint) if ev.lint else 0 for ev in events]
+        self.duplicates += sum(1 for ev in events if ev.dup)
+        rows.append_events(events, levels)
         matches = None
         if self.query is not None:
             q, ctx = self.query, self.ctx

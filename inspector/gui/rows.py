@@ -18,6 +18,9 @@ from inspector.domain.capture import CapturedEvent
 # column order of the display tuple
 TIME, TYPE, LABEL, USER, ANON, SOURCE, LINT, ID = range(8)
 COLUMN_NAMES = ("Time", "Type", "Event / name", "userId", "anonymousId", "Source", "Lint")
+# the message key that names a row, per call type (mirrors CapturedEvent.label)
+_LABEL_KEY = {"track": "event", "page": "name", "screen": "name", "group": "groupId",
+              "alias": "previousId"}
 
 
 def identify_label(message: Any) -> str:
@@ -106,31 +109,53 @@ class RowStore:
             i = self._sources[key] = self.strings.idx(source_text(write_key, client, library))
         return i
 
-    def append_events(self, events: Iterable[CapturedEvent]) -> int:
-        """Append events (arrival order); returns how many rows were added."""
+    def append_events(self, events: Iterable[CapturedEvent],
+                      lint_levels: Iterable[int] | None = None) -> int:
+        """Append events (arrival order); returns how many rows were added.
+
+        The hot path of the live table (thousands of rows a second): array appends are bound
+        once, the label is read from the message directly (as ``CapturedEvent.label``), and the
+        lint levels can be passed in when the caller has computed them already.
+        """
         s = self.strings.idx
         src = self._source_idx
-        n0 = len(self.ids)
-        last = self.ids[-1] if n0 else 0
+        ids = self.ids
+        n0 = len(ids)
+        last = ids[-1] if n0 else 0
+        t_app, ty_app, lab_app = self.time.append, self.type.append, self.label.append
+        u_app, a_app, so_app = self.user.append, self.anon.append, self.source.append
+        l_app, id_app = self.lint.append, ids.append
+        levels = iter(lint_levels) if lint_levels is not None else None
         for ev in events:
-            so = ev.source
             m = ev.message
-            self.time.append(ev.received_at)
-            self.type.append(s(ev.type))
-            self.label.append(s(ev.label if ev.type != "identify" else identify_label(m)))
+            t = ev.type
+            t_app(ev.received_at)
+            ty_app(s(t))
+            if t == "identify":
+                lab: Any = identify_label(m)
+            else:
+                lab = m.get(_LABEL_KEY.get(t, ""))
+                if lab is not None and not isinstance(lab, str):
+                    lab = str(lab)
+                if not lab and t in ("page", "screen"):
+                    lab = m.get("category")
+                    if lab is not None and not isinstance(lab, str):
+                        lab = str(lab)
+            lab_app(s(lab))
             u = m.get("userId")
-            self.user.append(s(u if u is None or isinstance(u, str) else str(u)))
+            u_app(s(u if u is None or isinstance(u, str) else str(u)))
             a = m.get("anonymousId")
-            self.anon.append(s(a if a is None or isinstance(a, str) else str(a)))
-            self.source.append(src(so.write_key, so.client, so.library))
-            self.lint.append(ev.lint_level)
+            a_app(s(a if a is None or isinstance(a, str) else str(a)))
+            so = ev.source
+            so_app(src(so.write_key, so.client, so.library))
+            l_app(next(levels) if levels is not None else ev.lint_level)
             eid = ev.id
             if eid < last:
                 self._id_sorted = False
             last = eid
-            self.ids.append(eid)
+            id_app(eid)
         self._row_of = None
-        return len(self.ids) - n0
+        return len(ids) - n0
 
     def append_tuple(self, row: tuple[Any, ...]) -> None:
         """Append one display tuple (used by loaders and benchmarks)."""
