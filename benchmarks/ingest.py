@@ -67,14 +67,16 @@ def _baseline_server(port_q: mp.Queue, data_dir: str) -> None:
     asyncio.run(main())
 
 
-def _collector_server(port_q: mp.Queue, data_dir: str, lint: bool, identity: bool) -> None:
+def _collector_server(port_q: mp.Queue, data_dir: str, lint: bool, identity: bool,
+                      writer_process: bool = True) -> None:
     from inspector.collector.server import CollectorServer
     from inspector.collector.service import CollectorService
     from inspector.domain.store import Store
 
     async def main() -> None:
         store = Store(data_dir)
-        svc = CollectorService(store, store.open_session("bench"), lint=lint, identity=identity)
+        svc = CollectorService(store, store.open_session("bench"), lint=lint, identity=identity,
+                               writer_process=writer_process)
         server = CollectorServer(svc, "127.0.0.1", 0)
         await server.start()
         port_q.put(server.port)
@@ -90,7 +92,7 @@ def start(config: str, data_dir: str) -> tuple[mp.Process, int]:
     else:
         lint = config in ("full", "no-identity")
         identity = config in ("full", "no-lint")
-        p = mp.Process(target=_collector_server, args=(q, data_dir, lint, identity), daemon=True)
+        p = mp.Process(target=_collector_server, args=(q, data_dir, lint, identity))
     p.start()
     return p, q.get(timeout=60)
 

@@ -36,6 +36,7 @@ class CollectorService:
     def __init__(
         self, store: Store, session: Session, *, lint: bool = True, identity: bool = True,
         max_body: int = DEFAULT_MAX_BODY, linter_factory: Callable[[], Any] | None = None,
+        writer_process: bool = False,
     ) -> None:
         self.store = store
         self.session = session
@@ -44,7 +45,9 @@ class CollectorService:
         self.identity_enabled = identity
         self._linter_factory = linter_factory or default_linter
         self.faults = FaultInjector()
-        self.writer = GroupWriter(store)
+        # linting runs in the writer, just before insert (on the second core in a process)
+        self.writer = GroupWriter(store, process=writer_process,
+                                  linter_factory=self._linter_factory if lint else None)
         self.listeners: list[Listener] = []
         self.started_at = time.time()
         self.settings_vendor: dict[str, str] = {}  # writeKey -> settings integration key
@@ -52,9 +55,8 @@ class CollectorService:
 
     # -- lifecycle ------------------------------------------------------------------------
     def _new_pipeline(self, replay: bool) -> SessionPipeline:
-        pipe = build_pipeline(
-            lint=self.lint, linter=self._linter_factory() if self.lint else None,
-            identity_mode=self.session.merge_mode if self.identity_enabled else None)
+        pipe = build_pipeline(  # dup detection and identity; the writer lints
+            lint=False, identity_mode=self.session.merge_mode if self.identity_enabled else None)
         if replay:
             pipe.replay(self.store.iter_events(self.session.id))
         return pipe
@@ -73,12 +75,12 @@ class CollectorService:
             self.listeners.remove(fn)
 
     async def clear(self) -> None:
-        await self.writer.flush()
+        await self.writer.reset_lint()  # flushes first; the store is then cleared at once
         self.store.clear(self.session.id)
         self.pipeline = self._new_pipeline(replay=False)
 
     async def switch_session(self, name: str | None) -> Session:
-        await self.writer.flush()
+        await self.writer.reset_lint()
         self.session = self.store.open_session(name)
         self.pipeline = self._new_pipeline(replay=True)
         return self.session

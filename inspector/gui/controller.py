@@ -68,9 +68,12 @@ class CollectorController(QObject):
 
     async def start(self) -> str | None:
         if self._ran:
-            # a previous start/stop ran the app cleanup, which shut the writer's executor; a
-            # restarted collector needs a fresh one (see GroupWriter.stop)
-            self.service.writer = GroupWriter(self.service.store)
+            # a previous start/stop ran the app cleanup, which stopped the writer; a restarted
+            # collector gets a fresh one with the same settings, bound to the running loop
+            old = self.service.writer
+            self.service.writer = GroupWriter(self.service.store, process=old.process,
+                                              linter_factory=old.linter_factory)
+            self.service.writer.index_chunk = old.index_chunk
         self._ran = True  # even a failed start ran the app's cleanup (writer stopped)
         server = CollectorServer(self.service, self.host, self.port, api_token=self.token)
         try:

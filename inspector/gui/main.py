@@ -58,7 +58,9 @@ def build_window(args: Any, settings: AppSettings | None = None,
     data_dir = getattr(args, "data_dir", None) or settings.data_dir
     store = Store(paths.data_dir(data_dir))
     session = store.open_session(getattr(args, "session", None))
-    service = CollectorService(store, session, lint=not getattr(args, "no_lint", False))
+    service = CollectorService(store, session, lint=not getattr(args, "no_lint", False),
+                               # lint + SQLite on the second core (tests may keep a thread)
+                               writer_process=getattr(args, "writer_process", True))
     for spec in getattr(args, "fault", None) or []:
         service.faults.add(parse_fault_spec(spec))
     controller = CollectorController(service, host, port, getattr(args, "token", None),

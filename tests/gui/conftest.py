@@ -126,7 +126,11 @@ class Harness:
 
 def make_args(**kw: Any) -> SimpleNamespace:
     base = {"host": "127.0.0.1", "port": 0, "data_dir": None, "session": None, "fault": None,
-            "no_lint": False, "token": None}
+            "no_lint": False, "token": None,
+            # the harness steps the qasync loop with run_until_complete; a writer process's
+            # completions can land between steps, so the window tests keep a writer thread
+            # (the process writer is covered through `serve` in tests/integration)
+            "writer_process": False}
     base.update(kw)
     return SimpleNamespace(**base)
 
@@ -139,6 +143,9 @@ def make_inspector(qapp: Any, loop: Any) -> Any:
 
     def make(start: bool = True, **kw: Any) -> Harness:
         w = build_window(make_args(**kw))
+        # no idle free-text indexing: its executor completions would land between the
+        # harness's run_until_complete steps (the qasync trap described in Harness.run)
+        w.service.writer.index_chunk = 0
         w.show()
         h = Harness(w, loop)
         if start:

@@ -73,3 +73,39 @@ def test_acknowledged_events_survive_sigkill(tmp_path):
     finally:
         proc2.terminate()
         proc2.wait(10)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(x) for x in fh.read().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ")[1][0] != "Z"
+    except OSError:
+        return False
+
+
+def test_writer_process_lints_and_exits_when_the_collector_is_killed(tmp_path):
+    proc, url = start_serve(tmp_path)
+    try:
+        r = requests.post(url + "/v1/track", json={"userId": "u", "properties": {}}, timeout=10)
+        assert r.status_code == 200
+        # findings were computed by the writer process and stored with the event
+        ev = requests.get(url + "/api/events", timeout=10).json()["events"][0]
+        assert "E005" in {f["rule"] for f in ev["lint"]}
+        assert ev["lintLevel"] == "error"
+        writers = _children(proc.pid)
+        assert writers, "serve runs its store writer in a child process"
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    deadline = time.time() + 10
+    while any(_alive(w) for w in writers) and time.time() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in writers), "the writer outlived a killed collector"
