@@ -32,7 +32,8 @@ def api_token_for(host: str, given: str | None) -> str | None:
 def build_service(args: Any) -> CollectorService:
     store = Store(paths.data_dir(args.data_dir))
     session = store.open_session(args.session)
-    svc = CollectorService(store, session, lint=not getattr(args, "no_lint", False))
+    svc = CollectorService(store, session, lint=not getattr(args, "no_lint", False),
+                           writer_process=True)
     for spec in getattr(args, "fault", None) or []:
         svc.faults.add(parse_fault_spec(spec))
     return svc
