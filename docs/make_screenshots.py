@@ -61,11 +61,13 @@ def baseline_traffic(url: str) -> None:
     for plan, billing in (("pro", "yearly"), ("team", "monthly")):
         msgs.append({"type": "track", "anonymousId": "a-1", "event": "Plan Selected",
                      "properties": {"plan": plan, "billing": billing}})
+    for n, currency in ((1001, "EUR"), (1002, "USD")):  # order_id was a number
+        msgs.append({"type": "track", "userId": "user_8841", "event": "Order Completed",
+                     "properties": {"order_id": n, "revenue": 249.0, "currency": currency,
+                                    "coupon": "SPRING",
+                                    "products": [{"product_id": "sku-pro-y", "price": 249.0,
+                                                  "quantity": 1}]}})
     msgs += [
-        {"type": "track", "userId": "user_8841", "event": "Order Completed",
-         "properties": {"order_id": "ord_1001", "revenue": 249.0, "currency": "EUR",
-                        "coupon": "SPRING", "products": [{"product_id": "sku-pro-y",
-                                                          "price": 249.0, "quantity": 1}]}},
         {"type": "track", "userId": "user_8841", "event": "Order Shipped",
          "properties": {"order_id": "ord_1001", "carrier": "DHL"}},
         {"type": "group", "userId": "user_8841", "groupId": "acme-gmbh",

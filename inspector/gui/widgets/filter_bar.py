@@ -86,7 +86,9 @@ class FilterBar(QWidget):
         self.edit.setPlaceholderText(
             'Filter — e.g.  type:track event:"Order Completed"  -userId:test*  rule:E001')
         self.hist_btn = QToolButton(self)
-        self.hist_btn.setText("Recent")
+        self.hist_btn.setText("Recent ▾")
+        # Fusion draws its menu arrow over the text's last letters: the ▾ replaces it
+        self.hist_btn.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
         self.hist_btn.setToolTip("Recent filters")
         self.hist_btn.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.hist_btn.setMenu(QMenu(self.hist_btn))
