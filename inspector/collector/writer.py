@@ -144,6 +144,7 @@ class GroupWriter:
         # events per idle indexing step (~10 ms, which bounds the latency it can add); 0 turns
         # idle indexing off (queries stay exact, free text just scans the unindexed events)
         self.index_chunk = 256
+        self.index_after = 0.05  # seconds without a request before idle indexing starts
 
     def _new_executor(self) -> Executor:
         if self.process:
@@ -223,7 +224,13 @@ class GroupWriter:
         backlog = True  # the free-text index may be behind (a resumed session, a burst)
         while True:
             if not self._pending:
-                if backlog and self.index_chunk > 0:  # idle: index a chunk, then look again
+                if backlog and self.index_chunk > 0:
+                    # index only once no request came for a moment: under load the writer's
+                    # time goes to requests, and queries scan the not-yet-indexed tail
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), self.index_after)
+                    if self._pending:
+                        continue
                     try:
                         n = await self._call(_child_index, self.index_chunk)
                     except Exception:

@@ -90,19 +90,23 @@ def request_row(r: RawRequest) -> tuple[Any, ...]:
 
 
 def event_from_row(row: Sequence[Any]) -> CapturedEvent:
-    d = dict(zip(EVENT_COLUMNS, row, strict=True))
+    """The inverse of :func:`event_row` (positional: this runs for every event the writer
+    lints, so it avoids building a dict per row)."""
+    (eid, session_id, seq, received_at, ts, typ, _event, _name, _uid, _aid, _prev, _gid,
+     message_id, generated_mid, write_key, auth, lib, lib_version, client, user_agent,
+     request_id, batch_index, batch_size, dup, _level, lint_text, message,
+     original) = row
     lint = [Finding(f["rule"], f["severity"], f["message"], f.get("path"))
-            for f in (jsoncodec.loads(d["lint"]) if d["lint"] else [])]
+            for f in jsoncodec.loads(lint_text)] if lint_text else []
     return CapturedEvent(
-        id=d["id"], session_id=d["session_id"], seq=d["seq"], received_at=d["received_at"],
-        timestamp=d["ts"], type=d["type"], message=jsoncodec.loads(d["message"]),
-        original=jsoncodec.loads(d["original"]) if d["original"] else None,
-        message_id=d["message_id"], generated_message_id=bool(d["generated_mid"]),
-        source=Source(write_key=d["write_key"], auth=d["auth"], library=d["lib"],
-                      library_version=d["lib_version"], client=d["client"],
-                      user_agent=d["user_agent"]),
-        request_id=d["request_id"], batch_index=d["batch_index"], batch_size=d["batch_size"],
-        dup=bool(d["dup"]), lint=lint,
+        id=eid, session_id=session_id, seq=seq, received_at=received_at, timestamp=ts,
+        type=typ, message=jsoncodec.loads(message),
+        original=jsoncodec.loads(original) if original else None, message_id=message_id,
+        generated_message_id=bool(generated_mid),
+        source=Source(write_key=write_key, auth=auth, library=lib,
+                      library_version=lib_version, client=client, user_agent=user_agent),
+        request_id=request_id, batch_index=batch_index, batch_size=batch_size,
+        dup=bool(dup), lint=lint,
     )
 
 
