@@ -75,6 +75,8 @@ class WriterCore:
         return findings
 
     def _lint(self, req_rows: Sequence[Row], ev_rows: Sequence[Row]) -> Findings:
+        linter = self.linter
+        assert linter is not None
         requests = {r[0]: request_from_row(r) for r in req_rows}
         events = [event_from_row(r) for r in ev_rows]
         out: Findings = []
@@ -82,7 +84,7 @@ class WriterCore:
         for end in range(1, len(events) + 1):  # one lint_batch per request, in order
             if end == len(events) or ev_rows[end][_REQ_ID] != ev_rows[start][_REQ_ID]:
                 group = events[start:end]
-                self.linter.lint_batch(group, requests.get(ev_rows[start][_REQ_ID]))
+                linter.lint_batch(group, requests.get(ev_rows[start][_REQ_ID]))
                 out.extend([f.to_dict() for f in ev.lint] for ev in group)
                 start = end
         return out
@@ -157,8 +159,10 @@ class GroupWriter:
     async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
         if self._local is not None:  # a thread: the same core object, called directly
-            target = {_child_write: self._local.write, _child_index: self._local.index,
-                      _child_reset_lint: self._local.reset_lint}[fn]
+            targets: dict[Any, Callable[..., Any]] = {
+                _child_write: self._local.write, _child_index: self._local.index,
+                _child_reset_lint: self._local.reset_lint}
+            target = targets[fn]
             return await loop.run_in_executor(self._executor, target, *args)
         try:
             return await loop.run_in_executor(self._executor, fn, *args)

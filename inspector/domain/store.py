@@ -24,8 +24,8 @@ from inspector.domain.capture import (
     Source,
     epoch_iso,
 )
-from inspector.domain.query import register_functions
 from inspector.domain.query import ftsindex as _fts
+from inspector.domain.query import register_functions
 from inspector.domain.store_schema import EVENT_COLUMNS, REQUEST_COLUMNS, SCHEMA, SCHEMA_VERSION
 
 DB_NAME = "inspector.sqlite3"
