@@ -56,6 +56,16 @@ analytics.host = "{url}"
 
 analytics.identify("user-1", {{"email": "ada@example.com"}})
 analytics.flush()'''),
+        ("Customer.io (browser, @customerio/cdp-analytics-browser)", "JavaScript",
+         f'''import {{ AnalyticsBrowser }} from "@customerio/cdp-analytics-browser"
+
+// the /cio prefix makes the inspector's settings name the Customer.io integration
+export const cioanalytics = AnalyticsBrowser.load(
+  {{ writeKey: "YOUR_API_KEY", cdnURL: "{url}/cio" }},
+  {{ integrations: {{ "Customer.io Data Pipelines": {{ apiHost: "{hostport}/v1",
+                                                     protocol: "http" }} }} }},
+)
+cioanalytics.track("Signed Up", {{ plan: "pro" }})'''),
         ("RudderStack (rudder-sdk-python)", "Python", f'''import rudderstack.analytics as rudder_analytics
 
 rudder_analytics.write_key = "YOUR_WRITE_KEY"
