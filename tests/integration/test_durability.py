@@ -109,3 +109,24 @@ def test_writer_process_lints_and_exits_when_the_collector_is_killed(tmp_path):
     while any(_alive(w) for w in writers) and time.time() < deadline:
         time.sleep(0.1)
     assert not any(_alive(w) for w in writers), "the writer outlived a killed collector"
+
+
+def test_a_killed_writer_process_is_replaced_and_nothing_acknowledged_is_lost(tmp_path):
+    proc, url = start_serve(tmp_path, session="respawn")
+    try:
+        s = requests.Session()
+        assert s.post(url + "/v1/track", json={"event": "Before", "userId": "u",
+                                               "messageId": "m-before"}, timeout=10).ok
+        writers = [w for w in _children(proc.pid) if _alive(w)]
+        assert writers
+        for w in writers:  # the writer (and the pool's helpers) die under the collector
+            os.kill(w, signal.SIGKILL)
+        time.sleep(0.3)
+        r = s.post(url + "/v1/track", json={"userId": "u", "messageId": "m-after"}, timeout=30)
+        assert r.status_code == 200, r.text
+        events = s.get(url + "/api/events", timeout=10).json()["events"]
+        assert [e["messageId"] for e in events] == ["m-before", "m-after"]
+        assert "E005" in {f["rule"] for f in events[1]["lint"]}  # linted by the new writer
+    finally:
+        proc.terminate()
+        proc.wait(10)
