@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import uuid
 import zlib
 from collections.abc import Mapping
@@ -154,8 +153,3 @@ def build_events(
             source=source, message_id=message_id, request_id=request_id, batch_index=i,
             batch_size=n, original=original, generated_message_id=generated))
     return events
-
-
-def gzip_bytes(data: bytes) -> bytes:
-    """Helper for tests and tools."""
-    return gzip.compress(data)

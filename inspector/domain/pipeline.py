@@ -32,10 +32,6 @@ class SessionPipeline:
         self._seen: set[str] = set(seen_message_ids)
         self.counters: dict[str, Any] = {"events": 0, "duplicates": 0}
 
-    @property
-    def lint_enabled(self) -> bool:
-        return self.linter is not None
-
     def process(self, events: list[CapturedEvent], request: RawRequest | None) -> None:
         seen = self._seen
         for ev in events:

@@ -17,7 +17,6 @@ from typing import Any
 
 from inspector.domain import jsoncodec
 from inspector.domain.capture import (
-    SEVERITY_LEVEL,
     CapturedEvent,
     Finding,
     RawRequest,
@@ -326,15 +325,6 @@ class Store:
     def index_all(self) -> None:
         while self.index_pending(5000):
             pass
-
-    def update_lint(self, events: Sequence[CapturedEvent]) -> None:
-        rows = [(jsoncodec.dumps_str([f.to_dict() for f in e.lint]) if e.lint else None,
-                 max((SEVERITY_LEVEL[f.severity] for f in e.lint), default=0), e.id)
-                for e in events]
-        with self._wlock:
-            self._w.execute("BEGIN")
-            self._w.executemany("UPDATE events SET lint=?, lint_level=? WHERE id=?", rows)
-            self._w.execute("COMMIT")
 
     # -- reading --------------------------------------------------------------------------
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:

@@ -52,11 +52,18 @@ def iso(dt: datetime) -> str:
 def corrected_timestamp(
     received_at: datetime, message: dict[str, Any], envelope_sent_at: Any
 ) -> datetime:
-    """``receivedAt - (sentAt - originalTimestamp)``; falls back to what is known."""
+    """``receivedAt - (sentAt - originalTimestamp)``; falls back to what is known.
+
+    ``sentAt`` is the event's own when it has one (analytics.js, rudder node), else the
+    envelope's (given as a string, or already parsed when a batch is split).
+    """
     original = parse_iso(message.get("originalTimestamp")) or parse_iso(message.get("timestamp"))
     if original is None:
         return received_at
-    sent = parse_iso(message.get("sentAt")) or parse_iso(envelope_sent_at)
+    sent = parse_iso(message.get("sentAt")) if "sentAt" in message else None
+    if sent is None:
+        sent = (envelope_sent_at if isinstance(envelope_sent_at, datetime)
+                else parse_iso(envelope_sent_at))
     if sent is None:
         return original
     return received_at - (sent - original)
@@ -64,12 +71,5 @@ def corrected_timestamp(
 
 def skew_corrected(received_at: datetime, message: dict[str, Any],
                    envelope_sent_at: datetime | None) -> float:
-    """:func:`corrected_timestamp` as epoch seconds, with the envelope ``sentAt`` parsed once."""
-    original = parse_iso(message.get("originalTimestamp")) or parse_iso(message.get("timestamp"))
-    if original is None:
-        return received_at.timestamp()
-    sent = parse_iso(message.get("sentAt")) if "sentAt" in message else None
-    sent = sent or envelope_sent_at
-    if sent is None:
-        return original.timestamp()
-    return (received_at - (sent - original)).timestamp()
+    """:func:`corrected_timestamp` as epoch seconds (the envelope ``sentAt`` parsed once)."""
+    return corrected_timestamp(received_at, message, envelope_sent_at).timestamp()
