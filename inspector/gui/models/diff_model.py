@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from inspector.domain.diff import Change, DiffResult, EventStats, PropStats, Row
+from inspector.gui.models.base import HeaderedTableModel
 from inspector.gui.theme import is_dark, muted
 
 Index = QModelIndex | QPersistentModelIndex
@@ -53,10 +54,10 @@ def _right() -> int:
     return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-class DiffRowsModel(QAbstractTableModel):
+class DiffRowsModel(HeaderedTableModel):
     """One row per event kind: type, name, baseline count, current count, status."""
 
-    COLUMNS = ("Type", "Event / name", "Baseline", "Current", "Status")
+    HEADERS = COLUMNS = ("Type", "Event / name", "Baseline", "Current", "Status")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -71,16 +72,8 @@ class DiffRowsModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if role == DISPLAY and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
+    def _items(self) -> list[Row]:
+        return self.rows
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid():
@@ -135,10 +128,10 @@ def _side(stats: EventStats | None, p: PropStats | None, values: bool) -> str:
     return text
 
 
-class PropDiffModel(QAbstractTableModel):
+class PropDiffModel(HeaderedTableModel):
     """The properties (or traits) of one event kind, both sides: types, presence, values."""
 
-    COLUMNS = ("Property", "Baseline", "Current", "Difference")
+    HEADERS = COLUMNS = ("Property", "Baseline", "Current", "Difference")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -171,16 +164,8 @@ class PropDiffModel(QAbstractTableModel):
     def changes_of(self, path: str) -> list[Change]:
         return list(self._changes.get(path, ()))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._paths)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if role == DISPLAY and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
+    def _items(self) -> list[str]:
+        return self._paths
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid() or self.row is None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
+
+from inspector.gui.models.base import HeaderedTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = (("canonical", "Person (canonical id)"), ("ids", "IDs"), ("events", "Events"),
@@ -17,22 +19,15 @@ def _time(iso: Any) -> str:
     return str(iso).replace("T", " ")[:19] if iso else ""
 
 
-class PeopleModel(QAbstractTableModel):
+class PeopleModel(HeaderedTableModel):
+    HEADERS = tuple(title for _, title in COLUMNS)
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[dict[str, Any]] = []
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][1]
-        return None
+    def _items(self) -> list[dict[str, Any]]:
+        return self._rows
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

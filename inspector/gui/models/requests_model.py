@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from inspector.domain.capture import RawRequest
 from inspector.domain.store import Store
+from inspector.gui.models.base import HeaderedTableModel
 from inspector.gui.models.events_model import fmt_time
 
 Index = QModelIndex | QPersistentModelIndex
@@ -27,22 +28,15 @@ def summarize(r: RawRequest) -> tuple[Any, ...]:
     return (r.received_at, r.status, r.method, path, what, r.size, r.id, bool(r.rejected))
 
 
-class RequestsModel(QAbstractTableModel):
+class RequestsModel(HeaderedTableModel):
+    HEADERS = COLUMNS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[Any, ...]] = []
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
+    def _items(self) -> list[tuple[Any, ...]]:
+        return self._rows
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
