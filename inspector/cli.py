@@ -107,9 +107,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_store(data_dir: str | None) -> Any:
+    from inspector.domain.pipeline import default_linter
+    from inspector.domain.processing import recover
     from inspector.domain.store import Store
 
-    return Store(paths.data_dir(data_dir))
+    store = Store(paths.data_dir(data_dir))
+    # what a killed collector acknowledged but had not stored yet (none is running on it)
+    recover(store, default_linter)
+    return store
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
 from aiohttp import web
@@ -64,6 +66,26 @@ def pick_session(request: web.Request) -> Session:
             {"code": "unknown_session", "message": f"no session {key!r}"}),
             content_type="application/json")
     return found
+
+
+SETTLE_TIMEOUT = 30.0  # seconds a query waits for the writer to catch up under overload
+
+
+@web.middleware
+async def settled_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Every ``/api`` read sees every request acknowledged before it (read-your-writes):
+    it waits for the store writer to process what is in the inbox. Under a flood it answers
+    after :data:`SETTLE_TIMEOUT` with what is stored, and says how much is not, in
+    ``X-Inspector-Backlog``."""
+    if not request.path.startswith("/api/") or request.method == "OPTIONS":
+        return await handler(request)  # type: ignore[no-any-return]
+    writer = request.app[SERVICE].writer
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(writer.flush()), SETTLE_TIMEOUT)
+    resp: web.StreamResponse = await handler(request)
+    if writer.backlog > 0 and not resp.prepared:
+        resp.headers["X-Inspector-Backlog"] = str(writer.backlog)
+    return resp
 
 
 @web.middleware

@@ -10,13 +10,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inspector.collector.writer import GroupWriter
-from inspector.domain.auth import header_key, masked_headers
+from inspector.domain import inbox
+from inspector.domain.auth import masked_headers, resolve_key
 from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.errors import IntakeError
 from inspector.domain.faults import FaultInjector, FaultRule
-from inspector.domain.intake import DEFAULT_MAX_BODY, Parsed, build_events, decode_body, parse_body
+from inspector.domain.intake import DEFAULT_MAX_BODY, decode_body, parse_body
 from inspector.domain.pipeline import SessionPipeline, build_pipeline, default_linter
-from inspector.domain.store import Session, Store
+from inspector.domain.processing import Row, recover
+from inspector.domain.store import (
+    Session,
+    Store,
+    event_from_row,
+    event_row,
+    request_from_row,
+    request_row,
+)
 
 log = logging.getLogger(__name__)
 Listener = Callable[[list[CapturedEvent], RawRequest], None]
@@ -46,8 +55,11 @@ class CollectorService:
         self._linter_factory = linter_factory or default_linter
         self.faults = FaultInjector()
         # linting runs in the writer, just before insert (on the second core in a process)
-        self.writer = GroupWriter(store, process=writer_process,
-                                  linter_factory=self._linter_factory if lint else None)
+        linter = self._linter_factory if lint else None
+        # what collectors that are gone acknowledged but did not store, before anything new
+        recover(store, linter)
+        self.writer = GroupWriter(store, process=writer_process, linter_factory=linter,
+                                  on_processed=self._processed)
         self.listeners: list[Listener] = []
         self.started_at = time.time()
         self.settings_vendor: dict[str, str] = {}  # writeKey -> settings integration key
@@ -75,8 +87,9 @@ class CollectorService:
             self.listeners.remove(fn)
 
     async def clear(self) -> None:
-        await self.writer.reset_lint()  # flushes first; the store is then cleared at once
+        await self.writer.flush()
         self.store.clear(self.session.id)
+        await self.writer.reset_lint(self.session.id)
         self.pipeline = self._new_pipeline(replay=False)
 
     async def switch_session(self, name: str | None) -> Session:
@@ -106,64 +119,75 @@ class CollectorService:
             content_type=headers.get("Content-Type", ""),
             content_encoding=headers.get("Content-Encoding", ""), size=size)
 
+    def _record(self, raw: RawRequest, route: str, headers: Mapping[str, str], body: bytes,
+                **kw: Any) -> tuple[Any, ...]:
+        return inbox.record(
+            session_id=raw.session_id, received_at=raw.received_at, route=route,
+            method=raw.method, path=raw.path, query=raw.query, headers=dict(headers),
+            content_type=raw.content_type, content_encoding=raw.content_encoding,
+            size=raw.size, body=body, **kw)
+
     async def reject(self, raw: RawRequest, err: IntakeError) -> Outcome:
-        raw.rejected, raw.status = True, err.status
-        raw.error_code, raw.error = err.code, err.message
-        self.store.allocate(raw, [])
-        await self.writer.submit([raw], [])
-        self._notify([], raw)
+        """Keep a request that cannot be read (durably, before answering) and say why."""
+        await self.writer.accept(self._record(
+            raw, "", raw.headers, raw.body, status=err.status, error_code=err.code,
+            error=err.message, rejected=True))
         return Outcome(err.status, err.to_dict())
 
-    def _fault(self, raw: RawRequest, write_key: str | None) -> FaultRule | None:
-        rule = self.faults.take(write_key)
-        if rule is not None:
-            raw.fault = rule.label
-        return rule
+    def _fault(self, write_key: str | None) -> FaultRule | None:
+        return self.faults.take(write_key)
 
     async def ingest(
         self, *, method: str, path: str, route: str, query_string: str,
         query: Mapping[str, str], headers: Mapping[str, str], body: bytes,
-        parsed: Parsed | None = None,
     ) -> Outcome:
-        """Parse, enrich, store durably, notify; answer what keeps every client happy."""
-        raw = self.new_raw(method, path, query_string, headers, len(body))
-        raw.body = body
+        """Read and check the request, make it durable, answer; the store writer does the
+        rest (split, dedupe, lint, identity, listeners) right after, in order."""
+        raw = self.new_raw(method, path, query_string, {}, len(body))
+        raw.content_type = headers.get("Content-Type", "")
+        raw.content_encoding = headers.get("Content-Encoding", "")
         try:
-            if parsed is None:
-                decoded = decode_body(body, raw.content_encoding, self.max_body)
-                raw.body = decoded
-                parsed = parse_body(route, decoded)
+            decoded = decode_body(body, raw.content_encoding, self.max_body)
+            parsed = parse_body(route, decoded)
         except IntakeError as err:
-            return await self.reject(raw, err)
-        events = build_events(parsed, session_id=self.session.id, received_at=raw.received_at,
-                              headers=headers, query=query)
-        key = events[0].source.write_key if events else header_key(headers)[0]
-        rule = self._fault(raw, key)
+            await self.writer.accept(self._record(
+                raw, route, headers, body, status=err.status, error_code=err.code,
+                error=err.message, rejected=True))
+            return Outcome(err.status, err.to_dict())
+        rule = None
+        if self.faults.rules:
+            first = parsed.messages[0] if parsed.messages else None
+            rule = self._fault(resolve_key(headers, query, parsed.envelope, first)[0])
         if rule is not None and rule.status is not None:
             # the client will send these again: keep the request (visible), not the events
-            raw.status = rule.status
-            raw.event_count = len(events)
-            self.store.allocate(raw, [])
-            await self.writer.submit([raw], [])
-            self._notify([], raw)
+            await self.writer.accept(self._record(
+                raw, route, headers, decoded, status=rule.status, fault=rule.label,
+                event_count=len(parsed.messages)))
             hdrs = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
             body_ = {"code": "injected_fault",
                      "message": f"fault injected by Event Inspector: {rule.label}"}
             return Outcome(rule.status, body_, hdrs, rule.delay_ms)
-        raw.event_count = len(events)
-        self.store.allocate(raw, events)
-        self.pipeline.process(events, raw)
-        await self.writer.submit([raw], events)
-        self._notify(events, raw)
+        await self.writer.accept(self._record(
+            raw, route, headers, decoded, fault=rule.label if rule else None))
         return Outcome(200, {"success": True}, {}, rule.delay_ms if rule else 0)
 
     async def ingest_events(self, raw: RawRequest, events: list[CapturedEvent]) -> None:
-        """Store events built elsewhere (KISSmetrics, import), through the same pipeline."""
+        """Store events built elsewhere (KISSmetrics), through the same writer, in order."""
         raw.event_count = len(events)
-        self.store.allocate(raw, events)
-        self.pipeline.process(events, raw)
-        await self.writer.submit([raw], events)
-        self._notify(events, raw)
+        await self.writer.submit_built(request_row(raw), [event_row(e) for e in events])
+
+    def _processed(self, reqs: list[tuple[Row, int]], ev_rows: list[Row]) -> None:
+        """Stored rows back from the writer: identity resolution, then the listeners."""
+        at = 0
+        sid = self.session.id
+        for req_row, n in reqs:
+            raw = request_from_row(req_row)
+            events = [event_from_row(r) for r in ev_rows[at:at + n]]
+            at += n
+            if raw.session_id != sid:
+                continue  # recovered from an earlier run, or from before a switch
+            self.pipeline.observe(events)
+            self._notify(events, raw)
 
     async def sleep(self, ms: int) -> None:
         if ms > 0:

@@ -1,107 +1,56 @@
-"""Group commit, with linting on the writer's side: nothing is acknowledged before it is durable.
+"""The store writer: acknowledged requests become stored, linted events, in order.
 
-Every request hands its rows to the writer and awaits the commit that contains them; the
-writer commits whatever accumulated while the previous commit ran, so the event loop keeps
-parsing. The writer also lints the events of each batch, in arrival order, just before they
-are inserted, and hands the findings back with the commit, so every stored (and every
-acknowledged) event carries its findings.
+A request is acknowledged once its row is committed to the collector's inbox
+(:meth:`GroupWriter.accept`, one small SQLite insert on the event loop). A single background
+task then hands the inbox to a :class:`~inspector.domain.processing.Processor` in chunks:
+split, dedupe, lint and insert, in one transaction per chunk that also records the progress.
+The processor runs in a worker thread, or (``process=True``, what ``serve`` and the window use)
+in a child process with its own SQLite connection, so that linting and SQLite run on the
+second core. Each chunk's stored rows come back to the event loop for identity resolution and
+the listeners (the window's table, ``/api/wait``, ``--print``).
 
-The writer runs in a worker thread, or (``process=True``, what ``serve`` and the window use)
-in a child process of its own with its own SQLite connection to the same WAL database. In a
-process, linting (~24 µs an event) and SQLite (~25 µs) run on the second core instead of
-fighting the event loop for the GIL (benchmarks/ingest.py). If the child dies, the pool is
-recreated and the commit retried; if the collector is killed, the child exits by itself.
+Reads that must see everything acknowledged so far await :meth:`GroupWriter.flush`. If the
+child dies, it is recreated and the chunk retried (the inbox still has it); if the collector
+is killed, the child exits by itself and the next collector processes the inbox.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from inspector.domain.capture import CapturedEvent, Finding, RawRequest
-from inspector.domain.store import (
-    Store,
-    event_from_row,
-    event_row,
-    request_from_row,
-    request_row,
-)
-from inspector.domain.store_schema import EVENT_COLUMNS
+from inspector.domain.inbox import Inbox, progress_key
+from inspector.domain.processing import Processed, Processor, Row
+from inspector.domain.store import Store
 
-Row = tuple[Any, ...]
-Findings = list[list[dict[str, Any]]]  # per event row, in order ([] for none)
 log = logging.getLogger(__name__)
-_LINT = EVENT_COLUMNS.index("lint")
-_LEVEL = EVENT_COLUMNS.index("lint_level")
-_REQ_ID = EVENT_COLUMNS.index("request_id")
+OnProcessed = Callable[[list[tuple[Row, int]], list[Row]], None]
 
 
-class WriterCore:
-    """What the writer does with a batch: lint the events, then insert and commit them."""
-
-    def __init__(self, store: Store, linter_factory: Callable[[], Any] | None) -> None:
-        self.store = store
-        self.linter_factory = linter_factory
-        self.linter = linter_factory() if linter_factory else None
-
-    def reset_lint(self) -> None:
-        """A new or cleared session: cross-event lint state starts over."""
-        self.linter = self.linter_factory() if self.linter_factory else None
-
-    def write(self, req_rows: Sequence[Row], ev_rows: Sequence[Row]) -> Findings | None:
-        findings = self._lint(req_rows, ev_rows) if self.linter is not None and ev_rows else None
-        if findings is not None:
-            from inspector.domain import jsoncodec
-
-            levels = {"info": 1, "warning": 2, "error": 3}
-            rows = list(ev_rows)
-            for i, found in enumerate(findings):
-                if found:
-                    row = list(rows[i])
-                    row[_LINT] = jsoncodec.dumps_str(found)
-                    row[_LEVEL] = max(levels[f["severity"]] for f in found)
-                    rows[i] = tuple(row)
-            ev_rows = rows
-        self.store.write_rows(req_rows, ev_rows)
-        return findings
-
-    def _lint(self, req_rows: Sequence[Row], ev_rows: Sequence[Row]) -> Findings:
-        linter = self.linter
-        assert linter is not None
-        requests = {r[0]: request_from_row(r) for r in req_rows}
-        events = [event_from_row(r) for r in ev_rows]
-        out: Findings = []
-        start = 0
-        for end in range(1, len(events) + 1):  # one lint_batch per request, in order
-            if end == len(events) or ev_rows[end][_REQ_ID] != ev_rows[start][_REQ_ID]:
-                group = events[start:end]
-                linter.lint_batch(group, requests.get(ev_rows[start][_REQ_ID]))
-                out.extend([f.to_dict() for f in ev.lint] for ev in group)
-                start = end
-        return out
-
-    def index(self, limit: int) -> int:
-        return self.store.index_pending(limit)
+def _settle(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
 
 
 # -- the child process side ---------------------------------------------------------------
-_core: WriterCore | None = None
+_proc: Processor | None = None
 
 
 def _child_init(data_dir: str, lint: bool) -> None:
-    global _core
+    global _proc
     from inspector.domain.pipeline import default_linter
 
-    _core = WriterCore(Store(data_dir), default_linter if lint else None)
+    _proc = Processor(Store(data_dir), default_linter if lint else None)
     parent = os.getppid()
 
     def watch_parent() -> None:  # a killed collector must not leave its writer behind
@@ -112,37 +61,63 @@ def _child_init(data_dir: str, lint: bool) -> None:
     threading.Thread(target=watch_parent, name="watch-parent", daemon=True).start()
 
 
-def _child_write(req_rows: list[Row], ev_rows: list[Row]) -> Findings | None:
-    assert _core is not None
-    return _core.write(req_rows, ev_rows)
+def _child_inbox(path: str, upto: int, limit: int) -> Processed:
+    assert _proc is not None
+    return _proc.process_inbox(path, upto, limit)
+
+
+def _child_built(req_row: Row, ev_rows: list[Row]) -> Processed:
+    assert _proc is not None
+    return _proc.process_built(req_row, ev_rows)
 
 
 def _child_index(limit: int) -> int:
-    assert _core is not None
-    return _core.index(limit)
+    assert _proc is not None
+    return _proc.store.index_pending(limit)
 
 
-def _child_reset_lint() -> None:
-    assert _core is not None
-    _core.reset_lint()
+def _child_reset(session_id: int | None) -> None:
+    assert _proc is not None
+    _proc.reset(session_id)
+
+
+def _child_close_inbox(path: str) -> None:
+    assert _proc is not None
+    _proc.close_inbox(path)
 
 
 class GroupWriter:
     def __init__(self, store: Store, *, process: bool = False,
-                 linter_factory: Callable[[], Any] | None = None) -> None:
+                 linter_factory: Callable[[], Any] | None = None,
+                 on_processed: OnProcessed | None = None) -> None:
         """``linter_factory``: None for no linting; in a process, only ``default_linter``
         (configured from ``.event-inspector.toml``) can cross, so any factory means lint."""
         self.store = store
         self.process = process
         self.linter_factory = linter_factory
-        self._local = None if process else WriterCore(store, linter_factory)
-        self._pending: list[tuple[list[Row], list[Row], list[CapturedEvent],
-                                  asyncio.Future[None]]] = []
-        self._wake: asyncio.Event | None = None
+        self.on_processed = on_processed
+        self._local = None if process else Processor(store, linter_factory)
+        self._inline: Processor | None = None
+        self.inbox = Inbox.create(store.data_dir)
+        self._done = 0  # the inbox is processed up to this id
+        self._forgot = 0
+        self._sizes: collections.deque[tuple[int, int]] = collections.deque()
+        self._backlog_bytes = 0
+        self._built: collections.deque[tuple[int, Row, list[Row], asyncio.Future[None]]] = (
+            collections.deque())
+        self._waiters: list[tuple[int, asyncio.Future[None]]] = []
+        # the writer task waits on plain futures of the loop it started on: under qasync,
+        # Qt may run its steps when asyncio sees no running loop (asyncio.Event would refuse)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kicked = False
+        self._wake_fut: asyncio.Future[None] | None = None
         self._task: asyncio.Task[None] | None = None
         self._executor: Executor = self._new_executor()
         self._shut = False
         self.commits = 0
+        self.chunk = 40  # requests per processing step: bounds the latency a step adds
+        # past this many bytes of acknowledged but unprocessed bodies, acknowledging waits
+        self.max_backlog_bytes = 512 * 1024 * 1024
         # events per idle indexing step (~10 ms, which bounds the latency it can add); 0 turns
         # idle indexing off (queries stay exact, free text just scans the unindexed events)
         self.index_chunk = 256
@@ -156,14 +131,19 @@ class GroupWriter:
                 initargs=(str(self.store.data_dir), self.linter_factory is not None))
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
 
+    def _target(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        p = self._local
+        assert p is not None
+        targets: dict[Any, Callable[..., Any]] = {
+            _child_inbox: p.process_inbox, _child_built: p.process_built,
+            _child_index: p.store.index_pending, _child_reset: p.reset,
+            _child_close_inbox: p.close_inbox}
+        return targets[fn]
+
     async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
-        loop = asyncio.get_running_loop()
-        if self._local is not None:  # a thread: the same core object, called directly
-            targets: dict[Any, Callable[..., Any]] = {
-                _child_write: self._local.write, _child_index: self._local.index,
-                _child_reset_lint: self._local.reset_lint}
-            target = targets[fn]
-            return await loop.run_in_executor(self._executor, target, *args)
+        loop = self._loop or asyncio.get_running_loop()
+        if self._local is not None:  # a thread: the same processor, called directly
+            return await loop.run_in_executor(self._executor, self._target(fn), *args)
         try:
             return await loop.run_in_executor(self._executor, fn, *args)
         except BrokenProcessPool:
@@ -171,13 +151,17 @@ class GroupWriter:
             self._executor = self._new_executor()
             return await loop.run_in_executor(self._executor, fn, *args)
 
+    # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> None:
         """Start (or restart, after :meth:`stop`) on the running loop."""
         if self._shut:
             self._executor = self._new_executor()
+            self.inbox = Inbox.create(self.store.data_dir)
+            self._done = self._forgot = 0
             self._shut = False
-        self._wake = asyncio.Event()
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="group-writer")
+        self._loop = loop = asyncio.get_running_loop()
+        self._kicked = True
+        self._task = loop.create_task(self._run(), name="group-writer")
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -186,90 +170,181 @@ class GroupWriter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+            with contextlib.suppress(Exception):
+                await self._call(_child_close_inbox, str(self.inbox.path))
         self._executor.shutdown(wait=True)
         self._shut = True
+        complete = self._done >= self.inbox.last_id
+        self.inbox.close(delete=complete)  # else the next collector recovers it
+        if complete:
+            self.store.delete_meta(progress_key(self.inbox.path))
 
-    async def reset_lint(self) -> None:
-        """Start cross-event lint state over (after a clear or a session switch)."""
+    async def reset_lint(self, session_id: int | None = None) -> None:
+        """Start dedupe and cross-event lint state over (after a clear or a session switch)."""
         await self.flush()
         if self._task is not None:
-            await self._call(_child_reset_lint)
-        elif self._local is not None:
-            self._local.reset_lint()
+            await self._call(_child_reset, session_id)
+        else:
+            self._sync().reset(session_id)
 
-    async def submit(self, requests: list[RawRequest], events: list[CapturedEvent]) -> None:
-        """Return once these rows are committed (events then carry their lint findings)."""
-        req_rows = [request_row(r) for r in requests]
-        ev_rows = [event_row(e) for e in events]
-        if self._task is None or self._wake is None:  # not started: write synchronously
-            core = self._local or WriterCore(self.store, None)
-            _attach(events, core.write(req_rows, ev_rows))
+    # -- the acknowledging side -----------------------------------------------------------
+    async def accept(self, record: tuple[Any, ...]) -> None:
+        """Make one request durable (an inbox row); processing follows in the background."""
+        rid = self.inbox.append(record)
+        size = len(record[10] or b"")
+        self._sizes.append((rid, size))
+        self._backlog_bytes += size
+        if self._task is None:  # not started: process it right away
+            self._process_now()
             return
-        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((req_rows, ev_rows, events, fut))
-        self._wake.set()
+        self._kick()
+        if self._backlog_bytes > self.max_backlog_bytes:
+            await self._until(rid)  # the processor is far behind: slow the clients down
+
+    async def submit_built(self, req_row: Row, ev_rows: list[Row]) -> None:
+        """Store events built by the route (KISSmetrics), in order with the inbox."""
+        if self._task is None or self._loop is None:
+            self._process_now()
+            self._deliver(self._sync().process_built(req_row, ev_rows))
+            return
+        fut: asyncio.Future[None] = self._loop.create_future()
+        self._built.append((self.inbox.last_id, req_row, ev_rows, fut))
+        self._kick()
         await fut
 
     async def flush(self) -> None:
-        if self._pending:
-            await self.submit([], [])
+        """Return once everything acknowledged so far is stored (and linted)."""
+        if self._task is None:
+            return
+        if self._built:
+            await asyncio.shield(self._built[-1][3])
+        await self._until(self.inbox.last_id)
+
+    @property
+    def backlog(self) -> int:
+        """Acknowledged requests not processed yet."""
+        return self.inbox.last_id - self._done
+
+    async def _until(self, rid: int) -> None:
+        if self._done >= rid:
+            return
+        fut: asyncio.Future[None] = (self._loop or asyncio.get_running_loop()).create_future()
+        self._waiters.append((rid, fut))
+        await fut
+
+    def _sync(self) -> Processor:
+        """The processor for a writer that was never started (it works in-process)."""
+        if self._local is not None:
+            return self._local
+        if self._inline is None:
+            self._inline = Processor(self.store, self.linter_factory)
+        return self._inline
+
+    def _process_now(self) -> None:
+        proc = self._sync()
+        while self._done < self.inbox.last_id:
+            self._deliver(proc.process_inbox(str(self.inbox.path), self.inbox.last_id,
+                                             self.chunk))
+
+    # -- the processing side --------------------------------------------------------------
+    def _deliver(self, res: Processed) -> None:
+        done, reqs, ev_rows = res
+        self.commits += 1
+        if done > self._done:
+            self._done = done
+            while self._sizes and self._sizes[0][0] <= done:
+                self._backlog_bytes -= self._sizes.popleft()[1]
+            if self._waiters:
+                ready = [w for w in self._waiters if w[0] <= done]
+                self._waiters = [w for w in self._waiters if w[0] > done]
+                for _, fut in ready:
+                    if not fut.done():
+                        fut.set_result(None)
+            if done - self._forgot >= 200 or done >= self.inbox.last_id:
+                self.inbox.forget(done)  # the store has these rows now
+                self._forgot = done
+        if self.on_processed is not None and reqs:
+            try:
+                self.on_processed(reqs, ev_rows)
+            except Exception:
+                log.exception("delivering processed events failed")
 
     async def _run(self) -> None:
         try:
             await self._loop_forever()
         finally:  # never leave a request waiting on a writer that is gone
-            batch, self._pending = self._pending, []
-            for *_, fut in batch:
+            err = RuntimeError("the store writer stopped")
+            for _, fut in self._waiters:
                 if not fut.done():
-                    fut.set_exception(RuntimeError("the store writer stopped"))
+                    fut.set_exception(err)
+            for *_, fut in self._built:
+                if not fut.done():
+                    fut.set_exception(err)
+            self._waiters, self._built = [], collections.deque()
+
+    def _kick(self) -> None:
+        self._kicked = True
+        fut = self._wake_fut
+        if fut is not None and not fut.done():
+            fut.set_result(None)
+
+    async def _sleep(self, timeout: float | None) -> bool:
+        """Wait for a kick (new work) or ``timeout``; True if kicked."""
+        if self._kicked:
+            return True
+        assert self._loop is not None
+        fut: asyncio.Future[None] = self._loop.create_future()
+        self._wake_fut = fut
+        handle = None if timeout is None else self._loop.call_later(timeout, _settle, fut)
+        try:
+            await fut
+        finally:
+            self._wake_fut = None
+            if handle is not None:
+                handle.cancel()
+        return self._kicked
 
     async def _loop_forever(self) -> None:
-        assert self._wake is not None
         backlog = True  # the free-text index may be behind (a resumed session, a burst)
+        path = str(self.inbox.path)
         while True:
-            if not self._pending:
-                if backlog and self.index_chunk > 0:
-                    # index only once no request came for a moment: under load the writer's
-                    # time goes to requests, and queries scan the not-yet-indexed tail
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self.index_after)
-                    if self._pending:
-                        continue
-                    try:
-                        n = await self._call(_child_index, self.index_chunk)
-                    except Exception:
-                        log.exception("free-text indexing failed; queries still scan")
-                        n = 0
-                    backlog = n > 0
-                    continue
-                await self._wake.wait()
-            self._wake.clear()
-            batch, self._pending = self._pending, []
-            if not batch:
+            self._kicked = False
+            upto = self.inbox.last_id
+            if self._built:  # events built by a route come after what was queued before
+                upto = min(upto, self._built[0][0])
+            if self._done < upto:
+                try:
+                    self._deliver(await self._call(_child_inbox, path, upto, self.chunk))
+                except Exception:  # e.g. the disk is full: keep the inbox, try again
+                    log.exception("processing the inbox failed; retrying")
+                    await self._sleep(0.5)
+                backlog = True
                 continue
-            reqs = [r for b in batch for r in b[0]]
-            evs = [e for b in batch for e in b[1]]
-            try:
-                findings = await self._call(_child_write, reqs, evs)
-                self.commits += 1
-            except Exception as exc:  # report to every waiter; the loop goes on
-                for *_, fut in batch:
+            if self._built:
+                _, req_row, ev_rows, fut = self._built[0]
+                try:
+                    res = await self._call(_child_built, req_row, ev_rows)
+                except Exception as exc:
+                    self._built.popleft()
                     if not fut.done():
                         fut.set_exception(exc)
-                continue
-            backlog = backlog or bool(evs)
-            at = 0
-            for _, rows, events, fut in batch:
-                if findings is not None:
-                    _attach(events, findings[at:at + len(rows)])
-                at += len(rows)
+                    continue
+                self._built.popleft()
+                self._deliver(res)
                 if not fut.done():
                     fut.set_result(None)
-
-
-def _attach(events: list[CapturedEvent], findings: Findings | None) -> None:
-    if findings is None:
-        return
-    for ev, found in zip(events, findings, strict=True):
-        ev.lint = [Finding(f["rule"], f["severity"], f["message"], f.get("path"))
-                   for f in found]
+                backlog = True
+                continue
+            if backlog and self.index_chunk > 0:
+                # index only once no request came for a moment: under load the writer's
+                # time goes to requests, and queries scan the not-yet-indexed tail
+                if await self._sleep(self.index_after):
+                    continue
+                try:
+                    n = await self._call(_child_index, self.index_chunk)
+                except Exception:
+                    log.exception("free-text indexing failed; queries still scan")
+                    n = 0
+                backlog = n > 0
+                continue
+            await self._sleep(None)

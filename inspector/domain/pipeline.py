@@ -49,6 +49,15 @@ class SessionPipeline:
             for ev in events:
                 observe(ev)
 
+    def observe(self, events: Iterable[CapturedEvent]) -> None:
+        """Feed identity resolution events that were deduped and linted elsewhere (the
+        collector's store writer)."""
+        ident = self.identity
+        if ident is not None:
+            observe = ident.observe
+            for ev in events:
+                observe(ev)
+
     def replay(self, events: Iterable[CapturedEvent]) -> None:
         """Rebuild in-memory state (identity, cross-event lint) from a stored session."""
         ident = self.identity

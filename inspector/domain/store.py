@@ -277,13 +277,11 @@ class Store:
             self.write_rows([request_row(r) for r in requests], [event_row(e) for e in events])
 
     def write_rows(self, req_rows: Sequence[tuple[Any, ...]],
-                   ev_rows: Sequence[tuple[Any, ...]]) -> None:
-        """Insert rows built by :func:`request_row`/:func:`event_row` and commit.
-
-        Rows are built by the caller so that a writer thread spends its time in SQLite (which
-        releases the GIL) rather than in Python.
-        """
-        if not req_rows and not ev_rows:
+                   ev_rows: Sequence[tuple[Any, ...]],
+                   meta: tuple[str, str] | None = None) -> None:
+        """Insert rows built by :func:`request_row`/:func:`event_row` and commit, with an
+        optional ``meta`` (key, value) in the same transaction (inbox progress)."""
+        if not req_rows and not ev_rows and meta is None:
             return
         with self._wlock:
             self._w.execute("BEGIN")
@@ -292,10 +290,28 @@ class Store:
                     self._w.executemany(_REQ_INSERT, req_rows)
                 if ev_rows:
                     self._w.executemany(_EV_INSERT, ev_rows)
+                if meta is not None:
+                    self._w.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                    meta)
                 self._w.execute("COMMIT")
             except BaseException:
                 self._w.execute("ROLLBACK")
                 raise
+
+    def meta_value(self, key: str) -> str | None:
+        value = self._scalar("SELECT value FROM meta WHERE key=?", (key,))
+        return None if value is None else str(value)
+
+    def delete_meta(self, key: str) -> None:
+        self._write("DELETE FROM meta WHERE key=?", (key,))
+
+    def forget_seq(self, session_id: int | None) -> None:
+        """Re-read the next sequence number from the store (another connection cleared it)."""
+        with self._alloc:
+            if session_id is None:
+                self._seq.clear()
+            else:
+                self._seq.pop(session_id, None)
 
     def index_pending(self, limit: int = 500) -> int:
         """Add up to ``limit`` stored events to the free-text index; 0 when it is up to date.

@@ -72,7 +72,8 @@ class CollectorController(QObject):
             # collector gets a fresh one with the same settings, bound to the running loop
             old = self.service.writer
             self.service.writer = GroupWriter(self.service.store, process=old.process,
-                                              linter_factory=old.linter_factory)
+                                              linter_factory=old.linter_factory,
+                                              on_processed=old.on_processed)
             self.service.writer.index_chunk = old.index_chunk
         self._ran = True  # even a failed start ran the app's cleanup (writer stopped)
         server = CollectorServer(self.service, self.host, self.port, api_token=self.token)

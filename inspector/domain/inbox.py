@@ -1,0 +1,152 @@
+"""The collector's inbox: every request is durable here before it is acknowledged.
+
+A request costs the acknowledging path one row (its decoded body and headers) in a small
+SQLite file of its own, committed in WAL mode, so a client's ``200`` never waits for
+splitting, dedupe, linting, identity or the events table: :mod:`inspector.domain.processing`
+turns inbox rows into stored events afterwards, in order, and records how far it got in the
+session store (``meta``) in the same transaction as the events, so each row is processed
+exactly once, even across a crash.
+
+Each collector process owns one inbox file (``inbox/<pid>-<ns>.sqlite3``) and holds an
+exclusive ``flock`` on its ``.lock`` companion while it runs, so two collectors on one data
+directory (the window and ``serve``) never process each other's requests. A file whose lock
+can be taken belongs to a collector that is gone: :func:`orphans` lists them for recovery.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from inspector.domain import jsoncodec
+
+COLUMNS = (
+    "id", "session_id", "received_at", "route", "method", "path", "query", "headers",
+    "content_type", "content_encoding", "size", "body", "status", "error_code", "error",
+    "rejected", "fault", "event_count",
+)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS inbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id INTEGER NOT NULL, received_at REAL NOT NULL, route TEXT NOT NULL,
+    method TEXT, path TEXT, query TEXT, headers TEXT, content_type TEXT,
+    content_encoding TEXT, size INTEGER, body BLOB, status INTEGER NOT NULL,
+    error_code TEXT, error TEXT, rejected INTEGER NOT NULL, fault TEXT,
+    event_count INTEGER NOT NULL
+);
+"""
+_INSERT = (f"INSERT INTO inbox ({', '.join(COLUMNS[1:])}) "
+           f"VALUES ({', '.join('?' * (len(COLUMNS) - 1))})")
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM inbox WHERE id > ? AND id <= ? ORDER BY id LIMIT ?"
+
+
+def inbox_dir(data_dir: str | Path) -> Path:
+    return Path(data_dir) / "inbox"
+
+
+def progress_key(path: Path) -> str:
+    """The ``meta`` key under which the session store records this inbox's progress."""
+    return f"inbox:{path.name}"
+
+
+def _lock(path: Path) -> int | None:
+    """An exclusive lock on ``path``'s companion lock file, or None if another process has it."""
+    fd = os.open(str(path) + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+class Inbox:
+    """One inbox file: appended to by the collector, read by the processor."""
+
+    def __init__(self, path: Path, *, owner: bool) -> None:
+        self.path = path
+        self._lock_fd: int | None = None
+        if owner:
+            self._lock_fd = _lock(path)
+            if self._lock_fd is None:
+                raise RuntimeError(f"inbox {path} belongs to a running collector")
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
+                                   timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        if owner:
+            self._db.executescript(_SCHEMA)
+        self.last_id = self._db.execute(
+            "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name='inbox'"
+        ).fetchone()[0] if owner else 0
+
+    @classmethod
+    def create(cls, data_dir: str | Path) -> Inbox:
+        d = inbox_dir(data_dir)
+        d.mkdir(parents=True, exist_ok=True)
+        return cls(d / f"{os.getpid()}-{time.time_ns()}.sqlite3", owner=True)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def append(self, record: Sequence[Any]) -> int:
+        """Insert and commit one request (the columns after ``id``); returns its id."""
+        cur = self._db.execute(_INSERT, record)
+        rid = cur.lastrowid
+        assert rid is not None
+        self.last_id = rid
+        return rid
+
+    def read(self, after: int, upto: int, limit: int) -> list[tuple[Any, ...]]:
+        return self._db.execute(_SELECT, (after, upto, limit)).fetchall()
+
+    def forget(self, upto: int) -> None:
+        """Drop rows the store has taken in (their bodies live on in ``requests``)."""
+        self._db.execute("DELETE FROM inbox WHERE id <= ?", (upto,))
+
+    def close(self, *, delete: bool = False) -> None:
+        self._db.close()
+        if delete:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+        if self._lock_fd is not None:
+            if delete:
+                Path(str(self.path) + ".lock").unlink(missing_ok=True)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+
+def record(
+    *, session_id: int, received_at: float, route: str, method: str, path: str, query: str,
+    headers: dict[str, str], content_type: str, content_encoding: str, size: int, body: bytes,
+    status: int = 200, error_code: str | None = None, error: str | None = None,
+    rejected: bool = False, fault: str | None = None, event_count: int = 0,
+) -> tuple[Any, ...]:
+    """An inbox row (without its id); ``headers`` unmasked: processing reads the write key."""
+    return (session_id, received_at, route, method, path, query, jsoncodec.dumps_str(headers),
+            content_type, content_encoding, size, body, status, error_code, error,
+            int(rejected), fault, event_count)
+
+
+def orphans(data_dir: str | Path) -> list[Inbox]:
+    """Inbox files left by collectors that are gone, locked for the caller, oldest first."""
+    d = inbox_dir(data_dir)
+    if not d.is_dir():
+        return []
+    found = []
+    for path in sorted(d.glob("*.sqlite3"), key=lambda p: p.stat().st_mtime):
+        fd = _lock(path)
+        if fd is None:
+            continue
+        os.close(fd)  # re-taken by Inbox(owner=True)
+        try:
+            found.append(Inbox(path, owner=True))
+        except RuntimeError:
+            continue
+    return found

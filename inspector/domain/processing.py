@@ -1,0 +1,188 @@
+"""From inbox rows to stored events: split, dedupe, lint, insert, in arrival order.
+
+The collector acknowledges a request once its inbox row is committed
+(:mod:`inspector.domain.inbox`); a :class:`Processor` then does everything else, in the
+store writer (a child process in ``serve`` and the window, so on the second core): parse the
+body again, split the batch and merge its envelope (:func:`build_events`), give each event its
+id and sequence number, flag repeated ``messageId``\\ s, lint each request's events (with the
+session's cross-event state) and insert requests and events in one transaction that also
+records how far into the inbox it got. A crash between the two commits only means the rows
+are processed again by the next collector (:func:`recover`): nothing is lost or doubled.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from inspector.domain import jsoncodec
+from inspector.domain.auth import masked_headers
+from inspector.domain.capture import CapturedEvent, RawRequest
+from inspector.domain.errors import IntakeError
+from inspector.domain.inbox import Inbox, orphans, progress_key
+from inspector.domain.intake import build_events, parse_body
+from inspector.domain.pipeline import Linter
+from inspector.domain.store import (
+    Store,
+    event_from_row,
+    event_row,
+    request_from_row,
+    request_row,
+)
+
+Row = tuple[Any, ...]
+# what a processing step hands back: inbox progress, (light request row, event count) per
+# request in order, and the stored event rows (with their findings)
+Processed = tuple[int, list[tuple[Row, int]], list[Row]]
+log = logging.getLogger(__name__)
+
+
+class Headers(dict[str, str]):
+    """Headers as sent, looked up case-insensitively (as HTTP says they are)."""
+
+    def __init__(self, items: Mapping[str, str]) -> None:
+        super().__init__(items)
+        self._folded = {k.lower(): v for k, v in items.items()}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._folded.get(key.lower(), default)
+
+
+class Processor:
+    """The store side of ingest; owns the allocation, dedupe and cross-event lint state."""
+
+    def __init__(self, store: Store, linter_factory: Callable[[], Linter] | None) -> None:
+        self.store = store
+        self.linter_factory = linter_factory
+        self._linters: dict[int, Linter] = {}
+        self._seen: dict[int, set[str]] = {}
+        self._readers: dict[str, Inbox] = {}
+
+    def reset(self, session_id: int | None = None) -> None:
+        """A cleared or switched session: dedupe and cross-event lint start over."""
+        for d in (self._linters, self._seen):
+            if session_id is None:
+                d.clear()
+            else:
+                d.pop(session_id, None)
+        self.store.forget_seq(session_id)
+
+    # -- steps ----------------------------------------------------------------------------
+    def process_inbox(self, path: str, upto: int, limit: int) -> Processed:
+        """Process up to ``limit`` rows of the inbox at ``path`` (ids up to ``upto``)."""
+        inbox = self._readers.get(path)
+        if inbox is None:
+            inbox = self._readers[path] = Inbox(Path(path), owner=False)
+        key = progress_key(inbox.path)
+        done = int(self.store.meta_value(key) or 0)
+        rows = inbox.read(done, upto, limit)
+        if not rows:
+            return done, [], []
+        pairs = [self._build(row) for row in rows]
+        return (rows[-1][0], *self._store(pairs, (key, str(rows[-1][0]))))
+
+    def process_built(self, req_row: Row, ev_rows: Sequence[Row]) -> Processed:
+        """Events built elsewhere (KISSmetrics): allocate, dedupe, lint and store them."""
+        raw = request_from_row(req_row)
+        events = [event_from_row(r) for r in ev_rows]
+        return (0, *self._store([(raw, events)], None))
+
+    def close_inbox(self, path: str) -> None:
+        inbox = self._readers.pop(path, None)
+        if inbox is not None:
+            inbox.close()
+
+    # -- internals ------------------------------------------------------------------------
+    def _build(self, row: Row) -> tuple[RawRequest, list[CapturedEvent]]:
+        (_id, session_id, received_at, route, method, path, query, headers_json, ctype, cenc,
+         size, body, status, error_code, error, rejected, fault, event_count) = row
+        headers = Headers(jsoncodec.loads(headers_json or "{}"))
+        raw = RawRequest(
+            session_id=session_id, received_at=received_at, method=method, path=path,
+            query=query or "", headers=masked_headers(headers), content_type=ctype or "",
+            content_encoding=cenc or "", size=size or 0, body=bytes(body or b""), status=status,
+            error_code=error_code, error=error, rejected=bool(rejected), fault=fault,
+            event_count=event_count)
+        if raw.rejected or status >= 300:
+            return raw, []
+        try:
+            parsed = parse_body(route, raw.body)
+            events = build_events(parsed, session_id=session_id, received_at=received_at,
+                                  headers=headers,
+                                  query=dict(parse_qsl(raw.query, keep_blank_values=True)))
+        except IntakeError as err:  # the collector parsed it before; kept visible regardless
+            raw.rejected, raw.error_code, raw.error = True, err.code, err.message
+            return raw, []
+        except Exception as exc:  # a bug here must not lose the request: keep it, say why
+            log.exception("could not process request")
+            raw.rejected, raw.error_code = True, "internal_error"
+            raw.error = f"Event Inspector could not process this request: {exc!r}"
+            return raw, []
+        raw.event_count = len(events)
+        return raw, events
+
+    def _store(self, pairs: list[tuple[RawRequest, list[CapturedEvent]]],
+               meta: tuple[str, str] | None) -> tuple[list[tuple[Row, int]], list[Row]]:
+        reqs: list[tuple[Row, int]] = []
+        req_rows: list[Row] = []
+        ev_rows: list[Row] = []
+        for raw, events in pairs:
+            self.store.allocate(raw, events)
+            if events:
+                self._dedupe(raw.session_id, events)
+                linter = self._linter(raw.session_id)
+                if linter is not None:
+                    try:
+                        linter.lint_batch(events, raw)
+                    except Exception:  # findings are lost for this request, never the events
+                        log.exception("linting failed")
+            row = request_row(raw)
+            req_rows.append(row)
+            if not raw.rejected and raw.fault is None:
+                row = (*row[:10], b"", *row[11:])  # the body stays in the store, not the reply
+            reqs.append((row, len(events)))
+            ev_rows.extend(event_row(e) for e in events)
+        self.store.write_rows(req_rows, ev_rows, meta=meta)
+        return reqs, ev_rows
+
+    def _dedupe(self, session_id: int, events: list[CapturedEvent]) -> None:
+        seen = self._seen.get(session_id)
+        if seen is None:
+            seen = self._seen[session_id] = self.store.message_ids(session_id)
+        for ev in events:
+            mid = ev.message_id
+            if mid in seen and not ev.generated_message_id:
+                ev.dup = True
+            else:
+                seen.add(mid)
+
+    def _linter(self, session_id: int) -> Linter | None:
+        if self.linter_factory is None:
+            return None
+        linter = self._linters.get(session_id)
+        if linter is None:
+            linter = self._linters[session_id] = self.linter_factory()
+        return linter
+
+
+def recover(store: Store, linter_factory: Callable[[], Linter] | None) -> int:
+    """Process what collectors that are gone acknowledged but did not store; returns how many
+    requests that was. Each inbox file is deleted once the store has all of it."""
+    count = 0
+    for inbox in orphans(store.data_dir):
+        proc = Processor(store, linter_factory)
+        path = str(inbox.path)
+        while True:
+            _done, reqs, _ = proc.process_inbox(path, inbox.last_id, 500)
+            if not reqs:
+                break
+            count += len(reqs)
+        proc.close_inbox(path)
+        inbox.close(delete=True)
+        store.delete_meta(progress_key(inbox.path))
+    if count:
+        log.warning("recovered %d acknowledged requests from a collector that stopped", count)
+    return count
