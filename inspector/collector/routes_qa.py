@@ -193,7 +193,8 @@ async def wait(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     registry = WaitRegistry()
     app[WAITS] = registry
-    app[SERVICE].add_listener(registry.on_events)
+    # only while a wait is pending: the rest of the time ingest skips building events for it
+    app[SERVICE].add_listener(registry.on_events, wants=lambda: bool(registry.groups))
     app.on_shutdown.append(registry.close)
     app.router.add_get("/api/wait", wait)
     app.router.add_post("/api/assert", assert_)

@@ -59,19 +59,25 @@ class CollectorService:
         # what collectors that are gone acknowledged but did not store, before anything new
         recover(store, linter)
         self.writer = GroupWriter(store, process=writer_process, linter_factory=linter,
-                                  on_processed=self._processed)
+                                  on_processed=self._processed, wants_rows=self.wants_events)
         self.listeners: list[Listener] = []
+        self._wants: dict[Listener, Callable[[], bool] | None] = {}
         self.started_at = time.time()
         self.settings_vendor: dict[str, str] = {}  # writeKey -> settings integration key
-        self.pipeline = self._new_pipeline(replay=True)
+        self.pipeline = self._new_pipeline()
 
     # -- lifecycle ------------------------------------------------------------------------
-    def _new_pipeline(self, replay: bool) -> SessionPipeline:
-        pipe = build_pipeline(  # dup detection and identity; the writer lints
+    def _new_pipeline(self) -> SessionPipeline:
+        """Identity resolution for the current session; the writer dedupes and lints.
+
+        The graph is fed as events are processed while someone watches (the window), and
+        otherwise from the store when it is asked for (:attr:`identity`): ``serve`` under load
+        spends nothing on it until a query needs it."""
+        # the session's stored events after this id have not been seen by the graph
+        self._identity_upto = 0
+        self._identity_behind = True
+        return build_pipeline(
             lint=False, identity_mode=self.session.merge_mode if self.identity_enabled else None)
-        if replay:
-            pipe.replay(self.store.iter_events(self.session.id))
-        return pipe
 
     async def start(self) -> None:
         self.writer.start()
@@ -79,28 +85,49 @@ class CollectorService:
     async def stop(self) -> None:
         await self.writer.stop()
 
-    def add_listener(self, fn: Listener) -> None:
+    def add_listener(self, fn: Listener, wants: Callable[[], bool] | None = None) -> None:
+        """Call ``fn(events, raw)`` for every processed request; ``wants`` (if given) says
+        whether it needs them right now (a listener that does not is skipped)."""
         self.listeners.append(fn)
+        self._wants[fn] = wants
 
     def remove_listener(self, fn: Listener) -> None:
         if fn in self.listeners:
             self.listeners.remove(fn)
+            self._wants.pop(fn, None)
+
+    def wants_events(self) -> bool:
+        return any(w is None or w() for w in self._wants.values())
 
     async def clear(self) -> None:
         await self.writer.flush()
         self.store.clear(self.session.id)
         await self.writer.reset_lint(self.session.id)
-        self.pipeline = self._new_pipeline(replay=False)
+        self.pipeline = self._new_pipeline()
 
     async def switch_session(self, name: str | None) -> Session:
         await self.writer.reset_lint()
         self.session = self.store.open_session(name)
-        self.pipeline = self._new_pipeline(replay=True)
+        self.pipeline = self._new_pipeline()
         return self.session
 
     @property
     def identity(self) -> Any:
+        """The identity graph of the current session, up to date with the store."""
+        if self._identity_behind:
+            self._catch_up()
         return self.pipeline.identity
+
+    def _catch_up(self, below: int = 0) -> None:
+        """Feed the graph the session's stored events it has not seen (with ids < ``below``)."""
+        ident = self.pipeline.identity
+        if ident is not None:
+            where, params = ("id < ?", (below,)) if below else ("", ())
+            for ev in self.store.iter_events(self.session.id, where, params,
+                                             after_id=self._identity_upto):
+                ident.observe(ev)
+                self._identity_upto = ev.id
+        self._identity_behind = False
 
     def _notify(self, events: list[CapturedEvent], raw: RawRequest) -> None:
         for fn in list(self.listeners):
@@ -178,6 +205,10 @@ class CollectorService:
 
     def _processed(self, reqs: list[tuple[Row, int]], ev_rows: list[Row]) -> None:
         """Stored rows back from the writer: identity resolution, then the listeners."""
+        if not ev_rows and any(n for _, n in reqs):
+            self._identity_behind = True  # nobody watched: the graph reads the store later
+        if not self.wants_events():
+            return
         at = 0
         sid = self.session.id
         for req_row, n in reqs:
@@ -186,7 +217,12 @@ class CollectorService:
             at += n
             if raw.session_id != sid:
                 continue  # recovered from an earlier run, or from before a switch
-            self.pipeline.observe(events)
+            if events and self.pipeline.identity is not None:
+                if self._identity_behind:
+                    self._catch_up(below=events[0].id)
+                self.pipeline.observe(events)
+                self._identity_upto = events[-1].id
+                self._identity_behind = False
             self._notify(events, raw)
 
     async def sleep(self, ms: int) -> None:

@@ -61,9 +61,9 @@ def _child_init(data_dir: str, lint: bool) -> None:
     threading.Thread(target=watch_parent, name="watch-parent", daemon=True).start()
 
 
-def _child_inbox(path: str, upto: int, limit: int) -> Processed:
+def _child_inbox(path: str, upto: int, limit: int, rows: bool) -> Processed:
     assert _proc is not None
-    return _proc.process_inbox(path, upto, limit)
+    return _proc.process_inbox(path, upto, limit, rows)
 
 
 def _child_built(req_row: Row, ev_rows: list[Row]) -> Processed:
@@ -89,13 +89,16 @@ def _child_close_inbox(path: str) -> None:
 class GroupWriter:
     def __init__(self, store: Store, *, process: bool = False,
                  linter_factory: Callable[[], Any] | None = None,
-                 on_processed: OnProcessed | None = None) -> None:
+                 on_processed: OnProcessed | None = None,
+                 wants_rows: Callable[[], bool] | None = None) -> None:
         """``linter_factory``: None for no linting; in a process, only ``default_linter``
         (configured from ``.event-inspector.toml``) can cross, so any factory means lint."""
         self.store = store
         self.process = process
         self.linter_factory = linter_factory
         self.on_processed = on_processed
+        # whether the event rows are needed back (listeners), or only the progress
+        self.wants_rows = wants_rows or (lambda: on_processed is not None)
         self._local = None if process else Processor(store, linter_factory)
         self._inline: Processor | None = None
         self.inbox = Inbox.create(store.data_dir)
@@ -144,11 +147,13 @@ class GroupWriter:
         loop = self._loop or asyncio.get_running_loop()
         if self._local is not None:  # a thread: the same processor, called directly
             return await loop.run_in_executor(self._executor, self._target(fn), *args)
+        executor = self._executor
         try:
-            return await loop.run_in_executor(self._executor, fn, *args)
+            return await loop.run_in_executor(executor, fn, *args)
         except BrokenProcessPool:
-            log.error("the store writer process died; starting a new one and retrying")
-            self._executor = self._new_executor()
+            if self._executor is executor:  # the first of the calls that failed replaces it
+                log.error("the store writer process died; starting a new one and retrying")
+                self._executor = self._new_executor()
             return await loop.run_in_executor(self._executor, fn, *args)
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -244,7 +249,7 @@ class GroupWriter:
         proc = self._sync()
         while self._done < self.inbox.last_id:
             self._deliver(proc.process_inbox(str(self.inbox.path), self.inbox.last_id,
-                                             self.chunk))
+                                             self.chunk, self.wants_rows()))
 
     # -- the processing side --------------------------------------------------------------
     def _deliver(self, res: Processed) -> None:
@@ -307,14 +312,21 @@ class GroupWriter:
     async def _loop_forever(self) -> None:
         backlog = True  # the free-text index may be behind (a resumed session, a burst)
         path = str(self.inbox.path)
+        loop = self._loop
+        assert loop is not None
+        inflight: collections.deque[asyncio.Task[Processed]] = collections.deque()
         while True:
             self._kicked = False
             upto = self.inbox.last_id
             if self._built:  # events built by a route come after what was queued before
                 upto = min(upto, self._built[0][0])
-            if self._done < upto:
+            if self._done < upto or inflight:
+                # two steps queued, so the processor never waits while this loop delivers
+                while len(inflight) < 2 and self._done + self.chunk * len(inflight) < upto:
+                    inflight.append(loop.create_task(
+                        self._call(_child_inbox, path, upto, self.chunk, self.wants_rows())))
                 try:
-                    self._deliver(await self._call(_child_inbox, path, upto, self.chunk))
+                    self._deliver(await inflight.popleft())
                 except Exception:  # e.g. the disk is full: keep the inbox, try again
                     log.exception("processing the inbox failed; retrying")
                     await self._sleep(0.5)

@@ -71,18 +71,20 @@ class Processor:
         self.store.forget_seq(session_id)
 
     # -- steps ----------------------------------------------------------------------------
-    def process_inbox(self, path: str, upto: int, limit: int) -> Processed:
-        """Process up to ``limit`` rows of the inbox at ``path`` (ids up to ``upto``)."""
+    def process_inbox(self, path: str, upto: int, limit: int, rows: bool = True) -> Processed:
+        """Process up to ``limit`` rows of the inbox at ``path`` (ids up to ``upto``); the
+        stored event rows are handed back only if ``rows`` (someone is watching)."""
         inbox = self._readers.get(path)
         if inbox is None:
             inbox = self._readers[path] = Inbox(Path(path), owner=False)
         key = progress_key(inbox.path)
         done = int(self.store.meta_value(key) or 0)
-        rows = inbox.read(done, upto, limit)
-        if not rows:
+        found = inbox.read(done, upto, limit)
+        if not found:
             return done, [], []
-        pairs = [self._build(row) for row in rows]
-        return (rows[-1][0], *self._store(pairs, (key, str(rows[-1][0]))))
+        pairs = [self._build(row) for row in found]
+        reqs, ev_rows = self._store(pairs, (key, str(found[-1][0])))
+        return found[-1][0], reqs, ev_rows if rows else []
 
     def process_built(self, req_row: Row, ev_rows: Sequence[Row]) -> Processed:
         """Events built elsewhere (KISSmetrics): allocate, dedupe, lint and store them."""
