@@ -29,7 +29,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from inspector.domain.inbox import Inbox, progress_key
+from inspector.domain.inbox import Segment, Segments, progress_key
 from inspector.domain.processing import Processed, Processor, Row
 from inspector.domain.store import Store
 
@@ -101,9 +101,7 @@ class GroupWriter:
         self.wants_rows = wants_rows or (lambda: on_processed is not None)
         self._local = None if process else Processor(store, linter_factory)
         self._inline: Processor | None = None
-        self.inbox = Inbox.create(store.data_dir)
-        self._done = 0  # the inbox is processed up to this id
-        self._forgot = 0
+        self.inbox = Segments(store.data_dir)
         self._sizes: collections.deque[tuple[int, int]] = collections.deque()
         self._backlog_bytes = 0
         self._built: collections.deque[tuple[int, Row, list[Row], asyncio.Future[None]]] = (
@@ -161,8 +159,7 @@ class GroupWriter:
         """Start (or restart, after :meth:`stop`) on the running loop."""
         if self._shut:
             self._executor = self._new_executor()
-            self.inbox = Inbox.create(self.store.data_dir)
-            self._done = self._forgot = 0
+            self.inbox = Segments(self.store.data_dir)
             self._shut = False
         self._loop = loop = asyncio.get_running_loop()
         self._kicked = True
@@ -175,14 +172,25 @@ class GroupWriter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-            with contextlib.suppress(Exception):
-                await self._call(_child_close_inbox, str(self.inbox.path))
+            for seg in self.inbox.segs:
+                with contextlib.suppress(Exception):
+                    await self._call(_child_close_inbox, seg.path)
         self._executor.shutdown(wait=True)
         self._shut = True
-        complete = self._done >= self.inbox.last_id
-        self.inbox.close(delete=complete)  # else the next collector recovers it
-        if complete:
-            self.store.delete_meta(progress_key(self.inbox.path))
+        for seg in self.inbox.segs:
+            self._drop(seg, delete=seg.complete)  # else the next collector recovers it
+
+    async def _drop_finished(self) -> None:
+        """Delete the inbox files the store has all of (cheaper than deleting rows)."""
+        for old in self.inbox.finished():
+            with contextlib.suppress(Exception):
+                await self._call(_child_close_inbox, old.path)
+            self._drop(old)
+
+    def _drop(self, seg: Segment, *, delete: bool = True) -> None:
+        seg.inbox.close(delete=delete)
+        if delete:
+            self.store.delete_meta(progress_key(seg.inbox.path))
 
     async def reset_lint(self, session_id: int | None = None) -> None:
         """Start dedupe and cross-event lint state over (after a clear or a session switch)."""
@@ -195,7 +203,7 @@ class GroupWriter:
     # -- the acknowledging side -----------------------------------------------------------
     async def accept(self, record: tuple[Any, ...]) -> None:
         """Make one request durable (an inbox row); processing follows in the background."""
-        rid = self.inbox.append(record)
+        rid = self.inbox.append(record)  # a ticket
         size = len(record[10] or b"")
         self._sizes.append((rid, size))
         self._backlog_bytes += size
@@ -210,10 +218,10 @@ class GroupWriter:
         """Store events built by the route (KISSmetrics), in order with the inbox."""
         if self._task is None or self._loop is None:
             self._process_now()
-            self._deliver(self._sync().process_built(req_row, ev_rows))
+            self._deliver(None, self._sync().process_built(req_row, ev_rows))
             return
         fut: asyncio.Future[None] = self._loop.create_future()
-        self._built.append((self.inbox.last_id, req_row, ev_rows, fut))
+        self._built.append((self.inbox.acked, req_row, ev_rows, fut))
         self._kick()
         await fut
 
@@ -223,15 +231,15 @@ class GroupWriter:
             return
         if self._built:
             await asyncio.shield(self._built[-1][3])
-        await self._until(self.inbox.last_id)
+        await self._until(self.inbox.acked)
 
     @property
     def backlog(self) -> int:
         """Acknowledged requests not processed yet."""
-        return self.inbox.last_id - self._done
+        return self.inbox.acked - self.inbox.processed
 
     async def _until(self, rid: int) -> None:
-        if self._done >= rid:
+        if self.inbox.processed >= rid:
             return
         fut: asyncio.Future[None] = (self._loop or asyncio.get_running_loop()).create_future()
         self._waiters.append((rid, fut))
@@ -247,16 +255,22 @@ class GroupWriter:
 
     def _process_now(self) -> None:
         proc = self._sync()
-        while self._done < self.inbox.last_id:
-            self._deliver(proc.process_inbox(str(self.inbox.path), self.inbox.last_id,
-                                             self.chunk, self.wants_rows()))
+        while (work := self.inbox.work(self.inbox.acked)) is not None:
+            seg, last = work
+            self._deliver(seg, proc.process_inbox(seg.path, last, self.chunk, self.wants_rows()))
+        for seg in self.inbox.finished():
+            proc.close_inbox(seg.path)
+            self._drop(seg)
 
     # -- the processing side --------------------------------------------------------------
-    def _deliver(self, res: Processed) -> None:
-        done, reqs, ev_rows = res
+    def _deliver(self, seg: Segment | None, res: Processed) -> None:
+        local, reqs, ev_rows = res
         self.commits += 1
-        if done > self._done:
-            self._done = done
+        before = self.inbox.processed
+        if seg is not None:
+            self.inbox.advance(seg, local)
+        done = self.inbox.processed
+        if done > before:
             while self._sizes and self._sizes[0][0] <= done:
                 self._backlog_bytes -= self._sizes.popleft()[1]
             if self._waiters:
@@ -265,9 +279,6 @@ class GroupWriter:
                 for _, fut in ready:
                     if not fut.done():
                         fut.set_result(None)
-            if done - self._forgot >= 200 or done >= self.inbox.last_id:
-                self.inbox.forget(done)  # the store has these rows now
-                self._forgot = done
         if self.on_processed is not None and reqs:
             try:
                 self.on_processed(reqs, ev_rows)
@@ -311,25 +322,32 @@ class GroupWriter:
 
     async def _loop_forever(self) -> None:
         backlog = True  # the free-text index may be behind (a resumed session, a burst)
-        path = str(self.inbox.path)
         loop = self._loop
         assert loop is not None
-        inflight: collections.deque[asyncio.Task[Processed]] = collections.deque()
+        inflight: collections.deque[tuple[Segment, asyncio.Task[Processed]]] = (
+            collections.deque())
         while True:
             self._kicked = False
-            upto = self.inbox.last_id
+            upto = self.inbox.acked
             if self._built:  # events built by a route come after what was queued before
                 upto = min(upto, self._built[0][0])
-            if self._done < upto or inflight:
+            work = self.inbox.work(upto)
+            if work is not None or inflight:
                 # two steps queued, so the processor never waits while this loop delivers
-                while len(inflight) < 2 and self._done + self.chunk * len(inflight) < upto:
-                    inflight.append(loop.create_task(
-                        self._call(_child_inbox, path, upto, self.chunk, self.wants_rows())))
+                while work is not None and len(inflight) < 2:
+                    seg, last = work
+                    if inflight and (inflight[0][0] is not seg
+                                     or seg.done + self.chunk * len(inflight) >= last):
+                        break
+                    inflight.append((seg, loop.create_task(self._call(
+                        _child_inbox, seg.path, last, self.chunk, self.wants_rows()))))
+                seg, task = inflight.popleft()
                 try:
-                    self._deliver(await inflight.popleft())
+                    self._deliver(seg, await task)
                 except Exception:  # e.g. the disk is full: keep the inbox, try again
                     log.exception("processing the inbox failed; retrying")
                     await self._sleep(0.5)
+                await self._drop_finished()
                 backlog = True
                 continue
             if self._built:
@@ -342,10 +360,15 @@ class GroupWriter:
                         fut.set_exception(exc)
                     continue
                 self._built.popleft()
-                self._deliver(res)
+                self._deliver(None, res)
                 if not fut.done():
                     fut.set_result(None)
                 backlog = True
+                continue
+            cur = self.inbox.current
+            if cur.inbox.last_id >= 256 or cur.size >= 4 * 1024 * 1024:
+                self.inbox.rotate()  # all processed: the old file goes as a whole
+                await self._drop_finished()
                 continue
             if backlog and self.index_chunk > 0:
                 # index only once no request came for a moment: under load the writer's

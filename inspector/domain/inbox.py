@@ -7,10 +7,12 @@ turns inbox rows into stored events afterwards, in order, and records how far it
 session store (``meta``) in the same transaction as the events, so each row is processed
 exactly once, even across a crash.
 
-Each collector process owns one inbox file (``inbox/<pid>-<ns>.sqlite3``) and holds an
-exclusive ``flock`` on its ``.lock`` companion while it runs, so two collectors on one data
-directory (the window and ``serve``) never process each other's requests. A file whose lock
-can be taken belongs to a collector that is gone: :func:`orphans` lists them for recovery.
+Each collector process owns its inbox files (``inbox/<pid>-<ns>.sqlite3``, a few segments in
+a row: :class:`Segments`) and holds an exclusive ``flock`` on each one's ``.lock`` companion
+while it runs, so two collectors on one data directory (the window and ``serve``) never
+process each other's requests. A file whose lock can be taken belongs to a collector that is
+gone: :func:`orphans` lists them for recovery. A segment is deleted as a whole once processed
+(deleting rows would cost as much as writing them: ~0.2 ms per 70 KB request).
 """
 
 from __future__ import annotations
@@ -106,10 +108,6 @@ class Inbox:
     def read(self, after: int, upto: int, limit: int) -> list[tuple[Any, ...]]:
         return self._db.execute(_SELECT, (after, upto, limit)).fetchall()
 
-    def forget(self, upto: int) -> None:
-        """Drop rows the store has taken in (their bodies live on in ``requests``)."""
-        self._db.execute("DELETE FROM inbox WHERE id <= ?", (upto,))
-
     def close(self, *, delete: bool = False) -> None:
         self._db.close()
         if delete:
@@ -120,6 +118,85 @@ class Inbox:
                 Path(str(self.path) + ".lock").unlink(missing_ok=True)
             os.close(self._lock_fd)
             self._lock_fd = None
+
+
+class Segment:
+    """One inbox file, where its rows sit among all the requests of a :class:`Segments`."""
+
+    __slots__ = ("base", "done", "inbox", "size")
+
+    def __init__(self, inbox: Inbox, base: int) -> None:
+        self.inbox = inbox
+        self.base = base  # the ticket of this file's row 1 is base + 1
+        self.done = 0  # rows processed (their ids are contiguous from 1)
+        self.size = 0  # body bytes appended
+
+    @property
+    def path(self) -> str:
+        return str(self.inbox.path)
+
+    @property
+    def end(self) -> int:
+        return self.base + self.inbox.last_id
+
+    @property
+    def complete(self) -> bool:
+        return self.done >= self.inbox.last_id
+
+
+class Segments:
+    """A collector's inbox files, oldest first. Requests get tickets (1, 2, ...) across them:
+    :attr:`acked` tickets were handed out, the first :attr:`processed` are in the store."""
+
+    def __init__(self, data_dir: str | Path, *, rotate_rows: int = 4000,
+                 rotate_bytes: int = 64 * 1024 * 1024) -> None:
+        self.data_dir = data_dir
+        self.rotate_rows = rotate_rows
+        self.rotate_bytes = rotate_bytes
+        self.segs: list[Segment] = [Segment(Inbox.create(data_dir), 0)]
+        self.acked = 0
+        self.processed = 0
+
+    @property
+    def current(self) -> Segment:
+        return self.segs[-1]
+
+    def append(self, record: Sequence[Any]) -> int:
+        """Make one request durable; returns its ticket."""
+        cur = self.segs[-1]
+        if cur.inbox.last_id >= self.rotate_rows or cur.size >= self.rotate_bytes:
+            cur = self.rotate()
+        cur.inbox.append(record)
+        cur.size += len(record[10] or b"")
+        self.acked += 1
+        return self.acked
+
+    def rotate(self) -> Segment:
+        """Start a new file for appends (the old ones are deleted once processed)."""
+        seg = Segment(Inbox.create(self.data_dir), self.acked)
+        self.segs.append(seg)
+        return seg
+
+    def work(self, upto: int) -> tuple[Segment, int] | None:
+        """The oldest segment with unprocessed rows, and its last row id to process (tickets
+        up to ``upto``)."""
+        for seg in self.segs:
+            if not seg.complete:
+                last = min(seg.inbox.last_id, upto - seg.base)
+                return (seg, last) if last > seg.done else None
+        return None
+
+    def advance(self, seg: Segment, done: int) -> None:
+        if done > seg.done:
+            seg.done = done
+            self.processed = max(self.processed, seg.base + done)
+
+    def finished(self) -> list[Segment]:
+        """Take out the processed segments other than the current one (for deletion)."""
+        out = []
+        while len(self.segs) > 1 and self.segs[0].complete:
+            out.append(self.segs.pop(0))
+        return out
 
 
 def record(
