@@ -1,0 +1,115 @@
+"""The inbox: durable before acknowledged, processed exactly once, recovered after a crash."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from inspector.domain.inbox import Inbox, Segments, orphans, progress_key, record
+from inspector.domain.pipeline import default_linter
+from inspector.domain.processing import Processor, recover
+from inspector.domain.store import Store
+
+
+def batch_record(session_id: int, mids: list[str], **kw: object) -> tuple[object, ...]:
+    body = json.dumps({"batch": [{"type": "track", "event": "Order Completed", "userId": "u1",
+                                  "messageId": m, "properties": {"revenue": 1}}
+                                 for m in mids]}).encode()
+    return record(session_id=session_id, received_at=time.time(), route="batch",
+                  method="POST", path="/v1/batch", query="",
+                  headers={"Authorization": "Basic V0s6", "User-Agent": "analytics-python/2.4.0"},
+                  content_type="application/json", content_encoding="", size=len(body),
+                  body=body, **kw)  # type: ignore[arg-type]
+
+
+def stored_mids(store: Store, session_id: int) -> list[str]:
+    return [ev.message_id for ev in store.iter_events(session_id)]
+
+
+def test_rows_are_processed_in_order_once_and_progress_is_kept_in_the_store(tmp_path):
+    store = Store(tmp_path)
+    sid = store.open_session("s").id
+    inbox = Inbox.create(tmp_path)
+    for i in range(5):
+        inbox.append(batch_record(sid, [f"m{i}a", f"m{i}b"]))
+    proc = Processor(store, default_linter)
+    done, reqs, rows = proc.process_inbox(str(inbox.path), 3, 100)
+    assert done == 3 and [n for _, n in reqs] == [2, 2, 2] and len(rows) == 6
+    assert store.meta_value(progress_key(inbox.path)) == "3"
+    # a new processor (the writer process was replaced) starts where the store says
+    again = Processor(store, default_linter)
+    done, reqs, _ = again.process_inbox(str(inbox.path), 5, 100, rows=False)
+    assert done == 5 and len(reqs) == 2
+    assert again.process_inbox(str(inbox.path), 5, 100) == (5, [], [])
+    assert stored_mids(store, sid) == [f"m{i}{k}" for i in range(5) for k in "ab"]
+    # the events carry their findings and the request its body
+    ev = next(iter(store.iter_events(sid)))
+    assert ev.source.write_key == "WK" and ev.source.auth == "basic"
+    assert store.get_request(ev.request_id).body.startswith(b'{"batch"')
+
+
+def test_repeated_message_ids_are_flagged_across_steps_and_restarts(tmp_path):
+    store = Store(tmp_path)
+    sid = store.open_session("s").id
+    inbox = Inbox.create(tmp_path)
+    inbox.append(batch_record(sid, ["a", "b"]))
+    inbox.append(batch_record(sid, ["b"]))
+    Processor(store, None).process_inbox(str(inbox.path), 1, 10)
+    Processor(store, None).process_inbox(str(inbox.path), 2, 10)  # state from the store
+    assert [ev.dup for ev in store.iter_events(sid)] == [False, False, True]
+
+
+def test_rejected_and_fault_rows_keep_the_request_and_store_no_events(tmp_path):
+    store = Store(tmp_path)
+    sid = store.open_session("s").id
+    inbox = Inbox.create(tmp_path)
+    inbox.append(batch_record(sid, ["x"], status=400, error_code="invalid_json",
+                              error="broken", rejected=True))
+    inbox.append(batch_record(sid, ["y"], status=503, fault="503 x1", event_count=1))
+    _, reqs, rows = Processor(store, None).process_inbox(str(inbox.path), 2, 10)
+    assert [n for _, n in reqs] == [0, 0] and rows == []
+    total, rejected = store.rejected(sid)
+    assert total == 1 and rejected[0].error_code == "invalid_json"
+    assert rejected[0].headers["Authorization"].startswith("Basic ••••")  # masked when stored
+    assert [r.fault for r in store.requests(sid)] == [None, "503 x1"]
+    assert store.count_events(sid) == 0
+
+
+def test_a_live_collectors_inbox_is_not_an_orphan_a_dead_ones_is_recovered(tmp_path):
+    store = Store(tmp_path)
+    sid = store.open_session("s").id
+    live = Inbox.create(tmp_path)
+    live.append(batch_record(sid, ["live"]))
+    dead = Inbox.create(tmp_path)
+    for i in range(3):
+        dead.append(batch_record(sid, [f"d{i}"]))
+    Processor(store, None).process_inbox(str(dead.path), 1, 10)  # it got this far
+    dead.close()  # the collector died: its lock is gone, its file stays
+    found = orphans(tmp_path)
+    assert [o.path for o in found] == [dead.path]
+    for o in found:
+        o.close()  # (orphans() hands them over locked)
+    assert recover(store, default_linter) == 2
+    assert stored_mids(store, sid) == ["d0", "d1", "d2"]
+    assert not dead.path.exists() and live.path.exists()
+    assert store.meta_value(progress_key(dead.path)) is None
+    assert recover(store, default_linter) == 0
+
+
+def test_segments_number_requests_across_files_and_hand_back_finished_ones(tmp_path):
+    segs = Segments(tmp_path, rotate_rows=2)
+    tickets = [segs.append(batch_record(1, [f"m{i}"])) for i in range(5)]
+    assert tickets == [1, 2, 3, 4, 5] and len(segs.segs) == 3
+    first, last = segs.work(5)  # type: ignore[misc]
+    assert first is segs.segs[0] and last == 2
+    assert segs.work(1) == (segs.segs[0], 1)  # only up to a ticket
+    segs.advance(segs.segs[0], 2)
+    assert segs.processed == 2 and segs.finished() == [first]
+    seg, last = segs.work(5)  # type: ignore[misc]
+    assert seg.base == 2 and last == 2
+    segs.advance(seg, 2)
+    cur, last = segs.work(5)  # type: ignore[misc]
+    assert cur is segs.current and last == 1
+    segs.advance(cur, 1)
+    assert segs.processed == 5 and segs.work(5) is None
+    assert len(segs.finished()) == 1 and segs.segs == [cur]  # the current file stays
