@@ -75,6 +75,7 @@ class CollectorController(QObject):
                                               linter_factory=old.linter_factory,
                                               on_processed=old.on_processed)
             self.service.writer.index_chunk = old.index_chunk
+            self.service.writer.max_backlog_bytes = old.max_backlog_bytes
         self._ran = True  # even a failed start ran the app's cleanup (writer stopped)
         server = CollectorServer(self.service, self.host, self.port, api_token=self.token)
         try:

@@ -16,6 +16,7 @@ from inspector import paths
 from inspector.gui.settings import AppSettings, load_settings
 
 APP_NAME = "Event Inspector"
+WINDOW_BACKLOG_BYTES = 0
 
 
 def apply_theme(theme: str) -> None:
@@ -61,6 +62,9 @@ def build_window(args: Any, settings: AppSettings | None = None,
     service = CollectorService(store, session, lint=not getattr(args, "no_lint", False),
                                # lint + SQLite on the second core (tests may keep a thread)
                                writer_process=getattr(args, "writer_process", True))
+    # a live view must not lag its clients: each answer waits until the request's events are
+    # stored (serve keeps a deep inbox instead: its queries wait for the writer anyway)
+    service.writer.max_backlog_bytes = WINDOW_BACKLOG_BYTES
     for spec in getattr(args, "fault", None) or []:
         service.faults.add(parse_fault_spec(spec))
     controller = CollectorController(service, host, port, getattr(args, "token", None),
