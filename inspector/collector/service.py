@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -156,10 +157,22 @@ class CollectorService:
 
     async def reject(self, raw: RawRequest, err: IntakeError) -> Outcome:
         """Keep a request that cannot be read (durably, before answering) and say why."""
-        await self.writer.accept(self._record(
+        failed = await self._keep(self._record(
             raw, "", raw.headers, raw.body, status=err.status, error_code=err.code,
             error=err.message, rejected=True))
-        return Outcome(err.status, err.to_dict())
+        return failed or Outcome(err.status, err.to_dict())
+
+    async def _keep(self, record: tuple[Any, ...]) -> Outcome | None:
+        """Make a request durable (the inbox); if the disk refuses, a 503 the client retries."""
+        try:
+            await self.writer.accept(record)
+        except (sqlite3.Error, OSError) as exc:
+            log.error("could not store a request, answered 503: %s", exc)
+            return Outcome(503, {"code": "store_unavailable",
+                                 "message": f"Event Inspector could not store this request "
+                                            f"({exc}); nothing was recorded, send it again"},
+                           {"Retry-After": "1"})
+        return None
 
     def _fault(self, write_key: str | None) -> FaultRule | None:
         return self.faults.take(write_key)
@@ -177,26 +190,28 @@ class CollectorService:
             decoded = decode_body(body, raw.content_encoding, self.max_body)
             parsed = parse_body(route, decoded)
         except IntakeError as err:
-            await self.writer.accept(self._record(
+            failed = await self._keep(self._record(
                 raw, route, headers, body, status=err.status, error_code=err.code,
                 error=err.message, rejected=True))
-            return Outcome(err.status, err.to_dict())
+            return failed or Outcome(err.status, err.to_dict())
         rule = None
         if self.faults.rules:
             first = parsed.messages[0] if parsed.messages else None
             rule = self._fault(resolve_key(headers, query, parsed.envelope, first)[0])
         if rule is not None and rule.status is not None:
             # the client will send these again: keep the request (visible), not the events
-            await self.writer.accept(self._record(
+            failed = await self._keep(self._record(
                 raw, route, headers, decoded, status=rule.status, fault=rule.label,
                 event_count=len(parsed.messages)))
+            if failed is not None:
+                return failed
             hdrs = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
             body_ = {"code": "injected_fault",
                      "message": f"fault injected by Event Inspector: {rule.label}"}
             return Outcome(rule.status, body_, hdrs, rule.delay_ms)
-        await self.writer.accept(self._record(
+        failed = await self._keep(self._record(
             raw, route, headers, decoded, fault=rule.label if rule else None))
-        return Outcome(200, {"success": True}, {}, rule.delay_ms if rule else 0)
+        return failed or Outcome(200, {"success": True}, {}, rule.delay_ms if rule else 0)
 
     async def ingest_events(self, raw: RawRequest, events: list[CapturedEvent]) -> None:
         """Store events built elsewhere (KISSmetrics), through the same writer, in order."""

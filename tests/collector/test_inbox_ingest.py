@@ -68,3 +68,13 @@ def test_a_session_left_in_an_inbox_is_recovered_by_export(tmp_path):
     assert [json.loads(line)["messageId"] for line in out.read_text().splitlines()] == [
         "m0", "m1", "m2"]
     assert not list(inbox_dir(tmp_path).glob("*.sqlite3"))
+
+
+def test_when_the_inbox_cannot_be_written_the_client_gets_503_to_retry(api, collector):
+    assert api.post("/v1/track", json=track(1)).status_code == 200
+    collector.service.writer.inbox.current.inbox._db.close()  # as a full or vanished disk
+    r = api.post("/v1/track", json=track(2))
+    assert r.status_code == 503 and r.headers["Retry-After"] == "1"
+    assert r.json()["code"] == "store_unavailable" and "send it again" in r.json()["message"]
+    # nothing half-stored, and the collector keeps answering queries
+    assert [e["message"]["messageId"] for e in api.events()] == ["m1"]
