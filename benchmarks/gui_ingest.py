@@ -113,8 +113,11 @@ def headless_round(seconds: float, connections: int, run: str) -> float:
         import urllib.request
 
         t0 = time.perf_counter()
-        with urllib.request.urlopen(url + "/api/stats", timeout=600) as r:
-            stored = json.loads(r.read())["events"]
+        for _ in range(40):  # each read waits up to 30 s for the writer, then says how far
+            with urllib.request.urlopen(url + "/api/stats", timeout=600) as r:
+                stored = json.loads(r.read())["events"]
+                if r.headers.get("X-Inspector-Backlog") is None:
+                    break
         drain = time.perf_counter() - t0
         assert stored == res["events"], (stored, res["events"])
         return res["events"] / (res["elapsed"] + drain)

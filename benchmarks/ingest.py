@@ -135,11 +135,13 @@ async def settle(port: int) -> tuple[float, int]:
 
     t0 = time.perf_counter()
     url = f"http://127.0.0.1:{port}/api/stats"
-    async with (aiohttp.ClientSession() as session,
-                session.get(url, timeout=aiohttp.ClientTimeout(total=600)) as r):
-        stats = await r.json()
-        assert "X-Inspector-Backlog" not in r.headers, "the writer did not catch up"
-    return time.perf_counter() - t0, stats["events"]
+    async with aiohttp.ClientSession() as session:
+        for _ in range(40):  # each read waits up to 30 s for the writer, then says how far
+            async with session.get(url, timeout=aiohttp.ClientTimeout(total=600)) as r:
+                stats = await r.json()
+                if "X-Inspector-Backlog" not in r.headers:
+                    return time.perf_counter() - t0, stats["events"]
+    raise RuntimeError("the store writer did not catch up in 20 minutes")
 
 
 def pct(xs: list[float], p: float) -> float:
