@@ -21,16 +21,14 @@ import collections
 import contextlib
 import logging
 import multiprocessing
-import os
-import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from inspector.collector.lint_stage import LintRunner, start_parent_watch
 from inspector.domain.inbox import Segment, Segments, progress_key
-from inspector.domain.processing import Processed, Processor, Row
+from inspector.domain.processing import Found, Processed, Processor, Row
 from inspector.domain.store import Store
 
 log = logging.getLogger(__name__)
@@ -51,24 +49,18 @@ def _child_init(data_dir: str, lint: bool) -> None:
     from inspector.domain.pipeline import default_linter
 
     _proc = Processor(Store(data_dir), default_linter if lint else None)
-    parent = os.getppid()
-
-    def watch_parent() -> None:  # a killed collector must not leave its writer behind
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)  # an open transaction is simply not committed
-
-    threading.Thread(target=watch_parent, name="watch-parent", daemon=True).start()
+    start_parent_watch()  # a killed collector must not leave its writer behind
 
 
-def _child_inbox(path: str, upto: int, limit: int, rows: bool) -> Processed:
+def _child_inbox(path: str, upto: int, limit: int, rows: bool, findings: list[Found] | None,
+                 after: int | None) -> Processed:
     assert _proc is not None
-    return _proc.process_inbox(path, upto, limit, rows)
+    return _proc.process_inbox(path, upto, limit, rows, findings, after)
 
 
-def _child_built(req_row: Row, ev_rows: list[Row]) -> Processed:
+def _child_built(req_row: Row, ev_rows: list[Row], findings: Found | None) -> Processed:
     assert _proc is not None
-    return _proc.process_built(req_row, ev_rows)
+    return _proc.process_built(req_row, ev_rows, findings)
 
 
 def _child_index(limit: int) -> int:
@@ -86,6 +78,17 @@ def _child_close_inbox(path: str) -> None:
     _proc.close_inbox(path)
 
 
+class _Step:
+    """Inbox rows ``after+1..last`` of one file on their way through the two stages."""
+
+    __slots__ = ("after", "last", "lint", "seg", "store")
+
+    def __init__(self, seg: Segment, after: int, last: int,
+                 lint: asyncio.Task[list[Found]] | None) -> None:
+        self.seg, self.after, self.last, self.lint = seg, after, last, lint
+        self.store: asyncio.Task[Processed] | None = None
+
+
 class GroupWriter:
     def __init__(self, store: Store, *, process: bool = False,
                  linter_factory: Callable[[], Any] | None = None,
@@ -99,8 +102,12 @@ class GroupWriter:
         self.on_processed = on_processed
         # whether the event rows are needed back (listeners), or only the progress
         self.wants_rows = wants_rows or (lambda: on_processed is not None)
-        self._local = None if process else Processor(store, linter_factory)
+        # linting runs in a stage of its own, side by side with the store writer
+        self._lint = (LintRunner(process=process, linter_factory=linter_factory)
+                      if linter_factory is not None else None)
+        self._local = None if process else Processor(store, None)
         self._inline: Processor | None = None
+        self._pipe: collections.deque[_Step] = collections.deque()
         self.inbox = Segments(store.data_dir)
         self._sizes: collections.deque[tuple[int, int]] = collections.deque()
         self._backlog_bytes = 0
@@ -129,7 +136,7 @@ class GroupWriter:
             return ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_child_init,
-                initargs=(str(self.store.data_dir), self.linter_factory is not None))
+                initargs=(str(self.store.data_dir), False))
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
 
     def _target(self, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -159,9 +166,13 @@ class GroupWriter:
         """Start (or restart, after :meth:`stop`) on the running loop."""
         if self._shut:
             self._executor = self._new_executor()
+            if self.linter_factory is not None:
+                self._lint = LintRunner(process=self.process, linter_factory=self.linter_factory)
             self.inbox = Segments(self.store.data_dir)
             self._shut = False
         self._loop = loop = asyncio.get_running_loop()
+        if self._lint is not None:
+            self._lint.loop = loop
         self._kicked = True
         self._task = loop.create_task(self._run(), name="group-writer")
 
@@ -173,9 +184,10 @@ class GroupWriter:
                 await self._task
             self._task = None
             for seg in self.inbox.segs:
-                with contextlib.suppress(Exception):
-                    await self._call(_child_close_inbox, seg.path)
+                await self._close_readers(seg.path)
         self._executor.shutdown(wait=True)
+        if self._lint is not None:
+            self._lint.shutdown()
         self._shut = True
         for seg in self.inbox.segs:
             self._drop(seg, delete=seg.complete)  # else the next collector recovers it
@@ -183,9 +195,14 @@ class GroupWriter:
     async def _drop_finished(self) -> None:
         """Delete the inbox files the store has all of (cheaper than deleting rows)."""
         for old in self.inbox.finished():
-            with contextlib.suppress(Exception):
-                await self._call(_child_close_inbox, old.path)
+            await self._close_readers(old.path)
             self._drop(old)
+
+    async def _close_readers(self, path: str) -> None:
+        with contextlib.suppress(Exception):
+            await self._call(_child_close_inbox, path)
+            if self._lint is not None:
+                await self._lint.close_inbox(path)
 
     def _drop(self, seg: Segment, *, delete: bool = True) -> None:
         seg.inbox.close(delete=delete)
@@ -197,6 +214,8 @@ class GroupWriter:
         await self.flush()
         if self._task is not None:
             await self._call(_child_reset, session_id)
+            if self._lint is not None:
+                await self._lint.reset(session_id)
         else:
             self._sync().reset(session_id)
 
@@ -218,7 +237,7 @@ class GroupWriter:
         """Store events built by the route (KISSmetrics), in order with the inbox."""
         if self._task is None or self._loop is None:
             self._process_now()
-            self._deliver(None, self._sync().process_built(req_row, ev_rows))
+            self._deliver(None, self._sync().process_built(req_row, ev_rows, None))
             return
         fut: asyncio.Future[None] = self._loop.create_future()
         self._built.append((self.inbox.acked, req_row, ev_rows, fut))
@@ -246,9 +265,7 @@ class GroupWriter:
         await fut
 
     def _sync(self) -> Processor:
-        """The processor for a writer that was never started (it works in-process)."""
-        if self._local is not None:
-            return self._local
+        """The processor for a writer that was never started (it works in-process, lints)."""
         if self._inline is None:
             self._inline = Processor(self.store, self.linter_factory)
         return self._inline
@@ -320,40 +337,98 @@ class GroupWriter:
                 handle.cancel()
         return self._kicked
 
-    async def _loop_forever(self) -> None:
-        backlog = True  # the free-text index may be behind (a resumed session, a burst)
+    def _next_step(self, upto: int) -> tuple[Segment, int, int] | None:
+        """The next rows to hand to processing: oldest file first, tickets up to ``upto``."""
+        for seg in self.inbox.segs:
+            if seg.taken < seg.inbox.last_id:
+                last = min(seg.inbox.last_id, upto - seg.base, seg.taken + self.chunk)
+                return (seg, seg.taken, last) if last > seg.taken else None
+        return None
+
+    async def _any(self, futs: list[asyncio.Future[Any]]) -> None:
+        """Wait for one of ``futs`` (pending ones) or a kick (plain futures: see ``_loop``)."""
+        if self._kicked or not futs:
+            return
+        assert self._loop is not None
+        fut: asyncio.Future[None] = self._loop.create_future()
+        self._wake_fut = fut
+        for f in futs:
+            f.add_done_callback(lambda _f: _settle(fut))
+        try:
+            await fut
+        finally:
+            self._wake_fut = None
+
+    async def _pump(self, upto: int) -> None:
+        """One turn of the two-stage pipeline: rows go to the lint stage (a few steps ahead),
+        then, with their findings and in order, to the store writer; results are delivered
+        in order. Both stages are single workers, so each sees the rows in arrival order."""
         loop = self._loop
         assert loop is not None
-        inflight: collections.deque[tuple[Segment, asyncio.Task[Processed]]] = (
-            collections.deque())
+        pipe = self._pipe
+        while len(pipe) < 3 and (step := self._next_step(upto)) is not None:
+            seg, after, last = step
+            seg.taken = last
+            lint = (loop.create_task(self._lint.lint_inbox(seg.path, after, last))
+                    if self._lint is not None else None)
+            pipe.append(_Step(seg, after, last, lint))
+        storing = sum(1 for st in pipe if st.store is not None)
+        for st in pipe:
+            if st.store is not None:
+                continue
+            if storing >= 2 or (st.lint is not None and not st.lint.done()):
+                break
+            findings = st.lint.result() if st.lint is not None else None  # may raise
+            st.store = loop.create_task(self._call(
+                _child_inbox, st.seg.path, st.last, st.last - st.after, self.wants_rows(),
+                findings, st.after if findings is not None else None))
+            storing += 1
+        head = pipe[0]
+        if head.store is not None and head.store.done():
+            pipe.popleft()
+            self._deliver(head.seg, head.store.result())  # may raise
+            return
+        await self._any([t for st in pipe for t in (st.lint, st.store)
+                         if t is not None and not t.done()])
+
+    async def _pipe_failed(self) -> None:
+        """A step failed (e.g. the disk is full): let what runs finish, and go again from what
+        the store has; the inbox keeps everything."""
+        log.exception("processing the inbox failed; retrying")
+        for st in self._pipe:
+            for t in (st.lint, st.store):
+                if t is not None:
+                    with contextlib.suppress(BaseException):
+                        await t
+        while self._pipe:
+            st = self._pipe.popleft()
+            if st.store is not None and st.store.done() and st.store.exception() is None:
+                self._deliver(st.seg, st.store.result())
+        for seg in self.inbox.segs:
+            seg.taken = seg.done
+        await self._sleep(0.5)
+
+    async def _loop_forever(self) -> None:
+        backlog = True  # the free-text index may be behind (a resumed session, a burst)
         while True:
             self._kicked = False
             upto = self.inbox.acked
             if self._built:  # events built by a route come after what was queued before
                 upto = min(upto, self._built[0][0])
-            work = self.inbox.work(upto)
-            if work is not None or inflight:
-                # two steps queued, so the processor never waits while this loop delivers
-                while work is not None and len(inflight) < 2:
-                    seg, last = work
-                    if inflight and (inflight[0][0] is not seg
-                                     or seg.done + self.chunk * len(inflight) >= last):
-                        break
-                    inflight.append((seg, loop.create_task(self._call(
-                        _child_inbox, seg.path, last, self.chunk, self.wants_rows()))))
-                seg, task = inflight.popleft()
+            if self._pipe or self._next_step(upto) is not None:
                 try:
-                    self._deliver(seg, await task)
-                except Exception:  # e.g. the disk is full: keep the inbox, try again
-                    log.exception("processing the inbox failed; retrying")
-                    await self._sleep(0.5)
+                    await self._pump(upto)
+                except Exception:
+                    await self._pipe_failed()
                 await self._drop_finished()
                 backlog = True
                 continue
             if self._built:
                 _, req_row, ev_rows, fut = self._built[0]
                 try:
-                    res = await self._call(_child_built, req_row, ev_rows)
+                    found = (await self._lint.lint_built(req_row, ev_rows)
+                             if self._lint is not None else None)
+                    res = await self._call(_child_built, req_row, ev_rows, found)
                 except Exception as exc:
                     self._built.popleft()
                     if not fut.done():

@@ -123,12 +123,13 @@ class Inbox:
 class Segment:
     """One inbox file, where its rows sit among all the requests of a :class:`Segments`."""
 
-    __slots__ = ("base", "done", "inbox", "size")
+    __slots__ = ("base", "done", "inbox", "size", "taken")
 
     def __init__(self, inbox: Inbox, base: int) -> None:
         self.inbox = inbox
         self.base = base  # the ticket of this file's row 1 is base + 1
         self.done = 0  # rows processed (their ids are contiguous from 1)
+        self.taken = 0  # rows handed to processing (done <= taken)
         self.size = 0  # body bytes appended
 
     @property

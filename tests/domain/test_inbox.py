@@ -113,3 +113,38 @@ def test_segments_number_requests_across_files_and_hand_back_finished_ones(tmp_p
     segs.advance(cur, 1)
     assert segs.processed == 5 and segs.work(5) is None
     assert len(segs.finished()) == 1 and segs.segs == [cur]  # the current file stays
+
+
+def test_a_lint_stage_ahead_of_the_store_finds_what_inline_linting_finds(tmp_path):
+    from inspector.domain.processing import LintStage
+
+    mids = [["a", "b"], ["b", "c"], ["d"]]  # "b" again on a different event: W008
+    results = []
+    for mode in ("inline", "stage"):
+        d = tmp_path / mode
+        store = Store(d)
+        sid = store.open_session("s").id
+        inbox = Inbox.create(d)
+        for i, group in enumerate(mids):
+            rec = list(batch_record(sid, group))
+            if i == 1:  # an unplanned shape: a track call without its event name
+                rec[10] = rec[10].replace(b'"event": "Order Completed", ', b"")
+            inbox.append(tuple(rec))
+        path = str(inbox.path)
+        if mode == "inline":
+            Processor(store, default_linter).process_inbox(path, 3, 10)
+        else:
+            stage, proc = LintStage(default_linter), Processor(store, None)
+            found = stage.lint_inbox(path, 0, 2)
+            proc.process_inbox(path, 2, 2, findings=found, after=0)
+            try:  # findings for other rows than the store is at are refused
+                proc.process_inbox(path, 3, 1, findings=stage.lint_inbox(path, 2, 3), after=1)
+                raise AssertionError("misaligned findings were accepted")
+            except ValueError:
+                pass
+            proc.process_inbox(path, 3, 1, findings=stage.lint_inbox(path, 2, 3), after=2)
+        results.append([(ev.message_id, ev.dup, [f.to_dict() for f in ev.lint])
+                        for ev in store.iter_events(sid)])
+    assert results[0] == results[1]
+    rules = {f["rule"] for _, _, found in results[0] for f in found}
+    assert {"E005", "W008"} <= rules

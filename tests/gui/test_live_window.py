@@ -93,8 +93,9 @@ def test_space_toggles_pause_and_ctrl_l_clears(inspector, qtbot):
     assert not h.window.feed.paused
     qtbot.keyClick(h.window.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     h.wait_until(lambda: h.rows == 0
-                 and h.window.service.store.count_events(h.window.service.session.id) == 0)
-    assert h.window.stack.currentWidget() is h.window.first_run
+                 and h.window.service.store.count_events(h.window.service.session.id) == 0
+                 and h.window.stack.currentWidget() is h.window.first_run,
+                 what="cleared, the first-run panel back")
 
 
 def test_next_and_previous_event_keys(inspector, qtbot):
