@@ -9,6 +9,7 @@ findings); see :mod:`inspector.collector.writer`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -24,8 +25,17 @@ from inspector.domain.processing import Found, LintStage, Row
 log = logging.getLogger(__name__)
 
 
+WORKER_NICENESS = 5
+
+
 def start_parent_watch() -> None:
-    """In a worker process: exit when the collector that started it is gone (even killed)."""
+    """In a worker process: exit when the collector that started it is gone (even killed).
+
+    Workers also step back (``nice``) in favour of the collector's event loop: answering
+    clients comes first, the workers take the rest of the CPU and all of it once the burst
+    is over."""
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
     parent = os.getppid()
 
     def watch() -> None:
