@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 WORKER_NICENESS = 5
 
 
-def start_parent_watch() -> None:
+def start_parent_watch(parent: int) -> None:
     """In a worker process: exit when the collector that started it is gone (even killed).
 
     Workers also step back (``nice``) in favour of the collector's event loop: answering
@@ -36,7 +36,7 @@ def start_parent_watch() -> None:
     is over."""
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
-    parent = os.getppid()
+    # ``parent`` comes from the collector: it may be gone before this worker got here
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -50,12 +50,12 @@ def start_parent_watch() -> None:
 _stage: LintStage | None = None
 
 
-def _init() -> None:
+def _init(parent: int) -> None:
     global _stage
     from inspector.domain.pipeline import default_linter
 
+    start_parent_watch(parent)
     _stage = LintStage(default_linter)
-    start_parent_watch()
 
 
 def _lint_inbox(path: str, after: int, upto: int) -> list[Found]:
@@ -93,7 +93,7 @@ class LintRunner:
         if self.process:
             return ProcessPoolExecutor(max_workers=1,
                                        mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_init)
+                                       initializer=_init, initargs=(os.getpid(),))
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="lint-stage")
 
     async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:

@@ -21,6 +21,7 @@ import collections
 import contextlib
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -44,12 +45,12 @@ def _settle(fut: asyncio.Future[None]) -> None:
 _proc: Processor | None = None
 
 
-def _child_init(data_dir: str, lint: bool) -> None:
+def _child_init(data_dir: str, lint: bool, parent: int) -> None:
     global _proc
     from inspector.domain.pipeline import default_linter
 
+    start_parent_watch(parent)  # a killed collector must not leave its writer behind
     _proc = Processor(Store(data_dir), default_linter if lint else None)
-    start_parent_watch()  # a killed collector must not leave its writer behind
 
 
 def _child_inbox(path: str, upto: int, limit: int, rows: bool, findings: list[Found] | None,
@@ -136,7 +137,7 @@ class GroupWriter:
             return ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_child_init,
-                initargs=(str(self.store.data_dir), False))
+                initargs=(str(self.store.data_dir), False, os.getpid()))
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
 
     def _target(self, fn: Callable[..., Any]) -> Callable[..., Any]:
