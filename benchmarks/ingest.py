@@ -76,7 +76,7 @@ def _collector_server(port_q: mp.Queue, data_dir: str, lint: bool, identity: boo
     async def main() -> None:
         store = Store(data_dir)
         svc = CollectorService(store, store.open_session("bench"), lint=lint, identity=identity,
-                               writer_process=writer_process)
+                               writer_process=writer_process, worker_nice=5)  # as serve
         server = CollectorServer(svc, "127.0.0.1", 0)
         await server.start()
         port_q.put(server.port)

@@ -32,8 +32,9 @@ def api_token_for(host: str, given: str | None) -> str | None:
 def build_service(args: Any) -> CollectorService:
     store = Store(paths.data_dir(args.data_dir))
     session = store.open_session(args.session)
+    # the workers step back (nice 5) so that answering clients comes first under a burst
     svc = CollectorService(store, session, lint=not getattr(args, "no_lint", False),
-                           writer_process=True)
+                           writer_process=True, worker_nice=5)
     for spec in getattr(args, "fault", None) or []:
         svc.faults.add(parse_fault_spec(spec))
     return svc

@@ -25,17 +25,14 @@ from inspector.domain.processing import Found, LintStage, Row
 log = logging.getLogger(__name__)
 
 
-WORKER_NICENESS = 5
-
-
-def start_parent_watch(parent: int) -> None:
+def start_parent_watch(parent: int, nice: int = 0) -> None:
     """In a worker process: exit when the collector that started it is gone (even killed).
 
-    Workers also step back (``nice``) in favour of the collector's event loop: answering
-    clients comes first, the workers take the rest of the CPU and all of it once the burst
-    is over."""
-    with contextlib.suppress(OSError):
-        os.nice(WORKER_NICENESS)
+    ``nice``: step back in favour of the collector's event loop (``serve``: answering clients
+    comes first, the workers take the rest of the CPU and all of it once a burst is over)."""
+    if nice:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     # ``parent`` comes from the collector: it may be gone before this worker got here
 
     def watch() -> None:
@@ -50,11 +47,11 @@ def start_parent_watch(parent: int) -> None:
 _stage: LintStage | None = None
 
 
-def _init(parent: int) -> None:
+def _init(parent: int, nice: int) -> None:
     global _stage
     from inspector.domain.pipeline import default_linter
 
-    start_parent_watch(parent)
+    start_parent_watch(parent, nice)
     _stage = LintStage(default_linter)
 
 
@@ -82,8 +79,10 @@ class LintRunner:
     """Calls into the lint stage; ``process=True``: in a spawned child (``default_linter``,
     configured from ``.event-inspector.toml``), else in a thread with ``linter_factory``."""
 
-    def __init__(self, *, process: bool, linter_factory: Callable[[], Any]) -> None:
+    def __init__(self, *, process: bool, linter_factory: Callable[[], Any],
+                 nice: int = 0) -> None:
         self.process = process
+        self.nice = nice
         self._local = None if process else LintStage(linter_factory)
         self._executor = self._new_executor()
         # the loop of the writer task (plain futures: Qt may step it with no running loop)
@@ -93,7 +92,7 @@ class LintRunner:
         if self.process:
             return ProcessPoolExecutor(max_workers=1,
                                        mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_init, initargs=(os.getpid(),))
+                                       initializer=_init, initargs=(os.getpid(), self.nice))
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="lint-stage")
 
     async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:

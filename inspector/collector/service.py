@@ -46,7 +46,7 @@ class CollectorService:
     def __init__(
         self, store: Store, session: Session, *, lint: bool = True, identity: bool = True,
         max_body: int = DEFAULT_MAX_BODY, linter_factory: Callable[[], Any] | None = None,
-        writer_process: bool = False,
+        writer_process: bool = False, lint_stage: bool = True, worker_nice: int = 0,
     ) -> None:
         self.store = store
         self.session = session
@@ -60,7 +60,8 @@ class CollectorService:
         # what collectors that are gone acknowledged but did not store, before anything new
         recover(store, linter)
         self.writer = GroupWriter(store, process=writer_process, linter_factory=linter,
-                                  on_processed=self._processed, wants_rows=self.wants_events)
+                                  on_processed=self._processed, wants_rows=self.wants_events,
+                                  lint_stage=lint_stage, nice=worker_nice)
         self.listeners: list[Listener] = []
         self._wants: dict[Listener, Callable[[], bool] | None] = {}
         self.started_at = time.time()

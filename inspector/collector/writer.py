@@ -45,11 +45,11 @@ def _settle(fut: asyncio.Future[None]) -> None:
 _proc: Processor | None = None
 
 
-def _child_init(data_dir: str, lint: bool, parent: int) -> None:
+def _child_init(data_dir: str, lint: bool, parent: int, nice: int) -> None:
     global _proc
     from inspector.domain.pipeline import default_linter
 
-    start_parent_watch(parent)  # a killed collector must not leave its writer behind
+    start_parent_watch(parent, nice)  # a killed collector must not leave its writer behind
     _proc = Processor(Store(data_dir), default_linter if lint else None)
 
 
@@ -94,7 +94,8 @@ class GroupWriter:
     def __init__(self, store: Store, *, process: bool = False,
                  linter_factory: Callable[[], Any] | None = None,
                  on_processed: OnProcessed | None = None,
-                 wants_rows: Callable[[], bool] | None = None) -> None:
+                 wants_rows: Callable[[], bool] | None = None, lint_stage: bool = True,
+                 nice: int = 0) -> None:
         """``linter_factory``: None for no linting; in a process, only ``default_linter``
         (configured from ``.event-inspector.toml``) can cross, so any factory means lint."""
         self.store = store
@@ -104,11 +105,16 @@ class GroupWriter:
         # whether the event rows are needed back (listeners), or only the progress
         self.wants_rows = wants_rows or (lambda: on_processed is not None)
         # linting runs in a stage of its own, side by side with the store writer
-        self._lint = (LintRunner(process=process, linter_factory=linter_factory)
-                      if linter_factory is not None else None)
-        self._local = None if process else Processor(store, None)
+        # (``lint_stage=False``: the store writer lints, one hop less for each request)
+        self.lint_stage = lint_stage and linter_factory is not None
+        self.nice = nice  # worker processes' niceness
+        self._lint = (LintRunner(process=process, linter_factory=linter_factory, nice=nice)
+                      if self.lint_stage and linter_factory is not None else None)
+        self._local = None if process else Processor(
+            store, None if self.lint_stage else linter_factory)
         self._inline: Processor | None = None
         self._pipe: collections.deque[_Step] = collections.deque()
+        self._warm: list[asyncio.Task[Any]] = []
         self.inbox = Segments(store.data_dir)
         self._sizes: collections.deque[tuple[int, int]] = collections.deque()
         self._backlog_bytes = 0
@@ -137,7 +143,9 @@ class GroupWriter:
             return ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_child_init,
-                initargs=(str(self.store.data_dir), False, os.getpid()))
+                initargs=(str(self.store.data_dir),
+                          self.linter_factory is not None and not self.lint_stage,
+                          os.getpid(), self.nice))
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
 
     def _target(self, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -167,8 +175,9 @@ class GroupWriter:
         """Start (or restart, after :meth:`stop`) on the running loop."""
         if self._shut:
             self._executor = self._new_executor()
-            if self.linter_factory is not None:
-                self._lint = LintRunner(process=self.process, linter_factory=self.linter_factory)
+            if self.lint_stage and self.linter_factory is not None:
+                self._lint = LintRunner(process=self.process, linter_factory=self.linter_factory,
+                                        nice=self.nice)
             self.inbox = Segments(self.store.data_dir)
             self._shut = False
         self._loop = loop = asyncio.get_running_loop()
@@ -176,8 +185,15 @@ class GroupWriter:
             self._lint.loop = loop
         self._kicked = True
         self._task = loop.create_task(self._run(), name="group-writer")
+        # start the worker processes now, not on the first request (~1 s to import and lint)
+        self._warm = [loop.create_task(self._call(_child_index, 0))]
+        if self._lint is not None:
+            self._warm.append(loop.create_task(self._lint.reset(None)))
 
     async def stop(self) -> None:
+        for t in self._warm:
+            with contextlib.suppress(Exception):
+                await t
         if self._task is not None:
             await self.flush()
             self._task.cancel()

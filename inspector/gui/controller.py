@@ -73,7 +73,9 @@ class CollectorController(QObject):
             old = self.service.writer
             self.service.writer = GroupWriter(self.service.store, process=old.process,
                                               linter_factory=old.linter_factory,
-                                              on_processed=old.on_processed)
+                                              on_processed=old.on_processed,
+                                              wants_rows=old.wants_rows,
+                                              lint_stage=old.lint_stage, nice=old.nice)
             self.service.writer.index_chunk = old.index_chunk
             self.service.writer.max_backlog_bytes = old.max_backlog_bytes
         self._ran = True  # even a failed start ran the app's cleanup (writer stopped)

@@ -61,7 +61,10 @@ def build_window(args: Any, settings: AppSettings | None = None,
     session = store.open_session(getattr(args, "session", None))
     service = CollectorService(store, session, lint=not getattr(args, "no_lint", False),
                                # lint + SQLite on the second core (tests may keep a thread)
-                               writer_process=getattr(args, "writer_process", True))
+                               writer_process=getattr(args, "writer_process", True),
+                               # answers wait for their events here: a separate lint stage
+                               # would add a hop to each wait (benchmarks/gui_ingest.py)
+                               lint_stage=False)
     # a live view must not lag its clients: each answer waits until the request's events are
     # stored (serve keeps a deep inbox instead: its queries wait for the writer anyway)
     service.writer.max_backlog_bytes = WINDOW_BACKLOG_BYTES
