@@ -8,7 +8,7 @@ run in interleaved rounds and the median is reported, since this machine is nois
 
 Configurations:
   baseline     bare aiohttp: read, orjson.loads, one executemany of raw messages (WAL) per request
-  full         the collector as shipped: parse, split, dedupe, lint, identity, group commit
+  full         the collector as shipped: inbox, then split, dedupe, lint (own stage), store
   no-lint      the collector without linting
   no-identity  the collector without identity resolution
   bare         the collector with neither (what lint and identity cost is measured against)
