@@ -218,7 +218,8 @@ class GroupWriter:
     async def _close_readers(self, path: str) -> None:
         with contextlib.suppress(Exception):
             await self._call(_child_close_inbox, path)
-            if self._lint is not None:
+        if self._lint is not None:
+            with contextlib.suppress(Exception):
                 await self._lint.close_inbox(path)
 
     def _drop(self, seg: Segment, *, delete: bool = True) -> None:

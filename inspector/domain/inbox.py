@@ -190,6 +190,7 @@ class Segments:
     def advance(self, seg: Segment, done: int) -> None:
         if done > seg.done:
             seg.done = done
+            seg.taken = max(seg.taken, done)
             self.processed = max(self.processed, seg.base + done)
 
     def finished(self) -> list[Segment]:
