@@ -15,7 +15,7 @@ from inspector.domain import inbox
 from inspector.domain.auth import masked_headers, resolve_key
 from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.errors import IntakeError
-from inspector.domain.faults import FaultInjector, FaultRule
+from inspector.domain.faults import FaultInjector
 from inspector.domain.intake import DEFAULT_MAX_BODY, decode_body, parse_body
 from inspector.domain.pipeline import SessionPipeline, build_pipeline, default_linter
 from inspector.domain.processing import Row, recover
@@ -62,8 +62,8 @@ class CollectorService:
         self.writer = GroupWriter(store, process=writer_process, linter_factory=linter,
                                   on_processed=self._processed, wants_rows=self.wants_events,
                                   lint_stage=lint_stage, nice=worker_nice)
-        self.listeners: list[Listener] = []
-        self._wants: dict[Listener, Callable[[], bool] | None] = {}
+        # each listener, and what says whether it needs events right now (None: always)
+        self._listeners: dict[Listener, Callable[[], bool] | None] = {}
         self.started_at = time.time()
         self.settings_vendor: dict[str, str] = {}  # writeKey -> settings integration key
         self.pipeline = self._new_pipeline()
@@ -90,16 +90,13 @@ class CollectorService:
     def add_listener(self, fn: Listener, wants: Callable[[], bool] | None = None) -> None:
         """Call ``fn(events, raw)`` for every processed request; ``wants`` (if given) says
         whether it needs them right now (a listener that does not is skipped)."""
-        self.listeners.append(fn)
-        self._wants[fn] = wants
+        self._listeners[fn] = wants
 
     def remove_listener(self, fn: Listener) -> None:
-        if fn in self.listeners:
-            self.listeners.remove(fn)
-            self._wants.pop(fn, None)
+        self._listeners.pop(fn, None)
 
     def wants_events(self) -> bool:
-        return any(w is None or w() for w in self._wants.values())
+        return any(w is None or w() for w in self._listeners.values())
 
     async def clear(self) -> None:
         await self.writer.flush()
@@ -132,7 +129,7 @@ class CollectorService:
         self._identity_behind = False
 
     def _notify(self, events: list[CapturedEvent], raw: RawRequest) -> None:
-        for fn in list(self.listeners):
+        for fn in list(self._listeners):
             try:
                 fn(events, raw)
             except Exception:  # a broken listener must never cost the client its answer
@@ -175,9 +172,6 @@ class CollectorService:
                            {"Retry-After": "1"})
         return None
 
-    def _fault(self, write_key: str | None) -> FaultRule | None:
-        return self.faults.take(write_key)
-
     async def ingest(
         self, *, method: str, path: str, route: str, query_string: str,
         query: Mapping[str, str], headers: Mapping[str, str], body: bytes,
@@ -198,7 +192,7 @@ class CollectorService:
         rule = None
         if self.faults.rules:
             first = parsed.messages[0] if parsed.messages else None
-            rule = self._fault(resolve_key(headers, query, parsed.envelope, first)[0])
+            rule = self.faults.take(resolve_key(headers, query, parsed.envelope, first)[0])
         if rule is not None and rule.status is not None:
             # the client will send these again: keep the request (visible), not the events
             failed = await self._keep(self._record(

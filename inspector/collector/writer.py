@@ -20,15 +20,12 @@ import asyncio
 import collections
 import contextlib
 import logging
-import multiprocessing
-import os
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from inspector.collector.lint_stage import LintRunner, start_parent_watch
-from inspector.domain.inbox import Segment, Segments, progress_key
+from inspector.collector.lint_stage import LintRunner
+from inspector.collector.workers import Worker, start_parent_watch
+from inspector.domain.inbox import BODY, Segment, Segments, progress_key
 from inspector.domain.processing import Found, Processed, Processor, Row
 from inspector.domain.store import Store
 
@@ -45,7 +42,7 @@ def _settle(fut: asyncio.Future[None]) -> None:
 _proc: Processor | None = None
 
 
-def _child_init(data_dir: str, lint: bool, parent: int, nice: int) -> None:
+def _child_init(data_dir: str, lint: bool, nice: int, parent: int) -> None:
     global _proc
     from inspector.domain.pipeline import default_linter
 
@@ -108,10 +105,9 @@ class GroupWriter:
         # (``lint_stage=False``: the store writer lints, one hop less for each request)
         self.lint_stage = lint_stage and linter_factory is not None
         self.nice = nice  # worker processes' niceness
-        self._lint = (LintRunner(process=process, linter_factory=linter_factory, nice=nice)
-                      if self.lint_stage and linter_factory is not None else None)
-        self._local = None if process else Processor(
-            store, None if self.lint_stage else linter_factory)
+        self._worker: Worker
+        self._lint: LintRunner | None
+        self._new_workers()
         self._inline: Processor | None = None
         self._pipe: collections.deque[_Step] = collections.deque()
         self._warm: list[asyncio.Task[Any]] = []
@@ -127,7 +123,6 @@ class GroupWriter:
         self._kicked = False
         self._wake_fut: asyncio.Future[None] | None = None
         self._task: asyncio.Task[None] | None = None
-        self._executor: Executor = self._new_executor()
         self._shut = False
         self.commits = 0
         self.chunk = 40  # requests per processing step: bounds the latency a step adds
@@ -138,51 +133,36 @@ class GroupWriter:
         self.index_chunk = 256
         self.index_after = 0.05  # seconds without a request before idle indexing starts
 
-    def _new_executor(self) -> Executor:
-        if self.process:
-            return ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_child_init,
-                initargs=(str(self.store.data_dir),
-                          self.linter_factory is not None and not self.lint_stage,
-                          os.getpid(), self.nice))
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
-
-    def _target(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        p = self._local
-        assert p is not None
-        targets: dict[Any, Callable[..., Any]] = {
-            _child_inbox: p.process_inbox, _child_built: p.process_built,
-            _child_index: p.store.index_pending, _child_reset: p.reset,
-            _child_close_inbox: p.close_inbox}
-        return targets[fn]
+    def _new_workers(self) -> None:
+        """The store writer and (``lint_stage``) the lint stage, as processes or threads."""
+        lf = self.linter_factory
+        store_lint = lf if not self.lint_stage else None
+        local: dict[Callable[..., Any], Callable[..., Any]] | None = None
+        if not self.process:
+            p = Processor(self.store, store_lint)
+            local = {_child_inbox: p.process_inbox, _child_built: p.process_built,
+                     _child_index: p.store.index_pending, _child_reset: p.reset,
+                     _child_close_inbox: p.close_inbox}
+        self._worker = Worker("store writer", initializer=_child_init, local=local,
+                              initargs=(str(self.store.data_dir), store_lint is not None,
+                                        self.nice))
+        self._lint = (LintRunner(process=self.process, linter_factory=lf, nice=self.nice)
+                      if self.lint_stage and lf is not None else None)
 
     async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
-        loop = self._loop or asyncio.get_running_loop()
-        if self._local is not None:  # a thread: the same processor, called directly
-            return await loop.run_in_executor(self._executor, self._target(fn), *args)
-        executor = self._executor
-        try:
-            return await loop.run_in_executor(executor, fn, *args)
-        except BrokenProcessPool:
-            if self._executor is executor:  # the first of the calls that failed replaces it
-                log.error("the store writer process died; starting a new one and retrying")
-                self._executor = self._new_executor()
-            return await loop.run_in_executor(self._executor, fn, *args)
+        return await self._worker.call(fn, *args)
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> None:
         """Start (or restart, after :meth:`stop`) on the running loop."""
         if self._shut:
-            self._executor = self._new_executor()
-            if self.lint_stage and self.linter_factory is not None:
-                self._lint = LintRunner(process=self.process, linter_factory=self.linter_factory,
-                                        nice=self.nice)
+            self._new_workers()
             self.inbox = Segments(self.store.data_dir)
             self._shut = False
         self._loop = loop = asyncio.get_running_loop()
+        self._worker.loop = loop
         if self._lint is not None:
-            self._lint.loop = loop
+            self._lint.worker.loop = loop
         self._kicked = True
         self._task = loop.create_task(self._run(), name="group-writer")
         # start the worker processes now, not on the first request (~1 s to import and lint)
@@ -202,9 +182,9 @@ class GroupWriter:
             self._task = None
             for seg in self.inbox.segs:
                 await self._close_readers(seg.path)
-        self._executor.shutdown(wait=True)
+        self._worker.shutdown()
         if self._lint is not None:
-            self._lint.shutdown()
+            self._lint.worker.shutdown()
         self._shut = True
         for seg in self.inbox.segs:
             self._drop(seg, delete=seg.complete)  # else the next collector recovers it
@@ -241,7 +221,7 @@ class GroupWriter:
     async def accept(self, record: tuple[Any, ...]) -> None:
         """Make one request durable (an inbox row); processing follows in the background."""
         rid = self.inbox.append(record)  # a ticket
-        size = len(record[10] or b"")
+        size = len(record[BODY] or b"")
         self._sizes.append((rid, size))
         self._backlog_bytes += size
         if self._task is None:  # not started: process it right away
@@ -339,13 +319,17 @@ class GroupWriter:
         if fut is not None and not fut.done():
             fut.set_result(None)
 
-    async def _sleep(self, timeout: float | None) -> bool:
-        """Wait for a kick (new work) or ``timeout``; True if kicked."""
-        if self._kicked:
-            return True
+    async def _wait(self, futs: list[asyncio.Future[Any]] | None = None,
+                    timeout: float | None = None) -> bool:
+        """Wait for a kick (new work), one of ``futs`` (pending ones; none given: return) or
+        ``timeout``; True if kicked. Plain futures of the writer's loop: see ``_loop``."""
+        if self._kicked or futs == []:
+            return self._kicked
         assert self._loop is not None
         fut: asyncio.Future[None] = self._loop.create_future()
         self._wake_fut = fut
+        for f in futs or ():
+            f.add_done_callback(lambda _f: _settle(fut))
         handle = None if timeout is None else self._loop.call_later(timeout, _settle, fut)
         try:
             await fut
@@ -357,25 +341,8 @@ class GroupWriter:
 
     def _next_step(self, upto: int) -> tuple[Segment, int, int] | None:
         """The next rows to hand to processing: oldest file first, tickets up to ``upto``."""
-        for seg in self.inbox.segs:
-            if seg.taken < seg.inbox.last_id:
-                last = min(seg.inbox.last_id, upto - seg.base, seg.taken + self.chunk)
-                return (seg, seg.taken, last) if last > seg.taken else None
-        return None
-
-    async def _any(self, futs: list[asyncio.Future[Any]]) -> None:
-        """Wait for one of ``futs`` (pending ones) or a kick (plain futures: see ``_loop``)."""
-        if self._kicked or not futs:
-            return
-        assert self._loop is not None
-        fut: asyncio.Future[None] = self._loop.create_future()
-        self._wake_fut = fut
-        for f in futs:
-            f.add_done_callback(lambda _f: _settle(fut))
-        try:
-            await fut
-        finally:
-            self._wake_fut = None
+        work = self.inbox.work(upto, self.chunk)
+        return None if work is None else (work[0], work[0].taken, work[1])
 
     async def _pump(self, upto: int) -> None:
         """One turn of the two-stage pipeline: rows go to the lint stage (a few steps ahead),
@@ -406,8 +373,8 @@ class GroupWriter:
             pipe.popleft()
             self._deliver(head.seg, head.store.result())  # may raise
             return
-        await self._any([t for st in pipe for t in (st.lint, st.store)
-                         if t is not None and not t.done()])
+        await self._wait([t for st in pipe for t in (st.lint, st.store)
+                          if t is not None and not t.done()])
 
     async def _pipe_failed(self) -> None:
         """A step failed (e.g. the disk is full): let what runs finish, and go again from what
@@ -424,7 +391,7 @@ class GroupWriter:
                 self._deliver(st.seg, st.store.result())
         for seg in self.inbox.segs:
             seg.taken = seg.done
-        await self._sleep(0.5)
+        await self._wait(timeout=0.5)
 
     async def _loop_forever(self) -> None:
         backlog = True  # the free-text index may be behind (a resumed session, a burst)
@@ -466,7 +433,7 @@ class GroupWriter:
             if backlog and self.index_chunk > 0:
                 # index only once no request came for a moment: under load the writer's
                 # time goes to requests, and queries scan the not-yet-indexed tail
-                if await self._sleep(self.index_after):
+                if await self._wait(timeout=self.index_after):
                     continue
                 try:
                     n = await self._call(_child_index, self.index_chunk)
@@ -475,4 +442,4 @@ class GroupWriter:
                     n = 0
                 backlog = n > 0
                 continue
-            await self._sleep(None)
+            await self._wait()

@@ -32,6 +32,7 @@ COLUMNS = (
     "content_type", "content_encoding", "size", "body", "status", "error_code", "error",
     "rejected", "fault", "event_count",
 )
+BODY = COLUMNS.index("body") - 1  # where the body is in a record (a row without its id)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -168,7 +169,7 @@ class Segments:
         if cur.inbox.last_id >= self.rotate_rows or cur.size >= self.rotate_bytes:
             cur = self.rotate()
         cur.inbox.append(record)
-        cur.size += len(record[10] or b"")
+        cur.size += len(record[BODY] or b"")
         self.acked += 1
         return self.acked
 
@@ -178,13 +179,15 @@ class Segments:
         self.segs.append(seg)
         return seg
 
-    def work(self, upto: int) -> tuple[Segment, int] | None:
-        """The oldest segment with unprocessed rows, and its last row id to process (tickets
-        up to ``upto``)."""
+    def work(self, upto: int, limit: int | None = None) -> tuple[Segment, int] | None:
+        """The oldest segment with rows not yet handed to processing, and the last row id to
+        hand over (tickets up to ``upto``, at most ``limit`` rows)."""
         for seg in self.segs:
-            if not seg.complete:
+            if seg.taken < seg.inbox.last_id:
                 last = min(seg.inbox.last_id, upto - seg.base)
-                return (seg, last) if last > seg.done else None
+                if limit is not None:
+                    last = min(last, seg.taken + limit)
+                return (seg, last) if last > seg.taken else None
         return None
 
     def advance(self, seg: Segment, done: int) -> None:

@@ -33,38 +33,33 @@ class SessionPipeline:
         self.counters: dict[str, Any] = {"events": 0, "duplicates": 0}
 
     def process(self, events: list[CapturedEvent], request: RawRequest | None) -> None:
-        seen = self._seen
-        for ev in events:
-            mid = ev.message_id
-            if mid in seen and not ev.generated_message_id:
-                ev.dup = True
-                self.counters["duplicates"] += 1
-            else:
-                seen.add(mid)
+        self.counters["duplicates"] += flag_duplicates(self._seen, events)
         self.counters["events"] += len(events)
         if self.linter is not None:
             self.linter.lint_batch(events, request)
-        if self.identity is not None:
-            observe = self.identity.observe
-            for ev in events:
-                observe(ev)
+        self.observe(events)
 
     def observe(self, events: Iterable[CapturedEvent]) -> None:
-        """Feed identity resolution events that were deduped and linted elsewhere (the
-        collector's store writer)."""
+        """Feed identity resolution (events deduped and linted already, or elsewhere)."""
         ident = self.identity
         if ident is not None:
             observe = ident.observe
             for ev in events:
                 observe(ev)
 
-    def replay(self, events: Iterable[CapturedEvent]) -> None:
-        """Rebuild in-memory state (identity, cross-event lint) from a stored session."""
-        ident = self.identity
-        for ev in events:
-            self._seen.add(ev.message_id)
-            if ident is not None:
-                ident.observe(ev)
+
+def flag_duplicates(seen: set[str], events: Iterable[CapturedEvent]) -> int:
+    """Flag events whose ``messageId`` is in ``seen`` (a generated one never is), remember
+    the others'; returns how many were flagged."""
+    n = 0
+    for ev in events:
+        mid = ev.message_id
+        if mid in seen and not ev.generated_message_id:
+            ev.dup = True
+            n += 1
+        else:
+            seen.add(mid)
+    return n
 
 
 def default_linter(start_dir: str | None = None) -> Linter:

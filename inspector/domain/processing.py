@@ -24,7 +24,7 @@ from inspector.domain.capture import CapturedEvent, Finding, RawRequest
 from inspector.domain.errors import IntakeError
 from inspector.domain.inbox import Inbox, orphans, progress_key
 from inspector.domain.intake import build_events, parse_body
-from inspector.domain.pipeline import Linter
+from inspector.domain.pipeline import Linter, flag_duplicates
 from inspector.domain.store import (
     Store,
     event_from_row,
@@ -32,6 +32,7 @@ from inspector.domain.store import (
     request_from_row,
     request_row,
 )
+from inspector.domain.store_schema import REQUEST_COLUMNS
 
 Row = tuple[Any, ...]
 # findings computed ahead by a LintStage, per request: None (none at all), or per event a list
@@ -41,6 +42,7 @@ Found = list[list[tuple[str, str, str, str | None]]] | None
 # request in order, and the stored event rows (with their findings)
 Processed = tuple[int, list[tuple[Row, int]], list[Row]]
 log = logging.getLogger(__name__)
+_BODY = REQUEST_COLUMNS.index("body")
 
 
 class Headers(dict[str, str]):
@@ -54,23 +56,61 @@ class Headers(dict[str, str]):
         return self._folded.get(key.lower(), default)
 
 
-class Processor:
-    """The store side of ingest; owns the allocation, dedupe and cross-event lint state."""
+class _InboxWorker:
+    """What both inbox workers keep: read connections to inbox files, and each session's
+    linter (its cross-event state), fed in arrival order."""
 
-    def __init__(self, store: Store, linter_factory: Callable[[], Linter] | None) -> None:
-        self.store = store
+    def __init__(self, linter_factory: Callable[[], Linter] | None) -> None:
         self.linter_factory = linter_factory
         self._linters: dict[int, Linter] = {}
-        self._seen: dict[int, set[str]] = {}
         self._readers: dict[str, Inbox] = {}
 
     def reset(self, session_id: int | None = None) -> None:
+        """A cleared or switched session: its cross-event lint state starts over."""
+        if session_id is None:
+            self._linters.clear()
+        else:
+            self._linters.pop(session_id, None)
+
+    def close_inbox(self, path: str) -> None:
+        inbox = self._readers.pop(path, None)
+        if inbox is not None:
+            inbox.close()
+
+    def _reader(self, path: str) -> Inbox:
+        inbox = self._readers.get(path)
+        if inbox is None:
+            inbox = self._readers[path] = Inbox(Path(path), owner=False)
+        return inbox
+
+    def _lint(self, raw: RawRequest, events: list[CapturedEvent]) -> None:
+        """Set ``ev.lint`` on one request's events (no linter: nothing)."""
+        if self.linter_factory is None or not events:
+            return
+        linter = self._linters.get(raw.session_id)
+        if linter is None:
+            linter = self._linters[raw.session_id] = self.linter_factory()
+        try:
+            linter.lint_batch(events, raw)
+        except Exception:  # findings are lost for this request, never the events
+            log.exception("linting failed")
+
+
+class Processor(_InboxWorker):
+    """The store side of ingest; owns the allocation, dedupe and cross-event lint state."""
+
+    def __init__(self, store: Store, linter_factory: Callable[[], Linter] | None) -> None:
+        super().__init__(linter_factory)
+        self.store = store
+        self._seen: dict[int, set[str]] = {}
+
+    def reset(self, session_id: int | None = None) -> None:
         """A cleared or switched session: dedupe and cross-event lint start over."""
-        for d in (self._linters, self._seen):
-            if session_id is None:
-                d.clear()
-            else:
-                d.pop(session_id, None)
+        super().reset(session_id)
+        if session_id is None:
+            self._seen.clear()
+        else:
+            self._seen.pop(session_id, None)
         self.store.forget_seq(session_id)
 
     # -- steps ----------------------------------------------------------------------------
@@ -82,9 +122,7 @@ class Processor:
 
         ``findings``: what a :class:`LintStage` found for exactly the rows after ``after``
         (then this processor does not lint)."""
-        inbox = self._readers.get(path)
-        if inbox is None:
-            inbox = self._readers[path] = Inbox(Path(path), owner=False)
+        inbox = self._reader(path)
         key = progress_key(inbox.path)
         done = int(self.store.meta_value(key) or 0)
         if findings is not None and after != done:
@@ -109,11 +147,6 @@ class Processor:
             _attach([(raw, events)], [findings])
         return (0, *self._store([(raw, events)], None, lint=findings is None))
 
-    def close_inbox(self, path: str) -> None:
-        inbox = self._readers.pop(path, None)
-        if inbox is not None:
-            inbox.close()
-
     # -- internals ------------------------------------------------------------------------
     def _store(self, pairs: list[tuple[RawRequest, list[CapturedEvent]]],
                meta: tuple[str, str] | None, *, lint: bool = True
@@ -125,16 +158,13 @@ class Processor:
             self.store.allocate(raw, events)
             if events:
                 self._dedupe(raw.session_id, events)
-                linter = self._linter(raw.session_id) if lint else None
-                if linter is not None:
-                    try:
-                        linter.lint_batch(events, raw)
-                    except Exception:  # findings are lost for this request, never the events
-                        log.exception("linting failed")
+                if lint:
+                    self._lint(raw, events)
             row = request_row(raw)
             req_rows.append(row)
             if not raw.rejected and raw.fault is None:
-                row = (*row[:10], b"", *row[11:])  # the body stays in the store, not the reply
+                # the body stays in the store, not in the reply
+                row = (*row[:_BODY], b"", *row[_BODY + 1:])
             reqs.append((row, len(events)))
             ev_rows.extend(event_row(e) for e in events)
         self.store.write_rows(req_rows, ev_rows, meta=meta)
@@ -144,69 +174,27 @@ class Processor:
         seen = self._seen.get(session_id)
         if seen is None:
             seen = self._seen[session_id] = self.store.message_ids(session_id)
-        for ev in events:
-            mid = ev.message_id
-            if mid in seen and not ev.generated_message_id:
-                ev.dup = True
-            else:
-                seen.add(mid)
+        flag_duplicates(seen, events)
 
-    def _linter(self, session_id: int) -> Linter | None:
-        if self.linter_factory is None:
-            return None
-        linter = self._linters.get(session_id)
-        if linter is None:
-            linter = self._linters[session_id] = self.linter_factory()
-        return linter
-
-
-class LintStage:
+class LintStage(_InboxWorker):
     """Lints inbox rows ahead of the :class:`Processor` that stores them, in a process of its
     own, so that linting (~17 µs an event) and storing (~25 µs) run side by side. It builds
     the events again from the rows (lint depends on nothing the store assigns) and keeps each
     session's cross-event state, in arrival order; findings go to the processor with the rows.
     """
 
-    def __init__(self, linter_factory: Callable[[], Linter]) -> None:
-        self.linter_factory = linter_factory
-        self._linters: dict[int, Linter] = {}
-        self._readers: dict[str, Inbox] = {}
-
-    def reset(self, session_id: int | None = None) -> None:
-        if session_id is None:
-            self._linters.clear()
-        else:
-            self._linters.pop(session_id, None)
-
     def lint_inbox(self, path: str, after: int, upto: int) -> list[Found]:
         """Findings for the rows after ``after`` up to ``upto``, one entry per row."""
-        inbox = self._readers.get(path)
-        if inbox is None:
-            inbox = self._readers[path] = Inbox(Path(path), owner=False)
-        rows = inbox.read(after, upto, upto - after)
+        rows = self._reader(path).read(after, upto, upto - after)
         if len(rows) != upto - after:
             raise ValueError(f"inbox rows {after + 1}..{upto} are not all there")
-        return [self._lint(*build_request(row)) for row in rows]
+        return [self._found(*build_request(row)) for row in rows]
 
     def lint_built(self, req_row: Row, ev_rows: Sequence[Row]) -> Found:
-        return self._lint(request_from_row(req_row), [event_from_row(r) for r in ev_rows])
+        return self._found(request_from_row(req_row), [event_from_row(r) for r in ev_rows])
 
-    def close_inbox(self, path: str) -> None:
-        inbox = self._readers.pop(path, None)
-        if inbox is not None:
-            inbox.close()
-
-    def _lint(self, raw: RawRequest, events: list[CapturedEvent]) -> Found:
-        if not events:
-            return None
-        linter = self._linters.get(raw.session_id)
-        if linter is None:
-            linter = self._linters[raw.session_id] = self.linter_factory()
-        try:
-            linter.lint_batch(events, raw)
-        except Exception:  # findings are lost for this request, never the events
-            log.exception("linting failed")
-            return None
+    def _found(self, raw: RawRequest, events: list[CapturedEvent]) -> Found:
+        self._lint(raw, events)
         if not any(ev.lint for ev in events):
             return None
         return [[(f.rule, f.severity, f.message, f.path) for f in ev.lint] for ev in events]

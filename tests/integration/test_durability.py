@@ -138,7 +138,7 @@ def test_a_killed_writer_process_is_replaced_and_nothing_acknowledged_is_lost(tm
 def test_a_worker_whose_collector_is_gone_before_it_starts_exits():
     # the worker is told its collector's pid; here that is not its parent (as when the
     # collector was killed while the worker process was still starting)
-    code = ("import time; from inspector.collector.lint_stage import start_parent_watch; "
+    code = ("import time; from inspector.collector.workers import start_parent_watch; "
             "start_parent_watch(1); time.sleep(30)")
     p = subprocess.Popen([sys.executable, "-c", code])
     assert p.wait(timeout=10) == 0

@@ -1,0 +1,79 @@
+"""A worker the collector hands work to: a thread, or a spawned child process of its own.
+
+In a process, work runs on the other core instead of fighting the event loop for the GIL; a
+child that dies is replaced and the call retried once, and a child whose collector is gone
+(even killed) exits by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def start_parent_watch(parent: int, nice: int = 0) -> None:
+    """In a worker process: exit when the collector that started it is gone (even killed).
+
+    ``nice``: step back in favour of the collector's event loop (``serve``: answering clients
+    comes first, the workers take the rest of the CPU and all of it once a burst is over)."""
+    if nice:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
+    # ``parent`` comes from the collector: it may be gone before this worker got here
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)  # an open transaction is simply not committed
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+class Worker:
+    """Calls module-level functions in a child process (``initializer(*initargs, parent_pid)``
+    sets it up), or, as a thread, the local callables ``local`` maps those functions to."""
+
+    def __init__(self, name: str, *, initializer: Callable[..., None],
+                 initargs: tuple[Any, ...] = (),
+                 local: dict[Callable[..., Any], Callable[..., Any]] | None = None) -> None:
+        self.name = name
+        self.local = local
+        self._initializer, self._initargs = initializer, initargs
+        # the loop of the caller's task (plain futures: Qt may step it with no running loop)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> Executor:
+        if self.local is not None:
+            return ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name)
+        return ProcessPoolExecutor(max_workers=1,
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=self._initializer,
+                                   initargs=(*self._initargs, os.getpid()))
+
+    async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        loop = self.loop or asyncio.get_running_loop()
+        if self.local is not None:
+            return await loop.run_in_executor(self._executor, self.local[fn], *args)
+        executor = self._executor
+        try:
+            return await loop.run_in_executor(executor, fn, *args)
+        except BrokenProcessPool:
+            if self._executor is executor:  # the first of the calls that failed replaces it
+                log.error("the %s process died; starting a new one and retrying", self.name)
+                self._executor = self._new_executor()
+            return await loop.run_in_executor(self._executor, fn, *args)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True)
