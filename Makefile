@@ -36,7 +36,8 @@ test-fast: $(STAMP) ## domain and collector tests only (no Qt, no Node, no brows
 	$(PY) -m pytest tests/domain tests/collector tests/test_cli.py tests/test_architecture.py
 
 lint: $(STAMP) ## ruff (lint + format check) and import-linter contracts
-	$(VENV)/bin/ruff check inspector tests benchmarks
+	$(VENV)/bin/ruff check inspector tests benchmarks docs
+	$(VENV)/bin/ruff format --check inspector tests benchmarks docs packaging
 	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP) ## mypy (strict on domain and collector)

@@ -6,10 +6,20 @@ import random
 import uuid
 from typing import Any
 
-EVENTS = ["Order Completed", "Product Viewed", "Product Added", "Checkout Started",
-          "Signed Up", "Video Playback Started", "Cart Viewed", "Coupon Applied"]
-UA = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
-      "Chrome/120.0 Safari/537.36")
+EVENTS = [
+    "Order Completed",
+    "Product Viewed",
+    "Product Added",
+    "Checkout Started",
+    "Signed Up",
+    "Video Playback Started",
+    "Cart Viewed",
+    "Coupon Applied",
+]
+UA = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0 Safari/537.36"
+)
 
 
 def message(rng: random.Random, i: int, users: int = 5000) -> dict[str, Any]:
@@ -20,24 +30,53 @@ def message(rng: random.Random, i: int, users: int = 5000) -> dict[str, Any]:
         "timestamp": "2026-11-22T10:31:19.522Z",
         "anonymousId": f"anon-{u:06d}-{rng.randrange(3)}",
         "userId": f"user-{u:06d}",
-        "context": {"library": {"name": "analytics.js", "version": "next-1.84.3"},
-                    "page": {"path": "/shop/cart", "url": "https://shop.example.com/shop/cart",
-                             "title": "Cart", "referrer": "", "search": ""},
-                    "userAgent": UA, "locale": "en-US", "ip": "203.0.113.7",
-                    "timezone": "Europe/Berlin"},
+        "context": {
+            "library": {"name": "analytics.js", "version": "next-1.84.3"},
+            "page": {
+                "path": "/shop/cart",
+                "url": "https://shop.example.com/shop/cart",
+                "title": "Cart",
+                "referrer": "",
+                "search": "",
+            },
+            "userAgent": UA,
+            "locale": "en-US",
+            "ip": "203.0.113.7",
+            "timezone": "Europe/Berlin",
+        },
         "integrations": {},
     }
     if kind < 0.7:
-        base.update(type="track", event=rng.choice(EVENTS), properties={
-            "order_id": f"o-{i}", "revenue": round(rng.uniform(1, 300), 2), "currency": "EUR",
-            "products": [{"product_id": f"p-{rng.randrange(500)}", "sku": "SKU-1",
-                          "name": "Blue Shirt", "price": 19.99, "quantity": 1}]})
+        base.update(
+            type="track",
+            event=rng.choice(EVENTS),
+            properties={
+                "order_id": f"o-{i}",
+                "revenue": round(rng.uniform(1, 300), 2),
+                "currency": "EUR",
+                "products": [
+                    {
+                        "product_id": f"p-{rng.randrange(500)}",
+                        "sku": "SKU-1",
+                        "name": "Blue Shirt",
+                        "price": 19.99,
+                        "quantity": 1,
+                    }
+                ],
+            },
+        )
     elif kind < 0.85:
-        base.update(type="page", name="Cart", properties={"path": "/shop/cart",
-                                                          "title": "Cart"})
+        base.update(type="page", name="Cart", properties={"path": "/shop/cart", "title": "Cart"})
     elif kind < 0.95:
-        base.update(type="identify", traits={"email": f"user{u}@example.com", "plan": "pro",
-                                             "name": f"User {u}", "createdAt": "2025-01-01"})
+        base.update(
+            type="identify",
+            traits={
+                "email": f"user{u}@example.com",
+                "plan": "pro",
+                "name": f"User {u}",
+                "createdAt": "2025-01-01",
+            },
+        )
     elif kind < 0.98:
         base.update(type="group", groupId=f"g-{u % 100}", traits={"name": "Acme", "plan": "pro"})
     else:

@@ -45,14 +45,21 @@ def _payload(run: str, k: int) -> bytes:
     msgs = []
     for i in range(BATCH):
         u = (k * 7 + i) % 500
-        msgs.append({"type": "track" if i % 5 else "identify", "userId": f"user-{u}",
-                     "anonymousId": f"anon-{u}", "event": f"Event {i % 23}",
-                     "messageId": f"{run}-{k}-{i}",
-                     "properties": {"i": i, "plan": "pro", "revenue": 9.99, "currency": "EUR"},
-                     "context": {"library": {"name": "analytics-python", "version": "2.4.0"}},
-                     "timestamp": "2026-01-01T00:00:00.000Z"})
-    return json.dumps({"batch": msgs, "writeKey": "WK_BENCH",
-                       "sentAt": "2026-01-01T00:00:00.000Z"}).encode()
+        msgs.append(
+            {
+                "type": "track" if i % 5 else "identify",
+                "userId": f"user-{u}",
+                "anonymousId": f"anon-{u}",
+                "event": f"Event {i % 23}",
+                "messageId": f"{run}-{k}-{i}",
+                "properties": {"i": i, "plan": "pro", "revenue": 9.99, "currency": "EUR"},
+                "context": {"library": {"name": "analytics-python", "version": "2.4.0"}},
+                "timestamp": "2026-01-01T00:00:00.000Z",
+            }
+        )
+    return json.dumps(
+        {"batch": msgs, "writeKey": "WK_BENCH", "sentAt": "2026-01-01T00:00:00.000Z"}
+    ).encode()
 
 
 def _generator(url: str, seconds: float, connections: int, run: str, out: mp.Queue) -> None:
@@ -63,12 +70,10 @@ def _generator(url: str, seconds: float, connections: int, run: str, out: mp.Que
 
     async def worker(session: aiohttp.ClientSession, deadline: float) -> int:
         n = 0
-        headers = {"Content-Type": "application/json",
-                   "Authorization": "Basic V0tfQkVOQ0g6"}
+        headers = {"Content-Type": "application/json", "Authorization": "Basic V0tfQkVOQ0g6"}
         while time.monotonic() < deadline:
             k = next(counter)
-            async with session.post(url + "/v1/batch", data=_payload(run, k),
-                                    headers=headers) as r:
+            async with session.post(url + "/v1/batch", data=_payload(run, k), headers=headers) as r:
                 await r.read()
                 if r.status == 200:
                     answers[f"{run}-{k}-0"] = time.time()
@@ -98,10 +103,25 @@ def run_load(url: str, seconds: float, connections: int, run: str) -> dict:
 # -- headless ------------------------------------------------------------------------------
 def headless_round(seconds: float, connections: int, run: str) -> float:
     data = tempfile.mkdtemp(dir=_TMP)
-    srv = subprocess.Popen([sys.executable, "-m", "inspector", "serve", "--port", "0",
-                            "--data-dir", data, "--session", run,
-                            "--max-seconds", str(seconds + 30)],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    srv = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "inspector",
+            "serve",
+            "--port",
+            "0",
+            "--data-dir",
+            data,
+            "--session",
+            run,
+            "--max-seconds",
+            str(seconds + 30),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         line = srv.stdout.readline()
         url = line.split()[2]
@@ -143,8 +163,15 @@ class WindowBench:
 
         from inspector.gui.main import shutdown
 
-        ns = SimpleNamespace(host="127.0.0.1", port=0, data_dir=tempfile.mkdtemp(dir=_TMP),
-                             session=run, fault=None, no_lint=False, token=None)
+        ns = SimpleNamespace(
+            host="127.0.0.1",
+            port=0,
+            data_dir=tempfile.mkdtemp(dir=_TMP),
+            session=run,
+            fault=None,
+            no_lint=False,
+            token=None,
+        )
         w = self.build_window(ns)
         w.resize(1400, 850)
         w.show()
@@ -206,19 +233,26 @@ class WindowBench:
         rows = len(w.feed.model.rows)
         # table rate: rows that reached the model over the generator's active time
         table_rate = rows / max(1e-6, res["elapsed"])
-        delays = sorted((row_times[m] - t) * 1000 for m, t in res["answers"].items()
-                        if m in row_times)
+        delays = sorted(
+            (row_times[m] - t) * 1000 for m, t in res["answers"].items() if m in row_times
+        )
         loop.run_until_complete(w.controller.stop())
         w.close()
         loop.run_until_complete(shutdown(w))
         w.deleteLater()
         gc.collect()
-        return {"acked_rate": res["events"] / res["elapsed"], "table_rate": table_rate,
-                "rows": rows, "acked": res["events"],
-                "p50": statistics.median(delays) if delays else float("nan"),
-                "p99": delays[int(len(delays) * 0.99) - 1] if delays else float("nan"),
-                "stall": stall, "quiet": quiet, "idle_passes": idle_passes,
-                "ticks": w.feed._rows.ticks}
+        return {
+            "acked_rate": res["events"] / res["elapsed"],
+            "table_rate": table_rate,
+            "rows": rows,
+            "acked": res["events"],
+            "p50": statistics.median(delays) if delays else float("nan"),
+            "p99": delays[int(len(delays) * 0.99) - 1] if delays else float("nan"),
+            "stall": stall,
+            "quiet": quiet,
+            "idle_passes": idle_passes,
+            "ticks": w.feed._rows.ticks,
+        }
 
 
 def rss() -> int:
@@ -231,8 +265,15 @@ def memory_round(n: int, people: int = 20000) -> dict:
 
     make_qapp()
 
-    ns = SimpleNamespace(host="127.0.0.1", port=0, data_dir=tempfile.mkdtemp(dir=_TMP),
-                         session="mem", fault=None, no_lint=False, token=None)
+    ns = SimpleNamespace(
+        host="127.0.0.1",
+        port=0,
+        data_dir=tempfile.mkdtemp(dir=_TMP),
+        session="mem",
+        fault=None,
+        no_lint=False,
+        token=None,
+    )
     w = build_window(ns)
     w.resize(1400, 850)
     w.show()
@@ -250,10 +291,18 @@ def memory_round(n: int, people: int = 20000) -> dict:
         first = len(rows)
         for i in range(start, min(n, start + 1000)):
             u = i % people  # each person has a userId and an anonymousId
-            rows.append_tuple((base + i * 0.001, "track" if i % 5 else "identify",
-                               events[i % 40], f"user-{u:06d}",
-                               f"6f1c2a3b-4d5e-4f60-8a7b-{u:012d}", "analytics-python · WK",
-                               (0, 0, 2, 3)[i % 4], i + 1))
+            rows.append_tuple(
+                (
+                    base + i * 0.001,
+                    "track" if i % 5 else "identify",
+                    events[i % 40],
+                    f"user-{u:06d}",
+                    f"6f1c2a3b-4d5e-4f60-8a7b-{u:012d}",
+                    "analytics-python · WK",
+                    (0, 0, 2, 3)[i % 4],
+                    i + 1,
+                )
+            )
         w.feed.model.rows_appended(first)
         if start % 100_000 == 0:
             w.table.scrollToBottom()
@@ -263,8 +312,13 @@ def memory_round(n: int, people: int = 20000) -> dict:
     after = rss()
     elapsed = time.perf_counter() - t0
     w.close()
-    return {"n": n, "bytes_per_event": (after - before) / n, "rss_mb": after / 2**20,
-            "feed_s": elapsed, "array_bytes_per_event": rows.memory_bytes() / n}
+    return {
+        "n": n,
+        "bytes_per_event": (after - before) / n,
+        "rss_mb": after / 2**20,
+        "feed_s": elapsed,
+        "array_bytes_per_event": rows.memory_bytes() / n,
+    }
 
 
 def main() -> int:
@@ -273,15 +327,26 @@ def main() -> int:
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--memory-events", type=int, default=1_000_000)
-    ap.add_argument("--memory-people", type=int, default=20000,
-                    help="distinct people in the memory run (= --memory-events: unique ids)")
-    ap.add_argument("--quiet-seconds", type=float, default=6.5,
-                    help="after each window round, keep measuring stalls this long with no "
-                         "traffic (covers the feed's idle GC pass; 0: skip)")
+    ap.add_argument(
+        "--memory-people",
+        type=int,
+        default=20000,
+        help="distinct people in the memory run (= --memory-events: unique ids)",
+    )
+    ap.add_argument(
+        "--quiet-seconds",
+        type=float,
+        default=6.5,
+        help="after each window round, keep measuring stalls this long with no "
+        "traffic (covers the feed's idle GC pass; 0: skip)",
+    )
     ap.add_argument("--skip-load", action="store_true")
     args = ap.parse_args()
-    print(f"cpus={os.cpu_count()} batch={BATCH} connections={args.connections} "
-          f"seconds={args.seconds} rounds={args.rounds}", flush=True)
+    print(
+        f"cpus={os.cpu_count()} batch={BATCH} connections={args.connections} "
+        f"seconds={args.seconds} rounds={args.rounds}",
+        flush=True,
+    )
     if not args.skip_load:
         bench = WindowBench()
         head, win = [], []
@@ -291,32 +356,45 @@ def main() -> int:
             print(f"round {r}: headless {h:,.0f} events/s", flush=True)
             res = bench.round(args.seconds, args.connections, f"w{r}", args.quiet_seconds)
             win.append(res)
-            print(f"round {r}: window acked {res['acked_rate']:,.0f}/s, table "
-                  f"{res['table_rate']:,.0f}/s ({res['rows']:,}/{res['acked']:,} rows, "
-                  f"{res['ticks']} ticks), delay p50 {res['p50']:.0f} ms p99 {res['p99']:.0f} "
-                  f"ms, longest stall {res['stall']:.0f} ms; once quiet {res['quiet']:.0f} ms "
-                  f"({res['idle_passes']} idle GC pass)", flush=True)
+            print(
+                f"round {r}: window acked {res['acked_rate']:,.0f}/s, table "
+                f"{res['table_rate']:,.0f}/s ({res['rows']:,}/{res['acked']:,} rows, "
+                f"{res['ticks']} ticks), delay p50 {res['p50']:.0f} ms p99 {res['p99']:.0f} "
+                f"ms, longest stall {res['stall']:.0f} ms; once quiet {res['quiet']:.0f} ms "
+                f"({res['idle_passes']} idle GC pass)",
+                flush=True,
+            )
         hm = statistics.median(head)
         tm = statistics.median(r["table_rate"] for r in win)
         print("\n== load ==")
         print(f"headless collector      {hm:,.0f} events/s (median of {len(head)})")
-        print(f"window, into the table  {tm:,.0f} events/s  = {tm / hm:.2f}x headless "
-              f"(target >= 0.70)")
-        print(f"row delay after answer  p50 {statistics.median(r['p50'] for r in win):.0f} ms, "
-              f"p99 {max(r['p99'] for r in win):.0f} ms (worst round; target p99 < 150)")
-        print(f"longest loop stall      {max(r['stall'] for r in win):.0f} ms "
-              f"(worst round; target < 100)")
+        print(
+            f"window, into the table  {tm:,.0f} events/s  = {tm / hm:.2f}x headless "
+            f"(target >= 0.70)"
+        )
+        print(
+            f"row delay after answer  p50 {statistics.median(r['p50'] for r in win):.0f} ms, "
+            f"p99 {max(r['p99'] for r in win):.0f} ms (worst round; target p99 < 150)"
+        )
+        print(
+            f"longest loop stall      {max(r['stall'] for r in win):.0f} ms "
+            f"(worst round; target < 100)"
+        )
         if args.quiet_seconds > 0:
-            print(f"after the burst         {max(r['quiet'] for r in win):.0f} ms longest stall "
-                  f"in the {args.quiet_seconds:g} s after traffic stops (idle GC pass; "
-                  f"target < 100)")
+            print(
+                f"after the burst         {max(r['quiet'] for r in win):.0f} ms longest stall "
+                f"in the {args.quiet_seconds:g} s after traffic stops (idle GC pass; "
+                f"target < 100)"
+            )
     if args.memory_events:
         m = memory_round(args.memory_events, args.memory_people)
         print("\n== memory ==")
-        print(f"{m['n']:,} rows ({args.memory_people:,} distinct people) in the shown table: "
-              f"{m['bytes_per_event']:.0f} bytes/event "
-              f"resident (arrays {m['array_bytes_per_event']:.0f} B/event; RSS "
-              f"{m['rss_mb']:.0f} MB; fed in {m['feed_s']:.1f} s) (target < 300)")
+        print(
+            f"{m['n']:,} rows ({args.memory_people:,} distinct people) in the shown table: "
+            f"{m['bytes_per_event']:.0f} bytes/event "
+            f"resident (arrays {m['array_bytes_per_event']:.0f} B/event; RSS "
+            f"{m['rss_mb']:.0f} MB; fed in {m['feed_s']:.1f} s) (target < 300)"
+        )
     return 0
 
 

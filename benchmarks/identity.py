@@ -43,8 +43,14 @@ def generate(n_events: int, n_people: int, seed: int) -> list[tuple[float, dict[
     per_person = n_events // n_people
     out: list[tuple[float, dict[str, Any]]] = []
     pages = ["Home", "Pricing", "Docs", "Blog", "Signup"]
-    tracks = ["Product Viewed", "Product Added", "Checkout Started", "Order Completed",
-              "Button Clicked", "Video Played"]
+    tracks = [
+        "Product Viewed",
+        "Product Added",
+        "Checkout Started",
+        "Order Completed",
+        "Button Clicked",
+        "Video Played",
+    ]
 
     def uid4() -> str:
         return str(uuid.UUID(int=rng.getrandbits(128), version=4))
@@ -58,25 +64,27 @@ def generate(n_events: int, n_people: int, seed: int) -> list[tuple[float, dict[
         evs: list[dict[str, Any]] = []
         for _ in range(rng.randint(1, 3)):
             evs.append({"type": "page", "anonymousId": a1, "name": rng.choice(pages)})
-        evs.append({"type": "identify", "anonymousId": a1, "userId": user,
-                    "traits": {"plan": "pro"}})
+        evs.append(
+            {"type": "identify", "anonymousId": a1, "userId": user, "traits": {"plan": "pro"}}
+        )
         second = rng.random() < 0.3
         shared = rng.random() < 0.01
         former = rng.random() < 0.05
         n_tail = budget - len(evs) - (3 if second else 0) - (1 if shared else 0) - former
         for _ in range(max(0, n_tail)):
-            evs.append({"type": "track", "anonymousId": a1, "userId": user,
-                        "event": rng.choice(tracks)})
+            evs.append(
+                {"type": "track", "anonymousId": a1, "userId": user, "event": rng.choice(tracks)}
+            )
         if second:
             a2 = uid4()
             evs.append({"type": "screen", "anonymousId": a2, "name": "Launch"})
             if rng.random() < 1 / 3:
-                evs.append({"type": "alias", "anonymousId": a2, "previousId": a2,
-                            "userId": user})
+                evs.append({"type": "alias", "anonymousId": a2, "previousId": a2, "userId": user})
             else:
                 evs.append({"type": "identify", "anonymousId": a2, "userId": user})
-            evs.append({"type": "track", "anonymousId": a2, "userId": user,
-                        "event": rng.choice(tracks)})
+            evs.append(
+                {"type": "track", "anonymousId": a2, "userId": user, "event": rng.choice(tracks)}
+            )
         if former:
             evs.append({"type": "alias", "previousId": f"legacy_{i}", "userId": user})
         if shared:
@@ -103,8 +111,10 @@ def main() -> None:
     items = [(ev, i + 1, f"msg-{i:08d}", at) for i, (at, ev) in enumerate(stream)]
     del stream
     n = len(items)
-    print(f"generated {n:,} events for {args.people:,} people "
-          f"in {time.perf_counter() - t:.1f}s (mode={args.mode})")
+    print(
+        f"generated {n:,} events for {args.people:,} people "
+        f"in {time.perf_counter() - t:.1f}s (mode={args.mode})"
+    )
 
     # Baseline: a bare loop doing dict lookups of the same ids.
     seen: dict[str, int] = {}
@@ -136,20 +146,28 @@ def main() -> None:
     gc.collect()
     grown = rss_mb() - before
 
-    print(f"baseline (2 dict lookups/event): {base / n * 1e6:7.3f} µs/event  "
-          f"{n / base:12,.0f} events/s")
-    print(f"IdentityGraph.observe_message:   {took / n * 1e6:7.3f} µs/event  "
-          f"{n / took:12,.0f} events/s   ratio {took / base:.1f}x baseline")
-    print(f"graph: {g.node_count:,} identifiers, {g.people_count():,} people, "
-          f"{len(g._e_mid):,} distinct edges, {len(g._w):,} warnings; "
-          f"memory +{grown:,.0f} MB RSS ({grown * 1024 * 1024 / n:.0f} B/event)")
+    print(
+        f"baseline (2 dict lookups/event): {base / n * 1e6:7.3f} µs/event  "
+        f"{n / base:12,.0f} events/s"
+    )
+    print(
+        f"IdentityGraph.observe_message:   {took / n * 1e6:7.3f} µs/event  "
+        f"{n / took:12,.0f} events/s   ratio {took / base:.1f}x baseline"
+    )
+    print(
+        f"graph: {g.node_count:,} identifiers, {g.people_count():,} people, "
+        f"{len(g._e_mid):,} distinct edges, {len(g._w):,} warnings; "
+        f"memory +{grown:,.0f} MB RSS ({grown * 1024 * 1024 / n:.0f} B/event)"
+    )
 
     rng = random.Random(args.seed + 1)
     users = [f"usr_{rng.randrange(args.people):07d}" for _ in range(args.queries)]
-    for name, fn in (("snapshot(user=…)", lambda u: g.snapshot(user=u)),
-                     ("event_ids_of", g.event_ids_of),
-                     ("identifiers_of", g.identifiers_of),
-                     ("timeline", g.timeline)):
+    for name, fn in (
+        ("snapshot(user=…)", lambda u: g.snapshot(user=u)),
+        ("event_ids_of", g.event_ids_of),
+        ("identifiers_of", g.identifiers_of),
+        ("timeline", g.timeline),
+    ):
         times = []
         for u in users:
             t = time.perf_counter()

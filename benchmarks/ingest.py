@@ -67,16 +67,23 @@ def _baseline_server(port_q: mp.Queue, data_dir: str) -> None:
     asyncio.run(main())
 
 
-def _collector_server(port_q: mp.Queue, data_dir: str, lint: bool, identity: bool,
-                      writer_process: bool = True) -> None:
+def _collector_server(
+    port_q: mp.Queue, data_dir: str, lint: bool, identity: bool, writer_process: bool = True
+) -> None:
     from inspector.collector.server import CollectorServer
     from inspector.collector.service import CollectorService
     from inspector.domain.store import Store
 
     async def main() -> None:
         store = Store(data_dir)
-        svc = CollectorService(store, store.open_session("bench"), lint=lint, identity=identity,
-                               writer_process=writer_process, worker_nice=5)  # as serve
+        svc = CollectorService(
+            store,
+            store.open_session("bench"),
+            lint=lint,
+            identity=identity,
+            writer_process=writer_process,
+            worker_nice=5,
+        )  # as serve
         server = CollectorServer(svc, "127.0.0.1", 0)
         await server.start()
         port_q.put(server.port)
@@ -98,8 +105,9 @@ def start(config: str, data_dir: str) -> tuple[mp.Process, int]:
 
 
 # -- load ---------------------------------------------------------------------------------
-async def load(port: int, bodies: list[bytes], seconds: float, connections: int,
-               per_batch: int) -> tuple[float, list[float]]:
+async def load(
+    port: int, bodies: list[bytes], seconds: float, connections: int, per_batch: int
+) -> tuple[float, list[float]]:
     import aiohttp
 
     url = f"http://127.0.0.1:{port}/v1/batch"
@@ -158,12 +166,16 @@ def main() -> int:
     args = ap.parse_args()
     configs = args.configs.split(",")
     raw = batches(400)
-    bodies = [orjson.dumps({"batch": b, "sentAt": "2026-11-22T10:31:20.000Z", "writeKey": "WK"})
-              for b in raw]
+    bodies = [
+        orjson.dumps({"batch": b, "sentAt": "2026-11-22T10:31:20.000Z", "writeKey": "WK"})
+        for b in raw
+    ]
     avg = sum(len(orjson.dumps(m)) for m in raw[0]) / len(raw[0])
-    print(f"corpus: {len(bodies)} batches x 100 events, {avg:.0f} bytes/event, "
-          f"{len(bodies[0]) / 1024:.0f} KB/request; {args.connections} connections, "
-          f"{args.seconds:.0f} s x {args.rounds} interleaved rounds")
+    print(
+        f"corpus: {len(bodies)} batches x 100 events, {avg:.0f} bytes/event, "
+        f"{len(bodies[0]) / 1024:.0f} KB/request; {args.connections} connections, "
+        f"{args.seconds:.0f} s x {args.rounds} interleaved rounds"
+    )
     results: dict[str, list[float]] = {c: [] for c in configs}
     processed: dict[str, list[float]] = {c: [] for c in configs}
     lats: dict[str, list[float]] = {c: [] for c in configs}
@@ -177,7 +189,8 @@ def main() -> int:
                     if config != "baseline":
                         before = asyncio.run(settle(port))[1]
                     rate, lat, sent, elapsed = asyncio.run(
-                        load(port, bodies, args.seconds, args.connections, 100))
+                        load(port, bodies, args.seconds, args.connections, 100)
+                    )
                     done = rate
                     if config != "baseline":
                         drain, stored = asyncio.run(settle(port))
@@ -189,32 +202,40 @@ def main() -> int:
             results[config].append(rate)
             processed[config].append(done)
             lats[config].extend(lat)
-            print(f"  round {rnd + 1} {config:<12} {rate:>10,.0f} events/s acknowledged, "
-                  f"{done:>8,.0f} processed", flush=True)
+            print(
+                f"  round {rnd + 1} {config:<12} {rate:>10,.0f} events/s acknowledged, "
+                f"{done:>8,.0f} processed",
+                flush=True,
+            )
     base = statistics.median(results["baseline"]) if "baseline" in results else None
     print("\nacknowledged: events/s answered 200 (durable in the inbox) while the load ran;")
-    print("processed: events sent / (load time + time until all were stored, linted and "
-          "queryable)")
-    print(f"\n{'config':<12} {'ack ev/s':>10} {'ratio':>7} {'processed':>10} {'ratio':>7} "
-          f"{'p50 ms':>8} {'p99 ms':>8}")
+    print("processed: events sent / (load time + time until all were stored, linted and queryable)")
+    print(
+        f"\n{'config':<12} {'ack ev/s':>10} {'ratio':>7} {'processed':>10} {'ratio':>7} "
+        f"{'p50 ms':>8} {'p99 ms':>8}"
+    )
     for c in configs:
         med = statistics.median(results[c])
         pmed = statistics.median(processed[c])
         ratio = f"{med / base:.2f}" if base else "-"
         pratio = f"{pmed / base:.2f}" if base else "-"
         p50, p99 = pct(lats[c], 0.5), pct(lats[c], 0.99)
-        print(f"{c:<12} {med:>10,.0f} {ratio:>7} {pmed:>10,.0f} {pratio:>7} {p50:>8.1f} "
-              f"{p99:>8.1f}")
+        print(
+            f"{c:<12} {med:>10,.0f} {ratio:>7} {pmed:>10,.0f} {pratio:>7} {p50:>8.1f} {p99:>8.1f}"
+        )
     for name, other in (("lint", "no-lint"), ("identity", "no-identity")):
         if {"full", other} <= set(configs):
             full, without = (statistics.median(results[c]) for c in ("full", other))
             pfull, pwithout = (statistics.median(processed[c]) for c in ("full", other))
             target = " (target < 25%)" if name == "lint" else ""
-            print(f"{name} cost: {1 - full / without:+.0%} of the acknowledged rate, "
-                  f"{1 - pfull / pwithout:+.0%} of the processed rate{target}")
+            print(
+                f"{name} cost: {1 - full / without:+.0%} of the acknowledged rate, "
+                f"{1 - pfull / pwithout:+.0%} of the processed rate{target}"
+            )
     if base and "full" in results:
-        print(f"collector/baseline: {statistics.median(results['full']) / base:.2f} "
-              "(target >= 0.50)")
+        print(
+            f"collector/baseline: {statistics.median(results['full']) / base:.2f} (target >= 0.50)"
+        )
     return 0
 
 

@@ -39,7 +39,7 @@ QUERIES = [
     ("free text (rare)", "user123@example.com"),
     ("free text (common)", "blue shirt"),
     ("free text glob", "user12*@example"),
-    ("negation", "type:track -event:\"Order Completed\" -lint:none"),
+    ("negation", 'type:track -event:"Order Completed" -lint:none'),
     ("user: (with identity ctx)", "user:user-001234"),
     ("userId:", "userId:user-004321"),
     ("lint:error", "lint:error"),
@@ -47,8 +47,12 @@ QUERIES = [
     ("has:", "type:identify has:traits.email"),
 ]
 
-RULES = [("revenue-string", "error"), ("missing-currency", "warning"),
-         ("unknown-event", "info"), ("timestamp-skew", "warning")]
+RULES = [
+    ("revenue-string", "error"),
+    ("missing-currency", "warning"),
+    ("unknown-event", "info"),
+    ("timestamp-skew", "warning"),
+]
 
 
 def events(n: int, session_id: int, seed: int = 11) -> Iterator[CapturedEvent]:
@@ -65,11 +69,22 @@ def events(n: int, session_id: int, seed: int = 11) -> Iterator[CapturedEvent]:
             lint.append(Finding(rule, sev, f"{rule} found", None))  # type: ignore[arg-type]
         lib = m["context"]["library"]
         yield CapturedEvent(
-            session_id=session_id, received_at=now + i * 1e-3, message=m, type=m["type"],
+            session_id=session_id,
+            received_at=now + i * 1e-3,
+            message=m,
+            type=m["type"],
             timestamp=now + i * 1e-3,
-            source=Source(write_key="WK-bench", auth="basic", library=lib["name"],
-                          library_version=lib["version"], client="@segment/analytics-next"),
-            message_id=m["messageId"], dup=rng.random() < 0.01, lint=lint)
+            source=Source(
+                write_key="WK-bench",
+                auth="basic",
+                library=lib["name"],
+                library_version=lib["version"],
+                client="@segment/analytics-next",
+            ),
+            message_id=m["messageId"],
+            dup=rng.random() < 0.01,
+            lint=lint,
+        )
 
 
 def load(store: Store, session_id: int, n: int, chunk: int = 1000) -> float:
@@ -93,11 +108,14 @@ def _strip(store: Store, fts: bool, indexes: bool) -> None:
     if not fts:  # any FTS insert statement stays, but rows are swallowed by a trigger
         w.execute("DROP TABLE events_fts")
         w.execute("CREATE TABLE events_fts (body TEXT)")
-        w.execute("CREATE TRIGGER events_fts_off BEFORE INSERT ON events_fts "
-                  "BEGIN SELECT RAISE(IGNORE); END")
+        w.execute(
+            "CREATE TRIGGER events_fts_off BEFORE INSERT ON events_fts "
+            "BEGIN SELECT RAISE(IGNORE); END"
+        )
     if not indexes:
-        for (name,) in w.execute("SELECT name FROM sqlite_master WHERE type='index' "
-                                 "AND name LIKE 'events_q_%'").fetchall():
+        for (name,) in w.execute(
+            "SELECT name FROM sqlite_master WHERE type='index' AND name LIKE 'events_q_%'"
+        ).fetchall():
             w.execute(f"DROP INDEX {name}")
 
 
@@ -114,9 +132,11 @@ def load_rates(n: int) -> None:
     print(f"load rate, {n:,} events per configuration (allocate + write, 1,000-event chunks)")
     rates: dict[str, list[float]] = {}
     index_us: list[float] = []
-    configs = [("as shipped", True, True),
-               ("without the FTS table", False, True),
-               ("without FTS and query indexes", False, False)]
+    configs = [
+        ("as shipped", True, True),
+        ("without the FTS table", False, True),
+        ("without FTS and query indexes", False, False),
+    ]
     for _round in range(2):
         for label, fts, idx in configs:
             with tempfile.TemporaryDirectory() as d:
@@ -130,10 +150,13 @@ def load_rates(n: int) -> None:
     base = max(rates["without FTS and query indexes"])
     for label, _, _ in configs:
         r = max(rates[label])
-        print(f"  {label:<36} {r:>9,.0f} events/s  {1e6 / r:6.1f} µs/event"
-              f"  (+{1e6 / r - 1e6 / base:5.1f} µs vs bare)")
-    print(f"  free-text indexing (Store.index_all, off the write path): {min(index_us):.1f} "
-          "µs/event")
+        print(
+            f"  {label:<36} {r:>9,.0f} events/s  {1e6 / r:6.1f} µs/event"
+            f"  (+{1e6 / r - 1e6 / base:5.1f} µs vs bare)"
+        )
+    print(
+        f"  free-text indexing (Store.index_all, off the write path): {min(index_us):.1f} µs/event"
+    )
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
@@ -149,8 +172,12 @@ def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--events", type=int, default=1_000_000)
-    ap.add_argument("--load-sample", type=int, default=100_000,
-                    help="events per configuration for the load-rate comparison (0 skips it)")
+    ap.add_argument(
+        "--load-sample",
+        type=int,
+        default=100_000,
+        help="events per configuration for the load-rate comparison (0 skips it)",
+    )
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
 
@@ -162,23 +189,27 @@ def main() -> None:
         sid = store.open_session("bench").id
         t = time.perf_counter()
         rate = load(store, sid, args.events)
-        print(f"\nloaded {args.events:,} events in {time.perf_counter() - t:.1f}s "
-              f"({rate:,.0f} events/s, write only)")
+        print(
+            f"\nloaded {args.events:,} events in {time.perf_counter() - t:.1f}s "
+            f"({rate:,.0f} events/s, write only)"
+        )
         spent = _index(store)
-        print(f"free-text index built in {spent:.1f}s ({spent / args.events * 1e6:.1f} µs/event);"
-              f" db {sum(p.stat().st_size for p in Path(d).iterdir()) / 2**20:,.0f} MiB")
+        print(
+            f"free-text index built in {spent:.1f}s ({spent / args.events * 1e6:.1f} µs/event);"
+            f" db {sum(p.stat().st_size for p in Path(d).iterdir()) / 2**20:,.0f} MiB"
+        )
 
         scan, _ = timed(lambda: store.count_events(sid, "message LIKE '%zzz%'"), args.runs)
         print(f"full scan (message LIKE '%zzz%'): {scan * 1e3:.0f} ms\n")
-        ctx = MatchContext(identifiers_of=lambda i: {i, "anon-" + i[5:] + "-0",
-                                                     "anon-" + i[5:] + "-1"})
+        ctx = MatchContext(
+            identifiers_of=lambda i: {i, "anon-" + i[5:] + "-0", "anon-" + i[5:] + "-1"}
+        )
         print(f"{'query':<28}{'count ms':>9}{'page ms':>9}{'x scan':>8}{'matches':>10}  expression")
         for label, text in QUERIES:
             q = parse(text)
             where, params = q.to_sql(ctx)
             tc, n = timed(lambda w=where, p=params: store.count_events(sid, w, p), args.runs)
-            tp, _ = timed(lambda w=where, p=params: store.events(sid, w, p, limit=100),
-                          args.runs)
+            tp, _ = timed(lambda w=where, p=params: store.events(sid, w, p, limit=100), args.runs)
             print(f"{label:<28}{tc * 1e3:>9.1f}{tp * 1e3:>9.1f}{tc / scan:>8.2f}{n:>10,}  {text}")
         store.close()
 

@@ -55,125 +55,269 @@ def baseline_traffic(url: str) -> None:
     ctx = {"library": {"name": "analytics-python", "version": "2.4.0"}}
     msgs = [
         {"type": "page", "anonymousId": "a-1", "name": "Pricing", "properties": {"path": "/p"}},
-        {"type": "identify", "userId": "user_8841", "anonymousId": "a-1",
-         "traits": {"email": "ada@example.com", "name": "Ada Lovelace", "plan": "pro"}},
+        {
+            "type": "identify",
+            "userId": "user_8841",
+            "anonymousId": "a-1",
+            "traits": {"email": "ada@example.com", "name": "Ada Lovelace", "plan": "pro"},
+        },
     ]
     for plan, billing in (("pro", "yearly"), ("team", "monthly")):
-        msgs.append({"type": "track", "anonymousId": "a-1", "event": "Plan Selected",
-                     "properties": {"plan": plan, "billing": billing}})
+        msgs.append(
+            {
+                "type": "track",
+                "anonymousId": "a-1",
+                "event": "Plan Selected",
+                "properties": {"plan": plan, "billing": billing},
+            }
+        )
     for n, currency in ((1001, "EUR"), (1002, "USD")):  # order_id was a number
-        msgs.append({"type": "track", "userId": "user_8841", "event": "Order Completed",
-                     "properties": {"order_id": n, "revenue": 249.0, "currency": currency,
-                                    "coupon": "SPRING",
-                                    "products": [{"product_id": "sku-pro-y", "price": 249.0,
-                                                  "quantity": 1}]}})
+        msgs.append(
+            {
+                "type": "track",
+                "userId": "user_8841",
+                "event": "Order Completed",
+                "properties": {
+                    "order_id": n,
+                    "revenue": 249.0,
+                    "currency": currency,
+                    "coupon": "SPRING",
+                    "products": [{"product_id": "sku-pro-y", "price": 249.0, "quantity": 1}],
+                },
+            }
+        )
     msgs += [
-        {"type": "track", "userId": "user_8841", "event": "Order Shipped",
-         "properties": {"order_id": "ord_1001", "carrier": "DHL"}},
-        {"type": "group", "userId": "user_8841", "groupId": "acme-gmbh",
-         "traits": {"name": "ACME GmbH", "employees": 120, "plan": "enterprise"}},
-        {"type": "track", "userId": "user_8841", "event": "Invoice Paid",
-         "properties": {"revenue": 249.0, "invoice": "INV-61"}},
-        {"type": "screen", "anonymousId": "a-2", "name": "Onboarding",
-         "properties": {"step": 1}},
+        {
+            "type": "track",
+            "userId": "user_8841",
+            "event": "Order Shipped",
+            "properties": {"order_id": "ord_1001", "carrier": "DHL"},
+        },
+        {
+            "type": "group",
+            "userId": "user_8841",
+            "groupId": "acme-gmbh",
+            "traits": {"name": "ACME GmbH", "employees": 120, "plan": "enterprise"},
+        },
+        {
+            "type": "track",
+            "userId": "user_8841",
+            "event": "Invoice Paid",
+            "properties": {"revenue": 249.0, "invoice": "INV-61"},
+        },
+        {"type": "screen", "anonymousId": "a-2", "name": "Onboarding", "properties": {"step": 1}},
         {"type": "track", "anonymousId": "a-2", "event": "Signup Started"},
         {"type": "alias", "previousId": "a-2", "userId": "user_8841"},
-        {"type": "track", "userId": "user_8841", "event": "Signup Completed",
-         "properties": {"method": "email"}},
-        {"type": "track", "userId": "user_2077", "event": "Report Exported",
-         "properties": {"format": "csv", "rows": 800}},
-        {"type": "track", "userId": "user_2077", "event": "Trial Extended",
-         "properties": {"days": 14}},
+        {
+            "type": "track",
+            "userId": "user_8841",
+            "event": "Signup Completed",
+            "properties": {"method": "email"},
+        },
+        {
+            "type": "track",
+            "userId": "user_2077",
+            "event": "Report Exported",
+            "properties": {"format": "csv", "rows": 800},
+        },
+        {
+            "type": "track",
+            "userId": "user_2077",
+            "event": "Trial Extended",
+            "properties": {"days": 14},
+        },
     ]
     for m in msgs:
         m.update({"context": ctx, "timestamp": iso()})
-    post(url + "/v1/batch", json.dumps({"batch": msgs, "writeKey": "wk_backend"}).encode(),
-         {"Content-Type": "application/json", "Authorization": basic("wk_backend")})
+    post(
+        url + "/v1/batch",
+        json.dumps({"batch": msgs, "writeKey": "wk_backend"}).encode(),
+        {"Content-Type": "application/json", "Authorization": basic("wk_backend")},
+    )
 
 
 def traffic(url: str) -> None:
     py_ctx = {"library": {"name": "analytics-python", "version": "2.4.0"}}
     node_ctx = {"library": {"name": "@segment/analytics-node", "version": "3.1.0"}}
-    web_ctx = {"library": {"name": "analytics.js", "version": "npm:next-1.84.3"},
-               "page": {"path": "/pricing", "url": "http://localhost:3000/pricing",
-                        "title": "Pricing", "referrer": ""},
-               "userAgent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/129.0", "locale": "en-US"}
+    web_ctx = {
+        "library": {"name": "analytics.js", "version": "npm:next-1.84.3"},
+        "page": {
+            "path": "/pricing",
+            "url": "http://localhost:3000/pricing",
+            "title": "Pricing",
+            "referrer": "",
+        },
+        "userAgent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/129.0",
+        "locale": "en-US",
+    }
     anon = "7f3c1e9a-52d4-4c1b-9d0e-3b8f2a6c1d40"
     anon2 = "c21d8e4f-0a6b-4f3e-8c7d-9e1f2a3b4c5d"
     # 1. the browser: analytics.js standard delivery, one call per request, text/plain
     for path, msg in [
         ("/v1/p", {"type": "page", "name": "Pricing", "properties": {"path": "/pricing"}}),
-        ("/v1/t", {"type": "track", "event": "Plan Selected",
-                   "properties": {"plan": "pro", "billing": "yearly"}}),
-        ("/v1/i", {"type": "identify", "userId": "user_8841",
-                   "traits": {"email": "ada@example.com", "name": "Ada Lovelace",
-                              "plan": "pro"}}),
+        (
+            "/v1/t",
+            {
+                "type": "track",
+                "event": "Plan Selected",
+                "properties": {"plan": "pro", "billing": "yearly"},
+            },
+        ),
+        (
+            "/v1/i",
+            {
+                "type": "identify",
+                "userId": "user_8841",
+                "traits": {"email": "ada@example.com", "name": "Ada Lovelace", "plan": "pro"},
+            },
+        ),
     ]:
-        msg.update({"anonymousId": anon, "context": web_ctx, "writeKey": "wk_web_prod",
-                    "messageId": f"ajs-next-{int(time.time() * 1000)}-{path[-1]}",
-                    "timestamp": iso(), "sentAt": iso()})
+        msg.update(
+            {
+                "anonymousId": anon,
+                "context": web_ctx,
+                "writeKey": "wk_web_prod",
+                "messageId": f"ajs-next-{int(time.time() * 1000)}-{path[-1]}",
+                "timestamp": iso(),
+                "sentAt": iso(),
+            }
+        )
         if msg["type"] != "identify" and msg["type"] != "page":
             msg["userId"] = None
-        post(url + path, json.dumps(msg).encode(), {"Content-Type": "text/plain",
-                                                   "Authorization": basic("wk_web_prod")})
+        post(
+            url + path,
+            json.dumps(msg).encode(),
+            {"Content-Type": "text/plain", "Authorization": basic("wk_web_prod")},
+        )
         time.sleep(0.05)
     # 2. the backend: segment-analytics-python batch
     batch = [
-        {"type": "track", "userId": "user_8841", "event": "Order Completed",
-         "properties": {"order_id": "ord_1029", "revenue": 249.0, "currency": "EUR",
-                        "products": [{"product_id": "sku-pro-y", "price": 249.0,
-                                      "quantity": 1}]}},
-        {"type": "track", "userId": "user_8841", "event": "order_shipped",
-         "properties": {"order_id": "ord_1029", "carrier": "DHL"}},
-        {"type": "group", "userId": "user_8841", "groupId": "acme-gmbh",
-         "traits": {"name": "ACME GmbH", "employees": 120, "plan": "enterprise"}},
-        {"type": "track", "userId": "user_8841", "event": "Invoice Paid",
-         "properties": {"revenue": "249", "invoice": "INV-77"}},
+        {
+            "type": "track",
+            "userId": "user_8841",
+            "event": "Order Completed",
+            "properties": {
+                "order_id": "ord_1029",
+                "revenue": 249.0,
+                "currency": "EUR",
+                "products": [{"product_id": "sku-pro-y", "price": 249.0, "quantity": 1}],
+            },
+        },
+        {
+            "type": "track",
+            "userId": "user_8841",
+            "event": "order_shipped",
+            "properties": {"order_id": "ord_1029", "carrier": "DHL"},
+        },
+        {
+            "type": "group",
+            "userId": "user_8841",
+            "groupId": "acme-gmbh",
+            "traits": {"name": "ACME GmbH", "employees": 120, "plan": "enterprise"},
+        },
+        {
+            "type": "track",
+            "userId": "user_8841",
+            "event": "Invoice Paid",
+            "properties": {"revenue": "249", "invoice": "INV-77"},
+        },
     ]
     import uuid
 
     for m in batch:
-        m.update({"context": py_ctx, "timestamp": iso(), "anonymousId": None,
-                  "integrations": {}, "messageId": str(uuid.uuid4())})
-    post(url + "/v1/batch", json.dumps({"batch": batch, "sentAt": iso(),
-                                        "writeKey": "wk_backend"}).encode(),
-         {"Content-Type": "application/json", "User-Agent": "analytics-python/2.4.0",
-          "Authorization": basic("wk_backend")})
+        m.update(
+            {
+                "context": py_ctx,
+                "timestamp": iso(),
+                "anonymousId": None,
+                "integrations": {},
+                "messageId": str(uuid.uuid4()),
+            }
+        )
+    post(
+        url + "/v1/batch",
+        json.dumps({"batch": batch, "sentAt": iso(), "writeKey": "wk_backend"}).encode(),
+        {
+            "Content-Type": "application/json",
+            "User-Agent": "analytics-python/2.4.0",
+            "Authorization": basic("wk_backend"),
+        },
+    )
     time.sleep(0.05)
     # 3. the mobile app via a node relay: screen + alias of an older anonymous id
     nb = [
-        {"type": "screen", "anonymousId": anon2, "name": "Onboarding",
-         "properties": {"step": 2}},
+        {"type": "screen", "anonymousId": anon2, "name": "Onboarding", "properties": {"step": 2}},
         {"type": "track", "anonymousId": anon2, "event": "Signup Started"},
         {"type": "alias", "previousId": anon2, "userId": "user_8841"},
-        {"type": "track", "userId": "user_8841", "event": "Signup Completed",
-         "properties": {"method": "email"}},
+        {
+            "type": "track",
+            "userId": "user_8841",
+            "event": "Signup Completed",
+            "properties": {"method": "email"},
+        },
     ]
     for i, m in enumerate(nb):
-        m.update({"context": node_ctx, "timestamp": iso(), "integrations": {},
-                  "messageId": f"node-next-{int(time.time() * 1000)}-{i}"})
-    post(url + "/v1/batch", json.dumps({"batch": nb, "writeKey": "wk_mobile",
-                                        "sentAt": iso()}).encode(),
-         {"Content-Type": "application/json", "User-Agent": "analytics-node-next/latest",
-          "Authorization": basic("wk_mobile")})
+        m.update(
+            {
+                "context": node_ctx,
+                "timestamp": iso(),
+                "integrations": {},
+                "messageId": f"node-next-{int(time.time() * 1000)}-{i}",
+            }
+        )
+    post(
+        url + "/v1/batch",
+        json.dumps({"batch": nb, "writeKey": "wk_mobile", "sentAt": iso()}).encode(),
+        {
+            "Content-Type": "application/json",
+            "User-Agent": "analytics-node-next/latest",
+            "Authorization": basic("wk_mobile"),
+        },
+    )
     time.sleep(0.05)
     # 4. RudderStack python, gzip by default
-    rb = [{"type": "identify", "userId": "user_2077", "anonymousId": None,
-           "context": {"traits": {"email": "grace@example.com"},
-                       "library": {"name": "analytics-python", "version": "2.1.9"}},
-           "channel": "server", "integrations": {"All": True}, "timestamp": iso()},
-          {"type": "track", "userId": "user_2077", "event": "Report Exported",
-           "properties": {"format": "csv", "rows": 1200}, "channel": "server",
-           "context": {"library": {"name": "analytics-python", "version": "2.1.9"}},
-           "integrations": {"All": True}, "timestamp": iso()}]
+    rb = [
+        {
+            "type": "identify",
+            "userId": "user_2077",
+            "anonymousId": None,
+            "context": {
+                "traits": {"email": "grace@example.com"},
+                "library": {"name": "analytics-python", "version": "2.1.9"},
+            },
+            "channel": "server",
+            "integrations": {"All": True},
+            "timestamp": iso(),
+        },
+        {
+            "type": "track",
+            "userId": "user_2077",
+            "event": "Report Exported",
+            "properties": {"format": "csv", "rows": 1200},
+            "channel": "server",
+            "context": {"library": {"name": "analytics-python", "version": "2.1.9"}},
+            "integrations": {"All": True},
+            "timestamp": iso(),
+        },
+    ]
     for m in rb:
         m["messageId"] = str(uuid.uuid4())
-    post(url + "/v1/batch", gzip.compress(json.dumps({"batch": rb, "sentAt": iso()}).encode()),
-         {"Content-Type": "application/json", "Content-Encoding": "gzip",
-          "User-Agent": "analytics-python/2.1.9", "Authorization": basic("wk_rudder")})
+    post(
+        url + "/v1/batch",
+        gzip.compress(json.dumps({"batch": rb, "sentAt": iso()}).encode()),
+        {
+            "Content-Type": "application/json",
+            "Content-Encoding": "gzip",
+            "User-Agent": "analytics-python/2.1.9",
+            "Authorization": basic("wk_rudder"),
+        },
+    )
     # 5. a malformed request (rejected with 400)
-    post(url + "/v1/track", b'{"userId": "user_8841", "event": "Broken", ',
-         {"Content-Type": "application/json", "Authorization": basic("wk_backend")})
+    post(
+        url + "/v1/track",
+        b'{"userId": "user_8841", "event": "Broken", ',
+        {"Content-Type": "application/json", "Authorization": basic("wk_backend")},
+    )
 
 
 async def _in_thread(loop, fn, *args) -> None:
@@ -211,8 +355,15 @@ def main() -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     # the golden session of the previous release, recorded earlier (compare.png)
-    ns = SimpleNamespace(host="127.0.0.1", port=0, data_dir=f"{_tmp}/data",
-                         session="release-1.4", fault=None, no_lint=False, token=None)
+    ns = SimpleNamespace(
+        host="127.0.0.1",
+        port=0,
+        data_dir=f"{_tmp}/data",
+        session="release-1.4",
+        fault=None,
+        no_lint=False,
+        token=None,
+    )
     old = build_window(ns)
     loop.run_until_complete(old.controller.start())
     loop.run_until_complete(_in_thread(loop, baseline_traffic, old.controller.url))
@@ -229,11 +380,19 @@ def main() -> int:
     async def drive() -> None:
         await asyncio.get_running_loop().run_in_executor(None, traffic, w.controller.url)
         w.service.faults.add(FaultRule(status=503, count=1, write_key="wk_backend"))
-        await asyncio.get_running_loop().run_in_executor(None, lambda: post(
-            w.controller.url + "/v1/batch",
-            json.dumps({"batch": [{"type": "track", "userId": "user_8841",
-                                   "event": "Retry Me"}], "writeKey": "wk_backend"}).encode(),
-            {"Content-Type": "application/json", "Authorization": basic("wk_backend")}))
+        await asyncio.get_running_loop().run_in_executor(
+            None,
+            lambda: post(
+                w.controller.url + "/v1/batch",
+                json.dumps(
+                    {
+                        "batch": [{"type": "track", "userId": "user_8841", "event": "Retry Me"}],
+                        "writeKey": "wk_backend",
+                    }
+                ).encode(),
+                {"Content-Type": "application/json", "Authorization": basic("wk_backend")},
+            ),
+        )
         await settle(w)
 
     loop.run_until_complete(drive())

@@ -24,17 +24,29 @@ DELEGATED: dict[str, tuple[str, str]] = {
 
 
 def _server_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1; anything else is reachable "
-                        "from other machines)")
-    p.add_argument("--port", type=int, default=None,
-                   help="port to listen on (default 8787; 0 picks a free port)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; anything else is reachable "
+        "from other machines)",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="port to listen on (default 8787; 0 picks a free port)",
+    )
     p.add_argument("--data-dir", help="where sessions are stored (default: platform data dir)")
-    p.add_argument("--session", help="session to resume or create (default: new, named by "
-                                     "start time)")
-    p.add_argument("--fault", action="append", metavar="SPEC",
-                   help="inject a fault: 429, 503:count=3, 500:share=0.5, delay=2000, "
-                        "429:key=WRITEKEY,retry-after=2 (repeatable)")
+    p.add_argument(
+        "--session", help="session to resume or create (default: new, named by start time)"
+    )
+    p.add_argument(
+        "--fault",
+        action="append",
+        metavar="SPEC",
+        help="inject a fault: 429, 503:count=3, 500:share=0.5, delay=2000, "
+        "429:key=WRITEKEY,retry-after=2 (repeatable)",
+    )
     p.add_argument("--no-lint", action="store_true", help="do not lint incoming events")
     p.add_argument("--token", help="require this token (X-Inspector-Token or ?token=) on /api")
 
@@ -43,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="event-inspector",
         description="Local collector and inspector for Segment-style analytics. "
-                    "With no command, opens the window.")
+        "With no command, opens the window.",
+    )
     p.add_argument("--version", action="version", version=f"event-inspector {__version__}")
     _server_flags(p)
     sub = p.add_subparsers(dest="command")
@@ -121,8 +134,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = _open_store(args.data_dir)
     session = store.find_session(args.session) if args.session else store.latest_session()
     if session is None:
-        print(f"error: no session {args.session!r}" if args.session else "error: no sessions",
-              file=sys.stderr)
+        print(
+            f"error: no session {args.session!r}" if args.session else "error: no sessions",
+            file=sys.stderr,
+        )
         return 2
     where, params = "", []
     if args.q.strip():
@@ -165,8 +180,10 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     try:
         if args.action == "list":
             for s in store.list_sessions():
-                print(f"{s['id']:>4}  {s['name']:<30} {s['events']:>8} events  "
-                      f"{s['rejected']:>4} rejected  created {s['createdAt']}")
+                print(
+                    f"{s['id']:>4}  {s['name']:<30} {s['events']:>8} events  "
+                    f"{s['rejected']:>4} rejected  created {s['createdAt']}"
+                )
         elif args.action == "rename":
             if not args.name or not args.new_name:
                 print("usage: event-inspector sessions rename NAME NEW_NAME", file=sys.stderr)

@@ -35,19 +35,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="event-inspector diff",
         description="Compare the events of a release (CURRENT) against a golden session "
-                    "(BASELINE): events that disappeared or appeared, property keys, types, "
-                    "low-cardinality values and counts. Exit 1 when something regressed "
-                    "(an event or property gone, a property type changed), 0 otherwise, "
-                    "2 when an input is unusable.")
+        "(BASELINE): events that disappeared or appeared, property keys, types, "
+        "low-cardinality values and counts. Exit 1 when something regressed "
+        "(an event or property gone, a property type changed), 0 otherwise, "
+        "2 when an input is unusable.",
+    )
     p.add_argument("baseline", help="NDJSON file, or a stored session's name or id")
     p.add_argument("current", help="NDJSON file, or a stored session's name or id")
     p.add_argument("--data-dir", help="where stored sessions are found (default: platform dir)")
     p.add_argument("--format", choices=["text", "json", "junit"], default="text")
-    p.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE,
-                   help="relative count change reported as a change (default %(default)s: "
-                        "counts within ±50%% of the baseline are the same)")
-    p.add_argument("--strict", action="store_true",
-                   help="fail (exit 1) on any change, not only on regressions")
+    p.add_argument(
+        "--tolerance",
+        type=float,
+        default=DEFAULT_TOLERANCE,
+        help="relative count change reported as a change (default %(default)s: "
+        "counts within ±50%% of the baseline are the same)",
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="fail (exit 1) on any change, not only on regressions"
+    )
     p.add_argument("--out", help="write the report here instead of stdout")
     return p
 
@@ -110,8 +116,10 @@ def load_session(key: str, data_dir: str | None) -> Profile:
         session = store.find_session(key)
         if session is None:
             raise Unusable(f"{key!r} is neither a file nor a session in {root}")
-        return profile_typed(((ev.type, ev.message) for ev in store.iter_events(session.id)),
-                             f"session {session.name!r} (#{session.id})")
+        return profile_typed(
+            ((ev.type, ev.message) for ev in store.iter_events(session.id)),
+            f"session {session.name!r} (#{session.id})",
+        )
     finally:
         store.close()
 
@@ -144,8 +152,9 @@ def run_diff(argv: list[str]) -> int:
     else:
         report = render_text(result, args.strict)
     if args.out:
-        Path(args.out).write_text(report if report.endswith("\n") else report + "\n",
-                                  encoding="utf-8")
+        Path(args.out).write_text(
+            report if report.endswith("\n") else report + "\n", encoding="utf-8"
+        )
     else:
         sys.stdout.write(report if report.endswith("\n") else report + "\n")
     return 1 if result.failed(args.strict) else 0

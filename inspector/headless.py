@@ -33,8 +33,9 @@ def build_service(args: Any) -> CollectorService:
     store = Store(paths.data_dir(args.data_dir))
     session = store.open_session(args.session)
     # the workers step back (nice 5) so that answering clients comes first under a burst
-    svc = CollectorService(store, session, lint=not getattr(args, "no_lint", False),
-                           writer_process=True, worker_nice=5)
+    svc = CollectorService(
+        store, session, lint=not getattr(args, "no_lint", False), writer_process=True, worker_nice=5
+    )
     for spec in getattr(args, "fault", None) or []:
         svc.faults.add(parse_fault_spec(spec))
     return svc
@@ -57,21 +58,30 @@ async def serve(args: Any) -> int:
         url = await server.start()
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            print(f"error: port {args.port} on {args.host} is already in use; "
-                  "pick another with --port (or --port 0 for any free port)", file=sys.stderr)
+            print(
+                f"error: port {args.port} on {args.host} is already in use; "
+                "pick another with --port (or --port 0 for any free port)",
+                file=sys.stderr,
+            )
         else:
             print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
     if not is_loopback(args.host):
-        print(f"warning: listening on {args.host}, reachable from other machines",
-              file=sys.stderr)
+        print(f"warning: listening on {args.host}, reachable from other machines", file=sys.stderr)
     # with --print, stdout carries NDJSON only
     info = sys.stderr if getattr(args, "print", False) else sys.stdout
-    print(f"listening on {url}  (session {svc.session.name!r}, data {svc.store.path})",
-          file=info, flush=True)
+    print(
+        f"listening on {url}  (session {svc.session.name!r}, data {svc.store.path})",
+        file=info,
+        flush=True,
+    )
     if token and not getattr(args, "token", None):
-        print(f"api token: {token}  (send it as the X-Inspector-Token header or ?token= on "
-              "/api; choose your own with --token)", file=info, flush=True)
+        print(
+            f"api token: {token}  (send it as the X-Inspector-Token header or ?token= on "
+            "/api; choose your own with --token)",
+            file=info,
+            flush=True,
+        )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -38,9 +38,11 @@ class _UsageError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="event-inspector lint",
-                description="Lint Segment-style messages (one JSON object per line) against "
-                            "the spec and an optional tracking plan.")
+    p = _Parser(
+        prog="event-inspector lint",
+        description="Lint Segment-style messages (one JSON object per line) against "
+        "the spec and an optional tracking plan.",
+    )
     p.add_argument("file", help="NDJSON file of messages ('-' for standard input)")
     p.add_argument("--plan", help="tracking plan (JSON Schema rules or simple YAML)")
     p.add_argument("--format", choices=("text", "json", "junit"), default="text")
@@ -72,9 +74,17 @@ def _label(msg: Any) -> tuple[str, str]:
     if not isinstance(msg, dict):
         return "invalid", ""
     t = str(msg.get("type") or "unknown")
-    label = msg.get("event") if t == "track" else (
-        msg.get("name") if t in ("page", "screen") else msg.get("groupId") if t == "group"
-        else msg.get("userId") or msg.get("previousId"))
+    label = (
+        msg.get("event")
+        if t == "track"
+        else (
+            msg.get("name")
+            if t in ("page", "screen")
+            else msg.get("groupId")
+            if t == "group"
+            else msg.get("userId") or msg.get("previousId")
+        )
+    )
     return t, "" if label is None else str(label)
 
 
@@ -89,8 +99,9 @@ def run_lint(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | Non
         config = load_config(Path.cwd())
         for w in config.warnings:
             print(f"event-inspector lint: {config.path}: {w}", file=err)
-        plan = load_plan(args.plan) if args.plan else (
-            load_plan(config.plan) if config.plan else None)
+        plan = (
+            load_plan(args.plan) if args.plan else (load_plan(config.plan) if config.plan else None)
+        )
         engine = LintEngine(config, plan)
     except (ConfigError, PlanError) as exc:
         print(f"event-inspector lint: {exc}", file=err)
@@ -122,14 +133,27 @@ def run_lint(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | Non
         else:
             findings = engine.lint_message(msg)
         mid = msg.get("messageId") if isinstance(msg, dict) else None
-        these = [{"line": n, "messageId": mid, "rule": f.rule, "severity": f.severity,
-                  "message": f.message, "path": f.path} for f in findings]
+        these = [
+            {
+                "line": n,
+                "messageId": mid,
+                "rule": f.rule,
+                "severity": f.severity,
+                "message": f.message,
+                "path": f.path,
+            }
+            for f in findings
+        ]
         rows.extend(these)
         cases.append((n, msg, these))
     summary = _summary(rows, len(parsed))
     if args.format == "json":
-        out.write(orjson.dumps({"findings": rows, "summary": summary},
-                               option=orjson.OPT_INDENT_2).decode() + "\n")
+        out.write(
+            orjson.dumps(
+                {"findings": rows, "summary": summary}, option=orjson.OPT_INDENT_2
+            ).decode()
+            + "\n"
+        )
     elif args.format == "junit":
         out.write(_junit(cases, args.file, summary))
     else:
@@ -139,9 +163,12 @@ def run_lint(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | Non
 
 def _summary(rows: list[Row], events: int) -> dict[str, Any]:
     sev = Counter(r["severity"] for r in rows)
-    return {"events": events, "findings": len(rows),
-            "bySeverity": {s: sev.get(s, 0) for s in ("error", "warning", "info")},
-            "byRule": dict(sorted(Counter(r["rule"] for r in rows).items()))}
+    return {
+        "events": events,
+        "findings": len(rows),
+        "bySeverity": {s: sev.get(s, 0) for s in ("error", "warning", "info")},
+        "byRule": dict(sorted(Counter(r["rule"] for r in rows).items())),
+    }
 
 
 def _text(rows: list[Row], summary: dict[str, Any], name: str, out: TextIO) -> None:
@@ -149,30 +176,50 @@ def _text(rows: list[Row], summary: dict[str, Any], name: str, out: TextIO) -> N
         where = f" [{r['path']}]" if r["path"] else ""
         out.write(f"{name}:{r['line']}: {r['severity']:<7} {r['rule']} {r['message']}{where}\n")
     s = summary["bySeverity"]
-    out.write(f"{summary['events']} events linted: {s['error']} errors, {s['warning']} "
-              f"warnings, {s['info']} info\n")
+    out.write(
+        f"{summary['events']} events linted: {s['error']} errors, {s['warning']} "
+        f"warnings, {s['info']} info\n"
+    )
 
 
 def _junit(cases: list[tuple[int, Any, list[Row]]], name: str, summary: dict[str, Any]) -> str:
     failures = sum(1 for _, _, rows in cases if any(r["severity"] == "error" for r in rows))
     suites = ET.Element("testsuites", name="event-inspector lint")
-    suite = ET.SubElement(suites, "testsuite", name=name, tests=str(len(cases)),
-                          failures=str(failures), errors="0", skipped="0")
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name=name,
+        tests=str(len(cases)),
+        failures=str(failures),
+        errors="0",
+        skipped="0",
+    )
     for n, msg, rows in cases:
         t, label = _label(msg)
-        case = ET.SubElement(suite, "testcase", classname="event-inspector.lint",
-                             name=f"line {n}: {t} {label}".rstrip())
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname="event-inspector.lint",
+            name=f"line {n}: {t} {label}".rstrip(),
+        )
         errors = [r for r in rows if r["severity"] == "error"]
         if errors:
-            fail = ET.SubElement(case, "failure", type=errors[0]["rule"],
-                                 message="; ".join(f"{r['rule']} {r['message']}"
-                                                   for r in errors))
-            fail.text = "\n".join(f"{r['rule']} {r['severity']}: {r['message']}"
-                                  + (f" [{r['path']}]" if r["path"] else "") for r in errors)
+            fail = ET.SubElement(
+                case,
+                "failure",
+                type=errors[0]["rule"],
+                message="; ".join(f"{r['rule']} {r['message']}" for r in errors),
+            )
+            fail.text = "\n".join(
+                f"{r['rule']} {r['severity']}: {r['message']}"
+                + (f" [{r['path']}]" if r["path"] else "")
+                for r in errors
+            )
         rest = [r for r in rows if r["severity"] != "error"]
         if rest:
             ET.SubElement(case, "system-out").text = "\n".join(
-                f"{r['rule']} {r['severity']}: {r['message']}" for r in rest)
+                f"{r['rule']} {r['severity']}: {r['message']}" for r in rest
+            )
     ET.indent(suites)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
 

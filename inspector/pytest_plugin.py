@@ -28,8 +28,15 @@ from typing import Any
 
 import pytest
 
-__all__ = ["CollectorThread", "Event", "EventInspector", "EventInspectorError",
-           "IdentityView", "format_events", "format_misses"]
+__all__ = [
+    "CollectorThread",
+    "Event",
+    "EventInspector",
+    "EventInspectorError",
+    "IdentityView",
+    "format_events",
+    "format_misses",
+]
 
 
 class EventInspectorError(AssertionError):
@@ -136,8 +143,9 @@ def _time(ev: dict[str, Any]) -> str:
     return ts[11:23] if len(ts) >= 23 else ts
 
 
-def format_events(events: Sequence[dict[str, Any]], *, limit: int = 25,
-                  title: str | None = None) -> str:
+def format_events(
+    events: Sequence[dict[str, Any]], *, limit: int = 25, title: str | None = None
+) -> str:
     """A readable table: time, type, event/name, userId, anonymousId, lint."""
     total = len(events)
     shown = list(events)[-limit:] if limit else list(events)
@@ -152,11 +160,17 @@ def format_events(events: Sequence[dict[str, Any]], *, limit: int = 25,
     rows = [head]
     for ev in shown:
         msg = ev.get("message") if isinstance(ev.get("message"), dict) else ev
-        rows.append((
-            str(ev.get("id", "")), _time(ev), ev.get("type") or "", _label(ev),
-            msg.get("userId"), msg.get("anonymousId"),
-            _lint_cell(ev) if "lint" in ev else ev.get("lintLevel", "-"),
-        ))
+        rows.append(
+            (
+                str(ev.get("id", "")),
+                _time(ev),
+                ev.get("type") or "",
+                _label(ev),
+                msg.get("userId"),
+                msg.get("anonymousId"),
+                _lint_cell(ev) if "lint" in ev else ev.get("lintLevel", "-"),
+            )
+        )
     cells = [[_cell(v, w) for v, w in zip(row, widths, strict=True)] for row in rows]
     used = [max(len(r[i]) for r in cells) for i in range(len(head))]
     lines = [title + ":"]
@@ -183,9 +197,16 @@ def format_misses(body: dict[str, Any]) -> str:
 class CollectorThread:
     """A headless collector on its own asyncio loop in a daemon thread."""
 
-    def __init__(self, data_dir: str | Path, *, host: str = "127.0.0.1", port: int = 0,
-                 session: str = "pytest", api_token: str | None = None,
-                 service_kwargs: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: str | Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        session: str = "pytest",
+        api_token: str | None = None,
+        service_kwargs: dict[str, Any] | None = None,
+    ) -> None:
         self.data_dir = Path(data_dir)
         self.host, self.port, self.session_name = host, port, session
         self.api_token = api_token
@@ -205,8 +226,9 @@ class CollectorThread:
         if not self._ready.wait(timeout):
             raise RuntimeError("the Event Inspector collector did not start in time")
         if self._error is not None:
-            raise RuntimeError(f"the Event Inspector collector failed to start: "
-                               f"{self._error}") from self._error
+            raise RuntimeError(
+                f"the Event Inspector collector failed to start: {self._error}"
+            ) from self._error
         return self
 
     def _main(self) -> None:
@@ -226,8 +248,7 @@ class CollectorThread:
         from inspector.domain.store import Store
 
         store = Store(self.data_dir)
-        svc = CollectorService(store, store.open_session(self.session_name),
-                               **self.service_kwargs)
+        svc = CollectorService(store, store.open_session(self.session_name), **self.service_kwargs)
         server = CollectorServer(svc, self.host, self.port, api_token=self.api_token)
         self._stop = asyncio.Event()
         try:
@@ -297,8 +318,14 @@ class IdentityView:
 class EventInspector:
     """What the ``event_inspector`` fixture yields: the collector's URL and assertions on it."""
 
-    def __init__(self, url: str, *, token: str | None = None,
-                 collector: CollectorThread | None = None, write_key: str = "test-write-key"):
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        collector: CollectorThread | None = None,
+        write_key: str = "test-write-key",
+    ):
         self.url = url.rstrip("/")
         self.token = token
         self.collector = collector
@@ -308,12 +335,17 @@ class EventInspector:
         return f"EventInspector({self.url})"
 
     # -- HTTP --------------------------------------------------------------------------
-    def request(self, method: str, path: str, params: dict[str, Any] | None = None,
-                body: Any = None, timeout: float = 30) -> tuple[int, dict[str, Any]]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        timeout: float = 30,
+    ) -> tuple[int, dict[str, Any]]:
         url = self.url + path
         if params:
-            url += "?" + urllib.parse.urlencode({k: v for k, v in params.items()
-                                                 if v is not None})
+            url += "?" + urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(url, data=data, method=method)
         if data is not None:
@@ -334,7 +366,8 @@ class EventInspector:
         status, body = self.request(method, path, **kw)
         if status != 200:
             raise EventInspectorError(
-                f"{method} {path} answered {status}: {body.get('message', body)}", body)
+                f"{method} {path} answered {status}: {body.get('message', body)}", body
+            )
         return body
 
     # -- reading -----------------------------------------------------------------------
@@ -354,33 +387,36 @@ class EventInspector:
 
     def identities(self, user: str | None = None, mode: str | None = None) -> IdentityView:
         """The identity graph of the session (``GET /api/identities``): people and warnings."""
-        return IdentityView(self._ok("GET", "/api/identities",
-                                     params={"user": user, "mode": mode}))
+        return IdentityView(self._ok("GET", "/api/identities", params={"user": user, "mode": mode}))
 
     # -- waiting and asserting ---------------------------------------------------------
-    def wait_for(self, q: str = "", count: int = 1, timeout: float = 10, *,
-                 after: int | Event | None = None) -> list[Event]:
+    def wait_for(
+        self, q: str = "", count: int = 1, timeout: float = 10, *, after: int | Event | None = None
+    ) -> list[Event]:
         """Block until ``count`` events match ``q``; return them, or fail with what arrived.
 
         ``after`` (an event or its id) counts only events stored after that one.
         """
         after_id = after.id if isinstance(after, Event) else after
-        status, body = self.request("GET", "/api/wait",
-                                    params={"q": q, "count": count, "timeout": timeout,
-                                            "after": after_id},
-                                    timeout=timeout + 30)
+        status, body = self.request(
+            "GET",
+            "/api/wait",
+            params={"q": q, "count": count, "timeout": timeout, "after": after_id},
+            timeout=timeout + 30,
+        )
         if status == 200:
             return [Event(e) for e in body.get("events", [])]
         if status == 408:
             got = body.get("total", 0)
             everything = self.events(limit=200)
-            msg = [f"timed out after {timeout:g} s waiting for {count} event"
-                   f"{'s' * (count != 1)} matching {q or '(everything)'!r}: {got} matched",
-                   format_events(everything),
-                   format_misses(body)]
+            msg = [
+                f"timed out after {timeout:g} s waiting for {count} event"
+                f"{'s' * (count != 1)} matching {q or '(everything)'!r}: {got} matched",
+                format_events(everything),
+                format_misses(body),
+            ]
             raise EventInspectorError("\n".join(msg), body)
-        raise EventInspectorError(f"/api/wait answered {status}: {body.get('message', body)}",
-                                  body)
+        raise EventInspectorError(f"/api/wait answered {status}: {body.get('message', body)}", body)
 
     def assert_no_lint_errors(self, q: str = "") -> None:
         """Fail when any event matching ``q`` has a lint error; the message lists findings."""
@@ -388,9 +424,11 @@ class EventInspector:
         bad = [e for e in evs if e.lint_level == "error"]
         if not bad:
             return
-        lines = [f"{len(bad)} of {len(evs)} event{'s' * (len(evs) != 1)} "
-                 f"{'matching ' + repr(q) + ' ' if q else ''}have lint errors",
-                 format_events(bad, title="events with errors")]
+        lines = [
+            f"{len(bad)} of {len(evs)} event{'s' * (len(evs) != 1)} "
+            f"{'matching ' + repr(q) + ' ' if q else ''}have lint errors",
+            format_events(bad, title="events with errors"),
+        ]
         lines.append("findings:")
         for e in bad[:20]:
             for f in e.lint:
@@ -408,8 +446,10 @@ class EventInspector:
         report = self.check(expectations)
         if report["passed"]:
             return report
-        lines = [f"{report['summary']['failed']} of {report['summary']['expectations']} "
-                 "expectations failed:"]
+        lines = [
+            f"{report['summary']['failed']} of {report['summary']['expectations']} "
+            "expectations failed:"
+        ]
         for r in report["results"]:
             mark = "ok  " if r["passed"] else "FAIL"
             lines.append(f"  {mark} {r['name']}: {r['message']}")

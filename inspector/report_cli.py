@@ -11,8 +11,7 @@ from inspector import paths
 from inspector.domain import jsoncodec
 from inspector.domain.report import build_report, render_html, render_markdown
 
-FORMATS = {"html": render_html, "md": render_markdown,
-           "json": lambda r: jsoncodec.pretty(r) + "\n"}
+FORMATS = {"html": render_html, "md": render_markdown, "json": lambda r: jsoncodec.pretty(r) + "\n"}
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
 
 
@@ -20,12 +19,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="event-inspector report",
         description="Summarise a session: event counts by name and source, lint findings by "
-                    "rule, identity warnings, rejected requests and a chart of events over "
-                    "time. HTML is one standalone file.")
+        "rule, identity warnings, rejected requests and a chart of events over "
+        "time. HTML is one standalone file.",
+    )
     p.add_argument("--data-dir", help="where sessions are stored (default: platform data dir)")
     p.add_argument("--session", help="session name or id (default: the latest)")
-    p.add_argument("--format", choices=sorted(FORMATS),
-                   help="default: from --out's extension, else md")
+    p.add_argument(
+        "--format", choices=sorted(FORMATS), help="default: from --out's extension, else md"
+    )
     p.add_argument("--out", help="output file (default: stdout)")
     return p
 
@@ -42,8 +43,7 @@ def identity_warnings(events: list[Any], mode: str) -> list[dict[str, Any]]:
 
 def run_report(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    fmt = args.format or (SUFFIXES.get(Path(args.out).suffix.lower(), "md") if args.out
-                          else "md")
+    fmt = args.format or (SUFFIXES.get(Path(args.out).suffix.lower(), "md") if args.out else "md")
     from inspector.domain.store import DB_NAME, Store
 
     root = paths.data_dir(args.data_dir)
@@ -54,20 +54,27 @@ def run_report(argv: list[str]) -> int:
     try:
         session = store.find_session(args.session) if args.session else store.latest_session()
         if session is None:
-            print(f"error: no session {args.session!r} in {root}" if args.session
-                  else f"error: no sessions in {root}", file=sys.stderr)
+            print(
+                f"error: no session {args.session!r} in {root}"
+                if args.session
+                else f"error: no sessions in {root}",
+                file=sys.stderr,
+            )
             return 2
         events = list(store.iter_events(session.id))
         _, rejected = store.rejected(session.id, limit=None)
-        report = build_report(session.to_dict(), events, rejected,
-                              identity_warnings(events, session.merge_mode))
+        report = build_report(
+            session.to_dict(), events, rejected, identity_warnings(events, session.merge_mode)
+        )
     finally:
         store.close()
     text = FORMATS[fmt](report)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        print(f"wrote {fmt} report of session {session.name!r} ({len(events)} events) "
-              f"to {args.out}", file=sys.stderr)
+        print(
+            f"wrote {fmt} report of session {session.name!r} ({len(events)} events) to {args.out}",
+            file=sys.stderr,
+        )
     else:
         sys.stdout.write(text)
     return 0

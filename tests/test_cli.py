@@ -11,23 +11,33 @@ from inspector.collector.threaded import ThreadedCollector
 
 
 def test_export_import_round_trip(tmp_path):
-    msgs = [{"type": "track", "event": "Zoë", "userId": "u", "messageId": "m1",
-             "properties": {"big": 2**70, "n": None}},
-            {"type": "identify", "userId": "u", "traits": {"a": [1, {"b": None}]},
-             "messageId": "m2"}]
+    msgs = [
+        {
+            "type": "track",
+            "event": "Zoë",
+            "userId": "u",
+            "messageId": "m1",
+            "properties": {"big": 2**70, "n": None},
+        },
+        {"type": "identify", "userId": "u", "traits": {"a": [1, {"b": None}]}, "messageId": "m2"},
+    ]
     with ThreadedCollector(tmp_path / "d", session="s1") as c:
         import requests
 
         requests.post(c.url + "/v1/batch", data=json.dumps({"batch": msgs}), timeout=5)
     out = tmp_path / "s1.ndjson"
-    assert main(["export", "--data-dir", str(tmp_path / "d"), "--session", "s1",
-                 "--out", str(out)]) == 0
+    assert (
+        main(["export", "--data-dir", str(tmp_path / "d"), "--session", "s1", "--out", str(out)])
+        == 0
+    )
     lines = out.read_text().splitlines()
     assert [json.loads(x) for x in lines] == msgs
     assert main(["import", str(out), "--data-dir", str(tmp_path / "d"), "--session", "s2"]) == 0
     out2 = tmp_path / "s2.ndjson"
-    assert main(["export", "--data-dir", str(tmp_path / "d"), "--session", "s2",
-                 "--out", str(out2)]) == 0
+    assert (
+        main(["export", "--data-dir", str(tmp_path / "d"), "--session", "s2", "--out", str(out2)])
+        == 0
+    )
     assert out2.read_text() == out.read_text()
 
 
@@ -52,22 +62,38 @@ def test_serve_and_headless_paths_do_not_import_qt(tmp_path):
         "import sys, inspector.cli, inspector.headless, inspector.collector.app;"
         "import inspector.pytest_plugin;"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'qasync'))];"
-        "print(bad); sys.exit(1 if bad else 0)")
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_serve_prints_its_url_and_busy_port_is_a_clear_error(tmp_path):
-    p = subprocess.Popen([sys.executable, "-m", "inspector", "serve", "--port", "0",
-                          "--data-dir", str(tmp_path)], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "inspector", "serve", "--port", "0", "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = p.stdout.readline()
         assert line.startswith("listening on http://127.0.0.1:")
         port = line.split(":")[2].split()[0]
-        r = subprocess.run([sys.executable, "-m", "inspector", "serve", "--port", port,
-                            "--data-dir", str(tmp_path / "other")], capture_output=True,
-                           text=True, timeout=60)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "inspector",
+                "serve",
+                "--port",
+                port,
+                "--data-dir",
+                str(tmp_path / "other"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert r.returncode == 1 and "already in use" in r.stderr
     finally:
         p.terminate()

@@ -12,8 +12,33 @@ def _tool(name: str) -> str:
 
 
 def test_ruff_is_clean():
-    r = subprocess.run([_tool("ruff"), "check", "inspector", "tests", "benchmarks", "docs"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [_tool("ruff"), "check", "inspector", "tests", "benchmarks", "docs"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_ruff_format_is_applied():
+    r = subprocess.run(
+        [
+            _tool("ruff"),
+            "format",
+            "--check",
+            "inspector",
+            "tests",
+            "benchmarks",
+            "docs",
+            "packaging",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 

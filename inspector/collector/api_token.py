@@ -55,9 +55,13 @@ async def token_middleware(request: web.Request, handler: Handler) -> web.Stream
         presented = presented_token(request)
         if not token_ok(expected, presented):
             why = "is missing" if presented is None else "is wrong"
-            return json_response(401, {
-                "code": "unauthorized",
-                "message": f"the API token {why}: send it in the {HEADER} header "
-                           f"or as ?{QUERY}= (it was printed when the collector started)",
-            }, {"WWW-Authenticate": f'{HEADER} realm="event-inspector"'})
+            return json_response(
+                401,
+                {
+                    "code": "unauthorized",
+                    "message": f"the API token {why}: send it in the {HEADER} header "
+                    f"or as ?{QUERY}= (it was printed when the collector started)",
+                },
+                {"WWW-Authenticate": f'{HEADER} realm="event-inspector"'},
+            )
     return await handler(request)

@@ -15,8 +15,12 @@ def make_app(service: CollectorService, *, api_token: str | None = None) -> web.
     # bodies are read by the routes with their own bound, so aiohttp's limit is set above it
     app = web.Application(
         client_max_size=service.max_body + 1024 * 1024,
-        middlewares=[cors_middleware, token_middleware, routes_api.settled_middleware,
-                     routes_api.bad_request_middleware],
+        middlewares=[
+            cors_middleware,
+            token_middleware,
+            routes_api.settled_middleware,
+            routes_api.bad_request_middleware,
+        ],
     )
     app[SERVICE] = service
     app[API_TOKEN] = api_token

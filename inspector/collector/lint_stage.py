@@ -54,13 +54,16 @@ class LintRunner:
     """Calls into the lint stage; ``process=True``: in a spawned child (``default_linter``,
     configured from ``.event-inspector.toml``), else in a thread with ``linter_factory``."""
 
-    def __init__(self, *, process: bool, linter_factory: Callable[[], Any],
-                 nice: int = 0) -> None:
+    def __init__(self, *, process: bool, linter_factory: Callable[[], Any], nice: int = 0) -> None:
         local: dict[Callable[..., Any], Callable[..., Any]] | None = None
         if not process:
             st = LintStage(linter_factory)
-            local = {_lint_inbox: st.lint_inbox, _lint_built: st.lint_built, _reset: st.reset,
-                     _close_inbox: st.close_inbox}
+            local = {
+                _lint_inbox: st.lint_inbox,
+                _lint_built: st.lint_built,
+                _reset: st.reset,
+                _close_inbox: st.close_inbox,
+            }
         self.worker = Worker("lint stage", initializer=_init, initargs=(nice,), local=local)
 
     async def lint_inbox(self, path: str, after: int, upto: int) -> list[Found]:

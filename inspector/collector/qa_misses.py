@@ -23,7 +23,8 @@ MISS_EXPLANATION = (
     "are listed. Open one with GET /api/events/{id}."
 )
 _NAME_TERM = re.compile(
-    r"""^(?:event|name|label)\s*[:=]\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+))$""", re.IGNORECASE)
+    r"""^(?:event|name|label)\s*[:=]\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+))$""", re.IGNORECASE
+)
 _TYPE_TERM = re.compile(r"^type\s*[:=]\s*[\"']?(\w+)[\"']?$", re.IGNORECASE)
 _JOINERS = {"AND", "&&", "&"}
 _DISJOIN = {"OR", "||", "|"}
@@ -149,18 +150,24 @@ class MissScorer:
             return None
         why: list[str] = []
         if self.terms:
-            why.append(f"matched {len(matched)} of {len(self.terms)} term"
-                       f"{'s' * (len(self.terms) != 1)}")
+            why.append(
+                f"matched {len(matched)} of {len(self.terms)} term{'s' * (len(self.terms) != 1)}"
+            )
         if failed:
             why.append("failed: " + ", ".join(failed))
         if closest_to is not None and sim >= 0.5:
-            why.append(f"name {ev.label or ev.event or ev.name!r} is close to {closest_to!r} "
-                       f"({sim:.2f})")
+            why.append(
+                f"name {ev.label or ev.event or ev.name!r} is close to {closest_to!r} ({sim:.2f})"
+            )
         return {
-            "termsMatched": len(matched), "termsTotal": len(self.terms),
-            "matchedTerms": matched, "failedTerms": failed,
-            "nameSimilarity": round(sim, 3), "sameType": same_type,
-            "why": "; ".join(why), "event": event_summary(ev),
+            "termsMatched": len(matched),
+            "termsTotal": len(self.terms),
+            "matchedTerms": matched,
+            "failedTerms": failed,
+            "nameSimilarity": round(sim, 3),
+            "sameType": same_type,
+            "why": "; ".join(why),
+            "event": event_summary(ev),
         }
 
 
@@ -169,16 +176,25 @@ def event_summary(ev: CapturedEvent) -> dict[str, Any]:
 
     m = ev.message
     return {
-        "id": ev.id, "seq": ev.seq, "receivedAt": epoch_iso(ev.received_at), "type": ev.type,
-        "event": ev.event, "name": ev.name, "label": ev.label, "userId": ev.user_id,
-        "anonymousId": ev.anonymous_id, "lintLevel": LEVEL_NAME[ev.lint_level],
-        "properties": m.get("properties") if ev.type in ("track", "page", "screen")
+        "id": ev.id,
+        "seq": ev.seq,
+        "receivedAt": epoch_iso(ev.received_at),
+        "type": ev.type,
+        "event": ev.event,
+        "name": ev.name,
+        "label": ev.label,
+        "userId": ev.user_id,
+        "anonymousId": ev.anonymous_id,
+        "lintLevel": LEVEL_NAME[ev.lint_level],
+        "properties": m.get("properties")
+        if ev.type in ("track", "page", "screen")
         else m.get("traits"),
     }
 
 
-def closest_misses(svc: CollectorService, comp: Compiled, session_id: int, exclude: set[int],
-                   after: int = 0) -> dict[str, Any]:
+def closest_misses(
+    svc: CollectorService, comp: Compiled, session_id: int, exclude: set[int], after: int = 0
+) -> dict[str, Any]:
     scorer = MissScorer.build(svc, comp)
     scored: list[tuple[tuple[float, float, int, int], dict[str, Any]]] = []
     for ev in svc.store.events(session_id, "id > ?", [after], limit=MISS_SCAN, descending=True):
@@ -190,17 +206,22 @@ def closest_misses(svc: CollectorService, comp: Compiled, session_id: int, exclu
         frac = s["termsMatched"] / s["termsTotal"] if s["termsTotal"] else 0.0
         scored.append(((frac, s["nameSimilarity"], int(s["sameType"]), ev.id), s))
     scored.sort(key=lambda t: t[0], reverse=True)
-    return {"explanation": MISS_EXPLANATION, "terms": scorer.terms,
-            "events": [s for _, s in scored[:MISS_SHOWN]]}
+    return {
+        "explanation": MISS_EXPLANATION,
+        "terms": scorer.terms,
+        "events": [s for _, s in scored[:MISS_SHOWN]],
+    }
 
 
 def arrived_summary(svc: CollectorService, session_id: int) -> dict[str, Any]:
     """What the session holds, by type and name: the first thing to look at after a timeout."""
     rows = svc.store._rows(
         "SELECT type, COALESCE(CASE WHEN type='track' THEN event ELSE name END, ''), COUNT(*) "
-        "FROM events WHERE session_id=? GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 50", (session_id,))
+        "FROM events WHERE session_id=? GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 50",
+        (session_id,),
+    )
     total = svc.store.count_events(session_id)
-    return {"total": total,
-            "byName": [{"type": t, "name": n or None, "count": c} for t, n, c in rows]}
-
-
+    return {
+        "total": total,
+        "byName": [{"type": t, "name": n or None, "count": c} for t, n, c in rows],
+    }

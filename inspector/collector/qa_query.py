@@ -30,8 +30,9 @@ def _context(svc: CollectorService) -> Any:
     from inspector.domain.query import MatchContext
 
     ident = svc.identity
-    return MatchContext(identifiers_of=getattr(ident, "identifiers_of", None)
-                        if ident is not None else None)
+    return MatchContext(
+        identifiers_of=getattr(ident, "identifiers_of", None) if ident is not None else None
+    )
 
 
 def compile_q(svc: CollectorService, q: str, what: str = "q") -> Compiled:
@@ -55,5 +56,3 @@ def compile_q(svc: CollectorService, q: str, what: str = "q") -> Compiled:
 
 def and_where(where: str, extra: str) -> str:
     return f"({where}) AND {extra}" if where else extra
-
-

@@ -41,8 +41,9 @@ def compile_query(svc: CollectorService, q: str) -> tuple[str, list[Any]]:
     return where, list(params)
 
 
-def int_param(request: web.Request, name: str, default: int, lo: int = 0,
-              hi: int = 1_000_000) -> int:
+def int_param(
+    request: web.Request, name: str, default: int, lo: int = 0, hi: int = 1_000_000
+) -> int:
     raw = request.query.get(name)
     if raw in (None, ""):
         return default
@@ -62,9 +63,10 @@ def pick_session(request: web.Request) -> Session:
         return svc.session
     found = svc.store.find_session(key)
     if found is None:
-        raise web.HTTPNotFound(text=jsoncodec.dumps_str(
-            {"code": "unknown_session", "message": f"no session {key!r}"}),
-            content_type="application/json")
+        raise web.HTTPNotFound(
+            text=jsoncodec.dumps_str({"code": "unknown_session", "message": f"no session {key!r}"}),
+            content_type="application/json",
+        )
     return found
 
 
@@ -106,8 +108,9 @@ async def list_events(request: web.Request) -> web.Response:
     await svc.writer.flush()
     total = svc.store.count_events(session.id, where, params)
     events = svc.store.events(session.id, where, params, limit=limit, offset=offset)
-    return json_response(200, {"total": total, "session": session.to_dict(),
-                               "events": [e.to_api() for e in events]})
+    return json_response(
+        200, {"total": total, "session": session.to_dict(), "events": [e.to_api() for e in events]}
+    )
 
 
 async def get_event(request: web.Request) -> web.Response:
@@ -132,8 +135,9 @@ async def rejected(request: web.Request) -> web.Response:
     svc = request.app[SERVICE]
     session = pick_session(request)
     await svc.writer.flush()
-    total, reqs = svc.store.rejected(session.id, limit=int_param(request, "limit", 100),
-                                     offset=int_param(request, "offset", 0))
+    total, reqs = svc.store.rejected(
+        session.id, limit=int_param(request, "limit", 100), offset=int_param(request, "offset", 0)
+    )
     out = []
     for r in reqs:
         d = r.to_dict()
@@ -177,14 +181,16 @@ async def export(request: web.Request) -> web.StreamResponse:
 
 async def sessions(request: web.Request) -> web.Response:
     svc = request.app[SERVICE]
-    return json_response(200, {"current": svc.session.to_dict(),
-                               "sessions": svc.store.list_sessions()})
+    return json_response(
+        200, {"current": svc.session.to_dict(), "sessions": svc.store.list_sessions()}
+    )
 
 
 async def faults_get(request: web.Request) -> web.Response:
     svc = request.app[SERVICE]
-    return json_response(200, {"faults": [r.to_dict() for r in svc.faults.rules],
-                               "injected": svc.faults.injected})
+    return json_response(
+        200, {"faults": [r.to_dict() for r in svc.faults.rules], "injected": svc.faults.injected}
+    )
 
 
 async def faults_post(request: web.Request) -> web.Response:

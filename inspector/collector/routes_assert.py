@@ -16,8 +16,17 @@ from inspector.collector.service import CollectorService
 from inspector.domain import jsoncodec
 
 # -- assertions ------------------------------------------------------------------------------
-ASSERT_KEYS = {"name", "q", "count", "min", "max", "noLintErrors", "noLintWarnings",
-               "properties", "propertiesMatch"}
+ASSERT_KEYS = {
+    "name",
+    "q",
+    "count",
+    "min",
+    "max",
+    "noLintErrors",
+    "noLintWarnings",
+    "properties",
+    "propertiesMatch",
+}
 ASSERT_SCAN = 10_000
 
 
@@ -40,9 +49,11 @@ class Expectation:
             raise BadRequest("invalid_expectation", f"{where} must be an object")
         unknown = sorted(set(raw) - ASSERT_KEYS)
         if unknown:
-            raise BadRequest("invalid_expectation",
-                             f"{where}: unknown key(s) {', '.join(unknown)}; expected "
-                             f"{', '.join(sorted(ASSERT_KEYS))}")
+            raise BadRequest(
+                "invalid_expectation",
+                f"{where}: unknown key(s) {', '.join(unknown)}; expected "
+                f"{', '.join(sorted(ASSERT_KEYS))}",
+            )
         q = raw.get("q", "")
         if not isinstance(q, str):
             raise BadRequest("invalid_expectation", f"{where}.q must be a string")
@@ -53,26 +64,36 @@ class Expectation:
         for key in ("count", "min", "max"):
             v = raw.get(key)
             if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
-                raise BadRequest("invalid_expectation",
-                                 f"{where}.{key} must be a non-negative integer")
+                raise BadRequest(
+                    "invalid_expectation", f"{where}.{key} must be a non-negative integer"
+                )
             nums[key] = v
         if nums["count"] is not None and (nums["min"] is not None or nums["max"] is not None):
             raise BadRequest("invalid_expectation", f"{where}: give count, or min/max, not both")
-        if (nums["min"] is not None and nums["max"] is not None
-                and nums["min"] > nums["max"]):
+        if nums["min"] is not None and nums["max"] is not None and nums["min"] > nums["max"]:
             raise BadRequest("invalid_expectation", f"{where}: min is greater than max")
         props = raw.get("properties")
         if props is not None and not isinstance(props, dict):
-            raise BadRequest("invalid_expectation",
-                             f"{where}.properties must be an object of path -> value")
+            raise BadRequest(
+                "invalid_expectation", f"{where}.properties must be an object of path -> value"
+            )
         mode = raw.get("propertiesMatch", "all")
         if mode not in ("all", "any"):
             raise BadRequest("invalid_expectation", f"{where}.propertiesMatch is 'all' or 'any'")
         for key in ("noLintErrors", "noLintWarnings"):
             if not isinstance(raw.get(key, False), bool):
                 raise BadRequest("invalid_expectation", f"{where}.{key} must be true or false")
-        return cls(name, q, nums["count"], nums["min"], nums["max"],
-                   bool(raw.get("noLintErrors")), bool(raw.get("noLintWarnings")), props, mode)
+        return cls(
+            name,
+            q,
+            nums["count"],
+            nums["min"],
+            nums["max"],
+            bool(raw.get("noLintErrors")),
+            bool(raw.get("noLintWarnings")),
+            props,
+            mode,
+        )
 
     def bounds(self) -> tuple[int, int | None]:
         if self.count is not None:
@@ -122,10 +143,12 @@ def same_value(expected: Any, actual: Any) -> bool:
         return math.isclose(expected, actual, rel_tol=1e-9, abs_tol=1e-12)
     if isinstance(expected, dict) and isinstance(actual, dict):
         return expected.keys() == actual.keys() and all(
-            same_value(v, actual[k]) for k, v in expected.items())
+            same_value(v, actual[k]) for k, v in expected.items()
+        )
     if isinstance(expected, list) and isinstance(actual, list):
         return len(expected) == len(actual) and all(
-            same_value(a, b) for a, b in zip(expected, actual, strict=True))
+            same_value(a, b) for a, b in zip(expected, actual, strict=True)
+        )
     return bool(expected == actual)
 
 
@@ -133,8 +156,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
-def evaluate(svc: CollectorService, session_id: int, exp: Expectation,
-             comp: Compiled) -> dict[str, Any]:
+def evaluate(
+    svc: CollectorService, session_id: int, exp: Expectation, comp: Compiled
+) -> dict[str, Any]:
     store = svc.store
     total = store.count_events(session_id, comp.where, comp.params)
     lo, hi = exp.bounds()
@@ -148,28 +172,45 @@ def evaluate(svc: CollectorService, session_id: int, exp: Expectation,
     else:
         want = f"between {lo} and {hi} events"
     count_ok = total >= lo and (hi is None or total <= hi)
-    checks.append({"check": "count", "passed": count_ok,
-                   "message": f"expected {want}, got {total}"})
-    events = (store.events(session_id, comp.where, comp.params, limit=ASSERT_SCAN)
-              if total else [])
+    checks.append(
+        {"check": "count", "passed": count_ok, "message": f"expected {want}, got {total}"}
+    )
+    events = store.events(session_id, comp.where, comp.params, limit=ASSERT_SCAN) if total else []
     actual: dict[str, Any] = {"count": total}
-    for flag, level, word in ((exp.no_lint_errors, 3, "error"),
-                              (exp.no_lint_warnings, 2, "warning")):
+    for flag, level, word in (
+        (exp.no_lint_errors, 3, "error"),
+        (exp.no_lint_warnings, 2, "warning"),
+    ):
         if not flag:
             continue
         bad = [e for e in events if e.lint_level >= level]
-        findings = [{"event": e.id, "rule": f.rule, "severity": f.severity,
-                     "message": f.message, "path": f.path}
-                    for e in bad for f in e.lint
-                    if (3 if f.severity == "error" else 2 if f.severity == "warning" else 1)
-                    >= level][:20]
+        findings = [
+            {
+                "event": e.id,
+                "rule": f.rule,
+                "severity": f.severity,
+                "message": f.message,
+                "path": f.path,
+            }
+            for e in bad
+            for f in e.lint
+            if (3 if f.severity == "error" else 2 if f.severity == "warning" else 1) >= level
+        ][:20]
         key = "lintErrors" if level == 3 else "lintWarnings"
         actual[key] = len(bad)
-        checks.append({"check": key, "passed": not bad, "findings": findings,
-                       "message": (f"no lint {word}s" if not bad else
-                                   f"{_plural(len(bad), 'event')} with lint {word}s: " +
-                                   "; ".join(f"#{f['event']} {f['rule']}: {f['message']}"
-                                             for f in findings[:3]))})
+        checks.append(
+            {
+                "check": key,
+                "passed": not bad,
+                "findings": findings,
+                "message": (
+                    f"no lint {word}s"
+                    if not bad
+                    else f"{_plural(len(bad), 'event')} with lint {word}s: "
+                    + "; ".join(f"#{f['event']} {f['rule']}: {f['message']}" for f in findings[:3])
+                ),
+            }
+        )
     if exp.properties is not None:
         mismatches: list[dict[str, Any]] = []
         ok_events = 0
@@ -178,11 +219,13 @@ def evaluate(svc: CollectorService, session_id: int, exp: Expectation,
             for path, want_v in exp.properties.items():
                 got = lookup(e.message, path)
                 if got is _MISSING:
-                    bad_here.append({"event": e.id, "path": path, "expected": want_v,
-                                     "missing": True})
+                    bad_here.append(
+                        {"event": e.id, "path": path, "expected": want_v, "missing": True}
+                    )
                 elif not same_value(want_v, got):
-                    bad_here.append({"event": e.id, "path": path, "expected": want_v,
-                                     "actual": got})
+                    bad_here.append(
+                        {"event": e.id, "path": path, "expected": want_v, "actual": got}
+                    )
             ok_events += not bad_here
             mismatches.extend(bad_here)
         passed = (ok_events == len(events)) if exp.properties_match == "all" else ok_events > 0
@@ -196,19 +239,33 @@ def evaluate(svc: CollectorService, session_id: int, exp: Expectation,
             msg = f"no event to check {desc} on"
         else:
             first = mismatches[0] if mismatches else {}
-            detail = (f"#{first['event']} has no {first['path']}" if first.get("missing") else
-                      f"#{first['event']} has {first.get('path')}="
-                      f"{jsoncodec.dumps_str(first.get('actual'))}") if first else ""
-            msg = (f"{len(events) - ok_events} of {_plural(len(events), 'event')} "
-                   f"differ from {desc}" + (f" (e.g. {detail})" if detail else ""))
-        checks.append({"check": "properties", "passed": passed, "message": msg,
-                       "mismatches": mismatches[:20]})
+            detail = (
+                (
+                    f"#{first['event']} has no {first['path']}"
+                    if first.get("missing")
+                    else f"#{first['event']} has {first.get('path')}="
+                    f"{jsoncodec.dumps_str(first.get('actual'))}"
+                )
+                if first
+                else ""
+            )
+            msg = (
+                f"{len(events) - ok_events} of {_plural(len(events), 'event')} "
+                f"differ from {desc}" + (f" (e.g. {detail})" if detail else "")
+            )
+        checks.append(
+            {"check": "properties", "passed": passed, "message": msg, "mismatches": mismatches[:20]}
+        )
     passed = all(c["passed"] for c in checks)
     return {
-        "name": exp.name, "q": exp.q, "passed": passed, "expected": exp.expected(),
-        "actual": actual, "message": "; ".join(c["message"] for c in checks
-                                               if not c["passed"]) or "ok",
-        "checks": checks, "events": [e.id for e in events[:1000]],
+        "name": exp.name,
+        "q": exp.q,
+        "passed": passed,
+        "expected": exp.expected(),
+        "actual": actual,
+        "message": "; ".join(c["message"] for c in checks if not c["passed"]) or "ok",
+        "checks": checks,
+        "events": [e.id for e in events[:1000]],
     }
 
 
@@ -221,25 +278,32 @@ async def assert_(request: web.Request) -> web.Response:
     if isinstance(data, list):
         data = {"expectations": data}
     if not isinstance(data, dict) or not isinstance(data.get("expectations"), list):
-        raise BadRequest("invalid_body",
-                         'expected {"expectations": [{"q": ..., "count": ...}, ...]}')
+        raise BadRequest(
+            "invalid_body", 'expected {"expectations": [{"q": ..., "count": ...}, ...]}'
+        )
     exps = [Expectation.parse(i, e) for i, e in enumerate(data["expectations"])]
     comps = [compile_q(svc, e.q, f"expectations[{i}].q") for i, e in enumerate(exps)]
     session = pick_session(request)
     if isinstance(data.get("session"), str | int) and not isinstance(data.get("session"), bool):
         found = svc.store.find_session(data["session"])
         if found is None:
-            return json_response(404, {"code": "unknown_session",
-                                       "message": f"no session {data['session']!r}"})
+            return json_response(
+                404, {"code": "unknown_session", "message": f"no session {data['session']!r}"}
+            )
         session = found
     await svc.writer.flush()
     results = [evaluate(svc, session.id, e, c) for e, c in zip(exps, comps, strict=True)]
     n_ok = sum(r["passed"] for r in results)
-    return json_response(200, {
-        "passed": n_ok == len(results), "session": session.to_dict(),
-        "summary": {"expectations": len(results), "passed": n_ok,
-                    "failed": len(results) - n_ok},
-        "results": results,
-    })
-
-
+    return json_response(
+        200,
+        {
+            "passed": n_ok == len(results),
+            "session": session.to_dict(),
+            "summary": {
+                "expectations": len(results),
+                "passed": n_ok,
+                "failed": len(results) - n_ok,
+            },
+            "results": results,
+        },
+    )

@@ -13,8 +13,9 @@ JSON = "application/json"
 
 
 def json_response(status: int, body: object, headers: dict[str, str] | None = None) -> web.Response:
-    return web.Response(status=status, body=jsoncodec.dumps(body), content_type=JSON,
-                        headers=headers)
+    return web.Response(
+        status=status, body=jsoncodec.dumps(body), content_type=JSON, headers=headers
+    )
 
 
 async def read_body(request: web.Request, limit: int) -> bytes:
@@ -41,16 +42,34 @@ async def track_route(request: web.Request) -> web.StreamResponse:
     body = await read_body(request, svc.max_body)
     if route not in ROUTE_TYPES and route not in BATCH_ROUTES:
         # unknown path under /v1: answer 200 (never make a client drop data) and keep it visible
-        raw = svc.new_raw(request.method, request.path, request.rel_url.raw_query_string,
-                          request.headers, len(body))
+        raw = svc.new_raw(
+            request.method,
+            request.path,
+            request.rel_url.raw_query_string,
+            request.headers,
+            len(body),
+        )
         raw.body = body
-        return await _answer(svc, await svc.reject(raw, IntakeError(
-            "unknown_route", f"{request.path} is not a tracking route; nothing was recorded",
-            status=200)))
+        return await _answer(
+            svc,
+            await svc.reject(
+                raw,
+                IntakeError(
+                    "unknown_route",
+                    f"{request.path} is not a tracking route; nothing was recorded",
+                    status=200,
+                ),
+            ),
+        )
     outcome = await svc.ingest(
-        method=request.method, path=request.path, route=route,
-        query_string=request.rel_url.raw_query_string, query=request.query,
-        headers=request.headers, body=body)
+        method=request.method,
+        path=request.path,
+        route=route,
+        query_string=request.rel_url.raw_query_string,
+        query=request.query,
+        headers=request.headers,
+        body=body,
+    )
     return await _answer(svc, outcome)
 
 
@@ -66,15 +85,21 @@ async def project_settings(request: web.Request) -> web.Response:
     """``GET /v1/projects/<writeKey>/settings`` so analytics.js loads with nothing from the CDN."""
     svc = request.app[SERVICE]
     wk = request.match_info["write_key"]
-    vendor = (svc.settings_vendor.get(wk) or request.query.get("vendor")
-              or ("customerio" if request.path.startswith("/cio/") else "Segment.io"))
+    vendor = (
+        svc.settings_vendor.get(wk)
+        or request.query.get("vendor")
+        or ("customerio" if request.path.startswith("/cio/") else "Segment.io")
+    )
     if vendor.lower() in ("customerio", "customer.io", "cio"):
         vendor = "Customer.io Data Pipelines"
     host = request.host
     body = {
         "integrations": {vendor: {"apiKey": wk, "apiHost": f"{host}/v1", "protocol": "http"}},
-        "metrics": {"sampleRate": 0}, "plan": {}, "enabledMiddleware": {},
-        "middlewareSettings": {}, "remotePlugins": [],
+        "metrics": {"sampleRate": 0},
+        "plan": {},
+        "enabledMiddleware": {},
+        "middlewareSettings": {},
+        "remotePlugins": [],
     }
     return json_response(200, body)
 

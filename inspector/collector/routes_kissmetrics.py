@@ -21,14 +21,19 @@ from inspector.domain.kissmetrics import (
     to_message,
 )
 
-GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
-       b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
+    b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
 FORM_LIMIT = 1024 * 1024
 
 
 def gif() -> web.Response:
-    return web.Response(body=GIF, content_type="image/gif",
-                        headers={"Cache-Control": "no-cache, no-store, must-revalidate"})
+    return web.Response(
+        body=GIF,
+        content_type="image/gif",
+        headers={"Cache-Control": "no-cache, no-store, must-revalidate"},
+    )
 
 
 async def km_route(request: web.Request) -> web.Response:
@@ -44,15 +49,19 @@ async def km_route(request: web.Request) -> web.Response:
             pairs += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
     params = params_dict(pairs)
     # the query string as sent (aiohttp's query_string is already percent-decoded)
-    raw = svc.new_raw(request.method, request.path, request.rel_url.raw_query_string,
-                      request.headers, len(body))
+    raw = svc.new_raw(
+        request.method, request.path, request.rel_url.raw_query_string, request.headers, len(body)
+    )
     raw.body = body
     key = api_key(params)
     message = to_message(route, params)
     events = build_events(
-        Parsed([message], None, KM_ROUTES[route][0]), session_id=svc.session.id,
-        received_at=raw.received_at, headers=request.headers,
-        query={"writeKey": key} if key else {})
+        Parsed([message], None, KM_ROUTES[route][0]),
+        session_id=svc.session.id,
+        received_at=raw.received_at,
+        headers=request.headers,
+        query={"writeKey": key} if key else {},
+    )
     for ev in events:
         ev.original = original_of(route, params)
     await svc.ingest_events(raw, events)

@@ -143,9 +143,14 @@ async def wait(request: web.Request) -> web.Response:
     started = time.monotonic()
     session = svc.session
     # the identity graph is part of the key: user:X predicates are bound to the live graph
-    waiter = Waiter(session.id, comp.predicate, max(count, 1), after,
-                    asyncio.get_running_loop().create_future(),
-                    key=(session.id, q, id(svc.identity)))
+    waiter = Waiter(
+        session.id,
+        comp.predicate,
+        max(count, 1),
+        after,
+        asyncio.get_running_loop().create_future(),
+        key=(session.id, q, id(svc.identity)),
+    )
     registry.add(waiter)  # first: nothing committed from here on can be missed
     where = and_where(comp.where, "id > ?")
     params = [*comp.params, after]
@@ -166,11 +171,16 @@ async def wait(request: web.Request) -> web.Response:
     waited_ms = round((time.monotonic() - started) * 1000)
     found = sorted(waiter.found.values(), key=lambda e: e.id)
     # everything stored before the wait was loaded unless the preload filled up
-    total = (len(found) if len(stored) < preload
-             else svc.store.count_events(session.id, where, params))
+    total = (
+        len(found) if len(stored) < preload else svc.store.count_events(session.id, where, params)
+    )
     body: dict[str, Any] = {
-        "matched": outcome == "matched", "q": q, "count": count, "total": total,
-        "waitedMs": waited_ms, "session": session.to_dict(),
+        "matched": outcome == "matched",
+        "q": q,
+        "count": count,
+        "total": total,
+        "waitedMs": waited_ms,
+        "session": session.to_dict(),
     }
     body["events"] = [e.to_api() for e in found[:limit]]
     if outcome == "matched":
@@ -182,12 +192,11 @@ async def wait(request: web.Request) -> web.Response:
     body.update(
         code="timeout",
         message=f"waited {timeout:g} s for {count} event{'s' * (count != 1)} matching "
-                f"{q or '(everything)'!r}; {got} matched",
+        f"{q or '(everything)'!r}; {got} matched",
         closestMisses=closest_misses(svc, comp, session.id, set(waiter.found), after),
         arrived=arrived_summary(svc, session.id),
     )
     return json_response(408, body)
-
 
 
 def add_routes(app: web.Application) -> None:
@@ -198,4 +207,3 @@ def add_routes(app: web.Application) -> None:
     app.on_shutdown.append(registry.close)
     app.router.add_get("/api/wait", wait)
     app.router.add_post("/api/assert", assert_)
-

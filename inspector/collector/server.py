@@ -26,8 +26,14 @@ def is_loopback(host: str) -> bool:
 class CollectorServer:
     """AppRunner/TCPSite owner; never the blocking ``run_app``."""
 
-    def __init__(self, service: CollectorService, host: str = DEFAULT_HOST,
-                 port: int = DEFAULT_PORT, *, api_token: str | None = None) -> None:
+    def __init__(
+        self,
+        service: CollectorService,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        *,
+        api_token: str | None = None,
+    ) -> None:
         self.service = service
         self.host = host
         self.port = port
@@ -43,8 +49,9 @@ class CollectorServer:
     async def start(self) -> str:
         """Listen; raises OSError (errno EADDRINUSE) when the port is taken."""
         # auto_decompress=False: the collector decodes gzip itself, with a bound and a clear 400
-        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False,
-                                     auto_decompress=False)
+        self._runner = web.AppRunner(
+            self.app, access_log=None, handle_signals=False, auto_decompress=False
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port, reuse_address=False)
         try:

@@ -44,9 +44,17 @@ class CollectorService:
     """Owns the store, the current session and its pipeline; routes call :meth:`ingest`."""
 
     def __init__(
-        self, store: Store, session: Session, *, lint: bool = True, identity: bool = True,
-        max_body: int = DEFAULT_MAX_BODY, linter_factory: Callable[[], Any] | None = None,
-        writer_process: bool = False, lint_stage: bool = True, worker_nice: int = 0,
+        self,
+        store: Store,
+        session: Session,
+        *,
+        lint: bool = True,
+        identity: bool = True,
+        max_body: int = DEFAULT_MAX_BODY,
+        linter_factory: Callable[[], Any] | None = None,
+        writer_process: bool = False,
+        lint_stage: bool = True,
+        worker_nice: int = 0,
     ) -> None:
         self.store = store
         self.session = session
@@ -59,9 +67,15 @@ class CollectorService:
         linter = self._linter_factory if lint else None
         # what collectors that are gone acknowledged but did not store, before anything new
         recover(store, linter)
-        self.writer = GroupWriter(store, process=writer_process, linter_factory=linter,
-                                  on_processed=self._processed, wants_rows=self.wants_events,
-                                  lint_stage=lint_stage, nice=worker_nice)
+        self.writer = GroupWriter(
+            store,
+            process=writer_process,
+            linter_factory=linter,
+            on_processed=self._processed,
+            wants_rows=self.wants_events,
+            lint_stage=lint_stage,
+            nice=worker_nice,
+        )
         # each listener, and what says whether it needs events right now (None: always)
         self._listeners: dict[Listener, Callable[[], bool] | None] = {}
         self.started_at = time.time()
@@ -79,7 +93,8 @@ class CollectorService:
         self._identity_upto = 0
         self._identity_behind = True
         return build_pipeline(
-            lint=False, identity_mode=self.session.merge_mode if self.identity_enabled else None)
+            lint=False, identity_mode=self.session.merge_mode if self.identity_enabled else None
+        )
 
     async def start(self) -> None:
         self.writer.start()
@@ -122,8 +137,9 @@ class CollectorService:
         ident = self.pipeline.identity
         if ident is not None:
             where, params = ("id < ?", (below,)) if below else ("", ())
-            for ev in self.store.iter_events(self.session.id, where, params,
-                                             after_id=self._identity_upto):
+            for ev in self.store.iter_events(
+                self.session.id, where, params, after_id=self._identity_upto
+            ):
                 ident.observe(ev)
                 self._identity_upto = ev.id
         self._identity_behind = False
@@ -137,27 +153,57 @@ class CollectorService:
 
     # -- ingest ---------------------------------------------------------------------------
     def new_raw(
-        self, method: str, path: str, query_string: str, headers: Mapping[str, str], size: int,
+        self,
+        method: str,
+        path: str,
+        query_string: str,
+        headers: Mapping[str, str],
+        size: int,
     ) -> RawRequest:
         return RawRequest(
-            session_id=self.session.id, received_at=time.time(), method=method, path=path,
-            query=query_string, headers=masked_headers(headers),
+            session_id=self.session.id,
+            received_at=time.time(),
+            method=method,
+            path=path,
+            query=query_string,
+            headers=masked_headers(headers),
             content_type=headers.get("Content-Type", ""),
-            content_encoding=headers.get("Content-Encoding", ""), size=size)
+            content_encoding=headers.get("Content-Encoding", ""),
+            size=size,
+        )
 
-    def _record(self, raw: RawRequest, route: str, headers: Mapping[str, str], body: bytes,
-                **kw: Any) -> tuple[Any, ...]:
+    def _record(
+        self, raw: RawRequest, route: str, headers: Mapping[str, str], body: bytes, **kw: Any
+    ) -> tuple[Any, ...]:
         return inbox.record(
-            session_id=raw.session_id, received_at=raw.received_at, route=route,
-            method=raw.method, path=raw.path, query=raw.query, headers=dict(headers),
-            content_type=raw.content_type, content_encoding=raw.content_encoding,
-            size=raw.size, body=body, **kw)
+            session_id=raw.session_id,
+            received_at=raw.received_at,
+            route=route,
+            method=raw.method,
+            path=raw.path,
+            query=raw.query,
+            headers=dict(headers),
+            content_type=raw.content_type,
+            content_encoding=raw.content_encoding,
+            size=raw.size,
+            body=body,
+            **kw,
+        )
 
     async def reject(self, raw: RawRequest, err: IntakeError) -> Outcome:
         """Keep a request that cannot be read (durably, before answering) and say why."""
-        failed = await self._keep(self._record(
-            raw, "", raw.headers, raw.body, status=err.status, error_code=err.code,
-            error=err.message, rejected=True))
+        failed = await self._keep(
+            self._record(
+                raw,
+                "",
+                raw.headers,
+                raw.body,
+                status=err.status,
+                error_code=err.code,
+                error=err.message,
+                rejected=True,
+            )
+        )
         return failed or Outcome(err.status, err.to_dict())
 
     async def _keep(self, record: tuple[Any, ...]) -> Outcome | None:
@@ -166,15 +212,27 @@ class CollectorService:
             await self.writer.accept(record)
         except (sqlite3.Error, OSError) as exc:
             log.error("could not store a request, answered 503: %s", exc)
-            return Outcome(503, {"code": "store_unavailable",
-                                 "message": f"Event Inspector could not store this request "
-                                            f"({exc}); nothing was recorded, send it again"},
-                           {"Retry-After": "1"})
+            return Outcome(
+                503,
+                {
+                    "code": "store_unavailable",
+                    "message": f"Event Inspector could not store this request "
+                    f"({exc}); nothing was recorded, send it again",
+                },
+                {"Retry-After": "1"},
+            )
         return None
 
     async def ingest(
-        self, *, method: str, path: str, route: str, query_string: str,
-        query: Mapping[str, str], headers: Mapping[str, str], body: bytes,
+        self,
+        *,
+        method: str,
+        path: str,
+        route: str,
+        query_string: str,
+        query: Mapping[str, str],
+        headers: Mapping[str, str],
+        body: bytes,
     ) -> Outcome:
         """Read and check the request, make it durable, answer; the store writer does the
         rest (split, dedupe, lint, identity, listeners) right after, in order."""
@@ -185,9 +243,18 @@ class CollectorService:
             decoded = decode_body(body, raw.content_encoding, self.max_body)
             parsed = parse_body(route, decoded)
         except IntakeError as err:
-            failed = await self._keep(self._record(
-                raw, route, headers, body, status=err.status, error_code=err.code,
-                error=err.message, rejected=True))
+            failed = await self._keep(
+                self._record(
+                    raw,
+                    route,
+                    headers,
+                    body,
+                    status=err.status,
+                    error_code=err.code,
+                    error=err.message,
+                    rejected=True,
+                )
+            )
             return failed or Outcome(err.status, err.to_dict())
         rule = None
         if self.faults.rules:
@@ -195,17 +262,28 @@ class CollectorService:
             rule = self.faults.take(resolve_key(headers, query, parsed.envelope, first)[0])
         if rule is not None and rule.status is not None:
             # the client will send these again: keep the request (visible), not the events
-            failed = await self._keep(self._record(
-                raw, route, headers, decoded, status=rule.status, fault=rule.label,
-                event_count=len(parsed.messages)))
+            failed = await self._keep(
+                self._record(
+                    raw,
+                    route,
+                    headers,
+                    decoded,
+                    status=rule.status,
+                    fault=rule.label,
+                    event_count=len(parsed.messages),
+                )
+            )
             if failed is not None:
                 return failed
             hdrs = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
-            body_ = {"code": "injected_fault",
-                     "message": f"fault injected by Event Inspector: {rule.label}"}
+            body_ = {
+                "code": "injected_fault",
+                "message": f"fault injected by Event Inspector: {rule.label}",
+            }
             return Outcome(rule.status, body_, hdrs, rule.delay_ms)
-        failed = await self._keep(self._record(
-            raw, route, headers, decoded, fault=rule.label if rule else None))
+        failed = await self._keep(
+            self._record(raw, route, headers, decoded, fault=rule.label if rule else None)
+        )
         return failed or Outcome(200, {"success": True}, {}, rule.delay_ms if rule else 0)
 
     async def ingest_events(self, raw: RawRequest, events: list[CapturedEvent]) -> None:
@@ -223,7 +301,7 @@ class CollectorService:
         sid = self.session.id
         for req_row, n in reqs:
             raw = request_from_row(req_row)
-            events = [event_from_row(r) for r in ev_rows[at:at + n]]
+            events = [event_from_row(r) for r in ev_rows[at : at + n]]
             at += n
             if raw.session_id != sid:
                 continue  # recovered from an earlier run, or from before a switch

@@ -1,7 +1,7 @@
 """A collector on its own thread and asyncio loop: for tests, the pytest plugin and tools.
 
-    with ThreadedCollector(tmp_path) as c:
-        requests.post(c.url + "/v1/track", json={...})
+with ThreadedCollector(tmp_path) as c:
+    requests.post(c.url + "/v1/track", json={...})
 """
 
 from __future__ import annotations
@@ -18,8 +18,14 @@ from inspector.domain.store import Store
 
 class ThreadedCollector:
     def __init__(
-        self, data_dir: str | Path, *, session: str | None = None, host: str = "127.0.0.1",
-        port: int = 0, api_token: str | None = None, **service_kwargs: Any,
+        self,
+        data_dir: str | Path,
+        *,
+        session: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_token: str | None = None,
+        **service_kwargs: Any,
     ) -> None:
         self.data_dir = Path(data_dir)
         self._session_name = session
@@ -49,10 +55,10 @@ class ThreadedCollector:
 
     async def _start(self) -> None:
         store = Store(self.data_dir)
-        self.service = CollectorService(store, store.open_session(self._session_name),
-                                        **self._service_kwargs)
-        self.server = CollectorServer(self.service, self.host, self.port,
-                                      api_token=self.api_token)
+        self.service = CollectorService(
+            store, store.open_session(self._session_name), **self._service_kwargs
+        )
+        self.server = CollectorServer(self.service, self.host, self.port, api_token=self.api_token)
         self.url = await self.server.start()
         self.port = self.server.port
 

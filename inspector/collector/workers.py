@@ -44,9 +44,14 @@ class Worker:
     """Calls module-level functions in a child process (``initializer(*initargs, parent_pid)``
     sets it up), or, as a thread, the local callables ``local`` maps those functions to."""
 
-    def __init__(self, name: str, *, initializer: Callable[..., None],
-                 initargs: tuple[Any, ...] = (),
-                 local: dict[Callable[..., Any], Callable[..., Any]] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        initializer: Callable[..., None],
+        initargs: tuple[Any, ...] = (),
+        local: dict[Callable[..., Any], Callable[..., Any]] | None = None,
+    ) -> None:
         self.name = name
         self.local = local
         self._initializer, self._initargs = initializer, initargs
@@ -57,10 +62,12 @@ class Worker:
     def _new_executor(self) -> Executor:
         if self.local is not None:
             return ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name)
-        return ProcessPoolExecutor(max_workers=1,
-                                   mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=self._initializer,
-                                   initargs=(*self._initargs, os.getpid()))
+        return ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=self._initializer,
+            initargs=(*self._initargs, os.getpid()),
+        )
 
     async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
         loop = self.loop or asyncio.get_running_loop()

@@ -50,8 +50,9 @@ def _child_init(data_dir: str, lint: bool, nice: int, parent: int) -> None:
     _proc = Processor(Store(data_dir), default_linter if lint else None)
 
 
-def _child_inbox(path: str, upto: int, limit: int, rows: bool, findings: list[Found] | None,
-                 after: int | None) -> Processed:
+def _child_inbox(
+    path: str, upto: int, limit: int, rows: bool, findings: list[Found] | None, after: int | None
+) -> Processed:
     assert _proc is not None
     return _proc.process_inbox(path, upto, limit, rows, findings, after)
 
@@ -81,18 +82,25 @@ class _Step:
 
     __slots__ = ("after", "last", "lint", "seg", "store")
 
-    def __init__(self, seg: Segment, after: int, last: int,
-                 lint: asyncio.Task[list[Found]] | None) -> None:
+    def __init__(
+        self, seg: Segment, after: int, last: int, lint: asyncio.Task[list[Found]] | None
+    ) -> None:
         self.seg, self.after, self.last, self.lint = seg, after, last, lint
         self.store: asyncio.Task[Processed] | None = None
 
 
 class GroupWriter:
-    def __init__(self, store: Store, *, process: bool = False,
-                 linter_factory: Callable[[], Any] | None = None,
-                 on_processed: OnProcessed | None = None,
-                 wants_rows: Callable[[], bool] | None = None, lint_stage: bool = True,
-                 nice: int = 0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        process: bool = False,
+        linter_factory: Callable[[], Any] | None = None,
+        on_processed: OnProcessed | None = None,
+        wants_rows: Callable[[], bool] | None = None,
+        lint_stage: bool = True,
+        nice: int = 0,
+    ) -> None:
         """``linter_factory``: None for no linting; in a process, only ``default_linter``
         (configured from ``.event-inspector.toml``) can cross, so any factory means lint."""
         self.store = store
@@ -115,7 +123,8 @@ class GroupWriter:
         self._sizes: collections.deque[tuple[int, int]] = collections.deque()
         self._backlog_bytes = 0
         self._built: collections.deque[tuple[int, Row, list[Row], asyncio.Future[None]]] = (
-            collections.deque())
+            collections.deque()
+        )
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         # the writer task waits on plain futures of the loop it started on: under qasync,
         # Qt may run its steps when asyncio sees no running loop (asyncio.Event would refuse)
@@ -140,14 +149,24 @@ class GroupWriter:
         local: dict[Callable[..., Any], Callable[..., Any]] | None = None
         if not self.process:
             p = Processor(self.store, store_lint)
-            local = {_child_inbox: p.process_inbox, _child_built: p.process_built,
-                     _child_index: p.store.index_pending, _child_reset: p.reset,
-                     _child_close_inbox: p.close_inbox}
-        self._worker = Worker("store writer", initializer=_child_init, local=local,
-                              initargs=(str(self.store.data_dir), store_lint is not None,
-                                        self.nice))
-        self._lint = (LintRunner(process=self.process, linter_factory=lf, nice=self.nice)
-                      if self.lint_stage and lf is not None else None)
+            local = {
+                _child_inbox: p.process_inbox,
+                _child_built: p.process_built,
+                _child_index: p.store.index_pending,
+                _child_reset: p.reset,
+                _child_close_inbox: p.close_inbox,
+            }
+        self._worker = Worker(
+            "store writer",
+            initializer=_child_init,
+            local=local,
+            initargs=(str(self.store.data_dir), store_lint is not None, self.nice),
+        )
+        self._lint = (
+            LintRunner(process=self.process, linter_factory=lf, nice=self.nice)
+            if self.lint_stage and lf is not None
+            else None
+        )
 
     async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await self._worker.call(fn, *args)
@@ -319,8 +338,9 @@ class GroupWriter:
         if fut is not None and not fut.done():
             fut.set_result(None)
 
-    async def _wait(self, futs: list[asyncio.Future[Any]] | None = None,
-                    timeout: float | None = None) -> bool:
+    async def _wait(
+        self, futs: list[asyncio.Future[Any]] | None = None, timeout: float | None = None
+    ) -> bool:
         """Wait for a kick (new work), one of ``futs`` (pending ones; none given: return) or
         ``timeout``; True if kicked. Plain futures of the writer's loop: see ``_loop``."""
         if self._kicked or futs == []:
@@ -354,8 +374,11 @@ class GroupWriter:
         while len(pipe) < 3 and (step := self._next_step(upto)) is not None:
             seg, after, last = step
             seg.taken = last
-            lint = (loop.create_task(self._lint.lint_inbox(seg.path, after, last))
-                    if self._lint is not None else None)
+            lint = (
+                loop.create_task(self._lint.lint_inbox(seg.path, after, last))
+                if self._lint is not None
+                else None
+            )
             pipe.append(_Step(seg, after, last, lint))
         storing = sum(1 for st in pipe if st.store is not None)
         for st in pipe:
@@ -364,17 +387,26 @@ class GroupWriter:
             if storing >= 2 or (st.lint is not None and not st.lint.done()):
                 break
             findings = st.lint.result() if st.lint is not None else None  # may raise
-            st.store = loop.create_task(self._call(
-                _child_inbox, st.seg.path, st.last, st.last - st.after, self.wants_rows(),
-                findings, st.after if findings is not None else None))
+            st.store = loop.create_task(
+                self._call(
+                    _child_inbox,
+                    st.seg.path,
+                    st.last,
+                    st.last - st.after,
+                    self.wants_rows(),
+                    findings,
+                    st.after if findings is not None else None,
+                )
+            )
             storing += 1
         head = pipe[0]
         if head.store is not None and head.store.done():
             pipe.popleft()
             self._deliver(head.seg, head.store.result())  # may raise
             return
-        await self._wait([t for st in pipe for t in (st.lint, st.store)
-                          if t is not None and not t.done()])
+        await self._wait(
+            [t for st in pipe for t in (st.lint, st.store) if t is not None and not t.done()]
+        )
 
     async def _pipe_failed(self) -> None:
         """A step failed (e.g. the disk is full): let what runs finish, and go again from what
@@ -411,8 +443,11 @@ class GroupWriter:
             if self._built:
                 _, req_row, ev_rows, fut = self._built[0]
                 try:
-                    found = (await self._lint.lint_built(req_row, ev_rows)
-                             if self._lint is not None else None)
+                    found = (
+                        await self._lint.lint_built(req_row, ev_rows)
+                        if self._lint is not None
+                        else None
+                    )
                     res = await self._call(_child_built, req_row, ev_rows, found)
                 except Exception as exc:
                     self._built.popleft()

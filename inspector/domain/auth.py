@@ -19,7 +19,8 @@ def header_key(headers: Mapping[str, str]) -> tuple[str | None, str]:
     if scheme == "basic" and cred:
         try:
             decoded = base64.b64decode(cred + "=" * (-len(cred) % 4), validate=False).decode(
-                "utf-8", "replace")
+                "utf-8", "replace"
+            )
         except (binascii.Error, ValueError):
             return None, "basic-invalid"
         if ":" in decoded:
@@ -31,7 +32,9 @@ def header_key(headers: Mapping[str, str]) -> tuple[str | None, str]:
 
 
 def resolve_key(
-    headers: Mapping[str, str], query: Mapping[str, str], envelope: Mapping[str, Any] | None,
+    headers: Mapping[str, str],
+    query: Mapping[str, str],
+    envelope: Mapping[str, Any] | None,
     message: Mapping[str, Any] | None,
 ) -> tuple[str | None, str]:
     """Header auth first, then body ``writeKey`` (envelope or event), then ``?writeKey=``."""

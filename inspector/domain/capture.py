@@ -21,8 +21,12 @@ class Finding:
     path: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "severity": self.severity, "message": self.message,
-                "path": self.path}
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.path,
+        }
 
 
 @dataclass(slots=True)
@@ -37,9 +41,14 @@ class Source:
     client: str | None = None  # the real client library, told apart from headers and shape
 
     def to_dict(self) -> dict[str, Any]:
-        return {"writeKey": self.write_key, "auth": self.auth, "library": self.library,
-                "libraryVersion": self.library_version, "userAgent": self.user_agent,
-                "client": self.client}
+        return {
+            "writeKey": self.write_key,
+            "auth": self.auth,
+            "library": self.library,
+            "libraryVersion": self.library_version,
+            "userAgent": self.user_agent,
+            "client": self.client,
+        }
 
 
 @dataclass(slots=True)
@@ -65,11 +74,21 @@ class RawRequest:
     id: int = 0
 
     def summary(self) -> dict[str, Any]:
-        return {"id": self.id, "receivedAt": epoch_iso(self.received_at), "method": self.method,
-                "path": self.path, "query": self.query, "status": self.status,
-                "error": self.error, "code": self.error_code, "fault": self.fault,
-                "size": self.size, "contentType": self.content_type,
-                "contentEncoding": self.content_encoding, "eventCount": self.event_count}
+        return {
+            "id": self.id,
+            "receivedAt": epoch_iso(self.received_at),
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "status": self.status,
+            "error": self.error,
+            "code": self.error_code,
+            "fault": self.fault,
+            "size": self.size,
+            "contentType": self.content_type,
+            "contentEncoding": self.content_encoding,
+            "eventCount": self.event_count,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         d = self.summary()
@@ -148,20 +167,31 @@ class CapturedEvent:
         return max((SEVERITY_LEVEL[f.severity] for f in self.lint), default=0)
 
     def to_api(self, request: RawRequest | None = None) -> dict[str, Any]:
-        raw: dict[str, Any] = {"requestId": self.request_id, "batchIndex": self.batch_index,
-                               "batchSize": self.batch_size}
+        raw: dict[str, Any] = {
+            "requestId": self.request_id,
+            "batchIndex": self.batch_index,
+            "batchSize": self.batch_size,
+        }
         if request is not None:
             raw.update(request.to_dict())
             raw["requestId"] = request.id
             raw.pop("id", None)
         return {
-            "id": self.id, "session": self.session_id, "seq": self.seq,
-            "receivedAt": epoch_iso(self.received_at), "timestamp": epoch_iso(self.timestamp),
-            "type": self.type, "messageId": self.message_id,
+            "id": self.id,
+            "session": self.session_id,
+            "seq": self.seq,
+            "receivedAt": epoch_iso(self.received_at),
+            "timestamp": epoch_iso(self.timestamp),
+            "type": self.type,
+            "messageId": self.message_id,
             "generatedMessageId": self.generated_message_id,
-            "duplicate": self.dup, "message": self.message, "original": self.original,
-            "source": self.source.to_dict(), "raw": raw,
-            "lint": [f.to_dict() for f in self.lint], "lintLevel": LEVEL_NAME[self.lint_level],
+            "duplicate": self.dup,
+            "message": self.message,
+            "original": self.original,
+            "source": self.source.to_dict(),
+            "raw": raw,
+            "lint": [f.to_dict() for f in self.lint],
+            "lintLevel": LEVEL_NAME[self.lint_level],
         }
 
 

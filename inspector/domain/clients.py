@@ -39,9 +39,21 @@ CIO_BROWSER = "@customerio/cdp-analytics-browser"
 KM_PY = "py-KISSmetrics"
 
 # every id detect_client can name, for the query language's completion and the docs
-KNOWN_CLIENTS = (SEGMENT_PY, CIO_PY, RUDDER_PY, SEGMENT_NODE, LEGACY_NODE, RUDDER_NODE, CIO_NODE,
-                 SEGMENT_BROWSER, CIO_BROWSER, KM_PY, "analytics.js", "kissmetrics-js",
-                 "kissmetrics-http")
+KNOWN_CLIENTS = (
+    SEGMENT_PY,
+    CIO_PY,
+    RUDDER_PY,
+    SEGMENT_NODE,
+    LEGACY_NODE,
+    RUDDER_NODE,
+    CIO_NODE,
+    SEGMENT_BROWSER,
+    CIO_BROWSER,
+    KM_PY,
+    "analytics.js",
+    "kissmetrics-js",
+    "kissmetrics-http",
+)
 
 
 def _integrations(message: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -62,7 +74,9 @@ def _is_rudder(message: Mapping[str, Any], ua: str) -> bool:
 
 
 def detect_client(
-    source: Source, headers: Mapping[str, str], envelope: Mapping[str, Any] | None,
+    source: Source,
+    headers: Mapping[str, str],
+    envelope: Mapping[str, Any] | None,
     message: Mapping[str, Any],
 ) -> str | None:
     """A stable client id, e.g. ``segment-analytics-python``, ``@rudderstack/rudder-sdk-node``."""
@@ -84,8 +98,9 @@ def detect_client(
             return CIO_PY
         return SEGMENT_PY
     if lib == "analytics-node":
-        if _is_rudder(message, ua) or ("originalTimestamp" in message
-                                       and "timestamp" not in message):
+        if _is_rudder(message, ua) or (
+            "originalTimestamp" in message and "timestamp" not in message
+        ):
             return RUDDER_NODE
         return LEGACY_NODE
     if lib in (SEGMENT_NODE, CIO_NODE):
@@ -93,8 +108,11 @@ def detect_client(
     if lib == "analytics.js":
         if "Customer.io Data Pipelines" in integ or ver.startswith("next-0."):
             return CIO_BROWSER
-        if ("Segment.io" in integ or ver.startswith(("next-", "npm:next-"))
-                or mid.startswith("ajs-next-")):
+        if (
+            "Segment.io" in integ
+            or ver.startswith(("next-", "npm:next-"))
+            or mid.startswith("ajs-next-")
+        ):
             return SEGMENT_BROWSER
         return "analytics.js"
     if lib == "kissmetrics":

@@ -11,8 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-ASTRONOMER_KEYS = {"userID": "userId", "anonymousID": "anonymousId", "groupID": "groupId",
-                   "previousID": "previousId", "messageID": "messageId"}
+ASTRONOMER_KEYS = {
+    "userID": "userId",
+    "anonymousID": "anonymousId",
+    "groupID": "groupId",
+    "previousID": "previousId",
+    "messageID": "messageId",
+}
 CALL_TYPES = ("identify", "track", "page", "screen", "group", "alias")
 
 

@@ -32,8 +32,11 @@ from typing import Any
 DEFAULT_TOLERANCE = 0.5
 MAX_VALUES = 10  # distinct values up to which a string/boolean property is "low-cardinality"
 MAX_DEPTH = 4
-_ID_LIKE = re.compile(r"(^|[_\-.])(id|ids|uuid|guid|token|key|hash|email|url|href|path|search|"
-                      r"referrer|title|timestamp|time|date|at)$", re.IGNORECASE)
+_ID_LIKE = re.compile(
+    r"(^|[_\-.])(id|ids|uuid|guid|token|key|hash|email|url|href|path|search|"
+    r"referrer|title|timestamp|time|date|at)$",
+    re.IGNORECASE,
+)
 _ID_CAMEL = re.compile(r"[a-z0-9](Id|Ids|ID|At|Url|URL|Uuid|Token|Key|Email|Time|Date)$")
 
 EventKey = tuple[str, str]  # (type, name) - name is "" for kinds without one
@@ -57,6 +60,7 @@ def json_type(v: Any) -> str:
 
 def event_key(type_: str, message: Mapping[str, Any]) -> EventKey:
     """What kind of event this is: track by event name, page/screen by name (or category)."""
+
     def s(key: str) -> str:
         v = message.get(key)
         return "" if v is None else v if isinstance(v, str) else str(v)
@@ -117,8 +121,11 @@ class PropStats:
             self.values.clear()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"present": self.present, "types": dict(self.types),
-                "values": None if self.overflow else dict(self.values)}
+        return {
+            "present": self.present,
+            "types": dict(self.types),
+            "values": None if self.overflow else dict(self.values),
+        }
 
 
 @dataclass(slots=True)
@@ -149,8 +156,12 @@ class EventStats:
                         self._walk(item, path + "[].", depth + 1, seen)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.key[0], "name": self.key[1], "count": self.count,
-                "properties": {p: s.to_dict() for p, s in sorted(self.props.items())}}
+        return {
+            "type": self.key[0],
+            "name": self.key[1],
+            "count": self.count,
+            "properties": {p: s.to_dict() for p, s in sorted(self.props.items())},
+        }
 
 
 @dataclass(slots=True)
@@ -205,9 +216,16 @@ class Change:
         return self.kind in REGRESSION_KINDS
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "regression": self.regression, "type": self.key[0],
-                "name": self.key[1], "path": self.path, "message": self.message,
-                "baseline": self.baseline, "current": self.current}
+        return {
+            "kind": self.kind,
+            "regression": self.regression,
+            "type": self.key[0],
+            "name": self.key[1],
+            "path": self.path,
+            "message": self.message,
+            "baseline": self.baseline,
+            "current": self.current,
+        }
 
 
 @dataclass(slots=True)
@@ -230,10 +248,14 @@ class Row:
         return "changed" if self.changes else "same"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.key[0], "name": self.key[1], "status": self.status,
-                "baseline": self.baseline.count if self.baseline else 0,
-                "current": self.current.count if self.current else 0,
-                "changes": [c.to_dict() for c in self.changes]}
+        return {
+            "type": self.key[0],
+            "name": self.key[1],
+            "status": self.status,
+            "baseline": self.baseline.count if self.baseline else 0,
+            "current": self.current.count if self.current else 0,
+            "changes": [c.to_dict() for c in self.changes],
+        }
 
 
 @dataclass(slots=True)
@@ -265,13 +287,17 @@ class DiffResult:
     def to_dict(self) -> dict[str, Any]:
         changes = self.changes
         return {
-            "baseline": self.baseline.to_dict(), "current": self.current.to_dict(),
-            "tolerance": self.tolerance, "regressed": self.regressed,
+            "baseline": self.baseline.to_dict(),
+            "current": self.current.to_dict(),
+            "tolerance": self.tolerance,
+            "regressed": self.regressed,
             "identical": self.identical,
-            "summary": {"regressions": sum(c.regression for c in changes),
-                        "changes": sum(not c.regression for c in changes),
-                        "kinds": len(self.rows),
-                        "same": sum(r.status == "same" for r in self.rows)},
+            "summary": {
+                "regressions": sum(c.regression for c in changes),
+                "changes": sum(not c.regression for c in changes),
+                "kinds": len(self.rows),
+                "same": sum(r.status == "same" for r in self.rows),
+            },
             "regressions": [c.to_dict() for c in changes if c.regression],
             "changes": [c.to_dict() for c in changes if not c.regression],
             "events": [r.to_dict() for r in self.rows],
@@ -284,12 +310,22 @@ def _types(s: PropStats) -> str:
 
 def _compares_values(path: str, b: PropStats, c: PropStats) -> bool:
     leaf = path.rsplit(".", 1)[-1]
-    if (b.overflow or c.overflow or not b.values or not c.values or _ID_LIKE.search(leaf)
-            or _ID_CAMEL.search(leaf)):
+    if (
+        b.overflow
+        or c.overflow
+        or not b.values
+        or not c.values
+        or _ID_LIKE.search(leaf)
+        or _ID_CAMEL.search(leaf)
+    ):
         return False
     # identifiers that never repeat are not an enumeration, however few events there are
-    return not (len(b.values) > 1 and len(b.values) == b.present
-                and len(c.values) == c.present and len(c.values) > 1)
+    return not (
+        len(b.values) > 1
+        and len(b.values) == b.present
+        and len(c.values) == c.present
+        and len(c.values) > 1
+    )
 
 
 def _compare_props(key: EventKey, b: EventStats, c: EventStats) -> list[Change]:
@@ -298,37 +334,82 @@ def _compare_props(key: EventKey, b: EventStats, c: EventStats) -> list[Change]:
         bp, cp = b.props.get(path), c.props.get(path)
         if cp is None:
             assert bp is not None
-            out.append(Change("property_removed", key,
-                              f"{describe(key)}: property {path} is gone "
-                              f"(was on {bp.present} of {b.count})", path, _types(bp), None))
+            out.append(
+                Change(
+                    "property_removed",
+                    key,
+                    f"{describe(key)}: property {path} is gone (was on {bp.present} of {b.count})",
+                    path,
+                    _types(bp),
+                    None,
+                )
+            )
             continue
         if bp is None:
-            out.append(Change("property_added", key,
-                              f"{describe(key)}: new property {path} ({_types(cp)}, "
-                              f"on {cp.present} of {c.count})", path, None, _types(cp)))
+            out.append(
+                Change(
+                    "property_added",
+                    key,
+                    f"{describe(key)}: new property {path} ({_types(cp)}, "
+                    f"on {cp.present} of {c.count})",
+                    path,
+                    None,
+                    _types(cp),
+                )
+            )
             continue
         new_types = set(cp.types) - set(bp.types)
         if new_types:
-            out.append(Change("type_changed", key,
-                              f"{describe(key)}: {path} type changed {_types(bp)} -> "
-                              f"{_types(cp)}", path, _types(bp), _types(cp)))
+            out.append(
+                Change(
+                    "type_changed",
+                    key,
+                    f"{describe(key)}: {path} type changed {_types(bp)} -> {_types(cp)}",
+                    path,
+                    _types(bp),
+                    _types(cp),
+                )
+            )
         elif set(bp.types) - set(cp.types):
-            out.append(Change("type_narrowed", key,
-                              f"{describe(key)}: {path} is no longer "
-                              f"{'|'.join(sorted(set(bp.types) - set(cp.types)))} "
-                              f"({_types(bp)} -> {_types(cp)})", path, _types(bp), _types(cp)))
+            out.append(
+                Change(
+                    "type_narrowed",
+                    key,
+                    f"{describe(key)}: {path} is no longer "
+                    f"{'|'.join(sorted(set(bp.types) - set(cp.types)))} "
+                    f"({_types(bp)} -> {_types(cp)})",
+                    path,
+                    _types(bp),
+                    _types(cp),
+                )
+            )
         if bp.present == b.count and cp.present < c.count:
-            out.append(Change("property_optional", key,
-                              f"{describe(key)}: {path} was on every event, now on "
-                              f"{cp.present} of {c.count}", path, bp.present, cp.present))
+            out.append(
+                Change(
+                    "property_optional",
+                    key,
+                    f"{describe(key)}: {path} was on every event, now on {cp.present} of {c.count}",
+                    path,
+                    bp.present,
+                    cp.present,
+                )
+            )
         if _compares_values(path, bp, cp) and set(bp.values) != set(cp.values):
             gone = sorted(set(bp.values) - set(cp.values))
             new = sorted(set(cp.values) - set(bp.values))
             parts = ([f"no longer {', '.join(map(repr, gone))}"] if gone else []) + (
-                [f"new {', '.join(map(repr, new))}"] if new else [])
-            out.append(Change("values_changed", key,
-                              f"{describe(key)}: {path} values: {'; '.join(parts)}", path,
-                              sorted(bp.values), sorted(cp.values)))
+                [f"new {', '.join(map(repr, new))}"] if new else []
+            )
+            out.append(
+                Change(
+                    "values_changed",
+                    key,
+                    f"{describe(key)}: {path} values: {'; '.join(parts)}",
+                    path,
+                    sorted(bp.values),
+                    sorted(cp.values),
+                )
+            )
     return out
 
 
@@ -338,33 +419,56 @@ def count_outside(b: int, c: int, tolerance: float) -> bool:
     return abs(c - b) / max(b, 1) > tolerance + 1e-12
 
 
-def compare(baseline: Profile, current: Profile,
-            tolerance: float = DEFAULT_TOLERANCE) -> DiffResult:
+def compare(
+    baseline: Profile, current: Profile, tolerance: float = DEFAULT_TOLERANCE
+) -> DiffResult:
     """Every difference between two profiles, by event kind (baseline order: most frequent)."""
     if tolerance < 0 or math.isnan(tolerance):
         raise ValueError("tolerance must be a non-negative number")
-    keys = sorted(set(baseline.events) | set(current.events),
-                  key=lambda k: (-(baseline.events[k].count if k in baseline.events else 0),
-                                 -(current.events[k].count if k in current.events else 0), k))
+    keys = sorted(
+        set(baseline.events) | set(current.events),
+        key=lambda k: (
+            -(baseline.events[k].count if k in baseline.events else 0),
+            -(current.events[k].count if k in current.events else 0),
+            k,
+        ),
+    )
     rows: list[Row] = []
     for key in keys:
         b, c = baseline.events.get(key), current.events.get(key)
         changes: list[Change] = []
         if c is None:
             assert b is not None
-            changes.append(Change("event_removed", key,
-                                  f"{describe(key)}: disappeared (baseline {b.count}, now 0)",
-                                  None, b.count, 0))
+            changes.append(
+                Change(
+                    "event_removed",
+                    key,
+                    f"{describe(key)}: disappeared (baseline {b.count}, now 0)",
+                    None,
+                    b.count,
+                    0,
+                )
+            )
         elif b is None:
-            changes.append(Change("event_added", key,
-                                  f"{describe(key)}: new event ({c.count})", None, 0, c.count))
+            changes.append(
+                Change(
+                    "event_added", key, f"{describe(key)}: new event ({c.count})", None, 0, c.count
+                )
+            )
         else:
             if count_outside(b.count, c.count, tolerance):
                 pct = (c.count - b.count) / max(b.count, 1) * 100
-                changes.append(Change("count_changed", key,
-                                      f"{describe(key)}: count {b.count} -> {c.count} "
-                                      f"({pct:+.0f}%, tolerance ±{tolerance * 100:.0f}%)",
-                                      None, b.count, c.count))
+                changes.append(
+                    Change(
+                        "count_changed",
+                        key,
+                        f"{describe(key)}: count {b.count} -> {c.count} "
+                        f"({pct:+.0f}%, tolerance ±{tolerance * 100:.0f}%)",
+                        None,
+                        b.count,
+                        c.count,
+                    )
+                )
             changes.extend(_compare_props(key, b, c))
         rows.append(Row(key, b, c, changes))
     return DiffResult(baseline, current, tolerance, rows)
@@ -373,8 +477,11 @@ def compare(baseline: Profile, current: Profile,
 # -- rendering -------------------------------------------------------------------------------
 def render_text(result: DiffResult, strict: bool = False) -> str:
     b, c = result.baseline, result.current
-    lines = [f"baseline: {b.label} ({b.total} events, {len(b.events)} kinds)",
-             f"current:  {c.label} ({c.total} events, {len(c.events)} kinds)", ""]
+    lines = [
+        f"baseline: {b.label} ({b.total} events, {len(b.events)} kinds)",
+        f"current:  {c.label} ({c.total} events, {len(c.events)} kinds)",
+        "",
+    ]
     regs = result.regressions
     others = [x for x in result.changes if not x.regression]
     if regs:
@@ -390,11 +497,14 @@ def render_text(result: DiffResult, strict: bool = False) -> str:
     if result.identical:
         verdict = "SAME: the current session sends what the baseline did"
     elif result.regressed:
-        verdict = f"REGRESSED: {len(regs)} regression{'s' * (len(regs) != 1)}, " \
-                  f"{len(others)} other change{'s' * (len(others) != 1)}"
+        verdict = (
+            f"REGRESSED: {len(regs)} regression{'s' * (len(regs) != 1)}, "
+            f"{len(others)} other change{'s' * (len(others) != 1)}"
+        )
     else:
-        verdict = (f"CHANGED: {len(others)} change{'s' * (len(others) != 1)}, no regression"
-                   + (" (failing: --strict)" if strict else ""))
+        verdict = f"CHANGED: {len(others)} change{'s' * (len(others) != 1)}, no regression" + (
+            " (failing: --strict)" if strict else ""
+        )
     lines.append(f"{verdict}; {same} of {len(result.rows)} event kinds unchanged")
     return "\n".join(lines)
 
@@ -402,8 +512,9 @@ def render_text(result: DiffResult, strict: bool = False) -> str:
 def _xml(s: Any) -> str:
     text = str(s)
     text = "".join(ch if ch in "\t\n\r" or ord(ch) >= 32 else "?" for ch in text)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 def render_junit(result: DiffResult, strict: bool = False) -> str:
@@ -422,12 +533,19 @@ def render_junit(result: DiffResult, strict: bool = False) -> str:
         notes = [x.message for x in r.changes if x not in bad]
         if notes:
             body += f"<system-out>{_xml(chr(10).join(notes))}</system-out>"
-        cases.append(f'  <testcase classname="event-inspector.diff.{_xml(r.key[0])}" '
-                     f'name="{_xml(name)}">{body}</testcase>')
-    head = (f'<testsuite name="event-inspector diff" tests="{len(result.rows)}" '
-            f'failures="{failures}" errors="0" skipped="0">')
-    props = (f'  <properties><property name="baseline" value="{_xml(result.baseline.label)}"/>'
-             f'<property name="current" value="{_xml(result.current.label)}"/>'
-             f'<property name="tolerance" value="{result.tolerance}"/></properties>')
-    return "\n".join(['<?xml version="1.0" encoding="UTF-8"?>', head, props, *cases,
-                      "</testsuite>", ""])
+        cases.append(
+            f'  <testcase classname="event-inspector.diff.{_xml(r.key[0])}" '
+            f'name="{_xml(name)}">{body}</testcase>'
+        )
+    head = (
+        f'<testsuite name="event-inspector diff" tests="{len(result.rows)}" '
+        f'failures="{failures}" errors="0" skipped="0">'
+    )
+    props = (
+        f'  <properties><property name="baseline" value="{_xml(result.baseline.label)}"/>'
+        f'<property name="current" value="{_xml(result.current.label)}"/>'
+        f'<property name="tolerance" value="{result.tolerance}"/></properties>'
+    )
+    return "\n".join(
+        ['<?xml version="1.0" encoding="UTF-8"?>', head, props, *cases, "</testsuite>", ""]
+    )

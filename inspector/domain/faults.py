@@ -36,9 +36,17 @@ class FaultRule:
         return what
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "status": self.status, "delayMs": self.delay_ms,
-                "retryAfter": self.retry_after, "writeKey": self.write_key, "count": self.count,
-                "share": self.share, "fired": self.fired, "label": self.label}
+        return {
+            "id": self.id,
+            "status": self.status,
+            "delayMs": self.delay_ms,
+            "retryAfter": self.retry_after,
+            "writeKey": self.write_key,
+            "count": self.count,
+            "share": self.share,
+            "fired": self.fired,
+            "label": self.label,
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> FaultRule:
@@ -82,13 +90,24 @@ def parse_fault_spec(spec: str) -> FaultRule:
             d["status"] = int(part)
             continue
         k, v = (x.strip() for x in part.split("=", 1))
-        key = {"key": "writeKey", "writekey": "writeKey", "retry-after": "retryAfter",
-               "retry_after": "retryAfter", "delay": "delayMs", "delay_ms": "delayMs",
-               "count": "count", "share": "share", "status": "status"}.get(k.lower())
+        key = {
+            "key": "writeKey",
+            "writekey": "writeKey",
+            "retry-after": "retryAfter",
+            "retry_after": "retryAfter",
+            "delay": "delayMs",
+            "delay_ms": "delayMs",
+            "count": "count",
+            "share": "share",
+            "status": "status",
+        }.get(k.lower())
         if key is None:
             raise ValueError(f"fault {spec!r}: unknown option {k!r}")
-        d[key] = v.rstrip("%") if key != "share" else (
-            float(v.rstrip("%")) / 100 if v.endswith("%") else float(v))
+        d[key] = (
+            v.rstrip("%")
+            if key != "share"
+            else (float(v.rstrip("%")) / 100 if v.endswith("%") else float(v))
+        )
     return FaultRule.from_dict(d)
 
 

@@ -38,23 +38,38 @@ def read_ndjson(path: Path) -> list[tuple[int, dict[str, object]]]:
 
 
 def import_ndjson(
-    store: Store, path: Path, session_name: str, pipeline: SessionPipeline | None = None,
+    store: Store,
+    path: Path,
+    session_name: str,
+    pipeline: SessionPipeline | None = None,
     chunk: int = 1000,
 ) -> tuple[Session, int]:
     rows = read_ndjson(path)
     session = store.open_session(session_name)
     if pipeline is None:
-        pipeline = build_pipeline(identity_mode=session.merge_mode,
-                                  seen_message_ids=store.message_ids(session.id))
+        pipeline = build_pipeline(
+            identity_mode=session.merge_mode, seen_message_ids=store.message_ids(session.id)
+        )
     total = 0
     for start in range(0, len(rows), chunk):
-        part = rows[start:start + chunk]
+        part = rows[start : start + chunk]
         now = time.time()
-        raw = RawRequest(session_id=session.id, received_at=now, method="IMPORT",
-                         path=str(path), query=f"lines={part[0][0]}-{part[-1][0]}",
-                         content_type="application/x-ndjson", size=path.stat().st_size)
-        events = build_events(Parsed([m for _, m in part], None, None), session_id=session.id,
-                              received_at=now, headers={}, query={})
+        raw = RawRequest(
+            session_id=session.id,
+            received_at=now,
+            method="IMPORT",
+            path=str(path),
+            query=f"lines={part[0][0]}-{part[-1][0]}",
+            content_type="application/x-ndjson",
+            size=path.stat().st_size,
+        )
+        events = build_events(
+            Parsed([m for _, m in part], None, None),
+            session_id=session.id,
+            received_at=now,
+            headers={},
+            query={},
+        )
         raw.event_count = len(events)
         store.allocate(raw, events)
         pipeline.process(events, raw)

@@ -28,9 +28,24 @@ from typing import Any
 from inspector.domain import jsoncodec
 
 COLUMNS = (
-    "id", "session_id", "received_at", "route", "method", "path", "query", "headers",
-    "content_type", "content_encoding", "size", "body", "status", "error_code", "error",
-    "rejected", "fault", "event_count",
+    "id",
+    "session_id",
+    "received_at",
+    "route",
+    "method",
+    "path",
+    "query",
+    "headers",
+    "content_type",
+    "content_encoding",
+    "size",
+    "body",
+    "status",
+    "error_code",
+    "error",
+    "rejected",
+    "fault",
+    "event_count",
 )
 BODY = COLUMNS.index("body") - 1  # where the body is in a record (a row without its id)
 _SCHEMA = """
@@ -43,8 +58,9 @@ CREATE TABLE IF NOT EXISTS inbox (
     event_count INTEGER NOT NULL
 );
 """
-_INSERT = (f"INSERT INTO inbox ({', '.join(COLUMNS[1:])}) "
-           f"VALUES ({', '.join('?' * (len(COLUMNS) - 1))})")
+_INSERT = (
+    f"INSERT INTO inbox ({', '.join(COLUMNS[1:])}) VALUES ({', '.join('?' * (len(COLUMNS) - 1))})"
+)
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM inbox WHERE id > ? AND id <= ? ORDER BY id LIMIT ?"
 
 
@@ -78,15 +94,18 @@ class Inbox:
             self._lock_fd = _lock(path)
             if self._lock_fd is None:
                 raise RuntimeError(f"inbox {path} belongs to a running collector")
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
-                                   timeout=30)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         if owner:
             self._db.executescript(_SCHEMA)
-        self.last_id = self._db.execute(
-            "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name='inbox'"
-        ).fetchone()[0] if owner else 0
+        self.last_id = (
+            self._db.execute(
+                "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name='inbox'"
+            ).fetchone()[0]
+            if owner
+            else 0
+        )
 
     @classmethod
     def create(cls, data_dir: str | Path) -> Inbox:
@@ -150,8 +169,9 @@ class Segments:
     """A collector's inbox files, oldest first. Requests get tickets (1, 2, ...) across them:
     :attr:`acked` tickets were handed out, the first :attr:`processed` are in the store."""
 
-    def __init__(self, data_dir: str | Path, *, rotate_rows: int = 4000,
-                 rotate_bytes: int = 64 * 1024 * 1024) -> None:
+    def __init__(
+        self, data_dir: str | Path, *, rotate_rows: int = 4000, rotate_bytes: int = 64 * 1024 * 1024
+    ) -> None:
         self.data_dir = data_dir
         self.rotate_rows = rotate_rows
         self.rotate_bytes = rotate_bytes
@@ -205,15 +225,45 @@ class Segments:
 
 
 def record(
-    *, session_id: int, received_at: float, route: str, method: str, path: str, query: str,
-    headers: dict[str, str], content_type: str, content_encoding: str, size: int, body: bytes,
-    status: int = 200, error_code: str | None = None, error: str | None = None,
-    rejected: bool = False, fault: str | None = None, event_count: int = 0,
+    *,
+    session_id: int,
+    received_at: float,
+    route: str,
+    method: str,
+    path: str,
+    query: str,
+    headers: dict[str, str],
+    content_type: str,
+    content_encoding: str,
+    size: int,
+    body: bytes,
+    status: int = 200,
+    error_code: str | None = None,
+    error: str | None = None,
+    rejected: bool = False,
+    fault: str | None = None,
+    event_count: int = 0,
 ) -> tuple[Any, ...]:
     """An inbox row (without its id); ``headers`` unmasked: processing reads the write key."""
-    return (session_id, received_at, route, method, path, query, jsoncodec.dumps_str(headers),
-            content_type, content_encoding, size, body, status, error_code, error,
-            int(rejected), fault, event_count)
+    return (
+        session_id,
+        received_at,
+        route,
+        method,
+        path,
+        query,
+        jsoncodec.dumps_str(headers),
+        content_type,
+        content_encoding,
+        size,
+        body,
+        status,
+        error_code,
+        error,
+        int(rejected),
+        fault,
+        event_count,
+    )
 
 
 def orphans(data_dir: str | Path) -> list[Inbox]:

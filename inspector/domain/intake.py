@@ -18,9 +18,18 @@ from inspector.domain.errors import IntakeError
 from inspector.domain.timeparse import parse_iso, skew_corrected
 
 ROUTE_TYPES = {
-    "identify": "identify", "i": "identify", "track": "track", "t": "track",
-    "page": "page", "p": "page", "screen": "screen", "s": "screen",
-    "group": "group", "g": "group", "alias": "alias", "a": "alias",
+    "identify": "identify",
+    "i": "identify",
+    "track": "track",
+    "t": "track",
+    "page": "page",
+    "p": "page",
+    "screen": "screen",
+    "s": "screen",
+    "group": "group",
+    "g": "group",
+    "alias": "alias",
+    "a": "alias",
 }
 BATCH_ROUTES = frozenset({"batch", "import", "b"})
 DEFAULT_MAX_BODY = 16 * 1024 * 1024  # rudder clients send up to 4 MiB; keep a margin
@@ -34,21 +43,31 @@ class Parsed:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
-            type(None): "null", int: "a number", float: "a number"}.get(type(value), "a value")
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        type(None): "null",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), "a value")
 
 
 def decode_body(body: bytes, content_encoding: str, limit: int = DEFAULT_MAX_BODY) -> bytes:
     """Undo ``Content-Encoding`` with a bound on the decompressed size."""
     enc = (content_encoding or "").strip().lower()
     if len(body) > limit:
-        raise IntakeError("payload_too_large",
-                          f"request body is {len(body)} bytes, over the {limit}-byte limit")
+        raise IntakeError(
+            "payload_too_large", f"request body is {len(body)} bytes, over the {limit}-byte limit"
+        )
     if enc in ("", "identity"):
         return body
     if enc not in ("gzip", "x-gzip", "deflate"):
-        raise IntakeError("unsupported_encoding",
-                          f"Content-Encoding {content_encoding!r} is not supported (gzip, deflate)")
+        raise IntakeError(
+            "unsupported_encoding",
+            f"Content-Encoding {content_encoding!r} is not supported (gzip, deflate)",
+        )
     wbits = 16 + zlib.MAX_WBITS if enc != "deflate" else zlib.MAX_WBITS
     d = zlib.decompressobj(wbits)
     try:
@@ -56,8 +75,7 @@ def decode_body(body: bytes, content_encoding: str, limit: int = DEFAULT_MAX_BOD
     except zlib.error as exc:
         raise IntakeError("invalid_gzip", f"body is not valid {enc} data: {exc}") from exc
     if len(out) > limit or d.unconsumed_tail:
-        raise IntakeError("payload_too_large",
-                          f"decompressed body is over the {limit}-byte limit")
+        raise IntakeError("payload_too_large", f"decompressed body is over the {limit}-byte limit")
     if not d.eof:
         raise IntakeError("invalid_gzip", f"{enc} body is truncated (stream did not end)")
     return out
@@ -70,8 +88,9 @@ def parse_body(route: str, body: bytes) -> Parsed:
     try:
         data = jsoncodec.loads(body)
     except jsoncodec.JSONDecodeError as exc:
-        raise IntakeError("invalid_json",
-                          f"invalid JSON at line {exc.line}, column {exc.column}: {exc}") from exc
+        raise IntakeError(
+            "invalid_json", f"invalid JSON at line {exc.line}, column {exc.column}: {exc}"
+        ) from exc
     except UnicodeDecodeError as exc:
         raise IntakeError("invalid_json", f"body is not UTF-8 at byte {exc.start}") from exc
     if not isinstance(data, dict):
@@ -84,8 +103,9 @@ def parse_body(route: str, body: bytes) -> Parsed:
             raise IntakeError("invalid_batch", f"'batch' {where}; expected an array of messages")
         for i, item in enumerate(items):
             if not isinstance(item, dict):
-                raise IntakeError("invalid_batch_item",
-                                  f"batch[{i}] is {_kind(item)}, expected an object")
+                raise IntakeError(
+                    "invalid_batch_item", f"batch[{i}] is {_kind(item)}, expected an object"
+                )
         envelope = {k: v for k, v in data.items() if k != "batch"}
         return Parsed(items, envelope, None)
     return Parsed([data], None, route_type)
@@ -116,8 +136,13 @@ def _library(message: Mapping[str, Any]) -> tuple[str | None, str | None]:
 
 
 def build_events(
-    parsed: Parsed, *, session_id: int, received_at: float, headers: Mapping[str, str],
-    query: Mapping[str, str], request_id: int = 0,
+    parsed: Parsed,
+    *,
+    session_id: int,
+    received_at: float,
+    headers: Mapping[str, str],
+    query: Mapping[str, str],
+    request_id: int = 0,
 ) -> list[CapturedEvent]:
     received_dt = datetime.fromtimestamp(received_at, UTC)
     envelope = parsed.envelope
@@ -144,12 +169,25 @@ def build_events(
         else:
             write_key, auth = resolve_key(headers, query, envelope, msg)
         lib, lib_version = _library(msg)
-        source = Source(write_key=write_key, auth=auth, library=lib, library_version=lib_version,
-                        user_agent=ua)
+        source = Source(
+            write_key=write_key, auth=auth, library=lib, library_version=lib_version, user_agent=ua
+        )
         source.client = detect_client(source, headers, envelope, msg)
         ts = skew_corrected(received_dt, msg, env_sent_at)
-        events.append(CapturedEvent(
-            session_id=session_id, received_at=received_at, message=msg, type=t, timestamp=ts,
-            source=source, message_id=message_id, request_id=request_id, batch_index=i,
-            batch_size=n, original=original, generated_message_id=generated))
+        events.append(
+            CapturedEvent(
+                session_id=session_id,
+                received_at=received_at,
+                message=msg,
+                type=t,
+                timestamp=ts,
+                source=source,
+                message_id=message_id,
+                request_id=request_id,
+                batch_index=i,
+                batch_size=n,
+                original=original,
+                generated_message_id=generated,
+            )
+        )
     return events

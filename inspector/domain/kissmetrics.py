@@ -23,7 +23,9 @@ from typing import Any
 
 # path (no slash) -> (Segment type, KISSmetrics call name)
 KM_ROUTES: dict[str, tuple[str, str]] = {
-    "e": ("track", "record"), "s": ("identify", "set"), "a": ("alias", "alias"),
+    "e": ("track", "record"),
+    "s": ("identify", "set"),
+    "a": ("alias", "alias"),
 }
 RESERVED = frozenset({"_k", "_p", "_n", "_t", "_d", "_p2", "_c", "_x"})
 LIBRARY = {"name": "kissmetrics", "version": "http-api"}

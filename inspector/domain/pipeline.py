@@ -24,7 +24,10 @@ class SessionPipeline:
     """Per-session state fed by every accepted request, in arrival order."""
 
     def __init__(
-        self, *, linter: Linter | None = None, identity: IdentityTracker | None = None,
+        self,
+        *,
+        linter: Linter | None = None,
+        identity: IdentityTracker | None = None,
         seen_message_ids: Iterable[str] = (),
     ) -> None:
         self.linter = linter
@@ -74,8 +77,11 @@ def default_linter(start_dir: str | None = None) -> Linter:
 
 
 def build_pipeline(
-    *, lint: bool = True, identity_mode: str | None = "default",
-    seen_message_ids: Iterable[str] = (), linter: Linter | None = None,
+    *,
+    lint: bool = True,
+    identity_mode: str | None = "default",
+    seen_message_ids: Iterable[str] = (),
+    linter: Linter | None = None,
 ) -> SessionPipeline:
     identity: IdentityTracker | None = None
     if identity_mode:
@@ -84,5 +90,6 @@ def build_pipeline(
         identity = IdentityGraph(mode=identity_mode)
     if lint and linter is None:
         linter = default_linter()
-    return SessionPipeline(linter=linter if lint else None, identity=identity,
-                           seen_message_ids=seen_message_ids)
+    return SessionPipeline(
+        linter=linter if lint else None, identity=identity, seen_message_ids=seen_message_ids
+    )

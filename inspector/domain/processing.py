@@ -114,9 +114,15 @@ class Processor(_InboxWorker):
         self.store.forget_seq(session_id)
 
     # -- steps ----------------------------------------------------------------------------
-    def process_inbox(self, path: str, upto: int, limit: int, rows: bool = True,
-                      findings: list[Found] | None = None, after: int | None = None
-                      ) -> Processed:
+    def process_inbox(
+        self,
+        path: str,
+        upto: int,
+        limit: int,
+        rows: bool = True,
+        findings: list[Found] | None = None,
+        after: int | None = None,
+    ) -> Processed:
         """Process up to ``limit`` rows of the inbox at ``path`` (ids up to ``upto``); the
         stored event rows are handed back only if ``rows`` (someone is watching).
 
@@ -138,8 +144,9 @@ class Processor(_InboxWorker):
         reqs, ev_rows = self._store(pairs, (key, str(found[-1][0])), lint=findings is None)
         return found[-1][0], reqs, ev_rows if rows else []
 
-    def process_built(self, req_row: Row, ev_rows: Sequence[Row],
-                      findings: Found | None = None) -> Processed:
+    def process_built(
+        self, req_row: Row, ev_rows: Sequence[Row], findings: Found | None = None
+    ) -> Processed:
         """Events built elsewhere (KISSmetrics): allocate, dedupe, lint and store them."""
         raw = request_from_row(req_row)
         events = [event_from_row(r) for r in ev_rows]
@@ -148,9 +155,13 @@ class Processor(_InboxWorker):
         return (0, *self._store([(raw, events)], None, lint=findings is None))
 
     # -- internals ------------------------------------------------------------------------
-    def _store(self, pairs: list[tuple[RawRequest, list[CapturedEvent]]],
-               meta: tuple[str, str] | None, *, lint: bool = True
-               ) -> tuple[list[tuple[Row, int]], list[Row]]:
+    def _store(
+        self,
+        pairs: list[tuple[RawRequest, list[CapturedEvent]]],
+        meta: tuple[str, str] | None,
+        *,
+        lint: bool = True,
+    ) -> tuple[list[tuple[Row, int]], list[Row]]:
         reqs: list[tuple[Row, int]] = []
         req_rows: list[Row] = []
         ev_rows: list[Row] = []
@@ -164,7 +175,7 @@ class Processor(_InboxWorker):
             req_rows.append(row)
             if not raw.rejected and raw.fault is None:
                 # the body stays in the store, not in the reply
-                row = (*row[:_BODY], b"", *row[_BODY + 1:])
+                row = (*row[:_BODY], b"", *row[_BODY + 1 :])
             reqs.append((row, len(events)))
             ev_rows.extend(event_row(e) for e in events)
         self.store.write_rows(req_rows, ev_rows, meta=meta)
@@ -175,6 +186,7 @@ class Processor(_InboxWorker):
         if seen is None:
             seen = self._seen[session_id] = self.store.message_ids(session_id)
         flag_duplicates(seen, events)
+
 
 class LintStage(_InboxWorker):
     """Lints inbox rows ahead of the :class:`Processor` that stores them, in a process of its
@@ -209,22 +221,56 @@ def _attach(pairs: list[tuple[RawRequest, list[CapturedEvent]]], findings: list[
 
 def build_request(row: Row) -> tuple[RawRequest, list[CapturedEvent]]:
     """An inbox row as the request and the events it carries (not yet stored)."""
-    (_id, session_id, received_at, route, method, path, query, headers_json, ctype, cenc,
-     size, body, status, error_code, error, rejected, fault, event_count) = row
+    (
+        _id,
+        session_id,
+        received_at,
+        route,
+        method,
+        path,
+        query,
+        headers_json,
+        ctype,
+        cenc,
+        size,
+        body,
+        status,
+        error_code,
+        error,
+        rejected,
+        fault,
+        event_count,
+    ) = row
     headers = Headers(jsoncodec.loads(headers_json or "{}"))
     raw = RawRequest(
-        session_id=session_id, received_at=received_at, method=method, path=path,
-        query=query or "", headers=masked_headers(headers), content_type=ctype or "",
-        content_encoding=cenc or "", size=size or 0, body=bytes(body or b""), status=status,
-        error_code=error_code, error=error, rejected=bool(rejected), fault=fault,
-        event_count=event_count)
+        session_id=session_id,
+        received_at=received_at,
+        method=method,
+        path=path,
+        query=query or "",
+        headers=masked_headers(headers),
+        content_type=ctype or "",
+        content_encoding=cenc or "",
+        size=size or 0,
+        body=bytes(body or b""),
+        status=status,
+        error_code=error_code,
+        error=error,
+        rejected=bool(rejected),
+        fault=fault,
+        event_count=event_count,
+    )
     if raw.rejected or status >= 300:
         return raw, []
     try:
         parsed = parse_body(route, raw.body)
-        events = build_events(parsed, session_id=session_id, received_at=received_at,
-                              headers=headers,
-                              query=dict(parse_qsl(raw.query, keep_blank_values=True)))
+        events = build_events(
+            parsed,
+            session_id=session_id,
+            received_at=received_at,
+            headers=headers,
+            query=dict(parse_qsl(raw.query, keep_blank_values=True)),
+        )
     except IntakeError as err:  # the collector parsed it before; kept visible regardless
         raw.rejected, raw.error_code, raw.error = True, err.code, err.message
         return raw, []

@@ -42,8 +42,12 @@ class Session:
     merge_mode: str = "default"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "createdAt": epoch_iso(self.created_at),
-                "mergeMode": self.merge_mode}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "createdAt": epoch_iso(self.created_at),
+            "mergeMode": self.merge_mode,
+        }
 
 
 def default_session_name(now: float | None = None) -> str:
@@ -71,61 +75,154 @@ def event_row(ev: CapturedEvent) -> tuple[Any, ...]:
     g = m.get
     lint = jsoncodec.dumps_str([f.to_dict() for f in ev.lint]) if ev.lint else None
     return (
-        ev.id, ev.session_id, ev.seq, ev.received_at, ev.timestamp, ev.type, _text(g("event")),
-        _text(g("name")), _text(g("userId")), _text(g("anonymousId")), _text(g("previousId")),
-        _text(g("groupId")), ev.message_id, int(ev.generated_message_id), s.write_key, s.auth,
-        s.library, s.library_version, s.client, s.user_agent, ev.request_id, ev.batch_index,
-        ev.batch_size, int(ev.dup), ev.lint_level, lint, jsoncodec.dumps_str(m),
+        ev.id,
+        ev.session_id,
+        ev.seq,
+        ev.received_at,
+        ev.timestamp,
+        ev.type,
+        _text(g("event")),
+        _text(g("name")),
+        _text(g("userId")),
+        _text(g("anonymousId")),
+        _text(g("previousId")),
+        _text(g("groupId")),
+        ev.message_id,
+        int(ev.generated_message_id),
+        s.write_key,
+        s.auth,
+        s.library,
+        s.library_version,
+        s.client,
+        s.user_agent,
+        ev.request_id,
+        ev.batch_index,
+        ev.batch_size,
+        int(ev.dup),
+        ev.lint_level,
+        lint,
+        jsoncodec.dumps_str(m),
         jsoncodec.dumps_str(ev.original) if ev.original is not None else None,
     )
 
 
 def request_row(r: RawRequest) -> tuple[Any, ...]:
     return (
-        r.id, r.session_id, r.received_at, r.method, r.path, r.query,
-        jsoncodec.dumps_str(r.headers), r.content_type, r.content_encoding, r.size, r.body,
-        r.status, r.error_code, r.error, int(r.rejected), r.fault, r.event_count,
+        r.id,
+        r.session_id,
+        r.received_at,
+        r.method,
+        r.path,
+        r.query,
+        jsoncodec.dumps_str(r.headers),
+        r.content_type,
+        r.content_encoding,
+        r.size,
+        r.body,
+        r.status,
+        r.error_code,
+        r.error,
+        int(r.rejected),
+        r.fault,
+        r.event_count,
     )
 
 
 def event_from_row(row: Sequence[Any]) -> CapturedEvent:
     """The inverse of :func:`event_row` (positional: this runs for every event the writer
     lints, so it avoids building a dict per row)."""
-    (eid, session_id, seq, received_at, ts, typ, _event, _name, _uid, _aid, _prev, _gid,
-     message_id, generated_mid, write_key, auth, lib, lib_version, client, user_agent,
-     request_id, batch_index, batch_size, dup, _level, lint_text, message,
-     original) = row
-    lint = [Finding(f["rule"], f["severity"], f["message"], f.get("path"))
-            for f in jsoncodec.loads(lint_text)] if lint_text else []
+    (
+        eid,
+        session_id,
+        seq,
+        received_at,
+        ts,
+        typ,
+        _event,
+        _name,
+        _uid,
+        _aid,
+        _prev,
+        _gid,
+        message_id,
+        generated_mid,
+        write_key,
+        auth,
+        lib,
+        lib_version,
+        client,
+        user_agent,
+        request_id,
+        batch_index,
+        batch_size,
+        dup,
+        _level,
+        lint_text,
+        message,
+        original,
+    ) = row
+    lint = (
+        [
+            Finding(f["rule"], f["severity"], f["message"], f.get("path"))
+            for f in jsoncodec.loads(lint_text)
+        ]
+        if lint_text
+        else []
+    )
     return CapturedEvent(
-        id=eid, session_id=session_id, seq=seq, received_at=received_at, timestamp=ts,
-        type=typ, message=jsoncodec.loads(message),
-        original=jsoncodec.loads(original) if original else None, message_id=message_id,
+        id=eid,
+        session_id=session_id,
+        seq=seq,
+        received_at=received_at,
+        timestamp=ts,
+        type=typ,
+        message=jsoncodec.loads(message),
+        original=jsoncodec.loads(original) if original else None,
+        message_id=message_id,
         generated_message_id=bool(generated_mid),
-        source=Source(write_key=write_key, auth=auth, library=lib,
-                      library_version=lib_version, client=client, user_agent=user_agent),
-        request_id=request_id, batch_index=batch_index, batch_size=batch_size,
-        dup=bool(dup), lint=lint,
+        source=Source(
+            write_key=write_key,
+            auth=auth,
+            library=lib,
+            library_version=lib_version,
+            client=client,
+            user_agent=user_agent,
+        ),
+        request_id=request_id,
+        batch_index=batch_index,
+        batch_size=batch_size,
+        dup=bool(dup),
+        lint=lint,
     )
 
 
 def request_from_row(row: Sequence[Any]) -> RawRequest:
     d = dict(zip(REQUEST_COLUMNS, row, strict=True))
     return RawRequest(
-        id=d["id"], session_id=d["session_id"], received_at=d["received_at"], method=d["method"],
-        path=d["path"], query=d["query"] or "", headers=jsoncodec.loads(d["headers"] or "{}"),
-        content_type=d["content_type"] or "", content_encoding=d["content_encoding"] or "",
-        size=d["size"] or 0, body=bytes(d["body"] or b""), status=d["status"],
-        error_code=d["error_code"], error=d["error"], rejected=bool(d["rejected"]),
-        fault=d["fault"], event_count=d["event_count"],
+        id=d["id"],
+        session_id=d["session_id"],
+        received_at=d["received_at"],
+        method=d["method"],
+        path=d["path"],
+        query=d["query"] or "",
+        headers=jsoncodec.loads(d["headers"] or "{}"),
+        content_type=d["content_type"] or "",
+        content_encoding=d["content_encoding"] or "",
+        size=d["size"] or 0,
+        body=bytes(d["body"] or b""),
+        status=d["status"],
+        error_code=d["error_code"],
+        error=d["error"],
+        rejected=bool(d["rejected"]),
+        fault=d["fault"],
+        event_count=d["event_count"],
     )
 
 
 _EV_COLS = ", ".join(EVENT_COLUMNS)
 _EV_INSERT = f"INSERT INTO events ({_EV_COLS}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
 _REQ_COLS = ", ".join(REQUEST_COLUMNS)
-_REQ_INSERT = (f"INSERT INTO requests ({_REQ_COLS}) "
-               f"VALUES ({', '.join('?' * len(REQUEST_COLUMNS))})")
+_REQ_INSERT = f"INSERT INTO requests ({_REQ_COLS}) VALUES ({', '.join('?' * len(REQUEST_COLUMNS))})"
 
 
 class Store:
@@ -142,13 +239,16 @@ class Store:
         self._alloc = threading.Lock()
         with self._wlock:
             self._w.executescript(SCHEMA)
-            self._w.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                            (str(SCHEMA_VERSION),))
+            self._w.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
             # ids above the highest stored id can be reused after a restart: not indexed
             self._w.execute(
                 "UPDATE meta SET value = (SELECT COALESCE(MAX(id), 0) FROM events) "
                 "WHERE key = ? AND CAST(value AS INTEGER) > "
-                "(SELECT COALESCE(MAX(id), 0) FROM events)", (_fts.PROGRESS_KEY,))
+                "(SELECT COALESCE(MAX(id), 0) FROM events)",
+                (_fts.PROGRESS_KEY,),
+            )
         self._next_event = self._scalar("SELECT COALESCE(MAX(id), 0) FROM events") + 1
         self._next_request = self._scalar("SELECT COALESCE(MAX(id), 0) FROM requests") + 1
         self._seq: dict[int, int] = {}
@@ -180,21 +280,26 @@ class Store:
         existing = self.find_session(name)
         if existing:
             return existing
-        self._write("INSERT OR IGNORE INTO sessions (name, created_at) VALUES (?, ?)",
-                    (name, time.time()))
+        self._write(
+            "INSERT OR IGNORE INTO sessions (name, created_at) VALUES (?, ?)", (name, time.time())
+        )
         found = self.find_session(name)
         assert found is not None
         return found
 
     def find_session(self, key: str | int) -> Session | None:
-        if isinstance(key, int) or (isinstance(key, str) and key.isdigit()
-                                    and self._scalar("SELECT 1 FROM sessions WHERE name=?",
-                                                     (key,)) is None):
-            rows = self._rows("SELECT id, name, created_at, merge_mode FROM sessions WHERE id=?",
-                              (int(key),))
+        if isinstance(key, int) or (
+            isinstance(key, str)
+            and key.isdigit()
+            and self._scalar("SELECT 1 FROM sessions WHERE name=?", (key,)) is None
+        ):
+            rows = self._rows(
+                "SELECT id, name, created_at, merge_mode FROM sessions WHERE id=?", (int(key),)
+            )
         else:
-            rows = self._rows("SELECT id, name, created_at, merge_mode FROM sessions "
-                              "WHERE name=?", (key,))
+            rows = self._rows(
+                "SELECT id, name, created_at, merge_mode FROM sessions WHERE name=?", (key,)
+            )
         return Session(*rows[0]) if rows else None
 
     def session(self, key: str | int) -> Session:
@@ -204,8 +309,9 @@ class Store:
         return s
 
     def latest_session(self) -> Session | None:
-        rows = self._rows("SELECT id, name, created_at, merge_mode FROM sessions "
-                          "ORDER BY id DESC LIMIT 1")
+        rows = self._rows(
+            "SELECT id, name, created_at, merge_mode FROM sessions ORDER BY id DESC LIMIT 1"
+        )
         return Session(*rows[0]) if rows else None
 
     def list_sessions(self) -> list[dict[str, Any]]:
@@ -214,7 +320,8 @@ class Store:
             "(SELECT COUNT(*) FROM events e WHERE e.session_id = s.id), "
             "(SELECT COUNT(*) FROM requests r WHERE r.session_id = s.id AND r.rejected = 1), "
             "(SELECT MAX(received_at) FROM events e WHERE e.session_id = s.id) "
-            "FROM sessions s ORDER BY s.id")
+            "FROM sessions s ORDER BY s.id"
+        )
         out = []
         for sid, name, created, mode, n, rej, last in rows:
             d = Session(sid, name, created, mode).to_dict()
@@ -263,7 +370,8 @@ class Store:
                 sid = ev.session_id
                 if sid not in self._seq:
                     self._seq[sid] = self._scalar(
-                        "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id=?", (sid,))
+                        "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id=?", (sid,)
+                    )
                 self._seq[sid] += 1
                 ev.seq = self._seq[sid]
                 ev.id = self._next_event
@@ -276,9 +384,12 @@ class Store:
         if requests or events:
             self.write_rows([request_row(r) for r in requests], [event_row(e) for e in events])
 
-    def write_rows(self, req_rows: Sequence[tuple[Any, ...]],
-                   ev_rows: Sequence[tuple[Any, ...]],
-                   meta: tuple[str, str] | None = None) -> None:
+    def write_rows(
+        self,
+        req_rows: Sequence[tuple[Any, ...]],
+        ev_rows: Sequence[tuple[Any, ...]],
+        meta: tuple[str, str] | None = None,
+    ) -> None:
         """Insert rows built by :func:`request_row`/:func:`event_row` and commit, with an
         optional ``meta`` (key, value) in the same transaction (inbox progress)."""
         if not req_rows and not ev_rows and meta is None:
@@ -291,8 +402,7 @@ class Store:
                 if ev_rows:
                     self._w.executemany(_EV_INSERT, ev_rows)
                 if meta is not None:
-                    self._w.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                                    meta)
+                    self._w.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta)
                 self._w.execute("COMMIT")
             except BaseException:
                 self._w.execute("ROLLBACK")
@@ -323,15 +433,19 @@ class Store:
         with self._wlock:
             w = self._w
             upto = w.execute("SELECT " + _fts.PROGRESS_SQL).fetchone()[0]
-            rows = w.execute("SELECT id, session_id, message FROM events WHERE id > ? "
-                             "ORDER BY id LIMIT ?", (upto, limit)).fetchall()
+            rows = w.execute(
+                "SELECT id, session_id, message FROM events WHERE id > ? ORDER BY id LIMIT ?",
+                (upto, limit),
+            ).fetchall()
             if not rows:
                 return 0
             w.execute("BEGIN")
             try:
                 w.executemany(_fts.INSERT, _fts.fts_rows(rows, 0, 1, 2))
-                w.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                          (_fts.PROGRESS_KEY, str(rows[-1][0])))
+                w.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    (_fts.PROGRESS_KEY, str(rows[-1][0])),
+                )
                 w.execute("COMMIT")
             except BaseException:
                 w.execute("ROLLBACK")
@@ -359,35 +473,59 @@ class Store:
 
     def count_events(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> int:
         cond = f" AND ({where})" if where else ""
-        return int(self._scalar(f"SELECT COUNT(*) FROM events WHERE session_id=?{cond}",
-                                (session_id, *params)))
+        return int(
+            self._scalar(
+                f"SELECT COUNT(*) FROM events WHERE session_id=?{cond}", (session_id, *params)
+            )
+        )
 
     def events(
-        self, session_id: int, where: str = "", params: Sequence[Any] = (), *,
-        limit: int | None = 100, offset: int = 0, descending: bool = False,
+        self,
+        session_id: int,
+        where: str = "",
+        params: Sequence[Any] = (),
+        *,
+        limit: int | None = 100,
+        offset: int = 0,
+        descending: bool = False,
     ) -> list[CapturedEvent]:
         cond = f" AND ({where})" if where else ""
         order = "DESC" if descending else "ASC"
         lim = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-        rows = self._rows(f"SELECT {_EV_COLS} FROM events WHERE session_id=?{cond} "
-                          f"ORDER BY seq {order}{lim}", (session_id, *params))
+        rows = self._rows(
+            f"SELECT {_EV_COLS} FROM events WHERE session_id=?{cond} ORDER BY seq {order}{lim}",
+            (session_id, *params),
+        )
         return [event_from_row(r) for r in rows]
 
     def event_ids(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> list[int]:
         cond = f" AND ({where})" if where else ""
-        return [r[0] for r in self._rows(
-            f"SELECT id FROM events WHERE session_id=?{cond} ORDER BY seq", (session_id, *params))]
+        return [
+            r[0]
+            for r in self._rows(
+                f"SELECT id FROM events WHERE session_id=?{cond} ORDER BY seq",
+                (session_id, *params),
+            )
+        ]
 
     def iter_events(
-        self, session_id: int, where: str = "", params: Sequence[Any] = (), *,
-        chunk: int = 2000, after_id: int = 0,
+        self,
+        session_id: int,
+        where: str = "",
+        params: Sequence[Any] = (),
+        *,
+        chunk: int = 2000,
+        after_id: int = 0,
     ) -> Iterator[CapturedEvent]:
         """Stream a session in arrival order without holding it all in memory."""
         cond = f" AND ({where})" if where else ""
         last = after_id
         while True:
-            rows = self._rows(f"SELECT {_EV_COLS} FROM events WHERE session_id=? AND id>?{cond} "
-                              f"ORDER BY id LIMIT {chunk}", (session_id, last, *params))
+            rows = self._rows(
+                f"SELECT {_EV_COLS} FROM events WHERE session_id=? AND id>?{cond} "
+                f"ORDER BY id LIMIT {chunk}",
+                (session_id, last, *params),
+            )
             if not rows:
                 return
             for r in rows:
@@ -395,54 +533,92 @@ class Store:
             last = rows[-1][0]
 
     def iter_messages_json(
-        self, session_id: int, where: str = "", params: Sequence[Any] = (), *, chunk: int = 5000,
+        self,
+        session_id: int,
+        where: str = "",
+        params: Sequence[Any] = (),
+        *,
+        chunk: int = 5000,
     ) -> Iterator[str]:
         """The stored message JSON of each event, in arrival order (for NDJSON export)."""
         cond = f" AND ({where})" if where else ""
         last = 0
         while True:
-            rows = self._rows(f"SELECT id, message FROM events WHERE session_id=? AND id>?{cond} "
-                              f"ORDER BY id LIMIT {chunk}", (session_id, last, *params))
+            rows = self._rows(
+                f"SELECT id, message FROM events WHERE session_id=? AND id>?{cond} "
+                f"ORDER BY id LIMIT {chunk}",
+                (session_id, last, *params),
+            )
             if not rows:
                 return
             for r in rows:
                 yield r[1]
             last = rows[-1][0]
 
-    def rejected(self, session_id: int, *, limit: int | None = 100,
-                 offset: int = 0) -> tuple[int, list[RawRequest]]:
-        total = int(self._scalar(
-            "SELECT COUNT(*) FROM requests WHERE session_id=? AND rejected=1", (session_id,)))
+    def rejected(
+        self, session_id: int, *, limit: int | None = 100, offset: int = 0
+    ) -> tuple[int, list[RawRequest]]:
+        total = int(
+            self._scalar(
+                "SELECT COUNT(*) FROM requests WHERE session_id=? AND rejected=1", (session_id,)
+            )
+        )
         lim = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-        rows = self._rows(f"SELECT {_REQ_COLS} FROM requests WHERE session_id=? AND rejected=1 "
-                          f"ORDER BY id{lim}", (session_id,))
+        rows = self._rows(
+            f"SELECT {_REQ_COLS} FROM requests WHERE session_id=? AND rejected=1 ORDER BY id{lim}",
+            (session_id,),
+        )
         return total, [request_from_row(r) for r in rows]
 
-    def requests(self, session_id: int, *, after_id: int = 0,
-                 limit: int = 1000) -> list[RawRequest]:
-        rows = self._rows(f"SELECT {_REQ_COLS} FROM requests WHERE session_id=? AND id>? "
-                          f"ORDER BY id LIMIT {int(limit)}", (session_id, after_id))
+    def requests(
+        self, session_id: int, *, after_id: int = 0, limit: int = 1000
+    ) -> list[RawRequest]:
+        rows = self._rows(
+            f"SELECT {_REQ_COLS} FROM requests WHERE session_id=? AND id>? "
+            f"ORDER BY id LIMIT {int(limit)}",
+            (session_id, after_id),
+        )
         return [request_from_row(r) for r in rows]
 
     def message_ids(self, session_id: int) -> set[str]:
-        return {r[0] for r in self._rows("SELECT message_id FROM events WHERE session_id=?",
-                                         (session_id,))}
+        return {
+            r[0]
+            for r in self._rows("SELECT message_id FROM events WHERE session_id=?", (session_id,))
+        }
 
     def stats(self, session_id: int) -> dict[str, Any]:
-        by_type = dict(self._rows("SELECT type, COUNT(*) FROM events WHERE session_id=? "
-                                  "GROUP BY type", (session_id,)))
-        lint = dict(self._rows("SELECT lint_level, COUNT(*) FROM events WHERE session_id=? "
-                               "GROUP BY lint_level", (session_id,)))
+        by_type = dict(
+            self._rows(
+                "SELECT type, COUNT(*) FROM events WHERE session_id=? GROUP BY type", (session_id,)
+            )
+        )
+        lint = dict(
+            self._rows(
+                "SELECT lint_level, COUNT(*) FROM events WHERE session_id=? GROUP BY lint_level",
+                (session_id,),
+            )
+        )
         return {
             "events": sum(by_type.values()),
             "byType": by_type,
-            "rejected": int(self._scalar("SELECT COUNT(*) FROM requests WHERE session_id=? "
-                                         "AND rejected=1", (session_id,))),
-            "requests": int(self._scalar("SELECT COUNT(*) FROM requests WHERE session_id=?",
-                                         (session_id,))),
-            "duplicates": int(self._scalar("SELECT COUNT(*) FROM events WHERE session_id=? "
-                                           "AND dup=1", (session_id,))),
-            "lint": {"error": lint.get(3, 0), "warning": lint.get(2, 0), "info": lint.get(1, 0),
-                     "none": lint.get(0, 0)},
+            "rejected": int(
+                self._scalar(
+                    "SELECT COUNT(*) FROM requests WHERE session_id=? AND rejected=1", (session_id,)
+                )
+            ),
+            "requests": int(
+                self._scalar("SELECT COUNT(*) FROM requests WHERE session_id=?", (session_id,))
+            ),
+            "duplicates": int(
+                self._scalar(
+                    "SELECT COUNT(*) FROM events WHERE session_id=? AND dup=1", (session_id,)
+                )
+            ),
+            "lint": {
+                "error": lint.get(3, 0),
+                "warning": lint.get(2, 0),
+                "info": lint.get(1, 0),
+                "none": lint.get(0, 0),
+            },
             "sessions": int(self._scalar("SELECT COUNT(*) FROM sessions")),
         }

@@ -62,14 +62,18 @@ def corrected_timestamp(
         return received_at
     sent = parse_iso(message.get("sentAt")) if "sentAt" in message else None
     if sent is None:
-        sent = (envelope_sent_at if isinstance(envelope_sent_at, datetime)
-                else parse_iso(envelope_sent_at))
+        sent = (
+            envelope_sent_at
+            if isinstance(envelope_sent_at, datetime)
+            else parse_iso(envelope_sent_at)
+        )
     if sent is None:
         return original
     return received_at - (sent - original)
 
 
-def skew_corrected(received_at: datetime, message: dict[str, Any],
-                   envelope_sent_at: datetime | None) -> float:
+def skew_corrected(
+    received_at: datetime, message: dict[str, Any], envelope_sent_at: datetime | None
+) -> float:
     """:func:`corrected_timestamp` as epoch seconds (the envelope ``sentAt`` parsed once)."""
     return corrected_timestamp(received_at, message, envelope_sent_at).timestamp()

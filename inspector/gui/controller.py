@@ -38,9 +38,15 @@ class CollectorController(QObject):
     stopped = Signal(str)  # reason ("" when asked to)
     portBusy = Signal(str, int, int)  # host, busy port, a free port to offer
 
-    def __init__(self, service: CollectorService, host: str, port: int,
-                 token: str | None = None, parent: QObject | None = None,
-                 announce: bool = False) -> None:
+    def __init__(
+        self,
+        service: CollectorService,
+        host: str,
+        port: int,
+        token: str | None = None,
+        parent: QObject | None = None,
+        announce: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.service = service
         self.host = host
@@ -71,11 +77,15 @@ class CollectorController(QObject):
             # a previous start/stop ran the app cleanup, which stopped the writer; a restarted
             # collector gets a fresh one with the same settings, bound to the running loop
             old = self.service.writer
-            self.service.writer = GroupWriter(self.service.store, process=old.process,
-                                              linter_factory=old.linter_factory,
-                                              on_processed=old.on_processed,
-                                              wants_rows=old.wants_rows,
-                                              lint_stage=old.lint_stage, nice=old.nice)
+            self.service.writer = GroupWriter(
+                self.service.store,
+                process=old.process,
+                linter_factory=old.linter_factory,
+                on_processed=old.on_processed,
+                wants_rows=old.wants_rows,
+                lint_stage=old.lint_stage,
+                nice=old.nice,
+            )
             self.service.writer.index_chunk = old.index_chunk
             self.service.writer.max_backlog_bytes = old.max_backlog_bytes
         self._ran = True  # even a failed start ran the app's cleanup (writer stopped)
@@ -94,11 +104,17 @@ class CollectorController(QObject):
             return None
         self.server, self.port, self.error = server, server.port, None
         if self.announce:
-            print(f"listening on {url}  (session {self.service.session.name!r}, "
-                  f"data {self.service.store.path})", flush=True)
+            print(
+                f"listening on {url}  (session {self.service.session.name!r}, "
+                f"data {self.service.store.path})",
+                flush=True,
+            )
             if not self.loopback:
-                print(f"warning: listening on {self.host}, reachable from other machines",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"warning: listening on {self.host}, reachable from other machines",
+                    file=sys.stderr,
+                    flush=True,
+                )
         self.started.emit(url)
         return url
 

@@ -57,8 +57,10 @@ def load_profile(store: Store, source: DiffSource) -> Profile:
     session = store.find_session(source.session_id)
     if session is None:
         raise SourceError(f"session {source.name!r} no longer exists")
-    return profile_typed(((ev.type, ev.message) for ev in store.iter_events(session.id)),
-                         f"session {session.name!r} (#{session.id})")
+    return profile_typed(
+        ((ev.type, ev.message) for ev in store.iter_events(session.id)),
+        f"session {session.name!r} (#{session.id})",
+    )
 
 
 def file_stamp(source: DiffSource) -> Any:
@@ -91,8 +93,14 @@ class ProfileCache:
         return profile
 
 
-def run_compare(store: Store, cache: ProfileCache, baseline: DiffSource, current: DiffSource,
-                live_id: int, tolerance: float = DEFAULT_TOLERANCE) -> DiffResult:
+def run_compare(
+    store: Store,
+    cache: ProfileCache,
+    baseline: DiffSource,
+    current: DiffSource,
+    live_id: int,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> DiffResult:
     b = cache.get(store, baseline, live_id)
     c = cache.get(store, current, live_id)
     return compare(b, c, tolerance)

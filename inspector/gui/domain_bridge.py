@@ -42,5 +42,19 @@ def query_fields() -> list[str]:
     if fields:
         paths = list(getattr(mod, "COMMON_PATHS", []) or [])
         return [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in fields] + paths
-    return ["type", "event", "name", "userId", "anonymousId", "messageId", "writeKey",
-            "library", "client", "rule", "lint", "properties.", "traits.", "context."]
+    return [
+        "type",
+        "event",
+        "name",
+        "userId",
+        "anonymousId",
+        "messageId",
+        "writeKey",
+        "library",
+        "client",
+        "rule",
+        "lint",
+        "properties.",
+        "traits.",
+        "context.",
+    ]

@@ -25,8 +25,15 @@ from inspector.gui.throttle import Coalescer
 FLUSH_MS = 60
 MAX_ROWS_PER_TICK = 500  # a bigger backlog is applied over several loop passes
 _LEVEL = SEVERITY_LEVEL
-_VALUE_COLUMNS = {"type": TYPE, "event": LABEL, "name": LABEL, "userid": USER, "user": USER,
-                  "anonymousid": ANON, "writekey": SOURCE}
+_VALUE_COLUMNS = {
+    "type": TYPE,
+    "event": LABEL,
+    "name": LABEL,
+    "userid": USER,
+    "user": USER,
+    "anonymousid": ANON,
+    "writekey": SOURCE,
+}
 _FIXED_VALUES = {"lint": ["error", "warning", "info", "none"], "dup": ["true", "false"]}
 
 
@@ -238,8 +245,11 @@ class EventFeed(QObject):
         self.filterApplied.emit()
 
     def _match_stored(self, query: Any) -> list[int]:
-        ids = [ev.id for ev in self.store.iter_events(self.session.id)
-               if _safe_match(query, ev, self.ctx)]
+        ids = [
+            ev.id
+            for ev in self.store.iter_events(self.session.id)
+            if _safe_match(query, ev, self.ctx)
+        ]
         return self.model.rows.rows_of_ids(ids)
 
     def values_for(self, field: str, limit: int = 200) -> list[str]:
@@ -253,21 +263,28 @@ class EventFeed(QObject):
         if col is None:
             return []
         rows = self.model.rows
-        arr = {TYPE: rows.type, LABEL: rows.label, USER: rows.user, ANON: rows.anon,
-               SOURCE: rows.source}[col]
+        arr = {
+            TYPE: rows.type,
+            LABEL: rows.label,
+            USER: rows.user,
+            ANON: rows.anon,
+            SOURCE: rows.source,
+        }[col]
         from collections import Counter
 
         if col == LABEL:  # identify rows show traits there, not an event name
             ident = rows.strings.idx("identify")
-            counts = Counter(lab for lab, t in zip(arr[-50000:], rows.type[-50000:],
-                                                   strict=True) if t != ident)
+            counts = Counter(
+                lab for lab, t in zip(arr[-50000:], rows.type[-50000:], strict=True) if t != ident
+            )
         else:
             counts = Counter(arr[-50000:])
         counts.pop(0, None)
         vals = rows.strings.values
         if col == SOURCE:  # the source column shows "client · key"; offer the key
-            return sorted({vals[i].split(" · ")[-1] for i, _ in counts.most_common(limit)
-                           if " · " in vals[i]})
+            return sorted(
+                {vals[i].split(" · ")[-1] for i, _ in counts.most_common(limit) if " · " in vals[i]}
+            )
         return [vals[i] for i, _ in counts.most_common(limit)]
 
 

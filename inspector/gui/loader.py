@@ -30,8 +30,16 @@ def _json(text: Any) -> Any:
         return None
 
 
-def _label(typ: str, event: Any, name: Any, prev: Any, group: Any, category: Any,
-           traits: Any = None, ctx_traits: Any = None) -> str | None:
+def _label(
+    typ: str,
+    event: Any,
+    name: Any,
+    prev: Any,
+    group: Any,
+    category: Any,
+    traits: Any = None,
+    ctx_traits: Any = None,
+) -> str | None:
     if typ == "track":
         return event
     if typ in ("page", "screen"):
@@ -41,13 +49,13 @@ def _label(typ: str, event: Any, name: Any, prev: Any, group: Any, category: Any
     if typ == "alias":
         return prev
     if typ == "identify":
-        return identify_label({"traits": _json(traits),
-                               "context": {"traits": _json(ctx_traits)}})
+        return identify_label({"traits": _json(traits), "context": {"traits": _json(ctx_traits)}})
     return None
 
 
-def display_rows(store: Store, session_id: int, after_id: int = 0,
-                 chunk: int = 20000) -> Iterator[list[tuple[tuple[Any, ...], list[Any], bool]]]:
+def display_rows(
+    store: Store, session_id: int, after_id: int = 0, chunk: int = 20000
+) -> Iterator[list[tuple[tuple[Any, ...], list[Any], bool]]]:
     """Chunks of ``(display tuple, lint findings (dicts), duplicate)`` in arrival order."""
     rows_fn = getattr(store, "display_rows", None)
     if rows_fn is not None:  # a public store API, when the store grows one
@@ -61,8 +69,26 @@ def display_rows(store: Store, session_id: int, after_id: int = 0,
         if not rows:
             return
         out = []
-        for (eid, recv, typ, event, name, uid, aid, prev, gid, wk, client, lib, lvl, lint,
-             dup, category, traits, ctx_traits) in rows:
+        for (
+            eid,
+            recv,
+            typ,
+            event,
+            name,
+            uid,
+            aid,
+            prev,
+            gid,
+            wk,
+            client,
+            lib,
+            lvl,
+            lint,
+            dup,
+            category,
+            traits,
+            ctx_traits,
+        ) in rows:
             key = (wk, client, lib)
             src = sources.get(key)
             if src is None:

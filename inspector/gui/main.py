@@ -22,7 +22,8 @@ WINDOW_BACKLOG_BYTES = 0
 def apply_theme(theme: str) -> None:
     hints = QGuiApplication.styleHints()
     scheme = {"dark": Qt.ColorScheme.Dark, "light": Qt.ColorScheme.Light}.get(
-        theme, Qt.ColorScheme.Unknown)
+        theme, Qt.ColorScheme.Unknown
+    )
     if hasattr(hints, "setColorScheme"):
         hints.setColorScheme(scheme)
 
@@ -43,8 +44,12 @@ def make_qapp(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def build_window(args: Any, settings: AppSettings | None = None,
-                 config_dir: Path | None = None, announce: bool = False) -> Any:
+def build_window(
+    args: Any,
+    settings: AppSettings | None = None,
+    config_dir: Path | None = None,
+    announce: bool = False,
+) -> Any:
     """Store, collector service, controller and window, as ``run_gui`` builds them."""
     from inspector.collector.service import CollectorService
     from inspector.domain.faults import parse_fault_spec
@@ -59,19 +64,24 @@ def build_window(args: Any, settings: AppSettings | None = None,
     data_dir = getattr(args, "data_dir", None) or settings.data_dir
     store = Store(paths.data_dir(data_dir))
     session = store.open_session(getattr(args, "session", None))
-    service = CollectorService(store, session, lint=not getattr(args, "no_lint", False),
-                               # lint + SQLite on the second core (tests may keep a thread)
-                               writer_process=getattr(args, "writer_process", True),
-                               # answers wait for their events here: a separate lint stage
-                               # would add a hop to each wait (benchmarks/gui_ingest.py)
-                               lint_stage=False)
+    service = CollectorService(
+        store,
+        session,
+        lint=not getattr(args, "no_lint", False),
+        # lint + SQLite on the second core (tests may keep a thread)
+        writer_process=getattr(args, "writer_process", True),
+        # answers wait for their events here: a separate lint stage
+        # would add a hop to each wait (benchmarks/gui_ingest.py)
+        lint_stage=False,
+    )
     # a live view must not lag its clients: each answer waits until the request's events are
     # stored (serve keeps a deep inbox instead: its queries wait for the writer anyway)
     service.writer.max_backlog_bytes = WINDOW_BACKLOG_BYTES
     for spec in getattr(args, "fault", None) or []:
         service.faults.add(parse_fault_spec(spec))
-    controller = CollectorController(service, host, port, getattr(args, "token", None),
-                                     announce=announce)
+    controller = CollectorController(
+        service, host, port, getattr(args, "token", None), announce=announce
+    )
     window = MainWindow(service, controller, settings, config_dir)
     controller.setParent(window)
     return window

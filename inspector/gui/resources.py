@@ -44,10 +44,10 @@ def app_icon():  # -> QIcon
 # icons the GUI ships in code (same stroke style as resources/icons/*.svg)
 _INLINE_SVG = {
     "compare": '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" '
-               'viewBox="0 0 24 24" fill="none" stroke="#5f6b7a" stroke-width="2" '
-               'stroke-linecap="round" stroke-linejoin="round"><rect x="3" y="4" width="7" '
-               'height="16" rx="1.5"/><rect x="14" y="4" width="7" height="16" rx="1.5"/>'
-               '<path d="M6 9h1M6 13h1M17 9h1M17 13h1M17 17h1" stroke="#2f7de1"/></svg>',
+    'viewBox="0 0 24 24" fill="none" stroke="#5f6b7a" stroke-width="2" '
+    'stroke-linecap="round" stroke-linejoin="round"><rect x="3" y="4" width="7" '
+    'height="16" rx="1.5"/><rect x="14" y="4" width="7" height="16" rx="1.5"/>'
+    '<path d="M6 9h1M6 13h1M17 9h1M17 13h1M17 17h1" stroke="#2f7de1"/></svg>',
 }
 
 

@@ -19,8 +19,13 @@ from inspector.domain.capture import CapturedEvent
 TIME, TYPE, LABEL, USER, ANON, SOURCE, LINT, ID = range(8)
 COLUMN_NAMES = ("Time", "Type", "Event / name", "userId", "anonymousId", "Source", "Lint")
 # the message key that names a row, per call type (mirrors CapturedEvent.label)
-_LABEL_KEY = {"track": "event", "page": "name", "screen": "name", "group": "groupId",
-              "alias": "previousId"}
+_LABEL_KEY = {
+    "track": "event",
+    "page": "name",
+    "screen": "name",
+    "group": "groupId",
+    "alias": "previousId",
+}
 
 
 def identify_label(message: Any) -> str:
@@ -38,8 +43,9 @@ def identify_label(message: Any) -> str:
     used = [k for k in ("name", "email") if isinstance(traits.get(k), str) and traits[k]]
     parts = [traits[k] for k in used]
     if "name" not in used:
-        full = " ".join(v for v in (traits.get("firstName"), traits.get("lastName"))
-                        if isinstance(v, str) and v)
+        full = " ".join(
+            v for v in (traits.get("firstName"), traits.get("lastName")) if isinstance(v, str) and v
+        )
         if full:
             parts.insert(0, full)
             used += [k for k in ("firstName", "lastName") if k in traits]
@@ -109,8 +115,9 @@ class RowStore:
             i = self._sources[key] = self.strings.idx(source_text(write_key, client, library))
         return i
 
-    def append_events(self, events: Iterable[CapturedEvent],
-                      lint_levels: Iterable[int] | None = None) -> int:
+    def append_events(
+        self, events: Iterable[CapturedEvent], lint_levels: Iterable[int] | None = None
+    ) -> int:
         """Append events (arrival order); returns how many rows were added.
 
         The hot path of the live table (thousands of rows a second): array appends are bound
@@ -175,8 +182,16 @@ class RowStore:
     # -- reading --------------------------------------------------------------------------
     def row(self, r: int) -> tuple[Any, ...]:
         v = self.strings.values
-        return (self.time[r], v[self.type[r]], v[self.label[r]], v[self.user[r]],
-                v[self.anon[r]], v[self.source[r]], self.lint[r], self.ids[r])
+        return (
+            self.time[r],
+            v[self.type[r]],
+            v[self.label[r]],
+            v[self.user[r]],
+            v[self.anon[r]],
+            v[self.source[r]],
+            self.lint[r],
+            self.ids[r],
+        )
 
     def text(self, r: int, col: int) -> str:
         v = self.strings.values
@@ -210,6 +225,14 @@ class RowStore:
 
     def memory_bytes(self) -> int:
         """Bytes held by the arrays (not the shared strings)."""
-        arrays = (self.time, self.ids, self.type, self.label, self.user, self.anon,
-                  self.source, self.lint)
+        arrays = (
+            self.time,
+            self.ids,
+            self.type,
+            self.label,
+            self.user,
+            self.anon,
+            self.source,
+            self.lint,
+        )
         return sum(a.buffer_info()[1] * a.itemsize for a in arrays)

@@ -28,10 +28,22 @@ def is_dark() -> bool:
 
 def json_colors() -> dict[str, QColor]:
     if is_dark():
-        return {"key": QColor("#9cdcfe"), "str": QColor("#ce9178"), "num": QColor("#b5cea8"),
-                "bool": QColor("#569cd6"), "null": QColor("#808080"), "meta": QColor("#808080")}
-    return {"key": QColor("#1f4e8c"), "str": QColor("#a31515"), "num": QColor("#098658"),
-            "bool": QColor("#0000ff"), "null": QColor("#7f7f7f"), "meta": QColor("#7f7f7f")}
+        return {
+            "key": QColor("#9cdcfe"),
+            "str": QColor("#ce9178"),
+            "num": QColor("#b5cea8"),
+            "bool": QColor("#569cd6"),
+            "null": QColor("#808080"),
+            "meta": QColor("#808080"),
+        }
+    return {
+        "key": QColor("#1f4e8c"),
+        "str": QColor("#a31515"),
+        "num": QColor("#098658"),
+        "bool": QColor("#0000ff"),
+        "null": QColor("#7f7f7f"),
+        "meta": QColor("#7f7f7f"),
+    }
 
 
 def muted() -> QColor:

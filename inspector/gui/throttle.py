@@ -24,9 +24,16 @@ class Coalescer(QObject):
     (a zero-delay timer), so other timers and input get their turn in between.
     """
 
-    def __init__(self, flush: Callable[[list[Any]], None], interval_ms: int = 60,
-                 parent: QObject | None = None, *, freeze_gc: bool = True,
-                 idle_s: float = 5.0, max_items: int = 0) -> None:
+    def __init__(
+        self,
+        flush: Callable[[list[Any]], None],
+        interval_ms: int = 60,
+        parent: QObject | None = None,
+        *,
+        freeze_gc: bool = True,
+        idle_s: float = 5.0,
+        max_items: int = 0,
+    ) -> None:
         super().__init__(parent)
         self._flush = flush
         self._pending: list[Any] = []
@@ -45,8 +52,7 @@ class Coalescer(QObject):
         self.last_flush = 0.0
         self.full_passes = 0
         # the heap as it is at startup counts as already collected
-        self._frozen_after_pass = (gc.get_freeze_count() + len(gc.get_objects())
-                                   if freeze_gc else 0)
+        self._frozen_after_pass = gc.get_freeze_count() + len(gc.get_objects()) if freeze_gc else 0
 
     @property
     def pending(self) -> int:
@@ -76,7 +82,7 @@ class Coalescer(QObject):
         if not items:
             return
         if self._max and len(items) > self._max:
-            items, self._pending = items[:self._max], items[self._max:]
+            items, self._pending = items[: self._max], items[self._max :]
             if rearm:
                 self._timer.start(0)  # the rest on the next loop pass
         self.ticks += 1

@@ -44,8 +44,13 @@ TAB_EVENTS, TAB_REQUESTS, TAB_PEOPLE = range(3)
 
 
 class MainWindow(WindowActions, QMainWindow):
-    def __init__(self, service: CollectorService, controller: CollectorController,
-                 settings: AppSettings, config_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        service: CollectorService,
+        controller: CollectorController,
+        settings: AppSettings,
+        config_dir: Path | None = None,
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("Event Inspector")
@@ -163,12 +168,17 @@ class MainWindow(WindowActions, QMainWindow):
         self._people_dirty = True
         self._was_at_bottom = True
         self.feed.model.rowsAboutToBeInserted.connect(self._before_insert)
-        shortcuts = [("Ctrl+F", self.focus_filter), ("/", self.focus_filter),
-                     ("Space", lambda: self.set_paused(not self.feed.paused)),
-                     ("Ctrl+L", self.clear_session), ("J", lambda: self.step(1)),
-                     ("K", lambda: self.step(-1)), ("Ctrl+Down", lambda: self.step(1)),
-                     ("Ctrl+Up", lambda: self.step(-1)),
-                     ("Escape", lambda: self.table.setFocus())]
+        shortcuts = [
+            ("Ctrl+F", self.focus_filter),
+            ("/", self.focus_filter),
+            ("Space", lambda: self.set_paused(not self.feed.paused)),
+            ("Ctrl+L", self.clear_session),
+            ("J", lambda: self.step(1)),
+            ("K", lambda: self.step(-1)),
+            ("Ctrl+Down", lambda: self.step(1)),
+            ("Ctrl+Up", lambda: self.step(-1)),
+            ("Escape", lambda: self.table.setFocus()),
+        ]
         self.shortcuts = {}
         for key, fn in shortcuts:
             sc = QShortcut(QKeySequence(key), self)
@@ -187,8 +197,7 @@ class MainWindow(WindowActions, QMainWindow):
         if not task.cancelled() and task.exception() is not None:
             exc = task.exception()
             loop = asyncio.get_event_loop()
-            loop.call_exception_handler({"message": "task failed", "exception": exc,
-                                         "task": task})
+            loop.call_exception_handler({"message": "task failed", "exception": exc, "task": task})
 
     # -- collector state ------------------------------------------------------------------
     def _collector_started(self, url: str) -> None:
@@ -198,8 +207,10 @@ class MainWindow(WindowActions, QMainWindow):
             self.banner.hide()
         if not self.controller.loopback:
             self.banner.show_message(
-                "warning", f"<b>Listening on {self.controller.host}</b>: other machines on "
-                "your network can send events to this inspector and read them back.")
+                "warning",
+                f"<b>Listening on {self.controller.host}</b>: other machines on "
+                "your network can send events to this inspector and read them back.",
+            )
         self._update_stack()
 
     def _collector_stopped(self, reason: str) -> None:
@@ -209,10 +220,15 @@ class MainWindow(WindowActions, QMainWindow):
     def _port_busy(self, host: str, port: int, free: int) -> None:
         self.toolbar.set_state(False, self.controller.url, f"port {port} is in use")
         self.banner.show_message(
-            "error", f"<b>Port {port} on {host} is already in use</b> — another Event Inspector "
+            "error",
+            f"<b>Port {port} on {host} is already in use</b> — another Event Inspector "
             "or another program is listening there, so the collector is not running.",
-            [(f"Use port {free}", lambda: self.spawn(self.controller.restart(port=free))),
-             ("Settings…", self.open_settings)], closable=False)
+            [
+                (f"Use port {free}", lambda: self.spawn(self.controller.restart(port=free))),
+                ("Settings…", self.open_settings),
+            ],
+            closable=False,
+        )
 
     # -- live rows ------------------------------------------------------------------------
     def _before_insert(self, *_args: Any) -> None:
@@ -225,8 +241,12 @@ class MainWindow(WindowActions, QMainWindow):
             self._update_stack()
 
     def _update_stack(self) -> None:
-        empty = (len(self.feed.model.rows) == 0 and self.feed.live
-                 and not self.feed.query_text and not self.feed.pending)
+        empty = (
+            len(self.feed.model.rows) == 0
+            and self.feed.live
+            and not self.feed.query_text
+            and not self.feed.pending
+        )
         self.stack.setCurrentWidget(self.first_run if empty else self.table)
         self._update_panes()
 
@@ -254,14 +274,21 @@ class MainWindow(WindowActions, QMainWindow):
     def _update_counts(self) -> None:
         f = self.feed
         self.status.update_counts(
-            shown=f.model.rowCount(), total=len(f.model.rows), rate=f.meter.rate(),
-            rejected=f.requests.rejected_count, faults=f.requests.fault_count,
-            duplicates=f.duplicates, errors=f.lint.errors, warnings=f.lint.warnings,
-            held=f.held)
+            shown=f.model.rowCount(),
+            total=len(f.model.rows),
+            rate=f.meter.rate(),
+            rejected=f.requests.rejected_count,
+            faults=f.requests.fault_count,
+            duplicates=f.duplicates,
+            errors=f.lint.errors,
+            warnings=f.lint.warnings,
+            held=f.held,
+        )
         self.lint_panel.update_counts(f.lint.by_rule)
         n = f.requests.rowCount()
-        self.tabs.setTabText(TAB_REQUESTS, f"Rejected && faults ({n})" if n else
-                             "Rejected && faults")
+        self.tabs.setTabText(
+            TAB_REQUESTS, f"Rejected && faults ({n})" if n else "Rejected && faults"
+        )
 
     # -- actions --------------------------------------------------------------------------
     def set_paused(self, paused: bool) -> None:
@@ -327,8 +354,9 @@ class MainWindow(WindowActions, QMainWindow):
             ident = domain_bridge.identity_module()
             if ident is None:
                 return None
-            g = ident.replay(self.service.store.iter_events(self.feed.session.id),
-                             self.feed.session.merge_mode)
+            g = ident.replay(
+                self.service.store.iter_events(self.feed.session.id), self.feed.session.merge_mode
+            )
             self._ro_graph = (self.feed.session.id, g)
         return self._ro_graph[1]
 
@@ -338,8 +366,9 @@ class MainWindow(WindowActions, QMainWindow):
 
     # -- sessions -------------------------------------------------------------------------
     def _update_session_combo(self) -> None:
-        self.toolbar.fill_sessions(self.service.store.list_sessions(), self.feed.session.id,
-                                   self.service.session.id)
+        self.toolbar.fill_sessions(
+            self.service.store.list_sessions(), self.feed.session.id, self.service.session.id
+        )
 
     def _session_picked(self, index: int) -> None:
         sid = self.toolbar.sessions.itemData(index)
@@ -348,8 +377,11 @@ class MainWindow(WindowActions, QMainWindow):
 
     def view_session(self, session_id: int) -> None:
         store = self.service.store
-        session = store.find_session(session_id) if session_id != self.service.session.id \
+        session = (
+            store.find_session(session_id)
+            if session_id != self.service.session.id
             else self.service.session
+        )
         if session is None:
             return
         self.feed.live_session = self.service.session
@@ -363,9 +395,11 @@ class MainWindow(WindowActions, QMainWindow):
                 self.banner.hide()
         else:
             self.banner.show_message(
-                "info", f"Viewing the stored session <b>{session.name}</b> (read-only). "
+                "info",
+                f"Viewing the stored session <b>{session.name}</b> (read-only). "
                 "New events keep arriving in the live session.",
-                [("Back to live", lambda: self.view_session(self.service.session.id))])
+                [("Back to live", lambda: self.view_session(self.service.session.id))],
+            )
         self._update_session_combo()
         self._update_stack()
         self.detail.show_event(None, None, self.rules)
@@ -380,10 +414,12 @@ class MainWindow(WindowActions, QMainWindow):
 
     def _restore_state(self) -> None:
         qs = self.qsettings()
-        for key, fn in (("geometry", self.restoreGeometry),
-                        ("splitter", self.splitter.restoreState),
-                        ("header", self.table.horizontalHeader().restoreState),
-                        ("people", self.people.splitter.restoreState)):
+        for key, fn in (
+            ("geometry", self.restoreGeometry),
+            ("splitter", self.splitter.restoreState),
+            ("header", self.table.horizontalHeader().restoreState),
+            ("people", self.people.splitter.restoreState),
+        ):
             v = qs.value(key)
             if v is not None:
                 fn(v)

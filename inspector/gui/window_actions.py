@@ -34,18 +34,21 @@ class WindowActions:
                 where, params = "", []
         n = 0
         with open(path, "w", encoding="utf-8") as fh:
-            for line in self.service.store.iter_messages_json(self.feed.session.id, where,
-                                                               list(params)):
+            for line in self.service.store.iter_messages_json(
+                self.feed.session.id, where, list(params)
+            ):
                 fh.write(line + "\n")
                 n += 1
         self.statusBar().showMessage(  # type: ignore[attr-defined]
-            f"Exported {n:,} events to {path}", 8000)
+            f"Exported {n:,} events to {path}", 8000
+        )
         return n
 
     def _export_dialog(self) -> None:
         name = f"{self.feed.session.name}.ndjson".replace(":", "-").replace(" ", "_")
-        path, _ = QFileDialog.getSaveFileName(self, "Export events as NDJSON", name,
-                                              "NDJSON (*.ndjson *.jsonl);;All files (*)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export events as NDJSON", name, "NDJSON (*.ndjson *.jsonl);;All files (*)"
+        )
         if path:
             self.export_ndjson(path)
 
@@ -91,8 +94,7 @@ class WindowActions:
         if dlg is not None:
             dlg.refresh()
         else:
-            dlg = self._compare = CompareWindow(self.service.store, self.service.session.id,
-                                                self)  # type: ignore[arg-type]
+            dlg = self._compare = CompareWindow(self.service.store, self.service.session.id, self)  # type: ignore[arg-type]
             dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dlg.destroyed.connect(lambda *_: setattr(self, "_compare", None))
         dlg.show()

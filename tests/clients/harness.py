@@ -28,8 +28,13 @@ BURST = 300  # events in the burst each client sends after the six calls
 
 # values that survive a JSON round trip only if nothing along the way mangles them
 RICH: dict[str, Any] = {
-    "revenue": 9.99, "currency": "EUR", "count": 3, "big": 9007199254740991, "ok": True,
-    "nothing": None, "unicode": "h\u00e9llo \u2713 \u65e5\u672c\u8a9e \U0001f680",
+    "revenue": 9.99,
+    "currency": "EUR",
+    "count": 3,
+    "big": 9007199254740991,
+    "ok": True,
+    "nothing": None,
+    "unicode": "h\u00e9llo \u2713 \u65e5\u672c\u8a9e \U0001f680",
     "quote": 'a "b" \\ c / \n tab\t',
     "nested": {"a": {"b": [1, 2.5, "x", None, False]}},
     "items": [{"sku": "A-1", "qty": 2}, {"sku": "B-2", "qty": 1}],
@@ -43,14 +48,30 @@ def scenario(tag: str, burst: int = BURST) -> dict[str, Any]:
     """
     user = f"user-{tag}"
     return {
-        "tag": tag, "userId": user, "anonymousId": f"anon-{tag}", "burst": burst,
-        "identify": {"traits": {"email": f"{tag}@example.com", "name": "Ada Lovelace",
-                                "plan": "pro", "logins": 7, "unicode": RICH["unicode"]}},
+        "tag": tag,
+        "userId": user,
+        "anonymousId": f"anon-{tag}",
+        "burst": burst,
+        "identify": {
+            "traits": {
+                "email": f"{tag}@example.com",
+                "name": "Ada Lovelace",
+                "plan": "pro",
+                "logins": 7,
+                "unicode": RICH["unicode"],
+            }
+        },
         "track": {"event": "Order Completed", "properties": RICH},
-        "page": {"category": "Docs", "name": "Getting Started",
-                 "properties": {"section": "intro", "wordCount": 1200}},
-        "screen": {"category": "Onboarding", "name": "Welcome",
-                   "properties": {"step": 1, "variant": "b"}},
+        "page": {
+            "category": "Docs",
+            "name": "Getting Started",
+            "properties": {"section": "intro", "wordCount": 1200},
+        },
+        "screen": {
+            "category": "Onboarding",
+            "name": "Welcome",
+            "properties": {"step": 1, "variant": "b"},
+        },
         "group": {"groupId": f"group-{tag}", "traits": {"name": "Acme Inc", "employees": 42}},
         "alias": {"previousId": f"anon-{tag}"},
         "burstEvent": "Burst Event",
@@ -68,13 +89,15 @@ class Collector:
         if lint is None:
             lint = lint_available()
         self.store = Store(data_dir)
-        self.service = CollectorService(self.store, self.store.open_session("client-tests"),
-                                        lint=lint, identity=_importable(
-                                            "inspector.domain.identity", "IdentityGraph"))
+        self.service = CollectorService(
+            self.store,
+            self.store.open_session("client-tests"),
+            lint=lint,
+            identity=_importable("inspector.domain.identity", "IdentityGraph"),
+        )
         self.server = CollectorServer(self.service, "127.0.0.1", 0)
         self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="collector",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self.loop.run_forever, name="collector", daemon=True)
         self.url = ""
 
     def start(self) -> Collector:
@@ -106,8 +129,13 @@ class Collector:
     def events(self, q: str | None = None) -> list[dict[str, Any]]:
         return all_events(self.url, q)
 
-    def wait_for(self, n: int, pred: Callable[[dict[str, Any]], bool] = lambda e: True,
-                 timeout: float = 30.0, settle: float = 0.3) -> list[dict[str, Any]]:
+    def wait_for(
+        self,
+        n: int,
+        pred: Callable[[dict[str, Any]], bool] = lambda e: True,
+        timeout: float = 30.0,
+        settle: float = 0.3,
+    ) -> list[dict[str, Any]]:
         return wait_for(self.url, n, pred, timeout, settle)
 
 
@@ -125,8 +153,9 @@ def lint_available() -> bool:
 
 def api_call(base: str, path: str, method: str = "GET", body: Any = None) -> Any:
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        base + path, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(req, timeout=30) as resp:
         return json.loads(resp.read())
 
@@ -145,8 +174,13 @@ def all_events(base: str, q: str | None = None) -> list[dict[str, Any]]:
             return out
 
 
-def wait_for(base: str, n: int, pred: Callable[[dict[str, Any]], bool] = lambda e: True,
-             timeout: float = 30.0, settle: float = 0.3) -> list[dict[str, Any]]:
+def wait_for(
+    base: str,
+    n: int,
+    pred: Callable[[dict[str, Any]], bool] = lambda e: True,
+    timeout: float = 30.0,
+    settle: float = 0.3,
+) -> list[dict[str, Any]]:
     """Poll until at least ``n`` matching events are stored, then give stragglers (duplicates
     a client might still send) a moment to show up. Returns the matching events."""
     deadline = time.monotonic() + timeout
@@ -165,7 +199,8 @@ def _subset(expected: dict[str, Any], actual: Any, where: str) -> None:
     for k, v in expected.items():
         assert k in actual, f"{where}.{k} is missing (got keys {sorted(actual)})"
         assert actual[k] == v and type(actual[k]) is type(v), (
-            f"{where}.{k}: sent {v!r}, stored {actual[k]!r}")
+            f"{where}.{k}: sent {v!r}, stored {actual[k]!r}"
+        )
 
 
 def traits_of(msg: dict[str, Any]) -> Any:
@@ -177,9 +212,15 @@ def traits_of(msg: dict[str, Any]) -> Any:
 
 
 def check_scenario(
-    events: list[dict[str, Any]], sc: dict[str, Any], *, client: str | None = None,
-    write_key: str | None = None, library: str | None = None, burst: bool = True,
-    screen: bool = True, user_key: str = "userId",
+    events: list[dict[str, Any]],
+    sc: dict[str, Any],
+    *,
+    client: str | None = None,
+    write_key: str | None = None,
+    library: str | None = None,
+    burst: bool = True,
+    screen: bool = True,
+    user_key: str = "userId",
 ) -> dict[str, list[dict[str, Any]]]:
     """Assert the scenario arrived intact and once; return the events grouped by call.
 
@@ -216,8 +257,7 @@ def check_scenario(
     if screen:
         sc_ = one("screen")
         assert sc_["message"].get("name") == sc["screen"]["name"]
-        _subset(sc["screen"]["properties"], sc_["message"].get("properties"),
-                "screen.properties")
+        _subset(sc["screen"]["properties"], sc_["message"].get("properties"), "screen.properties")
 
     gr = one("group")
     assert gr["message"].get("groupId") == sc["group"]["groupId"]
@@ -240,8 +280,8 @@ def check_scenario(
             _subset(burst_properties(sc, i), e["message"]["properties"], f"burst[{i}]")
     expected_total = (6 if screen else 5) + (sc["burst"] if burst else 0)
     assert len(events) == expected_total, (
-        f"expected {expected_total} events, got {len(events)}: "
-        f"{Counter(e['type'] for e in events)}")
+        f"expected {expected_total} events, got {len(events)}: {Counter(e['type'] for e in events)}"
+    )
     for e in events:
         src = e["source"]
         if client is not None:
@@ -259,7 +299,10 @@ def by_tag(tag: str) -> Callable[[dict[str, Any]], bool]:
 
     def pred(e: dict[str, Any]) -> bool:
         m = e["message"]
-        return m.get("userId") == user or m.get("anonymousId") == anon or (
-            isinstance(m.get("properties"), dict) and m["properties"].get("tag") == tag)
+        return (
+            m.get("userId") == user
+            or m.get("anonymousId") == anon
+            or (isinstance(m.get("properties"), dict) and m["properties"].get("tag") == tag)
+        )
 
     return pred

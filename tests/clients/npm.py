@@ -21,8 +21,13 @@ def npm_ci() -> None:
     npm = shutil.which("npm")
     if npm is None:
         pytest.fail("npm is not installed: the Node client tests need Node.js 20 and npm")
-    proc = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                          cwd=NODE_DIR, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=NODE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if proc.returncode != 0:
         pytest.fail(f"npm ci failed in {NODE_DIR}:\n{proc.stdout}\n{proc.stderr}")
 

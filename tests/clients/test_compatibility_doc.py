@@ -11,9 +11,12 @@ from tests.clients.npm import NODE_DIR
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "compatibility.md"
 
-PYTHON = {"segment-analytics-python": "segment-analytics-python",
-          "customerio-cdp-analytics": "customerio-cdp-analytics",
-          "rudder-sdk-python": "rudder-sdk-python", "py-KISSmetrics": "py-KISSmetrics"}
+PYTHON = {
+    "segment-analytics-python": "segment-analytics-python",
+    "customerio-cdp-analytics": "customerio-cdp-analytics",
+    "rudder-sdk-python": "rudder-sdk-python",
+    "py-KISSmetrics": "py-KISSmetrics",
+}
 
 
 def rows() -> dict[str, str]:
@@ -29,8 +32,9 @@ def rows() -> dict[str, str]:
 def test_python_client_versions_match_the_doc() -> None:
     table = rows()
     for row, dist in PYTHON.items():
-        assert table.get(row) == version(dist), f"{row}: doc {table.get(row)}, installed " \
-                                                f"{version(dist)}"
+        assert table.get(row) == version(dist), (
+            f"{row}: doc {table.get(row)}, installed {version(dist)}"
+        )
 
 
 def test_node_client_versions_match_the_doc() -> None:

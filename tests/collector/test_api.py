@@ -6,8 +6,10 @@ import json
 
 
 def seed(api, n=5):
-    batch = [{"type": "track", "event": f"E{i}", "userId": f"u{i}", "messageId": f"m{i}"}
-             for i in range(n)]
+    batch = [
+        {"type": "track", "event": f"E{i}", "userId": f"u{i}", "messageId": f"m{i}"}
+        for i in range(n)
+    ]
     assert api.post("/v1/batch", json.dumps({"batch": batch})).status_code == 200
 
 
@@ -17,8 +19,19 @@ def test_events_paging_and_shape(api):
     assert r["total"] == 5
     assert [e["message"]["event"] for e in r["events"]] == ["E1", "E2"]
     ev = r["events"][0]
-    for key in ("id", "receivedAt", "message", "source", "raw", "lint", "timestamp", "type",
-                "messageId", "duplicate", "seq"):
+    for key in (
+        "id",
+        "receivedAt",
+        "message",
+        "source",
+        "raw",
+        "lint",
+        "timestamp",
+        "type",
+        "messageId",
+        "duplicate",
+        "seq",
+    ):
         assert key in ev
 
 

@@ -24,8 +24,9 @@ def test_every_api_read_sees_what_was_acknowledged_before_it(api):
     assert [e["message"]["messageId"] for e in api.events()] == [f"m{i}" for i in range(30)]
 
 
-def test_processed_inbox_files_are_deleted_whole_and_order_holds_across_them(tmp_path, api,
-                                                                             collector):
+def test_processed_inbox_files_are_deleted_whole_and_order_holds_across_them(
+    tmp_path, api, collector
+):
     collector.service.writer.inbox.rotate_rows = 3
     for i in range(10):
         assert api.post("/v1/track", json=track(i)).status_code == 200
@@ -55,18 +56,46 @@ def test_a_session_left_in_an_inbox_is_recovered_by_export(tmp_path):
     inbox = Inbox.create(tmp_path)  # what a killed collector leaves behind
     for i in range(3):
         body = json.dumps({"batch": [track(i)]}).encode()
-        inbox.append(record(session_id=sid, received_at=time.time(), route="batch",
-                            method="POST", path="/v1/batch", query="", headers={},
-                            content_type="application/json", content_encoding="",
-                            size=len(body), body=body))
+        inbox.append(
+            record(
+                session_id=sid,
+                received_at=time.time(),
+                route="batch",
+                method="POST",
+                path="/v1/batch",
+                query="",
+                headers={},
+                content_type="application/json",
+                content_encoding="",
+                size=len(body),
+                body=body,
+            )
+        )
     inbox.close()
     out = tmp_path / "out.ndjson"
-    r = subprocess.run([sys.executable, "-m", "inspector", "export", "--data-dir", str(tmp_path),
-                        "--session", "crashed", "--out", str(out)],
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "inspector",
+            "export",
+            "--data-dir",
+            str(tmp_path),
+            "--session",
+            "crashed",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert [json.loads(line)["messageId"] for line in out.read_text().splitlines()] == [
-        "m0", "m1", "m2"]
+        "m0",
+        "m1",
+        "m2",
+    ]
     assert not list(inbox_dir(tmp_path).glob("*.sqlite3"))
 
 

@@ -13,13 +13,23 @@ from tests.collector.conftest import Api
 CASES = [
     ("broken JSON", b'{"batch": [1, 2', {}, "invalid_json", "line 1, column"),
     ("bad gzip", b"not gzip at all", {"Content-Encoding": "gzip"}, "invalid_gzip", "gzip"),
-    ("truncated gzip", gzip.compress(b'{"batch": []}')[:-6], {"Content-Encoding": "gzip"},
-     "invalid_gzip", "truncated"),
+    (
+        "truncated gzip",
+        gzip.compress(b'{"batch": []}')[:-6],
+        {"Content-Encoding": "gzip"},
+        "invalid_gzip",
+        "truncated",
+    ),
     ("array body", b"[1, 2]", {}, "invalid_body", "array"),
     ("string body", b'"hi"', {}, "invalid_body", "string"),
     ("batch not a list", b'{"batch": "x"}', {}, "invalid_batch", "'batch' is a string"),
-    ("batch item not an object", b'{"batch": [{"type":"track"}, 3]}', {},
-     "invalid_batch_item", "batch[1]"),
+    (
+        "batch item not an object",
+        b'{"batch": [{"type":"track"}, 3]}',
+        {},
+        "invalid_batch_item",
+        "batch[1]",
+    ),
     ("empty body", b"", {}, "empty_body", "empty"),
 ]
 

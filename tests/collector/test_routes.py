@@ -27,8 +27,9 @@ def test_success_answer_is_exactly_what_clients_need(api):
 
 @pytest.mark.parametrize("long,short", list(TYPES.items()))
 def test_single_call_routes_long_and_short(api, long, short):
-    extra = {"track": {"event": "E"}, "group": {"groupId": "g"},
-             "alias": {"previousId": "p"}}.get(long, {})
+    extra = {"track": {"event": "E"}, "group": {"groupId": "g"}, "alias": {"previousId": "p"}}.get(
+        long, {}
+    )
     for path in (f"/v1/{long}", f"/v1/{short}", f"/v1/{long}/"):
         assert api.post(path, json.dumps(body(**extra))).status_code == 200
     evs = api.events()
@@ -44,8 +45,9 @@ def test_batch_routes(api, path):
     assert [e["message"]["event"] for e in api.events()] == ["E0", "E1", "E2"]
 
 
-@pytest.mark.parametrize("ctype", ["application/json", "text/plain",
-                                   "application/x-www-form-urlencoded", None])
+@pytest.mark.parametrize(
+    "ctype", ["application/json", "text/plain", "application/x-www-form-urlencoded", None]
+)
 def test_json_parsed_whatever_the_content_type(api, ctype):
     headers = {"Content-Type": ctype} if ctype else {}
     data = json.dumps(body(type="track", event="Ct")).encode()
@@ -58,8 +60,11 @@ def test_json_parsed_whatever_the_content_type(api, ctype):
 
 def test_gzip_body_labelled_form_urlencoded_like_rudder_node(api):
     data = gzip.compress(json.dumps({"batch": [body(type="track", event="Gz")]}).encode())
-    r = api.post("/v1/batch", data, headers={
-        "Content-Encoding": "gzip", "Content-Type": "application/x-www-form-urlencoded"})
+    r = api.post(
+        "/v1/batch",
+        data,
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 200
     ev = api.events()[0]
     assert ev["message"]["event"] == "Gz"
@@ -72,14 +77,17 @@ def b64(s: str) -> str:
     return base64.b64encode(s.encode()).decode()
 
 
-@pytest.mark.parametrize("headers,payload,query,key,form", [
-    ({"Authorization": "Basic " + b64("WK1:")}, {}, "", "WK1", "basic"),
-    ({"Authorization": "Basic " + b64("WK2")}, {}, "", "WK2", "basic-nocolon"),
-    ({"Authorization": "Bearer pk_us_abc"}, {}, "", "pk_us_abc", "bearer"),
-    ({}, {"writeKey": "WK3"}, "", "WK3", "body"),
-    ({}, {}, "?writeKey=WK4", "WK4", "query"),
-    ({}, {}, "", None, "none"),
-])
+@pytest.mark.parametrize(
+    "headers,payload,query,key,form",
+    [
+        ({"Authorization": "Basic " + b64("WK1:")}, {}, "", "WK1", "basic"),
+        ({"Authorization": "Basic " + b64("WK2")}, {}, "", "WK2", "basic-nocolon"),
+        ({"Authorization": "Bearer pk_us_abc"}, {}, "", "pk_us_abc", "bearer"),
+        ({}, {"writeKey": "WK3"}, "", "WK3", "body"),
+        ({}, {}, "?writeKey=WK4", "WK4", "query"),
+        ({}, {}, "", None, "none"),
+    ],
+)
 def test_every_auth_form_is_accepted_and_recorded(api, headers, payload, query, key, form):
     r = api.post("/v1/track" + query, json.dumps(body(event="A", **payload)), headers=headers)
     assert r.status_code == 200
@@ -88,8 +96,11 @@ def test_every_auth_form_is_accepted_and_recorded(api, headers, payload, query, 
 
 
 def test_credentials_are_masked_in_the_raw_request(api):
-    api.post("/v1/track", json.dumps(body(event="A")),
-             headers={"Authorization": "Basic " + b64("SECRETKEY123:")})
+    api.post(
+        "/v1/track",
+        json.dumps(body(event="A")),
+        headers={"Authorization": "Basic " + b64("SECRETKEY123:")},
+    )
     ev = api.events()[0]
     raw = api.get(f"/api/events/{ev['id']}").json()["raw"]
     auth = raw["headers"]["Authorization"]
@@ -98,8 +109,11 @@ def test_credentials_are_masked_in_the_raw_request(api):
 
 
 def test_batch_context_and_integrations_merged_into_items(api):
-    payload = {"batch": [body(type="track", event="A", context={"ip": "1.2.3.4"})],
-               "context": {"locale": "en-US", "ip": "9.9.9.9"}, "integrations": {"All": False}}
+    payload = {
+        "batch": [body(type="track", event="A", context={"ip": "1.2.3.4"})],
+        "context": {"locale": "en-US", "ip": "9.9.9.9"},
+        "integrations": {"All": False},
+    }
     api.post("/v1/batch", json.dumps(payload))
     msg = api.events()[0]["message"]
     assert msg["context"] == {"locale": "en-US", "ip": "1.2.3.4"}
@@ -107,8 +121,10 @@ def test_batch_context_and_integrations_merged_into_items(api):
 
 
 def test_skew_corrected_timestamp(api):
-    payload = {"batch": [body(type="track", event="A", timestamp="2020-01-01T00:00:00.000Z")],
-               "sentAt": "2020-01-01T00:00:10.000Z"}
+    payload = {
+        "batch": [body(type="track", event="A", timestamp="2020-01-01T00:00:00.000Z")],
+        "sentAt": "2020-01-01T00:00:10.000Z",
+    }
     api.post("/v1/batch", json.dumps(payload))
     ev = api.events()[0]
     from inspector.domain.timeparse import parse_iso
@@ -119,8 +135,9 @@ def test_skew_corrected_timestamp(api):
 
 
 def test_position_in_batch_recorded(api):
-    api.post("/v1/batch", json.dumps({"batch": [body(type="track", event=f"E{i}")
-                                                for i in range(3)]}))
+    api.post(
+        "/v1/batch", json.dumps({"batch": [body(type="track", event=f"E{i}") for i in range(3)]})
+    )
     raws = [e["raw"] for e in api.events()]
     assert [(r["batchIndex"], r["batchSize"]) for r in raws] == [(0, 3), (1, 3), (2, 3)]
     assert len({r["requestId"] for r in raws}) == 1
@@ -142,10 +159,16 @@ def test_invalid_events_are_still_accepted_and_kept(api):
 
 
 def test_cors_preflight_echoes_requested_headers(api):
-    r = api.s.options(api.url + "/v1/t", headers={
-        "Origin": "http://127.0.0.1:9999", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization,x-retry-count",
-        "Access-Control-Request-Private-Network": "true"}, timeout=5)
+    r = api.s.options(
+        api.url + "/v1/t",
+        headers={
+            "Origin": "http://127.0.0.1:9999",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,x-retry-count",
+            "Access-Control-Request-Private-Network": "true",
+        },
+        timeout=5,
+    )
     assert r.status_code == 204
     h = r.headers
     assert h["Access-Control-Allow-Origin"] == "http://127.0.0.1:9999"

@@ -11,8 +11,14 @@ BURST = 1000
 @pytest.mark.parametrize("use_gzip", [False, True], ids=["plain", "gzip"])
 def test_six_calls_and_a_burst_arrive_intact_in_order_once(api, use_gzip):
     errors: list[object] = []
-    client = sa.Client("WK_SEGMENT_PY", host=api.url, gzip=use_gzip, upload_interval=0.05,
-                       on_error=lambda e, batch: errors.append(e), max_retries=0)
+    client = sa.Client(
+        "WK_SEGMENT_PY",
+        host=api.url,
+        gzip=use_gzip,
+        upload_interval=0.05,
+        on_error=lambda e, batch: errors.append(e),
+        max_retries=0,
+    )
     client.identify("u1", {"email": "zoë@example.com", "big": 2**70, "nested": {"n": None}})
     client.track("u1", "Order Completed", {"revenue": 9.99, "currency": "EUR"})
     client.page("u1", "Docs", "Intro", {"url": "http://x/y"})
@@ -27,8 +33,14 @@ def test_six_calls_and_a_burst_arrive_intact_in_order_once(api, use_gzip):
 
     events = api.events(limit=BURST + 10)
     assert len(events) == BURST + 6
-    assert [e["type"] for e in events[:6]] == ["identify", "track", "page", "screen", "group",
-                                               "alias"]
+    assert [e["type"] for e in events[:6]] == [
+        "identify",
+        "track",
+        "page",
+        "screen",
+        "group",
+        "alias",
+    ]
     ident = events[0]["message"]
     assert ident["traits"] == {"email": "zoë@example.com", "big": 2**70, "nested": {"n": None}}
     assert events[1]["message"]["properties"] == {"revenue": 9.99, "currency": "EUR"}

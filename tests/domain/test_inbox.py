@@ -12,14 +12,34 @@ from inspector.domain.store import Store
 
 
 def batch_record(session_id: int, mids: list[str], **kw: object) -> tuple[object, ...]:
-    body = json.dumps({"batch": [{"type": "track", "event": "Order Completed", "userId": "u1",
-                                  "messageId": m, "properties": {"revenue": 1}}
-                                 for m in mids]}).encode()
-    return record(session_id=session_id, received_at=time.time(), route="batch",
-                  method="POST", path="/v1/batch", query="",
-                  headers={"Authorization": "Basic V0s6", "User-Agent": "analytics-python/2.4.0"},
-                  content_type="application/json", content_encoding="", size=len(body),
-                  body=body, **kw)  # type: ignore[arg-type]
+    body = json.dumps(
+        {
+            "batch": [
+                {
+                    "type": "track",
+                    "event": "Order Completed",
+                    "userId": "u1",
+                    "messageId": m,
+                    "properties": {"revenue": 1},
+                }
+                for m in mids
+            ]
+        }
+    ).encode()
+    return record(
+        session_id=session_id,
+        received_at=time.time(),
+        route="batch",
+        method="POST",
+        path="/v1/batch",
+        query="",
+        headers={"Authorization": "Basic V0s6", "User-Agent": "analytics-python/2.4.0"},
+        content_type="application/json",
+        content_encoding="",
+        size=len(body),
+        body=body,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def stored_mids(store: Store, session_id: int) -> list[str]:
@@ -63,8 +83,11 @@ def test_rejected_and_fault_rows_keep_the_request_and_store_no_events(tmp_path):
     store = Store(tmp_path)
     sid = store.open_session("s").id
     inbox = Inbox.create(tmp_path)
-    inbox.append(batch_record(sid, ["x"], status=400, error_code="invalid_json",
-                              error="broken", rejected=True))
+    inbox.append(
+        batch_record(
+            sid, ["x"], status=400, error_code="invalid_json", error="broken", rejected=True
+        )
+    )
     inbox.append(batch_record(sid, ["y"], status=503, fault="503 x1", event_count=1))
     _, reqs, rows = Processor(store, None).process_inbox(str(inbox.path), 2, 10)
     assert [n for _, n in reqs] == [0, 0] and rows == []
@@ -143,8 +166,12 @@ def test_a_lint_stage_ahead_of_the_store_finds_what_inline_linting_finds(tmp_pat
             except ValueError:
                 pass
             proc.process_inbox(path, 3, 1, findings=stage.lint_inbox(path, 2, 3), after=2)
-        results.append([(ev.message_id, ev.dup, [f.to_dict() for f in ev.lint])
-                        for ev in store.iter_events(sid)])
+        results.append(
+            [
+                (ev.message_id, ev.dup, [f.to_dict() for f in ev.lint])
+                for ev in store.iter_events(sid)
+            ]
+        )
     assert results[0] == results[1]
     rules = {f["rule"] for _, _, found in results[0] for f in found}
     assert {"E005", "W008"} <= rules

@@ -48,8 +48,10 @@ def test_astronomer_dialect_normalised_with_original_kept():
 def test_big_integers_unicode_and_nested_nulls_round_trip():
     from inspector.domain import jsoncodec
 
-    body = '{"type":"track","event":"Zoë","properties":{"n":123456789012345678901234567890,' \
-           '"x":{"y":null},"f":1.5,"neg":-9223372036854775809}}'
+    body = (
+        '{"type":"track","event":"Zoë","properties":{"n":123456789012345678901234567890,'
+        '"x":{"y":null},"f":1.5,"neg":-9223372036854775809}}'
+    )
     parsed = parse_body("track", body.encode())
     [ev] = build_events(parsed, session_id=1, received_at=0.0, headers={}, query={})
     assert ev.message["properties"]["n"] == 123456789012345678901234567890

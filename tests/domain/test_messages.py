@@ -5,9 +5,13 @@ from inspector.domain.messages import Alias, Identify, Track, validate
 
 
 def test_unknown_fields_kept_and_values_round_trip():
-    m = {"type": "track", "event": "Zoë", "properties": {"n": 2**80, "x": {"y": None}},
-         "context": {"library": {"name": "l", "version": "1"}, "custom": [1, None]},
-         "_metadata": {"bundled": []}}
+    m = {
+        "type": "track",
+        "event": "Zoë",
+        "properties": {"n": 2**80, "x": {"y": None}},
+        "context": {"library": {"name": "l", "version": "1"}, "custom": [1, None]},
+        "_metadata": {"bundled": []},
+    }
     v = validate(m)
     assert isinstance(v, Track)
     assert v.dump() == m

@@ -4,8 +4,12 @@ from inspector.domain.store import Store
 
 
 def add(store, session, n=2):
-    parsed = parse_body("batch", b'{"batch":[' + b",".join(
-        b'{"type":"track","event":"E","userId":"u"}' for _ in range(n)) + b"]}")
+    parsed = parse_body(
+        "batch",
+        b'{"batch":['
+        + b",".join(b'{"type":"track","event":"E","userId":"u"}' for _ in range(n))
+        + b"]}",
+    )
     raw = RawRequest(session_id=session.id, received_at=1.0, method="POST", path="/v1/batch")
     evs = build_events(parsed, session_id=session.id, received_at=1.0, headers={}, query={})
     store.allocate(raw, evs)

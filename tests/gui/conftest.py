@@ -25,9 +25,11 @@ from typing import Any
 import pytest
 
 # Benign messages of the offscreen platform plugin; anything else at WARNING fails a test.
-OFFSCREEN_NOISE = ["This plugin does not support propagateSizeHints",
-                   r"This plugin does not support raise\(\)",
-                   "This plugin does not support grabbing the keyboard"]
+OFFSCREEN_NOISE = [
+    "This plugin does not support propagateSizeHints",
+    r"This plugin does not support raise\(\)",
+    "This plugin does not support grabbing the keyboard",
+]
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
@@ -58,8 +60,15 @@ def loop(qapp: Any) -> Any:
 _pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="http-client")
 
 
-def http(url: str, body: Any = None, *, method: str = "POST", key: str | None = "WK_TEST",
-         headers: dict[str, str] | None = None, raw: bytes | None = None) -> tuple[int, bytes]:
+def http(
+    url: str,
+    body: Any = None,
+    *,
+    method: str = "POST",
+    key: str | None = "WK_TEST",
+    headers: dict[str, str] | None = None,
+    raw: bytes | None = None,
+) -> tuple[int, bytes]:
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
     req = urllib.request.Request(url, data=data, method=method)
     req.add_header("Content-Type", "application/json")
@@ -89,8 +98,9 @@ class Harness:
     def run(self, coro: Any) -> Any:
         return self.loop.run_until_complete(coro)
 
-    def wait_until(self, cond: Callable[[], Any], timeout: float = 10.0,
-                   what: str = "condition") -> None:
+    def wait_until(
+        self, cond: Callable[[], Any], timeout: float = 10.0, what: str = "condition"
+    ) -> None:
         async def poll() -> None:
             deadline = time.monotonic() + timeout
             while not cond():
@@ -125,12 +135,19 @@ class Harness:
 
 
 def make_args(**kw: Any) -> SimpleNamespace:
-    base = {"host": "127.0.0.1", "port": 0, "data_dir": None, "session": None, "fault": None,
-            "no_lint": False, "token": None,
-            # the harness steps the qasync loop with run_until_complete; a writer process's
-            # completions can land between steps, so the window tests keep a writer thread
-            # (the process writer is covered through `serve` in tests/integration)
-            "writer_process": False}
+    base = {
+        "host": "127.0.0.1",
+        "port": 0,
+        "data_dir": None,
+        "session": None,
+        "fault": None,
+        "no_lint": False,
+        "token": None,
+        # the harness steps the qasync loop with run_until_complete; a writer process's
+        # completions can land between steps, so the window tests keep a writer thread
+        # (the process writer is covered through `serve` in tests/integration)
+        "writer_process": False,
+    }
     base.update(kw)
     return SimpleNamespace(**base)
 
@@ -170,22 +187,47 @@ def session_messages(n_track: int = 3) -> list[dict[str, Any]]:
     """A realistic session: all six call types, two people, one merge by alias."""
     ctx = {"library": {"name": "analytics-python", "version": "2.4.0"}}
     msgs: list[dict[str, Any]] = [
-        {"type": "page", "anonymousId": "anon-1", "name": "Pricing",
-         "properties": {"path": "/pricing", "url": "https://shop.example/pricing"},
-         "context": ctx},
-        {"type": "identify", "anonymousId": "anon-1", "userId": "user-42",
-         "traits": {"email": "ada@example.com", "plan": "pro", "name": "Ada"}, "context": ctx},
+        {
+            "type": "page",
+            "anonymousId": "anon-1",
+            "name": "Pricing",
+            "properties": {"path": "/pricing", "url": "https://shop.example/pricing"},
+            "context": ctx,
+        },
+        {
+            "type": "identify",
+            "anonymousId": "anon-1",
+            "userId": "user-42",
+            "traits": {"email": "ada@example.com", "plan": "pro", "name": "Ada"},
+            "context": ctx,
+        },
     ]
     for i in range(n_track):
-        msgs.append({"type": "track", "userId": "user-42", "event": "Order Completed",
-                     "properties": {"order_id": f"o-{i}", "revenue": 19.99 + i,
-                                    "currency": "EUR"}, "context": ctx})
+        msgs.append(
+            {
+                "type": "track",
+                "userId": "user-42",
+                "event": "Order Completed",
+                "properties": {"order_id": f"o-{i}", "revenue": 19.99 + i, "currency": "EUR"},
+                "context": ctx,
+            }
+        )
     msgs += [
         {"type": "screen", "userId": "user-42", "name": "Checkout", "context": ctx},
-        {"type": "group", "userId": "user-42", "groupId": "acme",
-         "traits": {"name": "Acme Inc", "plan": "enterprise"}, "context": ctx},
-        {"type": "track", "anonymousId": "anon-2", "event": "Product Viewed",
-         "properties": {"product_id": "p-7"}, "context": ctx},
+        {
+            "type": "group",
+            "userId": "user-42",
+            "groupId": "acme",
+            "traits": {"name": "Acme Inc", "plan": "enterprise"},
+            "context": ctx,
+        },
+        {
+            "type": "track",
+            "anonymousId": "anon-2",
+            "event": "Product Viewed",
+            "properties": {"product_id": "p-7"},
+            "context": ctx,
+        },
         {"type": "alias", "previousId": "anon-2", "userId": "user-42", "context": ctx},
     ]
     return msgs

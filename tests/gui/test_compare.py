@@ -13,22 +13,49 @@ CTX = {"library": {"name": "analytics-python", "version": "2.4.0"}}
 
 def _release(revenue: Any, *, viewed: bool, cart: bool, company: bool) -> list[dict[str, Any]]:
     msgs: list[dict[str, Any]] = [
-        {"type": "page", "anonymousId": "anon-1", "name": "Pricing",
-         "properties": {"path": "/pricing"}},
-        {"type": "identify", "userId": "user-42",
-         "traits": {"email": "ada@example.com", "plan": "pro",
-                    **({"company": "Acme"} if company else {})}},
+        {
+            "type": "page",
+            "anonymousId": "anon-1",
+            "name": "Pricing",
+            "properties": {"path": "/pricing"},
+        },
+        {
+            "type": "identify",
+            "userId": "user-42",
+            "traits": {
+                "email": "ada@example.com",
+                "plan": "pro",
+                **({"company": "Acme"} if company else {}),
+            },
+        },
     ]
     for i in range(3):
-        msgs.append({"type": "track", "userId": "user-42", "event": "Order Completed",
-                     "properties": {"order_id": f"o-{i}", "revenue": revenue,
-                                    "currency": "EUR"}})
+        msgs.append(
+            {
+                "type": "track",
+                "userId": "user-42",
+                "event": "Order Completed",
+                "properties": {"order_id": f"o-{i}", "revenue": revenue, "currency": "EUR"},
+            }
+        )
     if viewed:
-        msgs.append({"type": "track", "userId": "user-42", "event": "Product Viewed",
-                     "properties": {"product_id": "p-7"}})
+        msgs.append(
+            {
+                "type": "track",
+                "userId": "user-42",
+                "event": "Product Viewed",
+                "properties": {"product_id": "p-7"},
+            }
+        )
     if cart:
-        msgs.append({"type": "track", "userId": "user-42", "event": "Cart Viewed",
-                     "properties": {"items": 2}})
+        msgs.append(
+            {
+                "type": "track",
+                "userId": "user-42",
+                "event": "Cart Viewed",
+                "properties": {"items": 2},
+            }
+        )
     for m in msgs:
         m["context"] = CTX
     return msgs
@@ -52,8 +79,7 @@ def _two_sessions(make_inspector: Any, tmp_path: Any, first: list[Any], second: 
 
 def _open(h: Any) -> Any:
     dlg = h.window.open_compare()
-    h.wait_until(lambda: not dlg.busy and (dlg.result is not None or dlg.error),
-                 what="comparison")
+    h.wait_until(lambda: not dlg.busy and (dlg.result is not None or dlg.error), what="comparison")
     return dlg
 
 
@@ -66,8 +92,7 @@ def _shown(dlg: Any) -> dict[str, tuple[str, str, str]]:
     return out
 
 
-def test_compare_shows_kinds_side_by_side_with_statuses(make_inspector, tmp_path,
-                                                        qtmodeltester):
+def test_compare_shows_kinds_side_by_side_with_statuses(make_inspector, tmp_path, qtmodeltester):
     h = _two_sessions(make_inspector, tmp_path, BASELINE, CURRENT)
     dlg = _open(h)
     # defaults: the newest earlier session against the live one
@@ -84,8 +109,9 @@ def test_compare_shows_kinds_side_by_side_with_statuses(make_inspector, tmp_path
     summary = dlg.summary.text()
     assert "2 regressions, 2 changes" in summary
     # the selected kind's properties: the regression first
-    r = next(i for i in range(dlg.model.rowCount())
-             if dlg.model.index(i, 1).data() == "Order Completed")
+    r = next(
+        i for i in range(dlg.model.rowCount()) if dlg.model.index(i, 1).data() == "Order Completed"
+    )
     dlg.kinds.selectRow(r)
     pm = dlg.props_model
     assert pm.paths[0] == "revenue"
@@ -95,8 +121,7 @@ def test_compare_shows_kinds_side_by_side_with_statuses(make_inspector, tmp_path
     assert pm.index(0, 0).data(STATUS_ROLE) == "regression"
     assert {pm.index(i, 3).data() for i in range(1, pm.rowCount())} == {"same"}
     assert "Order Completed" in dlg.kind_title.text()
-    r = next(i for i in range(dlg.model.rowCount())
-             if dlg.model.index(i, 0).data() == "identify")
+    r = next(i for i in range(dlg.model.rowCount()) if dlg.model.index(i, 0).data() == "identify")
     dlg.kinds.selectRow(r)
     added = {pm.index(i, 0).data(): pm.index(i, 3).data() for i in range(pm.rowCount())}
     assert added == {"company": "key added", "email": "same", "plan": "same"}
@@ -113,8 +138,13 @@ def test_compare_shows_kinds_side_by_side_with_statuses(make_inspector, tmp_path
     assert "REGRESSED: 2 regressions" in txt.read_text()
     # swapping the sides turns disappeared into appeared
     dlg.swap()
-    h.wait_until(lambda: not dlg.busy and dlg.result is not None
-                 and dlg.result.baseline.label.startswith("session 'v2'"))
+    h.wait_until(
+        lambda: (
+            not dlg.busy
+            and dlg.result is not None
+            and dlg.result.baseline.label.startswith("session 'v2'")
+        )
+    )
     assert _shown(dlg)["Product Viewed"] == ("—", "1", "appeared")
     dlg.close()
 
@@ -130,16 +160,16 @@ def test_identical_sessions_and_a_file_show_no_differences(make_inspector, tmp_p
     assert h.window.export_ndjson(str(path)) == len(BASELINE)
     live = dlg.current.source
     dlg.set_sides(DiffSource.file(str(path)), live)
-    h.wait_until(lambda: not dlg.busy and dlg.result is not None
-                 and dlg.result.baseline.label == str(path))
+    h.wait_until(
+        lambda: not dlg.busy and dlg.result is not None and dlg.result.baseline.label == str(path)
+    )
     assert dlg.baseline.combo.currentText() == "file: export.ndjson"
     assert "No differences" in dlg.summary.text()
     # the live side is read again on Refresh: a new kind appears
     h.batch([{"type": "track", "userId": "u", "event": "Late Event", "context": CTX}])
     h.wait_until(lambda: h.rows == len(BASELINE) + 1)
     dlg.refresh()
-    h.wait_until(lambda: not dlg.busy and dlg.result is not None
-                 and not dlg.result.identical)
+    h.wait_until(lambda: not dlg.busy and dlg.result is not None and not dlg.result.identical)
     assert _shown(dlg)["Late Event"] == ("—", "1", "appeared")
     assert "0 regressions, 1 change" in dlg.summary.text()
     # an unreadable file is reported, not raised

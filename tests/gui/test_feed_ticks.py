@@ -14,23 +14,38 @@ from inspector.gui.throttle import Coalescer
 
 
 def _event(i: int, type_: str, message: dict[str, Any], lint: list[Any] | None = None):
-    return CapturedEvent(session_id=1, received_at=1_700_000_000.0 + i, message=message,
-                         type=type_, timestamp=1_700_000_000.0, message_id=f"m{i}",
-                         source=Source(write_key="WK", library="analytics-python"), id=i + 1,
-                         lint=lint or [])
+    return CapturedEvent(
+        session_id=1,
+        received_at=1_700_000_000.0 + i,
+        message=message,
+        type=type_,
+        timestamp=1_700_000_000.0,
+        message_id=f"m{i}",
+        source=Source(write_key="WK", library="analytics-python"),
+        id=i + 1,
+        lint=lint or [],
+    )
 
 
 def test_rows_label_events_as_the_domain_does():
     cases = [
-        ("track", {"event": "Order Completed"}), ("track", {"event": 42}), ("track", {}),
-        ("page", {"name": "Pricing"}), ("page", {"name": "", "category": "Docs"}),
-        ("page", {"category": "Docs"}), ("screen", {"name": 7}), ("screen", {}),
-        ("group", {"groupId": "acme"}), ("group", {"groupId": 12}),
+        ("track", {"event": "Order Completed"}),
+        ("track", {"event": 42}),
+        ("track", {}),
+        ("page", {"name": "Pricing"}),
+        ("page", {"name": "", "category": "Docs"}),
+        ("page", {"category": "Docs"}),
+        ("screen", {"name": 7}),
+        ("screen", {}),
+        ("group", {"groupId": "acme"}),
+        ("group", {"groupId": 12}),
         ("alias", {"previousId": "anon-1"}),
         ("identify", {"traits": {"email": "a@x.io"}}),
     ]
-    events = [_event(i, t, {"type": t, "userId": 5 if i == 1 else "u", **m})
-              for i, (t, m) in enumerate(cases)]
+    events = [
+        _event(i, t, {"type": t, "userId": 5 if i == 1 else "u", **m})
+        for i, (t, m) in enumerate(cases)
+    ]
     rs = RowStore()
     assert rs.append_events(events) == len(cases)
     for r, ev in enumerate(events):

@@ -64,10 +64,14 @@ def test_filter_to_value_and_exclude_from_the_detail_pane(inspector):
     h.wait_until(lambda: h.rows == 9)
     h.window.table.select_row(2)
     tree = h.window.detail.tree
-    props = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
-                 if tree.topLevelItem(i).text(0) == "properties")
-    cur = next(props.child(i) for i in range(props.childCount())
-               if props.child(i).text(0) == "currency")
+    props = next(
+        tree.topLevelItem(i)
+        for i in range(tree.topLevelItemCount())
+        if tree.topLevelItem(i).text(0) == "properties"
+    )
+    cur = next(
+        props.child(i) for i in range(props.childCount()) if props.child(i).text(0) == "currency"
+    )
     menu = tree.build_menu(cur)
     acts = {a.objectName(): a for a in menu.actions()}
     acts["filterTo"].trigger()
@@ -76,8 +80,11 @@ def test_filter_to_value_and_exclude_from_the_detail_pane(inspector):
     h.window.filter_bar.set_text("")
     h.window.table.select_row(2)
     tree = h.window.detail.tree
-    uid = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
-               if tree.topLevelItem(i).text(0) == "userId")
+    uid = next(
+        tree.topLevelItem(i)
+        for i in range(tree.topLevelItemCount())
+        if tree.topLevelItem(i).text(0) == "userId"
+    )
     {a.objectName(): a for a in tree.build_menu(uid).actions()}["exclude"].trigger()
     assert h.window.filter_bar.text() == "-userId:user-42"
     assert h.rows == 2  # the page and the track of the anonymous visitors
@@ -86,9 +93,15 @@ def test_filter_to_value_and_exclude_from_the_detail_pane(inspector):
 
 def test_lint_panel_groups_by_rule_and_click_filters(inspector):
     h = inspector
-    msgs = [*session_messages(n_track=2),
-            {"type": "track", "userId": "user-42", "event": "order_completed",
-             "properties": {"revenue": "12.50"}}]
+    msgs = [
+        *session_messages(n_track=2),
+        {
+            "type": "track",
+            "userId": "user-42",
+            "event": "order_completed",
+            "properties": {"revenue": "12.50"},
+        },
+    ]
     h.batch(msgs)
     h.wait_until(lambda: h.rows == len(msgs))
     h.window._tick()
@@ -160,10 +173,12 @@ def test_people_replay_steps_through_merges(inspector, tmp_path):
 
 def test_blocked_edge_is_dashed_with_reason(inspector):
     h = inspector
-    h.batch([
-        {"type": "identify", "anonymousId": "dev-1", "userId": "alice"},
-        {"type": "identify", "anonymousId": "dev-1", "userId": "bob"},
-    ])
+    h.batch(
+        [
+            {"type": "identify", "anonymousId": "dev-1", "userId": "alice"},
+            {"type": "identify", "anonymousId": "dev-1", "userId": "bob"},
+        ]
+    )
     h.wait_until(lambda: h.rows == 2)
     w = h.window
     w.tabs.setCurrentIndex(2)

@@ -92,10 +92,14 @@ def test_space_toggles_pause_and_ctrl_l_clears(inspector, qtbot):
     qtbot.keyClick(h.window.table, Qt.Key.Key_Space)
     assert not h.window.feed.paused
     qtbot.keyClick(h.window.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    h.wait_until(lambda: h.rows == 0
-                 and h.window.service.store.count_events(h.window.service.session.id) == 0
-                 and h.window.stack.currentWidget() is h.window.first_run,
-                 what="cleared, the first-run panel back")
+    h.wait_until(
+        lambda: (
+            h.rows == 0
+            and h.window.service.store.count_events(h.window.service.session.id) == 0
+            and h.window.stack.currentWidget() is h.window.first_run
+        ),
+        what="cleared, the first-run panel back",
+    )
 
 
 def test_next_and_previous_event_keys(inspector, qtbot):
@@ -162,12 +166,14 @@ def test_identify_rows_show_who_in_a_muted_name_column(make_inspector, tmp_path)
     from inspector.gui.rows import identify_label
     from inspector.gui.theme import muted
 
-    assert identify_label({"traits": {"email": "a@x.io", "plan": "pro", "name": "Ada"}}) == \
-        "Ada · a@x.io (+1 trait)"
-    assert identify_label({"traits": {"firstName": "Grace", "lastName": "Hopper"}}) == \
-        "Grace Hopper"
-    assert identify_label({"traits": {"plan": "pro", "company": "Acme"}}) == \
-        "traits: plan, company"
+    assert (
+        identify_label({"traits": {"email": "a@x.io", "plan": "pro", "name": "Ada"}})
+        == "Ada · a@x.io (+1 trait)"
+    )
+    assert (
+        identify_label({"traits": {"firstName": "Grace", "lastName": "Hopper"}}) == "Grace Hopper"
+    )
+    assert identify_label({"traits": {"plan": "pro", "company": "Acme"}}) == "traits: plan, company"
     assert identify_label({"context": {"traits": {"email": "g@x.io"}}}) == "g@x.io"
     assert identify_label({"userId": "u"}) == "no traits"
     data = str(tmp_path / "shared")
@@ -179,8 +185,11 @@ def test_identify_rows_show_who_in_a_muted_name_column(make_inspector, tmp_path)
     model = h.window.feed.model
 
     def identify_cells() -> list[tuple[str, object]]:
-        return [(model.index(r, 2).data(), model.index(r, 2).data(Qt.ItemDataRole.ForegroundRole))
-                for r in range(model.rowCount()) if model.index(r, 1).data() == "identify"]
+        return [
+            (model.index(r, 2).data(), model.index(r, 2).data(Qt.ItemDataRole.ForegroundRole))
+            for r in range(model.rowCount())
+            if model.index(r, 1).data() == "identify"
+        ]
 
     live = identify_cells()
     assert [t for t, _ in live] == ["Ada · ada@example.com (+1 trait)", "traits: plan"]

@@ -36,17 +36,27 @@ def test_window_stays_responsive_under_thousands_of_events(inspector):
     def client(t: int) -> int:
         ok = 0
         for b in range(n_batches):
-            batch = [{"type": "track", "userId": f"u{t}-{i % 7}", "event": f"Load {i % 11}",
-                      "messageId": f"m-{t}-{b}-{i}", "properties": {"i": i}}
-                     for i in range(per_batch)]
+            batch = [
+                {
+                    "type": "track",
+                    "userId": f"u{t}-{i % 7}",
+                    "event": f"Load {i % 11}",
+                    "messageId": f"m-{t}-{b}-{i}",
+                    "properties": {"i": i},
+                }
+                for i in range(per_batch)
+            ]
             status, _ = http(url, {"batch": batch, "writeKey": "WK_LOAD"}, key="WK_LOAD")
             ok += status == 200
         return ok
 
     pool = concurrent.futures.ThreadPoolExecutor(n_threads)
     futs = [pool.submit(client, t) for t in range(n_threads)]
-    h.wait_until(lambda: len(w.feed.model.rows) == total and all(f.done() for f in futs),
-                 timeout=60, what=f"{total} rows")
+    h.wait_until(
+        lambda: len(w.feed.model.rows) == total and all(f.done() for f in futs),
+        timeout=60,
+        what=f"{total} rows",
+    )
     timer.stop()
     assert sum(f.result() for f in futs) == n_threads * n_batches
     assert h.rows == total
@@ -62,13 +72,29 @@ def test_window_stays_responsive_under_thousands_of_events(inspector):
 
 
 def test_cli_without_command_opens_the_window_and_prints_the_url(tmp_path):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
-               EVENT_INSPECTOR_CONFIG_DIR=str(tmp_path / "c"),
-               EVENT_INSPECTOR_LOG_DIR=str(tmp_path / "l"))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        EVENT_INSPECTOR_CONFIG_DIR=str(tmp_path / "c"),
+        EVENT_INSPECTOR_LOG_DIR=str(tmp_path / "l"),
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "inspector", "--port", "0", "--data-dir", str(tmp_path / "d"),
-         "--session", "cli"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=env)
+        [
+            sys.executable,
+            "-m",
+            "inspector",
+            "--port",
+            "0",
+            "--data-dir",
+            str(tmp_path / "d"),
+            "--session",
+            "cli",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         line = ""
         deadline = time.monotonic() + 30

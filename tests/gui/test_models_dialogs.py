@@ -17,8 +17,9 @@ from tests.gui.conftest import session_messages
 def _rows(n: int) -> RowStore:
     rs = RowStore()
     for i in range(n):
-        rs.append_tuple((1_700_000_000.0 + i, "track", f"E{i % 3}", f"u{i % 5}", "", "lib · WK",
-                         i % 4, i + 1))
+        rs.append_tuple(
+            (1_700_000_000.0 + i, "track", f"E{i % 3}", f"u{i % 5}", "", "lib · WK", i % 4, i + 1)
+        )
     return rs
 
 
@@ -45,8 +46,12 @@ def test_live_models_pass_qtmodeltester(inspector, qtmodeltester):
     h.window._tick()
     h.window.tabs.setCurrentIndex(2)
     h.wait_until(lambda: h.window.people.model.rowCount() > 0)
-    for model in (h.window.feed.model, h.window.feed.requests, h.window.people.model,
-                  h.window.lint_panel.model):
+    for model in (
+        h.window.feed.model,
+        h.window.feed.requests,
+        h.window.people.model,
+        h.window.lint_panel.model,
+    ):
         qtmodeltester.check(model)
     assert isinstance(h.window.feed.requests, RequestsModel)
     assert isinstance(h.window.people.model, PeopleModel)
@@ -69,8 +74,15 @@ def test_first_run_panel_uses_the_real_url(inspector):
     assert len(fr.cards) >= 6
     assert all(h.url in code or h.url.split("//")[1] in code for code in titles)
     joined = "\n".join(titles)
-    for needle in ("segment.analytics", "@segment/analytics-node", "cdnURL", "apiHost",
-                   "customerio", "rudderstack", "KISSmetrics"):
+    for needle in (
+        "segment.analytics",
+        "@segment/analytics-node",
+        "cdnURL",
+        "apiHost",
+        "customerio",
+        "rudderstack",
+        "KISSmetrics",
+    ):
         assert needle in joined
     fr.cards[0].copy_btn.click()
     assert QGuiApplication.clipboard().text() == fr.cards[0].code

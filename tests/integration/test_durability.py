@@ -17,9 +17,22 @@ from inspector.domain.store import Store
 
 def start_serve(data_dir, session="kill"):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "inspector", "serve", "--port", "0", "--data-dir", str(data_dir),
-         "--session", session],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "inspector",
+            "serve",
+            "--port",
+            "0",
+            "--data-dir",
+            str(data_dir),
+            "--session",
+            session,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = proc.stdout.readline()
     assert "listening on http://" in line, line + proc.stderr.read()
     return proc, line.split("listening on ")[1].split()[0]
@@ -35,8 +48,9 @@ def test_acknowledged_events_survive_sigkill(tmp_path):
         i = 0
         while not stop.is_set() and i < 400:
             mids = [f"w{worker}-{i}-{k}" for k in range(10)]
-            batch = [{"type": "track", "event": "Durable", "userId": "u", "messageId": m}
-                     for m in mids]
+            batch = [
+                {"type": "track", "event": "Durable", "userId": "u", "messageId": m} for m in mids
+            ]
             try:
                 r = s.post(url + "/v1/batch", data=json.dumps({"batch": batch}), timeout=5)
             except requests.RequestException:
@@ -118,8 +132,11 @@ def test_a_killed_writer_process_is_replaced_and_nothing_acknowledged_is_lost(tm
     proc, url = start_serve(tmp_path, session="respawn")
     try:
         s = requests.Session()
-        assert s.post(url + "/v1/track", json={"event": "Before", "userId": "u",
-                                               "messageId": "m-before"}, timeout=10).ok
+        assert s.post(
+            url + "/v1/track",
+            json={"event": "Before", "userId": "u", "messageId": "m-before"},
+            timeout=10,
+        ).ok
         writers = [w for w in _children(proc.pid) if _alive(w)]
         assert writers
         for w in writers:  # the writer (and the pool's helpers) die under the collector
@@ -138,7 +155,9 @@ def test_a_killed_writer_process_is_replaced_and_nothing_acknowledged_is_lost(tm
 def test_a_worker_whose_collector_is_gone_before_it_starts_exits():
     # the worker is told its collector's pid; here that is not its parent (as when the
     # collector was killed while the worker process was still starting)
-    code = ("import time; from inspector.collector.workers import start_parent_watch; "
-            "start_parent_watch(1); time.sleep(30)")
+    code = (
+        "import time; from inspector.collector.workers import start_parent_watch; "
+        "start_parent_watch(1); time.sleep(30)"
+    )
     p = subprocess.Popen([sys.executable, "-c", code])
     assert p.wait(timeout=10) == 0

@@ -26,15 +26,18 @@ class FakeLinter:
 
 
 def post(url: str, body: Any, headers: dict[str, str] | None = None) -> int:
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json", **(headers or {})})
+    req = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
     with urllib.request.urlopen(req, timeout=10) as resp:
         return resp.status
 
 
 def track(url: str, event: str, user: str = "u1", **props: Any) -> None:
-    post(url + "/v1/track", {"userId": user, "event": event, "properties": props,
-                             "writeKey": "wk"})
+    post(url + "/v1/track", {"userId": user, "event": event, "properties": props, "writeKey": "wk"})
 
 
 def batch(url: str, messages: list[dict[str, Any]]) -> None:
@@ -63,5 +66,6 @@ def _has_query_language() -> bool:
     return True
 
 
-needs_query = pytest.mark.skipif(not _has_query_language(),
-                                 reason="inspector.domain.query has not landed yet")
+needs_query = pytest.mark.skipif(
+    not _has_query_language(), reason="inspector.domain.query has not landed yet"
+)

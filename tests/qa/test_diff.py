@@ -18,18 +18,34 @@ from inspector.domain.store import Store
 def golden() -> list[dict]:
     msgs: list[dict] = []
     for i in range(10):
-        msgs.append({"type": "track", "userId": f"u{i}", "event": "Product Viewed",
-                     "properties": {"sku": f"SKU-{i}", "price": 10 + i, "plan": "pro" if i % 2
-                                    else "free", "order_id": f"o{i}",
-                                    "products": [{"sku": "A", "qty": 1}]}})
+        msgs.append(
+            {
+                "type": "track",
+                "userId": f"u{i}",
+                "event": "Product Viewed",
+                "properties": {
+                    "sku": f"SKU-{i}",
+                    "price": 10 + i,
+                    "plan": "pro" if i % 2 else "free",
+                    "order_id": f"o{i}",
+                    "products": [{"sku": "A", "qty": 1}],
+                },
+            }
+        )
     for i in range(4):
-        msgs.append({"type": "track", "userId": f"u{i}", "event": "Order Completed",
-                     "properties": {"revenue": 9.99, "currency": "USD"}})
+        msgs.append(
+            {
+                "type": "track",
+                "userId": f"u{i}",
+                "event": "Order Completed",
+                "properties": {"revenue": 9.99, "currency": "USD"},
+            }
+        )
     for i in range(6):
-        msgs.append({"type": "page", "anonymousId": f"a{i}", "name": "Home",
-                     "properties": {"path": "/"}})
-    msgs.append({"type": "identify", "userId": "u1", "traits": {"email": "a@b.c",
-                                                                "plan": "pro"}})
+        msgs.append(
+            {"type": "page", "anonymousId": f"a{i}", "name": "Home", "properties": {"path": "/"}}
+        )
+    msgs.append({"type": "identify", "userId": "u1", "traits": {"email": "a@b.c", "plan": "pro"}})
     return msgs
 
 
@@ -90,7 +106,9 @@ def test_page_name_change(tmp_path, capsys):
     assert code == 1
     assert kinds(body) == [("event_added", "Homepage", None), ("event_removed", "Home", None)]
     assert {(e["type"], e["status"]) for e in body["events"] if e["type"] == "page"} == {
-        ("page", "removed"), ("page", "added")}
+        ("page", "removed"),
+        ("page", "added"),
+    }
 
 
 def test_property_removed_is_a_regression_and_added_a_change(tmp_path, capsys):
@@ -101,8 +119,10 @@ def test_property_removed_is_a_regression_and_added_a_change(tmp_path, capsys):
             m["properties"]["coupon"] = "X"
     code, body = run_json(tmp_path, capsys, golden(), cur)
     assert code == 1
-    assert kinds(body) == [("property_added", "Order Completed", "coupon"),
-                           ("property_removed", "Order Completed", "currency")]
+    assert kinds(body) == [
+        ("property_added", "Order Completed", "coupon"),
+        ("property_removed", "Order Completed", "currency"),
+    ]
     assert [c["kind"] for c in body["regressions"]] == ["property_removed"]
 
 
@@ -191,8 +211,8 @@ def test_text_report(tmp_path, capsys):
     c = write(tmp_path / "c.ndjson", cur)
     assert main(["diff", b, c]) == 1
     out = capsys.readouterr().out
-    assert "REGRESSIONS (1)\n  - track \"Order Completed\": disappeared (baseline 4, now 0)" in out
-    assert "CHANGES (1)\n  + track \"Promo Clicked\": new event (1)" in out
+    assert 'REGRESSIONS (1)\n  - track "Order Completed": disappeared (baseline 4, now 0)' in out
+    assert 'CHANGES (1)\n  + track "Promo Clicked": new event (1)' in out
     assert "REGRESSED: 1 regression, 1 other change" in out
 
 
@@ -230,8 +250,10 @@ def test_stored_sessions_by_name_and_id(tmp_path, capsys):
 
 
 def test_api_event_objects_are_accepted(tmp_path, capsys):
-    api_lines = [{"id": i, "type": m["type"], "receivedAt": "2026-01-01T00:00:00.000Z",
-                  "message": m} for i, m in enumerate(golden())]
+    api_lines = [
+        {"id": i, "type": m["type"], "receivedAt": "2026-01-01T00:00:00.000Z", "message": m}
+        for i, m in enumerate(golden())
+    ]
     b = write(tmp_path / "b.ndjson", golden())
     c = write(tmp_path / "api.ndjson", api_lines)
     assert main(["diff", b, c]) == 0
@@ -240,8 +262,9 @@ def test_api_event_objects_are_accepted(tmp_path, capsys):
     assert main(["diff", b, str(page)]) == 0
 
 
-@pytest.mark.parametrize("problem", ["missing", "bad_json", "not_object", "unknown_session",
-                                     "tolerance"])
+@pytest.mark.parametrize(
+    "problem", ["missing", "bad_json", "not_object", "unknown_session", "tolerance"]
+)
 def test_unusable_input_exits_2(tmp_path, capsys, problem):
     good = write(tmp_path / "good.ndjson", golden())
     bad = tmp_path / "bad.ndjson"

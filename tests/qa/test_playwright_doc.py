@@ -12,8 +12,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "playwright-example.md"
-UMD = ROOT / "tests" / "clients" / "node" / "node_modules" / "@segment" / "analytics-next" / \
-    "dist" / "umd"
+UMD = (
+    ROOT
+    / "tests"
+    / "clients"
+    / "node"
+    / "node_modules"
+    / "@segment"
+    / "analytics-next"
+    / "dist"
+    / "umd"
+)
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 
 
@@ -37,10 +46,29 @@ def test_doc_example_runs(tmp_path):
         pytest.skip("tests/clients/node/node_modules is missing (make node-deps)")
     test_file = tmp_path / "test_checkout_analytics.py"
     test_file.write_text(python_block(), encoding="utf-8")
-    env = {**os.environ, "ANALYTICS_NEXT_UMD": str(UMD), "CHROMIUM_PATH": str(CHROMIUM),
-           "HOME": str(tmp_path)}
-    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                        "-W", "ignore::DeprecationWarning", str(test_file)],
-                       capture_output=True, text=True, timeout=150, cwd=tmp_path, env=env)
+    env = {
+        **os.environ,
+        "ANALYTICS_NEXT_UMD": str(UMD),
+        "CHROMIUM_PATH": str(CHROMIUM),
+        "HOME": str(tmp_path),
+    }
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-W",
+            "ignore::DeprecationWarning",
+            str(test_file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=150,
+        cwd=tmp_path,
+        env=env,
+    )
     assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-3000:]
     assert "1 passed" in r.stdout

@@ -13,27 +13,45 @@ from tests.qa.conftest import batch, needs_query
 
 
 def api_event(i, type_="track", **message):
-    return {"id": i, "type": type_, "receivedAt": f"2026-01-02T10:11:{i:02d}.123Z",
-            "message": {"type": type_, **message}, "lint": [], "lintLevel": "none"}
+    return {
+        "id": i,
+        "type": type_,
+        "receivedAt": f"2026-01-02T10:11:{i:02d}.123Z",
+        "message": {"type": type_, **message},
+        "lint": [],
+        "lintLevel": "none",
+    }
 
 
 def test_table_columns_and_alignment():
-    evs = [api_event(1, event="Order Completed", userId="u1"),
-           api_event(2, "page", name="Home", anonymousId="a-1"),
-           api_event(3, "identify", userId="u1", traits={"x": 1})]
-    evs[0]["lint"] = [{"rule": "E005", "severity": "error", "message": "m"},
-                      {"rule": "W001", "severity": "warning", "message": "m"}]
+    evs = [
+        api_event(1, event="Order Completed", userId="u1"),
+        api_event(2, "page", name="Home", anonymousId="a-1"),
+        api_event(3, "identify", userId="u1", traits={"x": 1}),
+    ]
+    evs[0]["lint"] = [
+        {"rule": "E005", "severity": "error", "message": "m"},
+        {"rule": "W001", "severity": "warning", "message": "m"},
+    ]
     evs[0]["lintLevel"] = "error"
     lines = format_events(evs).splitlines()
     assert lines[0] == "3 events arrived:"
-    assert lines[1].split() == ["#", "time", "type", "event/name", "userId", "anonymousId",
-                                "lint"]
+    assert lines[1].split() == ["#", "time", "type", "event/name", "userId", "anonymousId", "lint"]
     assert set(lines[2].replace(" ", "")) == {"-"}
-    assert lines[3].split() == ["1", "10:11:01.123", "track", "Order", "Completed", "u1",
-                                "error:", "E005,", "W001"]
+    assert lines[3].split() == [
+        "1",
+        "10:11:01.123",
+        "track",
+        "Order",
+        "Completed",
+        "u1",
+        "error:",
+        "E005,",
+        "W001",
+    ]
     assert lines[4].split() == ["2", "10:11:02.123", "page", "Home", "a-1", "-"]
     col = lines[1].index("userId")
-    assert lines[3][col:col + 2] == "u1" and lines[5][col:col + 2] == "u1"  # aligned
+    assert lines[3][col : col + 2] == "u1" and lines[5][col : col + 2] == "u1"  # aligned
     assert "{" not in "\n".join(lines)  # no raw JSON
 
 
@@ -48,29 +66,57 @@ def test_table_truncates_and_limits():
 
 
 def test_misses_format():
-    body = {"closestMisses": {"events": [
-        {"why": "matched 1 of 2 terms", "event": {"id": 4, "type": "track", "label": "x"}},
-        {"why": "matched 1 of 2 terms", "event": {"id": 5, "type": "identify", "label": None}},
-    ]}}
+    body = {
+        "closestMisses": {
+            "events": [
+                {"why": "matched 1 of 2 terms", "event": {"id": 4, "type": "track", "label": "x"}},
+                {
+                    "why": "matched 1 of 2 terms",
+                    "event": {"id": 5, "type": "identify", "label": None},
+                },
+            ]
+        }
+    }
     assert format_misses(body).splitlines() == [
-        "closest misses (best first):", "  #4 track 'x': matched 1 of 2 terms",
-        "  #5 identify (no name): matched 1 of 2 terms"]
+        "closest misses (best first):",
+        "  #4 track 'x': matched 1 of 2 terms",
+        "  #5 identify (no name): matched 1 of 2 terms",
+    ]
     assert "none" in format_misses({})
 
 
 def test_event_shortcuts():
-    ev = Event(api_event(1, "screen", name="Home", userId="u", properties={"a": 1},
-                         context={"app": {"name": "x"}}))
+    ev = Event(
+        api_event(
+            1,
+            "screen",
+            name="Home",
+            userId="u",
+            properties={"a": 1},
+            context={"app": {"name": "x"}},
+        )
+    )
     assert (ev.id, ev.type, ev.name, ev.label, ev.user_id, ev.anonymous_id) == (
-        1, "screen", "Home", "Home", "u", None)
+        1,
+        "screen",
+        "Home",
+        "Home",
+        "u",
+        None,
+    )
     assert ev.properties == {"a": 1} and ev.traits == {} and ev.context["app"]["name"] == "x"
     assert ev["message"]["name"] == "Home"  # still the API's dict
 
 
 @needs_query
 def test_assert_no_lint_errors_lists_findings(client):
-    batch(client.url, [{"type": "track", "userId": "u1", "event": "bad click"},
-                       {"type": "track", "userId": "u2", "event": "fine"}])
+    batch(
+        client.url,
+        [
+            {"type": "track", "userId": "u1", "event": "bad click"},
+            {"type": "track", "userId": "u2", "event": "fine"},
+        ],
+    )
     client.assert_no_lint_errors("event:fine")
     with pytest.raises(EventInspectorError) as info:
         client.assert_no_lint_errors()
@@ -84,8 +130,10 @@ def test_assert_no_lint_errors_lists_findings(client):
 def test_expect_failure_is_a_report(client):
     batch(client.url, [{"type": "track", "userId": "u1", "event": "Clicked"}])
     with pytest.raises(EventInspectorError) as info:
-        client.expect({"name": "two clicks", "q": "event:Clicked", "count": 2},
-                      {"q": "event:Clicked", "properties": {"x": 1}, "min": 0})
+        client.expect(
+            {"name": "two clicks", "q": "event:Clicked", "count": 2},
+            {"q": "event:Clicked", "properties": {"x": 1}, "min": 0},
+        )
     lines = str(info.value).splitlines()
     assert lines[0] == "2 of 2 expectations failed:"
     assert lines[1] == "  FAIL two clicks: expected exactly 2 events, got 1"
@@ -94,20 +142,25 @@ def test_expect_failure_is_a_report(client):
 
 
 def test_plugin_is_installed_and_imports_neither_qt_nor_aiohttp():
-    code = ("import sys, inspector.pytest_plugin;"
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'qasync', "
-            "'aiohttp')]; print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, inspector.pytest_plugin;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'qasync', "
+        "'aiohttp')]; print(bad); sys.exit(1 if bad else 0)"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
     from importlib.metadata import entry_points
 
-    assert any(e.value == "inspector.pytest_plugin"
-               for e in entry_points(group="pytest11", name="event_inspector"))
+    assert any(
+        e.value == "inspector.pytest_plugin"
+        for e in entry_points(group="pytest11", name="event_inspector")
+    )
 
 
 @needs_query
 def test_failing_user_test_shows_the_table(tmp_path):
-    (tmp_path / "test_user.py").write_text(textwrap.dedent("""
+    (tmp_path / "test_user.py").write_text(
+        textwrap.dedent("""
         import json, urllib.request
 
         def send(url, body):
@@ -121,14 +174,32 @@ def test_failing_user_test_shows_the_table(tmp_path):
                 {"type": "page", "anonymousId": "a-9", "name": "Cart"}]})
             event_inspector.wait_for("", count=2)
             event_inspector.wait_for('event:"Order Completed"', timeout=0.3)
-    """))
-    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                        "-p", "no:randomly", str(tmp_path / "test_user.py")],
-                       capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    """)
+    )
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            str(tmp_path / "test_user.py"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert r.returncode == 1, r.stdout + r.stderr
     out = r.stdout
     assert "EventInspectorError: timed out after 0.3 s" in out
     assert "2 events arrived:" in out
-    assert any(line.split()[1:4] == ["#", "time", "type"] for line in out.splitlines()
-               if line.startswith("E "))
+    assert any(
+        line.split()[1:4] == ["#", "time", "type"]
+        for line in out.splitlines()
+        if line.startswith("E ")
+    )
     assert "Checkout Started" in out and "a-9" in out

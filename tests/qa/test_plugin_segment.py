@@ -13,9 +13,14 @@ pytestmark = pytest.mark.timeout(60)
 @pytest.fixture
 def segment_client(event_inspector):
     errors: list[object] = []
-    client = sa.Client("WK_PLUGIN", host=event_inspector.url, sync_mode=False,
-                       upload_interval=0.05, max_retries=1,
-                       on_error=lambda e, batch: errors.append(e))
+    client = sa.Client(
+        "WK_PLUGIN",
+        host=event_inspector.url,
+        sync_mode=False,
+        upload_interval=0.05,
+        max_retries=1,
+        on_error=lambda e, batch: errors.append(e),
+    )
     yield client
     client.shutdown()
     assert errors == []
@@ -23,8 +28,7 @@ def segment_client(event_inspector):
 
 def send_six(client):
     client.identify("u1", {"email": "ada@example.com", "plan": "pro"}, anonymous_id="anon-1")
-    client.track("u1", "Order Completed", {"order_id": "o-1", "revenue": 9.99,
-                                           "currency": "EUR"})
+    client.track("u1", "Order Completed", {"order_id": "o-1", "revenue": 9.99, "currency": "EUR"})
     client.page("u1", "Docs", "Intro", {"url": "https://example.com/docs/intro"})
     client.screen("u1", "App", "Home")
     client.group("u1", "g1", {"name": "Acme"})
@@ -43,8 +47,12 @@ def test_six_calls_arrive(event_inspector, segment_client):
     assert page.name == "Intro" and page.label == "Intro"
     assert event_inspector.events("type:identify")[0].traits["plan"] == "pro"
     event_inspector.expect(
-        {"name": "one checkout", "q": 'event:"Order Completed"', "count": 1,
-         "properties": {"revenue": 9.99, "currency": "EUR"}},
+        {
+            "name": "one checkout",
+            "q": 'event:"Order Completed"',
+            "count": 1,
+            "properties": {"revenue": 9.99, "currency": "EUR"},
+        },
         {"q": "type:group", "properties": {"name": "Acme"}},
         {"q": "type:alias", "min": 1, "max": 1},
     )
@@ -81,8 +89,10 @@ def test_wait_for_failure_lists_what_arrived(event_inspector, segment_client):
     with pytest.raises(EventInspectorError) as info:
         event_inspector.wait_for('type:track event:"Order Completed"', timeout=0.3)
     text = str(info.value)
-    assert text.startswith("timed out after 0.3 s waiting for 1 event matching "
-                           "'type:track event:\"Order Completed\"': 0 matched")
+    assert text.startswith(
+        "timed out after 0.3 s waiting for 1 event matching "
+        "'type:track event:\"Order Completed\"': 0 matched"
+    )
     assert "2 events arrived:" in text
     assert "order_completed" in text and "Checkout" in text
     assert "closest misses (best first):" in text

@@ -19,20 +19,34 @@ from tests.qa.conftest import FakeLinter, batch, post
 
 @pytest.fixture
 def data_dir(tmp_path):
-    c = CollectorThread(tmp_path, session="qa run",
-                        service_kwargs={"linter_factory": FakeLinter}).start()
+    c = CollectorThread(
+        tmp_path, session="qa run", service_kwargs={"linter_factory": FakeLinter}
+    ).start()
     try:
-        batch(c.url, [
-            {"type": "track", "anonymousId": "a1", "userId": "u1", "event": "Order Completed",
-             "context": {"library": {"name": "analytics-python", "version": "2.4.0"}}},
-            {"type": "track", "anonymousId": "a1", "userId": "u2", "event": "bad thing"},
-            {"type": "page", "anonymousId": "a1", "name": "Home"},
-            {"type": "page", "anonymousId": "a1", "name": "Home"},
-        ])
-        post(c.url + "/v1/track", {"userId": "u3", "event": "warn <script>",
-                                   "writeKey": "key-from-js",
-                                   "context": {"library": {"name": "analytics.js",
-                                                           "version": "3.0"}}})
+        batch(
+            c.url,
+            [
+                {
+                    "type": "track",
+                    "anonymousId": "a1",
+                    "userId": "u1",
+                    "event": "Order Completed",
+                    "context": {"library": {"name": "analytics-python", "version": "2.4.0"}},
+                },
+                {"type": "track", "anonymousId": "a1", "userId": "u2", "event": "bad thing"},
+                {"type": "page", "anonymousId": "a1", "name": "Home"},
+                {"type": "page", "anonymousId": "a1", "name": "Home"},
+            ],
+        )
+        post(
+            c.url + "/v1/track",
+            {
+                "userId": "u3",
+                "event": "warn <script>",
+                "writeKey": "key-from-js",
+                "context": {"library": {"name": "analytics.js", "version": "3.0"}},
+            },
+        )
         req = urllib.request.Request(c.url + "/v1/track", data=b"{nope", method="POST")
         try:
             urllib.request.urlopen(req, timeout=10)
@@ -54,8 +68,13 @@ def test_json_report(data_dir, capsys):
     t = r["totals"]
     assert t["events"] == 5 and t["kinds"] == 4 and t["rejectedRequests"] == 1
     assert t["lint"]["error"] == 1 and t["lint"]["warning"] == 1
-    assert r["byName"][0] == {"type": "page", "name": "Home", "count": 2, "lintErrors": 0,
-                              "lintWarnings": 0}
+    assert r["byName"][0] == {
+        "type": "page",
+        "name": "Home",
+        "count": 2,
+        "lintErrors": 0,
+        "lintWarnings": 0,
+    }
     bad = next(e for e in r["byName"] if e["name"] == "bad thing")
     assert bad["lintErrors"] == 1
     libs = {x["library"]: x for x in r["bySource"]}
@@ -85,7 +104,7 @@ def test_html_report_is_standalone(data_dir, tmp_path, capsys):
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # no external asset
     assert "<script" not in page.replace("&lt;script", "")  # event names are escaped
     assert "warn &lt;script&gt;" in page
-    svg = page[page.index("<svg"):page.index("</svg>") + 6]
+    svg = page[page.index("<svg") : page.index("</svg>") + 6]
     root = ET.fromstring(svg)  # well-formed
     assert root.tag.endswith("svg")
     assert "T001" in page and "invalid_json" in page and "W060" in page
@@ -101,9 +120,17 @@ def test_format_from_extension_and_errors(data_dir, tmp_path, capsys):
 
 
 def ev(t: float, name: str = "E", lint: list[Finding] | None = None) -> CapturedEvent:
-    return CapturedEvent(session_id=1, received_at=t, message={"event": name}, type="track",
-                         timestamp=t, source=Source(), message_id=f"m{t}",
-                         lint=lint or [], id=int(t))
+    return CapturedEvent(
+        session_id=1,
+        received_at=t,
+        message={"event": name},
+        type="track",
+        timestamp=t,
+        source=Source(),
+        message_id=f"m{t}",
+        lint=lint or [],
+        id=int(t),
+    )
 
 
 def test_timeline_buckets_and_chart():

@@ -15,10 +15,17 @@ from tests.qa.conftest import post
 
 TOKEN = "s3cret-token"
 NO_LINT = {"lint": False}
-API_ROUTES = [("GET", "/api/health"), ("GET", "/api/events"), ("GET", "/api/stats"),
-              ("GET", "/api/sessions"), ("GET", "/api/rejected"), ("GET", "/api/faults"),
-              ("GET", "/api/wait?count=0&timeout=0"), ("POST", "/api/assert"),
-              ("GET", "/api/export")]
+API_ROUTES = [
+    ("GET", "/api/health"),
+    ("GET", "/api/events"),
+    ("GET", "/api/stats"),
+    ("GET", "/api/sessions"),
+    ("GET", "/api/rejected"),
+    ("GET", "/api/faults"),
+    ("GET", "/api/wait?count=0&timeout=0"),
+    ("POST", "/api/assert"),
+    ("GET", "/api/export"),
+]
 
 
 def raw(method, url, headers=None, body=None):
@@ -53,9 +60,15 @@ def test_token_required_on_every_api_route(secured, method, path):
 
 def test_token_leaves_tracking_routes_and_preflights_open(secured):
     assert post(secured.url + "/v1/track", {"userId": "u", "event": "E", "writeKey": "k"}) == 200
-    status, headers, _ = raw("OPTIONS", secured.url + "/api/events", {
-        "Origin": "http://app.test", "Access-Control-Request-Method": "GET",
-        "Access-Control-Request-Headers": "x-inspector-token"})
+    status, headers, _ = raw(
+        "OPTIONS",
+        secured.url + "/api/events",
+        {
+            "Origin": "http://app.test",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "x-inspector-token",
+        },
+    )
     assert status == 204
     assert headers["Access-Control-Allow-Origin"] == "http://app.test"
     assert "x-inspector-token" in headers["Access-Control-Allow-Headers"].lower()
@@ -81,9 +94,15 @@ def test_cors_on_every_api_route(tmp_path_factory, method, path, request):
     assert headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
     status, headers, _ = raw(method, c.url + path, body=body)
     assert headers["Access-Control-Allow-Origin"] == "*"
-    status, headers, _ = raw("OPTIONS", c.url + path.split("?")[0], {
-        "Origin": "http://localhost:3000", "Access-Control-Request-Method": method,
-        "Access-Control-Request-Headers": "content-type"})
+    status, headers, _ = raw(
+        "OPTIONS",
+        c.url + path.split("?")[0],
+        {
+            "Origin": "http://localhost:3000",
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert status == 204
     assert method in headers["Access-Control-Allow-Methods"]
     assert headers["Access-Control-Allow-Headers"] == "content-type"
@@ -94,8 +113,12 @@ def test_cors_on_errors(tmp_path):
     try:
         for path in ("/api/wait?count=x", "/api/events/999", "/api/assert"):
             method = "POST" if path == "/api/assert" else "GET"
-            status, headers, _ = raw(method, c.url + path, {"Origin": "http://x.test"},
-                                     b"not json" if method == "POST" else None)
+            status, headers, _ = raw(
+                method,
+                c.url + path,
+                {"Origin": "http://x.test"},
+                b"not json" if method == "POST" else None,
+            )
             assert status in (400, 404)
             assert headers["Access-Control-Allow-Origin"] == "http://x.test"
     finally:
@@ -114,10 +137,26 @@ def test_token_helpers():
 
 
 def test_serve_beyond_loopback_prints_and_enforces_a_token(tmp_path):
-    p = subprocess.Popen([sys.executable, "-m", "inspector", "serve", "--host", "0.0.0.0",
-                          "--port", "0", "--no-lint", "--data-dir", str(tmp_path),
-                          "--max-seconds", "30"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "inspector",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--no-lint",
+            "--data-dir",
+            str(tmp_path),
+            "--max-seconds",
+            "30",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = p.stdout.readline()
         assert line.startswith("listening on http://0.0.0.0:"), line
@@ -134,11 +173,28 @@ def test_serve_beyond_loopback_prints_and_enforces_a_token(tmp_path):
 
 
 def test_serve_with_given_token_does_not_print_it(tmp_path):
-    p = subprocess.Popen([sys.executable, "-m", "inspector", "serve", "--host", "0.0.0.0",
-                          "--port", "0", "--no-lint", "--token", "given",
-                          "--data-dir", str(tmp_path),
-                          "--max-seconds", "30"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "inspector",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--no-lint",
+            "--token",
+            "given",
+            "--data-dir",
+            str(tmp_path),
+            "--max-seconds",
+            "30",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         port = p.stdout.readline().split(":")[2].split()[0]
         base = f"http://127.0.0.1:{port}"

@@ -17,8 +17,9 @@ pytestmark = needs_query
 
 def test_wait_returns_events_already_stored(client):
     track(client.url, "Order Completed", revenue=9.99)
-    status, body = client.request("GET", "/api/wait",
-                                  params={"q": 'event:"Order Completed"', "timeout": 2})
+    status, body = client.request(
+        "GET", "/api/wait", params={"q": 'event:"Order Completed"', "timeout": 2}
+    )
     assert status == 200
     assert body["matched"] is True and body["total"] == 1
     assert body["events"][0]["message"]["properties"]["revenue"] == 9.99
@@ -34,8 +35,9 @@ def test_wait_wakes_when_events_arrive(client):
     t = threading.Thread(target=later)
     started = time.monotonic()
     t.start()
-    status, body = client.request("GET", "/api/wait",
-                                  params={"q": 'event:"Signed Up"', "count": 2, "timeout": 10})
+    status, body = client.request(
+        "GET", "/api/wait", params={"q": 'event:"Signed Up"', "count": 2, "timeout": 10}
+    )
     t.join()
     assert status == 200, body
     assert [e["message"]["userId"] for e in body["events"]] == ["u1", "u2"]
@@ -53,24 +55,37 @@ def test_wait_count_zero_and_empty_query(client):
 def test_wait_after_skips_older_events(client):
     track(client.url, "Ping")
     first = client.events()[0]["id"]
-    status, body = client.request("GET", "/api/wait",
-                                  params={"q": "event:Ping", "after": first, "timeout": 0.3})
+    status, body = client.request(
+        "GET", "/api/wait", params={"q": "event:Ping", "after": first, "timeout": 0.3}
+    )
     assert status == 408 and body["total"] == 0
     track(client.url, "Ping")
-    status, body = client.request("GET", "/api/wait",
-                                  params={"q": "event:Ping", "after": first, "timeout": 2})
+    status, body = client.request(
+        "GET", "/api/wait", params={"q": "event:Ping", "after": first, "timeout": 2}
+    )
     assert status == 200 and body["events"][0]["id"] > first
 
 
 def test_timeout_reports_matches_and_closest_misses(client):
-    batch(client.url, [
-        {"type": "track", "userId": "u1", "event": "order_completed",
-         "properties": {"revenue": 9.99}},
-        {"type": "track", "userId": "u2", "event": "Order Completed",
-         "properties": {"revenue": 5}},
-        {"type": "page", "userId": "u1", "name": "Checkout"},
-        {"type": "identify", "userId": "u9", "traits": {"plan": "pro"}},
-    ])
+    batch(
+        client.url,
+        [
+            {
+                "type": "track",
+                "userId": "u1",
+                "event": "order_completed",
+                "properties": {"revenue": 9.99},
+            },
+            {
+                "type": "track",
+                "userId": "u2",
+                "event": "Order Completed",
+                "properties": {"revenue": 5},
+            },
+            {"type": "page", "userId": "u1", "name": "Checkout"},
+            {"type": "identify", "userId": "u9", "traits": {"plan": "pro"}},
+        ],
+    )
     q = 'type:track event:"Order Completed" userId:u1'
     status, body = client.request("GET", "/api/wait", params={"q": q, "timeout": 0.2})
     assert status == 408
@@ -79,12 +94,12 @@ def test_timeout_reports_matches_and_closest_misses(client):
     misses = body["closestMisses"]
     assert "AND-terms" in misses["explanation"]
     assert misses["terms"] == ["type:track", 'event:"Order Completed"', "userId:u1"]
-    ranked = [(m["event"]["label"], m["event"]["userId"], m["termsMatched"])
-              for m in misses["events"]]
+    ranked = [
+        (m["event"]["label"], m["event"]["userId"], m["termsMatched"]) for m in misses["events"]
+    ]
     # two of three terms beat one, whatever the name; the page matches userId only
     assert ranked[0][2] == 2 and ranked[1][2] == 2
-    assert {ranked[0][:2], ranked[1][:2]} == {("order_completed", "u1"),
-                                                ("Order Completed", "u2")}
+    assert {ranked[0][:2], ranked[1][:2]} == {("order_completed", "u1"), ("Order Completed", "u2")}
     snake = next(m for m in misses["events"] if m["event"]["label"] == "order_completed")
     assert snake["failedTerms"] == ['event:"Order Completed"']
     assert snake["nameSimilarity"] == 1.0 and "close to 'Order Completed'" in snake["why"]
@@ -95,8 +110,9 @@ def test_timeout_reports_matches_and_closest_misses(client):
 
 def test_timeout_with_some_matches_returns_them(client):
     track(client.url, "Clicked")
-    status, body = client.request("GET", "/api/wait",
-                                  params={"q": "event:Clicked", "count": 3, "timeout": 0.2})
+    status, body = client.request(
+        "GET", "/api/wait", params={"q": "event:Clicked", "count": 3, "timeout": 0.2}
+    )
     assert status == 408 and body["total"] == 1 and len(body["events"]) == 1
     assert "1 matched" in body["message"]
 
@@ -116,20 +132,25 @@ def test_many_concurrent_waiters_do_not_slow_ingest(client, collector):
     async def scenario():
         conn = aiohttp.TCPConnector(limit=0)
         async with aiohttp.ClientSession(connector=conn) as http:
+
             async def ingest(tag):
                 started = time.monotonic()
                 for j in range(0, n_events, 30):
-                    msgs = [{"type": "track", "userId": tag, "event": f"E{k % 10}"}
-                            for k in range(j, j + 30)]
-                    async with http.post(client.url + "/v1/batch",
-                                         json={"batch": msgs, "writeKey": "wk"}) as r:
+                    msgs = [
+                        {"type": "track", "userId": tag, "event": f"E{k % 10}"}
+                        for k in range(j, j + 30)
+                    ]
+                    async with http.post(
+                        client.url + "/v1/batch", json={"batch": msgs, "writeKey": "wk"}
+                    ) as r:
                         assert r.status == 200
                 return time.monotonic() - started
 
             async def waiter(i):
                 q = f'event:"E{i % 10}" userId:with'
-                async with http.get(client.url + "/api/wait",
-                                    params={"q": q, "count": 3, "timeout": 30}) as r:
+                async with http.get(
+                    client.url + "/api/wait", params={"q": q, "count": 3, "timeout": 30}
+                ) as r:
                     return r.status, await r.json()
 
             alone = await ingest("alone")
@@ -143,10 +164,13 @@ def test_many_concurrent_waiters_do_not_slow_ingest(client, collector):
 
     alone, with_waiters, results = asyncio.run(scenario())
     assert all(s == 200 for s, _ in results)
-    assert all(len(b["events"]) >= 3 and b["events"][0]["message"]["userId"] == "with"
-               for _, b in results)
-    print(f"ingest of {n_events} events: {alone:.3f}s alone, {with_waiters:.3f}s "
-          f"with {n_waiters} waiters")
+    assert all(
+        len(b["events"]) >= 3 and b["events"][0]["message"]["userId"] == "with" for _, b in results
+    )
+    print(
+        f"ingest of {n_events} events: {alone:.3f}s alone, {with_waiters:.3f}s "
+        f"with {n_waiters} waiters"
+    )
     assert with_waiters < alone * 5 + 1.0
     assert client_waiters(collector) == set()
     # 200 waiters on 10 queries: one predicate call per query and event, not per waiter
@@ -160,8 +184,9 @@ def test_stopping_the_collector_answers_pending_waits(tmp_path):
     result = {}
 
     def wait():
-        result["answer"] = client.request("GET", "/api/wait",
-                                          params={"q": "event:never", "timeout": 60})
+        result["answer"] = client.request(
+            "GET", "/api/wait", params={"q": "event:never", "timeout": 60}
+        )
 
     t = threading.Thread(target=wait)
     t.start()
@@ -185,7 +210,10 @@ def client_waiters(collector):
 def test_split_and_terms():
     assert top_level_tokens('a:1 (b:2 OR c:3) "x y"') == ["a:1", "(b:2 OR c:3)", '"x y"']
     assert split_and_terms('type:track AND event:"A B" -userId:x') == [
-        "type:track", 'event:"A B"', "-userId:x"]
+        "type:track",
+        'event:"A B"',
+        "-userId:x",
+    ]
     assert split_and_terms("NOT type:page event:x") == ["NOT type:page", "event:x"]
     assert split_and_terms("type:track OR type:page") == ["type:track OR type:page"]
     assert split_and_terms("event:/Order .*/ lint:error") == ["event:/Order .*/", "lint:error"]

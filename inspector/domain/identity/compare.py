@@ -14,8 +14,9 @@ from inspector.domain.identity.views import edge_dict
 Key = tuple[str, str]  # (kind, value)
 
 
-def compare_modes(events: Iterable[CapturedEvent],
-                  modes: Sequence[str] = MODES) -> list[dict[str, Any]]:
+def compare_modes(
+    events: Iterable[CapturedEvent], modes: Sequence[str] = MODES
+) -> list[dict[str, Any]]:
     """Disagreements between ``modes`` over the same events, in order of first appearance.
 
     Each pair of identifiers joined by some proposed edge is checked in every mode; when the
@@ -58,8 +59,10 @@ def compare_modes(events: Iterable[CapturedEvent],
         people: dict[str, list[str | None]] = {}
         for name, g in graphs.items():
             nx, ny = g.find_key(kx), g.find_key(ky)
-            people[name] = [g.canonical_of_node(nx) if nx is not None else None,
-                            g.canonical_of_node(ny) if ny is not None else None]
+            people[name] = [
+                g.canonical_of_node(nx) if nx is not None else None,
+                g.canonical_of_node(ny) if ny is not None else None,
+            ]
             if nx is None or ny is None:
                 absent.append(name)
             elif g.same_person(nx, ny):
@@ -80,17 +83,25 @@ def compare_modes(events: Iterable[CapturedEvent],
                 edges.append(d)
                 if d["messageId"] not in mids:
                     mids.append(d["messageId"])
-        out.append({"identifiers": [kx[1], ky[1]], "kinds": [kx[0], ky[0]],
-                    "together": together, "apart": apart, "absent": absent,
-                    "people": people, "edges": edges, "messageIds": mids})
+        out.append(
+            {
+                "identifiers": [kx[1], ky[1]],
+                "kinds": [kx[0], ky[0]],
+                "together": together,
+                "apart": apart,
+                "absent": absent,
+                "people": people,
+                "edges": edges,
+                "messageIds": mids,
+            }
+        )
     return out
 
 
 def _edges_between(g: IdentityGraph, x: int, y: int) -> list[int]:
     p = g._pp[g._find(x)]
     assert p is not None
-    found = [e for e in p.edge_list()
-             if {g._e_x[e], g._e_y[e]} == {x, y}]
+    found = [e for e in p.edge_list() if {g._e_x[e], g._e_y[e]} == {x, y}]
     if not found and not g.same_person(x, y):
         q = g._pp[g._find(y)]
         assert q is not None

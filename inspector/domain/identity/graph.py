@@ -55,16 +55,56 @@ CALL_TYPES = ("identify", "track", "page", "screen", "group", "alias")
 class IdentityGraph:
     """Union-find over typed identifiers, fed event by event. See the module docstring."""
 
-    __slots__ = ("_anon_multi", "_anons", "_bad", "_e_at", "_e_call", "_e_count", "_e_kind",
-                 "_e_mid", "_e_reason", "_e_seq", "_e_verdict", "_e_x", "_e_y", "_edge_warn",
-                 "_ev_at", "_ev_id", "_ev_label", "_ev_node", "_ev_node2", "_ev_type", "_foreign",
-                 "_groups",
-                 "_kind", "_label_list", "_labels", "_min_len", "_naive", "_nat", "_nco",
-                 "_nflags", "_nseq", "_pair", "_parent", "_pp", "_seq", "_type_list", "_types",
-                 "_users", "_value", "_variants", "_w", "alias_chain_limit", "mode", "policy")
+    __slots__ = (
+        "_anon_multi",
+        "_anons",
+        "_bad",
+        "_e_at",
+        "_e_call",
+        "_e_count",
+        "_e_kind",
+        "_e_mid",
+        "_e_reason",
+        "_e_seq",
+        "_e_verdict",
+        "_e_x",
+        "_e_y",
+        "_edge_warn",
+        "_ev_at",
+        "_ev_id",
+        "_ev_label",
+        "_ev_node",
+        "_ev_node2",
+        "_ev_type",
+        "_foreign",
+        "_groups",
+        "_kind",
+        "_label_list",
+        "_labels",
+        "_min_len",
+        "_naive",
+        "_nat",
+        "_nco",
+        "_nflags",
+        "_nseq",
+        "_pair",
+        "_parent",
+        "_pp",
+        "_seq",
+        "_type_list",
+        "_types",
+        "_users",
+        "_value",
+        "_variants",
+        "_w",
+        "alias_chain_limit",
+        "mode",
+        "policy",
+    )
 
-    def __init__(self, mode: str = "default", *,
-                 alias_chain_limit: int = ALIAS_CHAIN_LIMIT) -> None:
+    def __init__(
+        self, mode: str = "default", *, alias_chain_limit: int = ALIAS_CHAIN_LIMIT
+    ) -> None:
         self.policy: Policy = policy_for(mode)
         self.mode: str = self.policy.name
         self.alias_chain_limit = alias_chain_limit
@@ -79,13 +119,13 @@ class IdentityGraph:
         self._value: list[str] = []
         self._nflags = bytearray()
         self._nseq: array[int] = array("q")
-        self._nat: array[float] = array("d")          # time of the message that created it
-        self._nco: array[int] = array("i")            # first userId seen with this anon, or -1
+        self._nat: array[float] = array("d")  # time of the message that created it
+        self._nco: array[int] = array("i")  # first userId seen with this anon, or -1
         # events, indexed by arrival seq
         self._ev_id: array[int] = array("q")
         self._ev_at: array[float] = array("d")
-        self._ev_node: array[int] = array("i")        # attributed identifier (or -1)
-        self._ev_node2: array[int] = array("i")       # the other identifier carried (or -1)
+        self._ev_node: array[int] = array("i")  # attributed identifier (or -1)
+        self._ev_node2: array[int] = array("i")  # the other identifier carried (or -1)
         self._ev_type = bytearray()
         self._ev_label: array[int] = array("i")
         self._types: dict[str, int] = {t: i for i, t in enumerate(CALL_TYPES)}
@@ -107,9 +147,9 @@ class IdentityGraph:
         self._edge_warn: dict[int, list[int]] = {}
         # warning state
         self._w = WarningStore()
-        self._foreign: dict[int, array[int]] = {}   # node -> seqs of events it was carried
+        self._foreign: dict[int, array[int]] = {}  # node -> seqs of events it was carried
         #                                             by but attributed to another person
-        self._anon_multi: dict[int, list[int]] = {}   # anon -> its userIds, once there are 2+
+        self._anon_multi: dict[int, list[int]] = {}  # anon -> its userIds, once there are 2+
         self._bad: dict[str, int] = {}
         self._variants: dict[str, int] = {}
         self._groups: dict[str, None] = {}
@@ -117,11 +157,11 @@ class IdentityGraph:
 
     # ------------------------------------------------------------------ feeding
     def observe(self, ev: CapturedEvent) -> None:
-        self.observe_message(ev.message, event_id=ev.id, message_id=ev.message_id,
-                             at=ev.timestamp)
+        self.observe_message(ev.message, event_id=ev.id, message_id=ev.message_id, at=ev.timestamp)
 
-    def observe_message(self, message: Mapping[str, Any], *, event_id: int, message_id: str,
-                        at: float) -> None:
+    def observe_message(
+        self, message: Mapping[str, Any], *, event_id: int, message_id: str, at: float
+    ) -> None:
         seq = self._seq
         self._seq = seq + 1
         mid = message_id
@@ -250,15 +290,21 @@ class IdentityGraph:
             return -1
         if is_placeholder(value):
             self._bad[value] = self._w.raise_(
-                "E020", ("E020", value),
+                "E020",
+                ("E020", value),
                 f"Blank or placeholder identifier '{value}' would merge unrelated users",
-                mid=mid, extra=(value,))
+                mid=mid,
+                extra=(value,),
+            )
             return -1
         if len(value) < self._min_len:
             self._bad[value] = self._w.raise_(
-                "I010", ("I010", value),
+                "I010",
+                ("I010", value),
                 f"Amplitude rejects ids shorter than {self._min_len} characters: '{value}'",
-                mid=mid, extra=(value,))
+                mid=mid,
+                extra=(value,),
+            )
             return -1
         n = len(self._parent)
         self._parent.append(n)
@@ -273,16 +319,25 @@ class IdentityGraph:
             self._users[value] = n
             other = self._anons.get(value)
             if looks_like_pii(value):
-                self._w.raise_("W077", ("W077", n),
-                               f"userId '{value}' looks like an email/phone number; use a stable "
-                               "database id, not PII", (n,), mid)
+                self._w.raise_(
+                    "W077",
+                    ("W077", n),
+                    f"userId '{value}' looks like an email/phone number; use a stable "
+                    "database id, not PII",
+                    (n,),
+                    mid,
+                )
         else:
             self._anons[value] = n
             other = self._users.get(value)
         if other is not None:
-            self._w.raise_("I013", ("I013", value),
-                           f"Identifier namespace collision: '{value}' is used as userId and "
-                           "as anonymousId", (other, n), mid)
+            self._w.raise_(
+                "I013",
+                ("I013", value),
+                f"Identifier namespace collision: '{value}' is used as userId and as anonymousId",
+                (other, n),
+                mid,
+            )
         self._near_duplicates(n, value, mid)
         return n
 
@@ -301,9 +356,13 @@ class IdentityGraph:
             m = self._variants.get(f)
         if m is not None and m != n:
             a, b = self._value[m], value
-            self._w.raise_("W019", ("W019", f),
-                           f"Near-identical ids '{a}' / '{b}' count as different users",
-                           (m, n), mid)
+            self._w.raise_(
+                "W019",
+                ("W019", f),
+                f"Near-identical ids '{a}' / '{b}' count as different users",
+                (m, n),
+                mid,
+            )
 
     def _bad_ids_on_message(self, uid: str | None, aid: str | None, u: int, a: int) -> None:
         """Name the message's valid identifier on its placeholder warning (for ``user=``)."""
@@ -322,13 +381,19 @@ class IdentityGraph:
             self._groups[gid] = None
             n = self._users.get(gid)
             if n is not None:
-                self._w.raise_("I013", ("I013g", gid),
-                               f"Identifier namespace collision: '{gid}' is used as userId and "
-                               "as groupId", (n,))
+                self._w.raise_(
+                    "I013",
+                    ("I013g", gid),
+                    f"Identifier namespace collision: '{gid}' is used as userId and as groupId",
+                    (n,),
+                )
         elif u >= 0 and self._value[u] == gid:
-            self._w.raise_("I013", ("I013g", gid),
-                           f"Identifier namespace collision: '{gid}' is used as userId and "
-                           "as groupId", (u,))
+            self._w.raise_(
+                "I013",
+                ("I013g", gid),
+                f"Identifier namespace collision: '{gid}' is used as userId and as groupId",
+                (u,),
+            )
 
     # ------------------------------------------------------------------ union-find
     def _find(self, x: int) -> int:
@@ -361,8 +426,9 @@ class IdentityGraph:
         return rx
 
     # ------------------------------------------------------------------ edges
-    def _alias(self, prev: Any, aid: str | None, u: int, a: int, seq: int, mid: str,
-               at: float) -> int:
+    def _alias(
+        self, prev: Any, aid: str | None, u: int, a: int, seq: int, mid: str, at: float
+    ) -> int:
         if prev == "":
             return -1
         if prev.__class__ is not str:
@@ -383,8 +449,7 @@ class IdentityGraph:
                 self._propose(a, u, K_IMPLICIT, self._types["alias"], seq, mid, at)
         return p
 
-    def _propose(self, x: int, y: int, kind: int, call: int, seq: int, mid: str,
-                 at: float) -> None:
+    def _propose(self, x: int, y: int, kind: int, call: int, seq: int, mid: str, at: float) -> None:
         """Propose merging node ``x`` (anon / previousId side) into ``y`` (the userId)."""
         # identify and other calls carrying the same pair share one record (its count grows);
         # alias edges are kept apart so that an alias is always visible as such.
@@ -445,9 +510,15 @@ class IdentityGraph:
             self._co_occurrence(x, y, mid, warns)
         if verdict in (BLOCKED, NOOP) and rx != ry and not self._naive:
             vx, vy = self._value[x], self._value[y]
-            warns.append(self._w.raise_(
-                "W069", ("W069", e), f"{self.mode} would not merge {vx} and {vy}: {reason}",
-                (x, y), mid))
+            warns.append(
+                self._w.raise_(
+                    "W069",
+                    ("W069", e),
+                    f"{self.mode} would not merge {vx} and {vy}: {reason}",
+                    (x, y),
+                    mid,
+                )
+            )
         if rule is not None:
             warns.append(self._rule_on_edge(rule, e, x, y, rx, ry, reason, mid))
         if verdict == APPLIED:
@@ -482,9 +553,12 @@ class IdentityGraph:
         if e0 is not None:
             first_mids.append(self._e_mid[e0])
         names = ",".join(self._value[n] for n in users)
-        w = self._w.raise_("W060", ("W060", x),
-                           f"anon {self._value[x]} used by users {names}: shared device or "
-                           "missing reset()", (x, *users))
+        w = self._w.raise_(
+            "W060",
+            ("W060", x),
+            f"anon {self._value[x]} used by users {names}: shared device or missing reset()",
+            (x, *users),
+        )
         for m in first_mids[:1]:
             self._w.add(w, mid=m)
         self._w.add(w, mid=mid)
@@ -492,47 +566,89 @@ class IdentityGraph:
 
     def _regression(self, a: int, mid: str) -> None:
         users = self._anon_multi.get(a) or [self._nco[a]]
-        self._w.raise_("I014", ("I014", a),
-                       f"Identity regression: anonymousId {self._value[a]} sent without its "
-                       f"userId ({self._value[users[-1]]}) after identify", (a, *users), mid)
+        self._w.raise_(
+            "I014",
+            ("I014", a),
+            f"Identity regression: anonymousId {self._value[a]} sent without its "
+            f"userId ({self._value[users[-1]]}) after identify",
+            (a, *users),
+            mid,
+        )
 
-    def _alias_warnings(self, e: int, x: int, y: int, rx: int, ry: int, px: Person,
-                        py: Person, verdict: int, seq: int, mid: str, warns: list[int]) -> None:
+    def _alias_warnings(
+        self,
+        e: int,
+        x: int,
+        y: int,
+        rx: int,
+        ry: int,
+        px: Person,
+        py: Person,
+        verdict: int,
+        seq: int,
+        mid: str,
+        warns: list[int],
+    ) -> None:
         w = self._w
         vx, vy = self._value[x], self._value[y]
         if x == y:
-            warns.append(w.raise_("W065", ("W065", x),
-                                  f"Self-alias ({vx} -> {vy}) is a no-op", (x,), mid))
+            warns.append(
+                w.raise_("W065", ("W065", x), f"Self-alias ({vx} -> {vy}) is a no-op", (x,), mid)
+            )
             return
         if verdict == REDUNDANT:
-            warns.append(w.raise_("I011", ("I011", e),
-                                  f"Alias {vx} -> {vy} is redundant: already the same person",
-                                  (x, y), mid))
+            warns.append(
+                w.raise_(
+                    "I011",
+                    ("I011", e),
+                    f"Alias {vx} -> {vy} is redundant: already the same person",
+                    (x, y),
+                    mid,
+                )
+            )
         elif self._nseq[x] == seq:
-            warns.append(w.raise_("I011", ("I011", e),
-                                  f"Alias previousId {vx} was never seen before (dangling)",
-                                  (x, y), mid))
+            warns.append(
+                w.raise_(
+                    "I011",
+                    ("I011", e),
+                    f"Alias previousId {vx} was never seen before (dangling)",
+                    (x, y),
+                    mid,
+                )
+            )
         if rx != ry and px.users and py.users and self._nseq[x] != seq:
             cx, cy = self._value[px.canon], self._value[py.canon]
-            warns.append(w.raise_("W062", ("W062", e),
-                                  f"Alias merges two known users {cx},{cy} "
-                                  f"({self.mode}: {_VERDICT_WORD[verdict]})",
-                                  (x, y, px.canon, py.canon), mid))
+            warns.append(
+                w.raise_(
+                    "W062",
+                    ("W062", e),
+                    f"Alias merges two known users {cx},{cy} "
+                    f"({self.mode}: {_VERDICT_WORD[verdict]})",
+                    (x, y, px.canon, py.canon),
+                    mid,
+                )
+            )
         if self.policy.warn_alias_after_identify and self._nflags[y] & F_IDENTIFIED:
-            warns.append(w.raise_("W063", ("W063", y),
-                                  f"Alias after identify for {vy}: Mixpanel needs alias first",
-                                  (x, y), mid))
+            warns.append(
+                w.raise_(
+                    "W063",
+                    ("W063", y),
+                    f"Alias after identify for {vy}: Mixpanel needs alias first",
+                    (x, y),
+                    mid,
+                )
+            )
 
-    def _rule_on_edge(self, rule: str, e: int, x: int, y: int, rx: int, ry: int,
-                      reason: str | None, mid: str) -> int:
+    def _rule_on_edge(
+        self, rule: str, e: int, x: int, y: int, rx: int, ry: int, reason: str | None, mid: str
+    ) -> int:
         vx, vy = self._value[x], self._value[y]
         if rule == "E064":
             text = f"Alias target already mapped; Mixpanel will reject alias {vx} -> {vy}"
         elif rule == "I012":
             text = f"Alias {vx} -> {vy} does not merge Unify profiles"
         elif rule == "W075":
-            text = (f"PostHog refuses to merge {vx} into {vy}: "
-                    "cannot_merge_already_identified")
+            text = f"PostHog refuses to merge {vx} into {vy}: cannot_merge_already_identified"
         else:  # W067 from a blocking limit
             text = f"Identity cluster exceeds {self.mode} limit: {reason}"
         return self._w.raise_(rule, (rule, e), text, (x, y), mid)
@@ -544,21 +660,33 @@ class IdentityGraph:
         p = self._pp[r]
         assert p is not None
         for lim in limits:
-            value = (p.users if lim.metric == "users" else p.anons if lim.metric == "anons"
-                     else p.merges if lim.metric == "merges" else p.size)
+            value = (
+                p.users
+                if lim.metric == "users"
+                else p.anons
+                if lim.metric == "anons"
+                else p.merges
+                if lim.metric == "merges"
+                else p.size
+            )
             if value <= lim.maximum:
                 continue
-            text = (f"Identity cluster of {self._value[p.canon]} exceeds {lim.label} "
-                    f"({value} {lim.metric})")
+            text = (
+                f"Identity cluster of {self._value[p.canon]} exceeds {lim.label} "
+                f"({value} {lim.metric})"
+            )
             if lim.rule == "W074":
-                text = (f"Possible identity squishing (irreversible): {value} userIds in the "
-                        f"person of {self._value[p.canon]}")
+                text = (
+                    f"Possible identity squishing (irreversible): {value} userIds in the "
+                    f"person of {self._value[p.canon]}"
+                )
             if p.warn is None:
                 p.warn = {}
             w = p.warn.get(lim.label)
             if w is None:
-                w = self._w.raise_(lim.rule, (lim.rule, lim.label, p.first, e), text,
-                                   (p.canon, x, y), mid)
+                w = self._w.raise_(
+                    lim.rule, (lim.rule, lim.label, p.first, e), text, (p.canon, x, y), mid
+                )
                 p.warn[lim.label] = w
             else:
                 self._w.messages[w] = text
@@ -735,4 +863,3 @@ def replay(events: Iterable[CapturedEvent], mode: str = "default") -> IdentityGr
     for ev in events:
         g.observe(ev)
     return g
-

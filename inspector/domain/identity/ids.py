@@ -6,17 +6,36 @@ import re
 
 # E020: blank or placeholder values (Segment Unify blocked values, PostHog's illegal
 # distinct ids, KISSmetrics "squishing" constants, Amplitude's "never set None").
-_ILLEGAL_FOLDED = frozenset({
-    "anonymous", "guest", "distinctid", "distinct_id", "id", "not_authenticated", "email",
-    "undefined", "true", "false", "null", "none", "nil", "nan", "[object object]", "-1",
-    "unknown", "n/a",
-})
+_ILLEGAL_FOLDED = frozenset(
+    {
+        "anonymous",
+        "guest",
+        "distinctid",
+        "distinct_id",
+        "id",
+        "not_authenticated",
+        "email",
+        "undefined",
+        "true",
+        "false",
+        "null",
+        "none",
+        "nil",
+        "nan",
+        "[object object]",
+        "-1",
+        "unknown",
+        "n/a",
+    }
+)
 _ILLEGAL_EXACT = frozenset({"[object Object]", "NaN", "None", "none", "null", "0", "undefined"})
 _ZEROS = re.compile(r"^[0-]*$")
 _UUID4 = re.compile(
-    r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?4[0-9a-fA-F]{3}-?[89abAB][0-9a-fA-F]{3}-?[0-9a-fA-F]{12}$")
+    r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?4[0-9a-fA-F]{3}-?[89abAB][0-9a-fA-F]{3}-?[0-9a-fA-F]{12}$"
+)
 _UUID_ANY = re.compile(
-    r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+    r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
 

@@ -26,11 +26,22 @@ if TYPE_CHECKING:
     from inspector.domain.identity.graph import IdentityGraph
 
 MODES: tuple[str, ...] = (
-    "default", "segment", "mixpanel-original", "mixpanel-simplified", "amplitude", "posthog",
-    "kissmetrics", "mixpanel-legacy", "naive",
+    "default",
+    "segment",
+    "mixpanel-original",
+    "mixpanel-simplified",
+    "amplitude",
+    "posthog",
+    "kissmetrics",
+    "mixpanel-legacy",
+    "naive",
 )
-MODE_ALIASES = {"protected": "default", "unify": "segment", "segment-unify": "segment",
-                "mixpanel": "mixpanel-simplified"}
+MODE_ALIASES = {
+    "protected": "default",
+    "unify": "segment",
+    "segment-unify": "segment",
+    "mixpanel": "mixpanel-simplified",
+}
 
 Verdict = tuple[int, str | None, str | None]
 _OK: Verdict = (APPLIED, None, None)
@@ -45,9 +56,9 @@ KISSMETRICS_SQUISH_USERS = 3
 class Limit(NamedTuple):
     """A cluster limit checked after every union (warn-only; blocking limits live in accept)."""
 
-    metric: str          # users | anons | ids | merges
+    metric: str  # users | anons | ids | merges
     maximum: int
-    rule: str            # W067 or W074
+    rule: str  # W067 or W074
     label: str
 
 
@@ -55,25 +66,25 @@ class Policy:
     """Default mode ("protected", Unify-like merge protection)."""
 
     name = "default"
-    implicit_merges = True       # does a track/page/screen carrying both ids merge?
-    warn_alias_after_identify = False   # W063 (Mixpanel Legacy / Original)
-    min_id_length = 0            # ids shorter than this get no node (I010)
+    implicit_merges = True  # does a track/page/screen carrying both ids merge?
+    warn_alias_after_identify = False  # W063 (Mixpanel Legacy / Original)
+    min_id_length = 0  # ids shorter than this get no node (I010)
     limits: tuple[Limit, ...] = (
         Limit("anons", UNIFY_MAX_ANONS, "W067", "Segment Unify limit of 5 anonymousIds"),
         Limit("merges", UNIFY_MAX_MERGES, "W067", "Segment Unify limit of 100 merges"),
         Limit("ids", UNIFY_MAX_IDS, "W067", "Segment Unify limit of 1000 mappings"),
     )
 
-    def accept(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person,
-               py: Person) -> Verdict:
+    def accept(
+        self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person
+    ) -> Verdict:
         if kind == K_IMPLICIT and not self.implicit_merges:
             return (NOOP, f"{self.name} merges only on identify/alias calls", None)
         if kind == K_ALIAS:
             return self.alias(g, x, y, px, py)
         return self.co(g, kind, x, y, px, py)
 
-    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person,
-           py: Person) -> Verdict:
+    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
         if px.users and py.users:
             return (BLOCKED, "would merge two userIds (merge protection)", None)
         return _OK
@@ -86,8 +97,7 @@ class Naive(Policy):
     name = "naive"
     limits = ()
 
-    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person,
-           py: Person) -> Verdict:
+    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
         return _OK
 
 
@@ -97,8 +107,7 @@ class Segment(Policy):
     name = "segment"
     limits = ()
 
-    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person,
-           py: Person) -> Verdict:
+    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
         if px.users and py.users:
             return (BLOCKED, "user_id limit 1: the profile already has a user_id", None)
         if px.anons + py.anons > UNIFY_MAX_ANONS:
@@ -121,8 +130,7 @@ class MixpanelLegacy(Policy):
     warn_alias_after_identify = True
     limits = ()
 
-    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person,
-           py: Person) -> Verdict:
+    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
         return (NOOP, "identify only switches the distinct_id (no merge without alias)", None)
 
     def alias(self, g: IdentityGraph, x: int, y: int, px: Person, py: Person) -> Verdict:
@@ -139,8 +147,7 @@ class MixpanelOriginal(MixpanelLegacy):
     name = "mixpanel-original"
     limits = ()  # the 500-id cap blocks the union itself (W067 raised by _cap)
 
-    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person,
-           py: Person) -> Verdict:
+    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
         if not is_uuid4(g.value_of(x)):
             return (BLOCKED, "$anon_id is not UUIDv4-shaped", None)
         if px.users:
@@ -164,8 +171,7 @@ class MixpanelSimplified(Policy):
     name = "mixpanel-simplified"
     limits = ()
 
-    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person,
-           py: Person) -> Verdict:
+    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
         if px.users and py.users:
             return (BLOCKED, "two $user_ids can never be merged", None)
         return _OK
@@ -181,8 +187,7 @@ class Amplitude(Policy):
     min_id_length = AMPLITUDE_MIN_ID_LENGTH
     limits = ()
 
-    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person,
-           py: Person) -> Verdict:
+    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
         if px.users and py.users:
             return (BLOCKED, "user_id is immutable: two user ids cannot be merged", None)
         return _OK
@@ -200,8 +205,9 @@ class PostHog(Policy):
     implicit_merges = False
     limits = ()
 
-    def accept(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person,
-               py: Person) -> Verdict:
+    def accept(
+        self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person
+    ) -> Verdict:
         if kind == K_IMPLICIT:
             return (NOOP, "PostHog merges only on $identify / $create_alias", None)
         # A distinct id first seen in this very message has no person yet: it is just added
@@ -218,22 +224,34 @@ class Kissmetrics(Policy):
 
     name = "kissmetrics"
     implicit_merges = False
-    limits = (Limit("users", KISSMETRICS_SQUISH_USERS, "W074",
-                    "KISSmetrics squishing: more than 3 userIds in one person"),)
+    limits = (
+        Limit(
+            "users",
+            KISSMETRICS_SQUISH_USERS,
+            "W074",
+            "KISSmetrics squishing: more than 3 userIds in one person",
+        ),
+    )
 
-    def accept(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person,
-               py: Person) -> Verdict:
+    def accept(
+        self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person
+    ) -> Verdict:
         if kind == K_IMPLICIT:
             return (NOOP, "KISSmetrics merges only on identify / alias", None)
         return _OK
 
 
 _POLICIES: dict[str, type[Policy]] = {
-    "default": Policy, "naive": Naive, "segment": Segment, "mixpanel-legacy": MixpanelLegacy,
-    "mixpanel-original": MixpanelOriginal, "mixpanel-simplified": MixpanelSimplified,
-    "amplitude": Amplitude, "posthog": PostHog, "kissmetrics": Kissmetrics,
+    "default": Policy,
+    "naive": Naive,
+    "segment": Segment,
+    "mixpanel-legacy": MixpanelLegacy,
+    "mixpanel-original": MixpanelOriginal,
+    "mixpanel-simplified": MixpanelSimplified,
+    "amplitude": Amplitude,
+    "posthog": PostHog,
+    "kissmetrics": Kissmetrics,
 }
-
 
 
 def policy_for(mode: str) -> Policy:

@@ -14,9 +14,9 @@ ANON = 1
 KIND_NAMES = ("userId", "anonymousId")
 
 # Edge kinds: what produced the proposal.
-K_IDENTIFY = 0   # identify call carrying anonymousId and userId
-K_IMPLICIT = 1   # any other call carrying both ids
-K_ALIAS = 2      # alias previousId -> userId
+K_IDENTIFY = 0  # identify call carrying anonymousId and userId
+K_IMPLICIT = 1  # any other call carrying both ids
+K_ALIAS = 2  # alias previousId -> userId
 
 # Verdicts.
 APPLIED = 0
@@ -26,27 +26,38 @@ REDUNDANT = 3
 VERDICT_NAMES = ("applied", "blocked", "no-op", "redundant")
 
 # Node flags.
-F_IDENTIFIED = 1     # the userId appeared in an identify call
-F_ALIAS_TARGET = 2   # the userId was the target of an applied alias
-F_ALIAS_PREV = 4     # the id was the previousId of an applied alias
+F_IDENTIFIED = 1  # the userId appeared in an identify call
+F_ALIAS_TARGET = 2  # the userId was the target of an applied alias
+F_ALIAS_PREV = 4  # the id was the previousId of an applied alias
 
 
 class Person:
     """What a root of the union-find knows about its component."""
 
-    __slots__ = ("anons", "canon", "edges", "first", "groups", "members", "merges", "seqs",
-                 "sorted", "users", "warn")
+    __slots__ = (
+        "anons",
+        "canon",
+        "edges",
+        "first",
+        "groups",
+        "members",
+        "merges",
+        "seqs",
+        "sorted",
+        "users",
+        "warn",
+    )
 
     def __init__(self, node: int, kind: int) -> None:
         self.members: list[int] = [node]
-        self.seqs: array[int] | None = None      # arrival seqs of the events attributed here
+        self.seqs: array[int] | None = None  # arrival seqs of the events attributed here
         self.sorted = True
-        self.edges: list[int] | None = None      # indices into the graph's edge table
+        self.edges: list[int] | None = None  # indices into the graph's edge table
         self.users = 1 if kind == USER else 0
         self.anons = 1 - self.users
         self.merges = 0
-        self.canon = node                        # canonical node (see IdentityGraph._better)
-        self.first = node                        # smallest node index (stable ordering)
+        self.canon = node  # canonical node (see IdentityGraph._better)
+        self.first = node  # smallest node index (stable ordering)
         self.groups: dict[str, None] | None = None
         self.warn: dict[str, int] | None = None  # per-person rules already raised -> warning
 

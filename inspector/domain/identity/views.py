@@ -26,12 +26,19 @@ EDGE_KIND_NAMES = ("identify", "implicit", "alias")
 def edge_dict(g: IdentityGraph, e: int) -> dict[str, Any]:
     x, y = g._e_x[e], g._e_y[e]
     return {
-        "from": g._value[x], "to": g._value[y],
-        "call": g._type_list[g._e_call[e]], "messageId": g._e_mid[e],
-        "verdict": VERDICT_NAMES[g._e_verdict[e]], "reason": g._e_reason[e],
+        "from": g._value[x],
+        "to": g._value[y],
+        "call": g._type_list[g._e_call[e]],
+        "messageId": g._e_mid[e],
+        "verdict": VERDICT_NAMES[g._e_verdict[e]],
+        "reason": g._e_reason[e],
         "kind": EDGE_KIND_NAMES[g._e_kind[e]],
-        "fromKind": KIND_NAMES[g._kind[x]], "toKind": KIND_NAMES[g._kind[y]],
-        "at": epoch_iso(g._e_at[e]), "seq": g._e_seq[e], "count": g._e_count[e], "id": e,
+        "fromKind": KIND_NAMES[g._kind[x]],
+        "toKind": KIND_NAMES[g._kind[y]],
+        "at": epoch_iso(g._e_at[e]),
+        "seq": g._e_seq[e],
+        "count": g._e_count[e],
+        "id": e,
     }
 
 
@@ -51,8 +58,9 @@ def _foreign_seqs(g: IdentityGraph, p: Person) -> list[tuple[int, int]]:
     return out
 
 
-def _node_stats(g: IdentityGraph, seqs: Iterable[int],
-                foreign: list[tuple[int, int]]) -> dict[int, list[float]]:
+def _node_stats(
+    g: IdentityGraph, seqs: Iterable[int], foreign: list[tuple[int, int]]
+) -> dict[int, list[float]]:
     """node -> [firstSeen, lastSeen, events] over every event that carried the identifier."""
     stats: dict[int, list[float]] = {}
     ev_node, ev_node2, ev_at = g._ev_node, g._ev_node2, g._ev_at
@@ -74,10 +82,16 @@ def _node_stats(g: IdentityGraph, seqs: Iterable[int],
 def _identifier(g: IdentityGraph, n: int, stats: dict[int, list[float]]) -> dict[str, Any]:
     created = g._nat[n]
     st = stats.get(n)
-    first, last, count = (min(st[0], created), max(st[1], created), int(st[2])) if st else (
-        created, created, 0)
-    return {"kind": KIND_NAMES[g._kind[n]], "value": g._value[n],
-            "firstSeen": epoch_iso(first), "lastSeen": epoch_iso(last), "events": count}
+    first, last, count = (
+        (min(st[0], created), max(st[1], created), int(st[2])) if st else (created, created, 0)
+    )
+    return {
+        "kind": KIND_NAMES[g._kind[n]],
+        "value": g._value[n],
+        "firstSeen": epoch_iso(first),
+        "lastSeen": epoch_iso(last),
+        "events": count,
+    }
 
 
 def _span(g: IdentityGraph, p: Person) -> tuple[str | None, str | None]:
@@ -99,8 +113,11 @@ def _person(g: IdentityGraph, p: Person, warnings: int) -> dict[str, Any]:
         "identifiers": [_identifier(g, n, stats) for n in members],
         "edges": [edge_dict(g, e) for e in p.edge_list()],
         "events": len(seqs),
-        "firstSeen": first, "lastSeen": last,
-        "users": p.users, "anons": p.anons, "merges": p.merges,
+        "firstSeen": first,
+        "lastSeen": last,
+        "users": p.users,
+        "anons": p.anons,
+        "merges": p.merges,
         "groups": list(p.groups) if p.groups else [],
         "warnings": warnings,
     }
@@ -128,8 +145,7 @@ def snapshot(g: IdentityGraph, user: str | None = None) -> dict[str, Any]:
     if user is None:
         counts = _warning_counts(g)
         people = [_person(g, p, counts.get(g._find(p.first), 0)) for p in _people(g)]
-        return {"people": people,
-                "warnings": [w.to_dict(i, g._value) for i in range(len(w))]}
+        return {"people": people, "warnings": [w.to_dict(i, g._value) for i in range(len(w))]}
     roots = g._roots_of(user)
     if not roots:
         return {"people": [], "warnings": []}
@@ -141,8 +157,7 @@ def snapshot(g: IdentityGraph, user: str | None = None) -> dict[str, Any]:
         ws = w.of_nodes(p.members)
         all_ws.update(ws)
         out_people.append(_person(g, p, len(ws)))
-    return {"people": out_people,
-            "warnings": [w.to_dict(i, g._value) for i in sorted(all_ws)]}
+    return {"people": out_people, "warnings": [w.to_dict(i, g._value) for i in sorted(all_ws)]}
 
 
 def people_rows(g: IdentityGraph) -> list[dict[str, Any]]:
@@ -150,13 +165,18 @@ def people_rows(g: IdentityGraph) -> list[dict[str, Any]]:
     rows = []
     for p in _people(g):
         first, last = _span(g, p)
-        rows.append({
-            "canonical": g._value[p.canon],
-            "ids": p.size, "users": p.users, "anons": p.anons,
-            "events": len(p.seqs) if p.seqs is not None else 0,
-            "firstSeen": first, "lastSeen": last,
-            "warnings": counts.get(g._find(p.first), 0),
-        })
+        rows.append(
+            {
+                "canonical": g._value[p.canon],
+                "ids": p.size,
+                "users": p.users,
+                "anons": p.anons,
+                "events": len(p.seqs) if p.seqs is not None else 0,
+                "firstSeen": first,
+                "lastSeen": last,
+                "warnings": counts.get(g._find(p.first), 0),
+            }
+        )
     return rows
 
 
@@ -185,9 +205,15 @@ def timeline(g: IdentityGraph, value: str) -> dict[str, Any]:
     def mark(s: int, secondary: bool) -> dict[str, Any]:
         li = g._ev_label[s]
         at = g._ev_at[s]
-        return {"eventId": g._ev_id[s], "seq": s, "time": epoch_iso(at), "ts": at,
-                "type": g._type_list[g._ev_type[s]],
-                "label": g._label_list[li] if li >= 0 else None, "secondary": secondary}
+        return {
+            "eventId": g._ev_id[s],
+            "seq": s,
+            "time": epoch_iso(at),
+            "ts": at,
+            "type": g._type_list[g._ev_type[s]],
+            "label": g._label_list[li] if li >= 0 else None,
+            "secondary": secondary,
+        }
 
     for s in seqs:
         lanes[lane_of[ev_node[s]]]["marks"].append(mark(s, False))
@@ -215,5 +241,10 @@ def timeline(g: IdentityGraph, value: str) -> dict[str, Any]:
             outside = x if x not in lane_of else y
             d["otherPerson"] = g.canonical_of_node(outside)
         (merges if g._e_verdict[e] == APPLIED else others).append(d)
-    return {"canonical": g._value[p.canon], "lanes": lanes, "merges": merges,
-            "edges": others, "events": len(seqs)}
+    return {
+        "canonical": g._value[p.canon],
+        "lanes": lanes,
+        "merges": merges,
+        "edges": others,
+        "events": len(seqs),
+    }

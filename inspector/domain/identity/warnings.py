@@ -13,11 +13,24 @@ from typing import Any
 MAX_MESSAGE_IDS = 50
 
 SEVERITY = {
-    "E020": "error", "E064": "error",
-    "W019": "warning", "W060": "warning", "W062": "warning", "W063": "warning",
-    "W065": "warning", "W066": "warning", "W067": "warning", "W069": "warning",
-    "W074": "warning", "W075": "warning", "W077": "warning",
-    "I010": "info", "I011": "info", "I012": "info", "I013": "info", "I014": "info",
+    "E020": "error",
+    "E064": "error",
+    "W019": "warning",
+    "W060": "warning",
+    "W062": "warning",
+    "W063": "warning",
+    "W065": "warning",
+    "W066": "warning",
+    "W067": "warning",
+    "W069": "warning",
+    "W074": "warning",
+    "W075": "warning",
+    "W077": "warning",
+    "I010": "info",
+    "I011": "info",
+    "I012": "info",
+    "I013": "info",
+    "I014": "info",
 }
 
 
@@ -29,8 +42,8 @@ class WarningStore:
     def __init__(self) -> None:
         self.rules: list[str] = []
         self.messages: list[str] = []
-        self.nodes: list[list[int]] = []       # identifier nodes concerned
-        self.extra: list[list[str]] = []       # identifier values that have no node
+        self.nodes: list[list[int]] = []  # identifier nodes concerned
+        self.extra: list[list[str]] = []  # identifier values that have no node
         self.mids: list[list[str]] = []
         self.counts: list[int] = []
         self.by_key: dict[Hashable, int] = {}
@@ -39,8 +52,15 @@ class WarningStore:
     def __len__(self) -> int:
         return len(self.rules)
 
-    def raise_(self, rule: str, key: Hashable, message: str, nodes: Iterable[int] = (),
-               mid: str | None = None, extra: Iterable[str] = ()) -> int:
+    def raise_(
+        self,
+        rule: str,
+        key: Hashable,
+        message: str,
+        nodes: Iterable[int] = (),
+        mid: str | None = None,
+        extra: Iterable[str] = (),
+    ) -> int:
         """Create the warning for ``key`` or add to it (new nodes, messageId, count)."""
         w = self.by_key.get(key)
         if w is None:
@@ -57,8 +77,9 @@ class WarningStore:
         self.add(w, nodes, mid, extra)
         return w
 
-    def add(self, w: int, nodes: Iterable[int] = (), mid: str | None = None,
-            extra: Iterable[str] = ()) -> None:
+    def add(
+        self, w: int, nodes: Iterable[int] = (), mid: str | None = None, extra: Iterable[str] = ()
+    ) -> None:
         ns = self.nodes[w]
         for n in nodes:
             if n >= 0 and n not in ns:
@@ -90,6 +111,11 @@ class WarningStore:
         for v in self.extra[w]:
             if v not in ids:
                 ids.append(v)
-        return {"rule": self.rules[w], "severity": SEVERITY.get(self.rules[w], "warning"),
-                "message": self.messages[w], "identifiers": ids,
-                "messageIds": list(self.mids[w]), "count": self.counts[w]}
+        return {
+            "rule": self.rules[w],
+            "severity": SEVERITY.get(self.rules[w], "warning"),
+            "message": self.messages[w],
+            "identifiers": ids,
+            "messageIds": list(self.mids[w]),
+            "count": self.counts[w],
+        }

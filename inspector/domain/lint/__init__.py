@@ -11,5 +11,14 @@ from inspector.domain.lint.engine import LintEngine
 from inspector.domain.lint.plan import PlanError, TrackingPlan, load_plan
 from inspector.domain.lint.registry import RULES, Rule
 
-__all__ = ["RULES", "ConfigError", "LintConfig", "LintEngine", "PlanError", "Rule",
-           "TrackingPlan", "load_config", "load_plan"]
+__all__ = [
+    "RULES",
+    "ConfigError",
+    "LintConfig",
+    "LintEngine",
+    "PlanError",
+    "Rule",
+    "TrackingPlan",
+    "load_config",
+    "load_plan",
+]

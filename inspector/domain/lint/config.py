@@ -38,8 +38,11 @@ class LintConfig:
         rule = RULES[rule_id]
         if rule_id in self.disabled:
             return False
-        if rule.dialect is not None and rule.dialect not in self.destinations \
-                and rule_id not in self.enabled:
+        if (
+            rule.dialect is not None
+            and rule.dialect not in self.destinations
+            and rule_id not in self.enabled
+        ):
             return False
         return rule.default_enabled or rule_id in self.enabled
 
@@ -85,8 +88,9 @@ def config_from_dict(data: dict[str, Any], base: Path | None = None) -> LintConf
             sev[rule.id] = level
             if not rule.default_enabled or rule.dialect:
                 enabled.add(rule.id)  # giving an opt-in rule a severity turns it on
-    cfg = LintConfig(disabled=frozenset(disabled), enabled=frozenset(enabled), severity=sev,
-                     warnings=warnings)
+    cfg = LintConfig(
+        disabled=frozenset(disabled), enabled=frozenset(enabled), severity=sev, warnings=warnings
+    )
     plan = lint.get("plan")
     if plan:
         p = Path(str(plan)).expanduser()
@@ -101,8 +105,7 @@ def config_from_dict(data: dict[str, Any], base: Path | None = None) -> LintConf
         if key in lint:
             v = str(lint[key]).lower().replace("_case", "").replace("-case", "")
             if v not in CASES:
-                raise ConfigError(f"lint.{key}: {lint[key]!r} is not one of "
-                                  + ", ".join(CASES))
+                raise ConfigError(f"lint.{key}: {lint[key]!r} is not one of " + ", ".join(CASES))
             setattr(cfg, key, v)
     try:
         cfg.future_minutes = float(lint.get("future_minutes", cfg.future_minutes))

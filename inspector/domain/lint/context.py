@@ -10,8 +10,19 @@ CALL_TYPES = ("identify", "track", "page", "screen", "group", "alias")
 class Ctx:
     """What a check may read besides the message. Set per batch/message by the engine."""
 
-    __slots__ = ("cat", "cfg", "event", "future_iso", "future_ts", "names", "original",
-                 "past_iso", "plan", "received", "state")
+    __slots__ = (
+        "cat",
+        "cfg",
+        "event",
+        "future_iso",
+        "future_ts",
+        "names",
+        "original",
+        "past_iso",
+        "plan",
+        "received",
+        "state",
+    )
 
     def __init__(self, cfg: Any, cat: Any, state: Any, plan: Any) -> None:
         self.cfg, self.cat, self.state, self.plan = cfg, cat, state, plan

@@ -36,8 +36,14 @@ Raw = tuple[str, str, str | None]
 class LintEngine:
     """One per capture session: keeps the cross-event state between calls."""
 
-    def __init__(self, config: LintConfig | None = None, plan: TrackingPlan | None = None,
-                 *, catalog: SpecCatalog | None = None, fast_path: bool = True) -> None:
+    def __init__(
+        self,
+        config: LintConfig | None = None,
+        plan: TrackingPlan | None = None,
+        *,
+        catalog: SpecCatalog | None = None,
+        fast_path: bool = True,
+    ) -> None:
         self.config = config or LintConfig()
         if plan is None and self.config.plan is not None:
             plan = load_plan(self.config.plan)
@@ -50,8 +56,9 @@ class LintEngine:
         self._severity = {rid: cfg.severity_of(rid) for rid in RULES}
         self._by_type: dict[str, list[CheckFn]] = {}
         self._guarded: dict[str, list[tuple[Any, list[CheckFn]]]] = {}
-        active = sorted((c for c in CHECKS if any(r in self._enabled for r in c.rules)),
-                        key=lambda c: c.order)
+        active = sorted(
+            (c for c in CHECKS if any(r in self._enabled for r in c.rules)), key=lambda c: c.order
+        )
         for t in (*CALL_TYPES, "unknown"):
             mine = [c for c in active if c.types is None or t in c.types]
             groups: dict[str, list[CheckFn]] = {}
@@ -63,7 +70,8 @@ class LintEngine:
         self._fold = {"W001", "W003", "E014"} & self._enabled
         self._ctx = Ctx(cfg, self.catalog, self.state, plan)
         self._plan_on = plan is not None and bool(
-            {"W028", "W029", "E015", "E016", "E017"} & self._enabled)
+            {"W028", "W029", "E015", "E016", "E017"} & self._enabled
+        )
 
     # -- public API -------------------------------------------------------------------------
     def lint_batch(self, events: list[CapturedEvent], request: RawRequest | None) -> None:
@@ -73,16 +81,30 @@ class LintEngine:
         now = events[0].received_at or time.time()
         self._set_clock(now)
         batch: list[Raw] = []
-        body_len = len(request.body) if request is not None and request.body else (
-            request.size if request is not None else -1)
+        body_len = (
+            len(request.body)
+            if request is not None and request.body
+            else (request.size if request is not None else -1)
+        )
         if request is not None:
             n = max(len(events), request.event_count)
             if body_len > MAX_BATCH_BYTES and n > 1:
-                batch.append(("E011", f"Batch is {body_len / 1024:.0f} KB; the limit is 500 KB "
-                                      "(Segment answers 400)", None))
+                batch.append(
+                    (
+                        "E011",
+                        f"Batch is {body_len / 1024:.0f} KB; the limit is 500 KB "
+                        "(Segment answers 400)",
+                        None,
+                    )
+                )
             if n > MAX_BATCH_EVENTS:
-                batch.append(("E011", f"Batch has {n} events; the limit is 2500 (the rest "
-                                      "are rejected)", None))
+                batch.append(
+                    (
+                        "E011",
+                        f"Batch has {n} events; the limit is 2500 (the rest are rejected)",
+                        None,
+                    )
+                )
         measure = body_len < 0 or body_len > MAX_MESSAGE
         ctx = self._ctx
         for ev in events:
@@ -98,12 +120,14 @@ class LintEngine:
             ev.lint = self._findings(found) if found else []
         ctx.event = None
 
-    def lint_message(self, message: Any, *, original: dict[str, Any] | None = None
-                     ) -> list[Finding]:
+    def lint_message(
+        self, message: Any, *, original: dict[str, Any] | None = None
+    ) -> list[Finding]:
         """Lint one message (CLI, tools). Updates the session state like an arrival."""
         if not isinstance(message, dict):
-            return self._findings([("E001", "Payload is not a JSON object (got "
-                                            f"{type(message).__name__})", None)])
+            return self._findings(
+                [("E001", f"Payload is not a JSON object (got {type(message).__name__})", None)]
+            )
         self._set_clock(time.time())
         self._ctx.received = 0.0  # a message from a file: its arrival time is unknown
         self._ctx.event = None
@@ -151,10 +175,18 @@ class LintEngine:
         except TypeError:
             return
         if n > MAX_MESSAGE:
-            found.append(("E010", f"Message is {n / 1024:.1f} KB; the limit is 32 KB "
-                                  "(Segment answers 400)", None))
+            found.append(
+                (
+                    "E010",
+                    f"Message is {n / 1024:.1f} KB; the limit is 32 KB (Segment answers 400)",
+                    None,
+                )
+            )
 
     def _findings(self, found: list[Raw]) -> list[Finding]:
         enabled, sev = self._enabled, self._severity
-        return [Finding(rid, sev[rid], msg, path)  # type: ignore[arg-type]
-                for rid, msg, path in found if rid in enabled]
+        return [
+            Finding(rid, sev[rid], msg, path)  # type: ignore[arg-type]
+            for rid, msg, path in found
+            if rid in enabled
+        ]

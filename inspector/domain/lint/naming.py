@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 CASE_RES = {
-    "title": re.compile(r"[A-Z][a-z0-9]*(?: (?:[A-Z][a-z0-9]*|a|an|and|as|at|by|for|from|in|of"
-                        r"|on|or|the|to|with))*"),
+    "title": re.compile(
+        r"[A-Z][a-z0-9]*(?: (?:[A-Z][a-z0-9]*|a|an|and|as|at|by|for|from|in|of"
+        r"|on|or|the|to|with))*"
+    ),
     "snake": re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"),
     "camel": re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+"),
     "pascal": re.compile(r"(?:[A-Z][a-z0-9]*){2,}"),
@@ -14,9 +16,15 @@ CASE_RES = {
     "screaming": re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)*"),
     "lower words": re.compile(r"[a-z0-9]+(?: [a-z0-9]+)+"),
 }
-CASE_NAMES = {"title": "Title Case", "snake": "snake_case", "camel": "camelCase",
-              "pascal": "PascalCase", "kebab": "kebab-case", "screaming": "SCREAMING_CASE",
-              "lower words": "lower case words"}
+CASE_NAMES = {
+    "title": "Title Case",
+    "snake": "snake_case",
+    "camel": "camelCase",
+    "pascal": "PascalCase",
+    "kebab": "kebab-case",
+    "screaming": "SCREAMING_CASE",
+    "lower words": "lower case words",
+}
 
 
 def casing(name: str) -> str:
@@ -142,14 +150,65 @@ def numbered_stem(key: str) -> str | None:
 # -- object + action ---------------------------------------------------------------------------
 _IRREGULAR_PAST = frozenset(
     [
-        "sent", "read", "won", "lost", "made", "bought", "paid", "seen", "shown", "built",
-        "begun", "done", "given", "taken", "written", "sold", "left", "set", "put", "cut",
-        "hit", "quit", "reset", "upgraded", "met", "found", "kept", "held", "brought",
-        "chose", "chosen", "drawn", "got", "gotten", "heard", "led", "shut", "split",
-        "spent", "spun", "struck", "swept", "told", "thought", "understood", "woken",
-        "undone", "redone", "withdrawn", "forgot", "forgotten", "logged", "signed",
-        "opened", "joined", "began", "ran"
-    ])
+        "sent",
+        "read",
+        "won",
+        "lost",
+        "made",
+        "bought",
+        "paid",
+        "seen",
+        "shown",
+        "built",
+        "begun",
+        "done",
+        "given",
+        "taken",
+        "written",
+        "sold",
+        "left",
+        "set",
+        "put",
+        "cut",
+        "hit",
+        "quit",
+        "reset",
+        "upgraded",
+        "met",
+        "found",
+        "kept",
+        "held",
+        "brought",
+        "chose",
+        "chosen",
+        "drawn",
+        "got",
+        "gotten",
+        "heard",
+        "led",
+        "shut",
+        "split",
+        "spent",
+        "spun",
+        "struck",
+        "swept",
+        "told",
+        "thought",
+        "understood",
+        "woken",
+        "undone",
+        "redone",
+        "withdrawn",
+        "forgot",
+        "forgotten",
+        "logged",
+        "signed",
+        "opened",
+        "joined",
+        "began",
+        "ran",
+    ]
+)
 
 
 def has_past_tense(key: str) -> bool:

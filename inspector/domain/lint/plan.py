@@ -18,8 +18,13 @@ from inspector.domain.lint.values import ISO_RE, json_type_exact, short
 
 Out = list[tuple[str, str, str | None]]
 TYPES = ("COMMON", "TRACK", "IDENTIFY", "GROUP", "PAGE", "SCREEN", "ALIAS")
-_PAYLOAD = {"TRACK": "properties", "PAGE": "properties", "SCREEN": "properties",
-            "IDENTIFY": "traits", "GROUP": "traits"}
+_PAYLOAD = {
+    "TRACK": "properties",
+    "PAGE": "properties",
+    "SCREEN": "properties",
+    "IDENTIFY": "traits",
+    "GROUP": "traits",
+}
 
 
 class PlanError(ValueError):
@@ -41,8 +46,9 @@ class PlanRule:
         try:
             cls.check_schema(self.schema)
         except jsonschema.SchemaError as exc:
-            raise PlanError(f"invalid JSON Schema for {self.type} {self.key!r}: "
-                            f"{exc.message}") from exc
+            raise PlanError(
+                f"invalid JSON Schema for {self.type} {self.key!r}: {exc.message}"
+            ) from exc
         self.validator = cls(self.schema)
         payload = _PAYLOAD.get(self.type)
         sub = (self.schema.get("properties") or {}).get(payload) if payload else None
@@ -118,15 +124,22 @@ def _validate(rule: PlanRule, m: dict[str, Any], out: Out) -> None:
                     inner = sub.get("required") if isinstance(sub, dict) else None
                     if inner:  # a whole payload missing: name what it had to hold
                         for q in inner:
-                            out.append(("E015", f"{p}.{q} is required by the tracking plan",
-                                        f"{p}.{q}"))
+                            out.append(
+                                ("E015", f"{p}.{q} is required by the tracking plan", f"{p}.{q}")
+                            )
                     else:
                         out.append(("E015", f"{p} is required by the tracking plan", p))
         elif kind == "type":
             exp = err.validator_value
             exp = " or ".join(exp) if isinstance(exp, list) else exp
-            out.append(("E016", f"{base or 'message'}: Invalid type. Expected {exp}, given "
-                                f"{json_type_exact(err.instance)}", base or None))
+            out.append(
+                (
+                    "E016",
+                    f"{base or 'message'}: Invalid type. Expected {exp}, given "
+                    f"{json_type_exact(err.instance)}",
+                    base or None,
+                )
+            )
         elif kind == "additionalProperties":
             known = err.schema.get("properties") or {}
             for k in err.instance:
@@ -135,9 +148,15 @@ def _validate(rule: PlanRule, m: dict[str, Any], out: Out) -> None:
                     out.append(("W029", f"Unplanned property '{p}' on '{_label(m)}'", p))
         elif kind in ("enum", "const"):
             allowed = err.validator_value if kind == "enum" else [err.validator_value]
-            out.append(("E017", f"{base}={short(err.instance)!r} not in allowed values ("
-                                + ", ".join(short(a, 20) for a in allowed[:8]) + ")",
-                        base or None))
+            out.append(
+                (
+                    "E017",
+                    f"{base}={short(err.instance)!r} not in allowed values ("
+                    + ", ".join(short(a, 20) for a in allowed[:8])
+                    + ")",
+                    base or None,
+                )
+            )
         else:
             out.append(("E017", f"{base or 'message'}: {err.message}", base or None))
     if rule.planned is not None and not rule.closed:
@@ -146,8 +165,9 @@ def _validate(rule: PlanRule, m: dict[str, Any], out: Out) -> None:
         if isinstance(obj, dict):
             for k in obj:
                 if k not in rule.planned:
-                    out.append(("W029", f"Unplanned property '{k}' on '{_label(m)}'",
-                                f"{payload}.{k}"))
+                    out.append(
+                        ("W029", f"Unplanned property '{k}' on '{_label(m)}'", f"{payload}.{k}")
+                    )
 
 
 # -- loading -----------------------------------------------------------------------------------
@@ -162,8 +182,7 @@ def load_plan(path: str | Path) -> TrackingPlan:
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise PlanError(f"tracking plan {p} is not valid {p.suffix[1:].upper()}: "
-                        f"{exc}") from exc
+        raise PlanError(f"tracking plan {p} is not valid {p.suffix[1:].upper()}: {exc}") from exc
     plan = plan_from_data(data)
     plan.source = str(p)
     return plan
@@ -187,8 +206,10 @@ def plan_from_data(data: Any) -> TrackingPlan:
         from inspector.domain.lint.plan_yaml import simple_rules
 
         return TrackingPlan(simple_rules(data))
-    raise PlanError("unknown tracking plan shape: expected 'rules' (Segment/RudderStack) "
-                    "or 'events' (simple YAML)")
+    raise PlanError(
+        "unknown tracking plan shape: expected 'rules' (Segment/RudderStack) "
+        "or 'events' (simple YAML)"
+    )
 
 
 def _segment_rule(r: Any) -> PlanRule:
@@ -205,8 +226,13 @@ def _segment_rule(r: Any) -> PlanRule:
 
 def _config_api_rules(rules: dict[str, Any]) -> list[PlanRule]:
     out: list[PlanRule] = []
-    for k, t in (("global", "COMMON"), ("identify", "IDENTIFY"), ("group", "GROUP"),
-                 ("page", "PAGE"), ("screen", "SCREEN")):
+    for k, t in (
+        ("global", "COMMON"),
+        ("identify", "IDENTIFY"),
+        ("group", "GROUP"),
+        ("page", "PAGE"),
+        ("screen", "SCREEN"),
+    ):
         v = rules.get(k)
         if isinstance(v, dict) and v:
             out.append(PlanRule(t, None, 1, v.get("rules", v) if "rules" in v else v))
@@ -214,8 +240,14 @@ def _config_api_rules(rules: dict[str, Any]) -> list[PlanRule]:
         if not isinstance(ev, dict) or not ev.get("name"):
             raise PlanError("each entry of rules.events needs a name")
         t = str(ev.get("eventType") or "track").upper()
-        out.append(PlanRule(t, ev["name"], int(ev.get("version") or 1),
-                            ev.get("rules") or ev.get("jsonSchema") or {}))
+        out.append(
+            PlanRule(
+                t,
+                ev["name"],
+                int(ev.get("version") or 1),
+                ev.get("rules") or ev.get("jsonSchema") or {},
+            )
+        )
     return out
 
 

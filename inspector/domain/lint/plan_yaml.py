@@ -8,9 +8,20 @@ from typing import Any
 
 from inspector.domain.lint.plan import ISO_PATTERN, PlanError, PlanRule
 
-_TYPES = {"string": "string", "str": "string", "number": "number", "float": "number",
-          "integer": "integer", "int": "integer", "boolean": "boolean", "bool": "boolean",
-          "object": "object", "array": "array", "list": "array", "null": "null"}
+_TYPES = {
+    "string": "string",
+    "str": "string",
+    "number": "number",
+    "float": "number",
+    "integer": "integer",
+    "int": "integer",
+    "boolean": "boolean",
+    "bool": "boolean",
+    "object": "object",
+    "array": "array",
+    "list": "array",
+    "null": "null",
+}
 
 
 def _prop_schema(name: str, spec: Any) -> tuple[dict[str, Any], bool]:
@@ -38,13 +49,11 @@ def _prop_schema(name: str, spec: Any) -> tuple[dict[str, Any], bool]:
         js.append(_TYPES[one])
     if js:
         out["type"] = js[0] if len(js) == 1 else js
-    for k in ("enum", "pattern", "minimum", "maximum", "minLength", "maxLength", "items",
-              "format"):
+    for k in ("enum", "pattern", "minimum", "maximum", "minLength", "maxLength", "items", "format"):
         if k in spec:
             out[k] = spec[k]
     if spec.get("nullable") and "type" in out:
-        out["type"] = [*([out["type"]] if isinstance(out["type"], str) else out["type"]),
-                       "null"]
+        out["type"] = [*([out["type"]] if isinstance(out["type"], str) else out["type"]), "null"]
     return out, bool(spec.get("required"))
 
 
@@ -85,8 +94,12 @@ def simple_rules(data: dict[str, Any]) -> list[PlanRule]:
         raise PlanError("'events' must map event names to their properties")
     for name, body in events.items():
         rules.append(_rule("TRACK", str(name), body, "properties"))
-    for key, t, payload in (("identify", "IDENTIFY", "traits"), ("group", "GROUP", "traits"),
-                            ("page", "PAGE", "properties"), ("screen", "SCREEN", "properties")):
+    for key, t, payload in (
+        ("identify", "IDENTIFY", "traits"),
+        ("group", "GROUP", "traits"),
+        ("page", "PAGE", "properties"),
+        ("screen", "SCREEN", "properties"),
+    ):
         if data.get(key):
             rules.append(_rule(t, None, data[key], payload))
     return rules

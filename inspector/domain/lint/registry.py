@@ -30,7 +30,7 @@ SOURCES = {
     "S-PROT-FAQ": "https://segment.com/docs/protocols/faq/",
     "S-PROT-DBG": "https://segment.com/docs/protocols/apis-and-extensions/",
     "S-UNIFY-IR": "https://segment.com/docs/unify/identity-resolution/"
-                  "identity-resolution-settings/",
+    "identity-resolution-settings/",
     "S-UNIFY-LIM": "https://segment.com/docs/unify/product-limits/",
     "S-ENGAGE-FAQ": "https://segment.com/docs/engage/faqs/",
     "S-MP-DEST": "https://segment.com/docs/connections/destinations/catalog/mixpanel/",
@@ -40,13 +40,13 @@ SOURCES = {
     "AMP-HTTP": "https://amplitude.com/docs/apis/analytics/http-v2",
     "MP-LEGACY": "https://github.com/mixpanel/docs/blob/main/legacy/aliases.md",
     "MP-ORIG": "https://docs.mixpanel.com/docs/tracking-methods/id-management/"
-               "identifying-users-original",
+    "identifying-users-original",
     "MP-SIMP": "https://docs.mixpanel.com/docs/tracking-methods/id-management/"
-               "identifying-users-simplified",
+    "identifying-users-simplified",
     "PH-MERGE": "https://posthog.com/docs/product-analytics/identify",
     "KM-SPEC": "https://support.kissmetrics.io/reference/api-specifications-1",
     "KM-SQUISH": "https://support.kissmetrics.io/docs/"
-                 "squished-identities-multiple-identities-aliased-together",
+    "squished-identities-multiple-identities-aliased-together",
     "CIO-ATTR": "https://docs.customer.io/messaging/people/reserved-attributes/",
     "CIO-TS": "https://docs.customer.io/journeys/segmentation-and-timestamp-rules",
     "CIO-ID": "https://docs.customer.io/cdp/sources/source-spec/identify-spec",
@@ -79,10 +79,18 @@ class Rule:
         return self.scope != "idgraph"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "severity": self.severity, "category": self.category,
-                "slug": self.slug, "title": self.title, "explanation": self.explanation,
-                "url": self.url, "scope": self.scope, "dialect": self.dialect,
-                "defaultEnabled": self.default_enabled}
+        return {
+            "id": self.id,
+            "severity": self.severity,
+            "category": self.category,
+            "slug": self.slug,
+            "title": self.title,
+            "explanation": self.explanation,
+            "url": self.url,
+            "scope": self.scope,
+            "dialect": self.dialect,
+            "defaultEnabled": self.default_enabled,
+        }
 
 
 RULES: dict[str, Rule] = {}
@@ -104,17 +112,39 @@ class Check:
 CHECKS: list[Check] = []
 
 
-def add_rule(rule_id: str, severity: str, category: str, slug: str, title: str,
-             explanation: str, source: str, *, scope: str = "message",
-             dialect: str | None = None, default_enabled: bool = True,
-             aliases: tuple[str, ...] = ()) -> None:
+def add_rule(
+    rule_id: str,
+    severity: str,
+    category: str,
+    slug: str,
+    title: str,
+    explanation: str,
+    source: str,
+    *,
+    scope: str = "message",
+    dialect: str | None = None,
+    default_enabled: bool = True,
+    aliases: tuple[str, ...] = (),
+) -> None:
     url = " ".join(SOURCES.get(s, s) for s in source.split())
-    RULES[rule_id] = Rule(rule_id, severity, category, slug, title, explanation, url, scope,
-                          dialect, default_enabled, aliases)
+    RULES[rule_id] = Rule(
+        rule_id,
+        severity,
+        category,
+        slug,
+        title,
+        explanation,
+        url,
+        scope,
+        dialect,
+        default_enabled,
+        aliases,
+    )
 
 
-def check(*rule_ids: str, types: tuple[str, ...] | None = None, order: int = 50,
-          guard: str | None = None) -> Callable[[CheckFn], CheckFn]:
+def check(
+    *rule_ids: str, types: tuple[str, ...] | None = None, order: int = 50, guard: str | None = None
+) -> Callable[[CheckFn], CheckFn]:
     """Register ``fn`` as the check that raises ``rule_ids`` for the given call types.
 
     ``guard`` names a fast-path predicate (see ``fastpath``) that proves in one pass that a

@@ -11,24 +11,56 @@ from inspector.domain.lint.values import LOCALE_RE, TIMEZONE_RE, json_type, shor
 
 Out = list[tuple[str, str, str | None]]
 S, N, B, OBJ, A = (str,), (int, float), (bool,), (dict,), (list,)
-_WORDS: dict[Any, str] = {S: "a string", N: "a number", B: "a boolean", OBJ: "an object",
-                          A: "an array",
-          S + N: "a string"}
+_WORDS: dict[Any, str] = {
+    S: "a string",
+    N: "a number",
+    B: "a boolean",
+    OBJ: "an object",
+    A: "an array",
+    S + N: "a string",
+}
 TOP: dict[str, tuple[type, ...]] = {
-    "active": B, "ip": S, "locale": S, "timezone": S, "userAgent": S, "groupId": S,
-    "channel": S, "app": OBJ, "campaign": OBJ, "device": OBJ, "library": OBJ, "location": OBJ,
-    "network": OBJ, "os": OBJ, "page": OBJ, "referrer": OBJ, "screen": OBJ, "traits": OBJ,
-    "userAgentData": OBJ, "externalIds": A, "protocols": OBJ, "instanceId": S, "consent": OBJ,
+    "active": B,
+    "ip": S,
+    "locale": S,
+    "timezone": S,
+    "userAgent": S,
+    "groupId": S,
+    "channel": S,
+    "app": OBJ,
+    "campaign": OBJ,
+    "device": OBJ,
+    "library": OBJ,
+    "location": OBJ,
+    "network": OBJ,
+    "os": OBJ,
+    "page": OBJ,
+    "referrer": OBJ,
+    "screen": OBJ,
+    "traits": OBJ,
+    "userAgentData": OBJ,
+    "externalIds": A,
+    "protocols": OBJ,
+    "instanceId": S,
+    "consent": OBJ,
     "personas": OBJ,
 }
 SUB: dict[str, dict[str, tuple[type, ...]]] = {
     "app": {"name": S, "version": S, "build": S + N, "namespace": S},
     "campaign": {"name": S, "source": S, "medium": S, "term": S, "content": S},
-    "device": {"id": S, "advertisingId": S, "adTrackingEnabled": B, "manufacturer": S,
-               "model": S, "name": S, "type": S, "token": S, "version": S},
+    "device": {
+        "id": S,
+        "advertisingId": S,
+        "adTrackingEnabled": B,
+        "manufacturer": S,
+        "model": S,
+        "name": S,
+        "type": S,
+        "token": S,
+        "version": S,
+    },
     "library": {"name": S, "version": S},
-    "location": {"city": S, "country": S, "region": S, "latitude": N, "longitude": N,
-                 "speed": N},
+    "location": {"city": S, "country": S, "region": S, "latitude": N, "longitude": N, "speed": N},
     "network": {"bluetooth": B, "cellular": B, "wifi": B, "carrier": S},
     "os": {"name": S, "version": S},
     "page": {"path": S, "referrer": S, "search": S, "title": S, "url": S},
@@ -58,19 +90,30 @@ def context_fields(m: dict[str, Any], x: Ctx, out: Out) -> None:
                 for sk, sv in v.items():
                     st = sub.get(sk)
                     if st is not None and sv is not None and type(sv) not in st:
-                        out.append(("W011", f"context.{k}.{sk} should be {_WORDS[st]}, got "
-                                            f"{json_type(sv)}", f"context.{k}.{sk}"))
+                        out.append(
+                            (
+                                "W011",
+                                f"context.{k}.{sk} should be {_WORDS[st]}, got {json_type(sv)}",
+                                f"context.{k}.{sk}",
+                            )
+                        )
                 if k == "device":
                     advertising_id(v, out)
             continue
         if types is None:
             hint = _SUGGEST.get(compact_key(k))
-            out.append(("I002", f"context.{k} is not a spec field"
-                                + (f" (did you mean {hint}?)" if hint else ""),
-                        f"context.{k}"))
+            out.append(
+                (
+                    "I002",
+                    f"context.{k} is not a spec field"
+                    + (f" (did you mean {hint}?)" if hint else ""),
+                    f"context.{k}",
+                )
+            )
             continue
-        out.append(("W011", f"context.{k} should be {_WORDS[types]}, got {json_type(v)}",
-                    f"context.{k}"))
+        out.append(
+            ("W011", f"context.{k} should be {_WORDS[types]}, got {json_type(v)}", f"context.{k}")
+        )
 
 
 _FORMAT_OK: dict[str, bool] = {}
@@ -87,8 +130,11 @@ def _formats(k: str, v: Any, out: Out) -> None:
         if len(_FORMAT_OK) < 10000:
             _FORMAT_OK[k + v] = ok
     if not ok:
-        what = "a BCP-47 tag (e.g. en-US)" if k == "locale" else \
-            "an IANA tz name (e.g. America/New_York)"
+        what = (
+            "a BCP-47 tag (e.g. en-US)"
+            if k == "locale"
+            else "an IANA tz name (e.g. America/New_York)"
+        )
         out.append(("W011", f"context.{k} {short(v)!r} is not {what}", f"context.{k}"))
 
 
@@ -98,11 +144,22 @@ def advertising_id(dev: dict[str, Any], out: Out) -> None:
     if type(ad) is not str or not ad:
         return
     if ad.strip("0-") == "":
-        out.append(("W045", "context.device.advertisingId is all zeros (ad tracking "
-                            "limited); it identifies no one", "context.device.advertisingId"))
+        out.append(
+            (
+                "W045",
+                "context.device.advertisingId is all zeros (ad tracking "
+                "limited); it identifies no one",
+                "context.device.advertisingId",
+            )
+        )
     elif dev.get("adTrackingEnabled") is False:
-        out.append(("W045", "advertisingId sent while adTrackingEnabled is false",
-                    "context.device.advertisingId"))
+        out.append(
+            (
+                "W045",
+                "advertisingId sent while adTrackingEnabled is false",
+                "context.device.advertisingId",
+            )
+        )
 
 
 def event_version(prot: dict[str, Any], out: Out) -> None:
@@ -110,5 +167,10 @@ def event_version(prot: dict[str, Any], out: Out) -> None:
     if "event_version" in prot:
         v = prot["event_version"]
         if type(v) is not int:
-            out.append(("W056", f"context.protocols.event_version must be an integer, got "
-                                f"{short(v)!r}", "context.protocols.event_version"))
+            out.append(
+                (
+                    "W056",
+                    f"context.protocols.event_version must be an integer, got {short(v)!r}",
+                    "context.protocols.event_version",
+                )
+            )

@@ -10,13 +10,38 @@ from inspector.domain.lint.values import UUID_RE, is_email, json_type, looks_lik
 
 Out = list[tuple[str, str, str | None]]
 ID_FIELDS = ("userId", "anonymousId", "groupId", "previousId")
-CANON = ("anonymousId", "userId", "groupId", "previousId", "messageId", "timestamp", "sentAt",
-         "receivedAt", "originalTimestamp", "type", "event", "name", "category", "properties",
-         "traits", "context", "integrations", "channel", "version")
+CANON = (
+    "anonymousId",
+    "userId",
+    "groupId",
+    "previousId",
+    "messageId",
+    "timestamp",
+    "sentAt",
+    "receivedAt",
+    "originalTimestamp",
+    "type",
+    "event",
+    "name",
+    "category",
+    "properties",
+    "traits",
+    "context",
+    "integrations",
+    "channel",
+    "version",
+)
 _FOLDED = {k.lower(): k for k in CANON}
 # keys real clients send at the top level that need no folding
-_SKIP = frozenset(CANON) | {"writeKey", "_metadata", "options", "projectId", "rudderId",
-                            "request_ip", "appId"}
+_SKIP = frozenset(CANON) | {
+    "writeKey",
+    "_metadata",
+    "options",
+    "projectId",
+    "rudderId",
+    "request_ip",
+    "appId",
+}
 _TYPES = frozenset(CALL_TYPES)
 
 
@@ -36,8 +61,14 @@ def fold_envelope(m: dict[str, Any], x: Ctx, out: Out) -> dict[str, Any]:
     view = m
     for k, c in found:
         if c in src and src[c] != src[k]:
-            out.append(("E014", f"Ambiguous {c}: {c}={short(src[c])!r} vs "
-                                f"{k}={short(src[k])!r}; using the {c} value", k))
+            out.append(
+                (
+                    "E014",
+                    f"Ambiguous {c}: {c}={short(src[c])!r} vs "
+                    f"{k}={short(src[k])!r}; using the {c} value",
+                    k,
+                )
+            )
             continue
         if "_" in k or "-" in k:
             out.append(("W003", f"Segment spec uses camelCase '{c}', not '{k}'", k))
@@ -66,8 +97,9 @@ def unknown_type(m: dict[str, Any], x: Ctx, out: Out) -> None:
     if type(t) is str and t.lower() in _TYPES:
         return  # W002
     what = "missing" if t is None else f"'{short(t)}'"
-    out.append(("E002", f"Unknown message type {what}; expected one of "
-                         + ", ".join(CALL_TYPES), "type"))
+    out.append(
+        ("E002", f"Unknown message type {what}; expected one of " + ", ".join(CALL_TYPES), "type")
+    )
 
 
 def _present(v: Any) -> bool:
@@ -96,10 +128,27 @@ def ids_are_strings(m: dict[str, Any], x: Ctx, out: Out) -> None:
 
 _PLACEHOLDERS = frozenset(
     [
-        "null", "undefined", "none", "nil", "nan", "anonymous", "guest", "[object object]",
-        "0", "-1", "true", "false", "distinctid", "distinct_id", "id",
-        "not_authenticated", "email", "unknown", "n/a",
-    ])
+        "null",
+        "undefined",
+        "none",
+        "nil",
+        "nan",
+        "anonymous",
+        "guest",
+        "[object object]",
+        "0",
+        "-1",
+        "true",
+        "false",
+        "distinctid",
+        "distinct_id",
+        "id",
+        "not_authenticated",
+        "email",
+        "unknown",
+        "n/a",
+    ]
+)
 
 
 def placeholder(v: str) -> bool:
@@ -117,14 +166,21 @@ def placeholder_ids(m: dict[str, Any], x: Ctx, out: Out) -> None:
             continue
         bad = placeholder(v) if f != "groupId" else (v != "" and v.strip() == "")
         if bad:
-            if v == "" and f in ("userId", "anonymousId") and _present(
-                    m.get("anonymousId" if f == "userId" else "userId")):
+            if (
+                v == ""
+                and f in ("userId", "anonymousId")
+                and _present(m.get("anonymousId" if f == "userId" else "userId"))
+            ):
                 continue  # an empty unused id next to a real one is harmless
-            out.append(("E020", f"Blank or placeholder {f} {v!r} would merge unrelated users",
-                        f))
+            out.append(("E020", f"Blank or placeholder {f} {v!r} would merge unrelated users", f))
         elif v and (v[0].isspace() or v[-1].isspace()):
-            out.append(("W019", f"{f} {v!r} has surrounding whitespace; '{v.strip()}' is a "
-                                "different id", f))
+            out.append(
+                (
+                    "W019",
+                    f"{f} {v!r} has surrounding whitespace; '{v.strip()}' is a different id",
+                    f,
+                )
+            )
 
 
 @check("E005", types=("track",), guard="envelope")
@@ -132,8 +188,11 @@ def track_event(m: dict[str, Any], x: Ctx, out: Out) -> None:
     e = m.get("event")
     if type(e) is str and e.strip():
         return
-    why = "missing" if e is None else ("empty" if e == "" or type(e) is str
-                                       else f"{json_type(e)}, not a string")
+    why = (
+        "missing"
+        if e is None
+        else ("empty" if e == "" or type(e) is str else f"{json_type(e)}, not a string")
+    )
     out.append(("E005", f"Track call is missing its event name (event is {why})", "event"))
 
 
@@ -143,24 +202,35 @@ def group_id(m: dict[str, Any], x: Ctx, out: Out) -> None:
     if g is None or g == "":
         out.append(("E006", "Group call requires a non-empty groupId", "groupId"))
     elif type(g) is str and len(g) > 500:
-        out.append(("W042", f"groupId is {len(g)} characters; Unify silently drops groupIds "
-                            "over 500", "groupId"))
+        out.append(
+            (
+                "W042",
+                f"groupId is {len(g)} characters; Unify silently drops groupIds over 500",
+                "groupId",
+            )
+        )
 
 
 @check("W042", types=("track",), guard="envelope")
 def empty_context_group(m: dict[str, Any], x: Ctx, out: Out) -> None:
     ctx = m.get("context")
     if type(ctx) is dict and ctx.get("groupId") == "":
-        out.append(("W042", "context.groupId is empty; Unify silently drops this event",
-                    "context.groupId"))
+        out.append(
+            ("W042", "context.groupId is empty; Unify silently drops this event", "context.groupId")
+        )
 
 
 @check("E007", types=("alias",), guard="envelope")
 def alias_ids(m: dict[str, Any], x: Ctx, out: Out) -> None:
     missing = [f for f in ("previousId", "userId") if m.get(f) is None or m.get(f) == ""]
     if missing:
-        out.append(("E007", "Alias requires previousId and userId (missing: "
-                            + ", ".join(missing) + ")", missing[0]))
+        out.append(
+            (
+                "E007",
+                "Alias requires previousId and userId (missing: " + ", ".join(missing) + ")",
+                missing[0],
+            )
+        )
 
 
 @check("E008", guard="envelope")
@@ -184,16 +254,35 @@ def message_id(m: dict[str, Any], x: Ctx, out: Out) -> None:
     mid = m.get("messageId")
     if type(mid) is str and mid:
         if len(mid) > 100:
-            out.append(("E013", f"messageId is {len(mid)} characters; over 100 Unify drops "
-                                "the event", "messageId"))
+            out.append(
+                (
+                    "E013",
+                    f"messageId is {len(mid)} characters; over 100 Unify drops the event",
+                    "messageId",
+                )
+            )
     elif mid is None or mid == "":
-        out.append(("I001", "No messageId: retries cannot be deduplicated (the HTTP API "
-                            "assigns one on arrival)", "messageId"))
+        out.append(
+            (
+                "I001",
+                "No messageId: retries cannot be deduplicated (the HTTP API "
+                "assigns one on arrival)",
+                "messageId",
+            )
+        )
 
 
-_TOP_TRAITS = {"email": "email", "created_at": "createdAt", "createdAt": "createdAt",
-               "phone": "phone", "first_name": "firstName", "last_name": "lastName",
-               "firstName": "firstName", "lastName": "lastName", "name": "name"}
+_TOP_TRAITS = {
+    "email": "email",
+    "created_at": "createdAt",
+    "createdAt": "createdAt",
+    "phone": "phone",
+    "first_name": "firstName",
+    "last_name": "lastName",
+    "firstName": "firstName",
+    "lastName": "lastName",
+    "name": "name",
+}
 _TOP_KEYS = frozenset(_TOP_TRAITS)
 
 
@@ -213,19 +302,36 @@ def user_id_pii(m: dict[str, Any], x: Ctx, out: Out) -> None:
     u = m.get("userId")
     if type(u) is str and len(u) > 5:
         if "@" in u and is_email(u):
-            out.append(("W077", f"userId {short(u)!r} is an email address; use a stable "
-                                "database id and send the email as a trait", "userId"))
+            out.append(
+                (
+                    "W077",
+                    f"userId {short(u)!r} is an email address; use a stable "
+                    "database id and send the email as a trait",
+                    "userId",
+                )
+            )
         elif u[0] in "+(0123456789" and looks_like_phone(u):
-            out.append(("W077", f"userId {short(u)!r} looks like a phone number; use a "
-                                "stable database id", "userId"))
+            out.append(
+                (
+                    "W077",
+                    f"userId {short(u)!r} looks like a phone number; use a stable database id",
+                    "userId",
+                )
+            )
 
 
 @check("I005")
 def anonymous_uuid(m: dict[str, Any], x: Ctx, out: Out) -> None:
     a = m.get("anonymousId")
     if type(a) is str and a and UUID_RE.fullmatch(a) is None:
-        out.append(("I005", f"anonymousId {short(a)!r} is not a uuid; Mixpanel Original ID "
-                            "Merge won't merge it", "anonymousId"))
+        out.append(
+            (
+                "I005",
+                f"anonymousId {short(a)!r} is not a uuid; Mixpanel Original ID "
+                "Merge won't merge it",
+                "anonymousId",
+            )
+        )
 
 
 @check("I010")
@@ -233,24 +339,39 @@ def amplitude_short_ids(m: dict[str, Any], x: Ctx, out: Out) -> None:
     for f in ("userId", "anonymousId"):
         v = m.get(f)
         if type(v) is str and 0 < len(v) < 5:
-            out.append(("I010", f"{f} {v!r} is shorter than 5 characters; Amplitude "
-                                "rejects it (min_id_length)", f))
+            out.append(
+                (
+                    "I010",
+                    f"{f} {v!r} is shorter than 5 characters; Amplitude rejects it (min_id_length)",
+                    f,
+                )
+            )
 
 
 @check("W054")
 def customerio(m: dict[str, Any], x: Ctx, out: Out) -> None:
     u = m.get("userId")
     if type(u) is str and len(u) > 150:
-        out.append(("W054", f"userId is {len(u)} characters; Customer.io ids are limited "
-                            "to 150", "userId"))
-    for path, traits in (("traits", m.get("traits")),
-                         ("context.traits", (m.get("context") or {}).get("traits")
-                          if type(m.get("context")) is dict else None)):
+        out.append(
+            ("W054", f"userId is {len(u)} characters; Customer.io ids are limited to 150", "userId")
+        )
+    for path, traits in (
+        ("traits", m.get("traits")),
+        (
+            "context.traits",
+            (m.get("context") or {}).get("traits") if type(m.get("context")) is dict else None,
+        ),
+    ):
         if type(traits) is dict and "created_at" in traits:
             v = traits["created_at"]
             if type(v) is str or (type(v) in (int, float) and v > 1e11):
-                out.append(("W054", "Customer.io expects created_at as Unix seconds, got "
-                                    f"{short(v)!r}", f"{path}.created_at"))
+                out.append(
+                    (
+                        "W054",
+                        f"Customer.io expects created_at as Unix seconds, got {short(v)!r}",
+                        f"{path}.created_at",
+                    )
+                )
 
 
 @check("W052")

@@ -54,15 +54,25 @@ def analyse_event_name(name: str, x: Ctx) -> tuple[tuple[Found, ...], str]:
         found.append(("W027", hint, "event"))
     conv = x.cfg.event_case
     if conv not in ("auto", "off", "any") and not fits(name, conv):
-        found.append(("W034", f"Event '{short(name)}' is {CASE_NAMES.get(cls, cls)}; "
-                              f"expected {CASE_NAMES.get(conv, conv)}", "event"))
+        found.append(
+            (
+                "W034",
+                f"Event '{short(name)}' is {CASE_NAMES.get(cls, cls)}; "
+                f"expected {CASE_NAMES.get(conv, conv)}",
+                "event",
+            )
+        )
     why = dynamic_reason(name)
     if why:
-        found.append(("W036", f"Event name contains {why}; move the value to a property",
-                      "event"))
+        found.append(("W036", f"Event name contains {why}; move the value to a property", "event"))
     if not has_past_tense(norm_key(name)):
-        found.append(("I004", f"'{short(name)}' is not Object + past-tense Action; prefer "
-                              "e.g. 'Button Clicked'", "event"))
+        found.append(
+            (
+                "I004",
+                f"'{short(name)}' is not Object + past-tense Action; prefer e.g. 'Button Clicked'",
+                "event",
+            )
+        )
     return tuple(found), cls
 
 
@@ -91,9 +101,12 @@ def exempt_keys(cat: Any) -> frozenset[str]:
 
 def _key_info(k: str, x: Ctx) -> tuple[bool, str, str | None, bool]:
     conv = x.cfg.property_case
-    ok = (k in x.state.exempt or conv in ("off", "any", "auto") or not k or fits(k, conv))
-    dyn = bool(k) and (k.isdigit() or UUID_RE.fullmatch(k) is not None
-                       or (len(k) >= 16 and all(c in "0123456789abcdef" for c in k.lower())))
+    ok = k in x.state.exempt or conv in ("off", "any", "auto") or not k or fits(k, conv)
+    dyn = bool(k) and (
+        k.isdigit()
+        or UUID_RE.fullmatch(k) is not None
+        or (len(k) >= 16 and all(c in "0123456789abcdef" for c in k.lower()))
+    )
     return ok, compact_key(k), numbered_stem(k) if k[-1:].isdigit() else None, dyn
 
 
@@ -119,8 +132,9 @@ def _keys(obj: dict[str, Any], path: str, x: Ctx, out: Out) -> None:
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
     if len(obj) >= 300:
-        out.append(("W041", f"{path} has {len(obj)} keys; Unify drops events with 300 or "
-                            "more", path))
+        out.append(
+            ("W041", f"{path} has {len(obj)} keys; Unify drops events with 300 or more", path)
+        )
     compacts: set[str] = set()
     stems: dict[str, list[str]] | None = None
     catalogue = x.state.compact_props[path]
@@ -131,12 +145,22 @@ def _keys(obj: dict[str, Any], path: str, x: Ctx, out: Out) -> None:
             ki = cache[k] = _key_info(k, x)
         ok, compact, stem, dyn = ki
         if not ok and path == "properties":
-            out.append(("W035", f"Property '{short(k)}' is {CASE_NAMES.get(casing(k), 'mixed')};"
-                                f" expected {CASE_NAMES.get(x.cfg.property_case, '?')}",
-                        f"{path}.{k}"))
+            out.append(
+                (
+                    "W035",
+                    f"Property '{short(k)}' is {CASE_NAMES.get(casing(k), 'mixed')};"
+                    f" expected {CASE_NAMES.get(x.cfg.property_case, '?')}",
+                    f"{path}.{k}",
+                )
+            )
         if dyn:
-            out.append(("W037", f"Property key '{short(k)}' looks like a value (id/number); "
-                                "use a fixed key", f"{path}.{k}"))
+            out.append(
+                (
+                    "W037",
+                    f"Property key '{short(k)}' looks like a value (id/number); use a fixed key",
+                    f"{path}.{k}",
+                )
+            )
         elif stem is not None:
             (stems := stems or {}).setdefault(stem, []).append(k)
         compacts.add(compact)
@@ -145,19 +169,32 @@ def _keys(obj: dict[str, Any], path: str, x: Ctx, out: Out) -> None:
             if len(catalogue) < _CACHE_LIMIT:
                 catalogue[compact] = k
         elif prev != k and not (prev in exempt and k in exempt) and prev not in obj:
-            out.append(("W033", f"Property keys collide across events: '{short(k)}' ~ "
-                                f"'{short(prev)}' (seen earlier)", f"{path}.{k}"))
+            out.append(
+                (
+                    "W033",
+                    f"Property keys collide across events: '{short(k)}' ~ "
+                    f"'{short(prev)}' (seen earlier)",
+                    f"{path}.{k}",
+                )
+            )
     if len(compacts) < len(obj):
         groups: dict[str, list[str]] = {}
         for k in obj:
             groups.setdefault(cache[k][1], []).append(k)
         for keys in groups.values():
             if len(keys) > 1 and not all(k in exempt for k in keys):
-                out.append(("W033", "Property keys collide: " + " ~ ".join(keys),
-                            f"{path}.{keys[1]}"))
+                out.append(
+                    ("W033", "Property keys collide: " + " ~ ".join(keys), f"{path}.{keys[1]}")
+                )
     if stems:
         for stem, keys in stems.items():
             if len(keys) >= 3:
-                out.append(("W037", f"Property keys look dynamic: {', '.join(keys[:4])}"
-                                    f"{'…' if len(keys) > 4 else ''} (use an array under "
-                                    f"'{stem}')", f"{path}.{keys[0]}"))
+                out.append(
+                    (
+                        "W037",
+                        f"Property keys look dynamic: {', '.join(keys[:4])}"
+                        f"{'…' if len(keys) > 4 else ''} (use an array under "
+                        f"'{stem}')",
+                        f"{path}.{keys[0]}",
+                    )
+                )

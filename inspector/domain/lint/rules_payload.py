@@ -36,26 +36,40 @@ def _id(v: Any) -> bool:
 
 # reserved identify traits (S-IDENTIFY), camelCase and snake_case
 IDENTIFY_TRAITS: dict[str, tuple[Any, str]] = {
-    "address": (_o, "an object"), "age": (is_number, "a number"), "avatar": (_s, "a string"),
-    "birthday": (is_date_like, "an ISO-8601 date"), "company": (_o, "an object"),
+    "address": (_o, "an object"),
+    "age": (is_number, "a number"),
+    "avatar": (_s, "a string"),
+    "birthday": (is_date_like, "an ISO-8601 date"),
+    "company": (_o, "an object"),
     "createdAt": (is_date_like, "an ISO-8601 date"),
     "created_at": (is_date_like, "an ISO-8601 date"),
-    "id": (_id, "a string"), "name": (_s, "a string"),
+    "id": (_id, "a string"),
+    "name": (_s, "a string"),
 }
 for _k in [
-    "description", "email", "firstName", "first_name", "gender", "lastName", "last_name",
-    "phone", "title", "username", "website"
+    "description",
+    "email",
+    "firstName",
+    "first_name",
+    "gender",
+    "lastName",
+    "last_name",
+    "phone",
+    "title",
+    "username",
+    "website",
 ]:
     IDENTIFY_TRAITS[_k] = (_s, "a string")
 GROUP_TRAITS: dict[str, tuple[Any, str]] = {
-    "address": (_o, "an object"), "createdAt": (is_date_like, "an ISO-8601 date"),
+    "address": (_o, "an object"),
+    "createdAt": (is_date_like, "an ISO-8601 date"),
     "created_at": (is_date_like, "an ISO-8601 date"),
-    "employees": (_num_or_numeric, "a number"), "id": (_id, "a string"),
+    "employees": (_num_or_numeric, "a number"),
+    "id": (_id, "a string"),
 }
 for _k in ["avatar", "description", "email", "industry", "name", "phone", "website", "plan"]:
     GROUP_TRAITS[_k] = (_s, "a string")
-CASE_PAIRS = (("firstName", "first_name"), ("lastName", "last_name"),
-              ("createdAt", "created_at"))
+CASE_PAIRS = (("firstName", "first_name"), ("lastName", "last_name"), ("createdAt", "created_at"))
 PAGE_PROPS = ("name", "path", "referrer", "search", "title", "url", "category")
 
 
@@ -72,13 +86,24 @@ def _traits_of(m: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def _typed(traits: dict[str, Any], table: dict[str, tuple[Any, str]], path: str, rule: str,
-           label: str, out: Out) -> None:
+def _typed(
+    traits: dict[str, Any],
+    table: dict[str, tuple[Any, str]],
+    path: str,
+    rule: str,
+    label: str,
+    out: Out,
+) -> None:
     for k, v in traits.items():
         spec = table.get(k)
         if spec is not None and v is not None and not spec[0](v):
-            out.append((rule, f"{label} {k} should be {spec[1]}, got {json_type(v)} "
-                              f"{short(v, 24)!r}", f"{path}.{k}"))
+            out.append(
+                (
+                    rule,
+                    f"{label} {k} should be {spec[1]}, got {json_type(v)} {short(v, 24)!r}",
+                    f"{path}.{k}",
+                )
+            )
 
 
 @check("W015", "W016", types=("identify",))
@@ -87,9 +112,14 @@ def identify_traits(m: dict[str, Any], x: Ctx, out: Out) -> None:
         _typed(traits, IDENTIFY_TRAITS, path, "W015", "Reserved trait", out)
         for a, b in CASE_PAIRS:
             if a in traits and b in traits and traits[a] != traits[b]:
-                out.append(("W016", f"{a} and {b} disagree ({short(traits[a], 20)!r} vs "
-                                    f"{short(traits[b], 20)!r}); destinations get two traits",
-                            f"{path}.{b}"))
+                out.append(
+                    (
+                        "W016",
+                        f"{a} and {b} disagree ({short(traits[a], 20)!r} vs "
+                        f"{short(traits[b], 20)!r}); destinations get two traits",
+                        f"{path}.{b}",
+                    )
+                )
 
 
 @check("W020", types=("group",))
@@ -108,8 +138,9 @@ def email_trait(m: dict[str, Any], x: Ctx, out: Out) -> None:
     for path, traits in _traits_of(m):
         e = traits.get("email")
         if e is not None and e != "" and not is_email(e):
-            out.append(("W017", f"{path}.email {short(e)!r} is not a valid email address",
-                        f"{path}.email"))
+            out.append(
+                ("W017", f"{path}.email {short(e)!r} is not a valid email address", f"{path}.email")
+            )
 
 
 @check("W021", "I003", types=("page", "screen"))
@@ -126,15 +157,31 @@ def page_fields(m: dict[str, Any], x: Ctx, out: Out) -> None:
             for f in PAGE_PROPS:
                 v = props.get(f)
                 if v is not None and type(v) is not str:
-                    out.append(("W021", f"Page property {f} should be a string, got "
-                                        f"{json_type(v)}", f"properties.{f}"))
+                    out.append(
+                        (
+                            "W021",
+                            f"Page property {f} should be a string, got {json_type(v)}",
+                            f"properties.{f}",
+                        )
+                    )
             kw = props.get("keywords")
             if kw is not None and not (type(kw) is list and all(type(k) is str for k in kw)):
-                out.append(("W021", "Page property keywords should be an array of strings",
-                            "properties.keywords"))
+                out.append(
+                    (
+                        "W021",
+                        "Page property keywords should be an array of strings",
+                        "properties.keywords",
+                    )
+                )
     if not m.get("name") and not pname:
-        out.append(("I003", f"Unnamed {m.get('type')}: give it a name so reports and plan "
-                            "violations can group it", "name"))
+        out.append(
+            (
+                "I003",
+                f"Unnamed {m.get('type')}: give it a name so reports and plan "
+                "violations can group it",
+                "name",
+            )
+        )
 
 
 @check("W023", types=("track",))
@@ -145,12 +192,22 @@ def revenue_currency(m: dict[str, Any], x: Ctx, out: Out) -> None:
     for f in ("revenue", "value"):
         v = props.get(f)
         if v is not None and not is_number(v):
-            out.append(("W023", f"{f} must be a number, got {json_type(v)} {short(v)!r}",
-                        f"properties.{f}"))
+            out.append(
+                (
+                    "W023",
+                    f"{f} must be a number, got {json_type(v)} {short(v)!r}",
+                    f"properties.{f}",
+                )
+            )
     c = props.get("currency")
     if c is not None and not (type(c) is str and CURRENCY_RE.fullmatch(c)):
-        out.append(("W023", f"currency {short(c)!r} is not an ISO-4217 code (e.g. USD)",
-                    "properties.currency"))
+        out.append(
+            (
+                "W023",
+                f"currency {short(c)!r} is not an ISO-4217 code (e.g. USD)",
+                "properties.currency",
+            )
+        )
 
 
 @check("W026", types=("track",))
@@ -159,8 +216,9 @@ def missing_currency(m: dict[str, Any], x: Ctx, out: Out) -> None:
     if type(props) is dict and "currency" not in props:
         for f in ("revenue", "total", "value"):
             if is_number(props.get(f)):
-                out.append(("W026", f"{f} without currency; Segment assumes USD",
-                            f"properties.{f}"))
+                out.append(
+                    ("W026", f"{f} without currency; Segment assumes USD", f"properties.{f}")
+                )
                 return
 
 
@@ -178,8 +236,10 @@ def payload(m: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
     return "properties", v if type(v) is dict else None
 
 
-_MIXPANEL_RESERVED = {"length": "'length' makes the Mixpanel track call fail silently",
-                      "bucket": "'bucket' is hidden by Mixpanel"}
+_MIXPANEL_RESERVED = {
+    "length": "'length' makes the Mixpanel track call fail silently",
+    "bucket": "'bucket' is hidden by Mixpanel",
+}
 
 
 @check("I009", types=("track", "page", "screen"))

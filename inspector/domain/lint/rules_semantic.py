@@ -13,13 +13,20 @@ Out = list[tuple[str, str, str | None]]
 _W023 = frozenset(("revenue", "value", "currency"))  # W023 covers these on every track call
 
 
-def _check_object(obj: dict[str, Any], shape: dict[str, PropType], path: str, event: str,
-                  out: Out) -> None:
+def _check_object(
+    obj: dict[str, Any], shape: dict[str, PropType], path: str, event: str, out: Out
+) -> None:
     for k, v in obj.items():
         pt = shape.get(k)
         if pt is not None and v is not None and not pt.ok(v):
-            out.append(("W024", f"{event}: {path}.{k} should be {describe(pt.code)}, got "
-                                f"{json_type(v)} {short(v, 24)!r}", f"{path}.{k}"))
+            out.append(
+                (
+                    "W024",
+                    f"{event}: {path}.{k} should be {describe(pt.code)}, got "
+                    f"{json_type(v)} {short(v, 24)!r}",
+                    f"{path}.{k}",
+                )
+            )
 
 
 @check("W024", "E018", "W025", "W047", "I006", types=("track",), order=40)
@@ -57,15 +64,26 @@ def semantic_types(name: str, spec: Any, props: dict[str, Any], out: Out) -> Non
             continue
         if pt.is_array:
             if type(v) is not list or not all(type(i) is dict for i in v):
-                out.append(("E018", f"{k} must be an array of objects, got "
-                                    f"{json_type(v) if type(v) is not list else 'other items'}",
-                            f"properties.{k}"))
+                out.append(
+                    (
+                        "E018",
+                        f"{k} must be an array of objects, got "
+                        f"{json_type(v) if type(v) is not list else 'other items'}",
+                        f"properties.{k}",
+                    )
+                )
                 continue
             for i, item in enumerate(v):
                 _check_object(item, pt.items or {}, f"properties.{k}.{i}", name, out)
         elif not pt.ok(v):
-            out.append(("W024", f"{name}: properties.{k} should be {describe(pt.code)}, got "
-                                f"{json_type(v)} {short(v, 24)!r}", f"properties.{k}"))
+            out.append(
+                (
+                    "W024",
+                    f"{name}: properties.{k} should be {describe(pt.code)}, got "
+                    f"{json_type(v)} {short(v, 24)!r}",
+                    f"properties.{k}",
+                )
+            )
         elif pt.items is not None and type(v) is dict:
             _check_object(v, pt.items, f"properties.{k}", name, out)
     if "products" in props and "products" not in sprops:
@@ -76,12 +94,18 @@ def semantic_key(name: str, spec: Any, props: dict[str, Any], out: Out) -> None:
     """W025 (policy, off by default): the event carries its key id."""
     for alts in spec.keys:
         if not any(props.get(a) not in (None, "") for a in alts):
-            out.append(("W025", f"{name} without {' or '.join(alts)} cannot be joined "
-                                "downstream", f"properties.{alts[0]}"))
+            out.append(
+                (
+                    "W025",
+                    f"{name} without {' or '.join(alts)} cannot be joined downstream",
+                    f"properties.{alts[0]}",
+                )
+            )
 
 
-def video_spec(m: dict[str, Any], x: Ctx, name: str, spec: Any, props: dict[str, Any],
-               out: Out) -> None:
+def video_spec(
+    m: dict[str, Any], x: Ctx, name: str, spec: Any, props: dict[str, Any], out: Out
+) -> None:
     """W047: integers, ranges, enums and one session_id per playback."""
     if name != "Video Quality Updated" and not props.get("session_id"):
         out.append(("W047", f"Video spec: {name} has no session_id", "properties.session_id"))
@@ -90,19 +114,31 @@ def video_spec(m: dict[str, Any], x: Ctx, name: str, spec: Any, props: dict[str,
         if pt is None or v is None:
             continue
         if pt.code == "I" and is_number(v) and not is_integer(v):
-            out.append(("W047", f"Video spec: {k} should be an integer, got {v!r}",
-                        f"properties.{k}"))
+            out.append(
+                ("W047", f"Video spec: {k} should be an integer, got {v!r}", f"properties.{k}")
+            )
         rng = x.cat.ranges.get(k)
         if rng is not None and is_number(v) and not rng[0] <= v <= rng[1]:
-            out.append(("W047", f"Video spec: {k}={v!r} is outside {rng[0]:g}–{rng[1]:g}",
-                        f"properties.{k}"))
+            out.append(
+                (
+                    "W047",
+                    f"Video spec: {k}={v!r} is outside {rng[0]:g}–{rng[1]:g}",
+                    f"properties.{k}",
+                )
+            )
         allowed = x.cat.enums.get(k)
         if allowed is not None:
-            bad = [i for i in (v if type(v) is list else [v])
-                   if type(i) is str and i not in allowed]
+            bad = [
+                i for i in (v if type(v) is list else [v]) if type(i) is str and i not in allowed
+            ]
             if bad:
-                out.append(("W047", f"Video spec: {k}={short(bad[0])!r} is not one of "
-                                    + ", ".join(allowed), f"properties.{k}"))
+                out.append(
+                    (
+                        "W047",
+                        f"Video spec: {k}={short(bad[0])!r} is not one of " + ", ".join(allowed),
+                        f"properties.{k}",
+                    )
+                )
     x.state.video_session(m, props, out)
 
 

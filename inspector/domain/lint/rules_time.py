@@ -30,12 +30,17 @@ def timestamps(m: dict[str, Any], x: Ctx, out: Out) -> None:
         st = iso_status(v)
         if st == "ok":
             if f != "receivedAt" and _future(v, x):
-                out.append(("W006", f"{f} {v} is in the future (more than "
-                                    f"{x.cfg.future_minutes:g} min ahead of the inspector's "
-                                    "clock)", f))
+                out.append(
+                    (
+                        "W006",
+                        f"{f} {v} is in the future (more than "
+                        f"{x.cfg.future_minutes:g} min ahead of the inspector's "
+                        "clock)",
+                        f,
+                    )
+                )
         elif st == "notz":
-            out.append(("W005", f"{f} {v} has no timezone; Segment timestamps are UTC "
-                                "(add Z)", f))
+            out.append(("W005", f"{f} {v} has no timezone; Segment timestamps are UTC (add Z)", f))
         else:
             what = "a number (epoch)" if type(v) in (int, float) else repr(short(v))
             out.append(("E012", f"{f} is not an ISO-8601 date-time: {what}", f))
@@ -52,8 +57,13 @@ def clock_skew(m: dict[str, Any], x: Ctx, out: Out) -> None:
         return
     if _utc(sent_raw):  # fast path: compare UTC strings of one shape as text
         ev = m.get("originalTimestamp") or m.get("timestamp")
-        if (type(ev) is str and len(ev) == len(sent_raw) and _utc(ev) and ev <= sent_raw
-                and (not x.received or sent_raw[:19] >= x.past_iso)):
+        if (
+            type(ev) is str
+            and len(ev) == len(sent_raw)
+            and _utc(ev)
+            and ev <= sent_raw
+            and (not x.received or sent_raw[:19] >= x.past_iso)
+        ):
             return
     sent = parse_ts(sent_raw)
     if sent is None:
@@ -62,13 +72,25 @@ def clock_skew(m: dict[str, Any], x: Ctx, out: Out) -> None:
         t = parse_ts(m.get(f))
         if t is not None:
             if t - sent > 1.0:
-                out.append(("W007", f"sentAt is {t - sent:.1f} s before {f}: negative queue "
-                                    "time, the client clock moved", "sentAt"))
+                out.append(
+                    (
+                        "W007",
+                        f"sentAt is {t - sent:.1f} s before {f}: negative queue "
+                        "time, the client clock moved",
+                        "sentAt",
+                    )
+                )
             break
     if not x.received:
         return  # arrival time unknown (linting a file): no skew to measure
     skew = x.received - sent
     limit = x.cfg.max_skew_hours * 3600.0
     if skew > limit:
-        out.append(("W007", f"sentAt is {skew / 3600:.1f} h before arrival: client clock "
-                            "skew or a long offline queue", "sentAt"))
+        out.append(
+            (
+                "W007",
+                f"sentAt is {skew / 3600:.1f} h before arrival: client clock "
+                "skew or a long offline queue",
+                "sentAt",
+            )
+        )

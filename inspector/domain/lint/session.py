@@ -16,8 +16,7 @@ from inspector.domain.lint.values import short
 
 Out = list[tuple[str, str, str | None]]
 _LIMIT = 100_000  # entries kept per map; past it the oldest half is forgotten
-_T = {str: "string", int: "number", float: "number", bool: "boolean", dict: "object",
-      list: "array"}
+_T = {str: "string", int: "number", float: "number", bool: "boolean", dict: "object", list: "array"}
 PLATFORM_MIN_EVENTS = 50  # a platform must have sent this many track calls to be compared
 EVENT_MIN_COUNT = 3  # and the event this many times on the other platform
 
@@ -62,8 +61,14 @@ class SessionState:
             return
         cur = self.video.get(actor)
         if cur is not None and sid is not None and sid != cur:
-            out.append(("W047", f"Video spec: session_id changed from {short(cur)!r} to "
-                                f"{short(sid)!r} within one playback", "properties.session_id"))
+            out.append(
+                (
+                    "W047",
+                    f"Video spec: session_id changed from {short(cur)!r} to "
+                    f"{short(sid)!r} within one playback",
+                    "properties.session_id",
+                )
+            )
         if name in ("Video Playback Completed", "Video Playback Exited"):
             self.video.pop(actor, None)
 
@@ -77,25 +82,40 @@ class SessionState:
         for event, props in self.ptypes.items():
             for p, st in props.items():
                 if len(st) > 2:
-                    found.append({"rule": "W030", "event": event, "property": p,
-                                  "types": dict(zip(st[2::2], st[3::2], strict=True))})
+                    found.append(
+                        {
+                            "rule": "W030",
+                            "event": event,
+                            "property": p,
+                            "types": dict(zip(st[2::2], st[3::2], strict=True)),
+                        }
+                    )
         for p, types in self.gtypes.items():
             if len(types) > 1:
-                found.append({"rule": "W031", "property": p,
-                              "types": {t: v[1] for t, v in types.items()}})
+                found.append(
+                    {"rule": "W031", "property": p, "types": {t: v[1] for t, v in types.items()}}
+                )
         return found
 
 
 @check("W008", order=60)
 def message_id_reuse(m: dict[str, Any], x: Ctx, out: Out) -> None:
     mid = m.get("messageId")
-    if type(mid) is not str or not mid or (x.event is not None and
-                                           x.event.generated_message_id):
+    if type(mid) is not str or not mid or (x.event is not None and x.event.generated_message_id):
         return
     try:
-        fp = hash((m.get("type"), m.get("event"), m.get("name"), m.get("userId"),
-                   m.get("anonymousId"), m.get("groupId"), m.get("previousId"),
-                   m.get("timestamp") or m.get("originalTimestamp")))
+        fp = hash(
+            (
+                m.get("type"),
+                m.get("event"),
+                m.get("name"),
+                m.get("userId"),
+                m.get("anonymousId"),
+                m.get("groupId"),
+                m.get("previousId"),
+                m.get("timestamp") or m.get("originalTimestamp"),
+            )
+        )
     except TypeError:
         return
     ids = x.state.message_ids
@@ -104,8 +124,14 @@ def message_id_reuse(m: dict[str, Any], x: Ctx, out: Out) -> None:
         ids[mid] = fp
         _trim(ids)
     elif prev != fp:
-        out.append(("W008", f"messageId {short(mid)!r} was seen before on a different event; "
-                            "dedupe will drop one of them", "messageId"))
+        out.append(
+            (
+                "W008",
+                f"messageId {short(mid)!r} was seen before on a different event; "
+                "dedupe will drop one of them",
+                "messageId",
+            )
+        )
 
 
 @check("W019", order=61)
@@ -122,8 +148,14 @@ def near_identical_user_ids(m: dict[str, Any], x: Ctx, out: Out) -> None:
     if other is None:
         ids[folded] = u
     elif other != u:
-        out.append(("W019", f"userId {u!r} and {other!r} differ only in case/whitespace; "
-                            "they count as different users", "userId"))
+        out.append(
+            (
+                "W019",
+                f"userId {u!r} and {other!r} differ only in case/whitespace; "
+                "they count as different users",
+                "userId",
+            )
+        )
     ids[u] = u
     _trim(ids)
 
@@ -133,8 +165,12 @@ def _event_key(m: dict[str, Any]) -> str | None:
     if t == "track":
         e = m.get("event")
         return e if type(e) is str else None
-    return {"page": "(page)", "screen": "(screen)", "identify": "(identify traits)",
-            "group": "(group traits)"}.get(t)  # type: ignore[arg-type]
+    return {
+        "page": "(page)",
+        "screen": "(screen)",
+        "identify": "(identify traits)",
+        "group": "(group traits)",
+    }.get(t)  # type: ignore[arg-type]
 
 
 @check("W030", "W031", order=62)
@@ -199,8 +235,7 @@ def _mixed(s: list[Any], vt: str, ev: str, k: str, out: Out, path: str) -> None:
         out.append(("W030", f"{ev}.{k} seen as {seen}; this one is {vt}", f"{path}.{k}"))
 
 
-def _global(st: SessionState, k: str, vt: str, ev: str, spec: Any, out: Out
-            ) -> list[Any] | None:
+def _global(st: SessionState, k: str, vt: str, ev: str, spec: Any, out: Out) -> list[Any] | None:
     g = st.gtypes.get(k)
     if g is None:
         if len(st.gtypes) < _LIMIT:
@@ -219,8 +254,9 @@ def _global(st: SessionState, k: str, vt: str, ev: str, spec: Any, out: Out
     dominant = max(g, key=lambda t: g[t][0])
     other_ev = g[dominant][1]
     if dominant != vt and other_ev != ev:
-        out.append(("W031", f"'{k}' is {vt} on {ev} but {dominant} on {other_ev}",
-                    f"properties.{k}"))
+        out.append(
+            ("W031", f"'{k}' is {vt} on {ev} but {dominant} on {other_ev}", f"properties.{k}")
+        )
     return rec
 
 
@@ -244,8 +280,14 @@ def event_name_collisions(m: dict[str, Any], x: Ctx, out: Out) -> None:
                 names[other] = (*names[other], name)
         others = names[name] = tuple(found)
     if others:
-        out.append(("W032", f"Event names collide: '{short(name)}' ~ "
-                            + ", ".join(f"'{short(o)}'" for o in others[:3]), "event"))
+        out.append(
+            (
+                "W032",
+                f"Event names collide: '{short(name)}' ~ "
+                + ", ".join(f"'{short(o)}'" for o in others[:3]),
+                "event",
+            )
+        )
 
 
 @check("W034", order=64, types=("track",))
@@ -264,8 +306,14 @@ def dominant_event_case(m: dict[str, Any], x: Ctx, out: Out) -> None:
     dominant = max(c, key=c.__getitem__)
     cls = casing(name)
     if cls != dominant:
-        out.append(("W034", f"Event '{short(name)}' is {CASE_NAMES.get(cls, cls)}; most "
-                            f"events are {CASE_NAMES.get(dominant, dominant)}", "event"))
+        out.append(
+            (
+                "W034",
+                f"Event '{short(name)}' is {CASE_NAMES.get(cls, cls)}; most "
+                f"events are {CASE_NAMES.get(dominant, dominant)}",
+                "event",
+            )
+        )
 
 
 @check("I007", order=65)
@@ -290,9 +338,15 @@ def context_traits(m: dict[str, Any], x: Ctx, out: Out) -> None:
     elif t in ("track", "page") and type(ctraits) is dict and ctraits:
         missing = [k for k in ctraits if k not in ident.get(actor, ())]
         if missing:
-            out.append(("I007", "context.traits (" + ", ".join(missing[:4])
-                                + ") never sent by identify; they do not update the profile",
-                        "context.traits"))
+            out.append(
+                (
+                    "I007",
+                    "context.traits ("
+                    + ", ".join(missing[:4])
+                    + ") never sent by identify; they do not update the profile",
+                    "context.traits",
+                )
+            )
 
 
 @check("I015", order=66, types=("track",))
@@ -313,11 +367,20 @@ def event_not_on_platform(m: dict[str, Any], x: Ctx, out: Out) -> None:
     if n < EVENT_MIN_COUNT or len(st.platform_events) < 2:
         return
     for other, count in st.platform_events.items():
-        if other not in seen and count >= PLATFORM_MIN_EVENTS \
-                and (name, other) not in st.reported_platform:
+        if (
+            other not in seen
+            and count >= PLATFORM_MIN_EVENTS
+            and (name, other) not in st.reported_platform
+        ):
             st.reported_platform.add((name, other))
-            out.append(("I015", f"'{short(name)}' seen {n}× from {platform} but never from "
-                                f"{other} ({count} track calls)", "event"))
+            out.append(
+                (
+                    "I015",
+                    f"'{short(name)}' seen {n}× from {platform} but never from "
+                    f"{other} ({count} track calls)",
+                    "event",
+                )
+            )
 
 
 @check("I006", order=1)

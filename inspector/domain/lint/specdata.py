@@ -26,13 +26,16 @@ def specs_dir() -> Path:
     """Where the spec data files are: env override, installed wheel, then the repository."""
     env = os.environ.get("EVENT_INSPECTOR_SPECS")
     pkg = Path(__file__).resolve().parents[2]  # .../inspector
-    candidates = ([Path(env)] if env else []) + [pkg / "_resources" / "specs",
-                                                   pkg.parent / "resources" / "specs"]
+    candidates = ([Path(env)] if env else []) + [
+        pkg / "_resources" / "specs",
+        pkg.parent / "resources" / "specs",
+    ]
     for c in candidates:
         if c.is_dir():
             return c
-    raise FileNotFoundError("spec data not found; looked in "
-                            + ", ".join(str(c) for c in candidates))
+    raise FileNotFoundError(
+        "spec data not found; looked in " + ", ".join(str(c) for c in candidates)
+    )
 
 
 @dataclass(slots=True)
@@ -94,12 +97,25 @@ def _compile(code: str, objects: dict[str, dict[str, str]]) -> PropType:
     return PropType(code, _SIMPLE[code])
 
 
-TYPE_WORDS = {"S": "a string", "N": "a number", "I": "an integer", "B": "a boolean",
-              "O": "an object", "D": "an ISO-8601 date", "A": "an array"}
+TYPE_WORDS = {
+    "S": "a string",
+    "N": "a number",
+    "I": "an integer",
+    "B": "a boolean",
+    "O": "an object",
+    "D": "an ISO-8601 date",
+    "A": "an array",
+}
 
 
-_PLURAL = {"S": "strings", "N": "numbers", "I": "integers", "B": "booleans", "O": "objects",
-           "D": "ISO-8601 dates"}
+_PLURAL = {
+    "S": "strings",
+    "N": "numbers",
+    "I": "integers",
+    "B": "booleans",
+    "O": "objects",
+    "D": "ISO-8601 dates",
+}
 
 
 def describe(code: str) -> str:
@@ -131,9 +147,15 @@ def load_catalog(directory: Path | None = None) -> SpecCatalog:
         for name, ev in (data.get("events") or {}).items():
             props = {k: _compile(str(t), objects) for k, t in (ev.get("props") or {}).items()}
             keys = [tuple(k.split("|")) for k in ev.get("key") or []]
-            events[name] = SpecEvent(name, spec, url, props, keys,
-                                     bool(data.get("requires_context_group")),
-                                     bool(data.get("video")))
+            events[name] = SpecEvent(
+                name,
+                spec,
+                url,
+                props,
+                keys,
+                bool(data.get("requires_context_group")),
+                bool(data.get("video")),
+            )
             for old in ev.get("legacy") or []:
                 legacy[old] = name
     return SpecCatalog(events, legacy, enums, ranges, specs)

@@ -13,15 +13,24 @@ ISO_RE = re.compile(
     r"(?::[0-5]\d(?:\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?"
 )
 DATE_ONLY_RE = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])")
-UUID_RE = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
-                     r"[0-9a-fA-F]{12}")
+UUID_RE = re.compile(
+    r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
+    r"[0-9a-fA-F]{12}"
+)
 CURRENCY_RE = re.compile(r"[A-Z]{3}")
 LOCALE_RE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 TIMEZONE_RE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-:]*(?:/[A-Za-z0-9_+\-:]+)*")
 PHONE_RE = re.compile(r"\+?[\d\s().\-]{7,}")
 
-_JSON_NAMES = {str: "string", int: "integer", float: "number", bool: "boolean",
-               type(None): "null", dict: "object", list: "array"}
+_JSON_NAMES = {
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+    dict: "object",
+    list: "array",
+}
 
 
 def json_type(value: Any) -> str:
@@ -59,8 +68,9 @@ def iso_status(value: Any) -> str:
 
 def is_date_like(value: Any) -> bool:
     """An ISO date-time (any designator) or a date-only ``YYYY-MM-DD`` string."""
-    return type(value) is str and (ISO_RE.fullmatch(value) is not None
-                                   or DATE_ONLY_RE.fullmatch(value) is not None)
+    return type(value) is str and (
+        ISO_RE.fullmatch(value) is not None or DATE_ONLY_RE.fullmatch(value) is not None
+    )
 
 
 def parse_ts(value: Any) -> float | None:

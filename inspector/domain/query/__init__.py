@@ -13,5 +13,12 @@ from inspector.domain.query.errors import QueryError
 from inspector.domain.query.pycompile import MatchContext
 from inspector.domain.query.sqlfuncs import register_functions
 
-__all__ = ["COMMON_PATHS", "FIELDS", "MatchContext", "Query", "QueryError", "parse",
-           "register_functions"]
+__all__ = [
+    "COMMON_PATHS",
+    "FIELDS",
+    "MatchContext",
+    "Query",
+    "QueryError",
+    "parse",
+    "register_functions",
+]

@@ -1,4 +1,4 @@
-'''The query object: ``parse(text)`` once, then ``matches`` (Python) or ``to_sql`` (SQLite).
+"""The query object: ``parse(text)`` once, then ``matches`` (Python) or ``to_sql`` (SQLite).
 
 Language
 --------
@@ -30,7 +30,7 @@ Fields (names case-insensitive: ``userid`` = ``userId``)
 * Free text (no field): case-insensitive (Unicode casefold) substring of the message JSON as
   stored (keys included; a phrase with ``"`` or a newline is looked for JSON-escaped). A
   ``*`` in a bare word spans anything. A free ``/regex/`` searches the raw (unfolded) JSON.
-'''
+"""
 
 from __future__ import annotations
 

@@ -9,13 +9,34 @@ from typing import Union
 # -- fields -------------------------------------------------------------------------------
 #: Fixed fields, canonical spelling. Anything else with a ``:`` is a dotted path into the message.
 FIELDS: list[str] = [
-    "type", "event", "name", "userId", "anonymousId", "previousId", "groupId", "messageId",
-    "user", "writekey", "lib", "lint", "rule", "dup", "has",
+    "type",
+    "event",
+    "name",
+    "userId",
+    "anonymousId",
+    "previousId",
+    "groupId",
+    "messageId",
+    "user",
+    "writekey",
+    "lib",
+    "lint",
+    "rule",
+    "dup",
+    "has",
 ]
 #: Common message paths, offered by autocomplete next to :data:`FIELDS`.
 COMMON_PATHS: list[str] = [
-    "properties.", "traits.", "context.", "context.traits.", "context.app.version",
-    "context.library.name", "context.page.url", "integrations.", "timestamp", "channel",
+    "properties.",
+    "traits.",
+    "context.",
+    "context.traits.",
+    "context.app.version",
+    "context.library.name",
+    "context.page.url",
+    "integrations.",
+    "timestamp",
+    "channel",
 ]
 FIELD_ALIASES: dict[str, str] = {f.lower(): f for f in FIELDS}
 FIELD_ALIASES.update({"write_key": "writekey", "library": "lib", "client": "lib"})
@@ -36,8 +57,14 @@ COLUMN_FIELDS: dict[str, tuple[tuple[str, ...], bool]] = {
 USER_COLUMNS: tuple[str, ...] = ("user_id", "anonymous_id", "previous_id")
 
 LINT_LEVELS: dict[str, int] = {"none": 0, "info": 1, "warning": 2, "error": 3}
-DUP_VALUES: dict[str, bool] = {"true": True, "yes": True, "1": True,
-                               "false": False, "no": False, "0": False}
+DUP_VALUES: dict[str, bool] = {
+    "true": True,
+    "yes": True,
+    "1": True,
+    "false": False,
+    "no": False,
+    "0": False,
+}
 
 
 # -- values -------------------------------------------------------------------------------
@@ -135,5 +162,6 @@ class PathTerm:
     value: Value
 
 
-Node = Union[MatchAll, And, Or, Not, FreeText, ColumnTerm, LintTerm, DupTerm, HasTerm,  # noqa: UP007
-             PathTerm]
+Node = Union[  # noqa: UP007
+    MatchAll, And, Or, Not, FreeText, ColumnTerm, LintTerm, DupTerm, HasTerm, PathTerm
+]

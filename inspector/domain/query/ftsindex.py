@@ -34,15 +34,18 @@ def fts_doc(messages: Iterable[str]) -> str:
     return "\n".join(seen)
 
 
-def fts_rows(rows: Sequence[tuple[Any, ...]], id_at: int, session_at: int,
-             message_at: int) -> list[tuple[int, str]]:
+def fts_rows(
+    rows: Sequence[tuple[Any, ...]], id_at: int, session_at: int, message_at: int
+) -> list[tuple[int, str]]:
     """(rowid, document) for event rows: consecutive ids of one session and one group."""
     out: list[tuple[int, str]] = []
     block: list[tuple[Any, ...]] = []
     for r in sorted(rows, key=lambda r: r[id_at]):
-        if block and (r[id_at] >> 3 != block[0][id_at] >> 3
-                      or r[session_at] != block[0][session_at]
-                      or r[id_at] != block[-1][id_at] + 1):
+        if block and (
+            r[id_at] >> 3 != block[0][id_at] >> 3
+            or r[session_at] != block[0][session_at]
+            or r[id_at] != block[-1][id_at] + 1
+        ):
             out.append(_block(block, id_at, message_at))
             block = []
         block.append(r)
@@ -53,8 +56,10 @@ def fts_rows(rows: Sequence[tuple[Any, ...]], id_at: int, session_at: int,
 
 def _block(block: list[tuple[Any, ...]], id_at: int, message_at: int) -> tuple[int, str]:
     first = block[0][id_at]
-    return ((first >> 3) << 6 | (first & 7) << 3 | (len(block) - 1),
-            fts_doc(r[message_at] for r in block))
+    return (
+        (first >> 3) << 6 | (first & 7) << 3 | (len(block) - 1),
+        fts_doc(r[message_at] for r in block),
+    )
 
 
 def block_span(rowid: int) -> tuple[int, int]:
@@ -64,15 +69,16 @@ def block_span(rowid: int) -> tuple[int, int]:
 
 def trigrams(needle: str) -> list[str]:
     """The needle's distinct trigrams usable for a lookup (none with a double quote)."""
-    grams = dict.fromkeys(needle[i:i + 3] for i in range(len(needle) - 2))
+    grams = dict.fromkeys(needle[i : i + 3] for i in range(len(needle) - 2))
     return [g for g in grams if '"' not in g]
 
 
 # Events are indexed after they are acknowledged, when the writer is idle (Store.index_pending):
 # every id up to meta 'fts_upto' is indexed, later ones are candidates by definition.
 PROGRESS_KEY = "fts_upto"
-PROGRESS_SQL = (f"(SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM meta "
-                f"WHERE key='{PROGRESS_KEY}')")
+PROGRESS_SQL = (
+    f"(SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM meta WHERE key='{PROGRESS_KEY}')"
+)
 
 
 def candidates_sql() -> str:
@@ -81,8 +87,10 @@ def candidates_sql() -> str:
     "+id": never drive the query from this set (that sorts every candidate for a page);
     walk the session in seq order and probe the (small) set of id groups instead."""
     # events not yet indexed (ids above the progress mark) are candidates by definition
-    return (f"(+id > {PROGRESS_SQL} OR "
-            f"(+id >> 3) IN (SELECT rowid >> 6 FROM {TABLE} WHERE {TABLE} MATCH ?))")
+    return (
+        f"(+id > {PROGRESS_SQL} OR "
+        f"(+id >> 3) IN (SELECT rowid >> 6 FROM {TABLE} WHERE {TABLE} MATCH ?))"
+    )
 
 
 def match_expr(needles: Iterable[str]) -> str | None:
@@ -97,21 +105,29 @@ def match_expr(needles: Iterable[str]) -> str | None:
 
 def forget_session(conn: sqlite3.Connection, session_id: int) -> None:
     """Remove a session's blocks from the index (inside the caller's transaction)."""
-    if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM events WHERE session_id<>?)",
-                    (session_id,)).fetchone()[0]:
+    if conn.execute(
+        "SELECT NOT EXISTS (SELECT 1 FROM events WHERE session_id<>?)", (session_id,)
+    ).fetchone()[0]:
         conn.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('delete-all')")
         return
-    lo, hi = conn.execute("SELECT MIN(id), MAX(id) FROM events WHERE session_id=?",
-                          (session_id,)).fetchone()
+    lo, hi = conn.execute(
+        "SELECT MIN(id), MAX(id) FROM events WHERE session_id=?", (session_id,)
+    ).fetchone()
     if lo is None:
         return
-    blocks = [r[0] for r in conn.execute(
-        f"SELECT rowid FROM {TABLE} WHERE rowid BETWEEN ? AND ?",
-        ((lo >> 3) << 6, ((hi >> 3) << 6) | 63)).fetchall()]
+    blocks = [
+        r[0]
+        for r in conn.execute(
+            f"SELECT rowid FROM {TABLE} WHERE rowid BETWEEN ? AND ?",
+            ((lo >> 3) << 6, ((hi >> 3) << 6) | 63),
+        ).fetchall()
+    ]
     for rowid in blocks:
         first, count = block_span(rowid)
-        rows = conn.execute("SELECT session_id, message FROM events WHERE id BETWEEN ? AND ? "
-                            "ORDER BY id", (first, first + count - 1)).fetchall()
+        rows = conn.execute(
+            "SELECT session_id, message FROM events WHERE id BETWEEN ? AND ? ORDER BY id",
+            (first, first + count - 1),
+        ).fetchall()
         if rows and rows[0][0] == session_id:
             conn.execute(_DELETE, (rowid, fts_doc(m for _, m in rows)))
 
@@ -128,8 +144,11 @@ def rebuild(conn: sqlite3.Connection, chunk: int = 8000) -> int:
             blocks = fts_rows(rows, 0, 1, 2)
             conn.executemany(INSERT, blocks)
             n += len(blocks)
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, "
-                     "(SELECT COALESCE(MAX(id), 0) FROM events))", (PROGRESS_KEY,))
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, "
+            "(SELECT COALESCE(MAX(id), 0) FROM events))",
+            (PROGRESS_KEY,),
+        )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -49,8 +49,9 @@ def _lark() -> Lark:
     with _lock:
         if _parser is None:
             grammar = resources.files(__package__).joinpath("grammar.lark").read_text("utf-8")
-            _parser = Lark(grammar, parser="lalr", lexer="contextual", start="start",
-                           maybe_placeholders=False)
+            _parser = Lark(
+                grammar, parser="lalr", lexer="contextual", start="start", maybe_placeholders=False
+            )
         return _parser
 
 
@@ -129,8 +130,7 @@ def _token_error(text: str, tok: Token, history: list[Token]) -> QueryError:
     col = len(text) + 1 if tok.type == "$END" else _col(tok)
     if prev is not None:
         if prev.type == "FIELD":
-            return QueryError((prev.end_pos or 0) + 1,
-                              f"empty value for field '{prev.value[:-1]}'")
+            return QueryError((prev.end_pos or 0) + 1, f"empty value for field '{prev.value[:-1]}'")
         if prev.type in ("OR", "AND"):
             return QueryError(_col(prev), f"dangling '{prev.value}': it needs a term after it")
         if prev.type in ("NOT", "NEG"):
@@ -180,12 +180,13 @@ def _unescape(body: str) -> str:
 def _regex(tok: Token) -> Regex:
     raw = str(tok.value)
     end = raw.rfind("/")
-    body, flags = raw[1:end], raw[end + 1:]
+    body, flags = raw[1:end], raw[end + 1 :]
     col = _col(tok)
     for f in flags:
         if f != "i":
-            raise QueryError(col + end + 1 + flags.index(f),
-                             f"unknown regex flag {f!r} (only /…/i is supported)")
+            raise QueryError(
+                col + end + 1 + flags.index(f), f"unknown regex flag {f!r} (only /…/i is supported)"
+            )
     pattern = body.replace("\\/", "/")
     try:
         compiled = compile_regex(pattern, bool(flags))
@@ -206,7 +207,7 @@ def _value(tok: Token) -> Value:
     if t == "CMP":
         raw = str(tok.value)
         op = raw[:2] if raw[:2] in (">=", "<=") else raw[:1]
-        operand = raw[len(op):]
+        operand = raw[len(op) :]
         if not operand:
             raise QueryError(col + len(op), f"comparison '{op}' needs a value after it")
         if operand[0] in "<>=":
@@ -281,8 +282,11 @@ class _Builder:
                 return DupTerm(DUP_VALUES[value.text.lower()])
             raise QueryError(vcol, "dup: takes true or false")
         if isinstance(value, Compare):
-            raise QueryError(vcol, f"{name}: does not compare; comparisons work on message "
-                                   "paths (properties.price:>30) and lint (lint:>=warning)")
+            raise QueryError(
+                vcol,
+                f"{name}: does not compare; comparisons work on message "
+                "paths (properties.price:>30) and lint (lint:>=warning)",
+            )
         assert name in COLUMN_FIELDS or name in ("user", "rule")
         return ColumnTerm(name, value)
 

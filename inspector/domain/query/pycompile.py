@@ -186,6 +186,7 @@ def _column(node: ColumnTerm) -> Pred:
             def user(v: EventView) -> bool:
                 ids = v.ctx.user_ids(raw) if v.ctx is not None else {raw}
                 return any(v.column(c) in ids for c in USER_COLUMNS)
+
             return user
         test = text_matcher(value, False)
         return lambda v: any(test(v.column(c)) for c in USER_COLUMNS)
@@ -209,8 +210,10 @@ def _lint(node: LintTerm) -> Pred:
 
 # -- message paths ------------------------------------------------------------------------
 _CMP: dict[str, Callable[[Any, Any], bool]] = {
-    ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
-    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
 }
 _LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
 
@@ -243,6 +246,7 @@ def path_value_matcher(value: Value) -> Callable[[Any], bool]:
         if num2 is not None and is_number(x):
             return bool(x == num2)
         return has_lit and x is lit
+
     return eq
 
 

@@ -67,8 +67,11 @@ class SqlCompiler:
             joiner = " AND " if isinstance(node, And) != neg else " OR "
             return "(" + joiner.join(self.node(i, neg) for i in node.items) + ")"
         if neg and isinstance(node, (LintTerm, DupTerm)):  # NOT NULL columns: no IFNULL
-            return self.lint(node, True) if isinstance(node, LintTerm) else (
-                "dup = 0" if node.dup else "dup = 1")
+            return (
+                self.lint(node, True)
+                if isinstance(node, LintTerm)
+                else ("dup = 0" if node.dup else "dup = 1")
+            )
         leaf = self.leaf(node)
         if not neg:
             return leaf
@@ -126,8 +129,10 @@ class SqlCompiler:
         if not needle.isascii():
             return f"q_contains(message, {self.p(needle)})"
         like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        return (f"CASE WHEN length(message) = length(CAST(message AS BLOB)) THEN message LIKE "
-                f"{self.p(like)} ESCAPE '\\' ELSE q_contains(message, {self.p(needle)}) END")
+        return (
+            f"CASE WHEN length(message) = length(CAST(message AS BLOB)) THEN message LIKE "
+            f"{self.p(like)} ESCAPE '\\' ELSE q_contains(message, {self.p(needle)}) END"
+        )
 
     def id_candidates(self, ids: list[str]) -> str | None:
         """A trigram superset for rows whose id column is one of ``ids``: a string id X is in
@@ -154,9 +159,11 @@ class SqlCompiler:
             return f"{col} GLOB {self.p(sqlite_glob(value.text))}"
         if ci:
             cv = fold(value.text)
-            return (f"{col} COLLATE NOCASE IN (SELECT {self.p(cv)} UNION ALL SELECT {col} "
-                    f"FROM events WHERE {col} GLOB {NON_ASCII_GLOB} AND q_fold({col}) = "
-                    f"{self.p(cv)})")
+            return (
+                f"{col} COLLATE NOCASE IN (SELECT {self.p(cv)} UNION ALL SELECT {col} "
+                f"FROM events WHERE {col} GLOB {NON_ASCII_GLOB} AND q_fold({col}) = "
+                f"{self.p(cv)})"
+            )
         if col in _ID_COLUMNS:
             cand = self.id_candidates([value.text])
             if cand is not None:
@@ -170,8 +177,9 @@ class SqlCompiler:
                 probe = '{"rule":' + jsoncodec.dumps_str(value.text) + ',"severity":'
                 return f"(lint_level > 0 AND instr(lint, {self.p(probe)}) > 0)"
             inner = self.text_test("json_extract(value, '$.rule')", value, False)
-            return (f"(lint_level > 0 AND EXISTS (SELECT 1 FROM json_each(events.lint) "
-                    f"WHERE {inner}))")
+            return (
+                f"(lint_level > 0 AND EXISTS (SELECT 1 FROM json_each(events.lint) WHERE {inner}))"
+            )
         if node.field == "user":
             if isinstance(value, Text) and not value.is_glob:
                 ids = sorted((self.ctx or MatchContext()).user_ids(value.text))
@@ -185,12 +193,16 @@ class SqlCompiler:
                     test = "(" + " OR ".join(parts) + ")"
                 else:
                     arr = jsoncodec.dumps_str(ids)
-                    test = "(" + " OR ".join(
-                        f"{c} IN (SELECT value FROM json_each({self.p(arr)}))"
-                        for c in USER_COLUMNS) + ")"
+                    test = (
+                        "("
+                        + " OR ".join(
+                            f"{c} IN (SELECT value FROM json_each({self.p(arr)}))"
+                            for c in USER_COLUMNS
+                        )
+                        + ")"
+                    )
                 return test if cand is None else f"({cand} AND {test})"
-            return "(" + " OR ".join(self.text_test(c, value, False)
-                                     for c in USER_COLUMNS) + ")"
+            return "(" + " OR ".join(self.text_test(c, value, False) for c in USER_COLUMNS) + ")"
         columns, ci = COLUMN_FIELDS[node.field]
         if len(columns) == 1:
             return self.text_test(columns[0], value, ci)
@@ -209,8 +221,10 @@ class SqlCompiler:
                 return "lint_level = 3"
             higher = ", ".join(str(i) for i in range(node.level + 1, 4))
             # the highest level says "has one"; above it, look into the stored findings JSON
-            return (f"(lint_level = {node.level} OR (lint_level IN ({higher}) AND "
-                    f"instr(lint, '\"severity\":\"{name}\"') > 0))")
+            return (
+                f"(lint_level = {node.level} OR (lint_level IN ({higher}) AND "
+                f'instr(lint, \'"severity":"{name}"\') > 0))'
+            )
         assert node.op in _OPS
         return f"lint_level {node.op} {node.level}"
 
@@ -226,12 +240,15 @@ class SqlCompiler:
 
         if isinstance(value, Compare):
             if value.number is not None:
-                return (f"({jt()} IN ('integer', 'real') AND {jx()} {value.op} "
-                        f"{self.p(value.number)})")
+                return (
+                    f"({jt()} IN ('integer', 'real') AND {jx()} {value.op} {self.p(value.number)})"
+                )
             return f"({jt()} = 'text' AND {jx()} {value.op} {self.p(value.operand)})"
         if isinstance(value, Regex):
-            return (f"({jt()} = 'text' AND q_regexp({self.p(value.pattern)}, "
-                    f"{int(value.ignore_case)}, {jx()}))")
+            return (
+                f"({jt()} = 'text' AND q_regexp({self.p(value.pattern)}, "
+                f"{int(value.ignore_case)}, {jx()}))"
+            )
         if value.is_glob:
             return f"({jt()} = 'text' AND {jx()} GLOB {self.p(sqlite_glob(value.text))})"
         text_eq = f"({jt()} = 'text' AND {jx()} = {self.p(value.text)})"

@@ -56,10 +56,12 @@ def summary_of(result: DiffResult) -> tuple[str, str]:
     same = sum(r.status == "same" for r in result.rows)
     kinds = f"{same} of {len(result.rows)} event kinds unchanged"
     if result.identical:
-        return (f"No differences — the current side sends what the baseline did "
-                f"({len(result.rows)} event kinds)", "same")
-    text = (f"{regs} regression{'s' * (regs != 1)}, {others} change{'s' * (others != 1)}"
-            f" · {kinds}")
+        return (
+            f"No differences — the current side sends what the baseline did "
+            f"({len(result.rows)} event kinds)",
+            "same",
+        )
+    text = f"{regs} regression{'s' * (regs != 1)}, {others} change{'s' * (others != 1)} · {kinds}"
     return text, "regression" if regs else "changed"
 
 
@@ -97,8 +99,7 @@ class CompareWindow(QDialog):
         self.tolerance.setSuffix(" %")
         self.tolerance.setPrefix("± ")
         self.tolerance.setValue(int(DEFAULT_TOLERANCE * 100))
-        self.tolerance.setToolTip("Counts within this relative change of the baseline are "
-                                  "the same")
+        self.tolerance.setToolTip("Counts within this relative change of the baseline are the same")
         self.refresh_btn = QPushButton("Refresh", self)
         self.refresh_btn.setAutoDefault(False)
         self.refresh_btn.setToolTip("Read both sides again (the live session keeps growing)")
@@ -111,8 +112,11 @@ class CompareWindow(QDialog):
         self.export_btn.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.export_btn.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export_btn)
-        for text, fmt in (("Save as text…", "text"), ("Save as JSON…", "json"),
-                          ("Save as JUnit XML…", "junit")):
+        for text, fmt in (
+            ("Save as text…", "text"),
+            ("Save as JSON…", "json"),
+            ("Save as JUnit XML…", "junit"),
+        ):
             act = QAction(text, menu)
             act.triggered.connect(lambda _=False, f=fmt: self._export_dialog(f))
             menu.addAction(act)
@@ -187,10 +191,16 @@ class CompareWindow(QDialog):
         earlier = [s for s in sessions if s["id"] != self.live_id]
         base = max(earlier, key=lambda s: s["id"]) if earlier else live
         first = self.baseline.source is None
-        self.baseline.fill(sessions, self.live_id, DiffSource.session(base["id"], base["name"])
-                           if first and base else None)
-        self.current.fill(sessions, self.live_id, DiffSource.session(live["id"], live["name"])
-                          if first and live else None)
+        self.baseline.fill(
+            sessions,
+            self.live_id,
+            DiffSource.session(base["id"], base["name"]) if first and base else None,
+        )
+        self.current.fill(
+            sessions,
+            self.live_id,
+            DiffSource.session(live["id"], live["name"]) if first and live else None,
+        )
 
     def set_sides(self, baseline: DiffSource, current: DiffSource) -> None:
         for picker, src in ((self.baseline, baseline), (self.current, current)):
@@ -259,8 +269,10 @@ class CompareWindow(QDialog):
         self.model.set_result(None)
         self.props_model.set_row(None)
         self.kind_title.setText("")
-        self.summary.setText(f"<span style='color:{status_color('regression').name()}'>"
-                             f"<b>Cannot compare:</b> {_esc(error)}</span>")
+        self.summary.setText(
+            f"<span style='color:{status_color('regression').name()}'>"
+            f"<b>Cannot compare:</b> {_esc(error)}</span>"
+        )
         self.compared.emit()
 
     def show_result(self, result: DiffResult) -> None:
@@ -270,10 +282,15 @@ class CompareWindow(QDialog):
         text, status = summary_of(result)
         color = status_color(status)
         b, c = result.baseline, result.current
-        sides = (f"<span style='color:gray'>baseline {b.total:,} events · current "
-                 f"{c.total:,} events · read {time.strftime('%H:%M:%S')}</span>")
-        styled = (f"<b style='color:{color.name()}'>{_esc(text)}</b>" if color is not None
-                  else f"<b>{_esc(text)}</b>")
+        sides = (
+            f"<span style='color:gray'>baseline {b.total:,} events · current "
+            f"{c.total:,} events · read {time.strftime('%H:%M:%S')}</span>"
+        )
+        styled = (
+            f"<b style='color:{color.name()}'>{_esc(text)}</b>"
+            if color is not None
+            else f"<b>{_esc(text)}</b>"
+        )
         self.summary.setText(f"{styled}&nbsp;&nbsp;&nbsp;{sides}")
         row = 0
         for i, r in enumerate(self.model.rows):
@@ -293,8 +310,9 @@ class CompareWindow(QDialog):
         return r.key if r else None
 
     def _kind_selected(self, current: Any, _prev: Any) -> None:
-        row: Row | None = (self.model.row_at(current.row())
-                           if current is not None and current.isValid() else None)
+        row: Row | None = (
+            self.model.row_at(current.row()) if current is not None and current.isValid() else None
+        )
         self.props_model.set_row(row)
         if row is None:
             self.kind_title.setText("")
@@ -303,10 +321,15 @@ class CompareWindow(QDialog):
         name = f"{t} <b>{_esc(n)}</b>" if n else f"<b>{t}</b>"
         status = status_of(row)
         color = status_color(status)
-        st = (f"<span style='color:{color.name()}'><b>{status}</b></span>" if color
-              else "<span style='color:gray'>same</span>")
-        counts = (f"baseline {row.baseline.count if row.baseline else 0:,} · current "
-                  f"{row.current.count if row.current else 0:,}")
+        st = (
+            f"<span style='color:{color.name()}'><b>{status}</b></span>"
+            if color
+            else "<span style='color:gray'>same</span>"
+        )
+        counts = (
+            f"baseline {row.baseline.count if row.baseline else 0:,} · current "
+            f"{row.current.count if row.current else 0:,}"
+        )
         what = "traits" if t in ("identify", "group") else "properties"
         lines = [c.message for c in row.changes if not c.path]
         extra = "".join(f"<br><span style='color:gray'>{_esc(m)}</span>" for m in lines)
@@ -329,10 +352,10 @@ class CompareWindow(QDialog):
         if self.result is None:
             return
         ext = {"json": "json", "junit": "xml"}.get(fmt, "txt")
-        filt = {"json": "JSON (*.json)", "junit": "JUnit XML (*.xml)"}.get(
-            fmt, "Text (*.txt)")
-        path, _ = QFileDialog.getSaveFileName(self, "Export the comparison", f"diff.{ext}",
-                                              f"{filt};;All files (*)")
+        filt = {"json": "JSON (*.json)", "junit": "JUnit XML (*.xml)"}.get(fmt, "Text (*.txt)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the comparison", f"diff.{ext}", f"{filt};;All files (*)"
+        )
         if path:
             self.export_to(path, fmt)
 

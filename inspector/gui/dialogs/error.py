@@ -33,8 +33,9 @@ def setup_logging(log_dir: Path | None = None) -> Path:
     path = d / LOG_NAME
     root = logging.getLogger()
     if not any(getattr(h, "_inspector", False) for h in root.handlers):
-        h = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3,
-                                                 encoding="utf-8")
+        h = logging.handlers.RotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
         h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         h._inspector = True  # type: ignore[attr-defined]
         root.addHandler(h)
@@ -44,16 +45,18 @@ def setup_logging(log_dir: Path | None = None) -> Path:
 
 
 class ErrorDialog(QDialog):
-    def __init__(self, summary: str, details: str, log_path: Path | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, summary: str, details: str, log_path: Path | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("errorDialog")
         self.setWindowTitle("Event Inspector — unexpected error")
         self.resize(720, 440)
-        msg = QLabel(f"<b>Something went wrong:</b> {summary}<br>"
-                     "The collector keeps running. Please report this with the traceback below."
-                     + (f"<br><span style='color:gray'>Logged to {log_path}</span>"
-                        if log_path else ""))
+        msg = QLabel(
+            f"<b>Something went wrong:</b> {summary}<br>"
+            "The collector keeps running. Please report this with the traceback below."
+            + (f"<br><span style='color:gray'>Logged to {log_path}</span>" if log_path else "")
+        )
         msg.setWordWrap(True)
         self.text = QPlainTextEdit(details)
         self.text.setReadOnly(True)
@@ -84,8 +87,9 @@ class ExceptionHandler:
     def uninstall(self) -> None:
         sys.excepthook = self._prev
 
-    def excepthook(self, etype: type[BaseException], value: BaseException,
-                   tb: TracebackType | None) -> None:
+    def excepthook(
+        self, etype: type[BaseException], value: BaseException, tb: TracebackType | None
+    ) -> None:
         if issubclass(etype, KeyboardInterrupt):
             QApplication.quit()
             return
@@ -107,6 +111,7 @@ class ExceptionHandler:
             return
         dlg = ErrorDialog(summary, details, self.log_path, QApplication.activeWindow())
         self.dialogs.append(dlg)
-        dlg.finished.connect(lambda _r, d=dlg: self.dialogs.remove(d) if d in self.dialogs
-                             else None)
+        dlg.finished.connect(
+            lambda _r, d=dlg: self.dialogs.remove(d) if d in self.dialogs else None
+        )
         dlg.show()

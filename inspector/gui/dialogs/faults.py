@@ -23,9 +23,14 @@ from PySide6.QtWidgets import (
 
 from inspector.domain.faults import FaultInjector, FaultRule
 
-STATUSES = [("429 Too Many Requests", 429), ("500 Internal Server Error", 500),
-            ("502 Bad Gateway", 502), ("503 Service Unavailable", 503),
-            ("400 Bad Request", 400), ("Delay only", None)]
+STATUSES = [
+    ("429 Too Many Requests", 429),
+    ("500 Internal Server Error", 500),
+    ("502 Bad Gateway", 502),
+    ("503 Service Unavailable", 503),
+    ("400 Bad Request", 400),
+    ("Delay only", None),
+]
 
 
 class FaultsDialog(QDialog):
@@ -79,8 +84,9 @@ class FaultsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("<b>Active rules</b> — faults show up in the "
-                             "“Rejected &amp; faults” tab."))
+        lay.addWidget(
+            QLabel("<b>Active rules</b> — faults show up in the “Rejected &amp; faults” tab.")
+        )
         lay.addWidget(self.rules)
         lay.addWidget(clear)
         lay.addWidget(box)
@@ -88,9 +94,12 @@ class FaultsDialog(QDialog):
         self.refresh()
 
     def rule_from_form(self) -> FaultRule:
-        d: dict[str, Any] = {"status": self.status.currentData(), "delayMs": self.delay.value(),
-                             "writeKey": self.write_key.text().strip() or None,
-                             "share": self.share.value() / 100}
+        d: dict[str, Any] = {
+            "status": self.status.currentData(),
+            "delayMs": self.delay.value(),
+            "writeKey": self.write_key.text().strip() or None,
+            "share": self.share.value() / 100,
+        }
         if self.count.value():
             d["count"] = self.count.value()
         if d["status"] == 429:
@@ -117,7 +126,6 @@ class FaultsDialog(QDialog):
             who = f"write key {r.write_key}" if r.write_key else "all write keys"
             many = f"next {r.count}" if r.count is not None else "every"
             share = f", {r.share:.0%} of requests" if r.share < 1 else ""
-            self.rules.addItem(f"{r.label} — {who}, {many} request(s){share} "
-                               f"(fired {r.fired})")
+            self.rules.addItem(f"{r.label} — {who}, {many} request(s){share} (fired {r.fired})")
         if not self.faults.rules:
             self.rules.addItem("No fault rules: every request is answered normally.")

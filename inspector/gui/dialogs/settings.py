@@ -43,8 +43,7 @@ class SettingsDialog(QDialog):
         dd.addWidget(self.data_dir, 1)
         dd.addWidget(browse)
         self.theme = QComboBox(self)
-        for label, value in (("Follow the system", "system"), ("Light", "light"),
-                             ("Dark", "dark")):
+        for label, value in (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")):
             self.theme.addItem(label, value)
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
         form = QFormLayout()
@@ -53,11 +52,14 @@ class SettingsDialog(QDialog):
         form.addRow("", self.warning)
         form.addRow("Data directory", dd)
         form.addRow("Theme", self.theme)
-        note = QLabel("<span style='color:gray'>Port and address changes restart the collector; "
-                      "a new data directory applies at the next start.</span>")
+        note = QLabel(
+            "<span style='color:gray'>Port and address changes restart the collector; "
+            "a new data directory applies at the next start.</span>"
+        )
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -71,9 +73,11 @@ class SettingsDialog(QDialog):
     def _check_host(self, text: str) -> None:
         h = text.strip()
         if h and not is_loopback(h):
-            self.warning.setText(f"⚠ {h} is not a loopback address: other machines on your "
-                                 "network will be able to send events to (and read them from) "
-                                 "this inspector.")
+            self.warning.setText(
+                f"⚠ {h} is not a loopback address: other machines on your "
+                "network will be able to send events to (and read them from) "
+                "this inspector."
+            )
             self.warning.show()
         else:
             self.warning.setText("")
@@ -85,7 +89,11 @@ class SettingsDialog(QDialog):
             self.data_dir.setText(d)
 
     def result_settings(self) -> AppSettings:
-        return self._base.model_copy(update={
-            "port": self.port.value(), "host": self.host.text().strip() or "127.0.0.1",
-            "data_dir": self.data_dir.text().strip() or None,
-            "theme": self.theme.currentData()})
+        return self._base.model_copy(
+            update={
+                "port": self.port.value(),
+                "host": self.host.text().strip() or "127.0.0.1",
+                "data_dir": self.data_dir.text().strip() or None,
+                "theme": self.theme.currentData(),
+            }
+        )

@@ -19,18 +19,33 @@ Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
 STATUS_ROLE = Qt.ItemDataRole.UserRole  # the status word (same, changed, ...)
 
-STATUS_TEXT = {"same": "same", "changed": "changed", "added": "appeared",
-               "removed": "disappeared", "regressed": "regression"}
+STATUS_TEXT = {
+    "same": "same",
+    "changed": "changed",
+    "added": "appeared",
+    "removed": "disappeared",
+    "regressed": "regression",
+}
 # (light, dark) foreground per status
-STATUS_COLORS = {"same": None, "changed": ("#a86a00", "#e5b454"),
-                 "appeared": ("#1f6fd1", "#6aa8f0"), "disappeared": ("#c0392b", "#f0776a"),
-                 "regression": ("#c0392b", "#f0776a")}
+STATUS_COLORS = {
+    "same": None,
+    "changed": ("#a86a00", "#e5b454"),
+    "appeared": ("#1f6fd1", "#6aa8f0"),
+    "disappeared": ("#c0392b", "#f0776a"),
+    "regression": ("#c0392b", "#f0776a"),
+}
 STATUS_ORDER = {"regression": 0, "disappeared": 1, "appeared": 2, "changed": 3, "same": 4}
-CHANGE_TEXT = {"event_removed": "disappeared", "event_added": "appeared",
-               "count_changed": "count changed", "property_removed": "key removed",
-               "property_added": "key added", "type_changed": "type changed",
-               "type_narrowed": "type narrowed", "property_optional": "now optional",
-               "values_changed": "values changed"}
+CHANGE_TEXT = {
+    "event_removed": "disappeared",
+    "event_added": "appeared",
+    "count_changed": "count changed",
+    "property_removed": "key removed",
+    "property_added": "key added",
+    "type_changed": "type changed",
+    "type_narrowed": "type narrowed",
+    "property_optional": "now optional",
+    "values_changed": "values changed",
+}
 
 
 def status_of(row: Row) -> str:
@@ -152,9 +167,17 @@ class PropDiffModel(HeaderedTableModel):
                 if c.path:
                     self._changes.setdefault(c.path, []).append(c)
         # differences first (regressions before changes), then the unchanged keys
-        self._paths = sorted(paths, key=lambda p: (
-            0 if any(c.regression for c in self._changes.get(p, ())) else
-            1 if p in self._changes else 2, p))
+        self._paths = sorted(
+            paths,
+            key=lambda p: (
+                0
+                if any(c.regression for c in self._changes.get(p, ()))
+                else 1
+                if p in self._changes
+                else 2,
+                p,
+            ),
+        )
         self.endResetModel()
 
     @property
@@ -179,11 +202,13 @@ class PropDiffModel(HeaderedTableModel):
                 return path
             values = any(c.kind == "values_changed" for c in changes)
             if col == 1:
-                return _side(row.baseline, row.baseline.props.get(path) if row.baseline
-                             else None, values)
+                return _side(
+                    row.baseline, row.baseline.props.get(path) if row.baseline else None, values
+                )
             if col == 2:
-                return _side(row.current, row.current.props.get(path) if row.current
-                             else None, values)
+                return _side(
+                    row.current, row.current.props.get(path) if row.current else None, values
+                )
             return ", ".join(CHANGE_TEXT.get(c.kind, c.kind) for c in changes) or "same"
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join(c.message for c in changes) or f"{path}: no differences"
@@ -191,8 +216,9 @@ class PropDiffModel(HeaderedTableModel):
             if not changes:
                 return muted()
             if col in (0, 3):
-                return status_color("regression" if any(c.regression for c in changes)
-                                    else "changed")
+                return status_color(
+                    "regression" if any(c.regression for c in changes) else "changed"
+                )
             return None
         if role == Qt.ItemDataRole.FontRole and col == 3 and changes:
             return _bold()

@@ -10,8 +10,14 @@ from PySide6.QtGui import QColor
 from inspector.gui.models.base import HeaderedTableModel
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = (("canonical", "Person (canonical id)"), ("ids", "IDs"), ("events", "Events"),
-           ("firstSeen", "First seen"), ("lastSeen", "Last seen"), ("warnings", "Warnings"))
+COLUMNS = (
+    ("canonical", "Person (canonical id)"),
+    ("ids", "IDs"),
+    ("events", "Events"),
+    ("firstSeen", "First seen"),
+    ("lastSeen", "Last seen"),
+    ("warnings", "Warnings"),
+)
 CANONICAL_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -60,8 +66,7 @@ class PeopleModel(HeaderedTableModel):
         if [r.get("canonical") for r in rows] == [r.get("canonical") for r in self._rows]:
             self._rows = rows
             if rows:
-                self.dataChanged.emit(self.index(0, 1), self.index(len(rows) - 1,
-                                                                   len(COLUMNS) - 1))
+                self.dataChanged.emit(self.index(0, 1), self.index(len(rows) - 1, len(COLUMNS) - 1))
             return
         self.beginResetModel()
         self._rows = rows

@@ -22,8 +22,9 @@ def summarize(r: RawRequest) -> tuple[Any, ...]:
         what = f"rejected: {r.error or r.error_code or 'invalid request'}"
     else:
         n = r.event_count
-        what = f"fault injected: {r.fault}" + (f" ({n} event{'s' * (n != 1)} not accepted)"
-                                              if r.status >= 400 and n else "")
+        what = f"fault injected: {r.fault}" + (
+            f" ({n} event{'s' * (n != 1)} not accepted)" if r.status >= 400 and n else ""
+        )
     path = r.path + (f"?{r.query}" if r.query else "")
     return (r.received_at, r.status, r.method, path, what, r.size, r.id, bool(r.rejected))
 

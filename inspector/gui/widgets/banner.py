@@ -35,9 +35,13 @@ class Banner(QWidget):
         self.kind = ""
         self.hide()
 
-    def show_message(self, kind: str, text: str,
-                     actions: list[tuple[str, Callable[[], None]]] | None = None,
-                     closable: bool = True) -> None:
+    def show_message(
+        self,
+        kind: str,
+        text: str,
+        actions: list[tuple[str, Callable[[], None]]] | None = None,
+        closable: bool = True,
+    ) -> None:
         self.kind = kind
         self.setStyleSheet(f"#banner {{{STYLES.get(kind, STYLES['info'])}}}")
         self.label.setText(text)

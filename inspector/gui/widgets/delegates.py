@@ -15,8 +15,9 @@ Index = QModelIndex | QPersistentModelIndex
 def _background(painter: QPainter, option: QStyleOptionViewItem) -> None:
     style = option.widget.style() if option.widget else None
     if style is not None:
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter,
-                            option.widget)
+        style.drawPrimitive(
+            QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+        )
 
 
 class TypeBadgeDelegate(QStyledItemDelegate):

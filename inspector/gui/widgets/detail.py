@@ -29,9 +29,11 @@ SEV_COLORS = {"error": "#d64541", "warning": "#c98b00", "info": "#4a78d0"}
 def raw_text(ev: CapturedEvent | None, raw: RawRequest | None) -> str:
     if raw is None:
         return "The HTTP request of this event is not stored."
-    lines = [f"{raw.method} {raw.path}{'?' + raw.query if raw.query else ''}",
-             f"received {epoch_iso(raw.received_at)} · status {raw.status} · {raw.size:,} bytes"
-             + (f" · {raw.content_encoding}" if raw.content_encoding else "")]
+    lines = [
+        f"{raw.method} {raw.path}{'?' + raw.query if raw.query else ''}",
+        f"received {epoch_iso(raw.received_at)} · status {raw.status} · {raw.size:,} bytes"
+        + (f" · {raw.content_encoding}" if raw.content_encoding else ""),
+    ]
     if ev is not None and ev.batch_size > 1:
         lines.append(f"this event is item {ev.batch_index + 1} of {ev.batch_size} in the batch")
     if raw.fault:
@@ -68,7 +70,8 @@ def lint_html(findings: list[Any], rules: dict[str, Any]) -> str:
             f"border-radius:3px'><b>{html.escape(f.severity.upper())}</b></span> "
             f"<b>{html.escape(f.rule)}</b> {html.escape(title)}<br>"
             f"{html.escape(f.message)}"
-            + (f"<br><code>{html.escape(f.path)}</code>" if f.path else ""))
+            + (f"<br><code>{html.escape(f.path)}</code>" if f.path else "")
+        )
         if rule is not None:
             expl = getattr(rule, "explanation", "")
             url = getattr(rule, "url", "")
@@ -128,8 +131,9 @@ class DetailPane(QTabWidget):
         self.event: CapturedEvent | None = None
         self.show_event(None, None, {})
 
-    def show_event(self, ev: CapturedEvent | None, raw: RawRequest | None,
-                   rules: dict[str, Any]) -> None:
+    def show_event(
+        self, ev: CapturedEvent | None, raw: RawRequest | None, rules: dict[str, Any]
+    ) -> None:
         self.event = ev
         self.badge.setVisible(ev is not None)
         if ev is not None and ev.type == "identify":
@@ -145,8 +149,10 @@ class DetailPane(QTabWidget):
             return
         color = TYPE_COLORS.get(ev.type, "#7f8c8d")
         self.badge.setText(ev.type)
-        self.badge.setStyleSheet(f"background:{color}; color:white; font-weight:bold; "
-                                 "border-radius:9px; padding:2px 10px;")
+        self.badge.setStyleSheet(
+            f"background:{color}; color:white; font-weight:bold; "
+            "border-radius:9px; padding:2px 10px;"
+        )
         extra = []
         if ev.dup:
             extra.append("<span style='color:#d64541'><b>duplicate messageId</b></span>")
@@ -155,7 +161,8 @@ class DetailPane(QTabWidget):
         self.header.setText(
             f"<span style='color:gray'>messageId {html.escape(ev.message_id)} · received "
             f"{epoch_iso(ev.received_at)} · timestamp {epoch_iso(ev.timestamp)}</span>"
-            + ("<br>" + " · ".join(extra) if extra else ""))
+            + ("<br>" + " · ".join(extra) if extra else "")
+        )
         self.tree.set_json(ev.message)
         self.raw.setPlainText(raw_text(ev, raw))
         self.lint.setHtml(lint_html(ev.lint, rules))
@@ -166,8 +173,9 @@ class DetailPane(QTabWidget):
         self.event = None
         self.badge.hide()
         self.title.setText("")
-        self.header.setText("<span style='color:gray'>A request with no accepted events — "
-                            "see the Raw tab.</span>")
+        self.header.setText(
+            "<span style='color:gray'>A request with no accepted events — see the Raw tab.</span>"
+        )
         self.tree.clear()
         self.raw.setPlainText(raw_text(None, raw))
         self.lint.setHtml("")

@@ -125,4 +125,3 @@ class EventsView(QTableView):
         menu = QMenu(self)
         menu.addAction(self._copy)
         menu.exec(self.viewport().mapToGlobal(pos))
-

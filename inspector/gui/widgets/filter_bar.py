@@ -66,16 +66,21 @@ class QueryEdit(QLineEdit):
     def _scroll_offset(self, fm: Any, text: str) -> int:
         # QLineEdit scrolls when the text is wider than the box; approximate from the cursor
         cur_x = self.cursorRect().center().x()
-        expected = (self.contentsRect().x() + self.textMargins().left() + 2
-                    + fm.horizontalAdvance(text[:self.cursorPosition()]))
+        expected = (
+            self.contentsRect().x()
+            + self.textMargins().left()
+            + 2
+            + fm.horizontalAdvance(text[: self.cursorPosition()])
+        )
         return max(0, expected - cur_x)
 
 
 class FilterBar(QWidget):
     queryChanged = Signal(object, str)  # parsed query (None: no filter), text
 
-    def __init__(self, values_for: Callable[[str], list[str]] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, values_for: Callable[[str], list[str]] | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._values_for = values_for or (lambda f: [])
         self._mod = domain_bridge.query_module()
@@ -84,7 +89,8 @@ class FilterBar(QWidget):
         self.edit.setObjectName("filterEdit")
         self.edit.setClearButtonEnabled(True)
         self.edit.setPlaceholderText(
-            'Filter — e.g.  type:track event:"Order Completed"  -userId:test*  rule:E001')
+            'Filter — e.g.  type:track event:"Order Completed"  -userId:test*  rule:E001'
+        )
         self.hist_btn = QToolButton(self)
         self.hist_btn.setText("Recent ▾")
         # Fusion draws its menu arrow over the text's last letters: the ▾ replaces it
@@ -208,14 +214,16 @@ class FilterBar(QWidget):
             if not value or value.startswith('"'):
                 self.completer.popup().hide()
                 return
-            cands = [f"{neg}{f}" if f.endswith((":", ".")) else f"{neg}{f}:"
-                     for f in domain_bridge.query_fields()]
+            cands = [
+                f"{neg}{f}" if f.endswith((":", ".")) else f"{neg}{f}:"
+                for f in domain_bridge.query_fields()
+            ]
             prefix = f"{neg}{value}"
         self._completer_model.setStringList(cands)
         self.completer.setCompletionPrefix(prefix)
         if self.completer.completionCount() and not (
-                self.completer.completionCount() == 1
-                and self.completer.currentCompletion() == prefix):
+            self.completer.completionCount() == 1 and self.completer.currentCompletion() == prefix
+        ):
             r = self.edit.cursorRect()
             r.setWidth(320)
             self.completer.complete(r)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-# ruff: noqa: E501  (the snippets are code the user copies verbatim)
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
@@ -25,39 +24,57 @@ def snippets(url: str) -> list[tuple[str, str, str]]:
     """(title, language, code) for every supported client, using the collector's real URL."""
     hostport = urlsplit(url).netloc
     return [
-        ("segment-analytics-python", "Python", f'''import segment.analytics as analytics
+        (
+            "segment-analytics-python",
+            "Python",
+            f'''import segment.analytics as analytics
 
 analytics.write_key = "YOUR_WRITE_KEY"
 analytics.host = "{url}"
 
 analytics.identify("user-1", {{"email": "ada@example.com"}})
 analytics.track("user-1", "Signed Up", {{"plan": "pro"}})
-analytics.flush()'''),
-        ("@segment/analytics-node", "JavaScript", f'''import {{ Analytics }} from "@segment/analytics-node"
+analytics.flush()''',
+        ),
+        (
+            "@segment/analytics-node",
+            "JavaScript",
+            f'''import {{ Analytics }} from "@segment/analytics-node"
 
 const analytics = new Analytics({{
   writeKey: "YOUR_WRITE_KEY",
   host: "{url}",
   flushAt: 1,
 }})
-analytics.track({{ userId: "user-1", event: "Signed Up" }})'''),
-        ("analytics.js (browser)", "JavaScript", f'''import {{ AnalyticsBrowser }} from "@segment/analytics-next"
+analytics.track({{ userId: "user-1", event: "Signed Up" }})''',
+        ),
+        (
+            "analytics.js (browser)",
+            "JavaScript",
+            f'''import {{ AnalyticsBrowser }} from "@segment/analytics-next"
 
 // cdnURL: settings come from the inspector; apiHost: events go to it
 export const analytics = AnalyticsBrowser.load(
   {{ writeKey: "YOUR_WRITE_KEY", cdnURL: "{url}" }},
   {{ integrations: {{ "Segment.io": {{ apiHost: "{hostport}/v1", protocol: "http" }} }} }},
 )
-analytics.track("Signed Up", {{ plan: "pro" }})'''),
-        ("Customer.io (customerio-cdp-analytics)", "Python", f'''from customerio import analytics
+analytics.track("Signed Up", {{ plan: "pro" }})''',
+        ),
+        (
+            "Customer.io (customerio-cdp-analytics)",
+            "Python",
+            f'''from customerio import analytics
 
 analytics.write_key = "YOUR_API_KEY"
 analytics.host = "{url}"
 
 analytics.identify("user-1", {{"email": "ada@example.com"}})
-analytics.flush()'''),
-        ("Customer.io (browser, @customerio/cdp-analytics-browser)", "JavaScript",
-         f'''import {{ AnalyticsBrowser }} from "@customerio/cdp-analytics-browser"
+analytics.flush()''',
+        ),
+        (
+            "Customer.io (browser, @customerio/cdp-analytics-browser)",
+            "JavaScript",
+            f'''import {{ AnalyticsBrowser }} from "@customerio/cdp-analytics-browser"
 
 // the /cio prefix makes the inspector's settings name the Customer.io integration
 export const cioanalytics = AnalyticsBrowser.load(
@@ -65,20 +82,33 @@ export const cioanalytics = AnalyticsBrowser.load(
   {{ integrations: {{ "Customer.io Data Pipelines": {{ apiHost: "{hostport}/v1",
                                                      protocol: "http" }} }} }},
 )
-cioanalytics.track("Signed Up", {{ plan: "pro" }})'''),
-        ("RudderStack (rudder-sdk-python)", "Python", f'''import rudderstack.analytics as rudder_analytics
+cioanalytics.track("Signed Up", {{ plan: "pro" }})''',
+        ),
+        (
+            "RudderStack (rudder-sdk-python)",
+            "Python",
+            f'''import rudderstack.analytics as rudder_analytics
 
 rudder_analytics.write_key = "YOUR_WRITE_KEY"
 rudder_analytics.dataPlaneUrl = "{url}"
 
 rudder_analytics.track("user-1", "Signed Up", {{"plan": "pro"}})
-rudder_analytics.flush()'''),
-        ("KISSmetrics (py-KISSmetrics)", "Python", f'''from KISSmetrics import Client
+rudder_analytics.flush()''',
+        ),
+        (
+            "KISSmetrics (py-KISSmetrics)",
+            "Python",
+            f'''from KISSmetrics import Client
 
 km = Client(key="YOUR_API_KEY", trk_host="{hostport}", trk_scheme="http")
-km.record("ada@example.com", "Signed Up", {{"Plan": "Pro"}})'''),
-        ("curl", "Shell", f'''curl -u YOUR_WRITE_KEY: -H "Content-Type: application/json" \\
-  -d '{{"userId":"user-1","event":"Signed Up"}}' {url}/v1/track'''),
+km.record("ada@example.com", "Signed Up", {{"Plan": "Pro"}})''',
+        ),
+        (
+            "curl",
+            "Shell",
+            f"""curl -u YOUR_WRITE_KEY: -H "Content-Type: application/json" \\
+  -d '{{"userId":"user-1","event":"Signed Up"}}' {url}/v1/track""",
+        ),
     ]
 
 
@@ -163,10 +193,12 @@ class FirstRunPanel(QScrollArea):
             item = self._lay.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        title = QLabel(f"<h2>Waiting for events…</h2>"
-                       f"<p>Point your analytics SDK at <b><code>{url}</code></b>. "
-                       "Everything stays on this machine; use any write key — each one shows "
-                       "up as a separate source.</p>")
+        title = QLabel(
+            f"<h2>Waiting for events…</h2>"
+            f"<p>Point your analytics SDK at <b><code>{url}</code></b>. "
+            "Everything stays on this machine; use any write key — each one shows "
+            "up as a separate source.</p>"
+        )
         title.setWordWrap(True)
         title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._lay.addWidget(title)

@@ -24,10 +24,20 @@ from PySide6.QtWidgets import (
 from inspector.gui.theme import is_dark
 
 KIND_ORDER = {"userId": 0, "user": 0, "anonymousId": 1, "anon": 1, "email": 2}
-KIND_COLORS = {"userId": "#8e44ad", "user": "#8e44ad", "anonymousId": "#2f7de1",
-               "anon": "#2f7de1", "email": "#16a085", "group": "#d35400"}
-VERDICT_COLORS = {"applied": "#3c8c5a", "blocked": "#d64541", "noop": "#9a9a9a",
-                  "redundant": "#9a9a9a"}
+KIND_COLORS = {
+    "userId": "#8e44ad",
+    "user": "#8e44ad",
+    "anonymousId": "#2f7de1",
+    "anon": "#2f7de1",
+    "email": "#16a085",
+    "group": "#d35400",
+}
+VERDICT_COLORS = {
+    "applied": "#3c8c5a",
+    "blocked": "#d64541",
+    "noop": "#9a9a9a",
+    "redundant": "#9a9a9a",
+}
 NODE_W, NODE_H, COL_GAP, ROW_GAP = 290, 46, 200, 34
 
 
@@ -48,8 +58,10 @@ class NodeItem(QGraphicsRectItem):
         color = QColor(KIND_COLORS.get(kind, "#7f8c8d"))
         self.setBrush(QBrush(QColor("#2b2d31") if dark else QColor("white")))
         self.setPen(QPen(color, 3 if canonical else 1.6))
-        self.setToolTip(f"{kind}: {ident.get('value')}\nfirst seen {ident.get('firstSeen')}\n"
-                        f"last seen {ident.get('lastSeen')}\nevents {ident.get('events', '?')}")
+        self.setToolTip(
+            f"{kind}: {ident.get('value')}\nfirst seen {ident.get('firstSeen')}\n"
+            f"last seen {ident.get('lastSeen')}\nevents {ident.get('events', '?')}"
+        )
         tag = QGraphicsSimpleTextItem(kind + ("  ★ canonical" if canonical else ""), self)
         f = QFont()
         f.setPointSizeF(7.5)
@@ -72,8 +84,7 @@ class IdentityGraphView(QGraphicsView):
         super().__init__(parent)
         self.setObjectName("identityGraph")
         self.setScene(QGraphicsScene(self))
-        self.setRenderHints(QPainter.RenderHint.Antialiasing
-                            | QPainter.RenderHint.TextAntialiasing)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.nodes: dict[str, NodeItem] = {}
         self.edges: list[QGraphicsPathItem] = []
@@ -129,8 +140,7 @@ class IdentityGraphView(QGraphicsView):
             for end, kind in (("from", "fromKind"), ("to", "toKind")):
                 v = str(e.get(end))
                 if v not in self.nodes:
-                    g = NodeItem({"kind": e.get(kind, "?"), "value": v, "events": "?"},
-                                 False, dark)
+                    g = NodeItem({"kind": e.get(kind, "?"), "value": v, "events": "?"}, False, dark)
                     pen = g.pen()
                     pen.setStyle(Qt.PenStyle.DashLine)
                     g.setPen(pen)
@@ -152,8 +162,7 @@ class IdentityGraphView(QGraphicsView):
             self._draw_edge(a, b, e, k, dark)
         return bottom
 
-    def _draw_edge(self, a: NodeItem, b: NodeItem, e: dict[str, Any], k: int,
-                   dark: bool) -> None:
+    def _draw_edge(self, a: NodeItem, b: NodeItem, e: dict[str, Any], k: int, dark: bool) -> None:
         scene = self.scene()
         verdict = e.get("verdict", "applied")
         color = QColor(VERDICT_COLORS.get(verdict, "#888"))

@@ -14,8 +14,17 @@ from inspector.gui.widgets.filter_bar import quote_value
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
-FIRST = ("type", "event", "name", "properties", "traits", "userId", "anonymousId", "groupId",
-         "previousId")
+FIRST = (
+    "type",
+    "event",
+    "name",
+    "properties",
+    "traits",
+    "userId",
+    "anonymousId",
+    "groupId",
+    "previousId",
+)
 LAST = ("context", "integrations", "_metadata")
 MAX_CHILDREN = 2000
 
@@ -76,8 +85,9 @@ class JsonTree(QTreeWidget):
                     it.setExpanded(True)
         self.setUpdatesEnabled(True)
 
-    def _add(self, parent: QTreeWidgetItem, key: str, value: Any, path: str,
-             colors: dict[str, Any]) -> None:
+    def _add(
+        self, parent: QTreeWidgetItem, key: str, value: Any, path: str, colors: dict[str, Any]
+    ) -> None:
         it = QTreeWidgetItem(parent)
         it.setText(0, key)
         it.setForeground(0, colors["key"])
@@ -95,8 +105,15 @@ class JsonTree(QTreeWidget):
                 self._add(it, f"[{i}]", v, f"{path}.{i}" if path else str(i), colors)
         else:
             it.setText(1, scalar_text(value))
-            kind = ("null" if value is None else "bool" if isinstance(value, bool)
-                    else "num" if isinstance(value, (int, float)) else "str")
+            kind = (
+                "null"
+                if value is None
+                else "bool"
+                if isinstance(value, bool)
+                else "num"
+                if isinstance(value, (int, float))
+                else "str"
+            )
             it.setForeground(1, colors[kind])
             it.setToolTip(1, it.text(1)[:2000])
 
@@ -118,25 +135,34 @@ class JsonTree(QTreeWidget):
         if not path or item.childCount():
             return None
         value = item.data(0, VALUE_ROLE)
-        text = "null" if value is None else (
-            ("true" if value else "false") if isinstance(value, bool) else str(value))
+        text = (
+            "null"
+            if value is None
+            else (("true" if value else "false") if isinstance(value, bool) else str(value))
+        )
         return f"{'-' if exclude else ''}{path}:{quote_value(text)}"
 
     def build_menu(self, item: QTreeWidgetItem) -> QMenu:
         menu = QMenu(self)
         value = item.data(0, VALUE_ROLE)
         path = item.data(0, PATH_ROLE) or ""
-        menu.addAction("Copy value", lambda: QGuiApplication.clipboard().setText(
-            value if isinstance(value, str) else item.text(1)))
+        menu.addAction(
+            "Copy value",
+            lambda: QGuiApplication.clipboard().setText(
+                value if isinstance(value, str) else item.text(1)
+            ),
+        )
         menu.addAction("Copy path", lambda: QGuiApplication.clipboard().setText(path))
         if self._filterable and self.term(item):
             menu.addSeparator()
             inc, exc = self.term(item), self.term(item, exclude=True)
-            a = menu.addAction(f"Filter to this value   {inc}",
-                               lambda: self.filterRequested.emit(inc))
+            a = menu.addAction(
+                f"Filter to this value   {inc}", lambda: self.filterRequested.emit(inc)
+            )
             a.setObjectName("filterTo")
-            b = menu.addAction(f"Exclude this value   {exc}",
-                               lambda: self.filterRequested.emit(exc))
+            b = menu.addAction(
+                f"Exclude this value   {exc}", lambda: self.filterRequested.emit(exc)
+            )
             b.setObjectName("exclude")
         return menu
 

@@ -42,8 +42,9 @@ class LintModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 2
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.COLUMNS[section]
         return None
@@ -80,8 +81,9 @@ class LintModel(QAbstractTableModel):
             rows.append([rule, sev, count, title])
         rows.sort(key=lambda x: (-SEV_LEVEL.get(x[1], 0), -x[2], x[0]))
         if [r[0] for r in rows] == [r[0] for r in self._rows]:
-            changed = [i for i, (a, b) in enumerate(zip(rows, self._rows, strict=True))
-                       if a[2] != b[2]]
+            changed = [
+                i for i, (a, b) in enumerate(zip(rows, self._rows, strict=True)) if a[2] != b[2]
+            ]
             self._rows = rows
             if changed:
                 self.dataChanged.emit(self.index(min(changed), 1), self.index(max(changed), 1))
@@ -115,8 +117,9 @@ class LintPanel(QWidget):
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.view.clicked.connect(self._clicked)
-        self.empty = QLabel("No findings yet." if rules else
-                            "Linting is not available (lint module missing).")
+        self.empty = QLabel(
+            "No findings yet." if rules else "Linting is not available (lint module missing)."
+        )
         self.empty.setStyleSheet("color: gray; padding: 8px;")
         self.empty.setWordWrap(True)
         lay = QVBoxLayout(self)

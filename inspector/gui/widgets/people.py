@@ -122,8 +122,9 @@ class PeopleView(QWidget):
         self.model.set_rows(rows)
         self.empty.setVisible(not rows)
         if not rows and g is not None:
-            self.empty.setText("No people yet: identify, alias or any call with a userId or "
-                               "anonymousId adds one.")
+            self.empty.setText(
+                "No people yet: identify, alias or any call with a userId or anonymousId adds one."
+            )
         if self.canonical is not None:
             row = self.model.row_of(self.canonical)
             if row is None:
@@ -156,8 +157,13 @@ class PeopleView(QWidget):
             return
         self.canonical = canonical
         self._timeline = g.timeline(canonical)
-        ids = sorted({m["eventId"] for lane in self._timeline.get("lanes", [])
-                      for m in lane.get("marks", [])})
+        ids = sorted(
+            {
+                m["eventId"]
+                for lane in self._timeline.get("lanes", [])
+                for m in lane.get("marks", [])
+            }
+        )
         self._events = []
         self._ids = ids[:MAX_REPLAY]
         snap = g.snapshot(user=canonical)
@@ -173,8 +179,14 @@ class PeopleView(QWidget):
         self.step_label.setText(f"all {n} events")
 
     def _set_controls(self, on: bool) -> None:
-        for w in (self.prev_btn, self.next_btn, self.play_btn, self.slider, self.png_btn,
-                  self.json_btn):
+        for w in (
+            self.prev_btn,
+            self.next_btn,
+            self.play_btn,
+            self.slider,
+            self.png_btn,
+            self.json_btn,
+        ):
             w.setEnabled(on)
 
     # -- replay ---------------------------------------------------------------------------
@@ -190,8 +202,9 @@ class PeopleView(QWidget):
         partial = ident.replay(self._events[:k], mode)
         people = partial.snapshot().get("people", [])
         self.graph.set_people(people, caption=f"replay: after {k} of {len(self._ids)} events")
-        seqs = sorted(m["seq"] for lane in self._timeline.get("lanes", [])
-                      for m in lane.get("marks", []))
+        seqs = sorted(
+            m["seq"] for lane in self._timeline.get("lanes", []) for m in lane.get("marks", [])
+        )
         upto = seqs[k - 1] if 0 < k <= len(seqs) else (-1 if k == 0 else None)
         self.timeline.set_timeline(self._timeline, upto_seq=upto)
         self.step_label.setText(f"step {k} / {len(self._ids)}")
@@ -225,14 +238,18 @@ class PeopleView(QWidget):
             fh.write(jsoncodec.pretty(data))
 
     def _export_png(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export identity graph as PNG",
-                                              f"{self.canonical or 'person'}.png", "PNG (*.png)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export identity graph as PNG", f"{self.canonical or 'person'}.png", "PNG (*.png)"
+        )
         if path:
             self.export_png(path)
 
     def _export_json(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export identity graph as JSON",
-                                              f"{self.canonical or 'person'}.json",
-                                              "JSON (*.json)")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export identity graph as JSON",
+            f"{self.canonical or 'person'}.json",
+            "JSON (*.json)",
+        )
         if path:
             self.export_json(path)

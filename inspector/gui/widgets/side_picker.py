@@ -47,7 +47,8 @@ class SidePicker(QWidget):
         self.combo.setObjectName(f"{title.lower()}Picker")
         self.combo.setMinimumContentsLength(26)
         self.combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.file_btn = QPushButton("File…", self)
         self.file_btn.setAutoDefault(False)
         self.file_btn.setToolTip("Compare an NDJSON file (an export, or lines of API events)")
@@ -66,19 +67,24 @@ class SidePicker(QWidget):
         data = self.combo.currentData()
         return data if isinstance(data, DiffSource) else None
 
-    def fill(self, sessions: list[dict[str, Any]], live_id: int,
-             select: DiffSource | None) -> None:
+    def fill(self, sessions: list[dict[str, Any]], live_id: int, select: DiffSource | None) -> None:
         keep = select or self.source
-        files = [self.combo.itemData(i) for i in range(self.combo.count())
-                 if isinstance(self.combo.itemData(i), DiffSource)
-                 and self.combo.itemData(i).kind == "file"]
+        files = [
+            self.combo.itemData(i)
+            for i in range(self.combo.count())
+            if isinstance(self.combo.itemData(i), DiffSource)
+            and self.combo.itemData(i).kind == "file"
+        ]
         self.combo.blockSignals(True)
         self.combo.clear()
         ordered = sorted(sessions, key=lambda s: (s["id"] != live_id, -s["id"]))
         for s in ordered:
             src = DiffSource.session(s["id"], s["name"])
-            text = (f"{s['name']} (live)" if s["id"] == live_id
-                    else f"{s['name']} — {s['events']:,} events")
+            text = (
+                f"{s['name']} (live)"
+                if s["id"] == live_id
+                else f"{s['name']} — {s['events']:,} events"
+            )
             self.combo.addItem(text, src)
         for f in files:
             self.add_file(f.path, select=False)

@@ -16,8 +16,19 @@ class StatusBar(QStatusBar):
             self.addPermanentWidget(lab)
             self.labels[key] = lab
 
-    def update_counts(self, *, shown: int, total: int, rate: float, rejected: int, faults: int,
-                      duplicates: int, errors: int, warnings: int, held: int = 0) -> None:
+    def update_counts(
+        self,
+        *,
+        shown: int,
+        total: int,
+        rate: float,
+        rejected: int,
+        faults: int,
+        duplicates: int,
+        errors: int,
+        warnings: int,
+        held: int = 0,
+    ) -> None:
         ev = f"{total:,} events" if shown == total else f"{shown:,} of {total:,} events"
         if held:
             ev += f" (+{held:,} held while paused)"
@@ -30,4 +41,5 @@ class StatusBar(QStatusBar):
         self.labels["duplicates"].setText(f"{duplicates:,} duplicates")
         self.labels["lint"].setText(
             f"<span style='color:#d64541'>● {errors:,} errors</span>&nbsp;&nbsp;"
-            f"<span style='color:#c98b00'>● {warnings:,} warnings</span>")
+            f"<span style='color:#c98b00'>● {warnings:,} warnings</span>"
+        )

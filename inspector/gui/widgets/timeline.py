@@ -26,8 +26,10 @@ class MarkItem(QGraphicsEllipseItem):
         self.setBrush(QBrush(QColor(TYPE_COLORS.get(mark.get("type", ""), "#7f8c8d"))))
         self.setPen(QPen(QColor("white"), 1.5))
         label = mark.get("label")
-        self.setToolTip(f"{mark.get('type')}{' · ' + label if label else ''}\n{mark.get('time')}"
-                        f"\nevent #{mark.get('eventId')} — click to select it in the table")
+        self.setToolTip(
+            f"{mark.get('type')}{' · ' + label if label else ''}\n{mark.get('time')}"
+            f"\nevent #{mark.get('eventId')} — click to select it in the table"
+        )
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(3)
         self.setAcceptHoverEvents(True)
@@ -44,8 +46,7 @@ class TimelineView(QGraphicsView):
         super().__init__(parent)
         self.setObjectName("timeline")
         self.setScene(QGraphicsScene(self))
-        self.setRenderHints(QPainter.RenderHint.Antialiasing
-                            | QPainter.RenderHint.TextAntialiasing)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.marks: list[MarkItem] = []
         self.merge_items: list[Any] = []
@@ -64,8 +65,10 @@ class TimelineView(QGraphicsView):
             t.setBrush(QColor("#888"))
             scene.setSceneRect(scene.itemsBoundingRect())
             return
-        seqs = sorted({m["seq"] for lane in lanes for m in lane.get("marks", [])}
-                      | {e["seq"] for e in tl.get("merges", []) + tl.get("edges", [])})
+        seqs = sorted(
+            {m["seq"] for lane in lanes for m in lane.get("marks", [])}
+            | {e["seq"] for e in tl.get("merges", []) + tl.get("edges", [])}
+        )
         avail = self.viewport().width() - LABEL_W - 60
         step = max(STEP, min(90, avail / max(1, len(seqs))))
         xpos = {s: LABEL_W + 20 + i * step for i, s in enumerate(seqs)}
@@ -74,15 +77,19 @@ class TimelineView(QGraphicsView):
         small.setPointSizeF(8)
         for li, lane in enumerate(lanes):
             y = li * LANE_H + LANE_H / 2 + 18
-            band = scene.addRect(QRectF(0, y - LANE_H / 2, width, LANE_H),
-                                 QPen(Qt.PenStyle.NoPen),
-                                 QBrush(QColor(255, 255, 255, 10 if dark else 0) if li % 2
-                                        else QColor(127, 127, 127, 22)))
+            band = scene.addRect(
+                QRectF(0, y - LANE_H / 2, width, LANE_H),
+                QPen(Qt.PenStyle.NoPen),
+                QBrush(
+                    QColor(255, 255, 255, 10 if dark else 0)
+                    if li % 2
+                    else QColor(127, 127, 127, 22)
+                ),
+            )
             band.setZValue(0)
             kind = lane.get("kind", "")
             text = f"{kind}: {lane.get('value', '')}"
-            text = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle,
-                                                 LABEL_W - 34)
+            text = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, LABEL_W - 34)
             t = scene.addSimpleText(text + ("  ★" if lane.get("canonical") else ""))
             t.setBrush(fg)
             t.setPos(8, y - t.boundingRect().height() / 2)
@@ -98,8 +105,9 @@ class TimelineView(QGraphicsView):
         for e in tl.get("merges", []) + tl.get("edges", []):
             self._merge(e, xpos, upto_seq, small)
         # time axis: first and last time, under the lanes
-        all_marks = sorted((m for lane in lanes for m in lane.get("marks", [])),
-                           key=lambda m: m["seq"])
+        all_marks = sorted(
+            (m for lane in lanes for m in lane.get("marks", [])), key=lambda m: m["seq"]
+        )
         if all_marks:
             y = len(lanes) * LANE_H + 30
             for m in (all_marks[0], all_marks[-1]):
@@ -111,28 +119,37 @@ class TimelineView(QGraphicsView):
             xs = [x for s, x in xpos.items() if s <= upto_seq]
             if xs:
                 x = max(xs) + step / 2
-                scene.addLine(x, 0, x, len(lanes) * LANE_H + 22,
-                              QPen(QColor("#e67e22"), 1.5, Qt.PenStyle.DashLine))
+                scene.addLine(
+                    x,
+                    0,
+                    x,
+                    len(lanes) * LANE_H + 22,
+                    QPen(QColor("#e67e22"), 1.5, Qt.PenStyle.DashLine),
+                )
         lx = 8.0
         ly = len(lanes) * LANE_H + 70
         for typ, col in TYPE_COLORS.items():
-            dot = scene.addEllipse(QRectF(lx, ly + 3, 10, 10), QPen(Qt.PenStyle.NoPen),
-                                   QBrush(QColor(col)))
+            dot = scene.addEllipse(
+                QRectF(lx, ly + 3, 10, 10), QPen(Qt.PenStyle.NoPen), QBrush(QColor(col))
+            )
             dot.setZValue(1)
             lt = scene.addSimpleText(typ)
             lt.setFont(small)
             lt.setBrush(QColor("#888"))
             lt.setPos(lx + 14, ly)
             lx += 28 + lt.boundingRect().width()
-        t = scene.addSimpleText("Marks are events in arrival order (colour = call type); "
-                                "vertical links are identify/alias merges, dashed = not merged.")
+        t = scene.addSimpleText(
+            "Marks are events in arrival order (colour = call type); "
+            "vertical links are identify/alias merges, dashed = not merged."
+        )
         t.setFont(small)
         t.setBrush(QColor("#888"))
         t.setPos(8, len(lanes) * LANE_H + 48)
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-6, -6, 12, 12))
 
-    def _merge(self, e: dict[str, Any], xpos: dict[int, float], upto: int | None,
-               font: QFont) -> None:
+    def _merge(
+        self, e: dict[str, Any], xpos: dict[int, float], upto: int | None, font: QFont
+    ) -> None:
         lanes = [i for i in e.get("lanes", []) if i is not None]
         if len(lanes) < 2 or e.get("seq") not in xpos:
             return
@@ -144,8 +161,11 @@ class TimelineView(QGraphicsView):
         if not applied:
             pen.setStyle(Qt.PenStyle.DashLine)
         line = self.scene().addLine(x + 9, y1, x + 9, y2, pen)
-        tip = f"{e.get('call')} {e.get('verdict')}" + (
-            f": {e.get('reason')}" if e.get("reason") else "") + f"\n{e.get('time', '')}"
+        tip = (
+            f"{e.get('call')} {e.get('verdict')}"
+            + (f": {e.get('reason')}" if e.get("reason") else "")
+            + f"\n{e.get('time', '')}"
+        )
         line.setToolTip(tip)
         line.setZValue(2)
         if upto is not None and e["seq"] > upto:

@@ -44,7 +44,8 @@ class MainToolBar(QToolBar):
         self.copy_url = QAction(icon("copy"), "Copy URL", self)
         self.copy_url.setToolTip("Copy the collector URL")
         self.copy_url.triggered.connect(
-            lambda: QGuiApplication.clipboard().setText(self.url.text()))
+            lambda: QGuiApplication.clipboard().setText(self.url.text())
+        )
         self.addAction(self.copy_url)
         self.addSeparator()
         self.pause = QAction(icon("pause"), "Pause", self)
@@ -65,8 +66,10 @@ class MainToolBar(QToolBar):
         self.export.setToolTip("Export the shown events (current filter) as NDJSON")
         self.addAction(self.export)
         self.compare = QAction(icon("compare"), "Compare…", self)
-        self.compare.setToolTip("Compare two sessions or NDJSON files side by side "
-                                "(what a release stopped, started or changed sending)")
+        self.compare.setToolTip(
+            "Compare two sessions or NDJSON files side by side "
+            "(what a release stopped, started or changed sending)"
+        )
         self.addAction(self.compare)
         self.addSeparator()
         self.faults = QAction(icon("fault"), "Faults…", self)
@@ -74,8 +77,15 @@ class MainToolBar(QToolBar):
         self.addAction(self.faults)
         self.settings = QAction(icon("settings"), "Settings…", self)
         self.addAction(self.settings)
-        for a in (self.copy_url, self.pause, self.clear, self.export, self.compare, self.faults,
-                  self.settings):
+        for a in (
+            self.copy_url,
+            self.pause,
+            self.clear,
+            self.export,
+            self.compare,
+            self.faults,
+            self.settings,
+        ):
             w = self.widgetForAction(a)
             if isinstance(w, QToolButton):
                 w.setObjectName(f"tb_{a.text().rstrip('.…').replace(' ', '_').lower()}")
@@ -86,8 +96,7 @@ class MainToolBar(QToolBar):
         return s
 
     def set_state(self, running: bool, url: str, tip: str = "") -> None:
-        self.state.setStyleSheet(f"color: {'#2ea44f' if running else '#d64541'}; "
-                                 "font-size: 14pt;")
+        self.state.setStyleSheet(f"color: {'#2ea44f' if running else '#d64541'}; font-size: 14pt;")
         self.state.setToolTip(tip or ("collector listening" if running else "collector stopped"))
         self.url.setText(url)
         self.url.setToolTip(self.state.toolTip())
@@ -97,8 +106,13 @@ class MainToolBar(QToolBar):
         self.pause.setText("Resume" if paused else "Pause")
         self.pause.setIcon(icon("play" if paused else "pause"))
 
-    def fill_sessions(self, sessions: list[dict[str, Any]], current_id: int, live_id: int,
-                      on_select: Callable[[int], None] | None = None) -> None:
+    def fill_sessions(
+        self,
+        sessions: list[dict[str, Any]],
+        current_id: int,
+        live_id: int,
+        on_select: Callable[[int], None] | None = None,
+    ) -> None:
         combo = self.sessions
         combo.blockSignals(True)
         combo.clear()

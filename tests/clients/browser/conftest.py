@@ -13,6 +13,8 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium "
-                    "(apt-get install -y chromium) to run the browser client tests")
+        pytest.skip(
+            f"{CHROMIUM} is missing: install Debian's chromium "
+            "(apt-get install -y chromium) to run the browser client tests"
+        )
     return CHROMIUM

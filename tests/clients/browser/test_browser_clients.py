@@ -22,8 +22,16 @@ from tests.clients.npm import NODE_DIR, installed_version
 pytestmark = [pytest.mark.browser, pytest.mark.node]
 
 
-def run_browser(collector: Collector, tmp_path: Path, chromium: Path, client: str, key: str,
-                tag: str, mode: str, burst: int = 300) -> tuple[dict[str, Any], dict[str, Any]]:
+def run_browser(
+    collector: Collector,
+    tmp_path: Path,
+    chromium: Path,
+    client: str,
+    key: str,
+    tag: str,
+    mode: str,
+    burst: int = 300,
+) -> tuple[dict[str, Any], dict[str, Any]]:
     sc = scenario(tag, burst=burst)
     path = tmp_path / f"{tag}.json"
     path.write_text(json.dumps(sc))
@@ -31,23 +39,29 @@ def run_browser(collector: Collector, tmp_path: Path, chromium: Path, client: st
     assert node is not None
     proc = subprocess.run(
         [node, str(NODE_DIR / "browser.mjs"), client, collector.url, key, str(path), mode],
-        cwd=NODE_DIR, capture_output=True, text=True, timeout=150,
-        env={**os.environ, "CHROMIUM_PATH": str(chromium), "HOME": str(tmp_path)})
+        cwd=NODE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=150,
+        env={**os.environ, "CHROMIUM_PATH": str(chromium), "HOME": str(tmp_path)},
+    )
     assert proc.returncode == 0, f"browser run failed:\n{proc.stdout}\n{proc.stderr}"
     return sc, json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("mode", ["standard", "batching"])
-def test_segment_analytics_next(collector: Collector, tmp_path: Path, chromium: Path,
-                                node_modules: Path, mode: str) -> None:
+def test_segment_analytics_next(
+    collector: Collector, tmp_path: Path, chromium: Path, node_modules: Path, mode: str
+) -> None:
     key = f"WK_BROWSER_{mode.upper()}"
     tag = f"ajs-{mode}"
     sc, run = run_browser(collector, tmp_path, chromium, "segment-browser", key, tag, mode)
     version = installed_version("@segment/analytics-next")
     assert run["version"] == version
     events = collector.wait_for(306, by_tag(tag))
-    by = check_scenario(events, sc, client="@segment/analytics-next", write_key=key,
-                        library="analytics.js")
+    by = check_scenario(
+        events, sc, client="@segment/analytics-next", write_key=key, library="analytics.js"
+    )
     track = by["track"][0]
     assert track["source"]["libraryVersion"] == f"next-{version}"  # the UMD (CDN) build
     assert track["source"]["auth"] == "basic"  # the Authorization header made Chrome preflight
@@ -60,16 +74,23 @@ def test_segment_analytics_next(collector: Collector, tmp_path: Path, chromium: 
     assert track["message"]["messageId"].startswith("ajs-next-")
 
 
-def test_customerio_cdp_analytics_browser(collector: Collector, tmp_path: Path,
-                                          chromium: Path, node_modules: Path) -> None:
+def test_customerio_cdp_analytics_browser(
+    collector: Collector, tmp_path: Path, chromium: Path, node_modules: Path
+) -> None:
     key = "WK_CIO_BROWSER"
     collector.service.settings_vendor[key] = "Customer.io Data Pipelines"
-    sc, run = run_browser(collector, tmp_path, chromium, "cio-browser", key, "cio-browser",
-                          "standard")
+    sc, run = run_browser(
+        collector, tmp_path, chromium, "cio-browser", key, "cio-browser", "standard"
+    )
     version = installed_version("@customerio/cdp-analytics-browser")
     events = collector.wait_for(306, by_tag("cio-browser"))
-    by = check_scenario(events, sc, client="@customerio/cdp-analytics-browser", write_key=key,
-                        library="analytics.js")
+    by = check_scenario(
+        events,
+        sc,
+        client="@customerio/cdp-analytics-browser",
+        write_key=key,
+        library="analytics.js",
+    )
     track = by["track"][0]
     assert track["source"]["libraryVersion"] == f"next-{version}"
     assert track["source"]["auth"] == "body"  # no Authorization header: no preflight at all
@@ -77,26 +98,44 @@ def test_customerio_cdp_analytics_browser(collector: Collector, tmp_path: Path,
     assert run["version"]
 
 
-def test_analytics_next_metrics_are_accepted(collector: Collector, tmp_path: Path,
-                                             chromium: Path, node_modules: Path) -> None:
+def test_analytics_next_metrics_are_accepted(
+    collector: Collector, tmp_path: Path, chromium: Path, node_modules: Path
+) -> None:
     """analytics-next's own telemetry (POST /v1/m, text/plain) is answered 200 and not stored."""
-    sc, run = run_browser(collector, tmp_path, chromium, "segment-browser", "WK_METRICS",
-                          "ajs-metrics", "metrics", burst=10)
+    sc, run = run_browser(
+        collector,
+        tmp_path,
+        chromium,
+        "segment-browser",
+        "WK_METRICS",
+        "ajs-metrics",
+        "metrics",
+        burst=10,
+    )
     assert run["metrics"] and set(run["metrics"]) == {200}
     events = collector.wait_for(16, by_tag("ajs-metrics"))
     check_scenario(events, sc, client="@segment/analytics-next", write_key="WK_METRICS")
     assert collector.api("/api/rejected")["total"] == 0
 
 
-def test_page_on_a_public_origin(collector: Collector, tmp_path: Path, chromium: Path,
-                                 node_modules: Path) -> None:
+def test_page_on_a_public_origin(
+    collector: Collector, tmp_path: Path, chromium: Path, node_modules: Path
+) -> None:
     """A page Chromium counts as public calling the loopback collector (Local Network Access).
 
     Chromium 142+ gates these behind a permission rather than the older Private Network Access
     preflight (test_preflight.py covers that header); once allowed, the preflighted requests
     must still pass the collector's CORS.
     """
-    sc, _ = run_browser(collector, tmp_path, chromium, "segment-browser", "WK_PUBLIC",
-                        "ajs-public", "public", burst=20)
+    sc, _ = run_browser(
+        collector,
+        tmp_path,
+        chromium,
+        "segment-browser",
+        "WK_PUBLIC",
+        "ajs-public",
+        "public",
+        burst=20,
+    )
     events = collector.wait_for(26, by_tag("ajs-public"))
     check_scenario(events, sc, client="@segment/analytics-next", write_key="WK_PUBLIC")

@@ -20,14 +20,20 @@ pytestmark = pytest.mark.node
 def run_node(script: str, *args: str, timeout: float = 90) -> str:
     node = shutil.which("node")
     assert node is not None
-    proc = subprocess.run([node, str(NODE_DIR / script), *args], cwd=NODE_DIR,
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [node, str(NODE_DIR / script), *args],
+        cwd=NODE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert proc.returncode == 0, f"{script} {args[0]} failed:\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout
 
 
-def send(collector: Collector, tmp_path: Path, driver: str, key: str, tag: str,
-         burst: int = 300) -> dict:
+def send(
+    collector: Collector, tmp_path: Path, driver: str, key: str, tag: str, burst: int = 300
+) -> dict:
     sc = scenario(tag, burst=burst)
     path = tmp_path / f"{tag}.json"
     path.write_text(json.dumps(sc))
@@ -37,20 +43,44 @@ def send(collector: Collector, tmp_path: Path, driver: str, key: str, tag: str,
 
 # driver name, npm package, write key, expected source.client, expected context.library.name
 CASES = [
-    ("segment-node", "@segment/analytics-node", "WK_SEGMENT_NODE", "@segment/analytics-node",
-     "@segment/analytics-node"),
+    (
+        "segment-node",
+        "@segment/analytics-node",
+        "WK_SEGMENT_NODE",
+        "@segment/analytics-node",
+        "@segment/analytics-node",
+    ),
     ("legacy-node", "analytics-node", "WK_LEGACY_NODE", "analytics-node", "analytics-node"),
-    ("cio-node", "@customerio/cdp-analytics-node", "WK_CIO_NODE",
-     "@customerio/cdp-analytics-node", "@customerio/cdp-analytics-node"),
-    ("rudder-node", "@rudderstack/rudder-sdk-node", "WK_RUDDER_NODE",
-     "@rudderstack/rudder-sdk-node", "analytics-node"),
+    (
+        "cio-node",
+        "@customerio/cdp-analytics-node",
+        "WK_CIO_NODE",
+        "@customerio/cdp-analytics-node",
+        "@customerio/cdp-analytics-node",
+    ),
+    (
+        "rudder-node",
+        "@rudderstack/rudder-sdk-node",
+        "WK_RUDDER_NODE",
+        "@rudderstack/rudder-sdk-node",
+        "analytics-node",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("driver", "package", "key", "client", "library"), CASES,
-                         ids=[c[0] for c in CASES])
-def test_node_client(collector: Collector, tmp_path: Path, node_modules: Path, driver: str,
-                     package: str, key: str, client: str, library: str) -> None:
+@pytest.mark.parametrize(
+    ("driver", "package", "key", "client", "library"), CASES, ids=[c[0] for c in CASES]
+)
+def test_node_client(
+    collector: Collector,
+    tmp_path: Path,
+    node_modules: Path,
+    driver: str,
+    package: str,
+    key: str,
+    client: str,
+    library: str,
+) -> None:
     sc = send(collector, tmp_path, driver, key, driver)
     events = collector.wait_for(6 + sc["burst"], by_tag(driver))
     by = check_scenario(events, sc, client=client, write_key=key, library=library)
@@ -81,8 +111,9 @@ def test_node_client(collector: Collector, tmp_path: Path, node_modules: Path, d
         assert ident["timestamp"][:16] == m["originalTimestamp"][:16]
 
 
-def test_lib_filter_tells_legacy_and_rudder_node_apart(collector: Collector, tmp_path: Path,
-                                                       node_modules: Path) -> None:
+def test_lib_filter_tells_legacy_and_rudder_node_apart(
+    collector: Collector, tmp_path: Path, node_modules: Path
+) -> None:
     """Both report ``context.library.name = "analytics-node"``."""
     send(collector, tmp_path, "legacy-node", "WK_L", "f-legacy", burst=10)
     send(collector, tmp_path, "rudder-node", "WK_R", "f-rudder", burst=10)

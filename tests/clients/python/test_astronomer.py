@@ -16,17 +16,25 @@ from tests.clients.harness import Collector
 
 def post(c: Collector, path: str, body: dict[str, Any], key: str = "ASTRO_APP") -> int:
     auth = base64.b64encode(f"{key}:".encode()).decode()
-    req = urllib.request.Request(c.url + path, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json",
-                                          "Authorization": f"Basic {auth}"})
+    req = urllib.request.Request(
+        c.url + path,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Basic {auth}"},
+    )
     with urllib.request.urlopen(req, timeout=10) as resp:
         assert json.loads(resp.read()) == {"success": True}
         return resp.status
 
 
-GROUP = {"type": "Group", "userID": "u-astro", "groupID": "g-astro",
-         "traits": {"name": "Astro Inc"}, "messageID": "astro-m-1",
-         "timestamp": "2026-11-22T10:00:00Z"}
+GROUP = {
+    "type": "Group",
+    "userID": "u-astro",
+    "groupID": "g-astro",
+    "traits": {"name": "Astro Inc"},
+    "messageID": "astro-m-1",
+    "timestamp": "2026-11-22T10:00:00Z",
+}
 TRACK = {"type": "track", "anonymousID": "a-astro", "event": "Clicked", "properties": {"x": 1}}
 IDENTIFY = {"userID": "u-astro", "traits": {"email": "astro@example.com"}}
 ALIAS = {"type": "Alias", "previousID": "a-astro", "userID": "u-astro"}
@@ -76,8 +84,11 @@ def test_both_spellings_keep_both_and_the_canonical_wins(collector: Collector) -
     if collector.service.lint:
         assert "E014" in {f["rule"] for f in ev["lint"]}
     # a null canonical key (Python clients send them) is filled from the variant
-    post(collector, "/v1/batch", {"batch": [{"type": "track", "event": "F", "userId": None,
-                                             "userID": "from-variant"}]})
+    post(
+        collector,
+        "/v1/batch",
+        {"batch": [{"type": "track", "event": "F", "userId": None, "userID": "from-variant"}]},
+    )
     ev2 = collector.wait_for(2, settle=0.1)[-1]
     assert ev2["message"]["userId"] == "from-variant" and "userID" not in ev2["message"]
     assert ev2["original"]["userID"] == "from-variant"

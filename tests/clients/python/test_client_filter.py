@@ -18,14 +18,19 @@ def test_lib_filter_tells_same_named_python_clients_apart(collector: Collector) 
 
     for name in ("segment", "customerio", "rudderstack"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    for cls, key, tag in ((SegmentClient, "WK_SEG", "f-seg"), (CioClient, "WK_CIO", "f-cio"),
-                          (RudderClient, "WK_RUD", "f-rud")):
+    for cls, key, tag in (
+        (SegmentClient, "WK_SEG", "f-seg"),
+        (CioClient, "WK_CIO", "f-cio"),
+        (RudderClient, "WK_RUD", "f-rud"),
+    ):
         drive(cls(key, host=collector.url, upload_interval=0.05), scenario(tag, burst=20))
     evs = collector.wait_for(78, settle=0.1)
     assert Counter(e["source"]["library"] for e in evs) == {"analytics-python": 78}
     assert Counter((e["source"]["client"], e["source"]["writeKey"]) for e in evs) == {
-        ("segment-analytics-python", "WK_SEG"): 26, ("customerio-cdp-analytics", "WK_CIO"): 26,
-        ("rudder-sdk-python", "WK_RUD"): 26}
+        ("segment-analytics-python", "WK_SEG"): 26,
+        ("customerio-cdp-analytics", "WK_CIO"): 26,
+        ("rudder-sdk-python", "WK_RUD"): 26,
+    }
 
     def q(expr: str) -> Counter[str]:
         page = collector.api("/api/events?limit=1000&q=" + urllib.parse.quote(expr))

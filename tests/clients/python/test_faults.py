@@ -76,8 +76,11 @@ def test_retryable_fault_every_event_arrives_once(collector: Collector, status: 
     if status == 429:  # Retry-After: 1 was honoured (uncounted retry after the wait)
         assert time.monotonic() - started >= 1.0
     # retries carry X-Retry-Count, and the stored request shows it
-    retried = [e for e in events
-               if collector.api(f"/api/events/{e['id']}")["raw"]["headers"].get("X-Retry-Count")]
+    retried = [
+        e
+        for e in events
+        if collector.api(f"/api/events/{e['id']}")["raw"]["headers"].get("X-Retry-Count")
+    ]
     if status == 503:
         assert retried, "the client's retry was not visible in the raw request"
 
@@ -130,18 +133,34 @@ def test_slow_answer_resend_is_flagged_duplicate(collector: Collector) -> None:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """``event-inspector serve --port 0`` with --fault flags, as a developer would run it."""
-    cmd = [sys.executable, "-m", "inspector", "serve", "--port", "0", "--data-dir",
-           str(tmp_path / "data"), "--no-lint",
-           "--fault", "503:count=2", "--fault", "429:key=WK_SERVE,retry-after=1,count=1",
-           "--max-seconds", "120"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "inspector",
+        "serve",
+        "--port",
+        "0",
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--no-lint",
+        "--fault",
+        "503:count=2",
+        "--fault",
+        "429:key=WK_SERVE,retry-after=1,count=1",
+        "--max-seconds",
+        "120",
+    ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env, cwd=tmp_path)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
         assert line.startswith("listening on http://127.0.0.1:"), (
-            line, proc.stderr.read() if proc.poll() is not None and proc.stderr else "")
+            line,
+            proc.stderr.read() if proc.poll() is not None and proc.stderr else "",
+        )
         url = line.split()[2]
         yield url, proc
     finally:
@@ -157,7 +176,9 @@ def test_serve_fault_flags(served: tuple[str, subprocess.Popen[str]]) -> None:
     url, _ = served
     faults = api_call(url, "/api/faults")["faults"]
     assert [(f["status"], f["writeKey"], f["count"]) for f in faults] == [
-        (503, None, 2), (429, "WK_SERVE", 1)]
+        (503, None, 2),
+        (429, "WK_SERVE", 1),
+    ]
     sc = scenario("serve", burst=200)
     errors: list[Any] = []
     drive(segment_client(url, "WK_SERVE", errors), sc)

@@ -23,8 +23,11 @@ def test_py_kissmetrics_record_set_alias_and_burst(collector: Collector) -> None
     km = km_client(collector)
     person = "bob@example.com"
     responses = [
-        km.record(person, "Signed Up", {"Plan": "Pro", "Amount": 9.99, "a b": "c&d=e",
-                                        "Caf\u00e9": "\u65e5\u672c"}),
+        km.record(
+            person,
+            "Signed Up",
+            {"Plan": "Pro", "Amount": 9.99, "a b": "c&d=e", "Caf\u00e9": "\u65e5\u672c"},
+        ),
         km.record(person, "Backdated", {"Source": "import"}, timestamp=1700000000),
         km.set(person, {"Gender": "F", "Company": "Acme, Inc."}),
         km.alias("anon-123", person),
@@ -48,8 +51,12 @@ def test_py_kissmetrics_record_set_alias_and_burst(collector: Collector) -> None
 
     signed = next(e for e in evs if e["message"].get("event") == "Signed Up")
     assert signed["message"]["userId"] == person
-    assert signed["message"]["properties"] == {"Plan": "Pro", "Amount": "9.99", "a b": "c&d=e",
-                                               "Caf\u00e9": "\u65e5\u672c"}
+    assert signed["message"]["properties"] == {
+        "Plan": "Pro",
+        "Amount": "9.99",
+        "a b": "c&d=e",
+        "Caf\u00e9": "\u65e5\u672c",
+    }
     detail = collector.api(f"/api/events/{signed['id']}")
     raw = detail["raw"]
     assert raw["method"] == "GET" and raw["path"] == "/e"
@@ -57,9 +64,19 @@ def test_py_kissmetrics_record_set_alias_and_burst(collector: Collector) -> None
     q = urllib.parse.parse_qs(raw["query"])  # the query string exactly as sent
     assert q["_k"] == [KEY] and q["_p"] == [person] and q["_n"] == ["Signed Up"]
     assert raw["query"].startswith(f"_k={KEY}&_p=bob%40example.com")
-    assert detail["original"] == {"kissmetrics": "record", "path": "/e", "params": {
-        "_k": KEY, "_p": person, "_n": "Signed Up", "Plan": "Pro", "Amount": "9.99",
-        "a b": "c&d=e", "Caf\u00e9": "\u65e5\u672c"}}
+    assert detail["original"] == {
+        "kissmetrics": "record",
+        "path": "/e",
+        "params": {
+            "_k": KEY,
+            "_p": person,
+            "_n": "Signed Up",
+            "Plan": "Pro",
+            "Amount": "9.99",
+            "a b": "c&d=e",
+            "Caf\u00e9": "\u65e5\u672c",
+        },
+    }
 
     back = next(e for e in evs if e["message"].get("event") == "Backdated")
     assert back["message"]["timestamp"] == "2023-11-14T22:13:20.000Z"
@@ -76,8 +93,9 @@ def test_py_kissmetrics_record_set_alias_and_burst(collector: Collector) -> None
     assert alias["message"]["previousId"] == "anon-123"
     assert alias["message"]["userId"] == person
 
-    burst = Counter(e["message"]["properties"]["i"] for e in evs
-                    if e["message"].get("event") == "Burst Event")
+    burst = Counter(
+        e["message"]["properties"]["i"] for e in evs if e["message"].get("event") == "Burst Event"
+    )
     assert burst == Counter(str(i) for i in range(300))
     assert KISSmetrics  # the installed package is the one under test
 
@@ -91,15 +109,22 @@ def test_alias_is_order_independent(collector: Collector) -> None:
     urllib.request.urlopen(f"{collector.url}/a?_k={KEY}&_p=anon-3&_p2=user-3", timeout=10)
     evs = collector.wait_for(3, settle=0.1)
     pairs = {frozenset((e["message"]["previousId"], e["message"]["userId"])) for e in evs}
-    assert pairs == {frozenset(("anon-1", "user-1")), frozenset(("user-2", "anon-2")),
-                     frozenset(("anon-3", "user-3"))}
+    assert pairs == {
+        frozenset(("anon-1", "user-1")),
+        frozenset(("user-2", "anon-2")),
+        frozenset(("anon-3", "user-3")),
+    }
     assert all(e["type"] == "alias" for e in evs)
 
 
 def test_form_post_and_odd_requests_still_get_a_gif(collector: Collector) -> None:
     body = urllib.parse.urlencode({"_k": KEY, "_p": "carol", "_n": "Posted", "x": "1"}).encode()
-    req = urllib.request.Request(f"{collector.url}/e", data=body, method="POST", headers={
-        "Content-Type": "application/x-www-form-urlencoded"})
+    req = urllib.request.Request(
+        f"{collector.url}/e",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     with urllib.request.urlopen(req, timeout=10) as resp:
         assert resp.status == 200 and resp.headers["Content-Type"] == "image/gif"
     # no key, no person: KISSmetrics still answers with the pixel; the event shows the gaps
@@ -107,10 +132,13 @@ def test_form_post_and_odd_requests_still_get_a_gif(collector: Collector) -> Non
         assert resp.status == 200 and resp.read().startswith(b"GIF89a")
     evs = collector.wait_for(2, settle=0.1)
     posted = next(e for e in evs if e["type"] == "track")
-    assert posted["message"] == {"type": "track", "userId": "carol", "event": "Posted",
-                                 "properties": {"x": "1"},
-                                 "context": {"library": {"name": "kissmetrics",
-                                                         "version": "http-api"}}}
+    assert posted["message"] == {
+        "type": "track",
+        "userId": "carol",
+        "event": "Posted",
+        "properties": {"x": "1"},
+        "context": {"library": {"name": "kissmetrics", "version": "http-api"}},
+    }
     assert collector.api(f"/api/events/{posted['id']}")["raw"]["method"] == "POST"
     anon = next(e for e in evs if e["type"] == "identify")
     assert anon["source"]["writeKey"] is None and anon["message"]["traits"] == {"Plan": "Free"}
@@ -118,8 +146,7 @@ def test_form_post_and_odd_requests_still_get_a_gif(collector: Collector) -> Non
 
 def test_t_without_d_is_kept_for_the_linter(collector: Collector) -> None:
     """KISSmetrics uses _t only with _d=1; otherwise the event time is the arrival time."""
-    urllib.request.urlopen(f"{collector.url}/e?_k={KEY}&_p=dave&_n=Late&_t=1700000000",
-                           timeout=10)
+    urllib.request.urlopen(f"{collector.url}/e?_k={KEY}&_p=dave&_n=Late&_t=1700000000", timeout=10)
     ev = collector.wait_for(1, settle=0.1)[0]
     assert "timestamp" not in ev["message"]
     assert ev["message"]["properties"] == {"_t": "1700000000"}

@@ -28,6 +28,7 @@ def drive(client: Any, sc: dict[str, Any]) -> None:
 def errors_into(bucket: list[Any]) -> Any:
     def on_error(exc: Exception, batch: list[Any]) -> None:
         bucket.append((exc, len(batch)))
+
     return on_error
 
 
@@ -39,13 +40,24 @@ def test_segment_analytics_python(collector: Collector, gzip: bool) -> None:
     tag = f"segpy-{'gz' if gzip else 'plain'}"
     sc = scenario(tag)
     errors: list[Any] = []
-    client = Client("WK_SEGMENT_PY", host=collector.url, gzip=gzip, upload_interval=0.05,
-                    on_error=errors_into(errors), max_retries=2)
+    client = Client(
+        "WK_SEGMENT_PY",
+        host=collector.url,
+        gzip=gzip,
+        upload_interval=0.05,
+        on_error=errors_into(errors),
+        max_retries=2,
+    )
     drive(client, sc)
     assert not errors
     events = collector.wait_for(306, by_tag(tag))
-    by = check_scenario(events, sc, client="segment-analytics-python",
-                        write_key="WK_SEGMENT_PY", library="analytics-python")
+    by = check_scenario(
+        events,
+        sc,
+        client="segment-analytics-python",
+        write_key="WK_SEGMENT_PY",
+        library="analytics-python",
+    )
     raw = collector.api(f"/api/events/{by['track'][0]['id']}")["raw"]
     assert raw["headers"]["User-Agent"] == f"analytics-python/{VERSION}"
     assert raw["contentEncoding"] == ("gzip" if gzip else "")
@@ -62,13 +74,15 @@ def test_customerio_cdp_analytics_python(collector: Collector, key: str) -> None
     tag = f"ciopy-{key[:2]}"
     sc = scenario(tag)
     errors: list[Any] = []
-    client = Client(key, host=collector.url, upload_interval=0.05,
-                    on_error=errors_into(errors), max_retries=2)
+    client = Client(
+        key, host=collector.url, upload_interval=0.05, on_error=errors_into(errors), max_retries=2
+    )
     drive(client, sc)
     assert not errors, errors  # Customer.io's client treats anything but exactly 200 as failure
     events = collector.wait_for(306, by_tag(tag))
-    by = check_scenario(events, sc, client="customerio-cdp-analytics", write_key=key,
-                        library="analytics-python")
+    by = check_scenario(
+        events, sc, client="customerio-cdp-analytics", write_key=key, library="analytics-python"
+    )
     src = by["identify"][0]["source"]
     assert src["auth"] == ("bearer" if key.startswith("pk_") else "basic")
     assert src["libraryVersion"] == VERSION
@@ -81,13 +95,19 @@ def test_rudder_sdk_python(collector: Collector) -> None:
     tag = "rudderpy"
     sc = scenario(tag)
     errors: list[Any] = []
-    client = Client("WK_RUDDER_PY", host=collector.url, upload_interval=0.05,
-                    on_error=errors_into(errors), max_retries=2)  # gzip is on by default
+    client = Client(
+        "WK_RUDDER_PY",
+        host=collector.url,
+        upload_interval=0.05,
+        on_error=errors_into(errors),
+        max_retries=2,
+    )  # gzip is on by default
     drive(client, sc)
     assert not errors, errors
     events = collector.wait_for(306, by_tag(tag))
-    by = check_scenario(events, sc, client="rudder-sdk-python", write_key="WK_RUDDER_PY",
-                        library="analytics-python")
+    by = check_scenario(
+        events, sc, client="rudder-sdk-python", write_key="WK_RUDDER_PY", library="analytics-python"
+    )
     ident = by["identify"][0]
     # rudder's identify carries its traits only in context.traits
     assert "traits" not in ident["message"]

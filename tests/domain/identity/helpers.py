@@ -27,9 +27,19 @@ def events(messages: list[dict[str, Any]]) -> list[CapturedEvent]:
     """CapturedEvents with ids 1.., messageIds m1.. and one second between them."""
     out = []
     for i, m in enumerate(messages, 1):
-        out.append(CapturedEvent(
-            session_id=1, received_at=T0 + i, message=m, type=m["type"], timestamp=T0 + i,
-            source=Source(), message_id=f"m{i}", id=i, seq=i))
+        out.append(
+            CapturedEvent(
+                session_id=1,
+                received_at=T0 + i,
+                message=m,
+                type=m["type"],
+                timestamp=T0 + i,
+                source=Source(),
+                message_id=f"m{i}",
+                id=i,
+                seq=i,
+            )
+        )
     return out
 
 
@@ -62,10 +72,10 @@ def edges(g: IdentityGraph) -> list[tuple[str, str, str, str]]:
 
 # Reference §5.2 item 8, with ids long enough for Amplitude (>= 5 chars).
 WORKED = [
-    msg("page", anon="anon-A1"),                          # 1
-    msg("identify", anon="anon-A1", user="user-U1"),      # 2
-    msg("track", anon="anon-A2", event="Viewed"),         # 3
-    msg("alias", prev="anon-A2", user="user-U1"),         # 4
-    msg("identify", anon="anon-A1", user="user-U2"),      # 5 (no reset)
-    msg("alias", prev="user-U2", user="user-U1"),         # 6
+    msg("page", anon="anon-A1"),  # 1
+    msg("identify", anon="anon-A1", user="user-U1"),  # 2
+    msg("track", anon="anon-A2", event="Viewed"),  # 3
+    msg("alias", prev="anon-A2", user="user-U1"),  # 4
+    msg("identify", anon="anon-A1", user="user-U2"),  # 5 (no reset)
+    msg("alias", prev="user-U2", user="user-U1"),  # 6
 ]

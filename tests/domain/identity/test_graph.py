@@ -25,15 +25,19 @@ def test_canonical_is_the_first_user_id_even_when_an_anon_came_first() -> None:
 
 def test_canonical_is_the_earliest_user_not_the_alias_target() -> None:
     base = [msg("track", user="early-user", event="E"), msg("track", user="late-user", event="E")]
-    for alias in (msg("alias", prev="late-user", user="early-user"),
-                  msg("alias", prev="early-user", user="late-user")):
+    for alias in (
+        msg("alias", prev="late-user", user="early-user"),
+        msg("alias", prev="early-user", user="late-user"),
+    ):
         g = feed([*base, alias])
         assert g.person_of("late-user") == g.person_of("early-user") == "early-user"
 
 
 def test_canonical_without_user_is_the_first_anon_and_ties_are_lexicographic() -> None:
-    assert feed([msg("page", anon="anon-zz"), msg("page", anon="anon-aa")]).person_of(
-        "anon-zz") == "anon-zz"
+    assert (
+        feed([msg("page", anon="anon-zz"), msg("page", anon="anon-aa")]).person_of("anon-zz")
+        == "anon-zz"
+    )
     # both users first seen in the same message: the smaller value wins, never a random one
     g = feed([msg("alias", prev="zed-user", user="amy-user")])
     assert g.person_of("zed-user") == "amy-user"
@@ -50,17 +54,24 @@ def test_canonical_survives_merge_direction() -> None:
 
 # ---------------------------------------------------------------- verdicts and edges
 def test_all_four_verdicts_with_call_and_message() -> None:
-    g = feed([msg("identify", anon="anon-0001", user="user-0001"),      # applied
-              msg("track", anon="anon-0001", user="user-0001", event="E"),  # same pair: count
-              msg("alias", prev="anon-0001", user="user-0001"),         # redundant
-              msg("alias", prev="user-0001", user="user-0001"),         # no-op (self)
-              msg("identify", anon="anon-0001", user="user-0002")])     # blocked
-    got = [(e["from"], e["to"], e["call"], e["messageId"], e["verdict"], e["count"])
-           for e in g.edges()]
-    assert got == [("anon-0001", "user-0001", "identify", "m1", "applied", 2),
-                   ("anon-0001", "user-0001", "alias", "m3", "redundant", 1),
-                   ("user-0001", "user-0001", "alias", "m4", "no-op", 1),
-                   ("anon-0001", "user-0002", "identify", "m5", "blocked", 1)]
+    g = feed(
+        [
+            msg("identify", anon="anon-0001", user="user-0001"),  # applied
+            msg("track", anon="anon-0001", user="user-0001", event="E"),  # same pair: count
+            msg("alias", prev="anon-0001", user="user-0001"),  # redundant
+            msg("alias", prev="user-0001", user="user-0001"),  # no-op (self)
+            msg("identify", anon="anon-0001", user="user-0002"),
+        ]
+    )  # blocked
+    got = [
+        (e["from"], e["to"], e["call"], e["messageId"], e["verdict"], e["count"]) for e in g.edges()
+    ]
+    assert got == [
+        ("anon-0001", "user-0001", "identify", "m1", "applied", 2),
+        ("anon-0001", "user-0001", "alias", "m3", "redundant", 1),
+        ("user-0001", "user-0001", "alias", "m4", "no-op", 1),
+        ("anon-0001", "user-0002", "identify", "m5", "blocked", 1),
+    ]
     reasons = [e["reason"] for e in g.edges()]
     assert reasons[0] is None and "same person" in reasons[1] and "self-alias" in reasons[2]
     e = g.edges()[0]
@@ -69,27 +80,42 @@ def test_all_four_verdicts_with_call_and_message() -> None:
 
 
 def test_blocked_pair_becomes_redundant_after_a_later_merge() -> None:
-    g = feed([msg("identify", anon="anon-0001", user="user-0001"),
-              msg("track", anon="anon-0001", user="user-0002", event="E"),   # blocked
-              msg("alias", prev="user-0002", user="user-0001"),             # applied
-              msg("track", anon="anon-0001", user="user-0002", event="E")])  # now redundant
-    assert edges(g) == [("anon-0001", "user-0001", "identify", "applied"),
-                        ("anon-0001", "user-0002", "track", "blocked"),
-                        ("user-0002", "user-0001", "alias", "applied"),
-                        ("anon-0001", "user-0002", "track", "redundant")]
+    g = feed(
+        [
+            msg("identify", anon="anon-0001", user="user-0001"),
+            msg("track", anon="anon-0001", user="user-0002", event="E"),  # blocked
+            msg("alias", prev="user-0002", user="user-0001"),  # applied
+            msg("track", anon="anon-0001", user="user-0002", event="E"),
+        ]
+    )  # now redundant
+    assert edges(g) == [
+        ("anon-0001", "user-0001", "identify", "applied"),
+        ("anon-0001", "user-0002", "track", "blocked"),
+        ("user-0002", "user-0001", "alias", "applied"),
+        ("anon-0001", "user-0002", "track", "redundant"),
+    ]
 
 
 def test_implicit_edges_merge_in_default_only_on_events_with_both_ids() -> None:
-    g = feed([msg("page", anon="anon-0001", user="user-0001", name="Home"),
-              msg("group", anon="anon-0002", groupId="acme-0001")])
+    g = feed(
+        [
+            msg("page", anon="anon-0001", user="user-0001", name="Home"),
+            msg("group", anon="anon-0002", groupId="acme-0001"),
+        ]
+    )
     assert groups(g) == [{"user-0001", "anon-0001"}, {"anon-0002"}]
     assert edges(g) == [("anon-0001", "user-0001", "page", "applied")]
     assert g.snapshot(user="anon-0002")["people"][0]["groups"] == ["acme-0001"]
 
 
 def test_non_string_ids_are_stringified_and_missing_ids_ignored() -> None:
-    g = feed([msg("identify", anon="anon-0001", user=12345), msg("track", event="orphan"),
-              msg("track", user="", anon="anon-0001", event="E")])
+    g = feed(
+        [
+            msg("identify", anon="anon-0001", user=12345),
+            msg("track", event="orphan"),
+            msg("track", user="", anon="anon-0001", event="E"),
+        ]
+    )
     assert g.identifiers_of("12345") == {"12345", "anon-0001"}
     assert g.event_ids_of("12345") == [1, 3]
 
@@ -105,11 +131,15 @@ def test_lookups_and_unknown_values() -> None:
 
 
 def test_event_ids_in_arrival_order_after_merging_interleaved_people() -> None:
-    g = feed([msg("track", user="user-b", event="E"),        # 1
-              msg("page", anon="anon-a"),                    # 2
-              msg("track", user="user-b", event="E"),        # 3
-              msg("page", anon="anon-a"),                    # 4
-              msg("identify", anon="anon-a", user="user-b")])  # 5
+    g = feed(
+        [
+            msg("track", user="user-b", event="E"),  # 1
+            msg("page", anon="anon-a"),  # 2
+            msg("track", user="user-b", event="E"),  # 3
+            msg("page", anon="anon-a"),  # 4
+            msg("identify", anon="anon-a", user="user-b"),
+        ]
+    )  # 5
     assert g.event_ids_of("anon-a") == [1, 2, 3, 4, 5]
 
 
@@ -120,8 +150,13 @@ def test_snapshot_shape_and_user_filter() -> None:
     p = full["people"][0]
     assert {"canonical", "identifiers", "edges", "events"} <= set(p)
     ident = p["identifiers"][0]
-    assert ident == {"kind": "anonymousId", "value": "anon-A1", "firstSeen": epoch_iso(T0 + 1),
-                     "lastSeen": epoch_iso(T0 + 5), "events": 3}
+    assert ident == {
+        "kind": "anonymousId",
+        "value": "anon-A1",
+        "firstSeen": epoch_iso(T0 + 1),
+        "lastSeen": epoch_iso(T0 + 5),
+        "events": 3,
+    }
     assert {"from", "to", "call", "messageId", "verdict", "reason"} <= set(p["edges"][0])
     assert p["firstSeen"] == epoch_iso(T0 + 1) and p["lastSeen"] == epoch_iso(T0 + 4)
     assert {"rule", "message", "identifiers", "messageIds"} <= set(full["warnings"][0])
@@ -139,7 +174,10 @@ def test_people_rows() -> None:
     g = feed([*WORKED[:5], msg("page", anon="other-anon")])
     rows = g.people_rows()
     assert [(r["canonical"], r["ids"], r["events"], r["warnings"]) for r in rows] == [
-        ("user-U1", 3, 4, 2), ("user-U2", 1, 1, 2), ("other-anon", 1, 1, 0)]
+        ("user-U1", 3, 4, 2),
+        ("user-U2", 1, 1, 2),
+        ("other-anon", 1, 1, 0),
+    ]
     assert rows[0]["firstSeen"] == epoch_iso(T0 + 1)
     assert rows[0]["lastSeen"] == epoch_iso(T0 + 4)
 
@@ -149,22 +187,41 @@ def test_timeline_structure() -> None:
     t = g.timeline("anon-A1")
     assert t["canonical"] == "user-U1" and t["events"] == 6
     assert [(lane["value"], lane["canonical"]) for lane in t["lanes"]] == [
-        ("user-U1", True), ("anon-A1", False), ("anon-A2", False), ("user-U2", False)]
-    primary = [[m["eventId"] for m in lane["marks"] if not m["secondary"]]
-               for lane in t["lanes"]]
+        ("user-U1", True),
+        ("anon-A1", False),
+        ("anon-A2", False),
+        ("user-U2", False),
+    ]
+    primary = [[m["eventId"] for m in lane["marks"] if not m["secondary"]] for lane in t["lanes"]]
     assert primary == [[2, 4, 6], [1], [3], [5]]
     secondary = [[m["eventId"] for m in lane["marks"] if m["secondary"]] for lane in t["lanes"]]
     assert secondary == [[], [2, 5], [4], [6]]
     mark = t["lanes"][2]["marks"][0]
-    assert mark == {"eventId": 3, "seq": 2, "time": epoch_iso(T0 + 3), "ts": T0 + 3,
-                    "type": "track", "label": "Viewed", "secondary": False}
+    assert mark == {
+        "eventId": 3,
+        "seq": 2,
+        "time": epoch_iso(T0 + 3),
+        "ts": T0 + 3,
+        "type": "track",
+        "label": "Viewed",
+        "secondary": False,
+    }
     assert [(m["messageId"], m["lanes"]) for m in t["merges"]] == [
-        ("m2", [1, 0]), ("m4", [2, 0]), ("m6", [3, 0])]
+        ("m2", [1, 0]),
+        ("m4", [2, 0]),
+        ("m6", [3, 0]),
+    ]
     assert [(e["messageId"], e["verdict"], e["lanes"]) for e in t["edges"]] == [
-        ("m5", "blocked", [1, 3])]
+        ("m5", "blocked", [1, 3])
+    ]
     assert t["merges"][0]["time"] == epoch_iso(T0 + 2)
-    assert g.timeline("nobody") == {"canonical": None, "lanes": [], "merges": [], "edges": [],
-                                    "events": 0}
+    assert g.timeline("nobody") == {
+        "canonical": None,
+        "lanes": [],
+        "merges": [],
+        "edges": [],
+        "events": 0,
+    }
 
 
 def test_timeline_edge_to_another_person() -> None:
@@ -176,7 +233,10 @@ def test_timeline_edge_to_another_person() -> None:
     u1 = g.timeline("user-U1")
     a1 = next(lane for lane in u1["lanes"] if lane["value"] == "anon-A1")
     assert [(m["eventId"], m["secondary"], m.get("otherPerson")) for m in a1["marks"]] == [
-        (1, False, None), (2, True, None), (5, True, "user-U2")]
+        (1, False, None),
+        (2, True, None),
+        (5, True, "user-U2"),
+    ]
     assert a1["events"] == 3 and a1["lastSeen"] == epoch_iso(T0 + 5)
     assert u1["events"] == 4
 
@@ -208,8 +268,14 @@ def test_same_input_same_snapshot_across_runs_and_hash_seeds() -> None:
     outs = []
     for seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                           env=env, cwd=ROOT, check=True)
+        r = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
         outs.append(r.stdout)
     assert outs[0] == outs[1]
     assert len(outs[0]) > 1000

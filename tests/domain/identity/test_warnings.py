@@ -18,11 +18,27 @@ from tests.domain.identity.helpers import (
 )
 
 
-@pytest.mark.parametrize("bad", ["null", "undefined", "anonymous", "0", "None", "NaN",
-                                 "[object Object]", "  ", '"null"', "0000-0000", "-1", "guest"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "null",
+        "undefined",
+        "anonymous",
+        "0",
+        "None",
+        "NaN",
+        "[object Object]",
+        "  ",
+        '"null"',
+        "0000-0000",
+        "-1",
+        "guest",
+    ],
+)
 def test_e020_placeholder_ids_get_no_node(bad: str) -> None:
-    g = feed([msg("identify", anon="anon-real1", user=bad),
-              msg("identify", anon="anon-real2", user=bad)])
+    g = feed(
+        [msg("identify", anon="anon-real1", user=bad), msg("identify", anon="anon-real2", user=bad)]
+    )
     w = warning(g, "E020")
     assert w["severity"] == "error"
     assert w["messageIds"] == ["m1", "m2"]
@@ -38,8 +54,12 @@ def test_e020_placeholder_ids_get_no_node(bad: str) -> None:
 
 
 def test_e020_placeholder_previous_id() -> None:
-    g = feed([msg("track", user="user-0001", event="E"),
-              msg("alias", prev="undefined", user="user-0001")])
+    g = feed(
+        [
+            msg("track", user="user-0001", event="E"),
+            msg("alias", prev="undefined", user="user-0001"),
+        ]
+    )
     assert warning(g, "E020")["messageIds"] == ["m2"]
     assert edges(g) == []
 
@@ -56,12 +76,17 @@ def test_i010_short_ids_only_in_amplitude() -> None:
 
 
 def test_w019_near_identical_ids() -> None:
-    g = feed([msg("track", user="Alice-01", event="E"), msg("track", user="alice-01 ", event="E"),
-              msg("track", user="bob-01", event="E")])
+    g = feed(
+        [
+            msg("track", user="Alice-01", event="E"),
+            msg("track", user="alice-01 ", event="E"),
+            msg("track", user="bob-01", event="E"),
+        ]
+    )
     w = warning(g, "W019")
     assert w["identifiers"] == ["Alice-01", "alice-01 "]
     assert w["messageIds"] == ["m2"]
-    assert len(g.snapshot()["people"]) == 3          # still different users
+    assert len(g.snapshot()["people"]) == 3  # still different users
 
 
 def test_w019_lowercase_seen_first() -> None:
@@ -70,10 +95,14 @@ def test_w019_lowercase_seen_first() -> None:
 
 
 def test_w060_shared_device_through_track_calls() -> None:
-    g = feed([msg("track", anon="ipad-0001", user="user-aaa", event="E"),
-              msg("track", anon="ipad-0001", user="user-bbb", event="E"),
-              msg("track", anon="ipad-0001", user="user-bbb", event="E"),
-              msg("track", anon="ipad-0001", user="user-ccc", event="E")])
+    g = feed(
+        [
+            msg("track", anon="ipad-0001", user="user-aaa", event="E"),
+            msg("track", anon="ipad-0001", user="user-bbb", event="E"),
+            msg("track", anon="ipad-0001", user="user-bbb", event="E"),
+            msg("track", anon="ipad-0001", user="user-ccc", event="E"),
+        ]
+    )
     w = warning(g, "W060")
     assert w["identifiers"] == ["ipad-0001", "user-aaa", "user-bbb", "user-ccc"]
     assert w["messageIds"] == ["m1", "m2", "m3", "m4"]
@@ -82,40 +111,70 @@ def test_w060_shared_device_through_track_calls() -> None:
 
 
 def test_w062_alias_joins_two_known_users() -> None:
-    g = feed([msg("track", user="user-old", event="E"), msg("track", user="user-new", event="E"),
-              msg("alias", prev="user-old", user="user-new")])
+    g = feed(
+        [
+            msg("track", user="user-old", event="E"),
+            msg("track", user="user-new", event="E"),
+            msg("alias", prev="user-old", user="user-new"),
+        ]
+    )
     w = warning(g, "W062")
     assert set(w["identifiers"]) == {"user-old", "user-new"}
     assert w["messageIds"] == ["m3"]
-    assert groups(g) == [{"user-old", "user-new"}]          # default applies the alias
+    assert groups(g) == [{"user-old", "user-new"}]  # default applies the alias
 
 
 def test_w062_not_raised_for_a_brand_new_previous_id() -> None:
-    g = feed([msg("track", user="user-new", event="E"),
-              msg("alias", prev="legacy-77", user="user-new")])
+    g = feed(
+        [msg("track", user="user-new", event="E"), msg("alias", prev="legacy-77", user="user-new")]
+    )
     assert "W062" not in rules(g)
     assert warning(g, "I011")["message"].endswith("never seen before (dangling)")
 
 
 @pytest.mark.parametrize("mode", ["mixpanel-original", "mixpanel-legacy"])
 def test_w063_alias_after_identify(mode: str) -> None:
-    g = feed([msg("identify", anon=UA1, user="user-0001"),
-              msg("page", anon=UA2),
-              msg("alias", prev=UA2, user="user-0001")], mode)
+    g = feed(
+        [
+            msg("identify", anon=UA1, user="user-0001"),
+            msg("page", anon=UA2),
+            msg("alias", prev=UA2, user="user-0001"),
+        ],
+        mode,
+    )
     w = warning(g, "W063")
     assert w["identifiers"] == [UA2, "user-0001"] and w["messageIds"] == ["m3"]
-    assert "W063" not in rules(feed([msg("page", anon=UA2),
-                                     msg("alias", prev=UA2, user="user-0001"),
-                                     msg("identify", anon=UA2, user="user-0001")], mode))
-    assert "W063" not in rules(feed([msg("identify", anon=UA1, user="user-0001"),
-                                     msg("page", anon=UA2),
-                                     msg("alias", prev=UA2, user="user-0001")]))
+    assert "W063" not in rules(
+        feed(
+            [
+                msg("page", anon=UA2),
+                msg("alias", prev=UA2, user="user-0001"),
+                msg("identify", anon=UA2, user="user-0001"),
+            ],
+            mode,
+        )
+    )
+    assert "W063" not in rules(
+        feed(
+            [
+                msg("identify", anon=UA1, user="user-0001"),
+                msg("page", anon=UA2),
+                msg("alias", prev=UA2, user="user-0001"),
+            ]
+        )
+    )
 
 
 def test_e064_alias_target_already_mapped() -> None:
-    g = feed([msg("page", anon=UA1), msg("alias", prev=UA1, user="user-0001"),
-              msg("page", anon=UA2), msg("alias", prev=UA2, user="user-0001")],
-             "mixpanel-legacy")
+    g = feed(
+        [
+            msg("page", anon=UA1),
+            msg("alias", prev=UA1, user="user-0001"),
+            msg("page", anon=UA2),
+            msg("alias", prev=UA2, user="user-0001"),
+        ],
+        "mixpanel-legacy",
+    )
     w = warning(g, "E064")
     assert w["severity"] == "error"
     assert w["identifiers"] == [UA2, "user-0001"] and w["messageIds"] == ["m4"]
@@ -123,8 +182,14 @@ def test_e064_alias_target_already_mapped() -> None:
 
 
 def test_e064_previous_id_already_belongs_to_another_user() -> None:
-    g = feed([msg("page", anon=UA1), msg("alias", prev=UA1, user="user-0001"),
-              msg("alias", prev=UA1, user="user-0002")], "mixpanel-original")
+    g = feed(
+        [
+            msg("page", anon=UA1),
+            msg("alias", prev=UA1, user="user-0001"),
+            msg("alias", prev=UA1, user="user-0002"),
+        ],
+        "mixpanel-original",
+    )
     assert warning(g, "E064")["messageIds"] == ["m3"]
     assert groups(g) == [{UA1, "user-0001"}, {"user-0002"}]
 
@@ -137,8 +202,12 @@ def test_w065_self_alias_is_a_noop() -> None:
 
 
 def test_i011_redundant_alias() -> None:
-    g = feed([msg("identify", anon="anon-0001", user="user-0001"),
-              msg("alias", prev="anon-0001", user="user-0001")])
+    g = feed(
+        [
+            msg("identify", anon="anon-0001", user="user-0001"),
+            msg("alias", prev="anon-0001", user="user-0001"),
+        ]
+    )
     w = warning(g, "I011")
     assert w["severity"] == "info"
     assert "redundant" in w["message"] and w["messageIds"] == ["m2"]
@@ -153,8 +222,8 @@ def test_w066_long_alias_chain() -> None:
     w = warning(g, "W066")
     assert w["message"].startswith("Alias chain of 5 hops")
     assert w["identifiers"] == chain or w["identifiers"] == chain[::-1]
-    assert w["messageIds"] == ["m10", "m11"]           # 4 hops at m10, 5 hops at m11
-    short = feed(messages[:9])                             # 3 hops: fine
+    assert w["messageIds"] == ["m10", "m11"]  # 4 hops at m10, 5 hops at m11
+    short = feed(messages[:9])  # 3 hops: fine
     assert "W066" not in rules(short)
 
 
@@ -168,7 +237,9 @@ def test_w067_unify_anon_limit_warns_in_default_and_blocks_in_segment() -> None:
     assert [e[3] for e in edges(s)] == ["applied"] * 5 + ["blocked"] * 2
     assert len(groups(s)) == 3
     assert [w["messageIds"] for w in s.snapshot()["warnings"] if w["rule"] == "W067"] == [
-        ["m6"], ["m7"]]
+        ["m6"],
+        ["m7"],
+    ]
 
 
 def test_w067_mixpanel_original_500_ids() -> None:
@@ -184,8 +255,9 @@ def test_w067_mixpanel_original_500_ids() -> None:
 def test_w069_names_mode_and_reason() -> None:
     g = feed([msg("identify", anon="not-a-uuid", user="user-0001")], "mixpanel-original")
     w = warning(g, "W069")
-    assert w["message"] == ("mixpanel-original would not merge not-a-uuid and user-0001: "
-                            "$anon_id is not UUIDv4-shaped")
+    assert w["message"] == (
+        "mixpanel-original would not merge not-a-uuid and user-0001: $anon_id is not UUIDv4-shaped"
+    )
     assert w["messageIds"] == ["m1"]
     assert "W069" not in rules(feed([msg("identify", anon="not-a-uuid", user="user-0001")]))
 
@@ -204,19 +276,25 @@ def test_w074_kissmetrics_squishing() -> None:
     w = warning(g, "W074")
     assert "squishing" in w["message"] and w["messageIds"] == ["m4", "m5"]
     assert len(groups(g)) == 1
-    assert "W074" not in rules(feed(messages))                     # kissmetrics only
+    assert "W074" not in rules(feed(messages))  # kissmetrics only
 
 
 def test_w075_posthog_cannot_merge_already_identified() -> None:
-    g = feed([msg("identify", anon="anon-0001", user="user-0001"),
-              msg("track", user="user-0002", event="E"),
-              msg("identify", anon="anon-0001", user="user-0002")], "posthog")
+    g = feed(
+        [
+            msg("identify", anon="anon-0001", user="user-0001"),
+            msg("track", user="user-0002", event="E"),
+            msg("identify", anon="anon-0001", user="user-0002"),
+        ],
+        "posthog",
+    )
     w = warning(g, "W075")
     assert w["identifiers"] == ["anon-0001", "user-0002"] and w["messageIds"] == ["m3"]
 
 
-@pytest.mark.parametrize(("uid", "kind"), [("jane@example.com", "email"),
-                                           ("+1 415 555 0100", "phone")])
+@pytest.mark.parametrize(
+    ("uid", "kind"), [("jane@example.com", "email"), ("+1 415 555 0100", "phone")]
+)
 def test_w077_pii_user_id(uid: str, kind: str) -> None:
     g = feed([msg("identify", user=uid)])
     w = warning(g, "W077")
@@ -225,37 +303,59 @@ def test_w077_pii_user_id(uid: str, kind: str) -> None:
 
 
 def test_i012_alias_in_segment_mode() -> None:
-    g = feed([msg("page", anon="anon-0001"), msg("alias", prev="anon-0001", user="user-0001")],
-             "segment")
+    g = feed(
+        [msg("page", anon="anon-0001"), msg("alias", prev="anon-0001", user="user-0001")], "segment"
+    )
     assert warning(g, "I012")["messageIds"] == ["m2"]
     assert edges(g) == [("anon-0001", "user-0001", "alias", "no-op")]
 
 
 def test_i013_namespace_collisions() -> None:
-    g = feed([msg("track", user="same-value", event="E"), msg("page", anon="same-value"),
-              msg("group", user="acme-inc", groupId="acme-inc")])
+    g = feed(
+        [
+            msg("track", user="same-value", event="E"),
+            msg("page", anon="same-value"),
+            msg("group", user="acme-inc", groupId="acme-inc"),
+        ]
+    )
     found = [w for w in g.snapshot()["warnings"] if w["rule"] == "I013"]
     assert [(w["identifiers"], w["messageIds"]) for w in found] == [
-        (["same-value", "same-value"], ["m2"]), (["acme-inc"], [])]
+        (["same-value", "same-value"], ["m2"]),
+        (["acme-inc"], []),
+    ]
     assert "groupId" in found[1]["message"]
 
 
 def test_i014_identity_regression() -> None:
-    g = feed([msg("identify", anon="anon-0001", user="user-0001"),
-              msg("track", anon="anon-0001", event="E"),
-              msg("track", anon="anon-0001", event="E")])
+    g = feed(
+        [
+            msg("identify", anon="anon-0001", user="user-0001"),
+            msg("track", anon="anon-0001", event="E"),
+            msg("track", anon="anon-0001", event="E"),
+        ]
+    )
     w = warning(g, "I014")
     assert w["identifiers"] == ["anon-0001", "user-0001"]
     assert w["messageIds"] == ["m2", "m3"]
-    assert "I014" not in rules(feed([msg("track", anon="anon-0001", event="E"),
-                                     msg("identify", anon="anon-0001", user="user-0001")]))
+    assert "I014" not in rules(
+        feed(
+            [
+                msg("track", anon="anon-0001", event="E"),
+                msg("identify", anon="anon-0001", user="user-0001"),
+            ]
+        )
+    )
 
 
 def test_user_filter_keeps_only_the_persons_warnings() -> None:
-    g = feed([msg("track", anon="ipad-0001", user="user-aaa", event="E"),
-              msg("track", anon="ipad-0001", user="user-bbb", event="E"),
-              msg("identify", user="jane@example.com"),
-              msg("alias", prev="user-ccc", user="user-ccc")])
+    g = feed(
+        [
+            msg("track", anon="ipad-0001", user="user-aaa", event="E"),
+            msg("track", anon="ipad-0001", user="user-bbb", event="E"),
+            msg("identify", user="jane@example.com"),
+            msg("alias", prev="user-ccc", user="user-ccc"),
+        ]
+    )
     assert [w["rule"] for w in g.snapshot(user="user-bbb")["warnings"]] == ["W060", "W069"]
     assert [w["rule"] for w in g.snapshot(user="jane@example.com")["warnings"]] == ["W077"]
     assert [w["rule"] for w in g.snapshot(user="user-ccc")["warnings"]] == ["W065"]

@@ -13,9 +13,15 @@ LIB = {"library": {"name": "analytics.js", "version": "next-1.84.3"}}
 
 
 def base(t: str, **kw: Any) -> dict[str, Any]:
-    m: dict[str, Any] = {"type": t, "userId": "user-1234", "anonymousId": ANON,
-                         "messageId": f"msg-{t}-1", "timestamp": TS,
-                         "context": copy.deepcopy(LIB), "integrations": {}}
+    m: dict[str, Any] = {
+        "type": t,
+        "userId": "user-1234",
+        "anonymousId": ANON,
+        "messageId": f"msg-{t}-1",
+        "timestamp": TS,
+        "context": copy.deepcopy(LIB),
+        "integrations": {},
+    }
     m.update(kw)
     return m
 
@@ -23,18 +29,31 @@ def base(t: str, **kw: Any) -> dict[str, Any]:
 def clean(t: str) -> dict[str, Any]:
     """A spec-perfect message of each call type."""
     return {
-        "identify": lambda: base("identify", traits={"email": "ada@example.com",
-                                                     "firstName": "Ada", "plan": "pro"}),
-        "track": lambda: base("track", event="Order Completed", properties={
-            "order_id": "o-1", "revenue": 25.0, "currency": "USD",
-            "products": [{"product_id": "p1", "price": 25.0, "quantity": 1}]}),
-        "page": lambda: base("page", name="Home", properties={"path": "/", "url":
-                                                               "https://example.com/"}),
+        "identify": lambda: base(
+            "identify", traits={"email": "ada@example.com", "firstName": "Ada", "plan": "pro"}
+        ),
+        "track": lambda: base(
+            "track",
+            event="Order Completed",
+            properties={
+                "order_id": "o-1",
+                "revenue": 25.0,
+                "currency": "USD",
+                "products": [{"product_id": "p1", "price": 25.0, "quantity": 1}],
+            },
+        ),
+        "page": lambda: base(
+            "page", name="Home", properties={"path": "/", "url": "https://example.com/"}
+        ),
         "screen": lambda: base("screen", name="Home", properties={"variation": "blue"}),
-        "group": lambda: base("group", groupId="acme-1", traits={"name": "Acme",
-                                                                "employees": 329}),
-        "alias": lambda: {"type": "alias", "previousId": ANON, "userId": "user-1234",
-                          "messageId": "msg-alias-1", "timestamp": TS},
+        "group": lambda: base("group", groupId="acme-1", traits={"name": "Acme", "employees": 329}),
+        "alias": lambda: {
+            "type": "alias",
+            "previousId": ANON,
+            "userId": "user-1234",
+            "messageId": "msg-alias-1",
+            "timestamp": TS,
+        },
     }[t]()
 
 

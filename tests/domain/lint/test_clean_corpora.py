@@ -27,8 +27,9 @@ def test_real_client_payloads_clean(msg: dict) -> None:
 
 def test_every_semantic_event_clean_in_one_session() -> None:
     eng = LintEngine(LintConfig(b2b=True))
-    found = {m["event"]: [(f.rule, f.message) for f in eng.lint_message(m)]
-             for m in semantic_examples()}
+    found = {
+        m["event"]: [(f.rule, f.message) for f in eng.lint_message(m)] for m in semantic_examples()
+    }
     assert {k: v for k, v in found.items() if v} == {}
     assert len(found) >= 75
 

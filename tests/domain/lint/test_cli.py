@@ -15,8 +15,9 @@ from tests.domain.lint.helpers import clean
 
 def ndjson(tmp_path: Path, *lines: object) -> str:
     p = tmp_path / "events.ndjson"
-    p.write_text("\n".join(line if isinstance(line, str) else json.dumps(line)
-                           for line in lines) + "\n")
+    p.write_text(
+        "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n"
+    )
     return str(p)
 
 
@@ -43,10 +44,16 @@ def test_json_output_and_exit_1(tmp_path: Path) -> None:
     code, out, _ = run([f, "--format", "json"])
     data = json.loads(out)
     assert code == 1
-    assert data["findings"] == [{"line": 3, "messageId": "bad-1", "rule": "E005",
-                                 "severity": "error",
-                                 "message": "Track call is missing its event name "
-                                            "(event is missing)", "path": "event"}]
+    assert data["findings"] == [
+        {
+            "line": 3,
+            "messageId": "bad-1",
+            "rule": "E005",
+            "severity": "error",
+            "message": "Track call is missing its event name (event is missing)",
+            "path": "event",
+        }
+    ]
     assert data["summary"]["events"] == 2
     assert data["summary"]["bySeverity"] == {"error": 1, "warning": 0, "info": 0}
     assert data["summary"]["byRule"] == {"E005": 1}
@@ -113,12 +120,14 @@ def test_batch_line_lints_each_item(tmp_path: Path) -> None:
 
 def test_plan_option_and_config_from_cwd(tmp_path: Path) -> None:
     (tmp_path / "plan.yaml").write_text(
-        "events:\n  Order Completed:\n    properties:\n      order_id: {type: string}\n")
+        "events:\n  Order Completed:\n    properties:\n      order_id: {type: string}\n"
+    )
     f = ndjson(tmp_path, {**clean("track"), "event": "Cart Viewed", "properties": {}})
     code, out, _ = run([f, "--plan", "plan.yaml", "--format", "json"])
     assert [x["rule"] for x in json.loads(out)["findings"]] == ["W028"]
     (tmp_path / ".event-inspector.toml").write_text(
-        '[lint]\nplan = "plan.yaml"\n[lint.severity]\nW028 = "error"\n')
+        '[lint]\nplan = "plan.yaml"\n[lint.severity]\nW028 = "error"\n'
+    )
     code, out, _ = run([f, "--format", "json"])
     assert code == 1 and json.loads(out)["findings"][0]["severity"] == "error"
 
@@ -130,8 +139,13 @@ def test_bad_plan_exit_2(tmp_path: Path) -> None:
 
 
 def test_dialect_normalised_like_intake(tmp_path: Path) -> None:
-    raw = {"type": "Track", "event": "Order Completed", "userID": "user-1234",
-           "messageId": "m", "timestamp": "2024-01-31T12:00:00Z"}
+    raw = {
+        "type": "Track",
+        "event": "Order Completed",
+        "userID": "user-1234",
+        "messageId": "m",
+        "timestamp": "2024-01-31T12:00:00Z",
+    }
     code, out, _ = run([ndjson(tmp_path, raw), "--format", "json"])
     assert code == 0
     assert sorted(x["rule"] for x in json.loads(out)["findings"]) == ["W001", "W002"]
@@ -141,7 +155,9 @@ def test_no_qt_or_aiohttp_imported() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, inspector.lint_cli; "
-            "bad=[m for m in sys.modules if m.split('.')[0] in ('PySide6','aiohttp','qasync')];"
-            "print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, inspector.lint_cli; "
+        "bad=[m for m in sys.modules if m.split('.')[0] in ('PySide6','aiohttp','qasync')];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0

@@ -48,8 +48,9 @@ def test_config_changes_engine_behaviour(tmp_path: Path) -> None:
     cfg = load_config(write(tmp_path))
     cfg.plan = None
     eng = LintEngine(cfg)
-    found = eng.lint_message({**clean("track"), "event": "cart_viewed", "properties": {
-        "length": 1, "cartSize": 2}})
+    found = eng.lint_message(
+        {**clean("track"), "event": "cart_viewed", "properties": {"length": 1, "cartSize": 2}}
+    )
     rules = {f.rule: f.severity for f in found}
     assert "W034" not in rules and "I004" not in rules  # disabled
     assert "I009" in rules  # mixpanel dialect on
@@ -59,8 +60,11 @@ def test_config_changes_engine_behaviour(tmp_path: Path) -> None:
 
 
 def test_off_severity_and_unknown_names(tmp_path: Path) -> None:
-    cfg = load_config(write(tmp_path, '[lint]\ndisable = ["nope"]\n[lint.severity]\n'
-                                      'W023 = "off"\nE005 = "fatal"\n'))
+    cfg = load_config(
+        write(
+            tmp_path, '[lint]\ndisable = ["nope"]\n[lint.severity]\nW023 = "off"\nE005 = "fatal"\n'
+        )
+    )
     assert "W023" in cfg.disabled
     assert any("nope" in w for w in cfg.warnings) and any("fatal" in w for w in cfg.warnings)
 
@@ -77,8 +81,11 @@ def test_engine_loads_plan_from_config(tmp_path: Path) -> None:
     sub = write(tmp_path)
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "plan.yaml").write_text(
-        "events:\n  Order Completed:\n    properties:\n      order_id: {type: string}\n")
+        "events:\n  Order Completed:\n    properties:\n      order_id: {type: string}\n"
+    )
     eng = LintEngine(load_config(sub))
     assert eng.plan is not None
-    assert "W028" in [f.rule for f in eng.lint_message(
-        {**clean("track"), "event": "Cart Viewed", "properties": {}})]
+    assert "W028" in [
+        f.rule
+        for f in eng.lint_message({**clean("track"), "event": "Cart Viewed", "properties": {}})
+    ]

@@ -13,12 +13,30 @@ from tests.domain.lint.corpora import SPEC_EXAMPLES, WIRE_PAYLOADS, semantic_exa
 from tests.domain.lint.test_rules import CASES
 
 MUTATIONS: list[tuple[str, Any]] = [
-    ("userId", ""), ("userId", " u"), ("userId", "null"), ("userId", 5), ("userId", None),
-    ("anonymousId", None), ("anonymousId", "undefined"), ("anonymousId", "00-00"),
-    ("messageId", None), ("messageId", "x" * 120), ("type", "Track"), ("type", "nope"),
-    ("event", ""), ("event", " x"), ("groupId", ""), ("previousId", "p"), ("email", "a@b.c"),
-    ("properties", []), ("traits", "x"), ("context", 3), ("integrations", []),
-    ("userId", "bob@example.com"), ("userId", "+15551234567"), ("name", "N"),
+    ("userId", ""),
+    ("userId", " u"),
+    ("userId", "null"),
+    ("userId", 5),
+    ("userId", None),
+    ("anonymousId", None),
+    ("anonymousId", "undefined"),
+    ("anonymousId", "00-00"),
+    ("messageId", None),
+    ("messageId", "x" * 120),
+    ("type", "Track"),
+    ("type", "nope"),
+    ("event", ""),
+    ("event", " x"),
+    ("groupId", ""),
+    ("previousId", "p"),
+    ("email", "a@b.c"),
+    ("properties", []),
+    ("traits", "x"),
+    ("context", 3),
+    ("integrations", []),
+    ("userId", "bob@example.com"),
+    ("userId", "+15551234567"),
+    ("name", "N"),
 ]
 
 

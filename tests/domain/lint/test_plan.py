@@ -10,31 +10,81 @@ import pytest
 from inspector.domain.lint import LintEngine, PlanError, load_plan
 from tests.domain.lint.helpers import clean, engine
 
-SEGMENT_PLAN = {"rules": [
-    {"type": "TRACK", "key": "Order Completed", "version": 1, "jsonSchema": {
-        "$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
-        "properties": {"context": {}, "traits": {}, "properties": {
-            "type": "object", "required": ["order_id", "products"],
-            "properties": {
-                "order_id": {"type": "string"}, "total": {"type": "number"},
-                "revenue": {"type": "number"},
-                "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
-                "status": {"enum": ["paid", "pending"]},
-                "products": {"type": "array", "items": {
-                    "type": "object", "required": ["product_id"],
-                    "properties": {"product_id": {"type": "string"}}}}}}},
-        "required": ["properties"]}},
-    {"type": "TRACK", "key": "Order Completed", "version": 2, "jsonSchema": {
-        "type": "object", "properties": {"properties": {
-            "type": "object", "required": ["order_ref"],
-            "properties": {"order_ref": {"type": "string"}}}}}},
-    {"type": "IDENTIFY", "version": 1, "jsonSchema": {"type": "object", "properties": {
-        "traits": {"type": "object", "properties": {"email": {"type": "string"},
-                                                    "plan": {"type": "string"}}}}}},
-    {"type": "COMMON", "key": None, "version": 1, "jsonSchema": {
-        "type": "object", "required": ["context"],
-        "properties": {"context": {"type": "object", "required": ["library"]}}}},
-]}
+SEGMENT_PLAN = {
+    "rules": [
+        {
+            "type": "TRACK",
+            "key": "Order Completed",
+            "version": 1,
+            "jsonSchema": {
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "type": "object",
+                "properties": {
+                    "context": {},
+                    "traits": {},
+                    "properties": {
+                        "type": "object",
+                        "required": ["order_id", "products"],
+                        "properties": {
+                            "order_id": {"type": "string"},
+                            "total": {"type": "number"},
+                            "revenue": {"type": "number"},
+                            "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                            "status": {"enum": ["paid", "pending"]},
+                            "products": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["product_id"],
+                                    "properties": {"product_id": {"type": "string"}},
+                                },
+                            },
+                        },
+                    },
+                },
+                "required": ["properties"],
+            },
+        },
+        {
+            "type": "TRACK",
+            "key": "Order Completed",
+            "version": 2,
+            "jsonSchema": {
+                "type": "object",
+                "properties": {
+                    "properties": {
+                        "type": "object",
+                        "required": ["order_ref"],
+                        "properties": {"order_ref": {"type": "string"}},
+                    }
+                },
+            },
+        },
+        {
+            "type": "IDENTIFY",
+            "version": 1,
+            "jsonSchema": {
+                "type": "object",
+                "properties": {
+                    "traits": {
+                        "type": "object",
+                        "properties": {"email": {"type": "string"}, "plan": {"type": "string"}},
+                    }
+                },
+            },
+        },
+        {
+            "type": "COMMON",
+            "key": None,
+            "version": 1,
+            "jsonSchema": {
+                "type": "object",
+                "required": ["context"],
+                "properties": {"context": {"type": "object", "required": ["library"]}},
+            },
+        },
+    ]
+}
 
 YAML_PLAN = """
 events:
@@ -56,8 +106,13 @@ identify:
 
 def order(**props: object) -> dict:
     m = clean("track")
-    m["properties"] = {"order_id": "o-1", "revenue": 25.0, "currency": "USD",
-                       "products": [{"product_id": "p1"}], **props}
+    m["properties"] = {
+        "order_id": "o-1",
+        "revenue": 25.0,
+        "currency": "USD",
+        "products": [{"product_id": "p1"}],
+        **props,
+    }
     return m
 
 
@@ -88,8 +143,7 @@ def test_unplanned_event(plan_engine: LintEngine) -> None:
 
 
 def test_unplanned_property(plan_engine: LintEngine) -> None:
-    assert plan_rules(plan_engine, order(gift_wrap=True)) == [
-        ("W029", "properties.gift_wrap")]
+    assert plan_rules(plan_engine, order(gift_wrap=True)) == [("W029", "properties.gift_wrap")]
 
 
 def test_missing_required_property(plan_engine: LintEngine) -> None:
@@ -133,20 +187,37 @@ def test_segment_common_rule_and_nested_items() -> None:
 
 def test_event_version_selects_rule() -> None:
     eng = engine(plan=_plan_from(SEGMENT_PLAN))
-    m = {**clean("track"), "event": "Order Completed", "properties": {"order_ref": "r"},
-         "context": {"library": {"name": "x", "version": "1"},
-                     "protocols": {"event_version": 2}}}
+    m = {
+        **clean("track"),
+        "event": "Order Completed",
+        "properties": {"order_ref": "r"},
+        "context": {"library": {"name": "x", "version": "1"}, "protocols": {"event_version": 2}},
+    }
     assert plan_rules(eng, m) == []
 
 
 def test_config_api_and_rudderstack_shape(tmp_path: Path) -> None:
-    data = {"name": "TP", "rules": {"events": [{"name": "Signed Up", "eventType": "track",
-                                                "rules": {"type": "object", "properties": {
-                                                    "properties": {"type": "object",
-                                                                   "required": ["plan"],
-                                                                   "properties": {
-                                                                       "plan": {"type":
-                                                                                "string"}}}}}}]}}
+    data = {
+        "name": "TP",
+        "rules": {
+            "events": [
+                {
+                    "name": "Signed Up",
+                    "eventType": "track",
+                    "rules": {
+                        "type": "object",
+                        "properties": {
+                            "properties": {
+                                "type": "object",
+                                "required": ["plan"],
+                                "properties": {"plan": {"type": "string"}},
+                            }
+                        },
+                    },
+                }
+            ]
+        },
+    }
     p = tmp_path / "rudder.json"
     p.write_text(json.dumps(data))
     eng = engine(plan=load_plan(p))

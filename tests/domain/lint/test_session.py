@@ -12,9 +12,16 @@ NOW = 1706702400.0  # 2024-01-31T12:00:00Z
 
 
 def ev(msg: dict[str, Any], library: str | None = "analytics.js", i: int = 0) -> CapturedEvent:
-    return CapturedEvent(session_id=1, received_at=NOW, message=msg, type=msg.get("type", "?"),
-                         timestamp=NOW, source=Source(library=library),
-                         message_id=str(msg.get("messageId")), batch_index=i)
+    return CapturedEvent(
+        session_id=1,
+        received_at=NOW,
+        message=msg,
+        type=msg.get("type", "?"),
+        timestamp=NOW,
+        source=Source(library=library),
+        message_id=str(msg.get("messageId")),
+        batch_index=i,
+    )
 
 
 def track(name: str, n: int, **props: Any) -> dict[str, Any]:
@@ -31,8 +38,14 @@ def lint_one(eng: LintEngine, msg: dict[str, Any], library: str = "analytics.js"
 
 def test_batch_over_500kb_flags_every_event() -> None:
     events = [ev(track("Cart Viewed", i), i=i) for i in range(3)]
-    req = RawRequest(session_id=1, received_at=NOW, method="POST", path="/v1/batch",
-                     body=b"x" * (600 * 1024), event_count=3)
+    req = RawRequest(
+        session_id=1,
+        received_at=NOW,
+        method="POST",
+        path="/v1/batch",
+        body=b"x" * (600 * 1024),
+        event_count=3,
+    )
     engine().lint_batch(events, req)
     assert all([f.rule for f in e.lint] == ["E011"] for e in events)
     assert "600 KB" in events[0].lint[0].message
@@ -40,13 +53,23 @@ def test_batch_over_500kb_flags_every_event() -> None:
 
 def test_batch_over_2500_events() -> None:
     events = [ev(track("Cart Viewed", i), i=i) for i in range(2501)]
-    req = RawRequest(session_id=1, received_at=NOW, method="POST", path="/v1/batch",
-                     body=b"{}", event_count=2501)
+    req = RawRequest(
+        session_id=1, received_at=NOW, method="POST", path="/v1/batch", body=b"{}", event_count=2501
+    )
     engine().lint_batch(events, req)
     assert {f.rule for f in events[-1].lint} == {"E011"}
     small = [ev(track("Cart Viewed", i), i=i) for i in range(5)]
-    engine().lint_batch(small, RawRequest(session_id=1, received_at=NOW, method="POST",
-                                          path="/v1/batch", body=b"{}", event_count=5))
+    engine().lint_batch(
+        small,
+        RawRequest(
+            session_id=1,
+            received_at=NOW,
+            method="POST",
+            path="/v1/batch",
+            body=b"{}",
+            event_count=5,
+        ),
+    )
     assert all(e.lint == [] for e in small)
 
 
@@ -54,8 +77,12 @@ def test_message_over_32kb_only_measured_when_body_large() -> None:
     big = track("Cart Viewed", 1, blob="x" * 40000)
     e = ev(big)
     body = b"x" * 41000
-    engine().lint_batch([e], RawRequest(session_id=1, received_at=NOW, method="POST",
-                                        path="/v1/track", body=body, event_count=1))
+    engine().lint_batch(
+        [e],
+        RawRequest(
+            session_id=1, received_at=NOW, method="POST", path="/v1/track", body=body, event_count=1
+        ),
+    )
     assert [f.rule for f in e.lint] == ["E010"]
 
 
@@ -81,7 +108,8 @@ def test_w031_property_type_across_events() -> None:
     lint_one(eng, track("Cart Viewed", 1, cart_size=3))
     found = eng.lint_message(track("Wishlist Viewed", 1, cart_size="3"))
     assert [f.message for f in found if f.rule == "W031"] == [
-        "'cart_size' is string on Wishlist Viewed but number on Cart Viewed"]
+        "'cart_size' is string on Wishlist Viewed but number on Cart Viewed"
+    ]
 
 
 def test_w031_spec_defined_types_do_not_conflict() -> None:

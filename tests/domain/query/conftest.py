@@ -14,14 +14,27 @@ from inspector.domain.capture import CapturedEvent, Finding, Source
 from inspector.domain.store import Store
 
 
-def _ev(i: int, message: dict[str, Any], *, lint: list[Finding] | None = None,
-        dup: bool = False, lib: str | None = "analytics.js", client: str | None = None,
-        write_key: str | None = "WK1") -> CapturedEvent:
+def _ev(
+    i: int,
+    message: dict[str, Any],
+    *,
+    lint: list[Finding] | None = None,
+    dup: bool = False,
+    lib: str | None = "analytics.js",
+    client: str | None = None,
+    write_key: str | None = "WK1",
+) -> CapturedEvent:
     return CapturedEvent(
-        session_id=0, received_at=time.time(), message=message,
-        type=str(message.get("type", "unknown")), timestamp=time.time(),
+        session_id=0,
+        received_at=time.time(),
+        message=message,
+        type=str(message.get("type", "unknown")),
+        timestamp=time.time(),
         source=Source(write_key=write_key, library=lib, client=client or lib),
-        message_id=str(message.get("messageId", f"gen-{i}")), dup=dup, lint=lint or [])
+        message_id=str(message.get("messageId", f"gen-{i}")),
+        dup=dup,
+        lint=lint or [],
+    )
 
 
 def corpus() -> list[CapturedEvent]:
@@ -29,34 +42,97 @@ def corpus() -> list[CapturedEvent]:
     warn = Finding("missing-currency", "warning", "no currency", None)
     info = Finding("unknown-event", "info", "not in plan", None)
     ms: list[tuple[dict[str, Any], dict[str, Any]]] = [
-        ({"type": "track", "event": "Order Completed", "userId": "u1", "anonymousId": "a1",
-          "messageId": "m1", "properties": {"revenue": 30, "price": 30.0, "currency": "EUR",
-                                            "products": [{"sku": "SKU-1", "price": 9.5}]}},
-         {"lint": [warn]}),
-        ({"type": "track", "event": "order completed", "userId": "U1", "messageId": "m2",
-          "properties": {"revenue": "30", "price": 31.5, "flag": True, "none": None}},
-         {"lint": [err, warn], "dup": True}),
-        ({"type": "Track", "event": "ORDER COMPLETED", "anonymousId": "a2",
-          "properties": {"revenue": 299.99, "price": -5, "name": "Zoë", "flag": False}},
-         {"lint": [info]}),
-        ({"type": "identify", "userId": "u2", "anonymousId": "a1",
-          "traits": {"email": "ZOË@example.com", "name": "Straße", "age": 41}},
-         {"lib": "analytics-python", "client": "rudder-sdk-python"}),
-        ({"type": "page", "name": "Home", "anonymousId": "a3",
-          "properties": {"path": "/a/b", "title": "Say \"hi\"", "tags": ["x", "y"]}},
-         {"lint": [err]}),
+        (
+            {
+                "type": "track",
+                "event": "Order Completed",
+                "userId": "u1",
+                "anonymousId": "a1",
+                "messageId": "m1",
+                "properties": {
+                    "revenue": 30,
+                    "price": 30.0,
+                    "currency": "EUR",
+                    "products": [{"sku": "SKU-1", "price": 9.5}],
+                },
+            },
+            {"lint": [warn]},
+        ),
+        (
+            {
+                "type": "track",
+                "event": "order completed",
+                "userId": "U1",
+                "messageId": "m2",
+                "properties": {"revenue": "30", "price": 31.5, "flag": True, "none": None},
+            },
+            {"lint": [err, warn], "dup": True},
+        ),
+        (
+            {
+                "type": "Track",
+                "event": "ORDER COMPLETED",
+                "anonymousId": "a2",
+                "properties": {"revenue": 299.99, "price": -5, "name": "Zoë", "flag": False},
+            },
+            {"lint": [info]},
+        ),
+        (
+            {
+                "type": "identify",
+                "userId": "u2",
+                "anonymousId": "a1",
+                "traits": {"email": "ZOË@example.com", "name": "Straße", "age": 41},
+            },
+            {"lib": "analytics-python", "client": "rudder-sdk-python"},
+        ),
+        (
+            {
+                "type": "page",
+                "name": "Home",
+                "anonymousId": "a3",
+                "properties": {"path": "/a/b", "title": 'Say "hi"', "tags": ["x", "y"]},
+            },
+            {"lint": [err]},
+        ),
         ({"type": "alias", "userId": "u2", "previousId": "a3"}, {"write_key": "WK2"}),
-        ({"type": "group", "groupId": "g-1", "userId": 7, "traits": {"plan": "Pro*"}},
-         {"lib": None, "client": None}),
-        ({"type": "track", "event": "Zoë Signed Up", "userId": "u3",
-          "properties": {"revenue": 1e3, "price": "30", "note": "line\nbreak",
-                         "kelvin": "\u212a", "big": 12345678901234}},
-         {"dup": True}),
-        ({"type": "screen", "name": "ſettings", "userId": "u3",
-          "context": {"app": {"version": "1.2.3"}, "library": {"name": "analytics-ios"}}},
-         {"lib": "analytics-ios"}),
-        ({"type": "track", "event": "Product Viewed", "userId": "user_100%",
-          "properties": {"revenue": 0, "price": 0.5, "x": {"y": 1}}}, {}),
+        (
+            {"type": "group", "groupId": "g-1", "userId": 7, "traits": {"plan": "Pro*"}},
+            {"lib": None, "client": None},
+        ),
+        (
+            {
+                "type": "track",
+                "event": "Zoë Signed Up",
+                "userId": "u3",
+                "properties": {
+                    "revenue": 1e3,
+                    "price": "30",
+                    "note": "line\nbreak",
+                    "kelvin": "\u212a",
+                    "big": 12345678901234,
+                },
+            },
+            {"dup": True},
+        ),
+        (
+            {
+                "type": "screen",
+                "name": "ſettings",
+                "userId": "u3",
+                "context": {"app": {"version": "1.2.3"}, "library": {"name": "analytics-ios"}},
+            },
+            {"lib": "analytics-ios"},
+        ),
+        (
+            {
+                "type": "track",
+                "event": "Product Viewed",
+                "userId": "user_100%",
+                "properties": {"revenue": 0, "price": 0.5, "x": {"y": 1}},
+            },
+            {},
+        ),
     ]
     return [_ev(i, m, **kw) for i, (m, kw) in enumerate(ms)]
 

@@ -9,25 +9,130 @@ from inspector.domain.query import MatchContext, QueryError, parse
 
 from .conftest import Corpus
 
-IDENTITY = {"u1": {"u1", "a1", "U1"}, "a1": {"u1", "a1", "U1"}, "u2": {"u2", "a3"},
-            "a3": {"u2", "a3"}}
+IDENTITY = {
+    "u1": {"u1", "a1", "U1"},
+    "a1": {"u1", "a1", "U1"},
+    "u2": {"u2", "a3"},
+    "a3": {"u2", "a3"},
+}
 CTX = MatchContext(identifiers_of=lambda i: IDENTITY.get(i, {i}))
 
-WORDS = ["order", "Order Completed", "ORDER", "zoë", "ZOË", "straße", "STRASSE", "strasse",
-         "k", "K", "\u212a", "ss", "30", "30.0", "-5", "1e3", "true", "false", "null", "hi",
-         "Say \\\"hi\\\"", "line", "example", "pro*", "Pro*", "*", "o*d", "u1", "U1", "a1",
-         "x", "é", "settings", "ſettings", "user_100%", "%", "_", "SKU-1", "12345678901234"]
-FIELDS = ["type", "event", "name", "userId", "userid", "anonymousId", "previousId", "groupId",
-          "messageId", "user", "writekey", "lib", "rule", "properties.revenue",
-          "properties.price", "properties.flag", "properties.none", "properties.name",
-          "traits.email", "traits.name", "traits.age", "properties.products.0.sku",
-          "properties.tags", "properties.x", "context.app.version", "properties.kelvin",
-          "properties.note", "traits.plan", "properties.big"]
-VALUES = ["track", "TRACK", "Track", "identify", "order completed", "Order*", "*ed",
-          "u1", "U1", "a1", "a3", "u2", "7", "g-1", "m1", "WK1", "WK2", "analytics.js",
-          "ANALYTICS*", "rudder-sdk-python", "revenue-string", "missing-*", "30", "30.0",
-          "-5", "0", "0.5", "true", "false", "null", "Zoë", "zoë", "Straße", "ZOË@example.com",
-          "1.2.3", "1.*", "SKU-1", "x", "Pro*", "\u212a", "12345678901234", "1e3"]
+WORDS = [
+    "order",
+    "Order Completed",
+    "ORDER",
+    "zoë",
+    "ZOË",
+    "straße",
+    "STRASSE",
+    "strasse",
+    "k",
+    "K",
+    "\u212a",
+    "ss",
+    "30",
+    "30.0",
+    "-5",
+    "1e3",
+    "true",
+    "false",
+    "null",
+    "hi",
+    'Say \\"hi\\"',
+    "line",
+    "example",
+    "pro*",
+    "Pro*",
+    "*",
+    "o*d",
+    "u1",
+    "U1",
+    "a1",
+    "x",
+    "é",
+    "settings",
+    "ſettings",
+    "user_100%",
+    "%",
+    "_",
+    "SKU-1",
+    "12345678901234",
+]
+FIELDS = [
+    "type",
+    "event",
+    "name",
+    "userId",
+    "userid",
+    "anonymousId",
+    "previousId",
+    "groupId",
+    "messageId",
+    "user",
+    "writekey",
+    "lib",
+    "rule",
+    "properties.revenue",
+    "properties.price",
+    "properties.flag",
+    "properties.none",
+    "properties.name",
+    "traits.email",
+    "traits.name",
+    "traits.age",
+    "properties.products.0.sku",
+    "properties.tags",
+    "properties.x",
+    "context.app.version",
+    "properties.kelvin",
+    "properties.note",
+    "traits.plan",
+    "properties.big",
+]
+VALUES = [
+    "track",
+    "TRACK",
+    "Track",
+    "identify",
+    "order completed",
+    "Order*",
+    "*ed",
+    "u1",
+    "U1",
+    "a1",
+    "a3",
+    "u2",
+    "7",
+    "g-1",
+    "m1",
+    "WK1",
+    "WK2",
+    "analytics.js",
+    "ANALYTICS*",
+    "rudder-sdk-python",
+    "revenue-string",
+    "missing-*",
+    "30",
+    "30.0",
+    "-5",
+    "0",
+    "0.5",
+    "true",
+    "false",
+    "null",
+    "Zoë",
+    "zoë",
+    "Straße",
+    "ZOË@example.com",
+    "1.2.3",
+    "1.*",
+    "SKU-1",
+    "x",
+    "Pro*",
+    "\u212a",
+    "12345678901234",
+    "1e3",
+]
 QUOTED = ['"Order Completed"', '"30"', '"Pro*"', '"Zoë"', '""', '"a b"']
 CMPS = [">30", ">=30", "<30", "<=0", ">-10", ">1e2", ">abc", "<Z", ">=1.2", ">0.1"]
 REGEXES = ["/^Order/", "/order/i", "/^u[0-9]$/", "/ë/", "/\\d+/", "/^$/", "/K/i"]
@@ -38,19 +143,37 @@ def _phrase(w: str) -> str:
 
 
 def leaf() -> st.SearchStrategy[str]:
-    field_value = st.tuples(st.sampled_from(FIELDS),
-                            st.sampled_from(VALUES + QUOTED + REGEXES)).map(":".join)
-    path_cmp = st.tuples(st.sampled_from([f for f in FIELDS if "." in f]),
-                         st.sampled_from(CMPS)).map(":".join)
-    fixed = st.sampled_from(["lint:error", "lint:warning", "lint:info", "lint:none",
-                             "lint:>=warning", "lint:<error", "dup:true", "dup:no",
-                             "has:properties.flag", "has:properties.none", "has:traits",
-                             "has:properties.products.0", "has:properties.products.1",
-                             "rule:revenue-string", "rule:*-*", "rule:/curr/"])
-    free = st.one_of(st.sampled_from(WORDS).map(lambda w: w if " " not in w and '"' not in w
-                                                 else f'"{w}"'),
-                     st.sampled_from(WORDS).map(_phrase),
-                     st.sampled_from(REGEXES))
+    field_value = st.tuples(
+        st.sampled_from(FIELDS), st.sampled_from(VALUES + QUOTED + REGEXES)
+    ).map(":".join)
+    path_cmp = st.tuples(
+        st.sampled_from([f for f in FIELDS if "." in f]), st.sampled_from(CMPS)
+    ).map(":".join)
+    fixed = st.sampled_from(
+        [
+            "lint:error",
+            "lint:warning",
+            "lint:info",
+            "lint:none",
+            "lint:>=warning",
+            "lint:<error",
+            "dup:true",
+            "dup:no",
+            "has:properties.flag",
+            "has:properties.none",
+            "has:traits",
+            "has:properties.products.0",
+            "has:properties.products.1",
+            "rule:revenue-string",
+            "rule:*-*",
+            "rule:/curr/",
+        ]
+    )
+    free = st.one_of(
+        st.sampled_from(WORDS).map(lambda w: w if " " not in w and '"' not in w else f'"{w}"'),
+        st.sampled_from(WORDS).map(_phrase),
+        st.sampled_from(REGEXES),
+    )
     return st.one_of(field_value, path_cmp, fixed, free)
 
 

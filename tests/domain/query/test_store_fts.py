@@ -19,10 +19,18 @@ from inspector.domain.store import Store
 
 
 def _evs(sid: int, words: list[str]) -> list[CapturedEvent]:
-    return [CapturedEvent(session_id=sid, received_at=time.time(),
-                          message={"type": "track", "event": w, "userId": f"user-{w}"},
-                          type="track", timestamp=time.time(), source=Source(),
-                          message_id=f"m-{w}") for w in words]
+    return [
+        CapturedEvent(
+            session_id=sid,
+            received_at=time.time(),
+            message={"type": "track", "event": w, "userId": f"user-{w}"},
+            type="track",
+            timestamp=time.time(),
+            source=Source(),
+            message_id=f"m-{w}",
+        )
+        for w in words
+    ]
 
 
 def _count(store: Store, sid: int, text: str) -> int:
@@ -31,13 +39,15 @@ def _count(store: Store, sid: int, text: str) -> int:
 
 
 def test_blocks_are_consecutive_ids_of_one_session() -> None:
-    rows = [(i, 1 if i < 12 else 2, f'{{"n":"{i}"}}') for i in [3, 1, 2, 4, 5, 6, 7, 8, 9, 10,
-                                                                   12, 13, 20]]
+    rows = [
+        (i, 1 if i < 12 else 2, f'{{"n":"{i}"}}')
+        for i in [3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 20]
+    ]
     blocks = fts_rows(rows, 0, 1, 2)
     spans = [block_span(r) for r, _ in blocks]
     assert spans == [(1, 7), (8, 3), (12, 2), (20, 1)]
     assert all(n <= BLOCK for _, n in spans)
-    assert fts_doc(['{"a":"Zoë"}', '{"a":"x"}']) == '{\na\n:\nzoë\n}\nx'
+    assert fts_doc(['{"a":"Zoë"}', '{"a":"x"}']) == "{\na\n:\nzoë\n}\nx"
     assert trigrams('ab"cd') == []
     assert match_expr(["ab"]) is None
 
@@ -98,8 +108,10 @@ def test_plans_use_the_indexes(tmp_path: Path) -> None:
 
     def plan(text: str) -> str:
         where, params = parse(text).to_sql()
-        rows = store._rows(f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM events WHERE session_id=? "
-                           f"AND ({where})", (1, *params))
+        rows = store._rows(
+            f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM events WHERE session_id=? AND ({where})",
+            (1, *params),
+        )
         return " | ".join(r[3] for r in rows)
 
     assert "events_q_type_event" in plan('type:track event:"Order Completed"')
