@@ -59,7 +59,7 @@ def test_sessions_command(tmp_path, capsys):
 
 def test_serve_and_headless_paths_do_not_import_qt(tmp_path):
     code = (
-        "import sys, inspector.cli, inspector.headless, inspector.collector.app;"
+        "import sys, inspector.cli, inspector.cli.serve, inspector.collector.app;"
         "import inspector.pytest_plugin;"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'qasync'))];"
         "print(bad); sys.exit(1 if bad else 0)"

@@ -46,7 +46,7 @@ class DiffSource:
 def load_profile(store: Store, source: DiffSource) -> Profile:
     """The profile of one side (runs in a worker thread: the store's reader is locked)."""
     if source.kind == "file":
-        from inspector.diff_cli import Unusable, load_file
+        from inspector.cli.diff import Unusable, load_file
 
         try:
             profile = load_file(Path(source.path))

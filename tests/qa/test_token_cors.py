@@ -8,8 +8,8 @@ import urllib.request
 
 import pytest
 
+from inspector.cli.serve import api_token_for
 from inspector.collector.api_token import generate_token, token_ok
-from inspector.headless import api_token_for
 from inspector.pytest_plugin import CollectorThread, EventInspector
 from tests.qa.conftest import post
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.lint_cli import run_lint
+from inspector.cli import main
 from tests.domain.lint.helpers import clean
 
 
@@ -23,7 +24,11 @@ def ndjson(tmp_path: Path, *lines: object) -> str:
 
 def run(argv: list[str]) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = run_lint(argv, out, err)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["lint", *argv])
+        except SystemExit as exc:  # argparse: a usage error
+            code = int(exc.code or 0)
     return code, out.getvalue(), err.getvalue()
 
 
@@ -156,7 +161,7 @@ def test_no_qt_or_aiohttp_imported() -> None:
     import sys
 
     code = (
-        "import sys, inspector.lint_cli; "
+        "import sys, inspector.cli.lint; "
         "bad=[m for m in sys.modules if m.split('.')[0] in ('PySide6','aiohttp','qasync')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

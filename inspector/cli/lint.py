@@ -1,7 +1,6 @@
 """``event-inspector lint FILE.ndjson [--plan PLAN] [--format text|json|junit]`` for CI.
 
 Exit status: 0 no error-severity finding, 1 at least one, 2 unusable input or options.
-No Qt, no aiohttp: the main CLI imports this lazily.
 """
 
 from __future__ import annotations
@@ -15,38 +14,21 @@ from typing import Any, TextIO
 
 import orjson
 
-from inspector.domain.dialects import normalise
-from inspector.domain.lint import (
-    ConfigError,
-    LintEngine,
-    PlanError,
-    load_config,
-    load_plan,
-)
-
 Row = dict[str, Any]
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        raise _UsageError(f"{self.prog}: error: {message}")
-
-
-class _UsageError(Exception):
-    pass
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(
-        prog="event-inspector lint",
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "lint",
+        help="lint an NDJSON file against the spec and a tracking plan",
         description="Lint Segment-style messages (one JSON object per line) against "
-        "the spec and an optional tracking plan.",
+        "the spec and an optional tracking plan. Exit 0: no error-severity finding, 1: at "
+        "least one, 2: unusable input or options.",
     )
     p.add_argument("file", help="NDJSON file of messages ('-' for standard input)")
     p.add_argument("--plan", help="tracking plan (JSON Schema rules or simple YAML)")
     p.add_argument("--format", choices=("text", "json", "junit"), default="text")
-    return p
+    p.set_defaults(run=run)
 
 
 def _read(path: str) -> list[str]:
@@ -88,13 +70,11 @@ def _label(msg: Any) -> tuple[str, str]:
     return t, "" if label is None else str(label)
 
 
-def run_lint(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    out, err = stdout or sys.stdout, stderr or sys.stderr
-    try:
-        args = _parser().parse_args(argv)
-    except _UsageError as exc:
-        print(exc, file=err)
-        return 2
+def run(args: argparse.Namespace) -> int:
+    from inspector.domain.dialects import normalise
+    from inspector.domain.lint import ConfigError, LintEngine, PlanError, load_config, load_plan
+
+    out, err = sys.stdout, sys.stderr
     try:
         config = load_config(Path.cwd())
         for w in config.warnings:
@@ -222,11 +202,3 @@ def _junit(cases: list[tuple[int, Any, list[Row]]], name: str, summary: dict[str
             )
     ET.indent(suites)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
-
-
-def main() -> None:  # pragma: no cover - convenience entry point
-    sys.exit(run_lint(sys.argv[1:]))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import errno
 import signal
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inspector import paths
-from inspector.collector.server import CollectorServer, is_loopback
-from inspector.collector.service import CollectorService
-from inspector.domain import jsoncodec
-from inspector.domain.capture import CapturedEvent, RawRequest
-from inspector.domain.faults import parse_fault_spec
-from inspector.domain.store import Store
+from inspector.cli.common import server_flags
+
+if TYPE_CHECKING:  # the collector (aiohttp) is imported when the command runs
+    from inspector.collector.service import CollectorService
+    from inspector.domain.capture import CapturedEvent, RawRequest
 
 
 def api_token_for(host: str, given: str | None) -> str | None:
     """The token ``/api`` requires: the one given, or a new one when reachable from outside."""
+    from inspector.collector.server import is_loopback
+
     if given:
         return given
     if is_loopback(host):
@@ -30,6 +32,10 @@ def api_token_for(host: str, given: str | None) -> str | None:
 
 
 def build_service(args: Any) -> CollectorService:
+    from inspector.collector.service import CollectorService
+    from inspector.domain.faults import parse_fault_spec
+    from inspector.domain.store import Store
+
     store = Store(paths.data_dir(args.data_dir))
     session = store.open_session(args.session)
     # the workers step back (nice 5) so that answering clients comes first under a burst
@@ -42,6 +48,9 @@ def build_service(args: Any) -> CollectorService:
 
 
 async def serve(args: Any) -> int:
+    from inspector.collector.server import CollectorServer, is_loopback
+    from inspector.domain import jsoncodec
+
     svc = build_service(args)
     if getattr(args, "print", False):
         out = sys.stdout
@@ -100,5 +109,15 @@ async def serve(args: Any) -> int:
     return 0
 
 
-def run_serve(args: Any) -> int:
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("serve", help="run the collector and query API headless (no Qt)")
+    server_flags(p)
+    p.add_argument("--print", action="store_true", help="echo one NDJSON line per event")
+    p.add_argument("--max-seconds", type=float, help=argparse.SUPPRESS)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.port is None:
+        args.port = 8787
     return asyncio.run(serve(args))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector import paths
+from inspector.cli.common import Unusable
 from inspector.domain import jsoncodec
 from inspector.domain.diff import (
     DEFAULT_TOLERANCE,
@@ -27,13 +28,10 @@ from inspector.domain.diff import (
 )
 
 
-class Unusable(Exception):
-    pass
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="event-inspector diff",
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "diff",
+        help="compare a release's events against a golden session",
         description="Compare the events of a release (CURRENT) against a golden session "
         "(BASELINE): events that disappeared or appeared, property keys, types, "
         "low-cardinality values and counts. Exit 1 when something regressed "
@@ -55,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="fail (exit 1) on any change, not only on regressions"
     )
     p.add_argument("--out", help="write the report here instead of stdout")
-    return p
+    p.set_defaults(run=run)
 
 
 def _messages_of(obj: Any) -> Iterator[Mapping[str, Any]]:
@@ -131,8 +129,7 @@ def load(spec: str, data_dir: str | None) -> Profile:
     return load_session(spec, data_dir)
 
 
-def run_diff(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+def run(args: argparse.Namespace) -> int:
     if not args.tolerance >= 0:
         print("error: --tolerance must be a non-negative number (0.5 = ±50%)", file=sys.stderr)
         return 2
@@ -158,7 +155,3 @@ def run_diff(argv: list[str]) -> int:
     else:
         sys.stdout.write(report if report.endswith("\n") else report + "\n")
     return 1 if result.failed(args.strict) else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(run_diff(sys.argv[1:]))

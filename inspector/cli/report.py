@@ -15,9 +15,10 @@ FORMATS = {"html": render_html, "md": render_markdown, "json": lambda r: jsoncod
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="event-inspector report",
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "report",
+        help="summarise a session as HTML, Markdown or JSON",
         description="Summarise a session: event counts by name and source, lint findings by "
         "rule, identity warnings, rejected requests and a chart of events over "
         "time. HTML is one standalone file.",
@@ -28,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=sorted(FORMATS), help="default: from --out's extension, else md"
     )
     p.add_argument("--out", help="output file (default: stdout)")
-    return p
+    p.set_defaults(run=run)
 
 
 def identity_warnings(events: list[Any], mode: str) -> list[dict[str, Any]]:
@@ -41,8 +42,7 @@ def identity_warnings(events: list[Any], mode: str) -> list[dict[str, Any]]:
     return warnings
 
 
-def run_report(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+def run(args: argparse.Namespace) -> int:
     fmt = args.format or (SUFFIXES.get(Path(args.out).suffix.lower(), "md") if args.out else "md")
     from inspector.domain.store import DB_NAME, Store
 
@@ -78,7 +78,3 @@ def run_report(argv: list[str]) -> int:
     else:
         sys.stdout.write(text)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(run_report(sys.argv[1:]))

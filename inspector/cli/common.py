@@ -1,0 +1,73 @@
+"""What the commands share: the collector's flags, opening a data directory, quiet pipes."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from typing import IO, Any
+
+from inspector import paths
+
+
+class Unusable(Exception):
+    """An input the command cannot use (exit status 2, the message on stderr)."""
+
+
+def server_flags(p: argparse.ArgumentParser) -> None:
+    """The flags of everything that runs a collector (the window and ``serve``)."""
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; anything else is reachable "
+        "from other machines)",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="port to listen on (default 8787; 0 picks a free port)",
+    )
+    p.add_argument("--data-dir", help="where sessions are stored (default: platform data dir)")
+    p.add_argument(
+        "--session", help="session to resume or create (default: new, named by start time)"
+    )
+    p.add_argument(
+        "--fault",
+        action="append",
+        metavar="SPEC",
+        help="inject a fault: 429, 503:count=3, 500:share=0.5, delay=2000, "
+        "429:key=WRITEKEY,retry-after=2 (repeatable)",
+    )
+    p.add_argument("--no-lint", action="store_true", help="do not lint incoming events")
+    p.add_argument("--token", help="require this token (X-Inspector-Token or ?token=) on /api")
+
+
+def open_store(data_dir: str | None) -> Any:
+    """The data directory's store, with what a killed collector acknowledged stored first."""
+    from inspector.domain.pipeline import default_linter
+    from inspector.domain.processing import recover
+    from inspector.domain.store import Store
+
+    store = Store(paths.data_dir(data_dir))
+    recover(store, default_linter)
+    return store
+
+
+@contextlib.contextmanager
+def output(path: str | None) -> Iterator[IO[str]]:
+    """Standard output (``None`` or ``-``) or a file, for a command's report."""
+    if path in (None, "-"):
+        yield sys.stdout
+        return
+    with open(path, "w", encoding="utf-8") as fh:  # type: ignore[arg-type]
+        yield fh
+
+
+def quiet_broken_pipe() -> None:
+    """``event-inspector lint … | head``: a reader that went away ends the command quietly."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

@@ -1,0 +1,45 @@
+"""``event-inspector export``: a stored session as NDJSON, one message a line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from inspector.cli.common import open_store, output
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("export", help="write a stored session as NDJSON, one message a line")
+    p.add_argument("--data-dir")
+    p.add_argument("--session", help="session name or id (default: the latest)")
+    p.add_argument("--q", default="", help="filter expression (query language)")
+    p.add_argument("--out", required=True, help="output file ('-' for stdout)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = open_store(args.data_dir)
+    session = store.find_session(args.session) if args.session else store.latest_session()
+    if session is None:
+        print(
+            f"error: no session {args.session!r}" if args.session else "error: no sessions",
+            file=sys.stderr,
+        )
+        return 2
+    where, params = "", []
+    if args.q.strip():
+        from inspector.domain.query import QueryError, parse
+
+        try:
+            where, params = parse(args.q).to_sql(None)
+        except QueryError as exc:
+            print(f"error: --q: {exc}", file=sys.stderr)
+            return 2
+    n = 0
+    with output(args.out) as out:
+        for line in store.iter_messages_json(session.id, where, list(params)):
+            out.write(line + "\n")
+            n += 1
+    print(f"exported {n} events from session {session.name!r} to {args.out}", file=sys.stderr)
+    return 0
