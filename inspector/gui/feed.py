@@ -115,13 +115,18 @@ class EventFeed(QObject):
 
     # -- from the collector (loop thread) -------------------------------------------------
     def on_capture(self, events: list[CapturedEvent], raw: RawRequest) -> None:
-        if raw.rejected or raw.fault:
+        if (raw.rejected or raw.fault) and raw.session_id == self.session.id:
             self._reqs.add_one(raw)
         if not events:
             return
         self.meter.add(len(events))
-        if self.session.id != self.live_session.id:
+        live = self.live_session.id
+        if self.session.id != live:
             return
+        if events[0].session_id != live:  # sent before Clear moved on to a new session
+            events = [ev for ev in events if ev.session_id == live]
+            if not events:
+                return
         if self.paused:
             self.held += len(events)
             return

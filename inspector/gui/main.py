@@ -89,6 +89,7 @@ def build_window(
 
 async def shutdown(window: Any) -> None:
     await window.controller.stop()
+    window.drop_if_empty(window.service.session.id)  # a session exists once it holds something
     window.service.store.close()
 
 

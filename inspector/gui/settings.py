@@ -24,6 +24,8 @@ class AppSettings(BaseModel):
     theme: str = "system"  # system | light | dark
     recent_filters: list[str] = Field(default_factory=list)
     first_run_dismissed: bool = False
+    # the folder each kind of file dialog last used (export, compare, people, data)
+    dialog_dirs: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("host")
     @classmethod

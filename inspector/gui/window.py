@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from inspector.collector.service import CollectorService
 from inspector.gui import domain_bridge
 from inspector.gui.controller import CollectorController
+from inspector.gui.dialog_dirs import DialogDirs
 from inspector.gui.feed import EventFeed, query_ctx
 from inspector.gui.resources import app_icon
 from inspector.gui.settings import AppSettings
@@ -39,11 +40,12 @@ from inspector.gui.widgets.people import PeopleView
 from inspector.gui.widgets.status import StatusBar
 from inspector.gui.widgets.toolbar import MainToolBar
 from inspector.gui.window_actions import WindowActions
+from inspector.gui.window_sessions import SessionActions
 
 TAB_EVENTS, TAB_REQUESTS, TAB_PEOPLE = range(3)
 
 
-class MainWindow(WindowActions, QMainWindow):
+class MainWindow(SessionActions, WindowActions, QMainWindow):
     def __init__(
         self,
         service: CollectorService,
@@ -58,6 +60,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.service, self.controller, self.settings = service, controller, settings
         self.config_dir = config_dir
         self.rules = domain_bridge.lint_rules()
+        self.dirs = DialogDirs(settings.dialog_dirs, self._save_settings)
         self._tasks: set[asyncio.Task[Any]] = set()
         self.feed = EventFeed(service.store, service.session, self)
         self.feed.ctx = query_ctx(lambda: self.identity_graph())
@@ -110,6 +113,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.people = PeopleView(self)
         self.people.graph_source = self.identity_graph
         self.people.load_events = self._load_events
+        self.people.dirs = self.dirs
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
@@ -147,6 +151,8 @@ class MainWindow(WindowActions, QMainWindow):
         tb.settings.triggered.connect(self.open_settings)
         tb.sessions.aboutToShow.connect(self._update_session_combo)
         tb.sessions.activated.connect(self._session_picked)
+        tb.sessions.deleteRequested.connect(self.ask_delete_session)
+        tb.delete_session.triggered.connect(lambda: self.ask_delete_session())
         c = self.controller
         c.started.connect(self._collector_started)
         c.stopped.connect(self._collector_stopped)
@@ -296,19 +302,6 @@ class MainWindow(WindowActions, QMainWindow):
         self.toolbar.set_paused(paused)
         self._update_counts()
 
-    def clear_session(self) -> None:
-        if not self.feed.live:
-            return
-        self.spawn(self._clear())
-
-    async def _clear(self) -> None:
-        self.feed.clear()
-        await self.service.clear()
-        self.feed.clear()  # anything that arrived while the store was cleared
-        self.detail.show_event(None, None, self.rules)
-        self._update_stack()
-        self._people_dirty = True
-
     def focus_filter(self) -> None:
         self.tabs.setCurrentIndex(TAB_EVENTS)
         self.filter_bar.edit.setFocus()
@@ -363,47 +356,6 @@ class MainWindow(WindowActions, QMainWindow):
     def _load_events(self, ids: list[int]) -> list[Any]:
         get = self.service.store.get_event
         return [ev for ev in (get(i) for i in ids) if ev is not None]
-
-    # -- sessions -------------------------------------------------------------------------
-    def _update_session_combo(self) -> None:
-        self.toolbar.fill_sessions(
-            self.service.store.list_sessions(), self.feed.session.id, self.service.session.id
-        )
-
-    def _session_picked(self, index: int) -> None:
-        sid = self.toolbar.sessions.itemData(index)
-        if sid is not None:
-            self.view_session(int(sid))
-
-    def view_session(self, session_id: int) -> None:
-        store = self.service.store
-        session = (
-            store.find_session(session_id)
-            if session_id != self.service.session.id
-            else self.service.session
-        )
-        if session is None:
-            return
-        self.feed.live_session = self.service.session
-        self.feed.load_session(session)
-        self._people_dirty = True
-        live = self.feed.live
-        self.toolbar.clear.setEnabled(live)
-        self.toolbar.pause.setEnabled(live)
-        if live:
-            if self.banner.kind == "info":
-                self.banner.hide()
-        else:
-            self.banner.show_message(
-                "info",
-                f"Viewing the stored session <b>{session.name}</b> (read-only). "
-                "New events keep arriving in the live session.",
-                [("Back to live", lambda: self.view_session(self.service.session.id))],
-            )
-        self._update_session_combo()
-        self._update_stack()
-        self.detail.show_event(None, None, self.rules)
-        self.people.refresh()
 
     # -- state ----------------------------------------------------------------------------
     def qsettings(self) -> QSettings:

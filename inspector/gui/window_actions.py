@@ -7,9 +7,9 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
 
 from inspector.gui.settings import AppSettings, save_settings
+from inspector.gui.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +23,15 @@ class WindowActions:
     settings: AppSettings
     config_dir: Any
     spawn: Any
+    dirs: Any
 
     # -- export ---------------------------------------------------------------------------
-    def export_ndjson(self, path: str) -> int:
+    def export_ndjson(self, path: str, use_filter: bool = True) -> int:
+        """Write the shown session's messages to ``path``: those the current filter shows
+        (``use_filter``, when a filter is active) or all of them. Returns how many."""
         where, params = "", []
-        if self.feed.query is not None:
+        filtered = use_filter and self.feed.query is not None
+        if filtered:
             try:
                 where, params = self.feed.query.to_sql(self.feed.ctx)
             except NotImplementedError:
@@ -39,18 +43,36 @@ class WindowActions:
             ):
                 fh.write(line + "\n")
                 n += 1
+        which = f"matching {self.feed.query_text}" if filtered else "all of the session"
         self.statusBar().showMessage(  # type: ignore[attr-defined]
-            f"Exported {n:,} events to {path}", 8000
+            f"Exported {plural(n, 'event')} ({which}) to {path}", 10000
         )
         return n
 
-    def _export_dialog(self) -> None:
-        name = f"{self.feed.session.name}.ndjson".replace(":", "-").replace(" ", "_")
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export events as NDJSON", name, "NDJSON (*.ndjson *.jsonl);;All files (*)"
+    def _export_dialog(self) -> Any:
+        from inspector.gui.dialogs.export import ExportDialog
+
+        f = self.feed
+        dlg = ExportDialog(
+            f.session.name,
+            len(f.model.rows),
+            f.model.rowCount(),
+            f.query_text if f.query is not None else "",
+            self.dirs,
+            self,  # type: ignore[arg-type]
         )
-        if path:
-            self.export_ndjson(path)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.accepted.connect(lambda: self._export_chosen(dlg.chosen_path(), dlg.use_filter))
+        dlg.open()
+        return dlg
+
+    def _export_chosen(self, path: str, use_filter: bool) -> None:
+        try:
+            self.export_ndjson(path, use_filter)
+        except OSError as exc:
+            self.statusBar().showMessage(  # type: ignore[attr-defined]
+                f"Cannot export to {path}: {exc.strerror or exc}", 15000
+            )
 
     # -- dialogs --------------------------------------------------------------------------
     def open_faults(self) -> Any:
@@ -73,6 +95,7 @@ class WindowActions:
     def apply_settings(self, new: AppSettings) -> None:
         old = self.settings
         self.settings = new
+        self.dirs.store = new.dialog_dirs
         self._save_settings()
         from inspector.gui.main import apply_theme
 
@@ -92,9 +115,15 @@ class WindowActions:
 
         dlg = getattr(self, "_compare", None)
         if dlg is not None:
+            dlg.live_id = self.service.session.id  # Clear may have started a new one
             dlg.refresh()
         else:
-            dlg = self._compare = CompareWindow(self.service.store, self.service.session.id, self)  # type: ignore[arg-type]
+            dlg = self._compare = CompareWindow(
+                self.service.store,
+                self.service.session.id,
+                self,  # type: ignore[arg-type]
+                dirs=self.dirs,
+            )
             dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dlg.destroyed.connect(lambda *_: setattr(self, "_compare", None))
         dlg.show()

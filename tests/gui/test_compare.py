@@ -188,8 +188,12 @@ def test_compare_action_is_in_the_toolbar(inspector):
     h.window.toolbar.compare.trigger()
     dlg = h.window._compare
     assert dlg is not None and dlg.isVisible()
-    h.wait_until(lambda: not dlg.busy and dlg.result is not None)
-    # only the live session: it is both sides until another is picked
-    assert dlg.result.identical
+    # only the live session holds events: it is never compared with itself
+    assert dlg.baseline.source is None
+    assert dlg.current.source is not None and "(live)" in dlg.current.combo.currentText()
+    assert dlg.result is None and "Nothing to compare yet" in dlg.summary.text()
     assert h.window.open_compare() is dlg  # one window, refreshed
+    # picking the live session on both sides says so instead of "no differences"
+    dlg.baseline.select(dlg.current.source)
+    assert dlg.result is None and "Baseline and current are both" in dlg.summary.text()
     dlg.close()

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from inspector.domain.diff import DEFAULT_TOLERANCE, DiffResult, Row
 from inspector.domain.store import Store
+from inspector.gui.dialog_dirs import DialogDirs
 from inspector.gui.diff_sources import (
     DiffSource,
     ProfileCache,
@@ -70,8 +70,15 @@ class CompareWindow(QDialog):
 
     compared = Signal()  # a result (or an error) is shown
 
-    def __init__(self, store: Store, live_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        live_id: int,
+        parent: QWidget | None = None,
+        dirs: DialogDirs | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.dirs = dirs or DialogDirs()
         self.setObjectName("compareWindow")
         self.setWindowTitle("Compare sessions — Event Inspector")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
@@ -88,8 +95,8 @@ class CompareWindow(QDialog):
 
     # -- construction ---------------------------------------------------------------------
     def _build(self) -> None:
-        self.baseline = SidePicker("Baseline", self)
-        self.current = SidePicker("Current", self)
+        self.baseline = SidePicker("Baseline", self, self.dirs)
+        self.current = SidePicker("Current", self, self.dirs)
         self.swap_btn = QToolButton(self)
         self.swap_btn.setText("⇄")
         self.swap_btn.setToolTip("Swap baseline and current")
@@ -186,15 +193,21 @@ class CompareWindow(QDialog):
 
     # -- sides ----------------------------------------------------------------------------
     def refresh_sources(self) -> None:
-        sessions = self.store.list_sessions()
+        # empty sessions are no sessions; the live one is listed even while it is empty
+        sessions = [
+            s
+            for s in self.store.list_sessions()
+            if s["id"] == self.live_id or s["events"] or s["rejected"]
+        ]
         live = next((s for s in sessions if s["id"] == self.live_id), None)
         earlier = [s for s in sessions if s["id"] != self.live_id]
-        base = max(earlier, key=lambda s: s["id"]) if earlier else live
-        first = self.baseline.source is None
+        base = max(earlier, key=lambda s: s["id"]) if earlier else None
+        first = self.baseline.source is None and self.current.source is None
         self.baseline.fill(
             sessions,
             self.live_id,
             DiffSource.session(base["id"], base["name"]) if first and base else None,
+            placeholder="— choose a baseline: a stored session or File… —" if not base else "",
         )
         self.current.fill(
             sessions,
@@ -229,7 +242,25 @@ class CompareWindow(QDialog):
 
     def compare(self) -> None:
         b, c = self.baseline.source, self.current.source
-        if b is None or c is None:
+        if b is None or c is None or b == c:
+            self._generation += 1  # whatever is still being read is no longer wanted
+            self.result, self.error = None, ""
+            self.model.set_result(None)
+            self.props_model.set_row(None)
+            self.kind_title.setText("")
+            if b is not None and b == c:
+                why = (
+                    f"Baseline and current are both <b>{_esc(b.label(self.live_id))}</b>: "
+                    "pick another baseline (a stored session, or an NDJSON file with File…)."
+                )
+            else:
+                why = (
+                    "Nothing to compare yet: no other session holds events. Pick a baseline "
+                    "with File… (an NDJSON export), or record one session, press Clear for a "
+                    "new one, and record again."
+                )
+            self.summary.setText(f"<span style='color:gray'>{why}</span>")
+            self.compared.emit()
             return
         self._generation += 1
         gen = self._generation
@@ -353,8 +384,8 @@ class CompareWindow(QDialog):
             return
         ext = {"json": "json", "junit": "xml"}.get(fmt, "txt")
         filt = {"json": "JSON (*.json)", "junit": "JUnit XML (*.xml)"}.get(fmt, "Text (*.txt)")
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the comparison", f"diff.{ext}", f"{filt};;All files (*)"
+        path, _ = self.dirs.save_file(
+            self, "compare", "Export the comparison", f"diff.{ext}", f"{filt};;All files (*)"
         )
         if path:
             self.export_to(path, fmt)

@@ -84,7 +84,10 @@ class SettingsDialog(QDialog):
             self.warning.hide()
 
     def _browse(self) -> None:
-        d = QFileDialog.getExistingDirectory(self, "Data directory", self.data_dir.text())
+        from inspector import paths
+
+        start = self.data_dir.text().strip() or str(paths.data_dir(None))
+        d = QFileDialog.getExistingDirectory(self, "Data directory", start)
         if d:
             self.data_dir.setText(d)
 

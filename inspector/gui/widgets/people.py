@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from inspector.domain import jsoncodec
 from inspector.gui import domain_bridge
+from inspector.gui.dialog_dirs import DialogDirs
 from inspector.gui.models.people_model import CANONICAL_ROLE, PeopleModel
 from inspector.gui.widgets.identity_graph import IdentityGraphView
 from inspector.gui.widgets.timeline import TimelineView
@@ -39,6 +39,7 @@ class PeopleView(QWidget):
         self.setObjectName("peopleView")
         self.graph_source: Callable[[], Any] = lambda: None  # -> IdentityGraph | None
         self.load_events: Callable[[list[int]], list[Any]] = lambda ids: []
+        self.dirs = DialogDirs()  # the window shares its remembered folders
         self.model = PeopleModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("peopleTable")
@@ -238,15 +239,20 @@ class PeopleView(QWidget):
             fh.write(jsoncodec.pretty(data))
 
     def _export_png(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export identity graph as PNG", f"{self.canonical or 'person'}.png", "PNG (*.png)"
+        path, _ = self.dirs.save_file(
+            self,
+            "people",
+            "Export the identity view as PNG",
+            f"{self.canonical or 'person'}.png",
+            "PNG (*.png)",
         )
         if path:
             self.export_png(path)
 
     def _export_json(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = self.dirs.save_file(
             self,
+            "people",
             "Export identity graph as JSON",
             f"{self.canonical or 'person'}.json",
             "JSON (*.json)",

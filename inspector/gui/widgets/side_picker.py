@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -16,8 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.gui.dialog_dirs import DialogDirs
 from inspector.gui.diff_sources import DiffSource
 from inspector.gui.resources import icon
+from inspector.gui.text import plural
 
 FILE_FILTER = "NDJSON (*.ndjson *.jsonl *.json);;All files (*)"
 
@@ -41,8 +42,11 @@ class SidePicker(QWidget):
 
     changed = Signal()
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, parent: QWidget | None = None, dirs: DialogDirs | None = None
+    ) -> None:
         super().__init__(parent)
+        self.dirs = dirs or DialogDirs()
         self.combo = QComboBox(self)
         self.combo.setObjectName(f"{title.lower()}Picker")
         self.combo.setMinimumContentsLength(26)
@@ -67,7 +71,16 @@ class SidePicker(QWidget):
         data = self.combo.currentData()
         return data if isinstance(data, DiffSource) else None
 
-    def fill(self, sessions: list[dict[str, Any]], live_id: int, select: DiffSource | None) -> None:
+    def fill(
+        self,
+        sessions: list[dict[str, Any]],
+        live_id: int,
+        select: DiffSource | None,
+        placeholder: str = "",
+    ) -> None:
+        """List the sessions (live first) and the files picked before; select ``select``, or
+        keep the current choice. With ``placeholder`` and nothing to keep, nothing is selected
+        (the placeholder shows) rather than a side the user did not choose."""
         keep = select or self.source
         files = [
             self.combo.itemData(i)
@@ -77,13 +90,15 @@ class SidePicker(QWidget):
         ]
         self.combo.blockSignals(True)
         self.combo.clear()
+        if placeholder and keep is None:
+            self.combo.addItem(placeholder, None)
         ordered = sorted(sessions, key=lambda s: (s["id"] != live_id, -s["id"]))
         for s in ordered:
             src = DiffSource.session(s["id"], s["name"])
             text = (
                 f"{s['name']} (live)"
                 if s["id"] == live_id
-                else f"{s['name']} — {s['events']:,} events"
+                else f"{s['name']} — {plural(s['events'], 'event')}"
             )
             self.combo.addItem(text, src)
         for f in files:
@@ -114,6 +129,6 @@ class SidePicker(QWidget):
             self.combo.setCurrentIndex(i)
 
     def _pick_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Compare an NDJSON file", "", FILE_FILTER)
+        path = self.dirs.open_file(self, "compare", "Compare an NDJSON file", FILE_FILTER)
         if path:
             self.add_file(path)

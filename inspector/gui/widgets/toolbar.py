@@ -8,19 +8,53 @@ from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import QComboBox, QLabel, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QToolBar, QToolButton, QWidget
 
 from inspector.gui.resources import icon
+from inspector.gui.text import plural
 
 
 class SessionCombo(QComboBox):
-    """Lists the stored sessions each time it opens."""
+    """Lists the stored sessions each time it opens; right-click a session to delete it."""
 
     aboutToShow = Signal()
+    deleteRequested = Signal(int)  # session id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        view = self.view()
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._item_menu)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(
+            lambda pos: self._menu_for(self.currentIndex(), self.mapToGlobal(pos))
+        )
 
     def showPopup(self) -> None:
         self.aboutToShow.emit()
         super().showPopup()
+
+    def _item_menu(self, pos: Any) -> None:
+        view = self.view()
+        self._menu_for(view.indexAt(pos).row(), view.viewport().mapToGlobal(pos))
+
+    def session_menu(self, row: int) -> QMenu | None:
+        sid = self.itemData(row) if row >= 0 else None
+        if sid is None:
+            return None
+        menu = QMenu(self)
+        name = self.itemText(row)
+        act = menu.addAction(f"Delete “{name}”…")
+        act.setObjectName("deleteSession")
+        act.triggered.connect(lambda: self.deleteRequested.emit(int(sid)))
+        return menu
+
+    def _menu_for(self, row: int, at: Any) -> None:
+        menu = self.session_menu(row)
+        if menu is not None:
+            self.hidePopup()
+            menu.exec(at)
+            menu.deleteLater()
 
 
 class MainToolBar(QToolBar):
@@ -53,8 +87,20 @@ class MainToolBar(QToolBar):
         self.pause.setToolTip("Pause the live table (Space); the collector keeps storing events")
         self.addAction(self.pause)
         self.clear = QAction(icon("clear"), "Clear", self)
-        self.clear.setToolTip("Clear the session (Ctrl+L)")
+        self.clear.setToolTip(
+            "Start a new, empty view (Ctrl+L). Nothing is deleted: the current session stays "
+            "stored under Session. To delete stored events, use this button's menu."
+        )
         self.addAction(self.clear)
+        self.clear_menu = QMenu(self)
+        self.new_view = self.clear_menu.addAction("New empty view, keep stored events\tCtrl+L")
+        self.new_view.triggered.connect(self.clear.trigger)
+        self.delete_session = self.clear_menu.addAction("Delete this session’s stored events…")
+        self.delete_session.setObjectName("deleteShownSession")
+        clear_btn = self.widgetForAction(self.clear)
+        if isinstance(clear_btn, QToolButton):
+            clear_btn.setMenu(self.clear_menu)
+            clear_btn.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.addSeparator()
         self.addWidget(QLabel(" Session ", self))
         self.sessions = SessionCombo(self)
@@ -117,10 +163,12 @@ class MainToolBar(QToolBar):
         combo.blockSignals(True)
         combo.clear()
         for s in reversed(sessions):
+            if s["id"] not in (live_id, current_id) and not s["events"] and not s["rejected"]:
+                continue  # an empty session is no session: never listed besides the shown one
             if s["id"] == live_id:
                 combo.addItem(f"{s['name']} (live)", s["id"])
             else:
-                combo.addItem(f"{s['name']} — {s['events']:,} events", s["id"])
+                combo.addItem(f"{s['name']} — {plural(s['events'], 'event')}", s["id"])
         i = combo.findData(current_id)
         combo.setCurrentIndex(max(0, i))
         combo.blockSignals(False)

@@ -1,0 +1,202 @@
+"""Sessions in the window (a mixin of :class:`inspector.gui.window.MainWindow`).
+
+* **Clear** (Ctrl+L) starts a new, empty live session: nothing is deleted, the previous
+  session stays stored and listed in the picker.
+* Stored events are deleted only after a confirmation that names the session and says how
+  many events go (from the Clear button's menu, the picker's context menu, or the banner of
+  a stored session).
+* A session exists only once it holds something: the live session is dropped when the
+  window closes (or Clear moves on) while it is still empty, and the picker lists no empty
+  session besides the one shown.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+from inspector.domain.store import default_session_name
+from inspector.gui.dialogs.confirm import confirm_destructive
+from inspector.gui.text import plural
+
+log = logging.getLogger(__name__)
+
+
+class SessionActions:
+    """Needs ``service``, ``feed``, ``toolbar``, ``banner``, ``detail``, ``people``, ``rules``,
+    ``spawn`` and the window's ``_update_stack``/``statusBar``."""
+
+    service: Any
+    feed: Any
+    toolbar: Any
+    banner: Any
+    detail: Any
+    people: Any
+    rules: Any
+    spawn: Any
+    _people_dirty: bool
+
+    # -- what a session holds -------------------------------------------------------------
+    def session_size(self, session_id: int) -> tuple[int, int]:
+        """(events, requests) stored for a session."""
+        store = self.service.store
+        events = store.count_events(session_id)
+        requests = int(
+            store.select("SELECT COUNT(*) FROM requests WHERE session_id=?", (session_id,))[0][0]
+        )
+        return events, requests
+
+    def session_is_empty(self, session_id: int) -> bool:
+        return self.session_size(session_id) == (0, 0)
+
+    def drop_if_empty(self, session_id: int) -> bool:
+        """Delete a session that holds nothing (sessions exist once they hold something)."""
+        store = self.service.store
+        try:
+            if store.find_session(session_id) is None or not self.session_is_empty(session_id):
+                return False
+            store.delete_session(session_id)
+        except Exception:  # a store closed or gone: leave it, the picker hides empty ones
+            log.warning("cannot drop the empty session %s", session_id, exc_info=True)
+            return False
+        return True
+
+    def _fresh_session_name(self) -> str:
+        base = default_session_name()
+        name, i = base, 2
+        while self.service.store.find_session(name) is not None:
+            name, i = f"{base} ({i})", i + 1
+        return name
+
+    # -- clear: a new empty view ----------------------------------------------------------
+    def clear_session(self) -> None:
+        """Start a new, empty live session; the current one stays stored (nothing is lost)."""
+        if not self.feed.live or getattr(self, "_switching", False):
+            return
+        if self.session_is_empty(self.service.session.id) and not self.feed.pending:
+            self.feed.clear()  # nothing is stored yet: the view is simply emptied
+            return
+        self.spawn(self._new_view())
+
+    async def _new_view(self) -> Any:
+        self._switching = True
+        try:
+            old = self.service.session
+            await self.service.switch_session(self._fresh_session_name())
+            new = self.service.session
+            self.feed.live_session = new
+            self.feed.load_session(new)
+            self.drop_if_empty(old.id)
+            self._after_session_change()
+            events, _ = self.session_size(old.id) if self._exists(old.id) else (0, 0)
+            if events:
+                self.statusBar().showMessage(  # type: ignore[attr-defined]
+                    f"New empty view. “{old.name}” keeps its {plural(events, 'event')}: "
+                    "open it from Session, or delete it there.",
+                    12000,
+                )
+            return old
+        finally:
+            self._switching = False
+
+    def _exists(self, session_id: int) -> bool:
+        return self.service.store.find_session(session_id) is not None
+
+    # -- delete: only after a confirmation ------------------------------------------------
+    def ask_delete_session(self, session_id: int | None = None) -> Any:
+        """Ask, then delete a session's stored events (the shown session by default)."""
+        store = self.service.store
+        sid = self.feed.session.id if session_id is None else session_id
+        session = store.find_session(sid)
+        if session is None:
+            return None
+        events, requests = self.session_size(sid)
+        live = sid == self.service.session.id
+        what = plural(events, "event")
+        name = html.escape(session.name)
+        text = f"Delete the session <b>{name}</b> and its {what}?"
+        if live:
+            text = (
+                f"Delete the live session <b>{name}</b> and its {what} "
+                "(and any that arrive before you confirm)?"
+            )
+        details = (
+            f"They are removed from the data directory ({store.data_dir}), with the "
+            f"{plural(requests, 'HTTP request')} that brought them (rejected ones included), "
+            "and cannot be restored."
+        )
+        if live:
+            details += " The collector keeps running; new events go to a new, empty session."
+        return confirm_destructive(
+            self,  # type: ignore[arg-type]
+            "Delete stored events",
+            text,
+            f"Delete {what}" if events else "Delete session",
+            lambda: self.spawn(self._delete_session(sid)),
+            details,
+        )
+
+    async def _delete_session(self, session_id: int) -> None:
+        store = self.service.store
+        session = store.find_session(session_id)
+        if session is None:
+            return
+        events, _ = self.session_size(session_id)
+        if session_id == self.service.session.id:
+            await self._new_view()  # the collector moves on first, so nothing lands in it
+        store.delete_session(session_id)
+        if self.feed.session.id == session_id:
+            self.view_session(self.service.session.id)
+        self._update_session_combo()
+        self.statusBar().showMessage(  # type: ignore[attr-defined]
+            f"Deleted the session “{session.name}” and its {plural(events, 'event')}.", 10000
+        )
+
+    # -- the picker -----------------------------------------------------------------------
+    def _update_session_combo(self) -> None:
+        self.toolbar.fill_sessions(
+            self.service.store.list_sessions(), self.feed.session.id, self.service.session.id
+        )
+
+    def _session_picked(self, index: int) -> None:
+        sid = self.toolbar.sessions.itemData(index)
+        if sid is not None:
+            self.view_session(int(sid))
+
+    def view_session(self, session_id: int) -> None:
+        store = self.service.store
+        session = (
+            store.find_session(session_id)
+            if session_id != self.service.session.id
+            else self.service.session
+        )
+        if session is None:
+            return
+        self.feed.live_session = self.service.session
+        self.feed.load_session(session)
+        self._after_session_change()
+
+    def _after_session_change(self) -> None:
+        live = self.feed.live
+        self._people_dirty = True
+        self.toolbar.clear.setEnabled(live)
+        self.toolbar.pause.setEnabled(live)
+        if live:
+            if self.banner.kind == "info":
+                self.banner.hide()
+        else:
+            sid = self.feed.session.id
+            self.banner.show_message(
+                "info",
+                f"Viewing the stored session <b>{html.escape(self.feed.session.name)}</b> "
+                "(read-only). New events keep arriving in the live session.",
+                [
+                    ("Back to live", lambda: self.view_session(self.service.session.id)),
+                    ("Delete this session…", lambda: self.ask_delete_session(sid)),
+                ],
+            )
+        self._update_session_combo()
+        self._update_stack()  # type: ignore[attr-defined]
+        self.detail.show_event(None, None, self.rules)
+        self.people.refresh()
