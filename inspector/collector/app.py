@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from inspector.collector import routes_api, routes_ingest, routes_kissmetrics, routes_qa
+from inspector.collector import (
+    routes_api,
+    routes_ingest,
+    routes_kissmetrics,
+    routes_mobile,
+    routes_qa,
+)
 from inspector.collector.api_token import token_middleware
 from inspector.collector.cors import cors_middleware
 from inspector.collector.keys import API_TOKEN, SERVICE
@@ -28,6 +34,7 @@ def make_app(service: CollectorService, *, api_token: str | None = None) -> web.
     routes_api.add_routes(app)
     routes_kissmetrics.add_routes(app)
     routes_qa.add_routes(app)
+    routes_mobile.add_routes(app)
 
     async def lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
         await service.start()

@@ -14,6 +14,11 @@ Verified against real traffic (tests/clients drives each library unmodified). Cl
 - @customerio/cdp-analytics-browser (analytics.js): ``integrations["Customer.io Data
   Pipelines"]``, version ``next-0.x``.
 - py-KISSmetrics (kissmetrics): the ``/e /s /a`` routes with a ``python-urllib3`` User-Agent.
+
+Mobile SDKs (read from their source; fixtures in tests/fixtures/mobile): each reports a
+``context.library.name`` of its own (``MOBILE_LIBRARIES``), except Customer.io's iOS and Android
+SDKs, which remove ``context.library`` and put ``Customer.io iOS Client/…`` or ``Customer.io
+Android Client/…`` in ``context.userAgent`` instead.
 """
 
 from __future__ import annotations
@@ -37,6 +42,25 @@ CIO_NODE = "@customerio/cdp-analytics-node"
 SEGMENT_BROWSER = "@segment/analytics-next"
 CIO_BROWSER = "@customerio/cdp-analytics-browser"
 KM_PY = "py-KISSmetrics"
+CIO_IOS = "customerio-ios"
+CIO_ANDROID = "customerio-android"
+
+# context.library.name -> client id, for the mobile SDKs that name themselves
+MOBILE_LIBRARIES = {
+    "analytics-swift": "analytics-swift",
+    "analytics-kotlin": "analytics-kotlin",
+    "analytics-react-native": "@segment/analytics-react-native",
+    "analytics-flutter": "segment_analytics",
+    "rudder-ios-library": "rudder-sdk-ios",
+    "com.rudderstack.android.sdk.core": "rudder-sdk-android",
+    "com.rudderstack.sdk.kotlin.android": "rudder-sdk-kotlin",
+    "rudder-sdk-swift": "rudder-sdk-swift",
+}
+# Customer.io's mobile SDKs: context.userAgent prefix -> client id
+_CIO_MOBILE_AGENTS = (
+    ("Customer.io iOS Client/", CIO_IOS),
+    ("Customer.io Android Client/", CIO_ANDROID),
+)
 
 # every id detect_client can name, for the query language's completion and the docs
 KNOWN_CLIENTS = (
@@ -50,6 +74,9 @@ KNOWN_CLIENTS = (
     SEGMENT_BROWSER,
     CIO_BROWSER,
     KM_PY,
+    *MOBILE_LIBRARIES.values(),
+    CIO_IOS,
+    CIO_ANDROID,
     "analytics.js",
     "kissmetrics-js",
     "kissmetrics-http",
@@ -73,6 +100,18 @@ def _is_rudder(message: Mapping[str, Any], ua: str) -> bool:
     return integ.get("All") is True and len(integ) == 1 and "originalTimestamp" in message
 
 
+def _mobile_client(lib: str, message: Mapping[str, Any]) -> str | None:
+    if lib in MOBILE_LIBRARIES:
+        return MOBILE_LIBRARIES[lib]
+    ctx = message.get("context")
+    agent = ctx.get("userAgent") if isinstance(ctx, dict) else None
+    if not lib and isinstance(agent, str):
+        for prefix, client in _CIO_MOBILE_AGENTS:
+            if agent.startswith(prefix):
+                return client
+    return None
+
+
 def detect_client(
     source: Source,
     headers: Mapping[str, str],
@@ -85,6 +124,9 @@ def detect_client(
     ver = source.library_version or ""
     mid = str(message.get("messageId") or "")
     integ = _integrations(message)
+    mobile = _mobile_client(lib, message)
+    if mobile:
+        return mobile
     if lib == "analytics-python":
         if _is_rudder(message, ua):
             return RUDDER_PY
