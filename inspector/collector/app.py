@@ -10,6 +10,7 @@ from inspector.collector import (
     routes_kissmetrics,
     routes_mobile,
     routes_qa,
+    routes_requests,
 )
 from inspector.collector.api_token import token_middleware
 from inspector.collector.cors import cors_middleware
@@ -35,6 +36,7 @@ def make_app(service: CollectorService, *, api_token: str | None = None) -> web.
     routes_kissmetrics.add_routes(app)
     routes_qa.add_routes(app)
     routes_mobile.add_routes(app)
+    routes_requests.add_routes(app)
 
     async def lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
         await service.start()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from aiohttp import web
 
 from inspector.collector.keys import SERVICE
@@ -34,6 +36,7 @@ async def read_body(request: web.Request, limit: int) -> bytes:
 
 
 async def track_route(request: web.Request) -> web.StreamResponse:
+    started = time.monotonic()
     svc = request.app[SERVICE]
     route = request.match_info.get("route", "").strip("/").lower()
     if route in ("m",):  # analytics.js metrics: accept and ignore
@@ -59,6 +62,7 @@ async def track_route(request: web.Request) -> web.StreamResponse:
                     f"{request.path} is not a tracking route; nothing was recorded",
                     status=200,
                 ),
+                started,
             ),
         )
     outcome = await svc.ingest(
@@ -69,6 +73,7 @@ async def track_route(request: web.Request) -> web.StreamResponse:
         query=request.query,
         headers=request.headers,
         body=body,
+        started=started,
     )
     return await _answer(svc, outcome)
 

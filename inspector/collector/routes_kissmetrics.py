@@ -8,6 +8,9 @@ event's ``original``.
 
 from __future__ import annotations
 
+import base64
+import time
+
 from aiohttp import web
 
 from inspector.collector.keys import SERVICE
@@ -36,7 +39,22 @@ def gif() -> web.Response:
     )
 
 
+def gif_answer() -> dict[str, object]:
+    """The pixel's answer, as kept with the request."""
+    return {
+        "status": 200,
+        "headers": {
+            "Content-Type": "image/gif",
+            "Cache-Control": "no-cache, no-store, must-revalidate",
+        },
+        "body": base64.b64encode(GIF).decode(),
+        "bodyEncoding": "base64",
+        "delayMs": 0,
+    }
+
+
 async def km_route(request: web.Request) -> web.Response:
+    started = time.monotonic()
     svc = request.app[SERVICE]
     route = request.path.strip("/").lower()
     pairs = list(request.query.items())
@@ -64,6 +82,9 @@ async def km_route(request: web.Request) -> web.Response:
     )
     for ev in events:
         ev.original = original_of(route, params)
+    raw.answer = gif_answer()
+    raw.client = events[0].source.client if events else None
+    raw.duration_ms = round((time.monotonic() - started) * 1000, 3)
     await svc.ingest_events(raw, events)
     return gif()
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inspector.collector.writer import GroupWriter
-from inspector.domain import inbox
+from inspector.domain import inbox, jsoncodec
 from inspector.domain.auth import masked_headers, resolve_key
 from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.errors import IntakeError
@@ -38,6 +38,22 @@ class Outcome:
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
     delay_ms: int = 0
+
+    def answer(self) -> dict[str, Any]:
+        """What the client is answered, as kept with its request."""
+        return {
+            "status": self.status,
+            "headers": {"Content-Type": "application/json", **self.headers},
+            "body": jsoncodec.dumps_str(self.body),
+            "delayMs": self.delay_ms,
+        }
+
+
+def answered(outcome: Outcome, started: float) -> dict[str, Any]:
+    """The answer and how long the client waited for it (an injected delay included), for the
+    request's record; measured from ``started`` (``time.monotonic()`` when it arrived)."""
+    waited = (time.monotonic() - started) * 1000 + outcome.delay_ms
+    return {"answer": outcome.answer(), "duration_ms": round(waited, 3)}
 
 
 class CollectorService:
@@ -190,8 +206,11 @@ class CollectorService:
             **kw,
         )
 
-    async def reject(self, raw: RawRequest, err: IntakeError) -> Outcome:
+    async def reject(
+        self, raw: RawRequest, err: IntakeError, started: float | None = None
+    ) -> Outcome:
         """Keep a request that cannot be read (durably, before answering) and say why."""
+        outcome = Outcome(err.status, err.to_dict())
         failed = await self._keep(
             self._record(
                 raw,
@@ -202,9 +221,10 @@ class CollectorService:
                 error_code=err.code,
                 error=err.message,
                 rejected=True,
+                **answered(outcome, time.monotonic() if started is None else started),
             )
         )
-        return failed or Outcome(err.status, err.to_dict())
+        return failed or outcome
 
     async def _keep(self, record: tuple[Any, ...]) -> Outcome | None:
         """Make a request durable (the inbox); if the disk refuses, a 503 the client retries."""
@@ -233,9 +253,13 @@ class CollectorService:
         query: Mapping[str, str],
         headers: Mapping[str, str],
         body: bytes,
+        started: float | None = None,
     ) -> Outcome:
         """Read and check the request, make it durable, answer; the store writer does the
-        rest (split, dedupe, lint, identity, listeners) right after, in order."""
+        rest (split, dedupe, lint, identity, listeners) right after, in order.
+
+        ``started``: ``time.monotonic()`` when the request arrived (for its ``durationMs``)."""
+        t0 = time.monotonic() if started is None else started
         raw = self.new_raw(method, path, query_string, {}, len(body))
         raw.content_type = headers.get("Content-Type", "")
         raw.content_encoding = headers.get("Content-Encoding", "")
@@ -243,6 +267,7 @@ class CollectorService:
             decoded = decode_body(body, raw.content_encoding, self.max_body)
             parsed = parse_body(route, decoded)
         except IntakeError as err:
+            outcome = Outcome(err.status, err.to_dict())
             failed = await self._keep(
                 self._record(
                     raw,
@@ -253,15 +278,22 @@ class CollectorService:
                     error_code=err.code,
                     error=err.message,
                     rejected=True,
+                    **answered(outcome, t0),
                 )
             )
-            return failed or Outcome(err.status, err.to_dict())
+            return failed or outcome
         rule = None
         if self.faults.rules:
             first = parsed.messages[0] if parsed.messages else None
             rule = self.faults.take(resolve_key(headers, query, parsed.envelope, first)[0])
         if rule is not None and rule.status is not None:
             # the client will send these again: keep the request (visible), not the events
+            hdrs = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
+            body_ = {
+                "code": "injected_fault",
+                "message": f"fault injected by Event Inspector: {rule.label}",
+            }
+            outcome = Outcome(rule.status, body_, hdrs, rule.delay_ms)
             failed = await self._keep(
                 self._record(
                     raw,
@@ -271,20 +303,22 @@ class CollectorService:
                     status=rule.status,
                     fault=rule.label,
                     event_count=len(parsed.messages),
+                    **answered(outcome, t0),
                 )
             )
-            if failed is not None:
-                return failed
-            hdrs = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
-            body_ = {
-                "code": "injected_fault",
-                "message": f"fault injected by Event Inspector: {rule.label}",
-            }
-            return Outcome(rule.status, body_, hdrs, rule.delay_ms)
+            return failed or outcome
+        outcome = Outcome(200, {"success": True}, {}, rule.delay_ms if rule else 0)
         failed = await self._keep(
-            self._record(raw, route, headers, decoded, fault=rule.label if rule else None)
+            self._record(
+                raw,
+                route,
+                headers,
+                decoded,
+                fault=rule.label if rule else None,
+                **answered(outcome, t0),
+            )
         )
-        return failed or Outcome(200, {"success": True}, {}, rule.delay_ms if rule else 0)
+        return failed or outcome
 
     async def ingest_events(self, raw: RawRequest, events: list[CapturedEvent]) -> None:
         """Store events built elsewhere (KISSmetrics), through the same writer, in order."""

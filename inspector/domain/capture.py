@@ -72,6 +72,10 @@ class RawRequest:
     fault: str | None = None
     event_count: int = 0
     id: int = 0
+    client: str | None = None  # the client library (from its events, else the User-Agent)
+    duration_ms: float | None = None  # from arrival until the answer was ready
+    answer: dict[str, Any] | None = None  # what we answered: status, headers, body
+    upstream: dict[str, Any] | None = None  # what the forward URL answered (``--forward``)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -88,6 +92,10 @@ class RawRequest:
             "contentType": self.content_type,
             "contentEncoding": self.content_encoding,
             "eventCount": self.event_count,
+            "rejected": self.rejected,
+            "client": self.client,
+            "durationMs": self.duration_ms,
+            "upstream": self.upstream,
         }
 
     def to_dict(self) -> dict[str, Any]:

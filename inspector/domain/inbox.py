@@ -46,6 +46,8 @@ COLUMNS = (
     "rejected",
     "fault",
     "event_count",
+    "duration_ms",
+    "answer",
 )
 BODY = COLUMNS.index("body") - 1  # where the body is in a record (a row without its id)
 _SCHEMA = """
@@ -55,9 +57,11 @@ CREATE TABLE IF NOT EXISTS inbox (
     method TEXT, path TEXT, query TEXT, headers TEXT, content_type TEXT,
     content_encoding TEXT, size INTEGER, body BLOB, status INTEGER NOT NULL,
     error_code TEXT, error TEXT, rejected INTEGER NOT NULL, fault TEXT,
-    event_count INTEGER NOT NULL
+    event_count INTEGER NOT NULL, duration_ms REAL, answer TEXT
 );
 """
+# columns added since the first inbox format: a file left by an older collector gets them
+_ADDED = (("duration_ms", "REAL"), ("answer", "TEXT"))
 _INSERT = (
     f"INSERT INTO inbox ({', '.join(COLUMNS[1:])}) VALUES ({', '.join('?' * (len(COLUMNS) - 1))})"
 )
@@ -99,6 +103,10 @@ class Inbox:
         self._db.execute("PRAGMA synchronous=NORMAL")
         if owner:
             self._db.executescript(_SCHEMA)
+            have = {row[1] for row in self._db.execute("PRAGMA table_info(inbox)")}
+            for name, kind in _ADDED:
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE inbox ADD COLUMN {name} {kind}")
         self.last_id = (
             self._db.execute(
                 "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name='inbox'"
@@ -243,6 +251,8 @@ def record(
     rejected: bool = False,
     fault: str | None = None,
     event_count: int = 0,
+    duration_ms: float | None = None,
+    answer: dict[str, Any] | None = None,
 ) -> tuple[Any, ...]:
     """An inbox row (without its id); ``headers`` unmasked: processing reads the write key."""
     return (
@@ -263,6 +273,8 @@ def record(
         int(rejected),
         fault,
         event_count,
+        duration_ms,
+        jsoncodec.dumps_str(answer) if answer is not None else None,
     )
 
 

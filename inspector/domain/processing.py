@@ -20,7 +20,8 @@ from urllib.parse import parse_qsl
 
 from inspector.domain import jsoncodec
 from inspector.domain.auth import masked_headers
-from inspector.domain.capture import CapturedEvent, Finding, RawRequest
+from inspector.domain.capture import CapturedEvent, Finding, RawRequest, Source
+from inspector.domain.clients import detect_client
 from inspector.domain.errors import IntakeError
 from inspector.domain.inbox import Inbox, orphans, progress_key
 from inspector.domain.intake import build_events, parse_body
@@ -219,6 +220,11 @@ def _attach(pairs: list[tuple[RawRequest, list[CapturedEvent]]], findings: list[
                 ev.lint = [Finding(*f) for f in fl]  # type: ignore[arg-type]
 
 
+def request_client(headers: Mapping[str, str]) -> str | None:
+    """The client a request without events came from, as far as its headers tell."""
+    return detect_client(Source(), headers, None, {})
+
+
 def build_request(row: Row) -> tuple[RawRequest, list[CapturedEvent]]:
     """An inbox row as the request and the events it carries (not yet stored)."""
     (
@@ -240,6 +246,8 @@ def build_request(row: Row) -> tuple[RawRequest, list[CapturedEvent]]:
         rejected,
         fault,
         event_count,
+        duration_ms,
+        answer,
     ) = row
     headers = Headers(jsoncodec.loads(headers_json or "{}"))
     raw = RawRequest(
@@ -259,8 +267,11 @@ def build_request(row: Row) -> tuple[RawRequest, list[CapturedEvent]]:
         rejected=bool(rejected),
         fault=fault,
         event_count=event_count,
+        duration_ms=duration_ms,
+        answer=jsoncodec.loads(answer) if answer else None,
+        client=request_client(headers),
     )
-    if raw.rejected or status >= 300:
+    if raw.rejected:
         return raw, []
     try:
         parsed = parse_body(route, raw.body)
@@ -278,6 +289,10 @@ def build_request(row: Row) -> tuple[RawRequest, list[CapturedEvent]]:
         log.exception("could not process request")
         raw.rejected, raw.error_code = True, "internal_error"
         raw.error = f"Event Inspector could not process this request: {exc!r}"
+        return raw, []
+    if events and events[0].source.client:
+        raw.client = events[0].source.client
+    if status >= 300:  # answered with an injected fault: the client sends them again
         return raw, []
     raw.event_count = len(events)
     return raw, events

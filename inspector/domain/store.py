@@ -25,7 +25,13 @@ from inspector.domain.capture import (
 )
 from inspector.domain.query import ftsindex as _fts
 from inspector.domain.query import register_functions
-from inspector.domain.store_schema import EVENT_COLUMNS, REQUEST_COLUMNS, SCHEMA, SCHEMA_VERSION
+from inspector.domain.store_schema import (
+    EVENT_COLUMNS,
+    REQUEST_COLUMNS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    migrate,
+)
 
 DB_NAME = "inspector.sqlite3"
 
@@ -125,6 +131,10 @@ def request_row(r: RawRequest) -> tuple[Any, ...]:
         int(r.rejected),
         r.fault,
         r.event_count,
+        r.client,
+        r.duration_ms,
+        jsoncodec.dumps_str(r.answer) if r.answer is not None else None,
+        jsoncodec.dumps_str(r.upstream) if r.upstream is not None else None,
     )
 
 
@@ -216,6 +226,10 @@ def request_from_row(row: Sequence[Any]) -> RawRequest:
         rejected=bool(d["rejected"]),
         fault=d["fault"],
         event_count=d["event_count"],
+        client=d["client"],
+        duration_ms=d["duration_ms"],
+        answer=jsoncodec.loads(d["answer"]) if d["answer"] else None,
+        upstream=jsoncodec.loads(d["upstream"]) if d["upstream"] else None,
     )
 
 
@@ -242,6 +256,7 @@ class Store:
             self._w.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
+            migrate(self._w)
             # ids above the highest stored id can be reused after a restart: not indexed
             self._w.execute(
                 "UPDATE meta SET value = (SELECT COALESCE(MAX(id), 0) FROM events) "

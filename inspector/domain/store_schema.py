@@ -1,6 +1,10 @@
 """The SQLite schema shared by the headless collector and the window (one store format)."""
 
-SCHEMA_VERSION = 1
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -20,7 +24,8 @@ CREATE TABLE IF NOT EXISTS requests (
     status INTEGER, error_code TEXT, error TEXT,
     rejected INTEGER NOT NULL DEFAULT 0,
     fault TEXT,
-    event_count INTEGER NOT NULL DEFAULT 0
+    event_count INTEGER NOT NULL DEFAULT 0,
+    client TEXT, duration_ms REAL, answer TEXT, upstream TEXT
 );
 CREATE INDEX IF NOT EXISTS requests_rejected ON requests(session_id, rejected);
 CREATE TABLE IF NOT EXISTS events (
@@ -113,4 +118,34 @@ REQUEST_COLUMNS = (
     "rejected",
     "fault",
     "event_count",
+    "client",
+    "duration_ms",
+    "answer",
+    "upstream",
 )
+
+# Columns added after version 1, with their types: a store made by an older version gets them
+# (empty) when it is opened (:func:`migrate`).
+ADDED_REQUEST_COLUMNS = (
+    ("client", "TEXT"),  # the client library, told apart from headers and the body (v2)
+    ("duration_ms", "REAL"),  # how long the client waited for its answer (v2)
+    ("answer", "TEXT"),  # JSON: the status, headers and body we answered (v2)
+    ("upstream", "TEXT"),  # JSON: what the forward URL answered (v2)
+)
+
+
+def missing_columns(
+    existing: set[str], wanted: tuple[tuple[str, str], ...]
+) -> list[tuple[str, str]]:
+    return [(name, kind) for name, kind in wanted if name not in existing]
+
+
+def migrate(conn: Any) -> None:
+    """Bring an older store up to this version: additive only (new nullable columns)."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(requests)")}
+    for name, kind in missing_columns(have, ADDED_REQUEST_COLUMNS):
+        conn.execute(f"ALTER TABLE requests ADD COLUMN {name} {kind}")
+    conn.execute(
+        "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
+        (str(SCHEMA_VERSION), SCHEMA_VERSION),
+    )
