@@ -1,0 +1,138 @@
+"""Where a flow's events come from: a list in memory (an NDJSON file, the window) or a stored
+session (SQL does the matching). Both say whose each event is, identity-aware."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
+
+from inspector.domain.capture import CapturedEvent
+from inspector.domain.flows.evaluate import Hit
+from inspector.domain.identity.ids import is_placeholder
+from inspector.domain.query import MatchContext, Query
+from inspector.domain.store import Store
+
+MISS_SCAN = 5000  # most recent events looked at for closest misses
+
+
+def actor_of(user_id: Any, anonymous_id: Any, previous_id: Any = None) -> str | None:
+    """The identifier an event is attributed to (as the identity graph does): the userId,
+    else the anonymousId, else an alias's previousId."""
+    for v in (user_id, anonymous_id, previous_id):
+        if v is not None and v != "":
+            return v if isinstance(v, str) else str(v)
+    return None
+
+
+class People:
+    """Whose an identifier is: the canonical id of its person after every merge so far
+    (``person_of``), the id itself without identity resolution; None for placeholders."""
+
+    def __init__(self, person_of: Callable[[str], str | None] | None = None) -> None:
+        self._person_of = person_of
+
+    def of(self, actor: str | None) -> str | None:
+        if actor is None:
+            return None
+        if self._person_of is not None:
+            p = self._person_of(actor)
+            if p is not None:
+                return p
+        return None if is_placeholder(actor) else actor
+
+    def of_event(self, ev: CapturedEvent) -> str | None:
+        m = ev.message
+        return self.of(actor_of(m.get("userId"), m.get("anonymousId"), m.get("previousId")))
+
+
+class FlowSource(Protocol):
+    people: People
+    ctx: MatchContext | None
+
+    def hits(self, query: Query) -> list[Hit]:
+        """Events matching ``query``, in arrival order, as hits."""
+
+    def recent(self, limit: int = MISS_SCAN) -> Sequence[CapturedEvent]:
+        """The most recent events, newest first (candidates for closest misses)."""
+
+    def position(self, ev: CapturedEvent) -> int: ...
+
+    def events_by_id(self, ids: Iterable[int]) -> dict[int, CapturedEvent]: ...
+
+
+class ListSource:
+    """Events in memory, in arrival order; an event's position is its index."""
+
+    def __init__(
+        self,
+        events: Sequence[CapturedEvent],
+        people: People | None = None,
+        ctx: MatchContext | None = None,
+    ) -> None:
+        self.events = list(events)
+        self.people = people or People()
+        self.ctx = ctx
+        self._index = {id(ev): i for i, ev in enumerate(self.events)}
+        self._by_id = {ev.id: ev for ev in self.events}
+
+    def hits(self, query: Query) -> list[Hit]:
+        ctx, of = self.ctx, self.people.of_event
+        return [Hit(i, ev.id, of(ev)) for i, ev in enumerate(self.events) if query.matches(ev, ctx)]
+
+    def recent(self, limit: int = MISS_SCAN) -> Sequence[CapturedEvent]:
+        return self.events[::-1][:limit]
+
+    def position(self, ev: CapturedEvent) -> int:
+        return self._index.get(id(ev), -1)
+
+    def events_by_id(self, ids: Iterable[int]) -> dict[int, CapturedEvent]:
+        return {i: self._by_id[i] for i in ids if i in self._by_id}
+
+
+class StoreSource:
+    """A stored session: each step is one SQL query; an event's position is its id."""
+
+    def __init__(
+        self,
+        store: Store,
+        session_id: int,
+        people: People | None = None,
+        ctx: MatchContext | None = None,
+        *,
+        where: str = "",
+        params: Iterable[Any] = (),
+    ) -> None:
+        self.store, self.session_id = store, session_id
+        self.people = people or People()
+        self.ctx = ctx
+        self.where, self.params = where, list(params)  # a scope ANDed to every step
+
+    def _cond(self, where: str, params: list[Any]) -> tuple[str, list[Any]]:
+        parts = [w for w in (self.where, where) if w]
+        return " AND ".join(f"({p})" for p in parts), [*self.params, *params]
+
+    def hits(self, query: Query) -> list[Hit]:
+        where, params = self._cond(*query.to_sql(self.ctx))
+        cond = f" AND {where}" if where else ""
+        rows = self.store.select(
+            "SELECT id, user_id, anonymous_id, previous_id FROM events "
+            f"WHERE session_id=?{cond} ORDER BY id",
+            [self.session_id, *params],
+        )
+        of = self.people.of
+        return [Hit(r[0], r[0], of(actor_of(r[1], r[2], r[3]))) for r in rows]
+
+    def recent(self, limit: int = MISS_SCAN) -> Sequence[CapturedEvent]:
+        where, params = self._cond("", [])
+        return self.store.events(self.session_id, where, params, limit=limit, descending=True)
+
+    def position(self, ev: CapturedEvent) -> int:
+        return ev.id
+
+    def events_by_id(self, ids: Iterable[int]) -> dict[int, CapturedEvent]:
+        out = {}
+        for i in ids:
+            ev = self.store.get_event(i)
+            if ev is not None and ev.session_id == self.session_id:
+                out[i] = ev
+        return out
