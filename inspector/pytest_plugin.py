@@ -1,7 +1,9 @@
 """pytest plugin (entry point ``event_inspector``): a real collector for your tests.
 
     def test_checkout(event_inspector):
-        client = segment.analytics.Client("wk", host=event_inspector.url, sync_mode=True)
+        client = segment.analytics.Client(
+            event_inspector.write_key, host=event_inspector.url, sync_mode=True
+        )
         client.track("u1", "Order Completed", {"revenue": 9.99})
         [ev] = event_inspector.wait_for('type:track event:"Order Completed"')
         assert ev.properties["revenue"] == 9.99
@@ -9,6 +11,14 @@
 
 One headless collector per test session (127.0.0.1, a free port, a temporary data dir) runs in
 a background thread with its own asyncio loop; ``event_inspector`` clears it before each test.
+Or point every test at one running collector with ``--event-inspector-url URL`` (or the
+``EVENT_INSPECTOR_URL`` environment variable), which is never cleared.
+
+Each test gets its own write key (``event_inspector.write_key``): send your events with it, and
+the test's queries, waits, assertions and flow checks see only them, so tests running in
+parallel (pytest-xdist) against one collector never see each other's events.
+``event_inspector.unscoped()`` sees every event (an app with a fixed write key).
+
 Assertion failures show what did arrive as a table. This module imports neither Qt nor aiohttp
 until a test asks for the fixture.
 """
@@ -18,6 +28,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import re
+import secrets
 import threading
 import urllib.error
 import urllib.parse
@@ -325,14 +338,34 @@ class EventInspector:
         token: str | None = None,
         collector: CollectorThread | None = None,
         write_key: str = "test-write-key",
+        scoped: bool = False,
     ):
         self.url = url.rstrip("/")
         self.token = token
         self.collector = collector
         self.write_key = write_key
+        # scoped: every query, wait, assertion and flow check sees only this write key's events
+        self.scope = f"writekey:{_quoted(write_key)}" if scoped else ""
 
     def __repr__(self) -> str:
-        return f"EventInspector({self.url})"
+        scope = f", {self.scope}" if self.scope else ""
+        return f"EventInspector({self.url}{scope})"
+
+    def unscoped(self) -> EventInspector:
+        """A client for the same collector that sees every event, whatever its write key."""
+        return EventInspector(self.url, token=self.token, collector=self.collector)
+
+    def scoped_to(self, write_key: str) -> EventInspector:
+        """A client that sees only the events sent with ``write_key``."""
+        return EventInspector(
+            self.url, token=self.token, collector=self.collector, write_key=write_key, scoped=True
+        )
+
+    def q(self, q: str = "") -> str:
+        """``q`` limited to this client's write key (as sent to the collector)."""
+        if not self.scope:
+            return q
+        return f"{self.scope} ({q})" if q.strip() else self.scope
 
     # -- HTTP --------------------------------------------------------------------------
     def request(
@@ -373,11 +406,11 @@ class EventInspector:
     # -- reading -----------------------------------------------------------------------
     def events(self, q: str = "", *, limit: int = 10_000) -> list[Event]:
         """Stored events of the current session matching ``q`` (query language), oldest first."""
-        body = self._ok("GET", "/api/events", params={"q": q, "limit": limit})
+        body = self._ok("GET", "/api/events", params={"q": self.q(q), "limit": limit})
         return [Event(e) for e in body.get("events", [])]
 
     def count(self, q: str = "") -> int:
-        return int(self._ok("GET", "/api/events", params={"q": q, "limit": 0})["total"])
+        return int(self._ok("GET", "/api/events", params={"q": self.q(q), "limit": 0})["total"])
 
     def stats(self) -> dict[str, Any]:
         return self._ok("GET", "/api/stats")
@@ -401,7 +434,13 @@ class EventInspector:
         status, body = self.request(
             "GET",
             "/api/wait",
-            params={"q": q, "count": count, "timeout": timeout, "after": after_id},
+            params={
+                "q": q,
+                "scope": self.scope or None,
+                "count": count,
+                "timeout": timeout,
+                "after": after_id,
+            },
             timeout=timeout + 30,
         )
         if status == 200:
@@ -439,7 +478,8 @@ class EventInspector:
 
     def check(self, expectations: Iterable[dict[str, Any]]) -> dict[str, Any]:
         """``POST /api/assert``: the pass/fail report, without raising."""
-        return self._ok("POST", "/api/assert", body={"expectations": list(expectations)})
+        scoped = [{**e, "q": self.q(str(e.get("q") or ""))} for e in expectations]
+        return self._ok("POST", "/api/assert", body={"expectations": scoped})
 
     def expect(self, *expectations: dict[str, Any]) -> dict[str, Any]:
         """Assert a list of expectations (see ``POST /api/assert``); fail with the report."""
@@ -456,15 +496,71 @@ class EventInspector:
         lines.append(format_events(self.events(limit=200)))
         raise EventInspectorError("\n".join(lines), report)
 
+    def check_flow(self, flow: str | Path | dict[str, Any], timeout: float = 10) -> dict[str, Any]:
+        """Wait up to ``timeout`` seconds for one person to go through the flow's steps in
+        order (a flow file, YAML or JSON, or the flow as a dict); fail with the checklist:
+        which step is missing or out of order, the closest misses, and what arrived."""
+        from inspector.domain.flows import checklist_text, flow_from_data, load_flow
+
+        data = (flow_from_data(flow) if isinstance(flow, dict) else load_flow(flow)).to_data()
+        status, body = self.request(
+            "POST",
+            "/api/flows/check",
+            params={"timeout": timeout, "scope": self.scope or None},
+            body=data,
+            timeout=timeout + 30,
+        )
+        if status != 200:
+            raise EventInspectorError(
+                f"/api/flows/check answered {status}: {body.get('message', body)}", body
+            )
+        if body.get("passed"):
+            return body
+        lines = [
+            checklist_text(body),
+            f"(waited {timeout:g} s)",
+            format_events(self.events(limit=200)),
+        ]
+        raise EventInspectorError("\n".join(lines), body)
+
     def reset(self) -> None:
         """Forget every captured event and request of the current session."""
         self._ok("DELETE", "/api/events")
 
 
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def test_write_key(nodeid: str, worker: str = "") -> str:
+    """A write key of one test: readable (the test's name) and unique (a random tail)."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", nodeid.rsplit("::", 1)[-1]).strip("-")[:48]
+    return f"ei-{worker + '-' if worker else ''}{name}-{secrets.token_hex(4)}"
+
+
+test_write_key.__test__ = False  # type: ignore[attr-defined]  # not a test of pytest's
+
+
 # -- fixtures --------------------------------------------------------------------------------
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("event-inspector")
+    group.addoption(
+        "--event-inspector-url",
+        default=os.environ.get("EVENT_INSPECTOR_URL"),
+        help="use this running collector (e.g. `event-inspector serve`) instead of starting "
+        "one; tests are told apart by their write keys (default: $EVENT_INSPECTOR_URL)",
+    )
+
+
 @pytest.fixture(scope="session")
-def event_inspector_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CollectorThread]:
-    """One collector for the test session (the ``event_inspector`` fixture clears it per test)."""
+def event_inspector_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CollectorThread | str]:
+    """One collector for the test session (cleared per test), or the URL of a shared one."""
+    url = request.config.getoption("event_inspector_url", None)
+    if url:
+        yield str(url)
+        return
     collector = CollectorThread(tmp_path_factory.mktemp("event-inspector")).start()
     try:
         yield collector
@@ -473,10 +569,23 @@ def event_inspector_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 @pytest.fixture
-def event_inspector(event_inspector_server: CollectorThread) -> Iterator[EventInspector]:
-    """A client for a running collector, emptied before the test: ``url``, ``events(q)``,
-    ``wait_for(q, count, timeout)``, ``assert_no_lint_errors(q)``, ``expect(...)``, ``reset()``,
-    ``identities()``."""
-    client = EventInspector(event_inspector_server.url, collector=event_inspector_server)
-    client.reset()
+def event_inspector(
+    request: pytest.FixtureRequest, event_inspector_server: CollectorThread | str
+) -> Iterator[EventInspector]:
+    """A client scoped to this test's write key (``write_key``): ``url``, ``events(q)``,
+    ``wait_for(q, count, timeout)``, ``assert_no_lint_errors(q)``, ``expect(...)``,
+    ``check_flow(flow, timeout)``, ``identities()``, ``unscoped()``. A collector this plugin
+    started is also emptied before the test; a shared one (``--event-inspector-url``) never."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    key = test_write_key(request.node.nodeid, worker)
+    if isinstance(event_inspector_server, str):
+        client = EventInspector(event_inspector_server, write_key=key, scoped=True)
+    else:
+        client = EventInspector(
+            event_inspector_server.url,
+            collector=event_inspector_server,
+            write_key=key,
+            scoped=True,
+        )
+        client.reset()
     yield client

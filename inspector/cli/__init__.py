@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from inspector import __version__
-from inspector.cli import diff, export, import_, lint, report, serve, sessions
+from inspector.cli import diff, export, flow, import_, lint, report, serve, sessions
 from inspector.cli.common import quiet_broken_pipe, server_flags
 
-COMMANDS = (serve, export, import_, sessions, lint, diff, report)
+COMMANDS = (serve, export, import_, sessions, lint, diff, report, flow)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from inspector.collector import (
     routes_api,
+    routes_flows,
     routes_ingest,
     routes_kissmetrics,
     routes_mobile,
@@ -37,6 +38,7 @@ def make_app(service: CollectorService, *, api_token: str | None = None) -> web.
     routes_qa.add_routes(app)
     routes_mobile.add_routes(app)
     routes_requests.add_routes(app)
+    routes_flows.add_routes(app)
 
     async def lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
         await service.start()

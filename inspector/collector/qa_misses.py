@@ -197,7 +197,10 @@ def closest_misses(
 ) -> dict[str, Any]:
     scorer = MissScorer.build(svc, comp)
     scored: list[tuple[tuple[float, float, int, int], dict[str, Any]]] = []
-    for ev in svc.store.events(session_id, "id > ?", [after], limit=MISS_SCAN, descending=True):
+    sc = comp.scope  # only the events the caller may see (the pytest plugin's test)
+    where = f"({sc.where}) AND id > ?" if sc and sc.where else "id > ?"
+    params = [*(sc.params if sc else ()), after]
+    for ev in svc.store.events(session_id, where, params, limit=MISS_SCAN, descending=True):
         if ev.id in exclude:
             continue
         s = scorer.score(ev)
@@ -213,14 +216,18 @@ def closest_misses(
     }
 
 
-def arrived_summary(svc: CollectorService, session_id: int) -> dict[str, Any]:
+def arrived_summary(
+    svc: CollectorService, session_id: int, scope: Compiled | None = None
+) -> dict[str, Any]:
     """What the session holds, by type and name: the first thing to look at after a timeout."""
+    where, params = (scope.where, scope.params) if scope is not None else ("", [])
+    cond = f" AND ({where})" if where else ""
     rows = svc.store._rows(
         "SELECT type, COALESCE(CASE WHEN type='track' THEN event ELSE name END, ''), COUNT(*) "
-        "FROM events WHERE session_id=? GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 50",
-        (session_id,),
+        f"FROM events WHERE session_id=?{cond} GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 50",
+        (session_id, *params),
     )
-    total = svc.store.count_events(session_id)
+    total = svc.store.count_events(session_id, where, params)
     return {
         "total": total,
         "byName": [{"type": t, "name": n or None, "count": c} for t, n, c in rows],

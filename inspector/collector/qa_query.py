@@ -24,6 +24,7 @@ class Compiled:
     where: str
     params: list[Any]
     ctx: Any = None
+    scope: Compiled | None = None  # what the events are limited to (misses too): ?scope=
 
 
 def _context(svc: CollectorService) -> Any:
@@ -56,3 +57,16 @@ def compile_q(svc: CollectorService, q: str, what: str = "q") -> Compiled:
 
 def and_where(where: str, extra: str) -> str:
     return f"({where}) AND {extra}" if where else extra
+
+
+def within(svc: CollectorService, comp: Compiled, scope: str) -> Compiled:
+    """``comp`` limited to the events matching ``scope`` (a query, e.g. ``writekey:K``: the
+    pytest plugin's test), remembering the scope for the closest misses."""
+    if not scope.strip():
+        return comp
+    sc = compile_q(svc, scope, "scope")
+    pred, spred = comp.predicate, sc.predicate
+    where = f"({sc.where}) AND ({comp.where})" if comp.where else sc.where
+    return Compiled(
+        comp.q, lambda ev: spred(ev) and pred(ev), where, [*sc.params, *comp.params], comp.ctx, sc
+    )

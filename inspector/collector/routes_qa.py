@@ -26,7 +26,7 @@ from inspector.collector.qa_misses import (  # noqa: F401 - re-exported for test
     split_and_terms,
     top_level_tokens,
 )
-from inspector.collector.qa_query import MAX_TIMEOUT, Predicate, and_where, compile_q
+from inspector.collector.qa_query import MAX_TIMEOUT, Predicate, and_where, compile_q, within
 from inspector.collector.routes_api import BadRequest, int_param
 from inspector.collector.routes_assert import assert_
 from inspector.collector.routes_ingest import json_response
@@ -139,7 +139,8 @@ async def wait(request: web.Request) -> web.Response:
     timeout = float_param(request, "timeout", 10.0, 0.0, MAX_TIMEOUT)
     after = int_param(request, "after", 0, 0, 1 << 62)
     limit = int_param(request, "limit", 100, 0, 100_000)
-    comp = compile_q(svc, q)
+    scope = request.query.get("scope", "")
+    comp = within(svc, compile_q(svc, q), scope)
     started = time.monotonic()
     session = svc.session
     # the identity graph is part of the key: user:X predicates are bound to the live graph
@@ -149,7 +150,7 @@ async def wait(request: web.Request) -> web.Response:
         max(count, 1),
         after,
         asyncio.get_running_loop().create_future(),
-        key=(session.id, q, id(svc.identity)),
+        key=(session.id, q, scope, id(svc.identity)),
     )
     registry.add(waiter)  # first: nothing committed from here on can be missed
     where = and_where(comp.where, "id > ?")
@@ -194,7 +195,7 @@ async def wait(request: web.Request) -> web.Response:
         message=f"waited {timeout:g} s for {count} event{'s' * (count != 1)} matching "
         f"{q or '(everything)'!r}; {got} matched",
         closestMisses=closest_misses(svc, comp, session.id, set(waiter.found), after),
-        arrived=arrived_summary(svc, session.id),
+        arrived=arrived_summary(svc, session.id, comp.scope),
     )
     return json_response(408, body)
 

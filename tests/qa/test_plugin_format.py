@@ -169,7 +169,7 @@ def test_failing_user_test_shows_the_table(tmp_path):
             urllib.request.urlopen(req, timeout=10).read()
 
         def test_checkout(event_inspector):
-            send(event_inspector.url, {"writeKey": "wk", "batch": [
+            send(event_inspector.url, {"writeKey": event_inspector.write_key, "batch": [
                 {"type": "track", "userId": "u1", "event": "Checkout Started"},
                 {"type": "page", "anonymousId": "a-9", "name": "Cart"}]})
             event_inspector.wait_for("", count=2)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.timeout(60)
 def segment_client(event_inspector):
     errors: list[object] = []
     client = sa.Client(
-        "WK_PLUGIN",
+        event_inspector.write_key,
         host=event_inspector.url,
         sync_mode=False,
         upload_interval=0.05,

@@ -9,7 +9,13 @@ from inspector.domain.flows.check import FlowResult, StepResult, check_flow, run
 from inspector.domain.flows.evaluate import Hit, PersonRun, evaluate_hits, walk
 from inspector.domain.flows.model import Flow, FlowError, Step, dump_flow, flow_from_data, load_flow
 from inspector.domain.flows.report import checklist_text, junit_xml
-from inspector.domain.flows.sources import ListSource, People, StoreSource, actor_of
+from inspector.domain.flows.sources import (
+    ListSource,
+    People,
+    StoreSource,
+    actor_of,
+    session_source,
+)
 
 __all__ = [
     "Flow",
@@ -31,5 +37,6 @@ __all__ = [
     "junit_xml",
     "load_flow",
     "runs",
+    "session_source",
     "walk",
 ]

@@ -119,15 +119,16 @@ def load_flow(path: str | Path) -> Flow:
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise FlowError(f"cannot read flow {p}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise FlowError(f"cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
-        raise FlowError(f"{p}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+        raise FlowError(f"line {exc.lineno}: not valid JSON: {exc.msg}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        raise FlowError(f"{p}: {line}not valid YAML: {exc}") from None
+        line = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FlowError(f"{line}not valid YAML: {problem}") from None
     if isinstance(data, dict) and "name" not in data:
         data = {"name": p.stem, **data}
     return flow_from_data(data)

@@ -136,3 +136,23 @@ class StoreSource:
             if ev is not None and ev.session_id == self.session_id:
                 out[i] = ev
         return out
+
+
+def session_source(
+    store: Store,
+    session_id: int,
+    graph: Any = None,
+    *,
+    merge_mode: str = "default",
+    scope: Query | None = None,
+) -> StoreSource:
+    """A stored session with its people: ``graph`` (an IdentityGraph up to date with the
+    session) or one replayed from the store; ``scope`` is ANDed to every step."""
+    if graph is None:
+        from inspector.domain.identity import replay
+
+        graph = replay(store.iter_events(session_id), merge_mode)
+    ctx = MatchContext(graph.identifiers_of) if graph is not None else None
+    people = People(graph.person_of if graph is not None else None)
+    where, params = scope.to_sql(ctx) if scope is not None else ("", [])
+    return StoreSource(store, session_id, people, ctx, where=where, params=params)

@@ -67,7 +67,7 @@ def test_bad_flows_say_where(data, step, column, text):
 
 
 def test_unreadable_files_are_flow_errors(tmp_path):
-    with pytest.raises(FlowError, match="cannot read"):
+    with pytest.raises(FlowError, match="cannot read it"):
         load_flow(tmp_path / "nope.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\nsteps: [\n")
