@@ -21,6 +21,7 @@ from inspector.gui.models.events_model import EventsModel
 from inspector.gui.models.requests_model import RequestsModel
 from inspector.gui.rows import ANON, LABEL, SOURCE, TYPE, USER
 from inspector.gui.throttle import Coalescer
+from inspector.gui.vocabulary import SessionVocabulary
 
 FLUSH_MS = 60
 MAX_ROWS_PER_TICK = 500  # a bigger backlog is applied over several loop passes
@@ -42,12 +43,17 @@ class LintCounts:
 
     def __init__(self) -> None:
         self.by_rule: dict[str, list[Any]] = {}  # rule -> [severity, events, example message]
-        self.errors = 0
-        self.warnings = 0
+        self.errors = 0  # events whose worst finding is an error
+        self.warnings = 0  # events whose worst finding is a warning
+        self.findings = 0  # findings in all
+        self.events = 0  # events with at least one finding
 
     def add(self, findings: list[Any]) -> int:
         """Count one event's findings; returns its lint level (3 error, 2 warning, 1 info)."""
         by_rule = self.by_rule
+        if findings:
+            self.findings += len(findings)
+            self.events += 1
         worst = 0
         seen: tuple[str, ...] | set[str] = ()
         for f in findings:
@@ -112,6 +118,7 @@ class EventFeed(QObject):
         self.duplicates = 0
         self.meter = RateMeter()
         self.on_flush: list[Any] = []  # benchmark hooks: fn(events) after rows are in the model
+        self.vocab = SessionVocabulary(store)
 
     # -- from the collector (loop thread) -------------------------------------------------
     def on_capture(self, events: list[CapturedEvent], raw: RawRequest) -> None:
@@ -194,7 +201,7 @@ class EventFeed(QObject):
         rows = self.model.rows
         for chunk in display_rows(self.store, self.session.id, after_id):
             for tup, findings, dup in chunk:
-                rows.append_tuple(tup)
+                rows.append_tuple(tup, dup)
                 if findings:
                     self.lint.add(findings)
                 if dup:
@@ -257,9 +264,25 @@ class EventFeed(QObject):
         ]
         return self.model.rows.rows_of_ids(ids)
 
+    def vocabulary(self) -> Any:
+        """What the shown session holds (field values, message paths), for hints."""
+        return self.vocab.get(self.session.id, self.model.rows, self.lint.by_rule)
+
+    def paths(self) -> list[str]:
+        return self.vocabulary().path_names()
+
     def values_for(self, field: str, limit: int = 200) -> list[str]:
-        """Distinct values seen in a column (for autocomplete), most common first."""
+        """Distinct values seen in a column or message path (for autocomplete)."""
+        path = field
         field = field.lower()
+        if field == "has":
+            return self.paths()[:limit]
+        if (
+            field not in _FIXED_VALUES
+            and field not in _VALUE_COLUMNS
+            and field not in ("rule", "lib", "messageid", "previousid", "groupid")
+        ):
+            return self.vocabulary().path_values(path, limit)
         if field in _FIXED_VALUES:
             return _FIXED_VALUES[field]
         if field == "rule":

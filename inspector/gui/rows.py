@@ -17,7 +17,25 @@ from inspector.domain.capture import CapturedEvent
 
 # column order of the display tuple
 TIME, TYPE, LABEL, USER, ANON, SOURCE, LINT, ID = range(8)
-COLUMN_NAMES = ("Time", "Type", "Event / name", "userId", "anonymousId", "Source", "Lint")
+# the table's columns: the tuple's first seven, then the duplicate mark (kept beside it)
+DUP = 7
+COLUMN_NAMES = (
+    "Arrived",
+    "Type",
+    "Event / name",
+    "userId",
+    "anonymousId",
+    "Source",
+    "Lint",
+    "Dup",
+)
+COLUMN_TIPS = {
+    TIME: "When the collector received the event (arrival time, local clock). The event's own "
+    "timestamp, corrected for clock skew, is in the detail pane.",
+    LINT: "The most severe lint finding of the event (E error, W warning, i info)",
+    DUP: "dup: a message with this messageId arrived before (a retry or a double send)",
+    SOURCE: "The client library that sent the event, and its write key",
+}
 # the message key that names a row, per call type (mirrors CapturedEvent.label)
 _LABEL_KEY = {
     "track": "event",
@@ -101,6 +119,7 @@ class RowStore:
         self.anon = array("I")
         self.source = array("I")
         self.lint = array("b")
+        self.dup = array("b")
         self._id_sorted = True
         self._row_of: dict[int, int] | None = None
 
@@ -131,7 +150,7 @@ class RowStore:
         last = ids[-1] if n0 else 0
         t_app, ty_app, lab_app = self.time.append, self.type.append, self.label.append
         u_app, a_app, so_app = self.user.append, self.anon.append, self.source.append
-        l_app, id_app = self.lint.append, ids.append
+        l_app, id_app, d_app = self.lint.append, ids.append, self.dup.append
         levels = iter(lint_levels) if lint_levels is not None else None
         for ev in events:
             m = ev.message
@@ -156,6 +175,7 @@ class RowStore:
             so = ev.source
             so_app(src(so.write_key, so.client, so.library))
             l_app(next(levels) if levels is not None else ev.lint_level)
+            d_app(1 if ev.dup else 0)
             eid = ev.id
             if eid < last:
                 self._id_sorted = False
@@ -164,7 +184,7 @@ class RowStore:
         self._row_of = None
         return len(ids) - n0
 
-    def append_tuple(self, row: tuple[Any, ...]) -> None:
+    def append_tuple(self, row: tuple[Any, ...], dup: bool = False) -> None:
         """Append one display tuple (used by loaders and benchmarks)."""
         s = self.strings.idx
         self.time.append(row[TIME])
@@ -174,6 +194,7 @@ class RowStore:
         self.anon.append(s(row[ANON]))
         self.source.append(s(row[SOURCE]))
         self.lint.append(row[LINT])
+        self.dup.append(1 if dup else 0)
         if len(self.ids) and row[ID] < self.ids[-1]:
             self._id_sorted = False
         self.ids.append(row[ID])
@@ -234,5 +255,6 @@ class RowStore:
             self.anon,
             self.source,
             self.lint,
+            self.dup,
         )
         return sum(a.buffer_info()[1] * a.itemsize for a in arrays)

@@ -41,11 +41,13 @@ from inspector.gui.widgets.status import StatusBar
 from inspector.gui.widgets.toolbar import MainToolBar
 from inspector.gui.window_actions import WindowActions
 from inspector.gui.window_sessions import SessionActions
+from inspector.gui.window_table import TableActions
 
 TAB_EVENTS, TAB_REQUESTS, TAB_PEOPLE = range(3)
+HEADER_KEY = "events_header_v2"  # columns changed (Lint moved forward, Dup added)
 
 
-class MainWindow(SessionActions, WindowActions, QMainWindow):
+class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
     def __init__(
         self,
         service: CollectorService,
@@ -129,7 +131,7 @@ class MainWindow(SessionActions, WindowActions, QMainWindow):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([270, 880, 450])
+        self.splitter.setSizes([230, 870, 400])
         central = QWidget(self)
         cl = QVBoxLayout(central)
         cl.setContentsMargins(0, 0, 0, 0)
@@ -161,6 +163,11 @@ class MainWindow(SessionActions, WindowActions, QMainWindow):
         self.feed.filterApplied.connect(self._update_counts)
         self.feed.identityChanged.connect(self._identity_changed)
         self.filter_bar.queryChanged.connect(self._query_changed)
+        self.filter_bar.staleChanged.connect(self._filter_stale)
+        self.filter_bar.committed.connect(self._filter_committed)
+        self.filter_bar.hints_for = self._filter_hints
+        self.filter_bar.paths_for = self.feed.paths
+        self.status.duplicatesClicked.connect(self.show_duplicates)
         self.table.currentEventChanged.connect(self.show_event)
         self.detail.filterRequested.connect(self.filter_bar.add_term)
         self.lint_panel.ruleClicked.connect(lambda r: self.filter_bar.set_text(f"rule:{r}"))
@@ -236,16 +243,7 @@ class MainWindow(SessionActions, WindowActions, QMainWindow):
             closable=False,
         )
 
-    # -- live rows ------------------------------------------------------------------------
-    def _before_insert(self, *_args: Any) -> None:
-        self._was_at_bottom = self.table.at_bottom()
-
-    def _rows_added(self, n: int) -> None:
-        if n and self._was_at_bottom:
-            self.table.scrollToBottom()
-        if self.stack.currentWidget() is self.first_run:
-            self._update_stack()
-
+    # -- what shows ----------------------------------------------------------------------
     def _update_stack(self) -> None:
         empty = (
             len(self.feed.model.rows) == 0
@@ -289,50 +287,14 @@ class MainWindow(SessionActions, WindowActions, QMainWindow):
             errors=f.lint.errors,
             warnings=f.lint.warnings,
             held=f.held,
+            stale=self.filter_bar.stale,
         )
-        self.lint_panel.update_counts(f.lint.by_rule)
+        self.lint_panel.update_counts(f.lint.by_rule, f.lint.findings, f.lint.events)
+        self._update_dup_column()
         n = f.requests.rowCount()
         self.tabs.setTabText(
             TAB_REQUESTS, f"Rejected && faults ({n})" if n else "Rejected && faults"
         )
-
-    # -- actions --------------------------------------------------------------------------
-    def set_paused(self, paused: bool) -> None:
-        self.feed.set_paused(paused)
-        self.toolbar.set_paused(paused)
-        self._update_counts()
-
-    def focus_filter(self) -> None:
-        self.tabs.setCurrentIndex(TAB_EVENTS)
-        self.filter_bar.edit.setFocus()
-        self.filter_bar.edit.selectAll()
-
-    def step(self, delta: int) -> None:
-        self.tabs.setCurrentIndex(TAB_EVENTS)
-        self.table.step(delta)
-        self.table.setFocus()
-
-    def _query_changed(self, query: Any, text: str) -> None:
-        self.feed.apply_query(query, text)
-        if text:
-            self.settings.remember_filter(text)
-            self._save_settings()
-        self._update_stack()
-
-    def show_event(self, event_id: int) -> None:
-        ev = self.service.store.get_event(event_id) if event_id else None
-        raw = self.service.store.get_request(ev.request_id) if ev and ev.request_id else None
-        self.detail.show_event(ev, raw, self.rules)
-
-    def reveal_event(self, event_id: int) -> None:
-        """Select an event in the table (clearing the filter if it hides the event)."""
-        self.feed.flush_now()
-        if self.feed.model.view_row_of_id(event_id) is None and self.feed.query is not None:
-            self.filter_bar.set_text("")
-        self.tabs.setCurrentIndex(TAB_EVENTS)
-        self._update_stack()
-        if not self.table.select_event(event_id):
-            self.show_event(event_id)
 
     def _request_selected(self, current: Any, _prev: Any) -> None:
         if not current.isValid():
@@ -369,12 +331,13 @@ class MainWindow(SessionActions, WindowActions, QMainWindow):
         for key, fn in (
             ("geometry", self.restoreGeometry),
             ("splitter", self.splitter.restoreState),
-            ("header", self.table.horizontalHeader().restoreState),
+            (HEADER_KEY, self.table.horizontalHeader().restoreState),
             ("people", self.people.splitter.restoreState),
         ):
             v = qs.value(key)
             if v is not None:
                 fn(v)
+        self.table.user_sized = qs.value("events_columns_manual") in (True, "true")
 
     def save_state(self) -> None:
         qs = self.qsettings()
@@ -385,7 +348,8 @@ class MainWindow(SessionActions, WindowActions, QMainWindow):
         qs.setValue("splitter", self.splitter.saveState())
         for w in hidden:
             w.setVisible(False)
-        qs.setValue("header", self.table.horizontalHeader().saveState())
+        qs.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
+        qs.setValue("events_columns_manual", self.table.user_sized)
         qs.setValue("people", self.people.splitter.saveState())
         qs.sync()
 

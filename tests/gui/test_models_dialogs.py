@@ -181,14 +181,16 @@ def test_settings_are_saved_as_json_and_dialog_warns_off_loopback(inspector, tmp
 
 def test_window_state_is_restored_from_qsettings(make_inspector):
     h = make_inspector(start=False)
+    h.window.table.user_sized = True  # as a drag on the header does: widths stop fitting
     h.window.table.setColumnWidth(2, 345)
     h.window.save_state()
     ini = h.window.qsettings().fileName()
     assert ini.endswith("window.ini")
     h2 = make_inspector(start=False)
-    assert h2.window.table.columnWidth(2) == 345
+    assert h2.window.table.columnWidth(2) == 345 and h2.window.table.user_sized
     qs = h2.window.qsettings()
-    assert all(qs.value(k) is not None for k in ("geometry", "splitter", "header", "people"))
+    keys = ("geometry", "splitter", "events_header_v2", "people")
+    assert all(qs.value(k) is not None for k in keys)
 
 
 def test_uncaught_exception_shows_dialog_and_is_logged(qapp, tmp_path):

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from inspector.gui.rows import COLUMN_NAMES, LABEL, LINT, TIME, TYPE, RowStore
+from inspector.gui.rows import COLUMN_NAMES, COLUMN_TIPS, DUP, LABEL, LINT, TIME, TYPE, RowStore
 from inspector.gui.theme import LINT_NAME, muted
 
 Index = QModelIndex | QPersistentModelIndex
@@ -46,8 +46,11 @@ class EventsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMN_NAMES)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if role == DISPLAY and orientation == Qt.Orientation.Horizontal:
-            return COLUMN_NAMES[section]
+        if orientation == Qt.Orientation.Horizontal:
+            if role == DISPLAY:
+                return COLUMN_NAMES[section]
+            if role == TOOLTIP:
+                return COLUMN_TIPS.get(section)
         return None
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
@@ -65,6 +68,10 @@ class EventsModel(QAbstractTableModel):
                 return fmt_time(rows.time[r])
             if col == LINT:
                 return LINT_NAME[rows.lint[r]]
+            if col == DUP:
+                if not rows.dup[r]:
+                    return ""
+                return "dup" if role == DISPLAY else COLUMN_TIPS[DUP]
             return rows.text(r, col)
         if role == ID_ROLE:
             return rows.ids[r]
@@ -101,6 +108,22 @@ class EventsModel(QAbstractTableModel):
 
         i = bisect_left(self._visible, r)
         return i if i < len(self._visible) and self._visible[i] == r else None
+
+    def first_view_row_after(self, event_id: int) -> int | None:
+        """The first shown row whose event came after ``event_id`` (arrival order)."""
+        from bisect import bisect_left, bisect_right
+
+        ids = self.rows.ids
+        if self.rows._id_sorted:
+            src = bisect_right(ids, event_id)
+        else:
+            src = next((i for i, e in enumerate(ids) if e > event_id), len(ids))
+        if src >= len(ids):
+            return None
+        if self._visible is None:
+            return src
+        i = bisect_left(self._visible, src)
+        return i if i < len(self._visible) else None
 
     def event_id(self, view_row: int) -> int:
         return self.rows.ids[self.source_row(view_row)]

@@ -75,3 +75,29 @@ class LintBadgeDelegate(QStyledItemDelegate):
         tr = option.rect.adjusted(int(h) + 10, 0, 0, 0)
         painter.drawText(tr, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
         painter.restore()
+
+
+class DupBadgeDelegate(QStyledItemDelegate):
+    """A small grey "dup" pill on rows whose messageId arrived before."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        _background(painter, option)
+        text = index.data() or ""
+        if not text:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        f = QFont(option.font)
+        f.setPointSizeF(max(7.0, f.pointSizeF() - 1.5))
+        f.setBold(True)
+        painter.setFont(f)
+        fm = painter.fontMetrics()
+        w = fm.horizontalAdvance(text) + 10
+        h = min(option.rect.height() - 6, fm.height() + 2)
+        r = QRectF(option.rect.x() + 3, option.rect.center().y() - h / 2 + 0.5, w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#7f8c8d"))
+        painter.drawRoundedRect(r, 3, 3)
+        painter.setPen(QColor("white"))
+        painter.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()

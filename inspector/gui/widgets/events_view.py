@@ -1,19 +1,40 @@
-"""The live table view: fixed row height, no vertical header, autoscroll only at the bottom."""
+"""The live table view: fixed row height, no vertical header, autoscroll only at the bottom.
+
+Scrolled up while rows arrive, a "N new ↓" button jumps to the latest; while the filter text
+does not parse, the rows (those of the last valid filter) are dimmed and labelled so.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QTableView,
+    QToolButton,
+)
 
 from inspector.domain import jsoncodec
 from inspector.gui.models.events_model import EventsModel
-from inspector.gui.rows import LINT, TYPE
-from inspector.gui.widgets.delegates import LintBadgeDelegate, TypeBadgeDelegate
+from inspector.gui.rows import ANON, DUP, LABEL, LINT, SOURCE, TIME, TYPE, USER
+from inspector.gui.text import plural
+from inspector.gui.widgets.delegates import DupBadgeDelegate, LintBadgeDelegate, TypeBadgeDelegate
 
-WIDTHS = (92, 80, 230, 100, 120, 170, 80)
+# the visual order puts what matters first; fixed columns, then the ones that share the rest
+VISUAL_ORDER = (TIME, TYPE, LINT, DUP, LABEL, USER, ANON, SOURCE)
+FIXED = {TIME: 92, TYPE: 74, LINT: 80, DUP: 40}
+# column -> (share of the rest, minimum, maximum)
+FLEX = {
+    LABEL: (3.0, 130, 10_000),
+    USER: (1.6, 70, 200),
+    ANON: (1.6, 70, 240),
+    SOURCE: (2.6, 130, 320),
+}
 
 
 class EventsView(QTableView):
@@ -32,11 +53,9 @@ class EventsView(QTableView):
         vh.setDefaultSectionSize(max(22, self.fontMetrics().height() + 8))
         hh = self.horizontalHeader()
         hh.setHighlightSections(False)
-        hh.setStretchLastSection(True)
         hh.setSectionsMovable(True)
         hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for i, w in enumerate(WIDTHS):
-            self.setColumnWidth(i, w)
+        self.default_layout()
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setShowGrid(False)
@@ -46,6 +65,7 @@ class EventsView(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setItemDelegateForColumn(TYPE, TypeBadgeDelegate(self))
         self.setItemDelegateForColumn(LINT, LintBadgeDelegate(self))
+        self.setItemDelegateForColumn(DUP, DupBadgeDelegate(self))
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -56,6 +76,127 @@ class EventsView(QTableView):
         self._copy.triggered.connect(self.copy_selected)
         self.addAction(self._copy)
         self._current_id = 0
+        self.stale = False
+        self.stale_note = QLabel(self.viewport())
+        self.stale_note.setObjectName("staleNote")
+        self.stale_note.setStyleSheet(
+            "background:#d64541; color:white; border-radius:9px; padding:2px 10px;"
+        )
+        self.stale_note.hide()
+        self.new_below = 0
+        self.jump = QToolButton(self.viewport())
+        self.jump.setObjectName("jumpToLatest")
+        self.jump.setToolTip("New rows arrived below: jump to the latest (and follow again)")
+        self.jump.setStyleSheet(
+            "QToolButton { background:#2f7de1; color:white; border-radius:11px; "
+            "padding:3px 12px; font-weight:bold; }"
+        )
+        self.jump.clicked.connect(self.jump_to_latest)
+        self.jump.hide()
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+
+    def default_layout(self) -> None:
+        """Column order as shipped (important columns first); widths fit the view."""
+        hh = self.horizontalHeader()
+        hh.setStretchLastSection(False)
+        for visual, col in enumerate(VISUAL_ORDER):
+            hh.moveSection(hh.visualIndex(col), visual)
+        self.user_sized = False
+        self._fitting = False
+        hh.sectionResized.connect(self._section_resized)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Give every column a readable width inside the view (no horizontal scrolling at
+        any window size from 1024 px), until the user resizes a column by hand."""
+        if self.user_sized:
+            return
+        avail = self.viewport().width()
+        fixed = {c: w for c, w in FIXED.items() if not self.isColumnHidden(c)}
+        rest = max(0, avail - sum(fixed.values()))
+        # the source column gets what its texts need (they are few), within its bounds
+        _share, lo, hi = FLEX[SOURCE]
+        need = min(hi, max(lo, self._source_need()))
+        weight = sum(share for c, (share, _, _) in FLEX.items() if c != SOURCE)
+        room = max(0, rest - need)
+        widths = {
+            c: int(min(hi_, max(lo_, room * share / weight)))
+            for c, (share, lo_, hi_) in FLEX.items()
+            if c != SOURCE
+        }
+        widths[SOURCE] = max(lo, min(need, rest - sum(widths.values())))
+        widths[LABEL] += max(0, rest - sum(widths.values()))  # what is left: the event name
+        self._fitting = True
+        try:
+            for c, w in {**fixed, **widths}.items():
+                self.setColumnWidth(c, w)
+        finally:
+            self._fitting = False
+
+    def _source_need(self) -> int:
+        rows = self._model.rows
+        vals = rows.strings.values
+        texts = {vals[i] for i in set(rows.source[-5000:])}
+        fm = self.fontMetrics()
+        return max((fm.horizontalAdvance(t) for t in texts), default=0) + 18
+
+    def _section_resized(self, _col: int, _old: int, new: int) -> None:
+        if not self._fitting and new and QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            self.user_sized = True  # dragged by hand: from now on the user's widths
+
+    # -- honest state ---------------------------------------------------------------------
+    def set_stale(self, stale: bool, note: str = "") -> None:
+        """Dim the rows: they belong to the last valid filter, not to the text shown."""
+        self.stale = stale
+        self.stale_note.setText(note or "rows of the last valid filter")
+        self.stale_note.adjustSize()
+        self.stale_note.setVisible(stale)
+        self._place_overlays()
+        self.viewport().update()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.stale:
+            p = QPainter(self.viewport())
+            veil = self.palette().color(QPalette.ColorRole.Base)
+            veil.setAlpha(165)
+            p.fillRect(self.viewport().rect(), veil)
+            p.end()
+
+    # -- jump to latest -------------------------------------------------------------------
+    def note_new_rows(self, n: int, following: bool) -> None:
+        """``n`` rows arrived; unless the view follows the bottom, offer to jump to them."""
+        if following or n <= 0:
+            return
+        self.new_below += n
+        self.jump.setText(f"{plural(self.new_below, 'new row')} ↓")
+        self.jump.adjustSize()
+        self.jump.show()
+        self._place_overlays()
+
+    def jump_to_latest(self) -> None:
+        self.scrollToBottom()
+        self._clear_new()
+
+    def _scrolled(self, _value: int) -> None:
+        if self.new_below and self.at_bottom():
+            self._clear_new()
+
+    def _clear_new(self) -> None:
+        self.new_below = 0
+        self.jump.hide()
+
+    def _place_overlays(self) -> None:
+        vp = self.viewport().rect()
+        j = self.jump
+        j.move(vp.right() - j.width() - 14, vp.bottom() - j.height() - 10)
+        n = self.stale_note
+        n.move(max(4, (vp.width() - n.width()) // 2), vp.bottom() - n.height() - 10)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+        self._place_overlays()
 
     # -- autoscroll -----------------------------------------------------------------------
     def at_bottom(self) -> bool:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QCompleter,
@@ -76,13 +76,23 @@ class QueryEdit(QLineEdit):
 
 
 class FilterBar(QWidget):
+    """The query input. It never pretends: while the text does not parse, the table keeps the
+    last valid filter's rows and :attr:`stale` says so (``staleChanged``); a valid filter that
+    cannot match what the session holds gets a hint (``hints_for``); only filters that were
+    executed (Enter, or picked from a list or the window) become recent (``committed``); what
+    applies while typing does not."""
+
     queryChanged = Signal(object, str)  # parsed query (None: no filter), text
+    staleChanged = Signal(bool)  # the rows shown belong to an earlier (valid) query
+    committed = Signal(str)  # an executed, valid filter (remember it)
 
     def __init__(
         self, values_for: Callable[[str], list[str]] | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self._values_for = values_for or (lambda f: [])
+        self.paths_for: Callable[[], list[str]] = lambda: []
+        self.hints_for: Callable[[Any], list[Any]] = lambda q: []
         self._mod = domain_bridge.query_module()
         self.history: list[str] = []
         self.edit = QueryEdit(self)
@@ -91,17 +101,19 @@ class FilterBar(QWidget):
         self.edit.setPlaceholderText(
             'Filter — e.g.  type:track event:"Order Completed"  -userId:test*  rule:E001'
         )
+        self.edit.installEventFilter(self)
         self.hist_btn = QToolButton(self)
         self.hist_btn.setText("Recent ▾")
         # Fusion draws its menu arrow over the text's last letters: the ▾ replaces it
         self.hist_btn.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
-        self.hist_btn.setToolTip("Recent filters")
+        self.hist_btn.setToolTip("Recent filters (the ones you ran)")
         self.hist_btn.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.hist_btn.setMenu(QMenu(self.hist_btn))
         self.hist_btn.menu().aboutToShow.connect(self._fill_history)
         self.message = QLabel(self)
         self.message.setObjectName("filterMessage")
-        self.message.setStyleSheet("color: #d64541; padding-left: 4px;")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.hide()
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -126,13 +138,20 @@ class FilterBar(QWidget):
         self.completer.setWidget(self.edit)
         self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setMaxVisibleItems(12)
         self.completer.activated.connect(self._insert_completion)
-        self._applied: str | None = None
+        self._applied = ""  # the text of the query the table shows ("" = every event)
         self.error: str | None = None
+        self.hints: list[str] = []
+        self.stale = False
 
     # -- applying -------------------------------------------------------------------------
     def text(self) -> str:
         return self.edit.text()
+
+    @property
+    def applied_text(self) -> str:
+        return self._applied
 
     def set_text(self, text: str, apply: bool = True) -> None:
         self.edit.setText(text)
@@ -149,11 +168,13 @@ class FilterBar(QWidget):
             self._remember(self.text().strip())
 
     def apply(self) -> bool:
+        """Apply the text if it parses (True); else keep the last valid query, marked stale."""
         text = self.text()
         if self._mod is None:
             return False
         if not text.strip():
-            self._set_error(None, None)
+            self._show(None, None, [])
+            self._set_stale(False)
             if self._applied:
                 self._applied = ""
                 self.queryChanged.emit(None, "")
@@ -162,21 +183,67 @@ class FilterBar(QWidget):
             q = self._mod.parse(text)
         except Exception as exc:  # QueryError, or a bug in the parser: never crash
             col = getattr(exc, "column", None)
-            self._set_error(str(exc) or exc.__class__.__name__, col if col else 1)
+            self._show(str(exc) or exc.__class__.__name__, col if col else 1, [])
+            self._set_stale(text.strip() != self._applied.strip())
             return False
-        self._set_error(None, None)
         if text != self._applied:
             self._applied = text
             self.queryChanged.emit(q, text)
+        self._set_stale(False)
+        try:
+            found = [getattr(h, "text", str(h)) for h in self.hints_for(q)]
+        except Exception:  # hints are help, never a reason to fail
+            found = []
+        self._show(None, None, found)
         return True
 
-    def _set_error(self, message: str | None, column: int | None) -> None:
-        self.error = message
+    def _set_stale(self, stale: bool) -> None:
+        if stale != self.stale:
+            self.stale = stale
+            self.staleChanged.emit(stale)
+
+    def _show(self, error: str | None, column: int | None, hints: list[str]) -> None:
+        self.error = error
+        self.hints = hints
         self.edit.error_column = column
-        self.message.setText(message or "")
-        self.message.setVisible(bool(message))
-        self.edit.setToolTip(message or "")
+        if error:
+            shown = self._applied.strip()
+            where = (
+                f"the table still shows the rows of the last valid filter: {shown}"
+                if shown
+                else "the table still shows every event (no valid filter yet)"
+            )
+            text = f"{error} — {where}. Esc restores it."
+            color = "#d64541"
+        else:
+            text = "\n".join(f"⚠ {h}" for h in hints)
+            color = "#b36b00"
+        self.message.setStyleSheet(f"color: {color}; padding-left: 4px;")
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        self.edit.setToolTip(text)
         self.edit.update()
+
+    def restore(self) -> None:
+        """Back to the query the table shows (Esc while the text does not parse)."""
+        self._debounce.stop()
+        self.edit.setText(self._applied)
+        self.apply()
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:
+        if (
+            obj is self.edit
+            and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+            and event.key() == Qt.Key.Key_Escape
+            and not self.completer.popup().isVisible()
+            and self.text() != self._applied
+        ):
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()  # Esc is ours here, not the window's shortcut
+                return True
+            self.restore()
+            return True
+        return super().eventFilter(obj, event)
 
     def add_term(self, term: str) -> None:
         """Append ``term`` (e.g. ``userId:u1`` or ``-event:X``) and apply."""
@@ -185,7 +252,9 @@ class FilterBar(QWidget):
 
     # -- history --------------------------------------------------------------------------
     def _remember(self, text: str) -> None:
-        self.history = [text, *[h for h in self.history if h != text]][:15]
+        if self.history[:1] != [text]:
+            self.history = [text, *[h for h in self.history if h != text]][:15]
+        self.committed.emit(text)
 
     def _fill_history(self) -> None:
         menu = self.hist_btn.menu()
@@ -203,29 +272,36 @@ class FilterBar(QWidget):
             return "", "", "", len(before)
         return m.group(1), m.group(2) or "", m.group(3), m.start()
 
-    def _complete(self) -> None:
+    def candidates(self) -> tuple[list[str], str]:
+        """What the completer offers for the token at the cursor, and the typed prefix."""
         neg, field, value, _start = self._token()
         if field:
-            name = field[:-1]
-            vals = self._values_for(name)
-            cands = [f"{neg}{field}{quote_value(v)}" for v in vals]
-            prefix = f"{neg}{field}{value}"
-        else:
-            if not value or value.startswith('"'):
-                self.completer.popup().hide()
-                return
-            cands = [
-                f"{neg}{f}" if f.endswith((":", ".")) else f"{neg}{f}:"
-                for f in domain_bridge.query_fields()
-            ]
-            prefix = f"{neg}{value}"
+            vals = self._values_for(field[:-1])
+            return [f"{neg}{field}{quote_value(v)}" for v in vals], f"{neg}{field}{value}"
+        if not value or value.startswith('"'):
+            return [], ""
+        names = list(domain_bridge.query_fields())
+        try:
+            seen = self.paths_for()
+        except Exception:
+            seen = []
+        have = set(names)
+        names += [p for p in seen if p not in have]
+        cands = [f"{neg}{f}" if f.endswith((":", ".")) else f"{neg}{f}:" for f in names]
+        return cands, f"{neg}{value}"
+
+    def _complete(self) -> None:
+        cands, prefix = self.candidates()
+        if not cands:
+            self.completer.popup().hide()
+            return
         self._completer_model.setStringList(cands)
         self.completer.setCompletionPrefix(prefix)
         if self.completer.completionCount() and not (
             self.completer.completionCount() == 1 and self.completer.currentCompletion() == prefix
         ):
             r = self.edit.cursorRect()
-            r.setWidth(320)
+            r.setWidth(360)
             self.completer.complete(r)
         else:
             self.completer.popup().hide()
@@ -238,4 +314,6 @@ class FilterBar(QWidget):
         self.edit.setText(new)
         self.edit.setCursorPosition(start + len(completion))
         if not completion.endswith((":", ".")):
-            self._debounce.start()
+            self._commit()  # a value picked from the list: run it
+        else:
+            self._complete()  # a field was picked: offer its values right away

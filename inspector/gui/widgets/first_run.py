@@ -106,8 +106,12 @@ km.record("ada@example.com", "Signed Up", {{"Plan": "Pro"}})''',
         (
             "curl",
             "Shell",
+            # a messageId (dedupe) and a timestamp, as the libraries send them: no finding
             f"""curl -u YOUR_WRITE_KEY: -H "Content-Type: application/json" \\
-  -d '{{"userId":"user-1","event":"Signed Up"}}' {url}/v1/track""",
+  -d '{{"userId":"user-1","event":"Signed Up","properties":{{"plan":"pro"}},
+       "messageId":"curl-'"$(date +%s%N)"'",
+       "timestamp":"'"$(date -u +%Y-%m-%dT%H:%M:%SZ)"'"}}' \\
+  {url}/v1/track""",
         ),
     ]
 

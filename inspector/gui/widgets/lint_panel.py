@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.gui.text import plural
 from inspector.gui.theme import LINT_COLORS
 
 Index = QModelIndex | QPersistentModelIndex
@@ -30,6 +31,7 @@ RULE_ROLE = Qt.ItemDataRole.UserRole
 
 class LintModel(QAbstractTableModel):
     COLUMNS = ("Rule", "Events")
+    TIPS = ("Lint rule and its title (hover for the explanation)", "Events with this finding")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -45,8 +47,11 @@ class LintModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.COLUMNS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.TIPS[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -100,17 +105,20 @@ class LintPanel(QWidget):
         super().__init__(parent)
         self.model = LintModel(self)
         self.model.rules = rules
-        title = QLabel("<b>Lint</b> <span style='color:gray'>— click a rule to filter</span>")
+        self.title = title = QLabel(self)
+        title.setObjectName("lintTitle")
         title.setContentsMargins(6, 6, 6, 2)
+        title.setWordWrap(True)
         self.view = QTableView(self)
         self.view.setObjectName("lintTable")
         self.view.setModel(self.model)
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.view.setShowGrid(False)
-        self.view.setWordWrap(True)  # rule titles are sentences: wrap rather than clip
-        self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # one line a rule, elided (the whole title and explanation are in the tooltip)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         hh = self.view.horizontalHeader()
@@ -128,10 +136,24 @@ class LintPanel(QWidget):
         lay.addWidget(title)
         lay.addWidget(self.view, 1)
         lay.addWidget(self.empty)
+        self._set_title(0, 0)
 
-    def update_counts(self, by_rule: dict[str, list[Any]]) -> None:
+    def _set_title(self, findings: int, events: int) -> None:
+        what = (
+            f"{plural(findings, 'finding')} in {plural(events, 'event')}"
+            if findings
+            else "no findings"
+        )
+        self.title.setText(
+            f"<b>Lint</b> <span style='color:gray'>— {what}; click a rule to filter</span>"
+        )
+
+    def update_counts(
+        self, by_rule: dict[str, list[Any]], findings: int = 0, events: int = 0
+    ) -> None:
         self.model.update(by_rule)
         self.empty.setVisible(not by_rule)
+        self._set_title(findings, events)
 
     def _clicked(self, index: QModelIndex) -> None:
         rule = index.data(RULE_ROLE)

@@ -1,11 +1,17 @@
-"""Status bar: events, events/s, rejected, duplicates, lint errors/warnings."""
+"""Status bar: events (shown of stored), events/s, rejected, duplicates (a click filters to
+them), and how many events have lint errors or warnings (events, not findings)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from inspector.gui.text import plural
 
 
 class StatusBar(QStatusBar):
+    duplicatesClicked = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.labels: dict[str, QLabel] = {}
@@ -15,6 +21,14 @@ class StatusBar(QStatusBar):
             lab.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(lab)
             self.labels[key] = lab
+        dup = self.labels["duplicates"]
+        dup.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        dup.linkActivated.connect(lambda _link: self.duplicatesClicked.emit())
+        self.labels["lint"].setToolTip(
+            "Events whose most severe lint finding is an error / a warning. The lint panel "
+            "counts events per rule; one event can have several findings."
+        )
+        self.labels["events"].setToolTip("Events shown by the filter, of those stored")
 
     def update_counts(
         self,
@@ -28,18 +42,27 @@ class StatusBar(QStatusBar):
         errors: int,
         warnings: int,
         held: int = 0,
+        stale: bool = False,
     ) -> None:
-        ev = f"{total:,} events" if shown == total else f"{shown:,} of {total:,} events"
+        ev = plural(total, "event") if shown == total else f"{shown:,} of {plural(total, 'event')}"
+        if stale:
+            ev += " (last valid filter)"
         if held:
             ev += f" (+{held:,} held while paused)"
         self.labels["events"].setText(ev)
         self.labels["rate"].setText(f"{rate:,.0f} events/s")
-        rej = f"{rejected:,} rejected"
+        rej = f"{plural(rejected, 'rejected request')}"
         if faults:
             rej += f" · {faults:,} faulted"
         self.labels["rejected"].setText(rej)
-        self.labels["duplicates"].setText(f"{duplicates:,} duplicates")
+        dup = self.labels["duplicates"]
+        if duplicates:
+            dup.setText(f"<a href='dup'>{plural(duplicates, 'duplicate')}</a>")
+            dup.setToolTip("Show only the duplicates (filter dup:true)")
+        else:
+            dup.setText("no duplicates")
+            dup.setToolTip("No messageId arrived twice")
         self.labels["lint"].setText(
-            f"<span style='color:#d64541'>● {errors:,} errors</span>&nbsp;&nbsp;"
-            f"<span style='color:#c98b00'>● {warnings:,} warnings</span>"
+            f"<span style='color:#d64541'>● {plural(errors, 'event')} with errors</span>"
+            f"&nbsp;&nbsp;<span style='color:#c98b00'>● {warnings:,} with warnings</span>"
         )
