@@ -62,7 +62,8 @@ async def serve(args: Any) -> int:
 
         svc.add_listener(echo)
     token = api_token_for(args.host, getattr(args, "token", None))
-    server = CollectorServer(svc, args.host, args.port, api_token=token)
+    tls, tls_port = tls_setup(args)
+    server = CollectorServer(svc, args.host, args.port, api_token=token, tls=tls, tls_port=tls_port)
     try:
         url = await server.start()
     except OSError as exc:
@@ -84,6 +85,13 @@ async def serve(args: Any) -> int:
         file=info,
         flush=True,
     )
+    if server.tls_url and tls is not None:
+        print(
+            f"listening on {server.tls_url}  (HTTPS; trust the CA {tls.ca_cert}, "
+            f"also at {url}/ca.pem)",
+            file=info,
+            flush=True,
+        )
     if token and not getattr(args, "token", None):
         print(
             f"api token: {token}  (send it as the X-Inspector-Token header or ?token= on "
@@ -109,10 +117,31 @@ async def serve(args: Any) -> int:
     return 0
 
 
+def tls_setup(args: Any) -> tuple[Any, int | None]:
+    """The local CA's certificate files and the HTTPS port, when ``--tls`` asks for them."""
+    if not getattr(args, "tls", False):
+        return None, None
+    from inspector.collector.tls import machine_certificates
+
+    tls_port = args.tls_port
+    if tls_port is None:
+        tls_port = 0 if args.port == 0 else args.port + 1
+    return machine_certificates(paths.data_dir(args.data_dir)), tls_port
+
+
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("serve", help="run the collector and query API headless (no Qt)")
     server_flags(p)
     p.add_argument("--print", action="store_true", help="echo one NDJSON line per event")
+    p.add_argument(
+        "--tls",
+        action="store_true",
+        help="also serve HTTPS on a second port, with a certificate from a local CA kept in "
+        "the data directory (GET /ca.pem to trust it)",
+    )
+    p.add_argument(
+        "--tls-port", type=int, help="HTTPS port (default: --port + 1; 0 picks a free port)"
+    )
     p.add_argument("--max-seconds", type=float, help=argparse.SUPPRESS)
     p.set_defaults(run=run)
 

@@ -8,6 +8,8 @@ from aiohttp import web
 
 if TYPE_CHECKING:
     from inspector.collector.service import CollectorService
+    from inspector.domain.certs import TlsFiles
 
 SERVICE: web.AppKey[CollectorService] = web.AppKey("service")
 API_TOKEN: web.AppKey[str | None] = web.AppKey("api_token")
+TLS_FILES: web.AppKey[TlsFiles | None] = web.AppKey("tls_files")

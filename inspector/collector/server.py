@@ -8,7 +8,9 @@ import socket
 from aiohttp import web
 
 from inspector.collector.app import make_app
+from inspector.collector.keys import TLS_FILES
 from inspector.collector.service import CollectorService
+from inspector.domain.certs import TlsFiles
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
@@ -33,18 +35,31 @@ class CollectorServer:
         port: int = DEFAULT_PORT,
         *,
         api_token: str | None = None,
+        tls: TlsFiles | None = None,
+        tls_port: int | None = None,
     ) -> None:
         self.service = service
         self.host = host
         self.port = port
         self.api_token = api_token
+        self.tls = tls
+        self.tls_port = tls_port
         self.app = make_app(service, api_token=api_token)
+        self.app[TLS_FILES] = tls
         self._runner: web.AppRunner | None = None
 
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+    @property
+    def tls_url(self) -> str | None:
+        """The HTTPS URL (second port), when serving with the local CA's certificate."""
+        if self.tls is None or self.tls_port is None:
+            return None
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"https://{host}:{self.tls_port}"
 
     async def start(self) -> str:
         """Listen; raises OSError (errno EADDRINUSE) when the port is taken."""
@@ -60,9 +75,24 @@ class CollectorServer:
             await self._runner.cleanup()
             self._runner = None
             raise
-        sockets = getattr(site._server, "sockets", None)
-        if sockets:  # --port 0: report the port picked
-            self.port = sockets[0].getsockname()[1]
+        self.port = _bound_port(site, self.port)
+        if self.tls is not None and self.tls_port is not None:
+            from inspector.collector.tls import server_context
+
+            tls_site = web.TCPSite(
+                self._runner,
+                self.host,
+                self.tls_port,
+                ssl_context=server_context(self.tls),
+                reuse_address=False,
+            )
+            try:
+                await tls_site.start()
+            except OSError:
+                await self._runner.cleanup()
+                self._runner = None
+                raise
+            self.tls_port = _bound_port(tls_site, self.tls_port)
         return self.url
 
     async def stop(self) -> None:
@@ -73,6 +103,12 @@ class CollectorServer:
     @property
     def running(self) -> bool:
         return self._runner is not None
+
+
+def _bound_port(site: web.TCPSite, asked: int) -> int:
+    """The port a site listens on (``--port 0`` picks one)."""
+    sockets = getattr(site._server, "sockets", None)
+    return int(sockets[0].getsockname()[1]) if sockets else asked
 
 
 def port_is_free(host: str, port: int) -> bool:
