@@ -92,6 +92,7 @@ async def serve(args: Any) -> int:
             file=info,
             flush=True,
         )
+    print_phone_setup(server, info)
     if token and not getattr(args, "token", None):
         print(
             f"api token: {token}  (send it as the X-Inspector-Token header or ?token= on "
@@ -115,6 +116,22 @@ async def serve(args: Any) -> int:
         await server.stop()
         svc.store.close()
     return 0
+
+
+def print_phone_setup(server: Any, out: Any) -> None:
+    """Every URL a device can use and, when a phone can reach it, the phone page as a QR code."""
+    from inspector.domain.phone_setup import is_loopback_url
+
+    ep = server.endpoints
+    if len(ep.http) > 1:
+        print("a device can use: " + "  ".join(ep.https + ep.http), file=out)
+    if is_loopback_url(ep.phone_page):
+        return
+    import segno
+
+    print(f"phone setup: {ep.phone_page}  (scan the code below)", file=out)
+    segno.make(ep.phone_page, error="m").terminal(out=out, compact=True)
+    out.flush()
 
 
 def tls_setup(args: Any) -> tuple[Any, int | None]:

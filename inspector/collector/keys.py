@@ -9,7 +9,9 @@ from aiohttp import web
 if TYPE_CHECKING:
     from inspector.collector.service import CollectorService
     from inspector.domain.certs import TlsFiles
+    from inspector.domain.phone_setup import Endpoints
 
 SERVICE: web.AppKey[CollectorService] = web.AppKey("service")
 API_TOKEN: web.AppKey[str | None] = web.AppKey("api_token")
 TLS_FILES: web.AppKey[TlsFiles | None] = web.AppKey("tls_files")
+ENDPOINTS: web.AppKey[Endpoints] = web.AppKey("endpoints")

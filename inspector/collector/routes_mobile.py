@@ -59,6 +59,9 @@ async def ca_crt(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
+    from inspector.collector import routes_phone
+
+    routes_phone.add_routes(app)
     app.router.add_get("/sourceConfig", source_config)
     app.router.add_get("/sourceConfig/", source_config)
     app.router.add_get("/ca.pem", ca_pem)

@@ -8,9 +8,11 @@ import socket
 from aiohttp import web
 
 from inspector.collector.app import make_app
-from inspector.collector.keys import TLS_FILES
+from inspector.collector.keys import ENDPOINTS, TLS_FILES
 from inspector.collector.service import CollectorService
 from inspector.domain.certs import TlsFiles
+from inspector.domain.netaddrs import lan_addresses, url_host
+from inspector.domain.phone_setup import Endpoints
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
@@ -46,6 +48,7 @@ class CollectorServer:
         self.tls_port = tls_port
         self.app = make_app(service, api_token=api_token)
         self.app[TLS_FILES] = tls
+        self.endpoints = self.app[ENDPOINTS] = Endpoints()
         self._runner: web.AppRunner | None = None
 
     @property
@@ -93,6 +96,11 @@ class CollectorServer:
                 self._runner = None
                 raise
             self.tls_port = _bound_port(tls_site, self.tls_port)
+        hosts = reachable_hosts(self.host)
+        self.endpoints.http[:] = [f"http://{url_host(h)}:{self.port}" for h in hosts]
+        self.endpoints.https[:] = (
+            [f"https://{url_host(h)}:{self.tls_port}" for h in hosts] if self.tls_url else []
+        )
         return self.url
 
     async def stop(self) -> None:
@@ -103,6 +111,17 @@ class CollectorServer:
     @property
     def running(self) -> bool:
         return self._runner is not None
+
+
+def reachable_hosts(host: str) -> list[str]:
+    """The addresses a client can use: every address of this machine for 0.0.0.0 / ::."""
+    try:
+        unspecified = ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        unspecified = False
+    if not unspecified:
+        return [host]
+    return ["127.0.0.1", *lan_addresses()]
 
 
 def _bound_port(site: web.TCPSite, asked: int) -> int:

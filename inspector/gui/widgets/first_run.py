@@ -206,6 +206,11 @@ class FirstRunPanel(QScrollArea):
         title.setWordWrap(True)
         title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._lay.addWidget(title)
+        from inspector.domain.phone_setup import Endpoints
+        from inspector.gui.widgets.phone import PhonePanel
+
+        self.phone = PhonePanel(Endpoints(http=[url]), self._inner)
+        self._lay.addWidget(self.phone)
         grid = self._grid = QGridLayout()
         grid.setSpacing(12)
         self.cards = [SnippetCard(t, lang, code, self._inner) for t, lang, code in snippets(url)]
