@@ -92,7 +92,6 @@ async def serve(args: Any) -> int:
             file=info,
             flush=True,
         )
-    print_phone_setup(server, info)
     if token and not getattr(args, "token", None):
         print(
             f"api token: {token}  (send it as the X-Inspector-Token header or ?token= on "
@@ -100,6 +99,7 @@ async def serve(args: Any) -> int:
             file=info,
             flush=True,
         )
+    print_phone_setup(server, info)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
