@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import statistics
 import sys
@@ -179,20 +180,31 @@ def main() -> None:
         help="events per configuration for the load-rate comparison (0 skips it)",
     )
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument(
+        "--data-dir",
+        help="keep the loaded store here and reuse it on the next run (default: a temp dir)",
+    )
     args = ap.parse_args()
 
     if args.load_sample:
         load_rates(args.load_sample)
 
-    with tempfile.TemporaryDirectory() as d:
+    with contextlib.ExitStack() as stack:
+        d = args.data_dir or stack.enter_context(tempfile.TemporaryDirectory())
         store = Store(d)
         sid = store.open_session("bench").id
-        t = time.perf_counter()
-        rate = load(store, sid, args.events)
-        print(
-            f"\nloaded {args.events:,} events in {time.perf_counter() - t:.1f}s "
-            f"({rate:,.0f} events/s, write only)"
-        )
+        have = store.count_events(sid)
+        if have not in (0, args.events):
+            sys.exit(f"{d} holds {have:,} events, not {args.events:,}: use another --data-dir")
+        if have:
+            print(f"\nreusing {have:,} stored events in {d}")
+        else:
+            t = time.perf_counter()
+            rate = load(store, sid, args.events)
+            print(
+                f"\nloaded {args.events:,} events in {time.perf_counter() - t:.1f}s "
+                f"({rate:,.0f} events/s, write only)"
+            )
         spent = _index(store)
         print(
             f"free-text index built in {spent:.1f}s ({spent / args.events * 1e6:.1f} µs/event);"

@@ -27,18 +27,19 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    where, params = "", []
-    if args.q.strip():
-        from inspector.domain.query import QueryError, parse
+    from inspector.domain.identity.stored import replay_stored
+    from inspector.domain.query import QueryError, compile_query
 
-        try:
-            where, params = parse(args.q).to_sql(None)
-        except QueryError as exc:
-            print(f"error: --q: {exc}", file=sys.stderr)
-            return 2
+    try:  # user:X asks the session's identity graph, replayed from the store (as the API does)
+        cq = compile_query(
+            args.q, lambda: replay_stored(store.identity_rows, session.id, session.merge_mode)
+        )
+    except QueryError as exc:
+        print(f"error: --q: {exc}", file=sys.stderr)
+        return 2
     n = 0
     with output(args.out) as out:
-        for line in store.iter_messages_json(session.id, where, list(params)):
+        for line in store.iter_messages_json(session.id, cq.where, cq.params):
             out.write(line + "\n")
             n += 1
     print(f"exported {n} events from session {session.name!r} to {args.out}", file=sys.stderr)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from inspector.collector.qa_query import MISS_SCAN, MISS_SHOWN, Compiled, Predicate, compile_q
+from inspector.collector.qa_query import MISS_SCAN, MISS_SHOWN, Scoped, compile_for
 from inspector.collector.routes_api import BadRequest
 from inspector.collector.service import CollectorService
 from inspector.domain.capture import CapturedEvent
+from inspector.domain.query import CompiledQuery
+from inspector.domain.store import Session
+
+Predicate = Callable[[CapturedEvent], bool]
 
 # -- closest misses --------------------------------------------------------------------------
 MISS_EXPLANATION = (
@@ -106,17 +111,17 @@ class MissScorer:
     types: list[str]
 
     @classmethod
-    def build(cls, svc: CollectorService, comp: Compiled) -> MissScorer:
-        q = comp.q.strip()
+    def build(cls, svc: CollectorService, session: Session, comp: CompiledQuery) -> MissScorer:
+        q = comp.text.strip()
         terms = split_and_terms(q) if q else []
         preds: list[Predicate] = []
         if len(terms) > 1:
             try:
-                preds = [compile_q(svc, t).predicate for t in terms]
+                preds = [compile_for(svc, session, t).matches for t in terms]
             except BadRequest:  # the split does not parse on its own: score the whole query
                 terms = [q]
         if len(terms) <= 1:
-            terms, preds = ([q], [comp.predicate]) if q else ([], [])
+            terms, preds = ([q], [comp.matches]) if q else ([], [])
         names: list[str] = []
         types: list[str] = []
         for t in terms:
@@ -193,14 +198,14 @@ def event_summary(ev: CapturedEvent) -> dict[str, Any]:
 
 
 def closest_misses(
-    svc: CollectorService, comp: Compiled, session_id: int, exclude: set[int], after: int = 0
+    svc: CollectorService, comp: Scoped, session: Session, exclude: set[int], after: int = 0
 ) -> dict[str, Any]:
-    scorer = MissScorer.build(svc, comp)
+    scorer = MissScorer.build(svc, session, comp.query)
     scored: list[tuple[tuple[float, float, int, int], dict[str, Any]]] = []
     sc = comp.scope  # only the events the caller may see (the pytest plugin's test)
     where = f"({sc.where}) AND id > ?" if sc and sc.where else "id > ?"
     params = [*(sc.params if sc else ()), after]
-    for ev in svc.store.events(session_id, where, params, limit=MISS_SCAN, descending=True):
+    for ev in svc.store.events(session.id, where, params, limit=MISS_SCAN, descending=True):
         if ev.id in exclude:
             continue
         s = scorer.score(ev)
@@ -217,7 +222,7 @@ def closest_misses(
 
 
 def arrived_summary(
-    svc: CollectorService, session_id: int, scope: Compiled | None = None
+    svc: CollectorService, session_id: int, scope: CompiledQuery | None = None
 ) -> dict[str, Any]:
     """What the session holds, by type and name: the first thing to look at after a timeout."""
     where, params = (scope.where, scope.params) if scope is not None else ("", [])

@@ -1,72 +1,68 @@
-"""A filter compiled for the QA routes: SQL for what is stored, a predicate for what arrives."""
+"""The collector's query door: every ``/api`` route compiles its ``q`` here, through the one
+:func:`~inspector.domain.query.compile_query`, with the asked session's identity graph."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from inspector.collector.routes_api import BadRequest
 from inspector.collector.service import CollectorService
 from inspector.domain.capture import CapturedEvent
+from inspector.domain.query import CompiledQuery, QueryError, compile_query
+from inspector.domain.store import Session
 
-Predicate = Callable[[CapturedEvent], bool]
 MAX_TIMEOUT = 600.0
 MISS_SCAN = 5000  # most recent events scanned for closest misses
 MISS_SHOWN = 5
 
 
-# -- compiling -------------------------------------------------------------------------------
-@dataclass(slots=True)
-class Compiled:
-    q: str
-    predicate: Predicate
-    where: str
-    params: list[Any]
-    ctx: Any = None
-    scope: Compiled | None = None  # what the events are limited to (misses too): ?scope=
-
-
-def _context(svc: CollectorService) -> Any:
-    from inspector.domain.query import MatchContext
-
-    ident = svc.identity
-    return MatchContext(
-        identifiers_of=getattr(ident, "identifiers_of", None) if ident is not None else None
-    )
-
-
-def compile_q(svc: CollectorService, q: str, what: str = "q") -> Compiled:
-    """Python predicate and SQL for one expression; BadRequest (400) with the parser's text."""
-    if not q.strip():
-        return Compiled(q, lambda ev: True, "", [])
-    from inspector.domain.query import QueryError, parse
-
+def compile_for(
+    svc: CollectorService, session: Session, q: str, what: str | None = None
+) -> CompiledQuery:
+    """``q`` compiled for ``session``: ``user:`` asks that session's graph (built or caught up
+    only for a query that has a ``user:`` term). A malformed query is a 400 with the column."""
     try:
-        query = parse(q)
+        return compile_query(q, lambda: svc.identity_of(session))
     except QueryError as exc:
-        raise BadRequest("invalid_query", f"{what}: {exc}") from exc
-    ctx = _context(svc)
-    where, params = query.to_sql(ctx)
-
-    def predicate(ev: CapturedEvent) -> bool:
-        return bool(query.matches(ev, ctx))
-
-    return Compiled(q, predicate, where, list(params), ctx)
+        message = f"{what}: {exc}" if what else str(exc)
+        raise BadRequest("invalid_query", message, column=exc.column) from exc
 
 
-def and_where(where: str, extra: str) -> str:
-    return f"({where}) AND {extra}" if where else extra
+@dataclass(frozen=True, slots=True)
+class Scoped:
+    """A query limited to the events matching ``scope`` (``?scope=writekey:K``: the pytest
+    plugin's test); the closest misses keep to the scope too."""
+
+    query: CompiledQuery
+    scope: CompiledQuery | None = None
+
+    @property
+    def text(self) -> str:
+        return self.query.text
+
+    @property
+    def where(self) -> str:
+        return self.and_where("")[0]
+
+    @property
+    def params(self) -> list[Any]:
+        return self.and_where("")[1]
+
+    def matches(self, ev: CapturedEvent) -> bool:
+        sc = self.scope
+        return (sc is None or sc.matches(ev)) and self.query.matches(ev)
+
+    def and_where(self, extra: str, *extra_params: Any) -> tuple[str, list[Any]]:
+        parts = [w for w in (self.scope.where if self.scope else "", self.query.where) if w]
+        params = [*(self.scope.params if self.scope else ()), *self.query.params, *extra_params]
+        if extra:
+            parts.append(extra)
+        return " AND ".join(f"({p})" for p in parts), params
 
 
-def within(svc: CollectorService, comp: Compiled, scope: str) -> Compiled:
-    """``comp`` limited to the events matching ``scope`` (a query, e.g. ``writekey:K``: the
-    pytest plugin's test), remembering the scope for the closest misses."""
+def within(svc: CollectorService, session: Session, comp: CompiledQuery, scope: str) -> Scoped:
+    """``comp`` limited to the events matching ``scope`` (blank: no limit)."""
     if not scope.strip():
-        return comp
-    sc = compile_q(svc, scope, "scope")
-    pred, spred = comp.predicate, sc.predicate
-    where = f"({sc.where}) AND ({comp.where})" if comp.where else sc.where
-    return Compiled(
-        comp.q, lambda ev: spred(ev) and pred(ev), where, [*sc.params, *comp.params], comp.ctx, sc
-    )
+        return Scoped(comp)
+    return Scoped(comp, compile_for(svc, session, scope, "scope"))

@@ -10,35 +10,20 @@ from aiohttp import web
 
 from inspector.collector.keys import SERVICE
 from inspector.collector.routes_ingest import json_response
-from inspector.collector.service import CollectorService
 from inspector.domain import jsoncodec
 from inspector.domain.store import Session
 
 
 class BadRequest(ValueError):
-    def __init__(self, code: str, message: str) -> None:
+    """A 400 with ``{"code", "message"}`` and any ``extra`` fields (a query's ``column``)."""
+
+    def __init__(self, code: str, message: str, **extra: Any) -> None:
         super().__init__(message)
-        self.code, self.message = code, message
+        self.code, self.message, self.extra = code, message, extra
 
 
-def bad(code: str, message: str) -> web.Response:
-    return json_response(400, {"code": code, "message": message})
-
-
-def compile_query(svc: CollectorService, q: str) -> tuple[str, list[Any]]:
-    """The SQL for a filter expression; raises BadRequest with the parser's positioned message."""
-    if not q.strip():
-        return "", []
-    from inspector.domain.query import MatchContext, QueryError, parse
-
-    try:
-        query = parse(q)
-    except QueryError as exc:
-        raise BadRequest("invalid_query", str(exc)) from exc
-    ident = svc.identity
-    ctx = MatchContext(identifiers_of=ident.identifiers_of if ident is not None else None)
-    where, params = query.to_sql(ctx)
-    return where, list(params)
+def bad(code: str, message: str, **extra: Any) -> web.Response:
+    return json_response(400, {"code": code, "message": message, **extra})
 
 
 def int_param(
@@ -96,16 +81,19 @@ async def bad_request_middleware(request: web.Request, handler: Any) -> web.Stre
         resp: web.StreamResponse = await handler(request)
         return resp
     except BadRequest as exc:
-        return bad(exc.code, exc.message)
+        return bad(exc.code, exc.message, **exc.extra)
 
 
 async def list_events(request: web.Request) -> web.Response:
+    from inspector.collector.qa_query import compile_for
+
     svc = request.app[SERVICE]
     session = pick_session(request)
-    where, params = compile_query(svc, request.query.get("q", ""))
     limit = int_param(request, "limit", 100, 0, 100_000)
     offset = int_param(request, "offset", 0)
     await svc.writer.flush()
+    cq = compile_for(svc, session, request.query.get("q", ""))
+    where, params = cq.where, list(cq.params)
     total = svc.store.count_events(session.id, where, params)
     events = svc.store.events(session.id, where, params, limit=limit, offset=offset)
     return json_response(
@@ -157,10 +145,13 @@ async def stats(request: web.Request) -> web.Response:
 
 
 async def export(request: web.Request) -> web.StreamResponse:
+    from inspector.collector.qa_query import compile_for
+
     svc = request.app[SERVICE]
     session = pick_session(request)
-    where, params = compile_query(svc, request.query.get("q", ""))
     await svc.writer.flush()
+    cq = compile_for(svc, session, request.query.get("q", ""))
+    where, params = cq.where, list(cq.params)
     resp = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
     resp.headers["Content-Disposition"] = f'attachment; filename="session-{session.id}.ndjson"'
     from inspector.collector.cors import apply_cors
@@ -222,9 +213,9 @@ async def identities(request: web.Request) -> web.Response:
         return bad("invalid_mode", f"unknown merge mode {mode!r}; one of {', '.join(MODES)}")
     user = request.query.get("user") or None
     await svc.writer.flush()
-    live = svc.identity
+    live = svc.live_identity
     if session.id == svc.session.id and live is not None and live.mode == mode:
-        graph = live
+        graph = svc.identity
     else:  # another mode or session: replay the stored session through that mode's rules
         graph = replay(svc.store.iter_events(session.id), mode)
     body = graph.snapshot(user=user)

@@ -9,11 +9,12 @@ from typing import Any
 from aiohttp import web
 
 from inspector.collector.keys import SERVICE
-from inspector.collector.qa_query import Compiled, compile_q
+from inspector.collector.qa_query import compile_for
 from inspector.collector.routes_api import BadRequest, pick_session
 from inspector.collector.routes_ingest import json_response
 from inspector.collector.service import CollectorService
 from inspector.domain import jsoncodec
+from inspector.domain.query import CompiledQuery
 
 # -- assertions ------------------------------------------------------------------------------
 ASSERT_KEYS = {
@@ -157,7 +158,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def evaluate(
-    svc: CollectorService, session_id: int, exp: Expectation, comp: Compiled
+    svc: CollectorService, session_id: int, exp: Expectation, comp: CompiledQuery
 ) -> dict[str, Any]:
     store = svc.store
     total = store.count_events(session_id, comp.where, comp.params)
@@ -282,7 +283,6 @@ async def assert_(request: web.Request) -> web.Response:
             "invalid_body", 'expected {"expectations": [{"q": ..., "count": ...}, ...]}'
         )
     exps = [Expectation.parse(i, e) for i, e in enumerate(data["expectations"])]
-    comps = [compile_q(svc, e.q, f"expectations[{i}].q") for i, e in enumerate(exps)]
     session = pick_session(request)
     if isinstance(data.get("session"), str | int) and not isinstance(data.get("session"), bool):
         found = svc.store.find_session(data["session"])
@@ -292,6 +292,7 @@ async def assert_(request: web.Request) -> web.Response:
             )
         session = found
     await svc.writer.flush()
+    comps = [compile_for(svc, session, e.q, f"expectations[{i}].q") for i, e in enumerate(exps)]
     results = [evaluate(svc, session.id, e, c) for e, c in zip(exps, comps, strict=True)]
     n_ok = sum(r["passed"] for r in results)
     return json_response(

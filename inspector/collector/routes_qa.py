@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,11 +26,13 @@ from inspector.collector.qa_misses import (  # noqa: F401 - re-exported for test
     split_and_terms,
     top_level_tokens,
 )
-from inspector.collector.qa_query import MAX_TIMEOUT, Predicate, and_where, compile_q, within
+from inspector.collector.qa_query import MAX_TIMEOUT, compile_for, within
 from inspector.collector.routes_api import BadRequest, int_param
 from inspector.collector.routes_assert import assert_
 from inspector.collector.routes_ingest import json_response
 from inspector.domain.capture import CapturedEvent, RawRequest
+
+Predicate = Callable[[CapturedEvent], bool]
 
 
 # -- waiting ---------------------------------------------------------------------------------
@@ -140,21 +142,20 @@ async def wait(request: web.Request) -> web.Response:
     after = int_param(request, "after", 0, 0, 1 << 62)
     limit = int_param(request, "limit", 100, 0, 100_000)
     scope = request.query.get("scope", "")
-    comp = within(svc, compile_q(svc, q), scope)
     started = time.monotonic()
     session = svc.session
+    comp = within(svc, session, compile_for(svc, session, q, "q"), scope)
     # the identity graph is part of the key: user:X predicates are bound to the live graph
     waiter = Waiter(
         session.id,
-        comp.predicate,
+        comp.matches,
         max(count, 1),
         after,
         asyncio.get_running_loop().create_future(),
-        key=(session.id, q, scope, id(svc.identity)),
+        key=(session.id, q, scope, id(svc.live_identity)),
     )
     registry.add(waiter)  # first: nothing committed from here on can be missed
-    where = and_where(comp.where, "id > ?")
-    params = [*comp.params, after]
+    where, params = comp.and_where("id > ?", after)
     preload = max(count, limit, 1)
     try:
         await svc.writer.flush()
@@ -194,7 +195,7 @@ async def wait(request: web.Request) -> web.Response:
         code="timeout",
         message=f"waited {timeout:g} s for {count} event{'s' * (count != 1)} matching "
         f"{q or '(everything)'!r}; {got} matched",
-        closestMisses=closest_misses(svc, comp, session.id, set(waiter.found), after),
+        closestMisses=closest_misses(svc, comp, session, set(waiter.found), after),
         arrived=arrived_summary(svc, session.id, comp.scope),
     )
     return json_response(408, body)

@@ -16,8 +16,9 @@ from inspector.domain.auth import masked_headers, resolve_key
 from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.errors import IntakeError
 from inspector.domain.faults import FaultInjector
+from inspector.domain.identity.stored import StoredIdentity
 from inspector.domain.intake import DEFAULT_MAX_BODY, decode_body, parse_body
-from inspector.domain.pipeline import SessionPipeline, build_pipeline, default_linter
+from inspector.domain.pipeline import default_linter
 from inspector.domain.processing import Row, recover
 from inspector.domain.store import (
     Session,
@@ -57,7 +58,7 @@ def answered(outcome: Outcome, started: float) -> dict[str, Any]:
 
 
 class CollectorService:
-    """Owns the store, the current session and its pipeline; routes call :meth:`ingest`."""
+    """Owns the store, the current session and its identity graph; routes call :meth:`ingest`."""
 
     def __init__(
         self,
@@ -96,21 +97,18 @@ class CollectorService:
         self._listeners: dict[Listener, Callable[[], bool] | None] = {}
         self.started_at = time.time()
         self.settings_vendor: dict[str, str] = {}  # writeKey -> settings integration key
-        self.pipeline = self._new_pipeline()
+        self._new_identity()
 
     # -- lifecycle ------------------------------------------------------------------------
-    def _new_pipeline(self) -> SessionPipeline:
-        """Identity resolution for the current session; the writer dedupes and lints.
+    def _new_identity(self) -> None:
+        """Identity resolution for the current session (the writer dedupes and lints).
 
         The graph is fed as events are processed while someone watches (the window), and
-        otherwise from the store when it is asked for (:attr:`identity`): ``serve`` under load
-        spends nothing on it until a query needs it."""
-        # the session's stored events after this id have not been seen by the graph
-        self._identity_upto = 0
-        self._identity_behind = True
-        return build_pipeline(
-            lint=False, identity_mode=self.session.merge_mode if self.identity_enabled else None
-        )
+        otherwise catches up from the store when a query needs it (:meth:`identity_of`, in a
+        query thread): ``serve`` under load spends nothing on it until a query needs it."""
+        mode = self.session.merge_mode if self.identity_enabled else None
+        self.live_identity = StoredIdentity(self.session.id, mode) if mode else None
+        self._other_identity: tuple[tuple[Any, ...], StoredIdentity] | None = None
 
     async def start(self) -> None:
         self.writer.start()
@@ -133,32 +131,39 @@ class CollectorService:
         await self.writer.flush()
         self.store.clear(self.session.id)
         await self.writer.reset_lint(self.session.id)
-        self.pipeline = self._new_pipeline()
+        self._new_identity()
 
     async def switch_session(self, name: str | None) -> Session:
         await self.writer.reset_lint()
         self.session = self.store.open_session(name)
-        self.pipeline = self._new_pipeline()
+        self._new_identity()
         return self.session
 
     @property
     def identity(self) -> Any:
-        """The identity graph of the current session, up to date with the store."""
-        if self._identity_behind:
-            self._catch_up()
-        return self.pipeline.identity
+        """The identity graph of the current session, up to date with the store (reads the
+        store when behind: call it from a thread, or where a pause is acceptable)."""
+        live = self.live_identity
+        return live.catch_up(self.store.identity_rows) if live is not None else None
 
-    def _catch_up(self, below: int = 0) -> None:
-        """Feed the graph the session's stored events it has not seen (with ids < ``below``)."""
-        ident = self.pipeline.identity
-        if ident is not None:
-            where, params = ("id < ?", (below,)) if below else ("", ())
-            for ev in self.store.iter_events(
-                self.session.id, where, params, after_id=self._identity_upto
-            ):
-                ident.observe(ev)
-                self._identity_upto = ev.id
-        self._identity_behind = False
+    def identity_of(self, session: Session) -> StoredIdentity | None:
+        """A session's identity lookup, caught up with the store: the live graph for the
+        current session, a replay (kept until that session changes) for any other. Blocking:
+        the query doors call it from their thread, and only for a query with ``user:``."""
+        if session.id == self.session.id:
+            live = self.live_identity
+            if live is not None:
+                live.catch_up(self.store.identity_rows)
+            return live
+        if not self.identity_enabled:
+            return None
+        key = (session.id, self.store.last_event_key(session.id), session.merge_mode)
+        cached = self._other_identity
+        if cached is None or cached[0] != key:
+            other = StoredIdentity(session.id, session.merge_mode)
+            other.catch_up(self.store.identity_rows)
+            self._other_identity = cached = (key, other)
+        return cached[1]
 
     def _notify(self, events: list[CapturedEvent], raw: RawRequest) -> None:
         for fn in list(self._listeners):
@@ -327,8 +332,9 @@ class CollectorService:
 
     def _processed(self, reqs: list[tuple[Row, int]], ev_rows: list[Row]) -> None:
         """Stored rows back from the writer: identity resolution, then the listeners."""
-        if not ev_rows and any(n for _, n in reqs):
-            self._identity_behind = True  # nobody watched: the graph reads the store later
+        live = self.live_identity
+        if live is not None and not ev_rows and any(n for _, n in reqs):
+            live.mark_behind()  # nobody watched: the graph reads the store when asked
         if not self.wants_events():
             return
         at = 0
@@ -339,12 +345,9 @@ class CollectorService:
             at += n
             if raw.session_id != sid:
                 continue  # recovered from an earlier run, or from before a switch
-            if events and self.pipeline.identity is not None:
-                if self._identity_behind:
-                    self._catch_up(below=events[0].id)
-                self.pipeline.observe(events)
-                self._identity_upto = events[-1].id
-                self._identity_behind = False
+            if events and live is not None:
+                # behind (a catch-up pending or under way): the catch-up reads these too
+                live.observe(events)
             self._notify(events, raw)
 
     async def sleep(self, ms: int) -> None:

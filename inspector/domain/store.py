@@ -547,6 +547,25 @@ class Store:
                 yield event_from_row(r)
             last = rows[-1][0]
 
+    def last_event_key(self, session_id: int) -> tuple[int, int] | None:
+        """``(seq, id)`` of the session's latest event (None when it has none)."""
+        rows = self._rows(
+            "SELECT seq, id FROM events WHERE session_id=? ORDER BY seq DESC, id DESC LIMIT 1",
+            (session_id,),
+        )
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def identity_rows(
+        self, session_id: int, after_seq: int, after_id: int, limit: int
+    ) -> list[tuple[Any, ...]]:
+        """``(seq, id, ts, message_id, message)`` after ``(after_seq, after_id)`` in arrival
+        order: what the identity graph reads (keyset on the session index, no sort)."""
+        return self._rows(
+            "SELECT seq, id, ts, message_id, message FROM events "
+            "WHERE session_id=? AND (seq, id) > (?, ?) ORDER BY seq, id LIMIT ?",
+            (session_id, after_seq, after_id, int(limit)),
+        )
+
     def iter_messages_json(
         self,
         session_id: int,

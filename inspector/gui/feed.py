@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from inspector.domain.capture import SEVERITY_LEVEL, CapturedEvent, RawRequest
+from inspector.domain.query import CompiledQuery, compile_query
 from inspector.domain.store import Session, Store
 from inspector.gui import domain_bridge
 from inspector.gui.loader import display_rows
@@ -114,6 +115,7 @@ class EventFeed(QObject):
         self.query: Any = None
         self.query_text = ""
         self.ctx: Any = None
+        self.compiled: CompiledQuery | None = None  # the filter, as compile_query made it
         self.lint = LintCounts()
         self.duplicates = 0
         self.meter = RateMeter()
@@ -160,9 +162,9 @@ class EventFeed(QObject):
         self.duplicates += sum(1 for ev in events if ev.dup)
         rows.append_events(events, levels)
         matches = None
-        if self.query is not None:
-            q, ctx = self.query, self.ctx
-            matches = [first + i for i, ev in enumerate(events) if _safe_match(q, ev, ctx)]
+        if self.compiled is not None:
+            cq = self.compiled
+            matches = [first + i for i, ev in enumerate(events) if _safe_match(cq, ev)]
         added = self.model.rows_appended(first, matches)
         for fn in self.on_flush:
             fn(events)
@@ -245,24 +247,14 @@ class EventFeed(QObject):
         if ctx is not None:
             self.ctx = ctx
         if query is None:
+            self.compiled = None
             self.model.set_visible(None)
         else:
-            try:
-                where, params = query.to_sql(self.ctx)
-                ids = self.store.event_ids(self.session.id, where, list(params))
-                visible = self.model.rows.rows_of_ids(ids)
-            except NotImplementedError:
-                visible = self._match_stored(query)
-            self.model.set_visible(visible)
+            # the one door every consumer uses (API, CLI, plugin): same query, same rows
+            self.compiled = compile_query(text or query.text, self.ctx)
+            ids = self.store.event_ids(self.session.id, self.compiled.where, self.compiled.params)
+            self.model.set_visible(self.model.rows.rows_of_ids(ids))
         self.filterApplied.emit()
-
-    def _match_stored(self, query: Any) -> list[int]:
-        ids = [
-            ev.id
-            for ev in self.store.iter_events(self.session.id)
-            if _safe_match(query, ev, self.ctx)
-        ]
-        return self.model.rows.rows_of_ids(ids)
 
     def vocabulary(self) -> Any:
         """What the shown session holds (field values, message paths), for hints."""
@@ -316,9 +308,9 @@ class EventFeed(QObject):
         return [vals[i] for i, _ in counts.most_common(limit)]
 
 
-def _safe_match(q: Any, ev: CapturedEvent, ctx: Any) -> bool:
+def _safe_match(cq: CompiledQuery, ev: CapturedEvent) -> bool:
     try:
-        return bool(q.matches(ev, ctx))
+        return cq.matches(ev)
     except Exception:  # a predicate bug must not break ingest; treat as "no match"
         return False
 

@@ -29,18 +29,12 @@ class WindowActions:
     def export_ndjson(self, path: str, use_filter: bool = True) -> int:
         """Write the shown session's messages to ``path``: those the current filter shows
         (``use_filter``, when a filter is active) or all of them. Returns how many."""
-        where, params = "", []
-        filtered = use_filter and self.feed.query is not None
-        if filtered:
-            try:
-                where, params = self.feed.query.to_sql(self.feed.ctx)
-            except NotImplementedError:
-                where, params = "", []
+        cq = self.feed.compiled  # the filter as shown, compiled by the one query door
+        filtered = use_filter and cq is not None
+        where, params = (cq.where, cq.params) if filtered and cq is not None else ("", ())
         n = 0
         with open(path, "w", encoding="utf-8") as fh:
-            for line in self.service.store.iter_messages_json(
-                self.feed.session.id, where, list(params)
-            ):
+            for line in self.service.store.iter_messages_json(self.feed.session.id, where, params):
                 fh.write(line + "\n")
                 n += 1
         which = f"matching {self.feed.query_text}" if filtered else "all of the session"

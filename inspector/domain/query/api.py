@@ -38,7 +38,7 @@ from functools import lru_cache
 from typing import Any
 
 from inspector.domain.capture import CapturedEvent
-from inspector.domain.query.ast import MatchAll, Node
+from inspector.domain.query.ast import MatchAll, Node, asks_identity
 from inspector.domain.query.parser import parse_ast, simplify
 from inspector.domain.query.pycompile import EventView, MatchContext, Pred, compile_python
 from inspector.domain.query.sqlcompile import compile_sql
@@ -47,12 +47,14 @@ from inspector.domain.query.sqlcompile import compile_sql
 class Query:
     """A parsed expression. Immutable; cheap to share between threads."""
 
-    __slots__ = ("_pred", "ast", "text")
+    __slots__ = ("_pred", "ast", "text", "uses_identity")
 
     def __init__(self, text: str, ast: Node) -> None:
         self.text = text
         self.ast = ast
         self._pred: Pred = compile_python(ast)
+        #: whether a ``user:X`` term asks the identity graph for X's other ids
+        self.uses_identity: bool = asks_identity(ast)
 
     @property
     def matches_all(self) -> bool:

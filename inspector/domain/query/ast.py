@@ -165,3 +165,17 @@ class PathTerm:
 Node = Union[  # noqa: UP007
     MatchAll, And, Or, Not, FreeText, ColumnTerm, LintTerm, DupTerm, HasTerm, PathTerm
 ]
+
+
+def asks_identity(node: Node) -> bool:
+    """True when the tree has a ``user:X`` term that looks X's person up (a plain value)."""
+    if isinstance(node, (And, Or)):
+        return any(asks_identity(i) for i in node.items)
+    if isinstance(node, Not):
+        return asks_identity(node.item)
+    return (
+        isinstance(node, ColumnTerm)
+        and node.field == "user"
+        and isinstance(node.value, Text)
+        and not node.value.is_glob
+    )

@@ -27,8 +27,8 @@ def parse_number(s: str) -> int | float | None:
     """A JSON-style number literal, or None. Integers beyond 64 bits become floats."""
     if not _NUMBER.fullmatch(s):
         return None
-    if any(c in s for c in ".eE"):
-        return float(s)
+    if any(c in s for c in ".eE") or len(s) > 20:
+        return float(s)  # 5,000 digits: inf, never Python's int-from-string digit limit
     n = int(s)
     return n if _INT64[0] <= n <= _INT64[1] else float(n)
 

@@ -1,0 +1,74 @@
+"""The one door: ``compile_query(q, identity)`` turns a query string into everything a consumer
+needs, the same way for all of them (``/api/events``, ``/api/wait``, ``/api/assert``, the QA
+misses, ``/api/export``, CLI ``export --q``, the pytest plugin through the API, the window).
+
+    cq = compile_query('user:u1 type:track', graph)
+    cq.where, cq.params          # SQL over ``events`` for what is stored
+    cq.matches(event)            # the same answer for an event as it arrives
+
+``identity`` is where ``user:X`` finds the other ids of X's person: an object with
+``identifiers_of(value) -> set[str]`` (an :class:`~inspector.domain.identity.IdentityGraph`), a
+function returning one (called only when the query has a ``user:`` term, so a query without one
+never builds or updates a graph), or None (``user:X`` then means just X).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from inspector.domain.capture import CapturedEvent
+from inspector.domain.query.api import Query, parse
+from inspector.domain.query.pycompile import MatchContext
+
+
+@runtime_checkable
+class IdentityLookup(Protocol):
+    def identifiers_of(self, value: str) -> set[str]: ...
+
+
+IdentitySource = IdentityLookup | Callable[[], IdentityLookup | None] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    """A query compiled for one identity: SQL for the store, a predicate for live events."""
+
+    text: str
+    query: Query
+    ctx: MatchContext
+    where: str
+    params: tuple[Any, ...]
+
+    @property
+    def matches_all(self) -> bool:
+        return self.query.matches_all
+
+    @property
+    def uses_identity(self) -> bool:
+        return self.query.uses_identity
+
+    def matches(self, ev: CapturedEvent) -> bool:
+        return self.query.matches(ev, self.ctx)
+
+    def and_where(self, extra: str, *extra_params: Any) -> tuple[str, list[Any]]:
+        """This query's SQL AND ``extra`` (e.g. ``id > ?``), with both parameter lists."""
+        where = f"({self.where}) AND {extra}" if self.where else extra
+        return where, [*self.params, *extra_params]
+
+
+def resolve_identity(identity: IdentitySource) -> IdentityLookup | None:
+    if identity is None or isinstance(identity, IdentityLookup):
+        return identity
+    return identity()
+
+
+def compile_query(q: str, identity: IdentitySource = None) -> CompiledQuery:
+    """Parse and compile ``q``; raises :class:`~inspector.domain.query.QueryError` (with the
+    column) for a malformed query. Blank text matches everything."""
+    query = parse(q)
+    lookup = resolve_identity(identity) if query.uses_identity else None
+    ctx = MatchContext(identifiers_of=getattr(lookup, "identifiers_of", None))
+    where, params = query.to_sql(ctx)
+    return CompiledQuery(q, query, ctx, where, tuple(params))
