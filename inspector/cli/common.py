@@ -43,6 +43,14 @@ def server_flags(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-lint", action="store_true", help="do not lint incoming events")
     p.add_argument("--token", help="require this token (X-Inspector-Token or ?token=) on /api")
+    p.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let pages on this origin (e.g. https://app.test:3000) use /api from a browser; "
+        "loopback origins always may (repeatable)",
+    )
 
 
 def open_store(data_dir: str | None) -> Any:

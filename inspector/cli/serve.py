@@ -63,7 +63,15 @@ async def serve(args: Any) -> int:
         svc.add_listener(echo)
     token = api_token_for(args.host, getattr(args, "token", None))
     tls, tls_port = tls_setup(args)
-    server = CollectorServer(svc, args.host, args.port, api_token=token, tls=tls, tls_port=tls_port)
+    server = CollectorServer(
+        svc,
+        args.host,
+        args.port,
+        api_token=token,
+        tls=tls,
+        tls_port=tls_port,
+        allow_origins=getattr(args, "allow_origin", None) or (),
+    )
     try:
         url = await server.start()
     except OSError as exc:

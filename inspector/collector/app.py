@@ -15,11 +15,17 @@ from inspector.collector import (
 )
 from inspector.collector.api_token import token_middleware
 from inspector.collector.cors import cors_middleware
-from inspector.collector.keys import API_TOKEN, SERVICE
+from inspector.collector.keys import API_TOKEN, ORIGINS, SERVICE
+from inspector.collector.origins import OriginPolicy
 from inspector.collector.service import CollectorService
 
 
-def make_app(service: CollectorService, *, api_token: str | None = None) -> web.Application:
+def make_app(
+    service: CollectorService,
+    *,
+    api_token: str | None = None,
+    origins: OriginPolicy | None = None,
+) -> web.Application:
     # bodies are read by the routes with their own bound, so aiohttp's limit is set above it
     app = web.Application(
         client_max_size=service.max_body + 1024 * 1024,
@@ -32,6 +38,7 @@ def make_app(service: CollectorService, *, api_token: str | None = None) -> web.
     )
     app[SERVICE] = service
     app[API_TOKEN] = api_token
+    app[ORIGINS] = origins if origins is not None else OriginPolicy()
     routes_ingest.add_routes(app)
     routes_api.add_routes(app)
     routes_kissmetrics.add_routes(app)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from inspector.collector.origins import OriginPolicy
     from inspector.collector.service import CollectorService
     from inspector.domain.certs import TlsFiles
     from inspector.domain.phone_setup import Endpoints
@@ -15,3 +16,4 @@ SERVICE: web.AppKey[CollectorService] = web.AppKey("service")
 API_TOKEN: web.AppKey[str | None] = web.AppKey("api_token")
 TLS_FILES: web.AppKey[TlsFiles | None] = web.AppKey("tls_files")
 ENDPOINTS: web.AppKey[Endpoints] = web.AppKey("endpoints")
+ORIGINS: web.AppKey[OriginPolicy] = web.AppKey("origins")

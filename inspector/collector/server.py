@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Iterable
 
 from aiohttp import web
 
 from inspector.collector.app import make_app
 from inspector.collector.keys import ENDPOINTS, TLS_FILES
+from inspector.collector.origins import OriginPolicy
 from inspector.collector.service import CollectorService
 from inspector.domain.certs import TlsFiles
 from inspector.domain.netaddrs import lan_addresses, url_host
@@ -39,6 +41,7 @@ class CollectorServer:
         api_token: str | None = None,
         tls: TlsFiles | None = None,
         tls_port: int | None = None,
+        allow_origins: Iterable[str] = (),
     ) -> None:
         self.service = service
         self.host = host
@@ -46,7 +49,8 @@ class CollectorServer:
         self.api_token = api_token
         self.tls = tls
         self.tls_port = tls_port
-        self.app = make_app(service, api_token=api_token)
+        self.origins = OriginPolicy(allow_origins)
+        self.app = make_app(service, api_token=api_token, origins=self.origins)
         self.app[TLS_FILES] = tls
         self.endpoints = self.app[ENDPOINTS] = Endpoints()
         self._runner: web.AppRunner | None = None

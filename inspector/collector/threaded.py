@@ -25,11 +25,13 @@ class ThreadedCollector:
         host: str = "127.0.0.1",
         port: int = 0,
         api_token: str | None = None,
+        allow_origins: tuple[str, ...] = (),
         **service_kwargs: Any,
     ) -> None:
         self.data_dir = Path(data_dir)
         self._session_name = session
         self.host, self.port, self.api_token = host, port, api_token
+        self.allow_origins = allow_origins
         self._service_kwargs = service_kwargs
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="collector", daemon=True)
@@ -58,7 +60,13 @@ class ThreadedCollector:
         self.service = CollectorService(
             store, store.open_session(self._session_name), **self._service_kwargs
         )
-        self.server = CollectorServer(self.service, self.host, self.port, api_token=self.api_token)
+        self.server = CollectorServer(
+            self.service,
+            self.host,
+            self.port,
+            api_token=self.api_token,
+            allow_origins=self.allow_origins,
+        )
         self.url = await self.server.start()
         self.port = self.server.port
 

@@ -46,12 +46,14 @@ class CollectorController(QObject):
         token: str | None = None,
         parent: QObject | None = None,
         announce: bool = False,
+        allow_origins: tuple[str, ...] = (),
     ) -> None:
         super().__init__(parent)
         self.service = service
         self.host = host
         self.port = port
         self.token = token
+        self.allow_origins = allow_origins
         self.server: CollectorServer | None = None
         self.error: str | None = None
         self.announce = announce  # print "listening on URL" (CLI contract)
@@ -89,7 +91,13 @@ class CollectorController(QObject):
             self.service.writer.index_chunk = old.index_chunk
             self.service.writer.max_backlog_bytes = old.max_backlog_bytes
         self._ran = True  # even a failed start ran the app's cleanup (writer stopped)
-        server = CollectorServer(self.service, self.host, self.port, api_token=self.token)
+        server = CollectorServer(
+            self.service,
+            self.host,
+            self.port,
+            api_token=self.token,
+            allow_origins=self.allow_origins,
+        )
         try:
             url = await server.start()
         except OSError as exc:

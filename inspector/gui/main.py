@@ -80,7 +80,12 @@ def build_window(
     for spec in getattr(args, "fault", None) or []:
         service.faults.add(parse_fault_spec(spec))
     controller = CollectorController(
-        service, host, port, getattr(args, "token", None), announce=announce
+        service,
+        host,
+        port,
+        getattr(args, "token", None),
+        announce=announce,
+        allow_origins=tuple(getattr(args, "allow_origin", None) or ()),
     )
     window = MainWindow(service, controller, settings, config_dir)
     controller.setParent(window)

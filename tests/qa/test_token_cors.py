@@ -1,4 +1,5 @@
-"""The optional /api token, its generation by ``serve``, and CORS on every /api route."""
+"""The optional /api token, its generation by ``serve``, and CORS on every /api route
+(for loopback origins; foreign ones are refused: tests/collector/test_security.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from tests.qa.conftest import post
 
 TOKEN = "s3cret-token"
 NO_LINT = {"lint": False}
+PAGE = "http://localhost:3000"  # a dev server on this machine: a loopback origin
+JSON = {"Content-Type": "application/json"}
 API_ROUTES = [
     ("GET", "/api/health"),
     ("GET", "/api/events"),
@@ -29,7 +32,10 @@ API_ROUTES = [
 
 
 def raw(method, url, headers=None, body=None):
-    req = urllib.request.Request(url, method=method, headers=headers or {}, data=body)
+    headers = dict(headers or {})
+    if body is not None:
+        headers.setdefault("Content-Type", "application/json")
+    req = urllib.request.Request(url, method=method, headers=headers, data=body)
     try:
         with urllib.request.urlopen(req, timeout=10) as r:
             return r.status, dict(r.headers), r.read()
@@ -47,10 +53,10 @@ def secured(tmp_path):
 @pytest.mark.parametrize(("method", "path"), API_ROUTES)
 def test_token_required_on_every_api_route(secured, method, path):
     body = b'{"expectations": []}' if method == "POST" else None
-    status, headers, text = raw(method, secured.url + path, body=body)
+    status, headers, text = raw(method, secured.url + path, {"Origin": PAGE}, body=body)
     assert status == 401, text
     assert b"X-Inspector-Token" in text and headers["Content-Type"].startswith("application/json")
-    assert headers.get("Access-Control-Allow-Origin") == "*"  # a browser can read the 401
+    assert headers.get("Access-Control-Allow-Origin") == PAGE  # the page can read the 401
     ok = raw(method, secured.url + path, {"X-Inspector-Token": TOKEN}, body)[0]
     assert ok == 200
     sep = "&" if "?" in path else "?"
@@ -64,13 +70,13 @@ def test_token_leaves_tracking_routes_and_preflights_open(secured):
         "OPTIONS",
         secured.url + "/api/events",
         {
-            "Origin": "http://app.test",
+            "Origin": PAGE,
             "Access-Control-Request-Method": "GET",
             "Access-Control-Request-Headers": "x-inspector-token",
         },
     )
     assert status == 204
-    assert headers["Access-Control-Allow-Origin"] == "http://app.test"
+    assert headers["Access-Control-Allow-Origin"] == PAGE
     assert "x-inspector-token" in headers["Access-Control-Allow-Headers"].lower()
     client = EventInspector(secured.url, token=TOKEN, collector=secured)
     assert client.count() == 1
@@ -89,16 +95,17 @@ def test_cors_on_every_api_route(tmp_path_factory, method, path, request):
     c = CollectorThread(tmp_path_factory.mktemp("cors"), service_kwargs=NO_LINT).start()
     request.addfinalizer(c.stop)
     body = b'{"expectations": []}' if method == "POST" else None
-    status, headers, _ = raw(method, c.url + path, {"Origin": "http://localhost:3000"}, body)
+    status, headers, _ = raw(method, c.url + path, {"Origin": PAGE}, body)
     assert status == 200
-    assert headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    assert headers["Access-Control-Allow-Origin"] == PAGE
+    assert "Access-Control-Allow-Credentials" not in headers
     status, headers, _ = raw(method, c.url + path, body=body)
-    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert status == 200 and "Access-Control-Allow-Origin" not in headers
     status, headers, _ = raw(
         "OPTIONS",
         c.url + path.split("?")[0],
         {
-            "Origin": "http://localhost:3000",
+            "Origin": PAGE,
             "Access-Control-Request-Method": method,
             "Access-Control-Request-Headers": "content-type",
         },
@@ -116,11 +123,11 @@ def test_cors_on_errors(tmp_path):
             status, headers, _ = raw(
                 method,
                 c.url + path,
-                {"Origin": "http://x.test"},
+                {"Origin": "http://127.0.0.1:5173"},
                 b"not json" if method == "POST" else None,
             )
             assert status in (400, 404)
-            assert headers["Access-Control-Allow-Origin"] == "http://x.test"
+            assert headers["Access-Control-Allow-Origin"] == "http://127.0.0.1:5173"
     finally:
         c.stop()
 
