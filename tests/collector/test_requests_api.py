@@ -36,7 +36,7 @@ def test_every_request_is_listed_newest_last(api):
     ok = api.post("/v1/batch", batch("a1", "a2"), headers={"Authorization": BASIC})
     assert ok.status_code == 200
     assert api.post("/v1/batch", b'{"batch": [1,').status_code == 400
-    assert api.post("/api/faults", json.dumps({"status": 429, "count": 1})).status_code == 200
+    assert api.post("/api/faults", json={"status": 429, "count": 1}).status_code == 200
     assert api.post("/v1/batch", batch("b1")).status_code == 429
     assert api.get("/e", params={"_k": "KM", "_p": "bob", "_n": "Signed Up"}).status_code == 200
 
@@ -79,7 +79,7 @@ def test_every_request_is_listed_newest_last(api):
 
 
 def test_duration_includes_an_injected_delay(api):
-    api.post("/api/faults", json.dumps({"delayMs": 300, "count": 1}))
+    api.post("/api/faults", json={"delayMs": 300, "count": 1})
     assert api.post("/v1/batch", batch("d1")).status_code == 200
     assert api.post("/v1/batch", batch("d2")).status_code == 200
     slow, fast = requests_of(api)["requests"]
@@ -110,7 +110,7 @@ def test_request_filter(api, q, expect):
     names = {}
     api.post("/v1/batch", batch("q1"), headers={"Authorization": BASIC})
     api.post("/v1/batch", b"{nope")
-    api.post("/api/faults", json.dumps({"status": 429, "count": 1}))
+    api.post("/api/faults", json={"status": 429, "count": 1})
     api.post("/v1/batch", batch("q2"))
     api.get("/e", params={"_k": "KM", "_p": "bob", "_n": "x"})
     api.post("/v1/track", json.dumps({"event": "T", "userId": "u"}))
@@ -191,7 +191,7 @@ def test_non_text_body_is_hex_and_json_errors_say_where(api):
 
 
 def test_retries_of_the_same_message_ids_are_linked(api):
-    api.post("/api/faults", json.dumps({"status": 503, "count": 1}))
+    api.post("/api/faults", json={"status": 503, "count": 1})
     first = api.post("/v1/batch", batch("r1", "r2"))
     second = api.post("/v1/batch", batch("r1", "r2"))
     third = api.post("/v1/batch", batch("other"))
