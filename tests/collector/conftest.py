@@ -18,6 +18,9 @@ class Api:
         self.s = requests.Session()
 
     def post(self, path: str, data: Any = None, **kw: Any) -> requests.Response:
+        if path.startswith("/api/") and data is not None:
+            # as every real client of /api does (state changes need it: test_security.py)
+            kw["headers"] = {"Content-Type": "application/json", **(kw.get("headers") or {})}
         return self.s.post(self.url + path, data=data, timeout=10, **kw)
 
     def get(self, path: str, **kw: Any) -> requests.Response:
