@@ -12,10 +12,20 @@ import sys
 from collections.abc import Sequence
 
 from inspector import __version__
-from inspector.cli import diff, export, flow, import_, lint, report, serve, sessions
+from inspector.cli import (
+    coverage,
+    diff,
+    export,
+    flow,
+    import_,
+    lint,
+    report,
+    serve,
+    sessions,
+)
 from inspector.cli.common import quiet_broken_pipe, server_flags
 
-COMMANDS = (serve, export, import_, sessions, lint, diff, report, flow)
+COMMANDS = (serve, export, import_, sessions, lint, diff, report, flow, coverage)
 
 
 def build_parser() -> argparse.ArgumentParser:

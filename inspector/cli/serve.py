@@ -167,11 +167,38 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--tls-port", type=int, help="HTTPS port (default: --port + 1; 0 picks a free port)"
     )
+    p.add_argument(
+        "--plan",
+        metavar="FILE",
+        help="lint against this tracking plan (JSON Schema rules or simple YAML); its "
+        "violations are findings like the built-in rules, and GET /api/coverage reports on it",
+    )
     p.add_argument("--max-seconds", type=float, help=argparse.SUPPRESS)
     p.set_defaults(run=run)
+
+
+def use_plan(plan: str | None) -> str | None:
+    """Check the plan and hand it to the lint workers (before they start); an error or None."""
+    if not plan:
+        return None
+    from pathlib import Path
+
+    from inspector.domain.lint import PlanError, load_plan
+    from inspector.domain.lint.profile import LintProfile, activate
+
+    try:
+        load_plan(plan)
+    except PlanError as exc:
+        return str(exc)
+    activate(LintProfile(plan=str(Path(plan).resolve()), config_dir=str(Path.cwd())))
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
     if args.port is None:
         args.port = 8787
+    problem = use_plan(getattr(args, "plan", None))
+    if problem:
+        print(f"error: --plan: {problem}", file=sys.stderr)
+        return 2
     return asyncio.run(serve(args))

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from inspector.collector import (
     routes_api,
+    routes_coverage,
     routes_flows,
     routes_ingest,
     routes_kissmetrics,
@@ -46,6 +47,7 @@ def make_app(
     routes_mobile.add_routes(app)
     routes_requests.add_routes(app)
     routes_flows.add_routes(app)
+    routes_coverage.add_routes(app)
 
     async def lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
         await service.start()

@@ -66,14 +66,12 @@ def flag_duplicates(seen: set[str], events: Iterable[CapturedEvent]) -> int:
 
 
 def default_linter(start_dir: str | None = None) -> Linter:
-    """The lint engine configured from ``.event-inspector.toml`` (searched upwards)."""
-    from pathlib import Path
+    """The lint engine configured from ``.event-inspector.toml`` (searched upwards) and the
+    collector's lint profile (a plan given to ``serve --plan`` or loaded in the window)."""
+    from inspector.domain.lint.profile import configured_linter
 
-    from inspector.domain.lint import LintEngine, load_config, load_plan
-
-    config = load_config(Path(start_dir) if start_dir else Path.cwd())
-    plan_path = getattr(config, "plan", None)
-    return LintEngine(config=config, plan=load_plan(plan_path) if plan_path else None)
+    linter: Linter = configured_linter(start_dir)
+    return linter
 
 
 def build_pipeline(

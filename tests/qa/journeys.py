@@ -137,3 +137,33 @@ def background(fn: Callable[[], Any]) -> Iterator[dict[str, Any]]:
         yield out
     finally:
         t.join(60)
+
+
+NODE_LIBS = {
+    "segment-node": "@segment/analytics-node",
+    "cio-node": "@customerio/cdp-analytics-node",
+    "legacy-node": "analytics-node",
+    "rudder-node": "@rudderstack/rudder-sdk-node",
+}
+
+
+def send_node(driver: str, url: str, write_key: str, calls: list[Call], tmp: Any) -> None:
+    """Send ``calls`` through a real Node library (``tests/clients/node/journey.mjs``)."""
+    import json
+    import shutil
+    import subprocess
+
+    from tests.clients.npm import NODE_DIR
+
+    node = shutil.which("node")
+    assert node is not None, "node is not installed"
+    path = tmp / f"calls-{driver}.json"
+    path.write_text(json.dumps(node_calls(calls)))
+    proc = subprocess.run(
+        [node, str(NODE_DIR / "journey.mjs"), driver, url, write_key, str(path)],
+        cwd=NODE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

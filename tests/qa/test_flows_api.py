@@ -154,3 +154,28 @@ def test_bad_parameters(live):
     assert status == 400 and body["message"].startswith("scope: column")
     status, body = check(live.url, flow, session="no-such-session")
     assert status == 404 and body["code"] == "unknown_session"
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("driver", ["segment-node", "cio-node", "legacy-node", "rudder-node"])
+@pytest.mark.parametrize("order", ["ok", "missing", "reversed", "two-people"])
+def test_node_libraries(live, tmp_path, driver, order):
+    from tests.clients.npm import ensure_node_modules
+    from tests.qa.journeys import NODE_LIBS, send_node
+
+    ensure_node_modules()
+    tag = f"{order}-{driver}"
+    send_node(driver, live.url, f"WK-{tag}", journey(tag, order), tmp_path)
+    status, body = check(live.url, CHECKOUT, timeout=10 if order == "ok" else 0, **scoped(tag))
+    assert status == 200
+    want = {
+        "ok": ["matched"] * 4,
+        "missing": ["matched", "missing", "matched", "matched"],
+        "reversed": ["matched", "out_of_order", "matched", "matched"],
+        "two-people": ["missing", "missing", "matched", "matched"],
+    }[order]
+    assert [s["status"] for s in body["steps"]] == want, body
+    assert body["passed"] is (order == "ok")
+    assert body["person"] == f"user-{tag}"
+    clients = {s["summary"]["client"] for s in body["steps"] if s.get("summary")}
+    assert clients == {NODE_LIBS[driver]}

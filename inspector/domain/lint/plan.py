@@ -40,6 +40,7 @@ class PlanRule:
     validator: Any = None
     planned: frozenset[str] | None = None  # keys listed for properties/traits, None = any
     closed: bool = False  # additionalProperties false: jsonschema reports extras itself
+    required: bool = False  # the event must be seen at all (coverage fails without it)
 
     def __post_init__(self) -> None:
         cls = jsonschema.validators.validator_for(self.schema, jsonschema.Draft7Validator)
@@ -90,8 +91,47 @@ class TrackingPlan:
             versions = self.keyed.get((t, name)) if type(name) is str else None
             if versions:
                 rules.append(_pick(versions, m))
+        view = _identify_traits(m) if t == "IDENTIFY" and rules else None
+        if view is None:
+            for rule in rules:
+                _validate(rule, m, out)
+            return
+        start = len(out)
         for rule in rules:
-            _validate(rule, m, out)
+            _validate(rule, view[0], out)
+        out[start:] = [_where(f, view[1]) for f in out[start:]]
+
+
+def _identify_traits(m: dict[str, Any]) -> tuple[dict[str, Any], frozenset[str]] | None:
+    """An identify's traits where each library puts them: ``traits`` (Segment, Customer.io)
+    and ``context.traits`` (RudderStack sends them only there); ``traits`` wins a tie. The
+    message as the plan sees it, and the trait keys read from ``context.traits``."""
+    ctx = m.get("context")
+    ctraits = ctx.get("traits") if isinstance(ctx, dict) else None
+    if not isinstance(ctraits, dict) or not ctraits:
+        return None
+    own = m.get("traits")
+    own = own if isinstance(own, dict) else {}
+    return {**m, "traits": {**ctraits, **own}}, frozenset(k for k in ctraits if k not in own)
+
+
+def _where(
+    found: tuple[str, str, str | None], from_context: frozenset[str]
+) -> tuple[str, str, str | None]:
+    """Name the place a trait was read from (``context.traits.x``), or say where a missing
+    one was looked for."""
+    rid, msg, path = found
+    if not path or not path.startswith("traits."):
+        return found
+    key = path.split(".", 2)[1]
+    if key in from_context:
+        said = msg.replace(path, "context." + path, 1)
+        if said == msg:
+            said = f"{msg} (in context.traits)"
+        return rid, said, "context." + path
+    if rid == "E015":
+        return rid, f"{msg} (looked in traits and context.traits)", path
+    return found
 
 
 def _pick(versions: dict[int, PlanRule], m: dict[str, Any]) -> PlanRule:
@@ -221,7 +261,13 @@ def _segment_rule(r: Any) -> PlanRule:
     schema = r.get("jsonSchema") or r.get("json_schema") or r.get("rules") or {}
     if t == "TRACK" and not r.get("key") and not r.get("name"):
         raise PlanError("TRACK rule without a key (event name)")
-    return PlanRule(t, r.get("key") or r.get("name"), int(r.get("version") or 1), schema)
+    return PlanRule(
+        t,
+        r.get("key") or r.get("name"),
+        int(r.get("version") or 1),
+        schema,
+        required=r.get("required") is True,
+    )
 
 
 def _config_api_rules(rules: dict[str, Any]) -> list[PlanRule]:
@@ -246,6 +292,7 @@ def _config_api_rules(rules: dict[str, Any]) -> list[PlanRule]:
                 ev["name"],
                 int(ev.get("version") or 1),
                 ev.get("rules") or ev.get("jsonSchema") or {},
+                required=ev.get("required") is True,
             )
         )
     return out

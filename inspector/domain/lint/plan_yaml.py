@@ -84,7 +84,9 @@ def _rule(t: str, key: str | None, body: Any, payload: str) -> PlanRule:
     schema: dict[str, Any] = {"type": "object", "properties": {payload: inner}}
     if inner.get("required"):
         schema["required"] = [payload]
-    return PlanRule(t, key, int(body.get("version") or 1), schema)
+    return PlanRule(
+        t, key, int(body.get("version") or 1), schema, required=body.get("required") is True
+    )
 
 
 def simple_rules(data: dict[str, Any]) -> list[PlanRule]:

@@ -1,0 +1,57 @@
+"""``GET /api/coverage``: the collector's tracking plan against the session it holds.
+
+``{"planned": [{"event", "seen", "bySource": {client: n}, "type", "required"}],
+"unplanned": [{"event", "seen", …}], "summary": …}``. The plan is the one the collector lints
+with (``serve --plan``, the window's plan, or ``plan =`` in ``.event-inspector.toml``);
+without one, 404 ``no_plan``. ``?session=`` another stored session, ``?scope=`` a query the
+counted events must match (e.g. ``writekey:K``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from inspector.collector.keys import SERVICE
+from inspector.collector.routes_api import BadRequest, pick_session
+from inspector.collector.routes_ingest import json_response
+from inspector.domain.lint import ConfigError, PlanError
+from inspector.domain.lint.coverage import counts_of_session, coverage
+from inspector.domain.lint.profile import current
+from inspector.domain.query import MatchContext, QueryError, parse
+
+
+async def get_coverage(request: web.Request) -> web.Response:
+    svc = request.app[SERVICE]
+    try:
+        plan = current().load_plan()
+    except (ConfigError, PlanError) as exc:
+        return json_response(409, {"code": "plan_unusable", "message": str(exc)})
+    if plan is None:
+        return json_response(
+            404,
+            {
+                "code": "no_plan",
+                "message": "no tracking plan: start serve with --plan FILE, load one in the "
+                "window, or set plan = under [lint] in .event-inspector.toml",
+            },
+        )
+    session = pick_session(request)
+    where: str = ""
+    params: list[Any] = []
+    scope = request.query.get("scope", "")
+    if scope.strip():
+        try:
+            where, sql_params = parse(scope).to_sql(MatchContext())
+            params = list(sql_params)
+        except QueryError as exc:
+            raise BadRequest("invalid_query", f"scope: {exc}") from None
+    await svc.writer.flush()
+    body = coverage(plan, counts_of_session(svc.store, session.id, where, params)).to_api()
+    body["session"] = session.to_dict()
+    return json_response(200, body)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/coverage", get_coverage)
