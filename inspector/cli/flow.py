@@ -43,13 +43,10 @@ def add_parser(sub: Any) -> None:
 def evaluate(flow: Any, inp: Input) -> dict[str, Any]:
     from inspector.domain.flows import ListSource, People, check_flow, session_source
     from inspector.domain.identity import replay
-    from inspector.domain.query import MatchContext
 
     if inp.events is not None:
         graph = replay(inp.events)
-        source: Any = ListSource(
-            inp.events, People(graph.person_of), MatchContext(graph.identifiers_of)
-        )
+        source: Any = ListSource(inp.events, People(graph.person_of), graph)
     else:
         source = session_source(inp.store, inp.session.id, merge_mode=inp.session.merge_mode)
     body = check_flow(flow, source).to_api()

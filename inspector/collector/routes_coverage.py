@@ -14,12 +14,12 @@ from typing import Any
 from aiohttp import web
 
 from inspector.collector.keys import SERVICE
-from inspector.collector.routes_api import BadRequest, pick_session
+from inspector.collector.qa_query import compile_for
+from inspector.collector.routes_api import pick_session
 from inspector.collector.routes_ingest import json_response
 from inspector.domain.lint import ConfigError, PlanError
 from inspector.domain.lint.coverage import counts_of_session, coverage
 from inspector.domain.lint.profile import current
-from inspector.domain.query import MatchContext, QueryError, parse
 
 
 async def get_coverage(request: web.Request) -> web.Response:
@@ -42,11 +42,8 @@ async def get_coverage(request: web.Request) -> web.Response:
     params: list[Any] = []
     scope = request.query.get("scope", "")
     if scope.strip():
-        try:
-            where, sql_params = parse(scope).to_sql(MatchContext())
-            params = list(sql_params)
-        except QueryError as exc:
-            raise BadRequest("invalid_query", f"scope: {exc}") from None
+        comp = compile_for(svc, session, scope, "scope")
+        where, params = comp.where, list(comp.params)
     await svc.writer.flush()
     body = coverage(plan, counts_of_session(svc.store, session.id, where, params)).to_api()
     body["session"] = session.to_dict()

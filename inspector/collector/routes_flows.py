@@ -18,7 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from inspector.collector.keys import SERVICE
-from inspector.collector.qa_query import MAX_TIMEOUT
+from inspector.collector.qa_query import MAX_TIMEOUT, compile_for
 from inspector.collector.routes_api import BadRequest, pick_session
 from inspector.collector.routes_ingest import json_response
 from inspector.collector.routes_qa import float_param
@@ -27,7 +27,6 @@ from inspector.domain import jsoncodec
 from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.flows import Flow, FlowError, FlowResult, check_flow, flow_from_data
 from inspector.domain.flows.sources import StoreSource, session_source
-from inspector.domain.query import Query, QueryError, parse
 from inspector.domain.store import Session
 
 RECHECK_EVERY = 0.05  # seconds: at most this often while events keep arriving
@@ -82,19 +81,13 @@ async def read_flow(request: web.Request) -> Flow:
     return flow_from_data(data)
 
 
-def scope_of(request: web.Request) -> Query | None:
-    text = request.query.get("scope", "")
-    if not text.strip():
-        return None
-    try:
-        return parse(text)
-    except QueryError as exc:
-        raise BadRequest("invalid_query", f"scope: {exc}") from None
-
-
-def source_for(svc: CollectorService, session: Session, scope: Query | None) -> StoreSource:
-    live = svc.identity if session.id == svc.session.id else None
-    return session_source(svc.store, session.id, live, merge_mode=session.merge_mode, scope=scope)
+def source_for(svc: CollectorService, session: Session, scope: str) -> StoreSource:
+    """The stored session with its people (the session's identity graph, caught up) and the
+    scope compiled through the one query door (a 400 with the column when malformed)."""
+    stored = svc.identity_of(session)
+    graph = stored.graph if stored is not None else None
+    comp = compile_for(svc, session, scope, "scope") if scope.strip() else None
+    return session_source(svc.store, session.id, graph, replay=False, scope=comp)
 
 
 async def check(request: web.Request) -> web.Response:
@@ -105,8 +98,9 @@ async def check(request: web.Request) -> web.Response:
     except FlowError as exc:
         return json_response(400, exc.to_dict())
     timeout = float_param(request, "timeout", 0.0, 0.0, MAX_TIMEOUT)
-    scope = scope_of(request)
     session = pick_session(request)
+    scope = request.query.get("scope", "")
+    source_for(svc, session, scope)  # a malformed scope is a 400 before any waiting
     started = time.monotonic()
     deadline = started + timeout
     await svc.writer.flush()

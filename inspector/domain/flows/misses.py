@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from inspector.domain.capture import CapturedEvent
 from inspector.domain.flows.evaluate import Hit
 from inspector.domain.flows.terms import and_terms, render, wanted_names, wanted_types
-from inspector.domain.query import MatchContext, Query
+from inspector.domain.query import Query
 
 if TYPE_CHECKING:
     from inspector.domain.flows.check import FlowResult, StepResult
@@ -30,24 +30,24 @@ class Scorer:
     """How near an event comes to one step's query: its top-level AND-terms tried one by one,
     and the similarity of the event's name to the name the step asks for."""
 
-    def __init__(self, query: Query, ctx: MatchContext | None) -> None:
+    def __init__(self, query: Query, source: FlowSource) -> None:
         terms = and_terms(query.ast)
-        self.terms = [Query(render(t), t) for t in terms] if len(terms) > 1 else [query]
+        parts = [Query(render(t), t) for t in terms] if len(terms) > 1 else [query]
+        self.terms = [(p.text, source.compile(p).matches) for p in parts]
         self.names = [_norm(n) for n in wanted_names(query.ast)]
         self.types = wanted_types(query.ast)
-        self.ctx = ctx
 
     def score(self, ev: CapturedEvent) -> tuple[tuple[float, float, int], str] | None:
         failed, ok = [], 0
-        for t in self.terms:
+        for text, matches in self.terms:
             try:
-                hit = t.matches(ev, self.ctx)
+                hit = matches(ev)
             except Exception:  # a term that cannot be evaluated on this event counts as failed
                 hit = False
             if hit:
                 ok += 1
             else:
-                failed.append(t.text)
+                failed.append(text)
         sim = 0.0
         own = _norm(ev.label or "")
         for want in self.names:
@@ -100,7 +100,7 @@ def closest_misses(
         who = h.person if h.person is not None else "nobody (no usable id)"
         out.append(miss(by_id.get(h.event_id), h, h.person, f"matches, but sent by {who}"))
     hit_ids = {h.event_id for h in hits}
-    scorer = Scorer(query, source.ctx)
+    scorer = Scorer(query, source)
     scored = []
     for ev in recent:
         if ev.id in hit_ids:

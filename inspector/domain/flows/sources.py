@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from inspector.domain.capture import CapturedEvent
 from inspector.domain.flows.evaluate import Hit
 from inspector.domain.identity.ids import is_placeholder
-from inspector.domain.query import MatchContext, Query
+from inspector.domain.query import CompiledQuery, IdentitySource, Query, compile_query
 from inspector.domain.store import Store
 
 MISS_SCAN = 5000  # most recent events looked at for closest misses
@@ -47,7 +47,10 @@ class People:
 
 class FlowSource(Protocol):
     people: People
-    ctx: MatchContext | None
+    identity: IdentitySource
+
+    def compile(self, query: Query) -> CompiledQuery:
+        """``query`` through the one query door, with this source's people."""
 
     def hits(self, query: Query) -> list[Hit]:
         """Events matching ``query``, in arrival order, as hits."""
@@ -67,17 +70,20 @@ class ListSource:
         self,
         events: Sequence[CapturedEvent],
         people: People | None = None,
-        ctx: MatchContext | None = None,
+        identity: IdentitySource = None,
     ) -> None:
         self.events = list(events)
         self.people = people or People()
-        self.ctx = ctx
+        self.identity = identity
         self._index = {id(ev): i for i, ev in enumerate(self.events)}
         self._by_id = {ev.id: ev for ev in self.events}
 
+    def compile(self, query: Query) -> CompiledQuery:
+        return compile_query(query.text, self.identity)
+
     def hits(self, query: Query) -> list[Hit]:
-        ctx, of = self.ctx, self.people.of_event
-        return [Hit(i, ev.id, of(ev)) for i, ev in enumerate(self.events) if query.matches(ev, ctx)]
+        matches, of = self.compile(query).matches, self.people.of_event
+        return [Hit(i, ev.id, of(ev)) for i, ev in enumerate(self.events) if matches(ev)]
 
     def recent(self, limit: int = MISS_SCAN) -> Sequence[CapturedEvent]:
         return self.events[::-1][:limit]
@@ -97,22 +103,26 @@ class StoreSource:
         store: Store,
         session_id: int,
         people: People | None = None,
-        ctx: MatchContext | None = None,
+        identity: IdentitySource = None,
         *,
         where: str = "",
         params: Iterable[Any] = (),
     ) -> None:
         self.store, self.session_id = store, session_id
         self.people = people or People()
-        self.ctx = ctx
+        self.identity = identity
         self.where, self.params = where, list(params)  # a scope ANDed to every step
 
     def _cond(self, where: str, params: list[Any]) -> tuple[str, list[Any]]:
         parts = [w for w in (self.where, where) if w]
         return " AND ".join(f"({p})" for p in parts), [*self.params, *params]
 
+    def compile(self, query: Query) -> CompiledQuery:
+        return compile_query(query.text, self.identity)
+
     def hits(self, query: Query) -> list[Hit]:
-        where, params = self._cond(*query.to_sql(self.ctx))
+        cq = self.compile(query)
+        where, params = self._cond(cq.where, list(cq.params))
         cond = f" AND {where}" if where else ""
         rows = self.store.select(
             "SELECT id, user_id, anonymous_id, previous_id FROM events "
@@ -143,16 +153,19 @@ def session_source(
     session_id: int,
     graph: Any = None,
     *,
+    replay: bool = True,
     merge_mode: str = "default",
-    scope: Query | None = None,
+    scope: CompiledQuery | str | None = None,
 ) -> StoreSource:
     """A stored session with its people: ``graph`` (an IdentityGraph up to date with the
-    session) or one replayed from the store; ``scope`` is ANDed to every step."""
-    if graph is None:
-        from inspector.domain.identity import replay
+    session), else one replayed from the store (``replay``; False: no identity resolution);
+    ``scope`` (a query) is ANDed to every step."""
+    if graph is None and replay:
+        from inspector.domain.identity import replay as replayed
 
-        graph = replay(store.iter_events(session_id), merge_mode)
-    ctx = MatchContext(graph.identifiers_of) if graph is not None else None
+        graph = replayed(store.iter_events(session_id), merge_mode)
+    if isinstance(scope, str):
+        scope = compile_query(scope, graph) if scope.strip() else None
+    where, params = (scope.where, list(scope.params)) if scope is not None else ("", [])
     people = People(graph.person_of if graph is not None else None)
-    where, params = scope.to_sql(ctx) if scope is not None else ("", [])
-    return StoreSource(store, session_id, people, ctx, where=where, params=params)
+    return StoreSource(store, session_id, people, graph, where=where, params=params)

@@ -8,7 +8,6 @@ from typing import Any
 from inspector.domain.capture import CapturedEvent, Source
 from inspector.domain.flows import ListSource, People
 from inspector.domain.identity import replay
-from inspector.domain.query import MatchContext
 
 
 def ev(i: int, message: dict[str, Any], client: str = "segment-analytics-python") -> CapturedEvent:
@@ -32,7 +31,7 @@ def events(*messages: dict[str, Any]) -> list[CapturedEvent]:
 def source(evs: list[CapturedEvent]) -> ListSource:
     """Identity-aware, as every door builds it: people from the graph of all the events."""
     graph = replay(evs)
-    return ListSource(evs, People(graph.person_of), MatchContext(graph.identifiers_of))
+    return ListSource(evs, People(graph.person_of), graph)
 
 
 def page(who: dict[str, str], name: str) -> dict[str, Any]:

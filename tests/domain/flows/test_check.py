@@ -14,7 +14,6 @@ from inspector.domain.flows import (
     junit_xml,
 )
 from inspector.domain.identity import replay
-from inspector.domain.query import MatchContext
 from inspector.domain.store import Store
 from tests.domain.flows.helpers import events, identify, page, source, track
 
@@ -152,9 +151,7 @@ def stored(tmp_path):
 def test_a_stored_session_gives_the_same_answer(stored):
     store, session, evs = stored
     graph = replay(evs)
-    src = StoreSource(
-        store, session.id, People(graph.person_of), MatchContext(graph.identifiers_of)
-    )
+    src = StoreSource(store, session.id, People(graph.person_of), graph)
     got = check_flow(CHECKOUT, src)
     want = check_flow(CHECKOUT, source(evs))
     assert got.passed and want.passed
