@@ -142,6 +142,11 @@ class EventFeed(QObject):
         self._rows.add(events)
         self.identityChanged.emit()
 
+    def stop(self) -> None:
+        """Drop what is buffered and stop the timers (the window is closing)."""
+        self._rows.discard()
+        self._reqs.discard()
+
     @property
     def live(self) -> bool:
         return self.session.id == self.live_session.id

@@ -8,24 +8,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from inspector import paths
 from inspector.gui.settings import AppSettings, load_settings
+from inspector.gui.theme import apply_theme
+
+__all__ = ["apply_theme", "build_window", "make_qapp", "run_gui", "shutdown"]
 
 APP_NAME = "Event Inspector"
 WINDOW_BACKLOG_BYTES = 0
-
-
-def apply_theme(theme: str) -> None:
-    hints = QGuiApplication.styleHints()
-    scheme = {"dark": Qt.ColorScheme.Dark, "light": Qt.ColorScheme.Light}.get(
-        theme, Qt.ColorScheme.Unknown
-    )
-    if hasattr(hints, "setColorScheme"):
-        hints.setColorScheme(scheme)
 
 
 def make_qapp(argv: list[str] | None = None) -> QApplication:

@@ -30,6 +30,7 @@ from inspector.gui.dialog_dirs import DialogDirs
 from inspector.gui.feed import EventFeed, query_ctx
 from inspector.gui.resources import app_icon
 from inspector.gui.settings import AppSettings
+from inspector.gui.theme import apply_theme
 from inspector.gui.widgets.banner import Banner
 from inspector.gui.widgets.detail import DetailPane, raw_text
 from inspector.gui.widgets.events_view import EventsView
@@ -116,6 +117,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.people.graph_source = self.identity_graph
         self.people.load_events = self._load_events
         self.people.dirs = self.dirs
+        self.people.rules = self.rules
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
@@ -173,6 +175,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.lint_panel.ruleClicked.connect(lambda r: self.filter_bar.set_text(f"rule:{r}"))
         self.requests_view.selectionModel().currentRowChanged.connect(self._request_selected)
         self.people.eventClicked.connect(self.reveal_event)
+        self.people.eventSelected.connect(self._people_event)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(500)
@@ -243,6 +246,13 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
             closable=False,
         )
 
+    def theme_changed(self, theme: str) -> None:
+        """Apply a theme now: the palette, then what paints its own colours."""
+        apply_theme(theme)
+        self.banner.restyle()
+        self.people.redraw()
+        self.show_event(self.table._current_id)
+
     # -- what shows ----------------------------------------------------------------------
     def _update_stack(self) -> None:
         empty = (
@@ -265,6 +275,25 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self._update_panes()
         if index == TAB_PEOPLE:
             self.people.refresh()
+        # each tab's own selection in the detail pane: People's event, or the table's
+        self._show_selection()
+
+    def _show_selection(self) -> None:
+        if self.tabs.currentIndex() == TAB_PEOPLE:
+            eid = self.people.selected_event
+            if eid:
+                self.show_event(eid)
+            else:
+                self.detail.show_placeholder(
+                    "Click a mark in the merged timeline, or step through the replay, to see "
+                    "its event here."
+                )
+        elif self.tabs.currentIndex() == TAB_EVENTS:
+            self.show_event(self.table._current_id)
+
+    def _people_event(self, event_id: int) -> None:
+        if self.tabs.currentIndex() == TAB_PEOPLE:
+            self._show_selection()
 
     def _tick(self) -> None:
         self._update_counts()
@@ -357,4 +386,8 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.save_state()
         self.service.remove_listener(self.feed.on_capture)
         self._status_timer.stop()
+        # nothing may touch the store once the window is gone (shutdown closes it next)
+        self.filter_bar._debounce.stop()
+        self.people._play_timer.stop()
+        self.feed.stop()
         super().closeEvent(event)

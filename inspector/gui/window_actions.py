@@ -91,9 +91,8 @@ class WindowActions:
         self.settings = new
         self.dirs.store = new.dialog_dirs
         self._save_settings()
-        from inspector.gui.main import apply_theme
-
-        apply_theme(new.theme)
+        if new.theme != old.theme:
+            self.theme_changed(new.theme)
         if (new.host, new.port) != (old.host, old.port) or not self.controller.running:
             self.spawn(self.controller.restart(host=new.host, port=new.port))
 

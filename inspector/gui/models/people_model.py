@@ -19,6 +19,13 @@ COLUMNS = (
     ("warnings", "Warnings"),
 )
 CANONICAL_ROLE = Qt.ItemDataRole.UserRole
+WARNINGS_COL = 5
+HEADER_TIPS = {
+    1: "Identifiers merged into this person (userIds and anonymousIds)",
+    2: "Events that carried one of its identifiers",
+    5: "Identity warnings (vendor limits, shared devices, alias problems): select the person "
+    "and open the Warnings tab to see each explained",
+}
 
 
 def _time(iso: Any) -> str:
@@ -31,6 +38,14 @@ class PeopleModel(HeaderedTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[dict[str, Any]] = []
+        self.warnings_of: Any = None  # canonical -> list of warning dicts (for tooltips)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(section)
+        return super().headerData(section, orientation, role)
 
     def _items(self) -> list[dict[str, Any]]:
         return self._rows
@@ -45,8 +60,10 @@ class PeopleModel(HeaderedTableModel):
             if key in ("firstSeen", "lastSeen"):
                 return _time(v)
             if key == "warnings":
-                return f"⚠ {v}" if v else ""
+                return f"⚠ {v} — why?" if v else ""
             return str(v) if v is not None else ""
+        if role == Qt.ItemDataRole.ToolTipRole and key == "warnings" and row.get(key):
+            return self._warnings_tip(row)
         if role == Qt.ItemDataRole.ForegroundRole and key == "warnings" and row.get(key):
             return QColor("#c98b00")
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("ids", "events"):
@@ -54,6 +71,15 @@ class PeopleModel(HeaderedTableModel):
         if role == CANONICAL_ROLE:
             return row.get("canonical")
         return None
+
+    def _warnings_tip(self, row: dict[str, Any]) -> str:
+        n = int(row.get("warnings") or 0)
+        head = f"{n} identity warning{'s' * (n != 1)}"
+        ws = self.warnings_of(row.get("canonical")) if self.warnings_of is not None else []
+        lines = [f"{w.get('rule')}: {w.get('message')}" for w in ws[:6]]
+        if len(ws) > 6:
+            lines.append(f"… and {len(ws) - 6} more")
+        return "\n".join([head, *lines, "Click to see each explained, with what to do."])
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

@@ -7,10 +7,17 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from inspector.gui.theme import is_dark
+
 STYLES = {
     "error": "background:#fdecea; color:#8a1c12; border-bottom:1px solid #f5c2bd;",
     "warning": "background:#fff4d6; color:#6b4e00; border-bottom:1px solid #f0d58a;",
     "info": "background:#e8f1fd; color:#173f73; border-bottom:1px solid #bcd3f3;",
+}
+DARK_STYLES = {
+    "error": "background:#4a1f1c; color:#ffd7d2; border-bottom:1px solid #6b2b26;",
+    "warning": "background:#473812; color:#ffe7a3; border-bottom:1px solid #6b5619;",
+    "info": "background:#1c3352; color:#d6e6ff; border-bottom:1px solid #2c4d78;",
 }
 
 
@@ -43,7 +50,7 @@ class Banner(QWidget):
         closable: bool = True,
     ) -> None:
         self.kind = kind
-        self.setStyleSheet(f"#banner {{{STYLES.get(kind, STYLES['info'])}}}")
+        self.restyle()
         self.label.setText(text)
         for b in self._buttons:
             b.deleteLater()
@@ -55,6 +62,10 @@ class Banner(QWidget):
             self._buttons.append(b)
         self.close_btn.setVisible(closable)
         self.show()
+
+    def restyle(self) -> None:
+        styles = DARK_STYLES if is_dark() else STYLES
+        self.setStyleSheet(f"#banner {{{styles.get(self.kind, styles['info'])}}}")
 
     @property
     def buttons(self) -> list[QPushButton]:

@@ -198,6 +198,11 @@ class DetailPane(QTabWidget):
         self.lint.setHtml(lint_html(ev.lint, rules))
         self.setTabText(2, f"Lint ({len(ev.lint)})" if ev.lint else "Lint")
 
+    def show_placeholder(self, text: str) -> None:
+        """Nothing selected where the user is looking: say how to select something."""
+        self.show_event(None, None, {})
+        self.header.setText(f"<span style='color:gray'>{html.escape(text)}</span>")
+
     def show_request(self, raw: RawRequest | None) -> None:
         """Show a request without events (rejected / faulted) in the Raw tab."""
         self.event = None

@@ -1,236 +1,314 @@
-"""A person's identifiers and the edges between them, drawn with QGraphicsView.
+"""A person's identifiers and the edges between them, drawn from :mod:`inspector.gui.graph_layout`.
 
-Identifiers are laid out in columns by kind (user ids, anonymous ids, other ids); each edge is
-labelled with the call that made it and its time. Edges that did not merge are dashed, with
-the reason on hover.
+Zoom with Ctrl+wheel (or Ctrl +/−), pan by dragging, Fit (Ctrl+0) and 1:1 (Ctrl+1). Many
+anonymous ids that only lead to one user are one group box: click it to show them (and the
+"hide" box above them to fold them again). Edges are coloured by what they did: merged
+(green), blocked (red, dashed; the reason on hover), redundant or no-op (grey, dotted).
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import (
-    QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
-    QGraphicsView,
 )
 
+from inspector.gui.graph_layout import NODE_W, GEdge, GNode, GraphLayout, layout_people
 from inspector.gui.theme import is_dark
+from inspector.gui.widgets.zoom_view import ZoomableView
 
-KIND_ORDER = {"userId": 0, "user": 0, "anonymousId": 1, "anon": 1, "email": 2}
 KIND_COLORS = {
     "userId": "#8e44ad",
     "user": "#8e44ad",
     "anonymousId": "#2f7de1",
     "anon": "#2f7de1",
-    "email": "#16a085",
-    "group": "#d35400",
+    "group": "#2f7de1",
+    "toggle": "#2f7de1",
 }
 VERDICT_COLORS = {
     "applied": "#3c8c5a",
     "blocked": "#d64541",
-    "noop": "#9a9a9a",
-    "redundant": "#9a9a9a",
+    "no-op": "#8a8a8a",
+    "redundant": "#8a8a8a",
 }
-NODE_W, NODE_H, COL_GAP, ROW_GAP = 290, 46, 200, 34
+HIGHLIGHT = "#e67e22"
+READABLE_ZOOM = 0.7  # a person is first shown fitted, but never smaller than this
 
 
-def _short(value: str, n: int = 38) -> str:
+def _short(value: str, n: int = 36) -> str:
     return value if len(value) <= n else value[: n - 1] + "…"
 
 
-def _hhmmss(iso: str | None) -> str:
-    if not iso:
-        return ""
-    return iso[11:19] if len(iso) >= 19 else iso
+def _value_font() -> QFont:
+    f = QFont()
+    f.setPointSizeF(9.5)
+    return f
+
+
+def node_width(people: list[dict[str, Any]]) -> float:
+    """Boxes as wide as the longest identifier needs (shortened past 36 characters)."""
+    fm = QFontMetricsF(_value_font())
+    values = [str(i.get("value", "")) for p in people for i in p.get("identifiers", [])]
+    values += [
+        str(e.get(k, "")) for p in people for e in p.get("edges", []) for k in ("from", "to")
+    ]
+    need = max((fm.horizontalAdvance(_short(v)) for v in values), default=0.0)
+    tag = QFontMetricsF(_tag_font()).horizontalAdvance("anonymousId group  ▸ click to show them")
+    return max(150.0, min(NODE_W, max(need, tag) + 20))
+
+
+def _tag_font() -> QFont:
+    f = QFont()
+    f.setPointSizeF(7.5)
+    f.setBold(True)
+    return f
+
+
+def _label_font() -> QFont:
+    f = QFont()
+    f.setPointSizeF(8.0)
+    return f
 
 
 class NodeItem(QGraphicsRectItem):
-    def __init__(self, ident: dict[str, Any], canonical: bool, dark: bool) -> None:
-        super().__init__(0, 0, NODE_W, NODE_H)
-        kind = ident.get("kind", "?")
+    def __init__(self, node: GNode, dark: bool, view: IdentityGraphView) -> None:
+        super().__init__(0, 0, node.w, node.h)
+        self.node = node
+        self._view = view
+        kind = node.kind
         color = QColor(KIND_COLORS.get(kind, "#7f8c8d"))
+        fg = QColor("#e8e8e8") if dark else QColor("#1d1d1f")
         self.setBrush(QBrush(QColor("#2b2d31") if dark else QColor("white")))
-        self.setPen(QPen(color, 3 if canonical else 1.6))
-        self.setToolTip(
-            f"{kind}: {ident.get('value')}\nfirst seen {ident.get('firstSeen')}\n"
-            f"last seen {ident.get('lastSeen')}\nevents {ident.get('events', '?')}"
-        )
-        tag = QGraphicsSimpleTextItem(kind + ("  ★ canonical" if canonical else ""), self)
-        f = QFont()
-        f.setPointSizeF(7.5)
-        f.setBold(True)
-        tag.setFont(f)
-        tag.setBrush(color)
-        tag.setPos(8, 4)
-        val = QGraphicsSimpleTextItem(_short(str(ident.get("value", ""))), self)
-        f2 = QFont()
-        f2.setPointSizeF(9.5)
-        val.setFont(f2)
-        val.setBrush(QColor("#e8e8e8") if dark else QColor("#1d1d1f"))
-        val.setPos(8, 21)
-        self.value = ident.get("value")
+        pen = QPen(color, 3 if node.canonical else 1.6)
+        if node.ghost or kind == "toggle":
+            pen.setStyle(Qt.PenStyle.DashLine)
+        self.setPen(pen)
+        ident = node.ident
+        if kind == "group":
+            tag, value = "anonymousId group  ▸ click to show them", str(ident.get("value"))
+            self.setToolTip(
+                f"{len(node.members)} anonymous ids that only lead to {node.owner}\n"
+                f"first seen {ident.get('firstSeen')}\nlast seen {ident.get('lastSeen')}\n"
+                f"events {ident.get('events')}\nclick to show each of them"
+            )
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+        elif kind == "toggle":
+            tag, value = "anonymousId group  ▾ click to fold", f"{len(node.members)} anonymous ids"
+            self.setToolTip("Fold these anonymous ids back into one box")
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+        else:
+            tag = kind + ("  ★ canonical" if node.canonical else "")
+            if node.ghost:
+                tag += "  · another person"
+            value = str(node.value)
+            tip = f"{kind}: {node.value}"
+            if node.ghost:
+                tip += "\nbelongs to another person (the edge to it did not merge)"
+            else:
+                tip += (
+                    f"\nfirst seen {ident.get('firstSeen')}\nlast seen {ident.get('lastSeen')}"
+                    f"\nevents {ident.get('events', '?')}"
+                )
+            self.setToolTip(tip)
+        t = QGraphicsSimpleTextItem(tag, self)
+        t.setFont(_tag_font())
+        t.setBrush(color)
+        t.setPos(8, 4)
+        v = QGraphicsSimpleTextItem(_short(value), self)
+        v.setFont(_value_font())
+        v.setBrush(fg)
+        v.setPos(8, 21)
+        if node.ghost:
+            self.setOpacity(0.75)
+        self.setPos(node.x, node.y)
         self.setZValue(2)
 
+    def mousePressEvent(self, event: Any) -> None:
+        if self.node.kind in ("group", "toggle"):
+            event.accept()  # no drag: this is a click
+            return
+        super().mousePressEvent(event)
 
-class IdentityGraphView(QGraphicsView):
+    def mouseReleaseEvent(self, event: Any) -> None:
+        if self.node.kind in ("group", "toggle"):
+            self._view.toggle_group(self.node.owner)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+
+def painter_path(cmds: list[tuple[Any, ...]]) -> QPainterPath:
+    path = QPainterPath()
+    for c in cmds:
+        if c[0] == "M":
+            path.moveTo(c[1], c[2])
+        elif c[0] == "L":
+            path.lineTo(c[1], c[2])
+        elif c[0] == "Q":
+            path.quadTo(c[1], c[2], c[3], c[4])
+        elif c[0] == "C":
+            path.cubicTo(c[1], c[2], c[3], c[4], c[5], c[6])
+    return path
+
+
+class IdentityGraphView(ZoomableView):
+    groupToggled = Signal(str, bool)  # user id, expanded
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("identityGraph")
         self.setScene(QGraphicsScene(self))
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.nodes: dict[str, NodeItem] = {}
         self.edges: list[QGraphicsPathItem] = []
+        self.labels: list[QGraphicsRectItem] = []
+        self.layout: GraphLayout = GraphLayout()
         self.data: dict[str, Any] = {}
+        self.expanded: set[str] = set()
+        self._key: Any = None
+        self._args: tuple[Any, ...] = ([], "", False, None)
 
-    def set_people(self, people: list[dict[str, Any]], caption: str = "") -> None:
-        """Draw one or more persons (a replay step may hold several not yet merged)."""
+    # -- drawing --------------------------------------------------------------------------
+    def set_people(
+        self,
+        people: list[dict[str, Any]],
+        caption: str = "",
+        dim: bool = False,
+        highlight: dict[str, Any] | None = None,
+    ) -> None:
+        """Draw one or more persons (a replay step may hold several not yet merged).
+
+        The same person drawn again keeps the zoom and scroll position; another person is
+        shown fitted (at a readable zoom, panning for the rest)."""
+        self._args = (people, caption, dim, highlight)
+        key = tuple(sorted(str(p.get("canonical")) for p in people)) or None
+        same = key is not None and key == self._key
+        keep = (self.transform(), self.mapToScene(self.viewport().rect().center()))
+        self._draw(people, caption, dim, highlight)
+        if same:
+            self.setTransform(keep[0])
+            self.centerOn(keep[1])
+        else:
+            self._key = key
+            self.default_view()
+
+    def redraw(self) -> None:
+        keep = (self.transform(), self.mapToScene(self.viewport().rect().center()))
+        self._draw(*self._args)
+        self.setTransform(keep[0])
+        self.centerOn(keep[1])
+
+    def default_view(self) -> None:
+        r = self.scene().sceneRect()
+        fit = self.fit_zoom()
+        if fit >= 1.0:
+            self.resetTransform()
+            self.centerOn(r.center())
+        elif fit >= READABLE_ZOOM:
+            self.fit()
+        else:
+            self.resetTransform()
+            self.scale(READABLE_ZOOM, READABLE_ZOOM)
+            canon = next((n for n in self.nodes.values() if n.node.canonical), None)
+            target = canon.sceneBoundingRect().center() if canon else r.center()
+            self.centerOn(target)
+        self.zoomChanged.emit(self.zoom)
+
+    def toggle_group(self, user: str) -> None:
+        opened = user not in self.expanded
+        if opened:
+            self.expanded.add(user)
+        else:
+            self.expanded.discard(user)
+        self.redraw()
+        self.groupToggled.emit(user, opened)
+
+    def _draw(
+        self,
+        people: list[dict[str, Any]],
+        caption: str,
+        dim: bool,
+        highlight: dict[str, Any] | None,
+    ) -> None:
         scene = self.scene()
         scene.clear()
-        self.nodes, self.edges = {}, []
+        self.nodes, self.edges, self.labels = {}, [], []
         self.data = {"people": people}
         dark = is_dark()
-        y0 = 0.0
-        for person in people:
-            y0 = self._draw_person(person, y0, dark) + 40
+        fm = QFontMetricsF(_label_font())
+        self.layout = layout_people(
+            people,
+            lambda s: (fm.horizontalAdvance(s), fm.height()),
+            self.expanded,
+            node_w=node_width(people),
+        )
+        hl_nodes = set((highlight or {}).get("nodes", ()))
+        hl_seq = (highlight or {}).get("seq")
+        for n in self.layout.nodes.values():
+            item = NodeItem(n, dark, self)
+            if dim:
+                item.setOpacity(0.35)
+            if n.key in hl_nodes:
+                item.setPen(QPen(QColor(HIGHLIGHT), 3.2))
+            scene.addItem(item)
+            self.nodes[n.key] = item
+        for e in self.layout.edges:
+            self._draw_edge(
+                e, dark, hl_seq is not None and any(x.get("seq") == hl_seq for x in e.edges)
+            )
         if caption:
             t = scene.addSimpleText(caption)
             t.setBrush(QColor("#888"))
-            t.setPos(0, -28)
+            t.setPos(0, -30)
         if not people:
             t = scene.addSimpleText("Select a person to see its identity graph.")
             t.setBrush(QColor("#888"))
-        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
-        self.fitInView_if_needed()
+        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-24, -24, 24, 24))
 
-    def fitInView_if_needed(self) -> None:
-        r = self.scene().sceneRect()
-        v = self.viewport().rect()
-        if r.width() > v.width() or r.height() > v.height():
-            self.fitInView(r, Qt.AspectRatioMode.KeepAspectRatio)
-        else:
-            self.resetTransform()
-
-    def _draw_person(self, person: dict[str, Any], y0: float, dark: bool) -> float:
+    def _draw_edge(self, e: GEdge, dark: bool, current: bool) -> None:
         scene = self.scene()
-        idents = person.get("identifiers", [])
-        cols: dict[int, list[dict[str, Any]]] = {}
-        for ident in idents:
-            cols.setdefault(KIND_ORDER.get(ident.get("kind"), 3), []).append(ident)
-        canonical = person.get("canonical")
-        bottom = y0
-        for ci, col in enumerate(sorted(cols)):
-            for ri, ident in enumerate(cols[col]):
-                node = NodeItem(ident, ident.get("value") == canonical, dark)
-                node.setPos(ci * (NODE_W + COL_GAP), y0 + ri * (NODE_H + ROW_GAP))
-                scene.addItem(node)
-                self.nodes[str(ident.get("value"))] = node
-                bottom = max(bottom, node.pos().y() + NODE_H)
-        # the far end of an edge that did not merge belongs to another person: draw it ghosted
-        ghost_col = len(cols)
-        ghosts = 0
-        for e in person.get("edges", []):
-            for end, kind in (("from", "fromKind"), ("to", "toKind")):
-                v = str(e.get(end))
-                if v not in self.nodes:
-                    g = NodeItem({"kind": e.get(kind, "?"), "value": v, "events": "?"}, False, dark)
-                    pen = g.pen()
-                    pen.setStyle(Qt.PenStyle.DashLine)
-                    g.setPen(pen)
-                    g.setOpacity(0.75)
-                    g.setToolTip(f"{v} — belongs to another person")
-                    g.setPos(ghost_col * (NODE_W + COL_GAP), y0 + ghosts * (NODE_H + ROW_GAP))
-                    scene.addItem(g)
-                    self.nodes[v] = g
-                    ghosts += 1
-                    bottom = max(bottom, g.pos().y() + NODE_H)
-        pair_count: dict[tuple[str, str], int] = {}
-        for e in person.get("edges", []):
-            a, b = self.nodes.get(str(e.get("from"))), self.nodes.get(str(e.get("to")))
-            if a is None or b is None or a is b:
-                continue
-            key = tuple(sorted((str(e.get("from")), str(e.get("to")))))
-            k = pair_count.get(key, 0)  # type: ignore[arg-type]
-            pair_count[key] = k + 1  # type: ignore[index]
-            self._draw_edge(a, b, e, k, dark)
-        return bottom
-
-    def _draw_edge(self, a: NodeItem, b: NodeItem, e: dict[str, Any], k: int, dark: bool) -> None:
-        scene = self.scene()
-        verdict = e.get("verdict", "applied")
+        verdict = e.verdict
         color = QColor(VERDICT_COLORS.get(verdict, "#888"))
-        pa = a.sceneBoundingRect()
-        pb = b.sceneBoundingRect()
-        p1, p2 = _anchor(pa, pb), _anchor(pb, pa)
-        path = QPainterPath(p1)
-        mid = (p1 + p2) / 2
-        dx, dy = p2.x() - p1.x(), p2.y() - p1.y()
-        length = math.hypot(dx, dy) or 1
-        bend = 30.0 * k * (1 if k % 2 else -1) + (18 if abs(dx) < 1 else 0)
-        ctrl = mid + QPointF(-dy / length * bend, dx / length * bend)
-        path.quadTo(ctrl, p2)
-        item = QGraphicsPathItem(path)
+        item = QGraphicsPathItem(painter_path(e.path))
         pen = QPen(color, 2.2 if verdict == "applied" else 1.8)
-        if verdict != "applied":
+        if verdict == "blocked":
             pen.setStyle(Qt.PenStyle.DashLine)
+        elif verdict != "applied":
+            pen.setStyle(Qt.PenStyle.DotLine)
+        if current:
+            pen = QPen(QColor(HIGHLIGHT), 3.4)
         item.setPen(pen)
-        reason = e.get("reason")
-        tip = f"{e.get('call')} · {verdict}" + (f": {reason}" if reason else "")
-        tip += f"\nmessageId {e.get('messageId')}\nat {e.get('at', '')}"
+        first = e.edges[0]
+        reason = first.get("reason")
+        if len(e.edges) > 1:
+            tip = f"{len(e.edges)} edges from the grouped anonymous ids to {e.b}"
+        else:
+            tip = f"{first.get('call')} · {verdict}" + (f": {reason}" if reason else "")
+            tip += f"\nmessageId {first.get('messageId')}\nat {first.get('at', '')}"
         item.setToolTip(tip)
         item.setZValue(1)
         item.setData(0, verdict)
         item.setData(1, reason)
         scene.addItem(item)
         self.edges.append(item)
-        label = f"{e.get('call', '?')} · {_hhmmss(e.get('at'))}"
-        if verdict != "applied":
-            label += f"  ({verdict})"
-        txt = QGraphicsSimpleTextItem(label)
-        f = QFont()
-        f.setPointSizeF(8)
-        txt.setFont(f)
-        txt.setBrush(color.darker(115) if not dark else color.lighter(130))
-        at = path.pointAtPercent(0.5)
-        br = txt.boundingRect()
-        bg = QGraphicsRectItem(QRectF(0, 0, br.width() + 8, br.height() + 4))
-        bg.setBrush(QColor("#1e1f22") if dark else QColor(255, 255, 255, 235))
-        bg.setPen(QPen(Qt.PenStyle.NoPen))
-        bg.setPos(at.x() - br.width() / 2 - 4, at.y() - br.height() / 2 - 2)
+        x, y, w, h = e.label_rect
+        bg = QGraphicsRectItem(QRectF(0, 0, w, h))
+        bg.setBrush(QColor("#1e1f22") if dark else QColor(255, 255, 255, 240))
+        bg.setPen(QPen(color.lighter(150) if dark else color.lighter(170), 0.8))
+        bg.setPos(x, y)
         bg.setZValue(3)
         bg.setToolTip(tip)
-        txt.setParentItem(bg)
-        txt.setPos(4, 2)
+        txt = QGraphicsSimpleTextItem(e.label, bg)
+        txt.setFont(_label_font())
+        txt.setBrush(color.lighter(135) if dark else color.darker(125))
+        txt.setPos(5, 2)
         scene.addItem(bg)
+        self.labels.append(bg)
 
-    def render_png(self, path: str) -> bool:
-        scene = self.scene()
-        rect = scene.sceneRect()
-        img = QImage(int(rect.width() * 2), int(rect.height() * 2), QImage.Format.Format_ARGB32)
-        img.fill(QColor("#1e1f22") if is_dark() else QColor("white"))
-        p = QPainter(img)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        scene.render(p, QRectF(img.rect()), rect)
-        p.end()
-        return img.save(path)
-
-
-def _anchor(a: QRectF, b: QRectF) -> QPointF:
-    """Where a line from the centre of ``a`` towards ``b`` leaves ``a``."""
-    ca, cb = a.center(), b.center()
-    dx, dy = cb.x() - ca.x(), cb.y() - ca.y()
-    if abs(dx) * a.height() > abs(dy) * a.width():
-        x = a.right() if dx > 0 else a.left()
-        return QPointF(x, ca.y() + dy * (x - ca.x()) / dx if dx else ca.y())
-    y = a.bottom() if dy > 0 else a.top()
-    return QPointF(ca.x() + dx * (y - ca.y()) / dy if dy else ca.x(), y)
-
-
-_ = QGraphicsItem
+    def render_png(self, path: str) -> bool:  # type: ignore[override]
+        return super().render_png(path, QColor("#1e1f22") if is_dark() else QColor("white"))
