@@ -51,6 +51,14 @@ def server_flags(p: argparse.ArgumentParser) -> None:
         help="let pages on this origin (e.g. https://app.test:3000) use /api from a browser; "
         "loopback origins always may (repeatable)",
     )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="accept requests addressed to this host name or address (the Host header), e.g. "
+        "a dev proxy's name; loopback and the addresses listened on always are (repeatable)",
+    )
 
 
 def open_store(data_dir: str | None) -> Any:

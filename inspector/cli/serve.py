@@ -71,6 +71,7 @@ async def serve(args: Any) -> int:
         tls=tls,
         tls_port=tls_port,
         allow_origins=getattr(args, "allow_origin", None) or (),
+        allow_hosts=getattr(args, "allow_host", None) or (),
     )
     try:
         url = await server.start()

@@ -16,7 +16,8 @@ from inspector.collector import (
 )
 from inspector.collector.api_token import token_middleware
 from inspector.collector.cors import cors_middleware
-from inspector.collector.keys import API_TOKEN, ORIGINS, SERVICE
+from inspector.collector.hosts import HostPolicy, host_middleware
+from inspector.collector.keys import API_TOKEN, HOSTS, ORIGINS, SERVICE
 from inspector.collector.origins import OriginPolicy
 from inspector.collector.service import CollectorService
 
@@ -26,11 +27,13 @@ def make_app(
     *,
     api_token: str | None = None,
     origins: OriginPolicy | None = None,
+    hosts: HostPolicy | None = None,
 ) -> web.Application:
     # bodies are read by the routes with their own bound, so aiohttp's limit is set above it
     app = web.Application(
         client_max_size=service.max_body + 1024 * 1024,
         middlewares=[
+            host_middleware,
             cors_middleware,
             token_middleware,
             routes_api.settled_middleware,
@@ -40,6 +43,7 @@ def make_app(
     app[SERVICE] = service
     app[API_TOKEN] = api_token
     app[ORIGINS] = origins if origins is not None else OriginPolicy()
+    app[HOSTS] = hosts if hosts is not None else HostPolicy()
     routes_ingest.add_routes(app)
     routes_api.add_routes(app)
     routes_kissmetrics.add_routes(app)

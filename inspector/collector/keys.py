@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from inspector.collector.hosts import HostPolicy
     from inspector.collector.origins import OriginPolicy
     from inspector.collector.service import CollectorService
     from inspector.domain.certs import TlsFiles
@@ -17,3 +18,4 @@ API_TOKEN: web.AppKey[str | None] = web.AppKey("api_token")
 TLS_FILES: web.AppKey[TlsFiles | None] = web.AppKey("tls_files")
 ENDPOINTS: web.AppKey[Endpoints] = web.AppKey("endpoints")
 ORIGINS: web.AppKey[OriginPolicy] = web.AppKey("origins")
+HOSTS: web.AppKey[HostPolicy] = web.AppKey("hosts")

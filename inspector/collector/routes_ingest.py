@@ -97,7 +97,9 @@ async def project_settings(request: web.Request) -> web.Response:
     )
     if vendor.lower() in ("customerio", "customer.io", "cio"):
         vendor = "Customer.io Data Pipelines"
-    host = request.host
+    from inspector.collector.hosts import own_address
+
+    host = own_address(request)  # checked: never a foreign (rebinding) name
     body = {
         "integrations": {vendor: {"apiKey": wk, "apiHost": f"{host}/v1", "protocol": "http"}},
         "metrics": {"sampleRate": 0},

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from aiohttp import web
 
 from inspector.collector.app import make_app
+from inspector.collector.hosts import HostPolicy
 from inspector.collector.keys import ENDPOINTS, TLS_FILES
 from inspector.collector.origins import OriginPolicy
 from inspector.collector.service import CollectorService
@@ -42,6 +43,7 @@ class CollectorServer:
         tls: TlsFiles | None = None,
         tls_port: int | None = None,
         allow_origins: Iterable[str] = (),
+        allow_hosts: Iterable[str] = (),
     ) -> None:
         self.service = service
         self.host = host
@@ -50,7 +52,8 @@ class CollectorServer:
         self.tls = tls
         self.tls_port = tls_port
         self.origins = OriginPolicy(allow_origins)
-        self.app = make_app(service, api_token=api_token, origins=self.origins)
+        self.hosts = HostPolicy([host], allow_hosts)
+        self.app = make_app(service, api_token=api_token, origins=self.origins, hosts=self.hosts)
         self.app[TLS_FILES] = tls
         self.endpoints = self.app[ENDPOINTS] = Endpoints()
         self._runner: web.AppRunner | None = None

@@ -26,12 +26,13 @@ class ThreadedCollector:
         port: int = 0,
         api_token: str | None = None,
         allow_origins: tuple[str, ...] = (),
+        allow_hosts: tuple[str, ...] = (),
         **service_kwargs: Any,
     ) -> None:
         self.data_dir = Path(data_dir)
         self._session_name = session
         self.host, self.port, self.api_token = host, port, api_token
-        self.allow_origins = allow_origins
+        self.allow_origins, self.allow_hosts = allow_origins, allow_hosts
         self._service_kwargs = service_kwargs
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="collector", daemon=True)
@@ -66,6 +67,7 @@ class ThreadedCollector:
             self.port,
             api_token=self.api_token,
             allow_origins=self.allow_origins,
+            allow_hosts=self.allow_hosts,
         )
         self.url = await self.server.start()
         self.port = self.server.port

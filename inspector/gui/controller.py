@@ -47,6 +47,7 @@ class CollectorController(QObject):
         parent: QObject | None = None,
         announce: bool = False,
         allow_origins: tuple[str, ...] = (),
+        allow_hosts: tuple[str, ...] = (),
     ) -> None:
         super().__init__(parent)
         self.service = service
@@ -54,6 +55,7 @@ class CollectorController(QObject):
         self.port = port
         self.token = token
         self.allow_origins = allow_origins
+        self.allow_hosts = allow_hosts
         self.server: CollectorServer | None = None
         self.error: str | None = None
         self.announce = announce  # print "listening on URL" (CLI contract)
@@ -97,6 +99,7 @@ class CollectorController(QObject):
             self.port,
             api_token=self.token,
             allow_origins=self.allow_origins,
+            allow_hosts=self.allow_hosts,
         )
         try:
             url = await server.start()

@@ -78,6 +78,7 @@ def build_window(
         getattr(args, "token", None),
         announce=announce,
         allow_origins=tuple(getattr(args, "allow_origin", None) or ()),
+        allow_hosts=tuple(getattr(args, "allow_host", None) or ()),
     )
     window = MainWindow(service, controller, settings, config_dir)
     controller.setParent(window)

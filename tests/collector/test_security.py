@@ -269,3 +269,209 @@ def test_serve_takes_allow_origin(tmp_path):
     finally:
         p.terminate()
         p.wait(30)
+
+
+# -- the Host check: DNS rebinding ----------------------------------------------------------
+ALLOWED_HOST = "inspector.dev.test"
+# Host header (PORT is replaced by the collector's port) → allowed?
+HOSTS = {
+    "ip": ("127.0.0.1:PORT", True),
+    "ip-no-port": ("127.0.0.1", True),
+    "other-loopback": ("127.8.9.10:PORT", True),
+    "localhost": ("localhost:PORT", True),
+    "localhost-upper-dot": ("LOCALHOST.:PORT", True),
+    "ipv6-loopback": ("[::1]:PORT", True),
+    "android-emulator": ("10.0.2.2:PORT", True),
+    "mapped-loopback": ("[::ffff:127.0.0.1]:PORT", True),
+    "allowed-name": (f"{ALLOWED_HOST}:PORT", True),
+    "rebinding": ("evil.example:PORT", False),
+    "rebinding-no-port": ("evil.example", False),
+    "lookalike": ("localhost.evil.example:PORT", False),
+    "ip-lookalike": ("127.0.0.1.evil.example:PORT", False),
+    "not-this-machine": ("198.51.100.7:PORT", False),
+    "unspecified": ("0.0.0.0:PORT", False),  # listening on 127.0.0.1 only
+    "garbage": ("evil example", False),
+    "bad-port": ("localhost:http", False),
+    "empty": ("", False),
+}
+HOST_ROUTES = [
+    ("POST", "/v1/t", TRACK, "text/plain"),
+    ("GET", "/v1/projects/WK/settings", None, None),
+    ("GET", "/e?_k=KMKEY&_p=kmuser&_n=Viewed", None, None),
+    ("GET", "/api/events", None, None),
+    ("DELETE", "/api/faults", None, None),
+    ("OPTIONS", "/v1/t", None, None),
+    ("OPTIONS", "/api/events", None, None),
+]
+
+
+@pytest.fixture(scope="module")
+def hosted(tmp_path_factory) -> Iterator[ThreadedCollector]:
+    with ThreadedCollector(
+        tmp_path_factory.mktemp("hosts") / "data",
+        session="hosts",
+        allow_origins=(ALLOWED,),
+        allow_hosts=(ALLOWED_HOST,),
+        lint=False,
+    ) as c:
+        yield c
+
+
+@pytest.mark.parametrize(("host", "ok"), list(HOSTS.values()), ids=list(HOSTS))
+@pytest.mark.parametrize(
+    ("method", "path", "body", "ctype"), HOST_ROUTES, ids=[f"{m} {p}" for m, p, *_ in HOST_ROUTES]
+)
+def test_host_check_on_every_route(hosted, method, path, body, ctype, host, ok):
+    headers = {"Host": host.replace("PORT", str(hosted.port)), "Origin": "http://localhost:3000"}
+    if method == "OPTIONS":
+        headers["Access-Control-Request-Method"] = "POST"
+    before = call(hosted, "GET", "/api/stats").json()
+    r = call(hosted, method, path, body, ctype, **headers)
+    if ok:
+        assert r.status_code in (200, 204), r.text
+        return
+    assert r.status_code == 421
+    assert r.json()["code"] == "host_not_allowed"
+    assert "--allow-host" in r.json()["message"]
+    assert not any(k.startswith("Access-Control-Allow") for k in r.headers)
+    after = call(hosted, "GET", "/api/stats").json()
+    assert (after["events"], after["requests"]) == (before["events"], before["requests"])
+
+
+def test_rebinding_cannot_clear_the_session(hosted):
+    """The issue's attack: ``DELETE /api/events`` with ``Host: evil.example:8787``."""
+    call(hosted, "POST", "/v1/track", TRACK, "application/json")
+    n = call(hosted, "GET", "/api/events").json()["total"]
+    assert n >= 1
+    r = call(hosted, "DELETE", "/api/events", Host=f"evil.example:{hosted.port}")
+    assert r.status_code == 421
+    r = call(hosted, "GET", "/api/export", Host=f"evil.example:{hosted.port}")
+    assert r.status_code == 421 and b"Security Check" not in r.content
+    assert call(hosted, "GET", "/api/events").json()["total"] == n
+
+
+@pytest.mark.parametrize(
+    ("host", "api_host"),
+    [
+        ("localhost:PORT", "localhost:PORT"),
+        ("127.0.0.1:PORT", "127.0.0.1:PORT"),
+        ("[::1]:PORT", "[::1]:PORT"),
+        (f"{ALLOWED_HOST}:PORT", f"{ALLOWED_HOST}:PORT"),
+        ("Localhost.:PORT", "localhost:PORT"),
+    ],
+)
+def test_settings_name_the_collectors_own_address(hosted, host, api_host):
+    port = str(hosted.port)
+    r = call(hosted, "GET", "/v1/projects/WK/settings", Host=host.replace("PORT", port))
+    seg = r.json()["integrations"]["Segment.io"]
+    assert seg["apiHost"] == api_host.replace("PORT", port) + "/v1"
+    r = call(hosted, "GET", "/v1/projects/WK/settings", Host=f"evil.example:{port}")
+    assert r.status_code == 421 and "evil" not in r.json().get("integrations", "")
+
+
+def raw_request(c, data: bytes) -> bytes:
+    """Send bytes as they are (headers aiohttp's client would never send) and read the answer."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", c.port), timeout=10) as s:
+        s.sendall(data)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_host_header_edge_cases_over_a_raw_socket(hosted):
+    # HTTP/1.0 without Host: not a browser, nothing to rebind; the settings name the socket
+    answer = raw_request(hosted, b"GET /v1/projects/WK/settings HTTP/1.0\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200") or answer.startswith(b"HTTP/1.0 200")
+    body = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+    assert body["integrations"]["Segment.io"]["apiHost"] == f"127.0.0.1:{hosted.port}/v1"
+    # two Host headers: refused (or rejected by the HTTP parser), never served
+    answer = raw_request(
+        hosted,
+        f"GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:{hosted.port}\r\n"
+        f"Host: evil.example\r\nConnection: close\r\n\r\n".encode(),
+    )
+    assert answer.split(b" ", 2)[1] in (b"400", b"421"), answer[:200]
+    # an absolute URI: its authority is the host that counts, and so is the Host header
+    for authority, host in (("127.0.0.1", "evil.example"), ("evil.example:81", "127.0.0.1")):
+        answer = raw_request(
+            hosted,
+            f"GET http://{authority}/api/events HTTP/1.1\r\nHost: {host}\r\n"
+            "Connection: close\r\n\r\n".encode(),
+        )
+        assert answer.split(b" ", 2)[1] == b"421", answer[:200]
+    answer = raw_request(
+        hosted,
+        f"GET http://localhost:{hosted.port}/api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Connection: close\r\n\r\n".encode(),
+    )
+    assert answer.split(b" ", 2)[1] == b"200", answer[:200]
+
+
+def test_host_policy():
+    from ipaddress import ip_address
+
+    from inspector.collector.hosts import HostPolicy, is_local_address, split_host
+    from inspector.domain.netaddrs import host_names, lan_addresses
+
+    assert split_host("[::1]:8787") == ("::1", 8787)
+    assert split_host("Example.COM.:80") == ("example.com", 80)
+    for bad in ("[::1", "[::1]x", "a b", "host:", "host:99999", "[zz]", "h:1:2"):
+        assert split_host(bad) is None, bad
+    loop = HostPolicy(["127.0.0.1"])
+    assert loop.loopback_only
+    assert loop.allows("localhost") and loop.allows("127.0.0.1:1") and loop.allows(None)
+    assert not loop.allows("evil.example") and not loop.allows("0.0.0.0:8787")
+    # the address the client connected to is one the collector listens on
+    assert loop.allows("192.0.2.99:8787", local_ip="192.0.2.99")
+    assert not loop.allows("192.0.2.99:8787", local_ip="127.0.0.1")
+    # an Android emulator reaches this machine's loopback as 10.0.2.2 (Genymotion 10.0.3.2)
+    assert loop.allows("10.0.2.2:8787", local_ip="127.0.0.1")
+    assert loop.allows("10.0.3.2:8787", local_ip="127.0.0.1")
+    assert not loop.allows("10.0.2.2:8787", local_ip="192.0.2.99")
+    # listening on every interface: any address of this machine, and its own names
+    wide = HostPolicy(["0.0.0.0"], ["Proxy.Test:8080", "203.0.113.5"])
+    assert not wide.loopback_only
+    assert wide.allows("0.0.0.0:8787") and wide.allows("proxy.test") and wide.allows("203.0.113.5")
+    for name in host_names():  # this machine's names (a phone finds it as NAME.local)
+        assert wide.allows(f"{name}:8787"), name
+        assert loop.allows(name) == (name == "localhost"), name
+    for addr in lan_addresses():
+        assert is_local_address(ip_address(addr)) and wide.allows(f"[{addr}]:1"), addr
+        assert not loop.allows(f"[{addr}]:1"), addr  # 127.0.0.1 only: not reachable there
+    assert not is_local_address(ip_address("198.51.100.7"))
+    assert not wide.allows("198.51.100.7") and not wide.allows("evil.example")
+    # a listen name is a name of the collector
+    named = HostPolicy(["inspector.lan"])
+    assert named.allows("inspector.lan:8787") and not named.allows("other.lan")
+    named.set_allowed(["other.lan"])
+    assert named.allows("other.lan")
+
+
+def test_serve_takes_allow_host(tmp_path):
+    p = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "inspector", "serve", "--port", "0", "--no-lint"),
+            *("--data-dir", str(tmp_path), "--max-seconds", "30"),
+            *("--allow-host", ALLOWED_HOST, "--allow-host", "second.test"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = p.stdout.readline().split()[2]
+        port = url.rsplit(":", 1)[1]
+        for host, status in (
+            (ALLOWED_HOST, 200),
+            (f"second.test:{port}", 200),
+            (f"third.test:{port}", 421),
+            (f"localhost:{port}", 200),
+        ):
+            r = requests.get(url + "/api/health", headers={"Host": host}, timeout=10)
+            assert r.status_code == status, host
+    finally:
+        p.terminate()
+        p.wait(30)

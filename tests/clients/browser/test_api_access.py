@@ -2,7 +2,8 @@
 
 A page on this machine (a dev server on 127.0.0.1) may use the query API; a page on a
 foreign origin may only send events: it can neither read captured data nor change anything,
-not even with a "simple" request that the browser sends without asking.
+not even with a "simple" request that the browser sends without asking. A page that rebinds
+its own name to the collector gets nothing at all.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tests.clients.harness import Collector
 from tests.clients.npm import NODE_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.node]
-PAGES = ("loopback", "foreign")
+PAGES = ("loopback", "foreign", "rebinding")
 
 
 def run_pages(collector: Collector, chromium: Path, tmp_path: Path) -> dict[str, Any]:
@@ -65,3 +66,13 @@ def test_what_pages_can_do(
     assert r["track"]["status"] == 200  # events are welcome from any page
     assert r["after"] == {"faults": 0, "events": r["before"]["events"] + 1}
     assert any(e["message"]["event"].startswith("From evil.test") for e in collector.events())
+
+    # DNS rebinding: evil.test now resolves to the collector, so the browser counts the page
+    # and the collector as one origin; the Host header still says evil.test
+    r = run["rebinding"]
+    assert r["navigation"] == 421
+    for name in ("readEvents", "readExport", "simpleFault", "jsonFault", "deleteEvents", "track"):
+        assert r[name]["status"] == 421, (name, r[name])
+        assert "host_not_allowed" in r[name]["body"]
+    assert "Private" not in r["readEvents"]["body"] + r["readExport"]["body"]
+    assert r["after"] == r["before"]
