@@ -19,13 +19,14 @@ from inspector.cli import (
     flow,
     import_,
     lint,
+    mcp,
     report,
     serve,
     sessions,
 )
 from inspector.cli.common import quiet_broken_pipe, server_flags
 
-COMMANDS = (serve, export, import_, sessions, lint, diff, report, flow, coverage)
+COMMANDS = (serve, export, import_, sessions, lint, diff, report, flow, coverage, mcp)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ from inspector.collector import (
     routes_flows,
     routes_ingest,
     routes_kissmetrics,
+    routes_lint,
     routes_mobile,
     routes_qa,
     routes_requests,
@@ -52,6 +53,7 @@ def make_app(
     routes_requests.add_routes(app)
     routes_flows.add_routes(app)
     routes_coverage.add_routes(app)
+    routes_lint.add_routes(app)
 
     async def lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
         await service.start()

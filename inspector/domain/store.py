@@ -60,10 +60,14 @@ def default_session_name(now: float | None = None) -> str:
     return datetime.fromtimestamp(now or time.time()).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+    if read_only:  # SQLite refuses every write (mode=ro); WAL readers still see new commits
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=OFF")
     conn.execute("PRAGMA temp_store=MEMORY")
     conn.execute("PRAGMA cache_size=-65536")
@@ -243,31 +247,42 @@ class Store:
     """All sessions of one data directory."""
 
     def __init__(self, data_dir: str | Path, *, read_only: bool = False) -> None:
+        """``read_only``: open an existing store without writing anything to it (no schema,
+        no migration; SQLite refuses writes); FileNotFoundError when there is none."""
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.data_dir / DB_NAME
-        self._w = _connect(self.path)
-        self._r = _connect(self.path)
+        if read_only and not self.path.is_file():
+            raise FileNotFoundError(f"no sessions in {self.data_dir} (no {DB_NAME})")
+        if not read_only:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._w = _connect(self.path, read_only)
+        self._r = _connect(self.path, read_only)
         self._wlock = threading.Lock()
         self._rlock = threading.Lock()
         self._alloc = threading.Lock()
         with self._wlock:
-            self._w.executescript(SCHEMA)
-            self._w.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
-            migrate(self._w)
-            # ids above the highest stored id can be reused after a restart: not indexed
-            self._w.execute(
-                "UPDATE meta SET value = (SELECT COALESCE(MAX(id), 0) FROM events) "
-                "WHERE key = ? AND CAST(value AS INTEGER) > "
-                "(SELECT COALESCE(MAX(id), 0) FROM events)",
-                (_fts.PROGRESS_KEY,),
-            )
+            if read_only:
+                self._w.execute("SELECT 1 FROM meta LIMIT 1")  # a store, not any SQLite file
+            else:
+                self._create()
         self._next_event = self._scalar("SELECT COALESCE(MAX(id), 0) FROM events") + 1
         self._next_request = self._scalar("SELECT COALESCE(MAX(id), 0) FROM requests") + 1
         self._seq: dict[int, int] = {}
         self.read_only = read_only
+
+    def _create(self) -> None:
+        self._w.executescript(SCHEMA)
+        self._w.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        )
+        migrate(self._w)
+        # ids above the highest stored id can be reused after a restart: not indexed
+        self._w.execute(
+            "UPDATE meta SET value = (SELECT COALESCE(MAX(id), 0) FROM events) "
+            "WHERE key = ? AND CAST(value AS INTEGER) > "
+            "(SELECT COALESCE(MAX(id), 0) FROM events)",
+            (_fts.PROGRESS_KEY,),
+        )
 
     # -- plumbing -------------------------------------------------------------------------
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:

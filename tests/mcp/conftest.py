@@ -1,0 +1,76 @@
+"""One ``event-inspector serve`` subprocess fed by a real client library, and ``event-inspector
+mcp`` subprocesses reading it (``--url`` with its token, ``--data-dir`` read-only), shared by
+the MCP tests so that each process starts once."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.mcp.stdio import McpServerProcess
+from tests.qa.journeys import journey, send_python
+from tests.qa.serving import serve
+
+TOKEN = "mcp-test-token"
+WRITE_KEY = "wk-mcp"
+
+
+class Collector:
+    def __init__(self, url: str, data_dir: Path) -> None:
+        self.url, self.data_dir = url, data_dir
+
+    def api(self, path: str, **params: Any) -> tuple[int, dict[str, Any]]:
+        """``GET /api/...`` with the token: (status, JSON body)."""
+        query = urllib.parse.urlencode(params)
+        req = urllib.request.Request(
+            f"{self.url}{path}?{query}", headers={"X-Inspector-Token": TOKEN}
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return resp.status, json.loads(resp.read())
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read())
+
+
+def segment_client(url: str) -> Any:
+    from segment.analytics import Client
+
+    return Client(WRITE_KEY, host=url, sync_mode=True)
+
+
+def send_sample(url: str) -> None:
+    """A checkout journey (anon-a, then user-a) and two calls with lint findings."""
+    send_python("segment", url, WRITE_KEY, journey("a"))
+    client = segment_client(url)
+    client.track(user_id="u-lint", event="order completed", properties={"revenue": "9.99"})
+    client.track(user_id="u-lint", event="", properties={})
+    client.flush()
+
+
+@pytest.fixture(scope="session")
+def collector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collector]:
+    data = tmp_path_factory.mktemp("mcp") / "data"
+    with serve(data, "--token", TOKEN, session="mcp") as url:
+        send_sample(url)
+        yield Collector(url, data)
+
+
+@pytest.fixture(scope="session")
+def mcp_url(collector: Collector) -> Iterator[McpServerProcess]:
+    """``event-inspector mcp --url URL`` with the token from the environment."""
+    env = {"EVENT_INSPECTOR_TOKEN": TOKEN}
+    with McpServerProcess("--url", collector.url, env=env) as proc:
+        yield proc
+
+
+@pytest.fixture(scope="session")
+def mcp_dir(collector: Collector) -> Iterator[McpServerProcess]:
+    """``event-inspector mcp --data-dir D`` on the directory the collector is writing."""
+    with McpServerProcess("--data-dir", str(collector.data_dir)) as proc:
+        yield proc
