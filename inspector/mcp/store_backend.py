@@ -84,11 +84,15 @@ class StoreBackend:
             raise ToolFailure("no_session", f"no sessions in {self.data_dir}")
         return found
 
+    def identity(self, session: Session) -> Callable[[], IdentityGraph]:
+        """The session's identity graph, built or caught up when a ``user:`` term asks."""
+        return lambda: self.graphs.of(self.store(), session)
+
     def compile(self, q: str, session: Session, what: str | None = None) -> CompiledQuery:
         """The query door the API uses; ``user:`` asks the session's identity graph (built
         or caught up only for a query with a ``user:`` term). A bad query fails as a 400."""
         try:
-            return compile_query(q, lambda: self.graphs.of(self.store(), session))
+            return compile_query(q, self.identity(session))
         except QueryError as exc:
             message = f"{what}: {exc}" if what else str(exc)
             raise ToolFailure("invalid_query", message, bad_query(message, exc)) from None
@@ -141,7 +145,8 @@ class StoreBackend:
 
         def misses() -> None:
             exclude = {e.id for e in found}
-            body["closestMisses"] = closest_misses(self.store(), s.id, cq.query, cq.ctx, exclude)
+            identity = self.identity(s)
+            body["closestMisses"] = closest_misses(self.store(), s.id, cq.query, identity, exclude)
             body["arrived"] = arrived(self.store(), s.id)
 
         await self._run(misses)

@@ -4,11 +4,12 @@ AND-terms one by one, then the similarity of the event's name to the name asked 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from inspector.domain.capture import LEVEL_NAME, CapturedEvent
 from inspector.domain.flows.misses import Scorer
-from inspector.domain.query import MatchContext, Query
+from inspector.domain.flows.sources import FlowSource
+from inspector.domain.query import CompiledQuery, IdentitySource, Query, compile_query
 from inspector.domain.store import Store
 
 MISS_SCAN = 5000  # most recent events looked at
@@ -37,10 +38,20 @@ def summary(ev: CapturedEvent) -> dict[str, Any]:
     }
 
 
+class TermCompiler:
+    """What the scorer asks of a flow source: each term through the one query door."""
+
+    def __init__(self, identity: IdentitySource) -> None:
+        self.identity = identity
+
+    def compile(self, query: Query) -> CompiledQuery:
+        return compile_query(query.text, self.identity)
+
+
 def closest_misses(
-    store: Store, session_id: int, query: Query, ctx: MatchContext, exclude: set[int]
+    store: Store, session_id: int, query: Query, identity: IdentitySource, exclude: set[int]
 ) -> dict[str, Any]:
-    scorer = Scorer(query, ctx)
+    scorer = Scorer(query, cast(FlowSource, TermCompiler(identity)))
     scored = []
     for ev in store.events(session_id, limit=MISS_SCAN, descending=True):
         if ev.id in exclude:
@@ -51,7 +62,7 @@ def closest_misses(
     scored.sort(key=lambda t: t[0], reverse=True)
     return {
         "explanation": EXPLANATION,
-        "terms": [t.text for t in scorer.terms],
+        "terms": [text for text, _ in scorer.terms],
         "events": [{"why": why, "event": summary(ev)} for _, why, ev in scored[:MISS_SHOWN]],
     }
 
