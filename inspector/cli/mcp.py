@@ -20,7 +20,8 @@ def add_parser(sub: Any) -> None:
         "mcp",
         help="MCP server on stdio: coding agents query what the app sent",
         description="Serve Event Inspector's tools (query_events, wait_for_events, "
-        "lint_findings, explain_rule, identity, check_flow, sessions, stats, get_event) and "
+        "lint_findings, explain_rule, identity, check_flow, tracking_plan_coverage, sessions, "
+        "stats, get_event) and "
         "resources (query language, lint catalogue) to a coding agent over the Model Context "
         "Protocol on standard input/output. Reads a running collector (--url, default "
         f"$EVENT_INSPECTOR_URL or {DEFAULT_URL}) or a data directory opened read-only "
@@ -40,6 +41,11 @@ def add_parser(sub: Any) -> None:
         "live session, or a data directory's latest)",
     )
     p.add_argument("--token", help="the collector's /api token (default: $EVENT_INSPECTOR_TOKEN)")
+    p.add_argument(
+        "--plan",
+        help="with --data-dir: the tracking plan of tracking_plan_coverage (default: plan = "
+        "of .event-inspector.toml; a collector uses its own)",
+    )
     p.set_defaults(run=run)
 
 
@@ -47,7 +53,7 @@ def backend_for(args: argparse.Namespace) -> Any:
     if args.data_dir:
         from inspector.mcp.store_backend import StoreBackend
 
-        return StoreBackend(args.data_dir, args.session)
+        return StoreBackend(args.data_dir, args.session, args.plan)
     from inspector.mcp.http_backend import HttpBackend
 
     url = args.url or os.environ.get("EVENT_INSPECTOR_URL") or DEFAULT_URL
@@ -58,6 +64,13 @@ def backend_for(args: argparse.Namespace) -> Any:
 def run(args: argparse.Namespace) -> int:
     if args.data_dir and args.token:
         print("event-inspector mcp: --token is for --url, not --data-dir", file=sys.stderr)
+        return 2
+    if args.plan and not args.data_dir:
+        print(
+            "event-inspector mcp: --plan is for --data-dir; a collector uses its own plan "
+            "(serve --plan, the window, .event-inspector.toml)",
+            file=sys.stderr,
+        )
         return 2
     from inspector.mcp.server import run_stdio
 

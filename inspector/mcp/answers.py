@@ -24,6 +24,8 @@ MISSES_SHOWN = 5
 NAMES_SHOWN = 15
 SESSIONS_SHOWN = 20
 WAIT_SHOWN = 20  # matching events a wait lists
+PLANNED_SHOWN = 50
+UNPLANNED_SHOWN = 20
 
 
 def _label(message: dict[str, Any], typ: str) -> Any:
@@ -239,6 +241,44 @@ def flow_answer(body: dict[str, Any]) -> dict[str, Any]:
         "steps": steps,
         "checklist": checklist_text(body),
     }
+
+
+def coverage_answer(body: dict[str, Any]) -> dict[str, Any]:
+    """``planned``: each planned event with how often it was seen, by client; ``seen``: how
+    many planned events were seen; ``unseen``: those never seen (required first);
+    ``unplanned``: events seen that the plan does not list; ``summary`` in one sentence."""
+    planned = body.get("planned") or []
+    unplanned = body.get("unplanned") or []
+    unseen = [r for r in planned if not r.get("seen")]
+    unseen.sort(key=lambda r: not r.get("required"))
+    required = [r.get("event") for r in unseen if r.get("required")]
+    summary = f"{len(planned) - len(unseen)} of {len(planned)} planned events seen"
+    if required:
+        summary += f"; required but never seen: {', '.join(map(str, required))}"
+    summary += f"; {len(unplanned)} unplanned event{'s' * (len(unplanned) != 1)} seen"
+    out: dict[str, Any] = {
+        "plan": body.get("plan"),
+        "session": _session(body),
+        "summary": summary,
+        "planned": [
+            {k: r.get(k) for k in ("event", "type", "seen", "bySource", "required")}
+            for r in planned[:PLANNED_SHOWN]
+        ],
+        "seen": len(planned) - len(unseen),
+        "unseen": [
+            {"event": r.get("event"), "type": r.get("type"), "required": bool(r.get("required"))}
+            for r in unseen
+        ],
+        "unplanned": [
+            {k: r.get(k) for k in ("event", "type", "seen", "bySource")}
+            for r in unplanned[:UNPLANNED_SHOWN]
+        ],
+    }
+    if len(planned) > PLANNED_SHOWN:
+        out["morePlanned"] = len(planned) - PLANNED_SHOWN
+    if len(unplanned) > UNPLANNED_SHOWN:
+        out["moreUnplanned"] = len(unplanned) - UNPLANNED_SHOWN
+    return out
 
 
 def sessions_answer(body: dict[str, Any]) -> dict[str, Any]:

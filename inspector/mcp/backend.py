@@ -44,6 +44,9 @@ class Backend(Protocol):
     ) -> dict[str, Any]:
         """The body of ``POST /api/flows/check``."""
 
+    async def coverage(self, session: str) -> dict[str, Any]:
+        """The body of ``GET /api/coverage``: the tracking plan against the session."""
+
     async def sessions(self) -> dict[str, Any]: ...
 
     async def stats(self, session: str) -> dict[str, Any]: ...

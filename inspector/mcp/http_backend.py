@@ -107,6 +107,9 @@ class HttpBackend:
             "POST", "/api/flows/check", params, json_body=flow, timeout=timeout + SLACK
         )
 
+    async def coverage(self, session: str) -> dict[str, Any]:
+        return await self._call("GET", "/api/coverage", self._params(session))
+
     async def sessions(self) -> dict[str, Any]:
         return await self._call("GET", "/api/sessions", {})
 

@@ -32,7 +32,8 @@ Use it to check the tracking code you write: point the SDK's host at the collect
 app or its tests, then query_events / wait_for_events with a query such as \
 'type:track event:"Order Completed" properties.revenue:>0'; lint_findings says what is wrong \
 (explain_rule says how to fix a rule), identity(user) shows how a person's ids were merged, \
-check_flow checks an expected journey step by step. Read the resource \
+check_flow checks an expected journey step by step, tracking_plan_coverage compares what \
+was sent with the tracking plan. Read the resource \
 event-inspector://docs/query-language before writing queries and \
 event-inspector://lint/catalogue for the rules. Event ids in answers (#N) are stable: \
 get_event(id) gives one event in full."""
@@ -211,6 +212,20 @@ def build_server(backend: Backend) -> MCPServer[Any]:
         async def work() -> dict[str, Any]:
             data = flow_data(flow)
             return answers.flow_answer(await backend.check_flow(data, timeout, session))
+
+        return await answer(work)
+
+    @tool(
+        description="Tracking-plan coverage of a session: every event the plan lists with how "
+        "often it was seen and from which client library (web, iOS, Android, server), the "
+        "planned events never seen (required ones first), and events seen that the plan does "
+        "not list. The plan is the collector's (serve --plan, the window, .event-inspector.toml) "
+        "or, with --data-dir, --plan or .event-inspector.toml.",
+        annotations=READ_ONLY,
+    )
+    async def tracking_plan_coverage(session: SessionArg = "") -> CallToolResult:
+        async def work() -> dict[str, Any]:
+            return answers.coverage_answer(await backend.coverage(session))
 
         return await answer(work)
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import anyio
 
 from inspector.domain.identity import IdentityGraph
+from inspector.domain.lint import TrackingPlan
 from inspector.domain.query import CompiledQuery, QueryError, compile_query
 from inspector.domain.store import Session, Store
 from inspector.mcp.backend import ToolFailure
@@ -50,9 +51,12 @@ def bad_query(message: str, exc: QueryError) -> dict[str, Any]:
 
 
 class StoreBackend:
-    def __init__(self, data_dir: str | Path, session: str | None = None) -> None:
+    def __init__(
+        self, data_dir: str | Path, session: str | None = None, plan: str | None = None
+    ) -> None:
         self.data_dir = Path(data_dir)
         self.default_session = session or ""
+        self.plan_path = plan  # else the plan of .event-inspector.toml (from the cwd up)
         self.where = f"data directory {self.data_dir} (read-only)"
         self._store: Store | None = None
         self._lock = threading.Lock()
@@ -207,6 +211,36 @@ class StoreBackend:
             body = await self._run(lambda: check(True))
         body["waitedMs"] = round((time.monotonic() - started) * 1000)
         return body
+
+    def plan(self) -> TrackingPlan:
+        """The tracking plan, read again at each call (the file may change meanwhile)."""
+        from inspector.domain.lint import ConfigError, PlanError, load_config, load_plan
+
+        try:
+            if self.plan_path:
+                return load_plan(self.plan_path)
+            config = load_config(Path.cwd())
+            if config.plan is not None:
+                return load_plan(config.plan)
+        except (ConfigError, PlanError) as exc:
+            raise ToolFailure("plan_unusable", str(exc)) from None
+        raise ToolFailure(
+            "no_plan",
+            "no tracking plan: give `event-inspector mcp --plan FILE`, or set plan = under "
+            f"[lint] in .event-inspector.toml (looked from {Path.cwd()} up)",
+        )
+
+    async def coverage(self, session: str) -> dict[str, Any]:
+        from inspector.domain.lint.coverage import counts_of_session, coverage
+
+        def read() -> dict[str, Any]:
+            plan = self.plan()
+            s = self.session(session)
+            body = coverage(plan, counts_of_session(self.store(), s.id)).to_api()
+            body["session"] = s.to_dict()
+            return body
+
+        return await self._run(read)
 
     async def sessions(self) -> dict[str, Any]:
         def read() -> dict[str, Any]:

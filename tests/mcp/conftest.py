@@ -19,11 +19,23 @@ from tests.qa.serving import serve
 
 TOKEN = "mcp-test-token"
 WRITE_KEY = "wk-mcp"
+PLAN = """\
+events:
+  Order Completed:
+    required: true
+    properties:
+      order_id: {type: string, required: true}
+      revenue: number
+  Signed Up: {}
+  Cart Viewed:
+    required: true
+  Product Viewed: {}
+"""
 
 
 class Collector:
-    def __init__(self, url: str, data_dir: Path) -> None:
-        self.url, self.data_dir = url, data_dir
+    def __init__(self, url: str, data_dir: Path, plan: Path) -> None:
+        self.url, self.data_dir, self.plan = url, data_dir, plan
 
     def api(self, path: str, **params: Any) -> tuple[int, dict[str, Any]]:
         """``GET /api/...`` with the token: (status, JSON body)."""
@@ -55,10 +67,12 @@ def send_sample(url: str) -> None:
 
 @pytest.fixture(scope="session")
 def collector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collector]:
-    data = tmp_path_factory.mktemp("mcp") / "data"
-    with serve(data, "--token", TOKEN, session="mcp") as url:
+    root = tmp_path_factory.mktemp("mcp")
+    plan = root / "plan.yaml"
+    plan.write_text(PLAN)
+    with serve(root / "data", "--token", TOKEN, "--plan", str(plan), session="mcp") as url:
         send_sample(url)
-        yield Collector(url, data)
+        yield Collector(url, root / "data", plan)
 
 
 @pytest.fixture(scope="session")
@@ -72,5 +86,6 @@ def mcp_url(collector: Collector) -> Iterator[McpServerProcess]:
 @pytest.fixture(scope="session")
 def mcp_dir(collector: Collector) -> Iterator[McpServerProcess]:
     """``event-inspector mcp --data-dir D`` on the directory the collector is writing."""
-    with McpServerProcess("--data-dir", str(collector.data_dir)) as proc:
+    args = ("--data-dir", str(collector.data_dir), "--plan", str(collector.plan))
+    with McpServerProcess(*args) as proc:
         yield proc

@@ -21,6 +21,7 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
     ("check_flow", {"flow": CHECKOUT}),
     ("check_flow", {"flow": {"name": "Backwards", "steps": ["type:identify", "type:page"]}}),
     ("explain_rule", {"rule": "W034"}),
+    ("tracking_plan_coverage", {}),
 ]
 
 
@@ -69,13 +70,13 @@ def _files(root: Path) -> dict[str, str]:
     }
 
 
-def test_a_data_directory_is_only_read(tmp_path):
+def test_a_data_directory_is_only_read(tmp_path, collector: Collector):
     data = tmp_path / "data"
     with serve(data, session="ro") as url:
         send_sample(url)
     before = _files(data)
     assert DB_NAME in before
-    with McpServerProcess("--data-dir", str(data)) as proc:
+    with McpServerProcess("--data-dir", str(data), "--plan", str(collector.plan)) as proc:
         for tool, args in [*CALLS, ("sessions", {}), ("stats", {})]:
             proc.answer(tool, **args)
         assert proc.answer("wait_for_events", q="type:identify", timeout=1)["matched"]
@@ -89,7 +90,9 @@ def test_a_data_directory_is_only_read(tmp_path):
 
 
 def test_an_empty_data_directory_is_a_tool_error_and_stays_empty(tmp_path):
-    with McpServerProcess("--data-dir", str(tmp_path / "none")) as proc:
+    with McpServerProcess("--data-dir", str(tmp_path / "none"), cwd=str(tmp_path)) as proc:
+        err = proc.error("tracking_plan_coverage")
+        assert err["code"] == "no_plan" and "--plan FILE" in err["message"]
         err = proc.error("query_events", q="type:track")
         assert err == {
             "code": "no_store",

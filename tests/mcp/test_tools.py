@@ -14,6 +14,7 @@ CONTRACT = {
     "explain_rule",
     "identity",
     "check_flow",
+    "tracking_plan_coverage",
     "sessions",
     "stats",
 }
@@ -159,6 +160,29 @@ def test_check_flow_per_step(mcp_url, collector: Collector, tmp_path):
     assert err["code"] == "invalid_flow" and err["step"] == 2 and err["column"] == 12
     missing = mcp_url.error("check_flow", flow=str(tmp_path / "nope.yaml"))
     assert "no such flow file" in missing["message"]
+
+
+def test_tracking_plan_coverage(mcp_url, collector: Collector):
+    got = mcp_url.answer("tracking_plan_coverage")
+    assert got["plan"] == str(collector.plan)
+    rows = {r["event"]: r for r in got["planned"]}
+    assert rows["Order Completed"] == {
+        "event": "Order Completed",
+        "type": "track",
+        "seen": 1,
+        "bySource": {"segment-analytics-python": 1},
+        "required": True,
+    }
+    assert rows["Signed Up"]["seen"] == 1
+    assert got["seen"] == 2
+    assert got["unseen"] == [
+        {"event": "Cart Viewed", "type": "track", "required": True},
+        {"event": "Product Viewed", "type": "track", "required": False},
+    ]
+    assert "order completed" in {r["event"] for r in got["unplanned"]}
+    assert got["summary"].startswith("2 of 4 planned events seen; required but never seen: ")
+    api = collector.api("/api/coverage")[1]
+    assert [r["event"] for r in api["unplanned"]] == [r["event"] for r in got["unplanned"]]
 
 
 def test_sessions_and_stats(mcp_url, collector: Collector):
