@@ -16,21 +16,35 @@ class Unusable(Exception):
     """An input the command cannot use (exit status 2, the message on stderr)."""
 
 
+class _Given(argparse.Action):
+    """Store the value and note that it was given (the window's own settings apply to the
+    others, and its Settings dialog says which values the command line set)."""
+
+    def __call__(self, parser: Any, ns: Any, values: Any, option_string: Any = None) -> None:
+        setattr(ns, self.dest, values)
+        ns.given = {*getattr(ns, "given", ()), self.dest}
+
+
 def server_flags(p: argparse.ArgumentParser) -> None:
     """The flags of everything that runs a collector (the window and ``serve``)."""
+    p.set_defaults(given=set())
     p.add_argument(
         "--host",
+        action=_Given,
         default="127.0.0.1",
         help="address to listen on (default 127.0.0.1; anything else is reachable "
         "from other machines)",
     )
     p.add_argument(
         "--port",
+        action=_Given,
         type=int,
         default=None,
         help="port to listen on (default 8787; 0 picks a free port)",
     )
-    p.add_argument("--data-dir", help="where sessions are stored (default: platform data dir)")
+    p.add_argument(
+        "--data-dir", action=_Given, help="where sessions are stored (default: platform data dir)"
+    )
     p.add_argument(
         "--session", help="session to resume or create (default: new, named by start time)"
     )

@@ -11,7 +11,10 @@ regression (exit status 1)
     ``event_removed``     an event kind of the baseline never occurs
     ``property_removed``  a property of the baseline never occurs on that event
     ``type_changed``      a property now has a JSON type the baseline never had (number -> string,
-                          or null appearing); int and float are both ``number``
+                          or null appearing); int and float are both ``number``. For the
+                          amounts that revenue and conversions are computed from
+                          (``revenue``, ``price``, ``value``, ``quantity``) any change of the
+                          type set is one, narrowing too (``number|string`` -> ``string``)
 change (reported, exit status 0 unless ``strict``)
     ``event_added``, ``property_added``, ``count_changed`` (relative change over the tolerance),
     ``property_optional`` (present on every baseline event, now only on some), ``type_narrowed``
@@ -38,6 +41,9 @@ _ID_LIKE = re.compile(
     re.IGNORECASE,
 )
 _ID_CAMEL = re.compile(r"[a-z0-9](Id|Ids|ID|At|Url|URL|Uuid|Token|Key|Email|Time|Date)$")
+
+#: properties whose JSON type feeds revenue and conversion numbers: any type change regresses
+AMOUNT_KEYS = frozenset({"revenue", "price", "value", "quantity"})
 
 EventKey = tuple[str, str]  # (type, name) - name is "" for kinds without one
 
@@ -359,7 +365,20 @@ def _compare_props(key: EventKey, b: EventStats, c: EventStats) -> list[Change]:
             )
             continue
         new_types = set(cp.types) - set(bp.types)
-        if new_types:
+        leaf = path.rsplit(".", 1)[-1].removesuffix("[]").lower()
+        if leaf in AMOUNT_KEYS and set(cp.types) != set(bp.types):
+            out.append(
+                Change(
+                    "type_changed",
+                    key,
+                    f"{describe(key)}: {path} type changed {_types(bp)} -> {_types(cp)} "
+                    f"({leaf} is an amount: revenue and conversions are computed from it)",
+                    path,
+                    _types(bp),
+                    _types(cp),
+                )
+            )
+        elif new_types:
             out.append(
                 Change(
                     "type_changed",

@@ -50,10 +50,12 @@ def build_window(
     from inspector.gui.window import MainWindow
 
     settings = settings or load_settings(config_dir)
-    host = getattr(args, "host", None) or settings.host
-    port = getattr(args, "port", None)
-    port = settings.port if port is None else port
-    data_dir = getattr(args, "data_dir", None) or settings.data_dir
+    given = getattr(args, "given", None)
+    if given is None:  # not from the command line's parser: what is passed counts as given
+        given = {k for k in ("host", "port", "data_dir") if getattr(args, k, None) is not None}
+    host = args.host if "host" in given else settings.host
+    port = args.port if "port" in given else settings.port
+    data_dir = args.data_dir if "data_dir" in given else settings.data_dir
     store = Store(paths.data_dir(data_dir))
     session = store.open_session(getattr(args, "session", None))
     service = CollectorService(
@@ -81,6 +83,7 @@ def build_window(
         allow_hosts=tuple(getattr(args, "allow_host", None) or ()),
     )
     window = MainWindow(service, controller, settings, config_dir)
+    window.cli_given = set(given)  # the Settings dialog says which values these are
     controller.setParent(window)
     return window
 

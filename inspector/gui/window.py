@@ -62,6 +62,10 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.setWindowIcon(app_icon())
         self.service, self.controller, self.settings = service, controller, settings
         self.config_dir = config_dir
+        self.cli_given: set[str] = set()  # host/port/data_dir given on the command line
+        self._pane_chosen: set[str] = set()  # panes the user showed or hid by hand
+        self._pane_width: dict[int, int] = {}
+        self._restored_splitter = False
         self.rules = domain_bridge.lint_rules()
         self.dirs = DialogDirs(settings.dialog_dirs, self._save_settings)
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -133,6 +137,10 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
+        for i in range(3):
+            self.splitter.setCollapsible(i, i != 1)  # the side panes fold; the tabs never
+        # a side pane is readable or folded, never a sliver
+        self.detail.setMinimumWidth(300)
         self.splitter.setSizes([230, 870, 400])
         central = QWidget(self)
         cl = QVBoxLayout(central)
@@ -153,6 +161,9 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         tb.faults.triggered.connect(self.open_faults)
         tb.compare.triggered.connect(self.open_compare)
         tb.settings.triggered.connect(self.open_settings)
+        tb.panes_menu.aboutToShow.connect(self._sync_pane_toggles)
+        tb.show_lint.triggered.connect(lambda on: self.show_pane(0, on, chosen=True))
+        tb.show_detail.triggered.connect(lambda on: self.show_pane(2, on, chosen=True))
         tb.sessions.aboutToShow.connect(self._update_session_combo)
         tb.sessions.activated.connect(self._session_picked)
         tb.sessions.deleteRequested.connect(self.ask_delete_session)
@@ -240,11 +251,69 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
             f"<b>Port {port} on {host} is already in use</b> — another Event Inspector "
             "or another program is listening there, so the collector is not running.",
             [
-                (f"Use port {free}", lambda: self.spawn(self.controller.restart(port=free))),
+                (f"Use port {free}", lambda: self.use_port(free)),
                 ("Settings…", self.open_settings),
             ],
             closable=False,
         )
+
+    # -- layout from 1024 px up -----------------------------------------------------------
+    NARROW = 1200  # below: the lint panel folds (its counts stay in the status bar)
+    COMPACT = 1300  # below: toolbar buttons show icons only
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.adapt_layout(self.width())
+
+    def adapt_layout(self, width: int) -> None:
+        """From 1024 px up: icons only below ``COMPACT``; below ``NARROW`` the lint panel folds
+        (unless the user showed it) and the detail pane keeps a readable width."""
+        self.toolbar.set_compact(width < self.COMPACT)
+        narrow = width < self.NARROW
+        first = getattr(self, "_narrow", None) is None
+        if narrow == getattr(self, "_narrow", None):
+            return
+        self._narrow = narrow
+        if first and self._restored_splitter:  # the user's saved layout, folded if narrow
+            if narrow and "lint" not in self._pane_chosen:
+                self.show_pane(0, False)
+            return
+        total = max(width - 12, 600)
+        sizes = self.splitter.sizes()
+        lint = sizes[0]
+        if "lint" not in self._pane_chosen:
+            if narrow and lint:
+                self._pane_width[0] = lint
+            lint = 0 if narrow else (self._pane_width.get(0) or 230)
+        detail = sizes[2]
+        if "detail" not in self._pane_chosen or detail:
+            share = 0.38 if narrow else 0.28
+            detail = max(300, min(460, int(total * share)))
+        self.splitter.setSizes([lint, max(240, total - lint - detail), detail])
+
+    def pane_shown(self, index: int) -> bool:
+        return self.splitter.sizes()[index] > 0
+
+    def show_pane(self, index: int, on: bool, chosen: bool = False) -> None:
+        """Fold or unfold a side pane (0: lint panel, 2: detail pane)."""
+        if chosen:
+            self._pane_chosen.add("lint" if index == 0 else "detail")
+        sizes = self.splitter.sizes()
+        if (sizes[index] > 0) == on:
+            return
+        if on:
+            want = self._pane_width.get(index) or (230 if index == 0 else 380)
+            sizes[1] = max(200, sizes[1] - want)
+            sizes[index] = want
+        else:
+            self._pane_width[index] = sizes[index]
+            sizes[1] += sizes[index]
+            sizes[index] = 0
+        self.splitter.setSizes(sizes)
+
+    def _sync_pane_toggles(self) -> None:
+        self.toolbar.show_lint.setChecked(self.pane_shown(0))
+        self.toolbar.show_detail.setChecked(self.pane_shown(2))
 
     def theme_changed(self, theme: str) -> None:
         """Apply a theme now: the palette, then what paints its own colours."""
@@ -366,6 +435,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
             v = qs.value(key)
             if v is not None:
                 fn(v)
+                self._restored_splitter |= key == "splitter"
         self.table.user_sized = qs.value("events_columns_manual") in (True, "true")
 
     def save_state(self) -> None:

@@ -77,24 +77,47 @@ class WindowActions:
         dlg.show()
         return dlg
 
+    def effective_settings(self) -> dict[str, Any]:
+        """The values this window runs with (the bound port, once listening)."""
+        c = self.controller
+        return {"host": c.host, "port": c.port, "data_dir": str(self.service.store.data_dir)}
+
     def open_settings(self) -> Any:
         from inspector.gui.dialogs.settings import SettingsDialog
 
-        dlg = SettingsDialog(self.settings, self)
+        dlg = SettingsDialog(
+            self.settings,
+            self,  # type: ignore[arg-type]
+            self.effective_settings(),
+            getattr(self, "cli_given", set()),
+        )
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.accepted.connect(lambda: self.apply_settings(dlg.result_settings()))
+        dlg.accepted.connect(lambda: self.apply_settings(dlg.result_settings(), dlg.chosen()))
         dlg.show()
         return dlg
 
-    def apply_settings(self, new: AppSettings) -> None:
+    def apply_settings(self, new: AppSettings, run: dict[str, Any] | None = None) -> None:
+        """Save ``new``; run with ``run`` (host, port) — restart the collector if they differ
+        from what it listens on."""
         old = self.settings
         self.settings = new
         self.dirs.store = new.dialog_dirs
         self._save_settings()
         if new.theme != old.theme:
             self.theme_changed(new.theme)
-        if (new.host, new.port) != (old.host, old.port) or not self.controller.running:
-            self.spawn(self.controller.restart(host=new.host, port=new.port))
+        run = run or {"host": new.host, "port": new.port}
+        c = self.controller
+        if (run["host"], run["port"]) != (c.host, c.port) or not c.running:
+            self.spawn(c.restart(host=run["host"], port=run["port"]))
+
+    def use_port(self, port: int) -> None:
+        """The port-busy banner's offer: listen there, and keep it as the port from now on."""
+        self.settings.port = port
+        self._save_settings()
+        self.spawn(self.controller.restart(port=port))
+        self.statusBar().showMessage(  # type: ignore[attr-defined]
+            f"Listening on port {port} from now on (saved in Settings).", 10000
+        )
 
     def _save_settings(self) -> None:
         try:

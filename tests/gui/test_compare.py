@@ -197,3 +197,27 @@ def test_compare_action_is_in_the_toolbar(inspector):
     dlg.baseline.select(dlg.current.source)
     assert dlg.result is None and "Baseline and current are both" in dlg.summary.text()
     dlg.close()
+
+
+def test_an_amount_that_changes_type_is_a_regression_in_compare(make_inspector, tmp_path):
+    def orders(revenues):
+        return [
+            {
+                "type": "track",
+                "userId": "u",
+                "event": "Order Completed",
+                "properties": {"revenue": r, "currency": "EUR"},
+                "context": CTX,
+            }
+            for r in revenues
+        ]
+
+    h = _two_sessions(make_inspector, tmp_path, orders([9.99, "9.99"]), orders(["9.99", "5"]))
+    dlg = _open(h)
+    assert _shown(dlg)["Order Completed"][2] == "regression"  # number|string -> string
+    pm = dlg.props_model
+    dlg.kinds.selectRow(0)
+    row = pm.paths.index("revenue")
+    assert pm.index(row, 0).data(STATUS_ROLE) == "regression"
+    assert pm.index(row, 3).data() == "type changed"
+    dlg.close()

@@ -294,3 +294,35 @@ def test_domain_compare_directly():
     assert result.identical and not result.failed() and not result.failed(strict=True)
     with pytest.raises(ValueError):
         compare(base, base, tolerance=-0.1)
+
+
+def test_an_amount_whose_type_changes_at_all_is_a_regression():
+    """revenue, price, value, quantity: a narrowed type set (number|string -> string) is a
+    regression, as a new type is; for other properties narrowing stays a change."""
+
+    def session(revenues, labels):
+        return [
+            {
+                "type": "track",
+                "userId": "u",
+                "event": "Order Completed",
+                "properties": {
+                    "revenue": r,
+                    "label": lab,
+                    "products": [{"price": r, "quantity": 1}],
+                },
+            }
+            for r, lab in zip(revenues, labels, strict=True)
+        ]
+
+    base = profile_messages(session([9.99, "9.99"], ["a", 1]))
+    cur = profile_messages(session(["9.99", "10.5"], ["a", "b"]))
+    result = compare(base, cur)
+    by_path = {c.path: c for c in result.changes if c.path}
+    rev = by_path["revenue"]
+    assert rev.kind == "type_changed" and rev.regression
+    assert "number|string -> string" in rev.message and "amount" in rev.message
+    assert by_path["products[].price"].regression
+    label = by_path["label"]  # number|string -> string on a plain property: a change
+    assert label.kind == "type_narrowed" and not label.regression
+    assert result.regressed

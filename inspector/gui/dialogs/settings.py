@@ -1,6 +1,13 @@
-"""Settings dialog: port, listen address (warns when not loopback), data directory, theme."""
+"""Settings dialog: the values in effect (port, listen address, data directory — whether they
+come from the saved settings or the command line), theme. Loopback warnings included.
+
+What the command line set is shown as in effect and labelled so. Only what the user changes
+here is saved (the saved value stays otherwise).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,22 +27,36 @@ from PySide6.QtWidgets import (
 from inspector.collector.server import is_loopback
 from inspector.gui.settings import AppSettings
 
+FLAGS = {"port": "--port", "host": "--host", "data_dir": "--data-dir"}
+
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: AppSettings,
+        parent: QWidget | None = None,
+        effective: dict[str, Any] | None = None,
+        given: set[str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        eff = {"host": settings.host, "port": settings.port, "data_dir": settings.data_dir}
+        eff.update(effective or {})
+        self.effective = eff
+        self.given = set(given or ())
+        self._base = settings
         self.port = QSpinBox(self)
         self.port.setRange(0, 65535)
-        self.port.setValue(settings.port)
+        self.port.setValue(int(eff["port"]))
         self.port.setSpecialValueText("any free port")
-        self.host = QLineEdit(settings.host, self)
+        self.host = QLineEdit(str(eff["host"]), self)
         self.warning = QLabel(self)
         self.warning.setObjectName("hostWarning")
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color:#b35c00")
-        self.data_dir = QLineEdit(settings.data_dir or "", self)
+        self.data_dir = QLineEdit(str(eff["data_dir"] or ""), self)
         self.data_dir.setPlaceholderText("default (platform data directory)")
         browse = QPushButton("Browse…", self)
         browse.clicked.connect(self._browse)
@@ -46,6 +67,11 @@ class SettingsDialog(QDialog):
         for label, value in (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")):
             self.theme.addItem(label, value)
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
+        self.origin = QLabel(self)
+        self.origin.setObjectName("settingsOrigin")
+        self.origin.setWordWrap(True)
+        self.origin.setText(self._origin_text())
+        self.origin.setVisible(bool(self.given))
         form = QFormLayout()
         form.addRow("Port", self.port)
         form.addRow("Listen address", self.host)
@@ -53,8 +79,9 @@ class SettingsDialog(QDialog):
         form.addRow("Data directory", dd)
         form.addRow("Theme", self.theme)
         note = QLabel(
-            "<span style='color:gray'>Port and address changes restart the collector; "
-            "a new data directory applies at the next start.</span>"
+            "<span style='color:gray'>These are the values in effect now. Port and address "
+            "changes restart the collector; a new data directory applies at the next start."
+            "</span>"
         )
         note.setWordWrap(True)
         buttons = QDialogButtonBox(
@@ -63,12 +90,25 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
+        lay.addWidget(self.origin)
         lay.addLayout(form)
         lay.addWidget(note)
         lay.addWidget(buttons)
         self.host.textChanged.connect(self._check_host)
         self._check_host(self.host.text())
-        self._base = settings
+
+    def _origin_text(self) -> str:
+        saved = {"host": self._base.host, "port": self._base.port, "data_dir": self._base.data_dir}
+        parts = []
+        for key in ("port", "host", "data_dir"):
+            if key in self.given:
+                was = saved[key] if saved[key] not in (None, "") else "the default"
+                parts.append(f"{FLAGS[key]} {self.effective[key]} (saved setting: {was})")
+        return (
+            "<span style='color:#2f6fc9'>Given on the command line for this run: "
+            + "; ".join(parts)
+            + ". Kept as your settings only if you change them here.</span>"
+        )
 
     def _check_host(self, text: str) -> None:
         h = text.strip()
@@ -91,12 +131,21 @@ class SettingsDialog(QDialog):
         if d:
             self.data_dir.setText(d)
 
+    def chosen(self) -> dict[str, Any]:
+        """What the fields say: the values to run with."""
+        return {
+            "port": self.port.value(),
+            "host": self.host.text().strip() or "127.0.0.1",
+            "data_dir": self.data_dir.text().strip() or None,
+        }
+
     def result_settings(self) -> AppSettings:
-        return self._base.model_copy(
-            update={
-                "port": self.port.value(),
-                "host": self.host.text().strip() or "127.0.0.1",
-                "data_dir": self.data_dir.text().strip() or None,
-                "theme": self.theme.currentData(),
-            }
-        )
+        """The settings to save: what was changed here. A field left as it is in effect keeps
+        the saved value (a port or directory the command line set is not saved unasked, and
+        neither is the port a "0" found)."""
+        update: dict[str, Any] = {"theme": self.theme.currentData()}
+        eff = {**self.effective, "data_dir": self.effective["data_dir"] or None}
+        for key, value in self.chosen().items():
+            if value != eff[key]:
+                update[key] = value
+        return self._base.model_copy(update=update)

@@ -35,6 +35,13 @@ FLEX = {
     ANON: (1.6, 70, 240),
     SOURCE: (2.6, 130, 320),
 }
+NARROW_LINT = 36
+NARROW_FLEX = {
+    LABEL: (3.0, 100, 10_000),
+    USER: (1.6, 56, 200),
+    ANON: (1.6, 56, 240),
+    SOURCE: (2.6, 96, 320),
+}
 
 
 class EventsView(QTableView):
@@ -113,15 +120,21 @@ class EventsView(QTableView):
             return
         avail = self.viewport().width()
         fixed = {c: w for c, w in FIXED.items() if not self.isColumnHidden(c)}
+        flex = FLEX
+        if avail < sum(fixed.values()) + sum(lo for _, lo, _ in FLEX.values()):
+            # narrow: the lint column keeps its badge (the word is in the tooltip) and the
+            # others take less, so nothing scrolls sideways
+            fixed[LINT] = NARROW_LINT
+            flex = NARROW_FLEX
         rest = max(0, avail - sum(fixed.values()))
         # the source column gets what its texts need (they are few), within its bounds
-        _share, lo, hi = FLEX[SOURCE]
+        _share, lo, hi = flex[SOURCE]
         need = min(hi, max(lo, self._source_need()))
-        weight = sum(share for c, (share, _, _) in FLEX.items() if c != SOURCE)
+        weight = sum(share for c, (share, _, _) in flex.items() if c != SOURCE)
         room = max(0, rest - need)
         widths = {
             c: int(min(hi_, max(lo_, room * share / weight)))
-            for c, (share, lo_, hi_) in FLEX.items()
+            for c, (share, lo_, hi_) in flex.items()
             if c != SOURCE
         }
         widths[SOURCE] = max(lo, min(need, rest - sum(widths.values())))

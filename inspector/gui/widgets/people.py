@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSlider,
     QSplitter,
@@ -136,23 +137,33 @@ class PeopleView(QWidget):
         self.fit_btn = self._tool("Fit", "Fit the whole graph in view (Ctrl+0)", self.graph.fit)
         self.one_btn = self._tool("1:1", "Actual size (Ctrl+1)", self.graph.one_to_one)
         self.graph.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
-        self.png_btn = QPushButton("Export PNG…", self)
-        self.json_btn = QPushButton("Export JSON…", self)
-        self.png_btn.clicked.connect(self._export_png)
-        self.json_btn.clicked.connect(self._export_json)
+        self.export_btn = QToolButton(self)
+        self.export_btn.setObjectName("peopleExport")
+        self.export_btn.setText("Export ▾")
+        self.export_btn.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
+        self.export_btn.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.export_btn)
+        self.png_action = menu.addAction("The shown view as PNG…", self._export_png)
+        self.json_action = menu.addAction("The person as JSON…", self._export_json)
+        self.export_btn.setMenu(menu)
         controls = QHBoxLayout()
         controls.setContentsMargins(6, 4, 6, 0)
         controls.setSpacing(4)
         for w in (self.prev_btn, self.play_btn, self.next_btn):
             controls.addWidget(w)
         controls.addWidget(self.slider, 1)
-        controls.addSpacing(8)
+        # zoom and export sit beside the view tabs: they act on the view shown
+        corner = QWidget(self)
+        cl = QHBoxLayout(corner)
+        cl.setContentsMargins(0, 0, 4, 0)
+        cl.setSpacing(2)
         for w in (self.zoom_out, self.zoom_label, self.zoom_in, self.fit_btn, self.one_btn):
-            controls.addWidget(w)
-        controls.addSpacing(8)
-        controls.addWidget(self.png_btn)
-        controls.addWidget(self.json_btn)
+            cl.addWidget(w)
+        cl.addSpacing(6)
+        cl.addWidget(self.export_btn)
+        self.views.setCornerWidget(corner, Qt.Corner.TopRightCorner)
         self.step_label.setContentsMargins(8, 0, 8, 2)
+        self.step_label.setWordWrap(True)
         bottom = QWidget(self)
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(0, 0, 0, 0)
@@ -282,8 +293,7 @@ class PeopleView(QWidget):
             self.next_btn,
             self.play_btn,
             self.slider,
-            self.png_btn,
-            self.json_btn,
+            self.export_btn,
         ):
             w.setEnabled(on)
         self._sync_zoom_controls()

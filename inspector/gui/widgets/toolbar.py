@@ -122,7 +122,22 @@ class MainToolBar(QToolBar):
         self.faults.setToolTip("Inject 429/5xx/400 answers or delays")
         self.addAction(self.faults)
         self.settings = QAction(icon("settings"), "Settings…", self)
+        self.settings.setToolTip("Port, listen address, data directory, theme (values in effect)")
         self.addAction(self.settings)
+        # panes: show or hide the lint panel and the detail pane (narrow windows fold them)
+        self.panes_menu = QMenu(self)
+        self.show_lint = self.panes_menu.addAction("Lint panel")
+        self.show_lint.setCheckable(True)
+        self.show_detail = self.panes_menu.addAction("Detail pane")
+        self.show_detail.setCheckable(True)
+        self.panes = QToolButton(self)
+        self.panes.setObjectName("tb_panes")
+        self.panes.setText("Panes ▾")
+        self.panes.setToolTip("Show or hide the lint panel and the detail pane")
+        self.panes.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
+        self.panes.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.panes.setMenu(self.panes_menu)
+        self.addWidget(self.panes)
         for a in (
             self.copy_url,
             self.pause,
@@ -135,6 +150,18 @@ class MainToolBar(QToolBar):
             w = self.widgetForAction(a)
             if isinstance(w, QToolButton):
                 w.setObjectName(f"tb_{a.text().rstrip('.…').replace(' ', '_').lower()}")
+
+    def set_compact(self, compact: bool) -> None:
+        """Icons only (names in the tooltips) when the window is narrow, so every action,
+        Settings included, stays on the bar."""
+        style = (
+            Qt.ToolButtonStyle.ToolButtonIconOnly
+            if compact
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )
+        if self.toolButtonStyle() != style:
+            self.setToolButtonStyle(style)
+            self.sessions.setMinimumContentsLength(12 if compact else 22)
 
     def _spacer(self, w: int) -> QWidget:
         s = QWidget(self)
