@@ -7,7 +7,7 @@ import time
 from aiohttp import web
 
 from inspector.collector.keys import SERVICE
-from inspector.domain import jsoncodec
+from inspector.domain import jsoncodec, sdk_settings
 from inspector.domain.errors import IntakeError
 from inspector.domain.intake import BATCH_ROUTES, ROUTE_TYPES
 
@@ -87,27 +87,21 @@ async def _answer(svc: object, outcome: object) -> web.Response:
 
 
 async def project_settings(request: web.Request) -> web.Response:
-    """``GET /v1/projects/<writeKey>/settings`` so analytics.js loads with nothing from the CDN."""
+    """``GET [prefix]/[v1/]projects/<writeKey>/settings`` so analytics.js and the mobile SDKs
+    load with nothing from the CDN, whatever ``cdnURL``/``cdnHost`` they were given."""
     svc = request.app[SERVICE]
     wk = request.match_info["write_key"]
-    vendor = (
+    first = request.path.split("/", 2)[1]  # a cdnURL ending in /cio or /segment names one
+    choice = (
         svc.settings_vendor.get(wk)
         or request.query.get("vendor")
-        or ("customerio" if request.path.startswith("/cio/") else "Segment.io")
+        or (first if first in ("cio", "segment") else None)
     )
-    if vendor.lower() in ("customerio", "customer.io", "cio"):
-        vendor = "Customer.io Data Pipelines"
     from inspector.collector.hosts import own_address
 
     host = own_address(request)  # checked: never a foreign (rebinding) name
-    body = {
-        "integrations": {vendor: {"apiKey": wk, "apiHost": f"{host}/v1", "protocol": "http"}},
-        "metrics": {"sampleRate": 0},
-        "plan": {},
-        "enabledMiddleware": {},
-        "middlewareSettings": {},
-        "remotePlugins": [],
-    }
+    protocol = "https" if request.secure else "http"
+    body = sdk_settings.project_settings(wk, host, protocol, sdk_settings.settings_vendors(choice))
     return json_response(200, body)
 
 
@@ -117,9 +111,9 @@ async def not_found_cdn(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     r = app.router
-    r.add_get("/v1/projects/{write_key}/settings", project_settings)
-    # cdnURL "http://host:port/cio" serves the Customer.io browser library its settings
-    r.add_get("/cio/v1/projects/{write_key}/settings", project_settings)
+    # settings at any prefix (a cdnURL with a path or a trailing slash, a cdnHost with or
+    # without /v1); /cio/ and /segment/ name only that vendor's integration
+    r.add_get(r"/{prefix:(?!api/)(?:.*/)?}projects/{write_key:[^/]+}/settings", project_settings)
     r.add_get("/next-integrations/{tail:.*}", not_found_cdn)
     r.add_post("/v1/{route:.*}", track_route)
     r.add_put("/v1/{route:.*}", track_route)

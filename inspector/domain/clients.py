@@ -10,9 +10,11 @@ Verified against real traffic (tests/clients drives each library unmodified). Cl
   Customer.io one reports its generator's version, not the package's).
 - analytics-node (analytics-node): the legacy Segment lib, ``timestamp``, ``node-<md5>-`` ids.
 - @rudderstack/rudder-sdk-node (analytics-node): ``channel: "server"``, ``originalTimestamp``.
-- @segment/analytics-next (analytics.js): ``integrations["Segment.io"]``, ``npm:next-1.x``.
-- @customerio/cdp-analytics-browser (analytics.js): ``integrations["Customer.io Data
-  Pipelines"]``, version ``next-0.x``.
+- @segment/analytics-next (analytics.js): ``_metadata.bundled`` holds ``Segment.io`` (each
+  browser library marks only its own integration, even when the settings name both),
+  ``integrations["Segment.io"]`` when the page passed options for it, ``[npm:]next-1.x``.
+- @customerio/cdp-analytics-browser (analytics.js): ``_metadata.bundled`` holds ``Customer.io
+  Data Pipelines``, or ``integrations["Customer.io Data Pipelines"]``, version ``[npm:]next-0.x``.
 - py-KISSmetrics (kissmetrics): the ``/e /s /a`` routes with a ``python-urllib3`` User-Agent.
 
 Mobile SDKs (read from their source; fixtures in tests/fixtures/mobile): each reports a
@@ -92,6 +94,12 @@ def _header(headers: Mapping[str, str], name: str) -> str:
     return headers.get(name) or headers.get(name.lower()) or ""
 
 
+def _bundled(message: Mapping[str, Any]) -> list[Any]:
+    meta = message.get("_metadata")
+    bundled = meta.get("bundled") if isinstance(meta, dict) else None
+    return bundled if isinstance(bundled, list) else []
+
+
 def _is_rudder(message: Mapping[str, Any], ua: str) -> bool:
     """RudderStack SDKs stamp ``channel`` on every message; Segment's never do."""
     if message.get("channel") == "server" or "rudder" in ua.lower():
@@ -148,7 +156,12 @@ def detect_client(
     if lib in (SEGMENT_NODE, CIO_NODE):
         return lib
     if lib == "analytics.js":
-        if "Customer.io Data Pipelines" in integ or ver.startswith("next-0."):
+        bundled = _bundled(message)
+        if "Customer.io Data Pipelines" in bundled:
+            return CIO_BROWSER
+        if "Segment.io" in bundled:
+            return SEGMENT_BROWSER
+        if "Customer.io Data Pipelines" in integ or ver.startswith(("next-0.", "npm:next-0.")):
             return CIO_BROWSER
         if (
             "Segment.io" in integ

@@ -200,6 +200,42 @@ def test_settings_route_for_the_customerio_browser_library(api):
     assert integrations["Customer.io Data Pipelines"]["apiKey"] == "WKC"
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/projects/WKA/settings",  # cdnURL at the root, as both vendors' docs show
+        "//v1/projects/WKA/settings",  # a cdnURL with a trailing slash
+        "/projects/WKA/settings",  # a mobile SDK's cdnHost without /v1
+        "/proxy/cdn/v1/projects/WKA/settings",  # a cdnURL with a path
+    ],
+)
+def test_settings_name_every_browser_library_at_every_path(api, path):
+    """Each library reads only the integration named after itself (analytics-next and the
+    Segment mobile SDKs ``Segment.io``, Customer.io's ``Customer.io Data Pipelines``), and the
+    request does not say which library asks: both are named, pointing here."""
+    r = api.get(path)
+    assert r.status_code == 200
+    integrations = r.json()["integrations"]
+    assert set(integrations) == {"Segment.io", "Customer.io Data Pipelines"}
+    host = api.url.split("://", 1)[1]
+    for entry in integrations.values():
+        assert entry == {"apiKey": "WKA", "apiHost": f"{host}/v1", "protocol": "http"}
+        assert "type" not in entry  # never a device-mode destination to install
+
+
+def test_settings_for_one_vendor_when_asked(api, collector):
+    assert list(api.get("/v1/projects/K/settings?vendor=segment").json()["integrations"]) == [
+        "Segment.io"
+    ]
+    assert list(api.get("/segment/v1/projects/K/settings").json()["integrations"]) == ["Segment.io"]
+    collector.service.settings_vendor["K2"] = "Customer.io Data Pipelines"
+    assert list(api.get("/v1/projects/K2/settings").json()["integrations"]) == [
+        "Customer.io Data Pipelines"
+    ]
+    # the query API's paths are never settings
+    assert api.get("/api/projects/K/settings").status_code == 404
+
+
 def test_metrics_and_unknown_v1_paths_answer_200(api):
     assert api.post("/v1/m", json.dumps({"series": []})).status_code == 200
     r = api.post("/v1/something-new", "{}")

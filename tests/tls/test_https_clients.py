@@ -171,3 +171,18 @@ def test_no_ca_without_tls(collector: Collector) -> None:
         urllib.request.urlopen(collector.url + "/ca.pem", timeout=10)
     assert info.value.code == 404
     assert json.loads(info.value.read())["code"] == "tls_off"
+
+
+def test_settings_fetched_over_https_send_events_over_https(served: Served) -> None:
+    """A library that fetched its settings over HTTPS (a page on https, a phone's cdnHost)
+    is told to send over HTTPS to the same address, never back to plain HTTP."""
+    ctx = ssl.create_default_context(cafile=str(served.ca))
+    tls_host = served.tls_url.split("://", 1)[1]
+    for path in ("/v1/projects/WK_TLS/settings", "/projects/WK_TLS/settings"):
+        with urllib.request.urlopen(served.tls_url + path, timeout=10, context=ctx) as resp:
+            integrations = json.loads(resp.read())["integrations"]
+        for name in ("Segment.io", "Customer.io Data Pipelines"):
+            assert integrations[name]["protocol"] == "https"
+            assert integrations[name]["apiHost"] == f"{tls_host}/v1"
+    with urllib.request.urlopen(served.url + "/v1/projects/WK_TLS/settings", timeout=10) as resp:
+        assert json.loads(resp.read())["integrations"]["Segment.io"]["protocol"] == "http"

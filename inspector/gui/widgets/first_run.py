@@ -76,12 +76,11 @@ analytics.flush()''',
             "JavaScript",
             f'''import {{ AnalyticsBrowser }} from "@customerio/cdp-analytics-browser"
 
-// the /cio prefix makes the inspector's settings name the Customer.io integration
-export const cioanalytics = AnalyticsBrowser.load(
-  {{ writeKey: "YOUR_API_KEY", cdnURL: "{url}/cio" }},
-  {{ integrations: {{ "Customer.io Data Pipelines": {{ apiHost: "{hostport}/v1",
-                                                     protocol: "http" }} }} }},
-)
+// as Customer.io's docs load it: the inspector's settings send the events here
+export const cioanalytics = AnalyticsBrowser.load({{
+  writeKey: "YOUR_API_KEY",
+  cdnURL: "{url}",
+}})
 cioanalytics.track("Signed Up", {{ plan: "pro" }})''',
         ),
         (

@@ -31,6 +31,7 @@ def run_browser(
     tag: str,
     mode: str,
     burst: int = 300,
+    cdn_url: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     sc = scenario(tag, burst=burst)
     path = tmp_path / f"{tag}.json"
@@ -38,7 +39,16 @@ def run_browser(
     node = shutil.which("node")
     assert node is not None
     proc = subprocess.run(
-        [node, str(NODE_DIR / "browser.mjs"), client, collector.url, key, str(path), mode],
+        [
+            node,
+            str(NODE_DIR / "browser.mjs"),
+            client,
+            collector.url,
+            key,
+            str(path),
+            mode,
+            cdn_url or collector.url,
+        ],
         cwd=NODE_DIR,
         capture_output=True,
         text=True,
@@ -77,8 +87,7 @@ def test_segment_analytics_next(
 def test_customerio_cdp_analytics_browser(
     collector: Collector, tmp_path: Path, chromium: Path, node_modules: Path
 ) -> None:
-    key = "WK_CIO_BROWSER"
-    collector.service.settings_vendor[key] = "Customer.io Data Pipelines"
+    key = "WK_CIO_BROWSER"  # no vendor chosen: the settings name both libraries
     sc, run = run_browser(
         collector, tmp_path, chromium, "cio-browser", key, "cio-browser", "standard"
     )
@@ -96,6 +105,37 @@ def test_customerio_cdp_analytics_browser(
     assert track["source"]["auth"] == "body"  # no Authorization header: no preflight at all
     assert "Customer.io Data Pipelines" in track["message"]["integrations"]
     assert run["version"]
+
+
+@pytest.mark.parametrize(
+    ("client", "library", "cdn"),
+    [
+        ("cio-browser", "@customerio/cdp-analytics-browser", ""),
+        ("segment-browser", "@segment/analytics-next", "/"),
+    ],
+)
+def test_each_library_as_its_docs_load_it(
+    collector: Collector,
+    tmp_path: Path,
+    chromium: Path,
+    node_modules: Path,
+    client: str,
+    library: str,
+    cdn: str,
+) -> None:
+    """``AnalyticsBrowser.load({ writeKey, cdnURL })`` with cdnURL at the collector's root (as
+    Customer.io's and Segment's docs show; with a trailing slash the library asks for
+    ``//v1/projects/…``) and no integration options: the settings alone, the same for every
+    library, send each library's events here, labelled as that library."""
+    key, tag = f"WK_DOCS_{client}", f"docs-{client}"
+    sc, run = run_browser(
+        collector, tmp_path, chromium, client, key, tag, "docs", 20, collector.url + cdn
+    )
+    assert run["settings"] == [200]
+    events = collector.wait_for(26, by_tag(tag))
+    by = check_scenario(events, sc, client=library, write_key=key, library="analytics.js")
+    assert run["settingsPaths"] == [f"{cdn}/v1/projects/{key}/settings"]
+    assert by["track"][0]["source"]["libraryVersion"] == f"next-{installed_version(library)}"
 
 
 def test_analytics_next_metrics_are_accepted(

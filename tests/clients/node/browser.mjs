@@ -1,13 +1,16 @@
 // Drive a real browser analytics library in headless Chromium against the collector.
 //
-//   node browser.mjs <client> <collectorUrl> <writeKey> <scenario.json> <mode>
+//   node browser.mjs <client> <collectorUrl> <writeKey> <scenario.json> <mode> [cdnURL]
 //
 // <client>: segment-browser (@segment/analytics-next) | cio-browser
 // (@customerio/cdp-analytics-browser). <mode>: standard (one request per event) | batching |
 // metrics (settings given inline with metrics sampled at 100 %, so the library also POSTs its
 // own telemetry to the collector's /v1/m) | public (standard, but Chromium is told the page's
 // origin is on the public internet: calls to the loopback collector are then Local Network
-// Access requests, allowed here by granting the permission a user would be asked for).
+// Access requests, allowed here by granting the permission a user would be asked for) | docs
+// (what the vendor's docs show: `AnalyticsBrowser.load({ writeKey, cdnURL })` and nothing
+// else, so only the collector's settings point the library at it). [cdnURL]: the cdnURL
+// given to the library (default: the collector's root).
 //
 // The library's own UMD bundle (from node_modules) is served by a small static server on a
 // second loopback port, so the page and the collector are cross-origin, as on a real site.
@@ -22,7 +25,8 @@ import { extname, join, normalize } from 'node:path'
 const require = createRequire(import.meta.url)
 const { chromium } = require('playwright-core')
 
-const [client, collector, writeKey, scenarioPath, mode = 'standard'] = process.argv.slice(2)
+const [client, collector, writeKey, scenarioPath, mode = 'standard', cdnURL = collector] =
+  process.argv.slice(2)
 const sc = JSON.parse(readFileSync(scenarioPath, 'utf8'))
 const expected = 6 + sc.burst
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
@@ -37,10 +41,16 @@ if (!pkg) {
 }
 const umd = join(require.resolve(`${pkg.dir}/package.json`), '..', 'dist', 'umd')
 
+// The page server plays the library's CDN too: `analytics._cdn` (what Segment's and
+// Customer.io's snippets set for a proxy CDN) names it before the bundle runs, so the chunks
+// the library imports on demand (ajs-destination when settings name more than one
+// integration) load from its /analytics-next/bundles/, as they would from the vendor's CDN.
 const PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>Event Inspector client test</title>
+<script>window.analytics = { _cdn: location.origin }</script>
 <script src="/lib/index.js"></script></head>
 <body><h1>client test</h1></body></html>`
+const BUNDLES = '/analytics-next/bundles/'
 
 const TYPES = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' }
 const server = createServer((req, res) => {
@@ -49,8 +59,10 @@ const server = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
     return res.end(PAGE)
   }
-  if (path.startsWith('/lib/')) {
-    const file = normalize(join(umd, path.slice(5)))
+  const lib = path.startsWith('/lib/') ? path.slice(5)
+    : path.startsWith(BUNDLES) ? path.slice(BUNDLES.length) : null
+  if (lib !== null) {
+    const file = normalize(join(umd, lib))
     if (file.startsWith(umd) && existsSync(file)) {
       res.writeHead(200, { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream' })
       return res.end(readFileSync(file))
@@ -63,7 +75,7 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
 const pageOrigin = `http://127.0.0.1:${server.address().port}`
 
 const problems = []
-const seen = { requests: 0, metrics: [], settings: [], failed: [] }
+const seen = { requests: 0, metrics: [], settings: [], settingsPaths: [], failed: [] }
 const loopback = (u) => {
   try {
     const h = new URL(u).hostname
@@ -100,11 +112,14 @@ try {
     const u = r.url()
     if (!u.startsWith(collector)) return
     seen.requests++
-    if (u.includes('/settings')) seen.settings.push(r.status())
+    if (u.includes('/settings')) {
+      seen.settings.push(r.status())
+      seen.settingsPaths.push(new URL(u).pathname)
+    }
     if (u.endsWith('/v1/m')) seen.metrics.push(r.status())
   })
   await page.goto(`${pageOrigin}/index.html`)
-  const result = await page.evaluate(async ({ sc, writeKey, collector, vendor, mode }) => {
+  const result = await page.evaluate(async ({ sc, writeKey, collector, cdnURL, vendor, mode }) => {
     const { AnalyticsBrowser } = window.AnalyticsNext
     const integration = { protocol: 'http', apiHost: `${new URL(collector).host}/v1` }
     if (mode === 'batching') {
@@ -112,15 +127,17 @@ try {
     }
     // cdnURL: the collector serves the settings; the integration options only add batching
     // and the protocol for analytics-next's own metrics (it never takes it from settings)
-    const settings = { writeKey, cdnURL: collector }
+    const settings = { writeKey, cdnURL }
     if (mode === 'metrics') {
       settings.cdnSettings = {
         integrations: { [vendor]: { apiKey: writeKey, ...integration } },
         metrics: { sampleRate: 1, flushTimer: 200 }
       }
     }
-    const [analytics] = await AnalyticsBrowser.load(settings,
-      { integrations: { [vendor]: integration } })
+    // docs: exactly what the vendor's docs show, cdnURL at the collector's root and no
+    // options; the collector's settings alone point the library at it
+    const options = mode === 'docs' ? undefined : { integrations: { [vendor]: integration } }
+    const [analytics] = await AnalyticsBrowser.load(settings, options)
     const u = sc.userId
     const pending = [
       analytics.identify(u, sc.identify.traits),
@@ -136,7 +153,7 @@ try {
     }
     await Promise.all(pending)
     return { version: analytics.VERSION, user: analytics.user().id() }
-  }, { sc, writeKey, collector, vendor: pkg.vendor, mode })
+  }, { sc, writeKey, collector, cdnURL, vendor: pkg.vendor, mode })
   // the page keeps running until the collector has everything (batching flushes on a timer)
   const until = Date.now() + 45_000
   let stored = 0
