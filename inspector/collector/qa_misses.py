@@ -14,6 +14,7 @@ from inspector.collector.service import CollectorService
 from inspector.domain.capture import CapturedEvent
 from inspector.domain.query import CompiledQuery
 from inspector.domain.store import Session
+from inspector.domain.store_read import Reader
 
 Predicate = Callable[[CapturedEvent], bool]
 
@@ -198,14 +199,20 @@ def event_summary(ev: CapturedEvent) -> dict[str, Any]:
 
 
 def closest_misses(
-    svc: CollectorService, comp: Scoped, session: Session, exclude: set[int], after: int = 0
+    svc: CollectorService,
+    reader: Reader,
+    comp: Scoped,
+    session: Session,
+    exclude: set[int],
+    after: int = 0,
 ) -> dict[str, Any]:
+    """The events that came nearest to matching (run in a query thread: ``reader``)."""
     scorer = MissScorer.build(svc, session, comp.query)
     scored: list[tuple[tuple[float, float, int, int], dict[str, Any]]] = []
     sc = comp.scope  # only the events the caller may see (the pytest plugin's test)
     where = f"({sc.where}) AND id > ?" if sc and sc.where else "id > ?"
     params = [*(sc.params if sc else ()), after]
-    for ev in svc.store.events(session.id, where, params, limit=MISS_SCAN, descending=True):
+    for ev in reader.events(session.id, where, params, limit=MISS_SCAN, descending=True):
         if ev.id in exclude:
             continue
         s = scorer.score(ev)
@@ -222,17 +229,17 @@ def closest_misses(
 
 
 def arrived_summary(
-    svc: CollectorService, session_id: int, scope: CompiledQuery | None = None
+    reader: Reader, session_id: int, scope: CompiledQuery | None = None
 ) -> dict[str, Any]:
     """What the session holds, by type and name: the first thing to look at after a timeout."""
     where, params = (scope.where, scope.params) if scope is not None else ("", [])
     cond = f" AND ({where})" if where else ""
-    rows = svc.store._rows(
+    rows = reader.rows(
         "SELECT type, COALESCE(CASE WHEN type='track' THEN event ELSE name END, ''), COUNT(*) "
         f"FROM events WHERE session_id=?{cond} GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 50",
         (session_id, *params),
     )
-    total = svc.store.count_events(session_id, where, params)
+    total = reader.count(session_id, where, params)
     return {
         "total": total,
         "byName": [{"type": t, "name": n or None, "count": c} for t, n, c in rows],

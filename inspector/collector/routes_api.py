@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -12,6 +13,7 @@ from inspector.collector.keys import SERVICE
 from inspector.collector.routes_ingest import json_response
 from inspector.domain import jsoncodec
 from inspector.domain.store import Session
+from inspector.domain.store_read import QueryTooSlow
 
 
 class BadRequest(ValueError):
@@ -82,23 +84,70 @@ async def bad_request_middleware(request: web.Request, handler: Any) -> web.Stre
         return resp
     except BadRequest as exc:
         return bad(exc.code, exc.message, **exc.extra)
+    except QueryTooSlow as exc:
+        return bad(
+            "query_too_slow",
+            f"the query ran longer than {exc.seconds:g} s and was stopped; narrow it (a type:, "
+            "event: or lint: term, a rarer word, a simpler regex) or read fewer events at once",
+            seconds=exc.seconds,
+        )
 
 
-async def list_events(request: web.Request) -> web.Response:
-    from inspector.collector.qa_query import compile_for
+async def list_events(request: web.Request) -> web.StreamResponse:
+    """Count and page in a query thread (never on the event loop), within the query budget; a
+    page of more than ``STREAM_AT`` events is streamed a chunk at a time."""
+    from inspector.collector import api_reads as reads
 
     svc = request.app[SERVICE]
     session = pick_session(request)
     limit = int_param(request, "limit", 100, 0, 100_000)
     offset = int_param(request, "offset", 0)
-    await svc.writer.flush()
-    cq = compile_for(svc, session, request.query.get("q", ""))
-    where, params = cq.where, list(cq.params)
-    total = svc.store.count_events(session.id, where, params)
-    events = svc.store.events(session.id, where, params, limit=limit, offset=offset)
-    return json_response(
-        200, {"total": total, "session": session.to_dict(), "events": [e.to_api() for e in events]}
+    q = request.query.get("q", "")
+    first = await svc.queries.run(lambda r: reads.first_page(r, svc, session, q, limit, offset))
+    head = b'{"total":%d,"session":%s,"events":[' % (
+        first.total,
+        jsoncodec.dumps(session.to_dict()),
     )
+    chunk, left = first.chunk, min(limit, max(first.total - offset, 0)) - first.chunk.count
+    if left <= 0 or chunk.count < reads.STREAM_AT:
+        return web.Response(body=head + chunk.body + b"]}", content_type="application/json")
+    resp = web.StreamResponse(headers={"Content-Type": "application/json"})
+    _before_stream(request, resp)
+    await resp.prepare(request)
+    await resp.write(head + chunk.body)
+    try:
+        while left > 0:
+            c, n = chunk.cursor, min(left, reads.STREAM_AT)
+            chunk = await svc.queries.run(
+                partial(reads.next_events, session_id=session.id, cq=first.query, cursor=c, limit=n)
+            )
+            if not chunk.count:
+                break
+            await resp.write(b"," + chunk.body)
+            left -= chunk.count
+    except QueryTooSlow:
+        return _abort(request, resp)
+    await resp.write(b"]}")
+    await resp.write_eof()
+    return resp
+
+
+def _before_stream(request: web.Request, resp: web.StreamResponse) -> None:
+    """What the middlewares would add to a plain answer, on a streamed one (prepared here)."""
+    from inspector.collector.cors import apply_cors
+
+    apply_cors(request, resp)
+    backlog = request.app[SERVICE].writer.backlog
+    if backlog > 0:
+        resp.headers["X-Inspector-Backlog"] = str(backlog)
+
+
+def _abort(request: web.Request, resp: web.StreamResponse) -> web.StreamResponse:
+    """A streamed read that ran past its budget after the answer began: the client sees an
+    incomplete answer (never a silently short one)."""
+    if request.transport is not None:
+        request.transport.abort()
+    return resp
 
 
 async def get_event(request: web.Request) -> web.Response:
@@ -107,10 +156,15 @@ async def get_event(request: web.Request) -> web.Response:
         event_id = int(request.match_info["id"])
     except ValueError:
         return bad("invalid_parameter", f"event id {request.match_info['id']!r} is not a number")
-    ev = svc.store.get_event(event_id)
-    if ev is None:
+
+    def read(_: Any) -> dict[str, Any] | None:
+        ev = svc.store.get_event(event_id)
+        return None if ev is None else ev.to_api(svc.store.get_request(ev.request_id))
+
+    body = await svc.queries.run(read)
+    if body is None:
         return json_response(404, {"code": "not_found", "message": f"no event {event_id}"})
-    return json_response(200, ev.to_api(svc.store.get_request(ev.request_id)))
+    return json_response(200, body)
 
 
 async def clear_events(request: web.Request) -> web.Response:
@@ -122,9 +176,9 @@ async def clear_events(request: web.Request) -> web.Response:
 async def rejected(request: web.Request) -> web.Response:
     svc = request.app[SERVICE]
     session = pick_session(request)
-    await svc.writer.flush()
-    total, reqs = svc.store.rejected(
-        session.id, limit=int_param(request, "limit", 100), offset=int_param(request, "offset", 0)
+    limit, offset = int_param(request, "limit", 100), int_param(request, "offset", 0)
+    total, reqs = await svc.queries.run(
+        lambda _: svc.store.rejected(session.id, limit=limit, offset=offset)
     )
     out = []
     for r in reqs:
@@ -137,44 +191,50 @@ async def rejected(request: web.Request) -> web.Response:
 async def stats(request: web.Request) -> web.Response:
     svc = request.app[SERVICE]
     session = pick_session(request)
-    await svc.writer.flush()
-    body = svc.store.stats(session.id)
+    body = await svc.queries.run(lambda _: svc.store.stats(session.id))
     body["session"] = session.to_dict()
     body["faultsInjected"] = svc.faults.injected
     return json_response(200, body)
 
 
 async def export(request: web.Request) -> web.StreamResponse:
+    """NDJSON, streamed: each chunk is read in a query thread within the budget."""
+    from inspector.collector import api_reads as reads
     from inspector.collector.qa_query import compile_for
+    from inspector.domain.store_read import Cursor
 
     svc = request.app[SERVICE]
     session = pick_session(request)
-    await svc.writer.flush()
-    cq = compile_for(svc, session, request.query.get("q", ""))
-    where, params = cq.where, list(cq.params)
+    q = request.query.get("q", "")
+
+    def first(r: Any) -> tuple[Any, bytes, Cursor | None]:
+        cq = compile_for(svc, session, q)
+        return (cq, *reads.export_chunk(r, session.id, cq, (0, 0)))
+
+    cq, body, cursor = await svc.queries.run(first)
     resp = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
     resp.headers["Content-Disposition"] = f'attachment; filename="session-{session.id}.ndjson"'
-    from inspector.collector.cors import apply_cors
-
-    apply_cors(request, resp)
+    _before_stream(request, resp)
     await resp.prepare(request)
-    buf: list[str] = []
-    for line in svc.store.iter_messages_json(session.id, where, params):
-        buf.append(line)
-        if len(buf) >= 500:
-            await resp.write(("\n".join(buf) + "\n").encode())
-            buf.clear()
-    if buf:
-        await resp.write(("\n".join(buf) + "\n").encode())
+    try:
+        while True:
+            if body:
+                await resp.write(body)
+            if cursor is None:
+                break
+            body, cursor = await svc.queries.run(
+                partial(reads.export_chunk, session_id=session.id, cq=cq, cursor=cursor)
+            )
+    except QueryTooSlow:
+        return _abort(request, resp)
     await resp.write_eof()
     return resp
 
 
 async def sessions(request: web.Request) -> web.Response:
     svc = request.app[SERVICE]
-    return json_response(
-        200, {"current": svc.session.to_dict(), "sessions": svc.store.list_sessions()}
-    )
+    listed = await svc.queries.run(lambda _: svc.store.list_sessions())
+    return json_response(200, {"current": svc.session.to_dict(), "sessions": listed})
 
 
 async def faults_get(request: web.Request) -> web.Response:
@@ -204,7 +264,8 @@ async def faults_delete(request: web.Request) -> web.Response:
 
 async def identities(request: web.Request) -> web.Response:
     """``GET /api/identities[?mode=][&user=][&session=]``: people, edges and warnings."""
-    from inspector.domain.identity import MODES, compare_modes, replay
+    from inspector.domain.identity import MODES, compare_modes
+    from inspector.domain.identity.stored import replay_stored
 
     svc = request.app[SERVICE]
     session = pick_session(request)
@@ -212,17 +273,21 @@ async def identities(request: web.Request) -> web.Response:
     if mode not in MODES:
         return bad("invalid_mode", f"unknown merge mode {mode!r}; one of {', '.join(MODES)}")
     user = request.query.get("user") or None
-    await svc.writer.flush()
-    live = svc.live_identity
-    if session.id == svc.session.id and live is not None and live.mode == mode:
-        graph = svc.identity
-    else:  # another mode or session: replay the stored session through that mode's rules
-        graph = replay(svc.store.iter_events(session.id), mode)
-    body = graph.snapshot(user=user)
-    body["mode"] = mode
-    if request.query.get("compare") in ("1", "true", "yes"):
-        body["disagreements"] = compare_modes(list(svc.store.iter_events(session.id)))
-    return json_response(200, body)
+    compare = request.query.get("compare") in ("1", "true", "yes")
+
+    def read(_: Any) -> dict[str, Any]:  # a catch-up or replay: in a query thread
+        live = svc.live_identity
+        if session.id == svc.session.id and live is not None and live.mode == mode:
+            graph = svc.identity
+        else:  # another mode or session: replay the stored session through that mode's rules
+            graph = replay_stored(svc.store.identity_rows, session.id, mode)
+        body: dict[str, Any] = graph.snapshot(user=user)
+        body["mode"] = mode
+        if compare:
+            body["disagreements"] = compare_modes(list(svc.store.iter_events(session.id)))
+        return body
+
+    return json_response(200, await svc.queries.run(read, budget=None))
 
 
 async def health(request: web.Request) -> web.Response:

@@ -12,9 +12,9 @@ from inspector.collector.keys import SERVICE
 from inspector.collector.qa_query import compile_for
 from inspector.collector.routes_api import BadRequest, pick_session
 from inspector.collector.routes_ingest import json_response
-from inspector.collector.service import CollectorService
 from inspector.domain import jsoncodec
 from inspector.domain.query import CompiledQuery
+from inspector.domain.store_read import Reader
 
 # -- assertions ------------------------------------------------------------------------------
 ASSERT_KEYS = {
@@ -158,10 +158,11 @@ def _plural(n: int, word: str) -> str:
 
 
 def evaluate(
-    svc: CollectorService, session_id: int, exp: Expectation, comp: CompiledQuery
+    reader: Reader, session_id: int, exp: Expectation, comp: CompiledQuery
 ) -> dict[str, Any]:
-    store = svc.store
-    total = store.count_events(session_id, comp.where, comp.params)
+    """One expectation, checked in a query thread (``reader``: its own connection)."""
+    store = reader
+    total = store.count(session_id, comp.where, comp.params)
     lo, hi = exp.bounds()
     checks: list[dict[str, Any]] = []
     if lo == hi:
@@ -176,7 +177,11 @@ def evaluate(
     checks.append(
         {"check": "count", "passed": count_ok, "message": f"expected {want}, got {total}"}
     )
-    events = store.events(session_id, comp.where, comp.params, limit=ASSERT_SCAN) if total else []
+    events = (
+        store.events(session_id, comp.where, comp.params, limit=ASSERT_SCAN, total=total)
+        if total
+        else []
+    )
     actual: dict[str, Any] = {"count": total}
     for flag, level, word in (
         (exp.no_lint_errors, 3, "error"),
@@ -291,9 +296,12 @@ async def assert_(request: web.Request) -> web.Response:
                 404, {"code": "unknown_session", "message": f"no session {data['session']!r}"}
             )
         session = found
-    await svc.writer.flush()
-    comps = [compile_for(svc, session, e.q, f"expectations[{i}].q") for i, e in enumerate(exps)]
-    results = [evaluate(svc, session.id, e, c) for e, c in zip(exps, comps, strict=True)]
+
+    def check(reader: Reader) -> list[dict[str, Any]]:  # in a query thread, in the budget
+        comps = [compile_for(svc, session, e.q, f"expectations[{i}].q") for i, e in enumerate(exps)]
+        return [evaluate(reader, session.id, e, c) for e, c in zip(exps, comps, strict=True)]
+
+    results = await svc.queries.run(check)
     n_ok = sum(r["passed"] for r in results)
     return json_response(
         200,

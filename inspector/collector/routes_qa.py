@@ -26,11 +26,14 @@ from inspector.collector.qa_misses import (  # noqa: F401 - re-exported for test
     split_and_terms,
     top_level_tokens,
 )
-from inspector.collector.qa_query import MAX_TIMEOUT, compile_for, within
+from inspector.collector.qa_query import MAX_TIMEOUT, Scoped, compile_for, within
 from inspector.collector.routes_api import BadRequest, int_param
 from inspector.collector.routes_assert import assert_
 from inspector.collector.routes_ingest import json_response
+from inspector.collector.service import CollectorService
 from inspector.domain.capture import CapturedEvent, RawRequest
+from inspector.domain.store import Session
+from inspector.domain.store_read import Reader
 
 Predicate = Callable[[CapturedEvent], bool]
 
@@ -144,7 +147,10 @@ async def wait(request: web.Request) -> web.Response:
     scope = request.query.get("scope", "")
     started = time.monotonic()
     session = svc.session
-    comp = within(svc, session, compile_for(svc, session, q, "q"), scope)
+    # compiled in a query thread: a user: term may have the identity graph catch up first
+    comp = await svc.queries.run(
+        lambda _: within(svc, session, compile_for(svc, session, q, "q"), scope)
+    )
     # the identity graph is part of the key: user:X predicates are bound to the live graph
     waiter = Waiter(
         session.id,
@@ -158,8 +164,7 @@ async def wait(request: web.Request) -> web.Response:
     where, params = comp.and_where("id > ?", after)
     preload = max(count, limit, 1)
     try:
-        await svc.writer.flush()
-        stored = svc.store.events(session.id, where, params, limit=preload)
+        stored = await svc.queries.run(lambda r: _stored(r, session.id, where, params, preload))
         for ev in stored:
             waiter.add(ev)
         outcome = "matched" if count == 0 or waiter.future.done() else None
@@ -174,7 +179,9 @@ async def wait(request: web.Request) -> web.Response:
     found = sorted(waiter.found.values(), key=lambda e: e.id)
     # everything stored before the wait was loaded unless the preload filled up
     total = (
-        len(found) if len(stored) < preload else svc.store.count_events(session.id, where, params)
+        len(found)
+        if len(stored) < preload
+        else await svc.queries.run(lambda r: r.count(session.id, where, params))
     )
     body: dict[str, Any] = {
         "matched": outcome == "matched",
@@ -195,10 +202,31 @@ async def wait(request: web.Request) -> web.Response:
         code="timeout",
         message=f"waited {timeout:g} s for {count} event{'s' * (count != 1)} matching "
         f"{q or '(everything)'!r}; {got} matched",
-        closestMisses=closest_misses(svc, comp, session, set(waiter.found), after),
-        arrived=arrived_summary(svc, session.id, comp.scope),
+        **await svc.queries.run(lambda r: _misses(svc, r, comp, session, set(waiter.found), after)),
     )
     return json_response(408, body)
+
+
+def _stored(
+    reader: Reader, session_id: int, where: str, params: list[Any], limit: int
+) -> list[CapturedEvent]:
+    """What is stored already (the count first: it picks the page's plan)."""
+    total = reader.count(session_id, where, params)
+    return reader.events(session_id, where, params, limit=limit, total=total) if total else []
+
+
+def _misses(
+    svc: CollectorService,
+    reader: Reader,
+    comp: Scoped,
+    session: Session,
+    exclude: set[int],
+    after: int,
+) -> dict[str, Any]:
+    return {
+        "closestMisses": closest_misses(svc, reader, comp, session, exclude, after),
+        "arrived": arrived_summary(reader, session.id, comp.scope),
+    }
 
 
 def add_routes(app: web.Application) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from inspector.collector.query_runner import QueryRunner
 from inspector.collector.writer import GroupWriter
 from inspector.domain import inbox, jsoncodec
 from inspector.domain.auth import masked_headers, resolve_key
@@ -80,6 +81,8 @@ class CollectorService:
         self.identity_enabled = identity
         self._linter_factory = linter_factory or default_linter
         self.faults = FaultInjector()
+        # /api reads run in threads of their own, in a time budget (never on the event loop)
+        self.queries = QueryRunner(store)
         # linting runs in the writer, just before insert (on the second core in a process)
         linter = self._linter_factory if lint else None
         # what collectors that are gone acknowledged but did not store, before anything new
@@ -115,6 +118,7 @@ class CollectorService:
 
     async def stop(self) -> None:
         await self.writer.stop()
+        self.queries.close()
 
     def add_listener(self, fn: Listener, wants: Callable[[], bool] | None = None) -> None:
         """Call ``fn(events, raw)`` for every processed request; ``wants`` (if given) says

@@ -25,6 +25,7 @@ from inspector.domain.capture import (
 )
 from inspector.domain.query import ftsindex as _fts
 from inspector.domain.query import register_functions
+from inspector.domain.store_read import Reader
 from inspector.domain.store_schema import (
     EVENT_COLUMNS,
     REQUEST_COLUMNS,
@@ -259,6 +260,7 @@ class Store:
         self._r = _connect(self.path, read_only)
         self._wlock = threading.Lock()
         self._rlock = threading.Lock()
+        self.read = Reader(self._r, event_from_row, self._rlock)
         self._alloc = threading.Lock()
         with self._wlock:
             if read_only:
@@ -501,42 +503,25 @@ class Store:
         rows = self._rows(f"SELECT {_REQ_COLS} FROM requests WHERE id=?", (request_id,))
         return request_from_row(rows[0]) if rows else None
 
+    # event queries: the read side (store_read.Reader) over the shared read connection
+    def reader(self) -> Reader:
+        """A reader over a read-only connection of its own (for a query thread; close it)."""
+        conn = _connect(self.path)
+        conn.execute("PRAGMA query_only=1")
+        return Reader(conn, event_from_row)
+
     def count_events(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> int:
-        cond = f" AND ({where})" if where else ""
-        return int(
-            self._scalar(
-                f"SELECT COUNT(*) FROM events WHERE session_id=?{cond}", (session_id, *params)
-            )
-        )
+        return self.read.count(session_id, where, params)
 
     def events(
-        self,
-        session_id: int,
-        where: str = "",
-        params: Sequence[Any] = (),
-        *,
-        limit: int | None = 100,
-        offset: int = 0,
-        descending: bool = False,
+        self, session_id: int, where: str = "", params: Sequence[Any] = (), **kw: Any
     ) -> list[CapturedEvent]:
-        cond = f" AND ({where})" if where else ""
-        order = "DESC" if descending else "ASC"
-        lim = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-        rows = self._rows(
-            f"SELECT {_EV_COLS} FROM events WHERE session_id=?{cond} ORDER BY seq {order}{lim}",
-            (session_id, *params),
-        )
-        return [event_from_row(r) for r in rows]
+        """Matching events in arrival order: ``limit``, ``offset``, ``descending``, ``total``
+        (see :meth:`Reader.page_rows`)."""
+        return self.read.events(session_id, where, params, **kw)
 
     def event_ids(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> list[int]:
-        cond = f" AND ({where})" if where else ""
-        return [
-            r[0]
-            for r in self._rows(
-                f"SELECT id FROM events WHERE session_id=?{cond} ORDER BY seq",
-                (session_id, *params),
-            )
-        ]
+        return self.read.event_ids(session_id, where, params)
 
     def iter_events(
         self,
@@ -548,38 +533,17 @@ class Store:
         after_id: int = 0,
     ) -> Iterator[CapturedEvent]:
         """Stream a session in arrival order without holding it all in memory."""
-        cond = f" AND ({where})" if where else ""
-        last = after_id
-        while True:
-            rows = self._rows(
-                f"SELECT {_EV_COLS} FROM events WHERE session_id=? AND id>?{cond} "
-                f"ORDER BY id LIMIT {chunk}",
-                (session_id, last, *params),
-            )
-            if not rows:
-                return
+        for rows in self.read.iter_rows(session_id, where, params, chunk=chunk, after_id=after_id):
             for r in rows:
-                yield event_from_row(r)
-            last = rows[-1][0]
+                yield event_from_row(r[2:])
 
     def last_event_key(self, session_id: int) -> tuple[int, int] | None:
-        """``(seq, id)`` of the session's latest event (None when it has none)."""
-        rows = self._rows(
-            "SELECT seq, id FROM events WHERE session_id=? ORDER BY seq DESC, id DESC LIMIT 1",
-            (session_id,),
-        )
-        return (rows[0][0], rows[0][1]) if rows else None
+        return self.read.last_event_key(session_id)
 
     def identity_rows(
         self, session_id: int, after_seq: int, after_id: int, limit: int
     ) -> list[tuple[Any, ...]]:
-        """``(seq, id, ts, message_id, message)`` after ``(after_seq, after_id)`` in arrival
-        order: what the identity graph reads (keyset on the session index, no sort)."""
-        return self._rows(
-            "SELECT seq, id, ts, message_id, message FROM events "
-            "WHERE session_id=? AND (seq, id) > (?, ?) ORDER BY seq, id LIMIT ?",
-            (session_id, after_seq, after_id, int(limit)),
-        )
+        return self.read.identity_rows(session_id, after_seq, after_id, limit)
 
     def iter_messages_json(
         self,
@@ -590,19 +554,9 @@ class Store:
         chunk: int = 5000,
     ) -> Iterator[str]:
         """The stored message JSON of each event, in arrival order (for NDJSON export)."""
-        cond = f" AND ({where})" if where else ""
-        last = 0
-        while True:
-            rows = self._rows(
-                f"SELECT id, message FROM events WHERE session_id=? AND id>?{cond} "
-                f"ORDER BY id LIMIT {chunk}",
-                (session_id, last, *params),
-            )
-            if not rows:
-                return
+        for rows in self.read.iter_rows(session_id, where, params, columns="message", chunk=chunk):
             for r in rows:
-                yield r[1]
-            last = rows[-1][0]
+                yield r[2]
 
     def rejected(
         self, session_id: int, *, limit: int | None = 100, offset: int = 0

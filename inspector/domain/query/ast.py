@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Union
+
+from inspector.domain.query.textops import Regex as RegexEngine
 
 # -- fields -------------------------------------------------------------------------------
 #: Fixed fields, canonical spelling. Anything else with a ``:`` is a dotted path into the message.
@@ -86,7 +87,7 @@ class Regex:
     pattern: str
     ignore_case: bool
     column: int
-    compiled: re.Pattern[str] = field(compare=False, repr=False)
+    compiled: RegexEngine = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

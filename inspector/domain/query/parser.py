@@ -193,6 +193,8 @@ def _regex(tok: Token) -> Regex:
     except (re.error, RecursionError, OverflowError, ValueError) as e:
         msg = getattr(e, "msg", None) or str(e)
         return_col = col + 1 + (getattr(e, "pos", None) or 0)
+        if not isinstance(e, re.error):  # what RE2 does not take: the regex's first column
+            return_col = col
         raise QueryError(return_col, f"bad regex: {msg}") from None
     return Regex(pattern, bool(flags), col, compiled)
 

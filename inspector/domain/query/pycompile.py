@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +32,8 @@ from inspector.domain.query.textops import (
     column_text,
     fold,
     get_path,
-    glob_regex,
+    glob_full,
+    glob_search,
     is_number,
     json_escape,
     parse_number,
@@ -140,20 +140,17 @@ def compile_python(node: Node) -> Pred:
 def _free(value: Text | Regex) -> Pred:
     if isinstance(value, Regex):
         rx = value.compiled
-        return lambda v: rx.search(v.json) is not None
+        return lambda v: rx.search(v.json)
     if value.is_glob:
-        grx = free_glob_regex(value.text)
-        return lambda v: grx.search(v.folded) is not None
+        chunks = free_glob_chunks(value.text)
+        return lambda v: glob_search(chunks, v.folded)
     needle = fold(json_escape(value.text))
     return lambda v: needle in v.folded
 
 
 def free_glob_chunks(text: str) -> list[str]:
+    """A free-text glob's literal pieces as they appear in the folded message JSON."""
     return [fold(json_escape(c)) for c in text.split("*")]
-
-
-def free_glob_regex(text: str) -> re.Pattern[str]:
-    return re.compile(".*".join(re.escape(c) for c in free_glob_chunks(text)), re.DOTALL)
 
 
 # -- columns ------------------------------------------------------------------------------
@@ -161,12 +158,12 @@ def text_matcher(value: Text | Regex, ci: bool) -> Callable[[str | None], bool]:
     """How a column value (str or None) is tested; ``ci``: Unicode case-insensitive."""
     if isinstance(value, Regex):
         rx = value.compiled
-        return lambda x: x is not None and rx.search(x) is not None
+        return lambda x: x is not None and rx.search(x)
     if value.is_glob:
-        grx = glob_regex(fold(value.text) if ci else value.text)
+        chunks = (fold(value.text) if ci else value.text).split("*")
         if ci:
-            return lambda x: x is not None and grx.fullmatch(fold(x)) is not None
-        return lambda x: x is not None and grx.fullmatch(x) is not None
+            return lambda x: x is not None and glob_full(chunks, fold(x))
+        return lambda x: x is not None and glob_full(chunks, x)
     if ci:
         want = fold(value.text)
         return lambda x: x is not None and fold(x) == want
@@ -229,10 +226,10 @@ def path_value_matcher(value: Value) -> Callable[[Any], bool]:
         return lambda x: isinstance(x, str) and cmp(x, operand)
     if isinstance(value, Regex):
         rx = value.compiled
-        return lambda x: isinstance(x, str) and rx.search(x) is not None
+        return lambda x: isinstance(x, str) and rx.search(x)
     if value.is_glob:
-        grx = glob_regex(value.text)
-        return lambda x: isinstance(x, str) and grx.fullmatch(x) is not None
+        chunks = value.text.split("*")
+        return lambda x: isinstance(x, str) and glob_full(chunks, x)
     text = value.text
     if value.quoted:
         return lambda x: isinstance(x, str) and x == text

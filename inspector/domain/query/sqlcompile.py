@@ -33,7 +33,7 @@ from inspector.domain.query.ast import (
     Value,
 )
 from inspector.domain.query.ftsindex import candidates_sql, match_expr
-from inspector.domain.query.pycompile import MatchContext, free_glob_chunks, free_glob_regex
+from inspector.domain.query.pycompile import MatchContext, free_glob_chunks
 from inspector.domain.query.textops import (
     fold,
     json_escape,
@@ -114,7 +114,7 @@ class SqlCompiler:
             if not chunks:
                 return "1"
             cand = self.candidates(chunks)
-            post = f"q_search(message, {self.p(free_glob_regex(value.text).pattern)})"
+            post = f"q_glob(message, {self.p('*'.join(free_glob_chunks(value.text)))})"
         else:
             needle = fold(json_escape(value.text))
             if not needle:

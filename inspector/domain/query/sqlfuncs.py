@@ -10,7 +10,7 @@ import sqlite3
 from functools import lru_cache
 from typing import Any
 
-from inspector.domain.query.textops import compile_regex, fold
+from inspector.domain.query.textops import compile_regex, fold, glob_search
 
 
 def _fold(x: Any) -> Any:
@@ -20,7 +20,15 @@ def _fold(x: Any) -> Any:
 def _regexp(pattern: str, ignore_case: int, x: Any) -> int:
     if not isinstance(x, str):
         return 0
-    return int(compile_regex(pattern, bool(ignore_case)).search(x) is not None)
+    return int(compile_regex(pattern, bool(ignore_case)).search(x))
+
+
+def _glob(message: Any, chunks: str) -> int:
+    """A free-text glob over the case-folded message JSON: its pieces (joined by ``*``) in
+    order, found in linear time."""
+    if not isinstance(message, str):
+        return 0
+    return int(glob_search(chunks.split("*"), fold(message)))
 
 
 @lru_cache(maxsize=256)
@@ -46,3 +54,4 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("q_regexp", 3, _regexp, deterministic=True)
     conn.create_function("q_search", 2, _search, deterministic=True)
     conn.create_function("q_contains", 2, _contains, deterministic=True)
+    conn.create_function("q_glob", 2, _glob, deterministic=True)

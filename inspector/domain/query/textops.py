@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
+
+import re2
 
 from inspector.domain import jsoncodec
 
@@ -91,6 +94,59 @@ def column_text(v: Any) -> str | None:
     return v if isinstance(v, str) else jsoncodec.dumps_str(v)
 
 
+def glob_full(chunks: Sequence[str], s: str) -> bool:
+    """``s`` matches the glob whose literal pieces between ``*`` are ``chunks``: in linear
+    time (each piece found leftmost after the previous one), never by backtracking."""
+    if len(chunks) == 1:
+        return s == chunks[0]
+    first, last = chunks[0], chunks[-1]
+    if len(s) < len(first) + len(last) or not s.startswith(first) or not s.endswith(last):
+        return False
+    return _in_order(chunks[1:-1], s, len(first), len(s) - len(last))
+
+
+def glob_search(chunks: Sequence[str], s: str) -> bool:
+    """Some part of ``s`` matches the glob (the pieces occur in order, not overlapping)."""
+    return _in_order(chunks, s, 0, len(s))
+
+
+def _in_order(chunks: Sequence[str], s: str, pos: int, end: int) -> bool:
+    for c in chunks:
+        if c:
+            i = s.find(c, pos, end)
+            if i < 0:
+                return False
+            pos = i + len(c)
+    return True
+
+
+class Regex:
+    """A user's regular expression, run by RE2: linear in the text searched, whatever the
+    pattern (``/^(a+)+$/`` cannot backtrack for seconds), so no query can stall on one."""
+
+    __slots__ = ("_rx", "pattern")
+
+    def __init__(self, pattern: str, ignore_case: bool) -> None:
+        re.compile(pattern)  # Python's parser first: its errors say where (re.error.pos)
+        opts = re2.Options()
+        opts.log_errors = False
+        opts.case_sensitive = not ignore_case
+        try:
+            self._rx = re2.compile(pattern, opts)
+        except re2.error as exc:
+            msg = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+            raise ValueError(
+                f"{msg} (regexes run in linear time: no look-around or backreferences)"
+            ) from None
+        self.pattern = pattern
+
+    def search(self, text: str) -> bool:
+        try:
+            return self._rx.search(text) is not None
+        except UnicodeEncodeError:  # a lone surrogate (kept by the stdlib JSON parser)
+            return self._rx.search(text.encode("utf-8", "surrogatepass")) is not None
+
+
 @lru_cache(maxsize=512)
-def compile_regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+def compile_regex(pattern: str, ignore_case: bool) -> Regex:
+    return Regex(pattern, ignore_case)

@@ -1,0 +1,230 @@
+"""The store's read side: event queries over one SQLite connection, in arrival order, in time.
+
+A :class:`Reader` runs the SQL that :func:`~inspector.domain.query.compile_query` makes. The
+:class:`~inspector.domain.store.Store` has one over its shared read connection (guarded by its
+lock); a query thread gets one over a connection of its own (:meth:`Store.reader`), so a slow
+read never waits for, nor holds up, another.
+
+* **Arrival order** is ``(seq, id)``, read by keyset on the ``(session_id, seq)`` index
+  (``(seq, id) > (?, ?)``): a page never re-sorts the rest of the session.
+* **Time budget**: inside :meth:`Reader.budget`, SQLite's progress handler interrupts a
+  statement once the budget is spent, and the read raises :class:`QueryTooSlow`.
+* **A first page that stops early**: :meth:`Reader.page` walks the session in order and stops
+  at the page's last row when matches are common, and collects the few matching rows by the
+  query's own (selective) plan, then orders them, when they are rare (the count says which).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from inspector.domain.store_schema import EVENT_COLUMNS
+
+EV_COLS = ", ".join(EVENT_COLUMNS)
+SEQ_INDEX = "events_session_seq"
+#: a page walks the session in order when it expects to read at most this many rows for it
+WALK_ROWS = 50_000
+Cursor = tuple[int, int]  # (seq, id)
+
+
+class QueryTooSlow(Exception):
+    """A read ran past its time budget (and was interrupted)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the query took longer than {seconds:g} s")
+        self.seconds = seconds
+
+
+def _and(where: str) -> str:
+    return f" AND ({where})" if where else ""
+
+
+class Reader:
+    """Event reads over one connection; ``decode`` turns an ``EVENT_COLUMNS`` row into an
+    event (the store's ``event_from_row``)."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        decode: Callable[[Sequence[Any]], Any],
+        lock: threading.Lock | None = None,
+    ) -> None:
+        self.conn = conn
+        self.decode = decode
+        self._lock: Any = lock if lock is not None else contextlib.nullcontext()
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    # -- plumbing -------------------------------------------------------------------------
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        rows = self.rows(sql, params)
+        return rows[0][0] if rows else None
+
+    @contextlib.contextmanager
+    def budget(self, seconds: float | None) -> Iterator[None]:
+        """Reads inside are interrupted after ``seconds`` (None: no limit): QueryTooSlow."""
+        if seconds is None:
+            yield
+            return
+        deadline = time.monotonic() + seconds
+
+        def spent() -> bool:
+            return time.monotonic() > deadline
+
+        with self._lock:
+            self.conn.set_progress_handler(spent, 1000)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "interrupt" in str(exc):
+                raise QueryTooSlow(seconds) from None
+            raise
+        finally:
+            with self._lock:
+                self.conn.set_progress_handler(None, 0)
+
+    # -- counting and pages ---------------------------------------------------------------
+    def count(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> int:
+        sql = f"SELECT COUNT(*) FROM events WHERE session_id=?{_and(where)}"
+        return int(self.scalar(sql, (session_id, *params)))
+
+    def page_rows(
+        self,
+        session_id: int,
+        where: str = "",
+        params: Sequence[Any] = (),
+        *,
+        limit: int | None = 100,
+        offset: int = 0,
+        descending: bool = False,
+        total: int | None = None,
+        columns: str = EV_COLS,
+    ) -> list[Any]:
+        """Rows of matching events in arrival order (``descending``: newest first).
+
+        ``total`` (the count, when the caller has it) chooses the plan: rare matches are
+        found by the query's selective plan and then ordered; common ones by walking the
+        session in order until the page is full."""
+        if limit == 0:
+            return []
+        order = "DESC" if descending else "ASC"
+        lim = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        args = (session_id, *params)
+        if where and total is not None:
+            size = self.session_size(session_id)
+            wanted = size if limit is None else offset + limit
+            if total == 0:
+                return []
+            if wanted * size / total > WALK_ROWS:  # rare: select them, then order them
+                return self.rows(
+                    f"SELECT {columns} FROM events WHERE session_id=?{_and(where)} "
+                    f"ORDER BY +seq {order}, +id {order}{lim}",
+                    args,
+                )
+        return self.rows(
+            f"SELECT {columns} FROM events INDEXED BY {SEQ_INDEX} "
+            f"WHERE session_id=?{_and(where)} ORDER BY seq {order}, id {order}{lim}",
+            args,
+        )
+
+    def events(
+        self, session_id: int, where: str = "", params: Sequence[Any] = (), **kw: Any
+    ) -> list[Any]:
+        return [self.decode(r) for r in self.page_rows(session_id, where, params, **kw)]
+
+    def session_size(self, session_id: int) -> int:
+        """How many events the session holds (cheap: the seq index knows)."""
+        return int(self.scalar("SELECT COUNT(*) FROM events WHERE session_id=?", (session_id,)))
+
+    def event_ids(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> list[int]:
+        """Ids of matching events in arrival order."""
+        rows = self.rows(
+            f"SELECT id, seq FROM events WHERE session_id=?{_and(where)}", (session_id, *params)
+        )
+        rows.sort(key=lambda r: (r[1], r[0]))
+        return [r[0] for r in rows]
+
+    # -- streaming in arrival order -------------------------------------------------------
+    def start_after(self, session_id: int, after_id: int) -> tuple[Cursor, str]:
+        """The keyset cursor for "events after ``after_id``" (and an id test if the event is
+        not in the session)."""
+        if not after_id:
+            return (0, 0), ""
+        rows = self.rows("SELECT seq, session_id FROM events WHERE id=?", (after_id,))
+        if rows and rows[0][1] == session_id:
+            return (rows[0][0], after_id), ""
+        return (0, 0), f"id > {int(after_id)}"
+
+    def chunk_after(
+        self,
+        session_id: int,
+        cursor: Cursor,
+        where: str = "",
+        params: Sequence[Any] = (),
+        *,
+        limit: int = 2000,
+        columns: str = EV_COLS,
+    ) -> list[Any]:
+        """Up to ``limit`` matching rows after ``cursor`` in arrival order; ``columns`` must
+        start with ``seq, id`` when the caller pages on (see :func:`next_cursor`)."""
+        return self.rows(
+            f"SELECT {columns} FROM events INDEXED BY {SEQ_INDEX} WHERE session_id=? AND "
+            f"(seq, id) > (?, ?){_and(where)} ORDER BY seq, id LIMIT {int(limit)}",
+            (session_id, cursor[0], cursor[1], *params),
+        )
+
+    def iter_rows(
+        self,
+        session_id: int,
+        where: str = "",
+        params: Sequence[Any] = (),
+        *,
+        columns: str = EV_COLS,
+        chunk: int = 2000,
+        after_id: int = 0,
+    ) -> Iterator[list[Any]]:
+        """Chunks of ``(seq, id, <columns>)`` rows of the session in arrival order."""
+        cursor, extra = self.start_after(session_id, after_id)
+        where = " AND ".join(f"({w})" for w in (where, extra) if w)
+        while True:
+            rows = self.chunk_after(
+                session_id, cursor, where, params, limit=chunk, columns=f"seq, id, {columns}"
+            )
+            if not rows:
+                return
+            yield rows
+            cursor = (rows[-1][0], rows[-1][1])
+            if len(rows) < chunk:
+                return
+
+    def identity_rows(
+        self, session_id: int, after_seq: int, after_id: int, limit: int
+    ) -> list[tuple[Any, ...]]:
+        """``(seq, id, ts, message_id, message)`` after ``(after_seq, after_id)``: what the
+        identity graph reads."""
+        return self.chunk_after(
+            session_id,
+            (after_seq, after_id),
+            limit=limit,
+            columns="seq, id, ts, message_id, message",
+        )
+
+    def last_event_key(self, session_id: int) -> Cursor | None:
+        """``(seq, id)`` of the session's latest event (None when it has none)."""
+        rows = self.rows(
+            f"SELECT seq, id FROM events INDEXED BY {SEQ_INDEX} WHERE session_id=? "
+            "ORDER BY seq DESC, id DESC LIMIT 1",
+            (session_id,),
+        )
+        return (rows[0][0], rows[0][1]) if rows else None
