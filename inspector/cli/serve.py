@@ -44,6 +44,9 @@ def build_service(args: Any) -> CollectorService:
     )
     for spec in getattr(args, "fault", None) or []:
         svc.faults.add(parse_fault_spec(spec))
+    budget = getattr(args, "query_budget", None)
+    if budget is not None:
+        svc.queries.budget = budget
     return svc
 
 
@@ -173,6 +176,12 @@ def add_parser(sub: Any) -> None:
         metavar="FILE",
         help="lint against this tracking plan (JSON Schema rules or simple YAML); its "
         "violations are findings like the built-in rules, and GET /api/coverage reports on it",
+    )
+    p.add_argument(
+        "--query-budget",
+        type=float,
+        metavar="SECONDS",
+        help="stop an /api read that runs longer and answer 400 query_too_slow (default 10)",
     )
     p.add_argument("--max-seconds", type=float, help=argparse.SUPPRESS)
     p.set_defaults(run=run)

@@ -128,3 +128,18 @@ def test_a_user_query_after_a_load_has_the_graph_catch_up_off_the_loop(api, coll
         release.set()
         got = slow.result(30).json()
     assert got["total"] == len([i for i in range(50) if i % 7 == 3])
+
+
+def test_serve_takes_a_query_budget(tmp_path):
+    import argparse
+
+    from inspector.cli import serve
+
+    parser = argparse.ArgumentParser()
+    serve.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["serve", "--data-dir", str(tmp_path), "--query-budget", "2.5"])
+    svc = serve.build_service(args)
+    try:
+        assert svc.queries.budget == 2.5
+    finally:
+        svc.store.close()
