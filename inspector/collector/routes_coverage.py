@@ -38,14 +38,17 @@ async def get_coverage(request: web.Request) -> web.Response:
             },
         )
     session = pick_session(request)
-    where: str = ""
-    params: list[Any] = []
     scope = request.query.get("scope", "")
-    if scope.strip():
-        comp = compile_for(svc, session, scope, "scope")
-        where, params = comp.where, list(comp.params)
-    await svc.writer.flush()
-    body = coverage(plan, counts_of_session(svc.store, session.id, where, params)).to_api()
+
+    def count(_: Any) -> Any:  # in a query thread (a user: scope may catch the graph up)
+        where: str = ""
+        params: list[Any] = []
+        if scope.strip():
+            comp = compile_for(svc, session, scope, "scope")
+            where, params = comp.where, list(comp.params)
+        return counts_of_session(svc.store, session.id, where, params)
+
+    body = coverage(plan, await svc.queries.run(count)).to_api()
     body["session"] = session.to_dict()
     return json_response(200, body)
 

@@ -100,7 +100,8 @@ async def check(request: web.Request) -> web.Response:
     timeout = float_param(request, "timeout", 0.0, 0.0, MAX_TIMEOUT)
     session = pick_session(request)
     scope = request.query.get("scope", "")
-    source_for(svc, session, scope)  # a malformed scope is a 400 before any waiting
+    # a malformed scope is a 400 before any waiting (in a query thread: it may catch up)
+    await svc.queries.run(lambda _: source_for(svc, session, scope), budget=None)
     started = time.monotonic()
     deadline = started + timeout
     await svc.writer.flush()
