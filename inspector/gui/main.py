@@ -58,6 +58,9 @@ def build_window(
     data_dir = args.data_dir if "data_dir" in given else settings.data_dir
     store = Store(paths.data_dir(data_dir))
     session = store.open_session(getattr(args, "session", None))
+    from inspector.gui.qa_panels import activate_remembered_plan
+
+    activate_remembered_plan(config_dir, store.data_dir)  # before the lint workers start
     service = CollectorService(
         store,
         session,

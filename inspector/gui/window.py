@@ -78,6 +78,9 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.feed.load_session(service.session)
         self._update_session_combo()
         self._update_counts()
+        from inspector.gui.qa_panels import QaPanels
+
+        self.qa = QaPanels(self)  # Flows and Coverage tabs, the QA menu, lint steering
 
     # -- construction ---------------------------------------------------------------------
     def _build(self) -> None:

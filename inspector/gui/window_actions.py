@@ -92,6 +92,9 @@ class WindowActions:
             getattr(self, "cli_given", set()),
         )
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        qa = getattr(self, "qa", None)
+        if qa is not None:  # the lint and plan options in effect
+            dlg.layout().insertWidget(dlg.layout().count() - 1, qa.settings_box(dlg))
         dlg.accepted.connect(lambda: self.apply_settings(dlg.result_settings(), dlg.chosen()))
         dlg.show()
         return dlg

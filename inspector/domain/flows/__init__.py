@@ -5,7 +5,7 @@ result = check_flow(flow, StoreSource(store, session.id, people, ctx))
 result.passed, result.person, [s.status for s in result.steps]
 """
 
-from inspector.domain.flows.check import FlowResult, StepResult, check_flow, runs
+from inspector.domain.flows.check import FlowResult, StepResult, check_flow, result_of, runs
 from inspector.domain.flows.evaluate import Hit, PersonRun, evaluate_hits, walk
 from inspector.domain.flows.model import Flow, FlowError, Step, dump_flow, flow_from_data, load_flow
 from inspector.domain.flows.report import checklist_text, junit_xml
@@ -36,6 +36,7 @@ __all__ = [
     "flow_from_data",
     "junit_xml",
     "load_flow",
+    "result_of",
     "runs",
     "session_source",
     "walk",

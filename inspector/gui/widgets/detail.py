@@ -21,6 +21,7 @@ from inspector.domain import jsoncodec
 from inspector.domain.capture import CapturedEvent, RawRequest, epoch_iso
 from inspector.gui.rows import identify_label
 from inspector.gui.theme import TYPE_COLORS
+from inspector.gui.widgets.finding_marks import mark_findings
 from inspector.gui.widgets.json_tree import JsonTree
 
 SEV_COLORS = {"error": "#d64541", "warning": "#c98b00", "info": "#4a78d0"}
@@ -194,6 +195,7 @@ class DetailPane(QTabWidget):
             )
         self.header.setText("<span style='color:gray'>" + "<br>".join(lines) + "</span>")
         self.tree.set_json(ev.message)
+        mark_findings(self.tree, ev.lint)  # the field each finding points at
         self.raw.setPlainText(raw_text(ev, raw))
         self.lint.setHtml(lint_html(ev.lint, rules))
         self.setTabText(2, f"Lint ({len(ev.lint)})" if ev.lint else "Lint")

@@ -54,6 +54,8 @@ class EventsView(QTableView):
         self.setModel(model)
         self._model = model
         self.get_event: Callable[[int], object] | None = None  # set by the window
+        # more entries for a row's context menu: hook(menu, event id of the row, or 0)
+        self.menu_hooks: list[Callable[[QMenu, int], None]] = []
         vh = self.verticalHeader()
         vh.hide()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -276,6 +278,14 @@ class EventsView(QTableView):
         self.copied.emit(len(messages))
 
     def _menu(self, pos) -> None:
+        menu = self.build_menu(pos)
+        menu.exec(self.viewport().mapToGlobal(pos))
+
+    def build_menu(self, pos) -> QMenu:
         menu = QMenu(self)
         menu.addAction(self._copy)
-        menu.exec(self.viewport().mapToGlobal(pos))
+        row = self.indexAt(pos).row()
+        eid = self._model.event_id(row) if row >= 0 else 0
+        for hook in self.menu_hooks:
+            hook(menu, eid)
+        return menu
