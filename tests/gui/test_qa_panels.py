@@ -192,7 +192,7 @@ def test_plan_coverage_and_violations_live(inspector, tmp_path):
     assert not {"E015", "E016"} & {f.rule for f in evs[2].lint}  # traits read from context
     qa.coverage.refresh()
     t = qa.coverage.table
-    heads = [t.horizontalHeaderItem(c).text() for c in range(t.columnCount())]
+    heads = [t.horizontalHeaderItem(c).text().replace("\n", "") for c in range(t.columnCount())]
     assert heads[:3] == ["Event", "Type", "Seen"] and "segment-analytics-python" in heads[3:]
     rows = {t.item(r, 0).text(): t.item(r, 2).text() for r in range(t.rowCount())}
     assert rows == {

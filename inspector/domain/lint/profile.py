@@ -25,6 +25,7 @@ from inspector.domain.lint.plan import TrackingPlan, load_plan
 
 ENV = "EVENT_INSPECTOR_LINT_PROFILE"
 log = logging.getLogger(__name__)
+_own: Path | None = None  # the profile file this process made
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +71,14 @@ def current() -> LintProfile:
 
 def activate(profile: LintProfile) -> Path:
     """Write ``profile`` where this process's workers will read it (a file of its own, named
-    in :data:`ENV`, removed at exit); again: the file is rewritten. Call before workers start."""
-    existing = os.environ.get(ENV)
-    if existing and Path(existing).parent == Path(tempfile.gettempdir()):
-        path = Path(existing)
-    else:
+    in :data:`ENV`, removed at exit); again: the file is rewritten. Call before workers start.
+    A file inherited from a parent process is never written: this process makes its own."""
+    global _own
+    path = _own
+    if path is None or os.environ.get(ENV) != str(path):
         fd, name = tempfile.mkstemp(prefix="event-inspector-lint-", suffix=".json")
         os.close(fd)
-        path = Path(name)
+        path = _own = Path(name)
         atexit.register(_remove, path)
         os.environ[ENV] = str(path)
     tmp = path.with_suffix(".tmp")
@@ -87,9 +88,12 @@ def activate(profile: LintProfile) -> Path:
 
 
 def deactivate() -> None:
+    """No profile any more; the file is removed if this process made it."""
+    global _own
     path = os.environ.pop(ENV, None)
-    if path:
-        _remove(Path(path))
+    if path and _own is not None and Path(path) == _own:
+        _remove(_own)
+        _own = None
 
 
 def _remove(path: Path) -> None:

@@ -73,3 +73,18 @@ def test_the_config_dir_finds_the_project_toml(clean_env, tmp_path):
     activate(LintProfile(config_dir=str(tmp_path)))
     assert "E003" not in rules(configured_linter(), {"type": "track", "event": "X"})
     assert current().config_path() == tmp_path / ".event-inspector.toml"
+
+
+def test_a_child_never_writes_its_parents_profile(clean_env, tmp_path):
+    """``serve --plan`` started by a process that has a profile makes a file of its own."""
+    parent = activate(LintProfile())
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN)
+    code = (
+        "from inspector.domain.lint.profile import LintProfile, activate\n"
+        f"print(activate(LintProfile(plan={str(plan)!r})))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() != str(parent)
+    assert current() == LintProfile()  # the parent's profile is still its own
