@@ -9,6 +9,7 @@ public there: ``service``, ``feed``, ``tabs``, ``table``, ``lint_panel``, ``filt
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from inspector.gui.widgets.coverage import CoveragePanel
 from inspector.gui.widgets.flows import FlowsPanel
 from inspector.gui.widgets.lint_panel import RULE_ROLE
 
+log = logging.getLogger(__name__)
 FLOW_FILTERS = "Flows (*.yaml *.yml *.json);;All files (*)"
 PLAN_FILTERS = "Tracking plans (*.yaml *.yml *.json);;All files (*)"
 
@@ -61,6 +63,7 @@ class QaPanels(QObject):
         self.data_dir: Path = window.service.store.data_dir
         self.steer = LintSteer(Path.cwd(), self._lint_applied, self._say_error)
         self.flows = FlowsPanel(self.flow_source, window)
+        self.flows.background = self._in_query_thread
         self.coverage = CoveragePanel(self.plan, self.counts, window)
         self.flows_tab = window.tabs.addTab(self.flows, "Flows")
         self.coverage_tab = window.tabs.addTab(self.coverage, "Coverage")
@@ -94,6 +97,20 @@ class QaPanels(QObject):
 
     def counts(self) -> list[Any]:
         return counts_of_session(self.w.service.store, self.w.feed.session.id)
+
+    def _in_query_thread(self, work: Any, done: Any) -> None:
+        """``work()`` in one of the collector's query threads, ``done(result)`` here after
+        (None when it failed: the next arrival checks again)."""
+
+        async def run() -> None:
+            try:
+                result = await self.w.service.queries.run(lambda _reader: work(), budget=None)
+            except Exception:
+                log.exception("checking the flows failed")
+                result = None
+            done(result)
+
+        self.w.spawn(run())
 
     def _watching(self) -> bool:
         return bool(self.flows.flows) or self.coverage.isVisible()

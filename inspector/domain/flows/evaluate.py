@@ -64,8 +64,7 @@ def walk(person: str, steps: Sequence[Sequence[Hit]]) -> PersonRun:
     run = PersonRun(person)
     cursor = -1
     for hits in steps:
-        positions = [h.position for h in hits]
-        i = bisect_right(positions, cursor)
+        i = bisect_right(hits, cursor, key=_position) if len(hits) > 8 else _after(hits, cursor)
         if i < len(hits):
             run.outcomes.append(Outcome("matched", hits[i]))
             cursor = hits[i].position
@@ -76,9 +75,22 @@ def walk(person: str, steps: Sequence[Sequence[Hit]]) -> PersonRun:
     return run
 
 
+def _position(h: Hit) -> int:
+    return h.position
+
+
+def _after(hits: Sequence[Hit], cursor: int) -> int:
+    """The index of the first hit after ``cursor`` (a short list: a plain scan)."""
+    for i, h in enumerate(hits):
+        if h.position > cursor:
+            return i
+    return len(hits)
+
+
 def evaluate_hits(step_hits: Sequence[Sequence[Hit]]) -> list[PersonRun]:
-    """Every person who has a hit on some step, best run first. Hits without a person
-    (events with no usable id) belong to nobody and are not walked."""
+    """Every person who has a hit on some step, best run first. Each step's hits come in
+    arrival order (both sources give them so). Hits without a person (events with no usable
+    id) belong to nobody and are not walked."""
     per: dict[str, list[list[Hit]]] = {}
     n = len(step_hits)
     for i, hits in enumerate(step_hits):
@@ -89,10 +101,6 @@ def evaluate_hits(step_hits: Sequence[Sequence[Hit]]) -> list[PersonRun]:
             if lists is None:
                 lists = per[h.person] = [[] for _ in range(n)]
             lists[i].append(h)
-    runs = []
-    for person, lists in per.items():
-        for hits in lists:
-            hits.sort(key=lambda h: h.position)
-        runs.append(walk(person, lists))
+    runs = [walk(person, lists) for person, lists in per.items()]
     runs.sort(key=PersonRun.rank, reverse=True)
     return runs

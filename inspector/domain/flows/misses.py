@@ -36,6 +36,27 @@ class Scorer:
         self.terms = [(p.text, source.compile(p).matches) for p in parts]
         self.names = [_norm(n) for n in wanted_names(query.ast)]
         self.types = wanted_types(query.ast)
+        self._similar: dict[str, float] = {}  # name -> best similarity (names repeat)
+
+    def similarity(self, label: str | None) -> float:
+        own = _norm(label or "")
+        sim = self._similar.get(own)
+        if sim is None:
+            sim = (
+                max(
+                    (
+                        difflib.SequenceMatcher(None, want, own).ratio()
+                        for want in self.names
+                        if want
+                    ),
+                    default=0.0,
+                )
+                if own
+                else 0.0
+            )
+            if len(self._similar) < 10_000:
+                self._similar[own] = sim
+        return sim
 
     def score(self, ev: CapturedEvent) -> tuple[tuple[float, float, int], str] | None:
         failed, ok = [], 0
@@ -48,11 +69,7 @@ class Scorer:
                 ok += 1
             else:
                 failed.append(text)
-        sim = 0.0
-        own = _norm(ev.label or "")
-        for want in self.names:
-            if own and want:
-                sim = max(sim, difflib.SequenceMatcher(None, want, own).ratio())
+        sim = self.similarity(ev.label)
         same_type = ev.type in self.types
         if ok == 0 and sim < 0.5 and not same_type:
             return None

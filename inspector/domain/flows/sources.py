@@ -30,15 +30,20 @@ class People:
 
     def __init__(self, person_of: Callable[[str], str | None] | None = None) -> None:
         self._person_of = person_of
+        self._known: dict[str, str | None] = {}  # one check's answers (the graph holds still)
 
     def of(self, actor: str | None) -> str | None:
         if actor is None:
             return None
-        if self._person_of is not None:
-            p = self._person_of(actor)
-            if p is not None:
-                return p
-        return None if is_placeholder(actor) else actor
+        known = self._known
+        if actor in known:
+            return known[actor]
+        p = self._person_of(actor) if self._person_of is not None else None
+        if p is None:
+            p = None if is_placeholder(actor) else actor
+        if len(known) < 1_000_000:
+            known[actor] = p
+        return p
 
     def of_event(self, ev: CapturedEvent) -> str | None:
         m = ev.message

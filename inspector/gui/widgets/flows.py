@@ -57,6 +57,11 @@ class FlowsPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("flowsPanel")
         self.source = source
+        # checks as events arrive run here when set: background(work, done) calls work() off
+        # the GUI thread and done(result) back on it (a large session takes a while)
+        self.background: Callable[[Callable[[], Any], Callable[[Any], None]], None] | None = None
+        self._busy = False
+        self._again = False
         self.flows: list[tuple[str, Flow | None, str]] = []  # path, flow, error
         self.results: dict[str, list[FlowResult]] = {}
         self._expanded: set[str] = set()
@@ -64,7 +69,7 @@ class FlowsPanel(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._tick)
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 6, 6, 2)
         self.open_button = QPushButton("Open flow…", self)
@@ -137,8 +142,37 @@ class FlowsPanel(QWidget):
         _hits, all_runs = runs(flow, source)
         return [result_of(flow, r, source, len(all_runs)) for r in all_runs[:MAX_PEOPLE]]
 
+    def compute(self) -> dict[str, list[FlowResult]]:
+        """Every open flow's best people (reads the store: may run off the GUI thread)."""
+        flows = list(self.flows)
+        source = self.source() if flows else None
+        if source is None:
+            return {}
+        return {path: self.evaluate(flow, source) for path, flow, _ in flows if flow is not None}
+
     def refresh(self) -> None:
-        source = self.source() if self.flows else None
+        """Check every flow now and show it."""
+        self.show_results(self.compute())
+
+    def _tick(self) -> None:
+        if self.background is None:
+            self.refresh()
+            return
+        if self._busy:  # one check at a time; events that came meanwhile: once more after
+            self._again = True
+            return
+        self._busy = True
+        self.background(self.compute, self._computed)
+
+    def _computed(self, results: dict[str, list[FlowResult]] | None) -> None:
+        self._busy = False
+        if results is not None:
+            self.show_results(results)
+        if self._again:
+            self._again = False
+            self.schedule()
+
+    def show_results(self, results: dict[str, list[FlowResult]]) -> None:
         current = self.tree.currentItem()
         current_key = current.data(0, KEY_ROLE) if current is not None else None
         self.tree.clear()
@@ -152,9 +186,9 @@ class FlowsPanel(QWidget):
                 top.setText(1, error)
                 top.setForeground(1, QBrush(QColor("#d64541")))
                 continue
-            results = self.evaluate(flow, source) if source is not None else []
-            self.results[path] = results
-            self._fill(top, path, flow, results)
+            found = results.get(path, [])
+            self.results[path] = found
+            self._fill(top, path, flow, found)
         self._update_hint()
         self._fit_columns()
         if current_key is not None:
