@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-NODE_W, NODE_H = 270.0, 46.0
+NODE_W, NODE_H = 300.0, 46.0
 COL_GAP, ROW_GAP = 210.0, 30.0
 GROUP_MIN = 7  # this many plain anonymous ids of one user (or more) collapse into a group
 PERSON_GAP = 70.0

@@ -321,6 +321,11 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
     def theme_changed(self, theme: str) -> None:
         """Apply a theme now: the palette, then what paints its own colours."""
         apply_theme(theme)
+        for wdg in self.findChildren(QWidget):  # style sheets cache the old palette
+            sheet = wdg.styleSheet()
+            if sheet:
+                wdg.setStyleSheet("")
+                wdg.setStyleSheet(sheet)
         self.banner.restyle()
         self.people.redraw()
         self.show_event(self.table._current_id)

@@ -73,7 +73,8 @@ class LintBadgeDelegate(QStyledItemDelegate):
         f.setBold(False)
         painter.setFont(f)
         tr = option.rect.adjusted(int(h) + 10, 0, 0, 0)
-        painter.drawText(tr, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        if fm.horizontalAdvance(text) <= tr.width():  # narrow: the badge alone (tooltip says)
+            painter.drawText(tr, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
         painter.restore()
 
 

@@ -38,9 +38,9 @@ FLEX = {
 NARROW_LINT = 36
 NARROW_FLEX = {
     LABEL: (3.0, 100, 10_000),
-    USER: (1.6, 56, 200),
-    ANON: (1.6, 56, 240),
-    SOURCE: (2.6, 96, 320),
+    USER: (2.0, 60, 200),
+    ANON: (1.6, 60, 240),
+    SOURCE: (2.0, 96, 320),
 }
 
 
@@ -129,9 +129,12 @@ class EventsView(QTableView):
             fixed[LINT] = NARROW_LINT
             flex = NARROW_FLEX
         rest = max(0, avail - sum(fixed.values()))
-        # the source column gets what its texts need (they are few), within its bounds
+        # the source column gets what its texts need (they are few), within its bounds;
+        # when narrow, it shares like the others
         _share, lo, hi = flex[SOURCE]
         need = min(hi, max(lo, self._source_need()))
+        if flex is NARROW_FLEX:
+            need = lo + int(max(0, rest - sum(m for _, m, _ in flex.values())) * 0.22)
         weight = sum(share for c, (share, _, _) in flex.items() if c != SOURCE)
         room = max(0, rest - need)
         widths = {

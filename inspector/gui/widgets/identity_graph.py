@@ -120,7 +120,9 @@ class NodeItem(QGraphicsRectItem):
         t.setFont(_tag_font())
         t.setBrush(color)
         t.setPos(8, 4)
-        v = QGraphicsSimpleTextItem(_short(value), self)
+        vfm = QFontMetricsF(_value_font())
+        shown = vfm.elidedText(_short(value), Qt.TextElideMode.ElideMiddle, node.w - 16)
+        v = QGraphicsSimpleTextItem(shown, self)
         v.setFont(_value_font())
         v.setBrush(fg)
         v.setPos(8, 21)
@@ -172,6 +174,7 @@ class IdentityGraphView(ZoomableView):
         self.expanded: set[str] = set()
         self._key: Any = None
         self._args: tuple[Any, ...] = ([], "", False, None)
+        self._auto_view = False  # the view is the default one (redo it when the size changes)
 
     # -- drawing --------------------------------------------------------------------------
     def set_people(
@@ -204,20 +207,39 @@ class IdentityGraphView(ZoomableView):
         self.centerOn(keep[1])
 
     def default_view(self) -> None:
+        """Fitted when that is readable, else at a readable zoom on the canonical id; kept up
+        to date with the view's size until the user zooms or pans."""
+        self._auto_view = True
+        self._place_default()
+
+    def _place_default(self) -> None:
         r = self.scene().sceneRect()
         fit = self.fit_zoom()
         if fit >= 1.0:
             self.resetTransform()
             self.centerOn(r.center())
         elif fit >= READABLE_ZOOM:
-            self.fit()
+            self._fit()
         else:
             self.resetTransform()
             self.scale(READABLE_ZOOM, READABLE_ZOOM)
             canon = next((n for n in self.nodes.values() if n.node.canonical), None)
             target = canon.sceneBoundingRect().center() if canon else r.center()
+            half = self.viewport().width() / 2 / READABLE_ZOOM
+            if r.width() * READABLE_ZOOM <= self.viewport().width():
+                target.setX(r.center().x())  # as wide as the view: all of it, side to side
+            else:
+                target.setX(r.left() + half)  # wider: from the left, as one reads
             self.centerOn(target)
         self.zoomChanged.emit(self.zoom)
+
+    def user_moved(self) -> None:
+        self._auto_view = False
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self._auto_view:
+            self._place_default()
 
     def toggle_group(self, user: str) -> None:
         opened = user not in self.expanded

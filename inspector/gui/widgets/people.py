@@ -77,7 +77,7 @@ class PeopleView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for i, w in ((1, 50), (2, 64), (3, 150), (4, 150), (5, 96)):
+        for i, w in ((1, 44), (2, 58), (3, 136), (4, 136), (5, 96)):
             self.table.setColumnWidth(i, w)
         self.table.selectionModel().currentRowChanged.connect(self._person_changed)
         self.table.clicked.connect(self._cell_clicked)

@@ -1,6 +1,6 @@
-"""A person's merged timeline: one lane per identifier, events as marks in arrival order,
-merge points where identify/alias joined lanes. A click on a mark shows its event (double
-click: in the Events table).
+"""A person's merged timeline: one lane per identifier, events as marks in the order they
+happened (their skew-corrected timestamps), merge points where identify/alias joined lanes.
+A click on a mark shows its event (double click: in the Events table).
 
 The lane labels stay at the left and the time axis at the top while the lanes scroll; the
 axis has ticks at round times (UTC), placed where those times fall between the events. A new
@@ -43,7 +43,9 @@ def legend_html() -> str:
         "= an identify/alias that merged the ids · <span style='color:#d64541'><b>dashed "
         "red</b></span> = a merge that was blocked (reason on hover) · <span "
         "style='color:#8a8a8a'><b>dotted grey</b></span> = redundant or no-op (the ids were "
-        "already one person); ◆ marks the two lanes it joined. Time axis in UTC."
+        "already one person); ◆ marks the two lanes it joined. Left to right: when each event "
+        "happened (its timestamp, corrected for clock skew), in UTC; faded marks are not "
+        "replayed yet."
     )
 
 
@@ -182,7 +184,9 @@ class TimelineView(QGraphicsView):
                 seq_ts.setdefault(m["seq"], float(m.get("ts") or 0))
         for e in tl.get("merges", []) + tl.get("edges", []):
             seq_ts.setdefault(e["seq"], float(e.get("ts") or 0))
-        seqs = sorted(seq_ts)
+        # left to right in the order things happened (their timestamps); an event that
+        # arrived late (a backfill, an offline queue) sits where it happened
+        seqs = sorted(seq_ts, key=lambda s: (seq_ts[s], s))
         avail = self.viewport().width() - LABEL_W - 60
         step = max(STEP, min(90, avail / max(1, len(seqs))))
         xpos = {s: LABEL_W + 24 + i * step for i, s in enumerate(seqs)}
@@ -242,9 +246,8 @@ class TimelineView(QGraphicsView):
                 lab.setParentItem(axis)
                 lab.setPos(x - lab.boundingRect().width() / 2, 6)
                 last_x = x
-        if upto_seq is not None:
-            xs = [x for s, x in xpos.items() if s <= upto_seq]
-            x = (max(xs) + step / 2) if xs else LABEL_W + 8
+        if current_seq is not None and current_seq in xpos:  # the replay's step
+            x = xpos[current_seq]
             scene.addLine(
                 x, AXIS_H, x, height - 8, QPen(QColor("#e67e22"), 1.5, Qt.PenStyle.DashLine)
             )

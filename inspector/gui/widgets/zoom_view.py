@@ -36,7 +36,11 @@ class ZoomableView(QGraphicsView):
         self.scale(f, f)
         self.zoomChanged.emit(self.zoom)
 
+    def user_moved(self) -> None:
+        """The user zoomed or panned (subclasses stop re-placing the view)."""
+
     def zoom_by(self, factor: float, under_mouse: bool = False) -> None:
+        self.user_moved()
         anchor = self.transformationAnchor()
         if not under_mouse:
             self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
@@ -45,12 +49,16 @@ class ZoomableView(QGraphicsView):
 
     def fit(self) -> None:
         """The whole scene in view (never larger than 1:1 … unless the scene is tiny)."""
+        self.user_moved()
+        self._fit()
+
+    def _fit(self) -> None:
         r = self.scene().sceneRect()
         if r.isEmpty():
             return
         self.fitInView(r, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom > 1.0:
-            self.one_to_one(center=False)
+            self.resetTransform()
             self.centerOn(r.center())
         self.zoomChanged.emit(self.zoom)
 
@@ -62,11 +70,16 @@ class ZoomableView(QGraphicsView):
         return min(v.width() / r.width(), v.height() / r.height())
 
     def one_to_one(self, center: bool = True) -> None:
+        self.user_moved()
         c = self.mapToScene(self.viewport().rect().center())
         self.resetTransform()
         if center:
             self.centerOn(c)
         self.zoomChanged.emit(self.zoom)
+
+    def mousePressEvent(self, event: Any) -> None:
+        self.user_moved()  # a drag pans
+        super().mousePressEvent(event)
 
     def wheelEvent(self, event: Any) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -75,6 +88,7 @@ class ZoomableView(QGraphicsView):
                 self.zoom_by(1.0015**delta, under_mouse=True)
             event.accept()
             return
+        self.user_moved()
         super().wheelEvent(event)
 
     def keyPressEvent(self, event: Any) -> None:
