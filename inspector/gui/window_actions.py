@@ -84,12 +84,15 @@ class WindowActions:
 
     def open_settings(self) -> Any:
         from inspector.gui.dialogs.settings import SettingsDialog
+        from inspector.mcp.config import agent_config, vscode_config
 
+        url, token = self.controller.url, self.controller.token
         dlg = SettingsDialog(
             self.settings,
             self,  # type: ignore[arg-type]
             self.effective_settings(),
             getattr(self, "cli_given", set()),
+            agent=(agent_config(url, token), vscode_config(url, token)),
         )
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         qa = getattr(self, "qa", None)

@@ -20,10 +20,16 @@ CLI = [sys.executable, "-m", "inspector"]
 class McpServerProcess:
     """``event-inspector mcp ARGS`` with an initialized client session; ``call`` is sync."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None, cwd: str | None = None):
-        self.params = StdioServerParameters(
-            command=CLI[0], args=[*CLI[1:], "mcp", *args], env=env, cwd=cwd
-        )
+    def __init__(
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        cwd: str | None = None,
+        command: list[str] | None = None,
+    ):
+        """``event-inspector mcp ARGS``, or ``command`` as is (an agent's config entry)."""
+        cmd = command or [*CLI, "mcp", *args]
+        self.params = StdioServerParameters(command=cmd[0], args=cmd[1:], env=env, cwd=cwd)
         self.loop = asyncio.new_event_loop()
         self.ready: Future[ClientSession] = Future()
         self.stop = asyncio.Event()

@@ -1,5 +1,6 @@
 """Settings dialog: the values in effect (port, listen address, data directory — whether they
-come from the saved settings or the command line), theme. Loopback warnings included.
+come from the saved settings or the command line), theme, and the line to paste into a coding
+agent's MCP settings (``event-inspector mcp``). Loopback warnings included.
 
 What the command line set is shown as in effect and labelled so. Only what the user changes
 here is saved (the saved value stays otherwise).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,7 +39,9 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         effective: dict[str, Any] | None = None,
         given: set[str] | None = None,
+        agent: tuple[str, str] | None = None,
     ) -> None:
+        """``agent``: the MCP config lines of this collector (agents, VS Code) to show."""
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
@@ -78,6 +82,8 @@ class SettingsDialog(QDialog):
         form.addRow("", self.warning)
         form.addRow("Data directory", dd)
         form.addRow("Theme", self.theme)
+        if agent is not None:
+            form.addRow("Coding agent (MCP)", self._agent_row(*agent))
         note = QLabel(
             "<span style='color:gray'>These are the values in effect now. Port and address "
             "changes restart the collector; a new data directory applies at the next start."
@@ -109,6 +115,43 @@ class SettingsDialog(QDialog):
             + "; ".join(parts)
             + ". Kept as your settings only if you change them here.</span>"
         )
+
+    def _agent_row(self, line: str, vscode: str) -> QWidget:
+        box = QWidget(self)
+        self.agent_line = QLineEdit(line, box)
+        self.agent_line.setObjectName("mcpConfig")
+        self.agent_line.setReadOnly(True)
+        self.agent_line.setCursorPosition(0)
+        self.agent_line.setToolTip(line)
+        copy = QPushButton("Copy", box)
+        copy.setObjectName("copyMcpConfig")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(line))
+        copy_vs = QPushButton("Copy for VS Code", box)
+        copy_vs.setObjectName("copyMcpConfigVsCode")
+        copy_vs.clicked.connect(lambda: QGuiApplication.clipboard().setText(vscode))
+        hint = QLabel(
+            "<span style='color:gray'>Paste into the agent's MCP settings (Claude Desktop, "
+            "Cursor, Claude Code's .mcp.json; VS Code's .vscode/mcp.json) so it can query "
+            "what this inspector captured.</span>",
+            box,
+        )
+        hint.setWordWrap(True)
+        # wide enough to read the command and URL the line names
+        fm = self.agent_line.fontMetrics()
+        self.agent_line.setMinimumWidth(
+            min(fm.horizontalAdvance(line) + 12, fm.averageCharWidth() * 100)
+        )
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(copy)
+        buttons.addWidget(copy_vs)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.agent_line)
+        lay.addLayout(buttons)
+        lay.addWidget(hint)
+        return box
 
     def _check_host(self, text: str) -> None:
         h = text.strip()
