@@ -100,6 +100,8 @@ class SettingsDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(note)
         lay.addWidget(buttons)
+        # a set minimum width stops the layout's own: make room for the agent's line
+        self.setMinimumWidth(max(self.minimumWidth(), lay.totalMinimumSize().width()))
         self.host.textChanged.connect(self._check_host)
         self._check_host(self.host.text())
 
