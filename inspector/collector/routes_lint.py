@@ -5,6 +5,8 @@ events (:func:`inspector.domain.lint.by_rule.findings_by_rule`). A bad query or 
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from inspector.collector.keys import SERVICE
@@ -13,6 +15,7 @@ from inspector.collector.routes_api import BadRequest, int_param, pick_session
 from inspector.collector.routes_ingest import json_response
 from inspector.domain.capture import SEVERITY_LEVEL
 from inspector.domain.lint.by_rule import EXAMPLES, findings_by_rule
+from inspector.domain.store_read import Reader
 
 
 async def lint_by_rule(request: web.Request) -> web.Response:
@@ -24,13 +27,22 @@ async def lint_by_rule(request: web.Request) -> web.Response:
             "invalid_parameter",
             f"minSeverity={min_severity!r} is not one of error, warning, info",
         )
-    cq = compile_for(svc, session, request.query.get("q", ""))
+    q = request.query.get("q", "")
     examples = int_param(request, "examples", EXAMPLES, 1, 100)
-    await svc.writer.flush()
-    body = findings_by_rule(
-        svc.store, session.id, cq.where, cq.params, min_severity=min_severity, examples=examples
-    )
-    body["q"] = request.query.get("q", "")
+
+    def read(reader: Reader) -> dict[str, Any]:  # in a query thread, within the query budget
+        cq = compile_for(svc, session, q)
+        return findings_by_rule(
+            reader.rows,
+            session.id,
+            cq.where,
+            cq.params,
+            min_severity=min_severity,
+            examples=examples,
+        )
+
+    body = await svc.queries.run(read)
+    body["q"] = q
     body["session"] = session.to_dict()
     return json_response(200, body)
 

@@ -506,7 +506,7 @@ class Store:
     # event queries: the read side (store_read.Reader) over the shared read connection
     def reader(self) -> Reader:
         """A reader over a read-only connection of its own (for a query thread; close it)."""
-        conn = _connect(self.path)
+        conn = _connect(self.path, self.read_only)
         conn.execute("PRAGMA query_only=1")
         return Reader(conn, event_from_row)
 

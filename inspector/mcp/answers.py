@@ -102,6 +102,22 @@ def event_brief(ev: dict[str, Any], *, message: bool = True) -> dict[str, Any]:
     return out
 
 
+BODY_CHARS = 2000  # the request body of get_event, as received
+
+
+def full_event(ev: dict[str, Any]) -> dict[str, Any]:
+    """One event in full (``GET /api/events/{id}``) but for its request's body, which may be a
+    whole batch: cut to its first characters, saying how long it was."""
+    raw = ev.get("raw")
+    if not isinstance(raw, dict):
+        return ev
+    body = raw.get("body")
+    if isinstance(body, str) and len(body) > BODY_CHARS:
+        cut = {**raw, "body": body[:BODY_CHARS] + "…", "bodyChars": len(body)}
+        return {**ev, "raw": cut}
+    return ev
+
+
 def miss_brief(summary: dict[str, Any]) -> dict[str, Any]:
     """An event summary of the closest misses (``qa_misses.event_summary``) as a brief."""
     out: dict[str, Any] = {"id": summary.get("id"), "type": summary.get("type")}

@@ -257,13 +257,17 @@ def build_server(backend: Backend) -> MCPServer[Any]:
     @tool(
         description="One event in full by its id (from any other answer): the message as "
         "stored, the original when it was normalised, the source (write key, library, client), "
-        "the request it came in (credentials masked) and every lint finding.",
+        "the request it came in (credentials masked; a long body cut, with its length) and every "
+        "lint finding.",
         annotations=READ_ONLY,
     )
     async def get_event(
         id: Annotated[int, Field(ge=1, description="the event id")],
     ) -> CallToolResult:
-        return await answer(lambda: backend.event(id))
+        async def work() -> dict[str, Any]:
+            return answers.full_event(await backend.event(id))
+
+        return await answer(work)
 
     @server.resource(
         resources.QUERY_LANGUAGE_URI,

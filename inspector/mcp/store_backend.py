@@ -167,9 +167,8 @@ class StoreBackend:
         def read() -> dict[str, Any]:
             s = self.session(session)
             cq = self.compile(q, s)
-            body = findings_by_rule(
-                self.store(), s.id, cq.where, cq.params, min_severity=min_severity
-            )
+            select = self.store().select
+            body = findings_by_rule(select, s.id, cq.where, cq.params, min_severity=min_severity)
             body["session"] = s.to_dict()
             return body
 

@@ -37,6 +37,16 @@ class Collector:
     def __init__(self, url: str, data_dir: Path, plan: Path) -> None:
         self.url, self.data_dir, self.plan = url, data_dir, plan
 
+    def post(self, path: str, body: Any) -> int:
+        """A tracking call as JSON (``/v1/...``): the answer's status."""
+        req = urllib.request.Request(
+            self.url + path,
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status
+
     def api(self, path: str, **params: Any) -> tuple[int, dict[str, Any]]:
         """``GET /api/...`` with the token: (status, JSON body)."""
         query = urllib.parse.urlencode(params)

@@ -208,3 +208,23 @@ def test_a_collector_that_is_not_running_is_a_tool_error(tmp_path):
         err = proc.error("query_events", q="type:track")
         assert err["code"] == "collector_unreachable" and "event-inspector serve" in err["message"]
         assert proc.answer("explain_rule", rule="E005")["id"] == "E005"  # still serving
+
+
+def test_get_event_gives_one_event_in_full_with_a_long_body_cut(mcp_url, collector: Collector):
+    client = segment_client(collector.url)
+    client.track(user_id="u-full", event="Full Event", properties={"sku": "s-1"})
+    client.flush()
+    [brief] = mcp_url.answer("query_events", q='event:"Full Event"')["events"]
+    full = mcp_url.answer("get_event", id=brief["id"])
+    assert full["message"] == brief["message"]
+    assert full["source"]["client"] == "segment-analytics-python"
+    assert full["raw"]["headers"]["Authorization"].startswith("Basic ")
+    assert "wk-mcp" not in full["raw"]["headers"]["Authorization"]  # masked
+    assert "bodyChars" not in full["raw"]
+    batch = [{"type": "track", "userId": "u-bulk", "event": "Bulk Item", "properties": {"n": n}}
+             for n in range(60)]  # fmt: skip
+    collector.post("/v1/batch", {"batch": batch, "writeKey": WRITE_KEY})
+    bulk = mcp_url.answer("query_events", q='event:"Bulk Item"', limit=1)
+    assert bulk["total"] == 60
+    cut = mcp_url.answer("get_event", id=bulk["events"][0]["id"])["raw"]
+    assert cut["bodyChars"] > 2000 and len(cut["body"]) == 2001 and cut["body"].endswith("…")

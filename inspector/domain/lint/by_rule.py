@@ -7,12 +7,13 @@ summarised without building a single event in Python.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from inspector.domain.capture import SEVERITY_LEVEL
 from inspector.domain.lint.registry import lookup
-from inspector.domain.store import Store
+
+Select = Callable[[str, Sequence[Any]], list[Any]]  # Store.select, or a query thread's reader
 
 EXAMPLES = 3  # example events per rule, most recent first
 
@@ -33,7 +34,7 @@ def _matching(where: str) -> str:
 
 
 def findings_by_rule(
-    store: Store,
+    select: Select,
     session_id: int,
     where: str = "",
     params: Sequence[Any] = (),
@@ -52,12 +53,12 @@ def findings_by_rule(
     base = [session_id, level, *params]
     src = _matching(where)
     rule = "json_extract(f.value, '$.rule')"
-    rows = store.select(
+    rows = select(
         f"SELECT {rule}, MAX({_RANK}), COUNT(*), COUNT(DISTINCT e.id) FROM {src} "
         f"WHERE {_RANK} >= ? GROUP BY 1",
         [*base, level],
     )
-    samples = store.select(
+    samples = select(
         "SELECT rule, id, message, path FROM ("
         f"SELECT {rule} AS rule, e.id AS id, json_extract(f.value, '$.message') AS message, "
         "json_extract(f.value, '$.path') AS path, "
@@ -88,7 +89,7 @@ def findings_by_rule(
         )
         out.append(item)
     out.sort(key=lambda i: (-SEVERITY_LEVEL[i["severity"]], -i["count"], str(i["rule"])))
-    total_events = store.select(
+    total_events = select(
         f"SELECT COUNT(DISTINCT e.id), COUNT(*) FROM {src} WHERE {_RANK} >= ?", [*base, level]
     )[0]
     return {
