@@ -14,10 +14,12 @@ a background thread with its own asyncio loop; ``event_inspector`` clears it bef
 Or point every test at one running collector with ``--event-inspector-url URL`` (or the
 ``EVENT_INSPECTOR_URL`` environment variable), which is never cleared.
 
-Each test gets its own write key (``event_inspector.write_key``): send your events with it, and
-the test's queries, waits, assertions and flow checks see only them, so tests running in
-parallel (pytest-xdist) against one collector never see each other's events.
-``event_inspector.unscoped()`` sees every event (an app with a fixed write key).
+The collector the plugin starts is emptied before each test, so a test sees every event it
+sent, whatever write key the app uses (each pytest-xdist worker starts a collector of its own).
+Against a shared collector each test gets its own write key (``event_inspector.write_key``):
+send your events with it, and the test's queries, waits, assertions and flow checks see only
+them, so tests running in parallel never see each other's events. ``unscoped()`` sees every
+event; ``scoped_to(key)`` only one write key's.
 
 Assertion failures show what did arrive as a table. This module imports neither Qt nor aiohttp
 until a test asks for the fixture.
@@ -572,20 +574,19 @@ def event_inspector_server(
 def event_inspector(
     request: pytest.FixtureRequest, event_inspector_server: CollectorThread | str
 ) -> Iterator[EventInspector]:
-    """A client scoped to this test's write key (``write_key``): ``url``, ``events(q)``,
-    ``wait_for(q, count, timeout)``, ``assert_no_lint_errors(q)``, ``expect(...)``,
-    ``check_flow(flow, timeout)``, ``identities()``, ``unscoped()``. A collector this plugin
-    started is also emptied before the test; a shared one (``--event-inspector-url``) never."""
+    """This test's client: ``url``, ``write_key``, ``events(q)``, ``wait_for(q, count,
+    timeout)``, ``assert_no_lint_errors(q)``, ``expect(...)``, ``check_flow(flow, timeout)``,
+    ``identities()``, ``unscoped()``, ``scoped_to(key)``. A collector this plugin started is
+    emptied before the test and every event in it is the test's; a shared one
+    (``--event-inspector-url``) is never emptied, and the client sees only the events sent
+    with the test's ``write_key``."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     key = test_write_key(request.node.nodeid, worker)
     if isinstance(event_inspector_server, str):
         client = EventInspector(event_inspector_server, write_key=key, scoped=True)
     else:
         client = EventInspector(
-            event_inspector_server.url,
-            collector=event_inspector_server,
-            write_key=key,
-            scoped=True,
+            event_inspector_server.url, collector=event_inspector_server, write_key=key
         )
         client.reset()
     yield client

@@ -98,3 +98,14 @@ def test_wait_for_failure_lists_what_arrived(event_inspector, segment_client):
     assert "closest misses (best first):" in text
     assert "'order_completed': matched 1 of 2 terms" in text
     assert info.value.body["closestMisses"]["events"][0]["event"]["label"] == "order_completed"
+
+
+def test_an_app_with_its_own_fixed_write_key_is_seen(event_inspector):
+    """The plugin's own collector is emptied per test: every event in it is the test's, so an
+    app that cannot take another write key (its own, fixed) needs nothing special."""
+    client = sa.Client("the-apps-own-key", host=event_inspector.url, sync_mode=True)
+    client.track("u1", "Order Completed", {"order_id": "o-1", "revenue": 1})  # sent at once
+    [ev] = event_inspector.wait_for('event:"Order Completed"', timeout=10)
+    assert ev["source"]["writeKey"] != event_inspector.write_key
+    assert event_inspector.scoped_to(event_inspector.write_key).count() == 0
+    assert event_inspector.scoped_to("the-apps-own-key").count() == 1
