@@ -7,9 +7,10 @@
    the write path still has one), and without either (the store before the query language);
    plus the cost of the free-text indexing (Store.index_all, which the writer runs when idle).
 2. Loads ``--events`` realistic ~700-byte Segment messages into one session, then times typical
-   queries through Store.count_events and Store.events(limit=100) with ``Query.to_sql`` (median
-   of ``--runs``), and the ratio to a full scan of the same rows
-   (``... WHERE session_id=? AND message LIKE '%zzz%'``).
+   queries as every door runs them (median of ``--runs``): ``compile_query`` with the reader's
+   trigram counts, the count (``Reader.count``), and the first page of 100 given that count
+   (``Reader.page_rows``, the plan ``/api/events`` uses), with the ratio of the count to a full
+   scan of the same rows (``... WHERE session_id=? AND message LIKE '%zzz%'``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _corpus import message
 
 from inspector.domain.capture import CapturedEvent, Finding, Source
-from inspector.domain.query import MatchContext, parse
+from inspector.domain.query import compile_query
 from inspector.domain.store import Store
 
 QUERIES = [
@@ -160,6 +161,13 @@ def load_rates(n: int) -> None:
     )
 
 
+class _People:
+    """user:user-X is that user and its two anonymous ids (as the corpus makes them)."""
+
+    def identifiers_of(self, i: str) -> set[str]:
+        return {i, "anon-" + i[5:] + "-0", "anon-" + i[5:] + "-1"}
+
+
 def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
     times = []
     out = None
@@ -211,18 +219,27 @@ def main() -> None:
             f" db {sum(p.stat().st_size for p in Path(d).iterdir()) / 2**20:,.0f} MiB"
         )
 
-        scan, _ = timed(lambda: store.count_events(sid, "message LIKE '%zzz%'"), args.runs)
+        reader = store.reader()
+        scan, _ = timed(lambda: reader.count(sid, "message LIKE '%zzz%'"), args.runs)
         print(f"full scan (message LIKE '%zzz%'): {scan * 1e3:.0f} ms\n")
-        ctx = MatchContext(
-            identifiers_of=lambda i: {i, "anon-" + i[5:] + "-0", "anon-" + i[5:] + "-1"}
+        people = _People()
+        print(
+            f"{'query':<28}{'compile':>8}{'count ms':>9}{'page ms':>9}{'x scan':>8}{'matches':>10}"
+            "  expression"
         )
-        print(f"{'query':<28}{'count ms':>9}{'page ms':>9}{'x scan':>8}{'matches':>10}  expression")
         for label, text in QUERIES:
-            q = parse(text)
-            where, params = q.to_sql(ctx)
-            tc, n = timed(lambda w=where, p=params: store.count_events(sid, w, p), args.runs)
-            tp, _ = timed(lambda w=where, p=params: store.events(sid, w, p, limit=100), args.runs)
-            print(f"{label:<28}{tc * 1e3:>9.1f}{tp * 1e3:>9.1f}{tc / scan:>8.2f}{n:>10,}  {text}")
+            tq, cq = timed(lambda t=text: compile_query(t, people, fts=reader.fts_docs), args.runs)
+            where, params = cq.where, cq.params
+            tc, n = timed(lambda w=where, p=params: reader.count(sid, w, p), args.runs)
+            tp, _ = timed(
+                lambda w=where, p=params, n=n: reader.page_rows(sid, w, p, limit=100, total=n),
+                args.runs,
+            )
+            print(
+                f"{label:<28}{tq * 1e3:>8.1f}{tc * 1e3:>9.1f}{tp * 1e3:>9.1f}{tc / scan:>8.2f}"
+                f"{n:>10,}  {text}"
+            )
+        reader.close()
         store.close()
 
 

@@ -32,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:  # user:X asks the session's identity graph, replayed from the store (as the API does)
         cq = compile_query(
-            args.q, lambda: replay_stored(store.identity_rows, session.id, session.merge_mode)
+            args.q,
+            lambda: replay_stored(store.identity_rows, session.id, session.merge_mode),
+            fts=store.read.fts_docs,
         )
     except QueryError as exc:
         print(f"error: --q: {exc}", file=sys.stderr)

@@ -45,7 +45,7 @@ def first_page(
     reader: Reader, svc: CollectorService, session: Session, q: str, limit: int, offset: int
 ) -> FirstPage:
     """Compile ``q`` for the session, count its events, read the first (or only) chunk."""
-    cq = compile_for(svc, session, q)
+    cq = compile_for(svc, session, q, reader=reader)
     total = reader.count(session.id, cq.where, cq.params)
     rows = reader.page_rows(
         session.id, cq.where, cq.params, limit=min(limit, STREAM_AT), offset=offset, total=total

@@ -11,6 +11,7 @@ from inspector.collector.service import CollectorService
 from inspector.domain.capture import CapturedEvent
 from inspector.domain.query import CompiledQuery, QueryError, compile_query
 from inspector.domain.store import Session
+from inspector.domain.store_read import Reader
 
 MAX_TIMEOUT = 600.0
 MISS_SCAN = 5000  # most recent events scanned for closest misses
@@ -18,12 +19,17 @@ MISS_SHOWN = 5
 
 
 def compile_for(
-    svc: CollectorService, session: Session, q: str, what: str | None = None
+    svc: CollectorService,
+    session: Session,
+    q: str,
+    what: str | None = None,
+    reader: Reader | None = None,
 ) -> CompiledQuery:
     """``q`` compiled for ``session``: ``user:`` asks that session's graph (built or caught up
     only for a query that has a ``user:`` term). A malformed query is a 400 with the column."""
     try:
-        return compile_query(q, lambda: svc.identity_of(session))
+        fts = reader.fts_docs if reader is not None else None  # only rare trigrams looked up
+        return compile_query(q, lambda: svc.identity_of(session), fts=fts)
     except QueryError as exc:
         message = f"{what}: {exc}" if what else str(exc)
         raise BadRequest("invalid_query", message, column=exc.column) from exc
@@ -61,8 +67,14 @@ class Scoped:
         return " AND ".join(f"({p})" for p in parts), params
 
 
-def within(svc: CollectorService, session: Session, comp: CompiledQuery, scope: str) -> Scoped:
+def within(
+    svc: CollectorService,
+    session: Session,
+    comp: CompiledQuery,
+    scope: str,
+    reader: Reader | None = None,
+) -> Scoped:
     """``comp`` limited to the events matching ``scope`` (blank: no limit)."""
     if not scope.strip():
         return Scoped(comp)
-    return Scoped(comp, compile_for(svc, session, scope, "scope"))
+    return Scoped(comp, compile_for(svc, session, scope, "scope", reader))

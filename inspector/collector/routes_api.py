@@ -208,7 +208,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     q = request.query.get("q", "")
 
     def first(r: Any) -> tuple[Any, bytes, Cursor | None]:
-        cq = compile_for(svc, session, q)
+        cq = compile_for(svc, session, q, reader=r)
         return (cq, *reads.export_chunk(r, session.id, cq, (0, 0)))
 
     cq, body, cursor = await svc.queries.run(first)

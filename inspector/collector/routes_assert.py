@@ -298,7 +298,10 @@ async def assert_(request: web.Request) -> web.Response:
         session = found
 
     def check(reader: Reader) -> list[dict[str, Any]]:  # in a query thread, in the budget
-        comps = [compile_for(svc, session, e.q, f"expectations[{i}].q") for i, e in enumerate(exps)]
+        comps = [
+            compile_for(svc, session, e.q, f"expectations[{i}].q", reader)
+            for i, e in enumerate(exps)
+        ]
         return [evaluate(reader, session.id, e, c) for e, c in zip(exps, comps, strict=True)]
 
     results = await svc.queries.run(check)

@@ -40,11 +40,11 @@ async def get_coverage(request: web.Request) -> web.Response:
     session = pick_session(request)
     scope = request.query.get("scope", "")
 
-    def count(_: Any) -> Any:  # in a query thread (a user: scope may catch the graph up)
+    def count(reader: Any) -> Any:  # in a query thread (a user: scope may catch the graph up)
         where: str = ""
         params: list[Any] = []
         if scope.strip():
-            comp = compile_for(svc, session, scope, "scope")
+            comp = compile_for(svc, session, scope, "scope", reader)
             where, params = comp.where, list(comp.params)
         return counts_of_session(svc.store, session.id, where, params)
 

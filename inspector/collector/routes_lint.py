@@ -31,7 +31,7 @@ async def lint_by_rule(request: web.Request) -> web.Response:
     examples = int_param(request, "examples", EXAMPLES, 1, 100)
 
     def read(reader: Reader) -> dict[str, Any]:  # in a query thread, within the query budget
-        cq = compile_for(svc, session, q)
+        cq = compile_for(svc, session, q, reader=reader)
         return findings_by_rule(
             reader.rows,
             session.id,

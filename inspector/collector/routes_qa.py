@@ -149,7 +149,7 @@ async def wait(request: web.Request) -> web.Response:
     session = svc.session
     # compiled in a query thread: a user: term may have the identity graph catch up first
     comp = await svc.queries.run(
-        lambda _: within(svc, session, compile_for(svc, session, q, "q"), scope)
+        lambda r: within(svc, session, compile_for(svc, session, q, "q", r), scope, r)
     )
     # the identity graph is part of the key: user:X predicates are bound to the live graph
     waiter = Waiter(

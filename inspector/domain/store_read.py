@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from inspector.domain.query.ftsindex import count_docs
 from inspector.domain.store_schema import EVENT_COLUMNS
 
 EV_COLS = ", ".join(EVENT_COLUMNS)
@@ -93,6 +94,11 @@ class Reader:
         finally:
             with self._lock:
                 self.conn.set_progress_handler(None, 0)
+
+    def fts_docs(self, gram: str, cap: int) -> int:
+        """How many free-text index blocks hold ``gram``, up to ``cap`` (for compile_query)."""
+        with self._lock:
+            return count_docs(self.conn, gram, cap)
 
     # -- counting and pages ---------------------------------------------------------------
     def count(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> int:

@@ -256,7 +256,9 @@ class EventFeed(QObject):
             self.model.set_visible(None)
         else:
             # the one door every consumer uses (API, CLI, plugin): same query, same rows
-            self.compiled = compile_query(text or query.text, self.ctx)
+            self.compiled = compile_query(
+                text or query.text, self.ctx, fts=self.store.read.fts_docs
+            )
             ids = self.store.event_ids(self.session.id, self.compiled.where, self.compiled.params)
             self.model.set_visible(self.model.rows.rows_of_ids(ids))
         self.filterApplied.emit()

@@ -64,11 +64,14 @@ def resolve_identity(identity: IdentitySource) -> IdentityLookup | None:
     return identity()
 
 
-def compile_query(q: str, identity: IdentitySource = None) -> CompiledQuery:
+def compile_query(
+    q: str, identity: IdentitySource = None, *, fts: Callable[[str, int], int] | None = None
+) -> CompiledQuery:
     """Parse and compile ``q``; raises :class:`~inspector.domain.query.QueryError` (with the
-    column) for a malformed query. Blank text matches everything."""
+    column) for a malformed query. Blank text matches everything. ``fts`` (a store reader's
+    ``fts_docs``) lets the SQL use only the rare trigrams of the free-text index."""
     query = parse(q)
     lookup = resolve_identity(identity) if query.uses_identity else None
-    ctx = MatchContext(identifiers_of=getattr(lookup, "identifiers_of", None))
+    ctx = MatchContext(identifiers_of=getattr(lookup, "identifiers_of", None), fts_docs=fts)
     where, params = query.to_sql(ctx)
     return CompiledQuery(q, query, ctx, where, tuple(params))

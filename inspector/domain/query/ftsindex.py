@@ -17,7 +17,7 @@ calls has two rows: rowid = group << 6 | offset of the first id << 3 | (count - 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 BLOCK = 8
@@ -84,21 +84,55 @@ PROGRESS_SQL = (
 def candidates_sql() -> str:
     """A superset test for events in blocks matching an FTS expression (one ``?``).
 
-    "+id": never drive the query from this set (that sorts every candidate for a page);
-    walk the session in seq order and probe the (small) set of id groups instead."""
-    # events not yet indexed (ids above the progress mark) are candidates by definition
+    ``id IN (…)`` names the events of each matching block (its rowid says which), so a query
+    whose candidates are few is driven from them (a rowid lookup each); a page that walks the
+    session in order (``INDEXED BY``) probes the same set instead. Events not yet indexed
+    (ids above the progress mark) are candidates by definition."""
     return (
-        f"(+id > {PROGRESS_SQL} OR "
-        f"(+id >> 3) IN (SELECT rowid >> 6 FROM {TABLE} WHERE {TABLE} MATCH ?))"
+        f"(id > {PROGRESS_SQL} OR id IN (SELECT "
+        f"((({TABLE}.rowid >> 6) << 3) | (({TABLE}.rowid >> 3) & 7)) + k.value "
+        f"FROM {TABLE}, json_each('[0,1,2,3,4,5,6,7]') AS k "
+        f"WHERE {TABLE} MATCH ? AND k.value <= ({TABLE}.rowid & 7)))"
     )
 
 
-def match_expr(needles: Iterable[str]) -> str | None:
-    """An FTS5 expression requiring every usable trigram of every needle (None: no lookup)."""
+#: a trigram in fewer blocks than this is "rare": a few of them find the candidates fast (a
+#: rowid lookup each), where a needle with only more common trigrams is cheaper to scan for
+RARE_BLOCKS = 20_000
+#: rare trigrams looked up per needle (more only narrow what the exact test decides anyway)
+GRAMS_PER_NEEDLE = 3
+#: ``docs(gram, cap)``: in how many blocks ``gram`` is, counted up to ``cap``
+Docs = Callable[[str, int], int]
+
+
+def count_docs(conn: sqlite3.Connection, gram: str, cap: int) -> int:
+    """Blocks holding ``gram``, counted up to ``cap`` (reads at most ``cap`` index entries)."""
+    row = conn.execute(
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH ? LIMIT ?)",
+        ('"' + gram.replace('"', '""') + '"', cap),
+    ).fetchone()
+    return int(row[0])
+
+
+def match_expr(needles: Iterable[str], docs: Docs | None = None) -> str | None:
+    """An FTS5 expression requiring usable trigrams of every needle (None: no lookup).
+
+    Without ``docs``, every trigram. With it, each needle's rarest few, and None when every
+    trigram of every needle is common: then the index cannot narrow much, and a walk with the
+    exact test is cheaper than reading long lists of blocks."""
     grams: dict[str, None] = {}
+    rare = docs is None
     for n in needles:
-        grams.update(dict.fromkeys(trigrams(n)))
-    if not grams:
+        ts = trigrams(n)
+        if docs is not None and ts:
+            counted = sorted((docs(t, RARE_BLOCKS), t) for t in ts)
+            if counted[0][0] < RARE_BLOCKS:
+                rare = True
+                ts = [t for c, t in counted[:GRAMS_PER_NEEDLE] if c < RARE_BLOCKS]
+            else:
+                ts = []
+        grams.update(dict.fromkeys(ts))
+    if not grams or not rare:
         return None
     return " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
 

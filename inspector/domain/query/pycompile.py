@@ -46,6 +46,9 @@ class MatchContext:
     person ``id`` belongs to (merged through identify/alias); used by ``user:``."""
 
     identifiers_of: Callable[[str], set[str]] | None = None
+    #: ``fts_docs(trigram, cap)``: how common a trigram is in the free-text index (capped);
+    #: with it the SQL looks up only rare trigrams, or none (see ftsindex.match_expr)
+    fts_docs: Callable[[str, int], int] | None = None
 
     def user_ids(self, value: str) -> set[str]:
         ids = {value}

@@ -52,6 +52,7 @@ _NEG_OPS = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
 class SqlCompiler:
     def __init__(self, ctx: MatchContext | None) -> None:
         self.ctx = ctx
+        self.docs = ctx.fts_docs if ctx is not None else None
         self.params: list[Any] = []
 
     def compile(self, node: Node) -> str:
@@ -103,7 +104,7 @@ class SqlCompiler:
     # -- free text ------------------------------------------------------------------------
     def candidates(self, needles: list[str]) -> str | None:
         """An ``id IN (...)`` superset from the trigram index, or None if it cannot help."""
-        expr = match_expr(needles)
+        expr = match_expr(needles, self.docs)
         return None if expr is None else candidates_sql().replace("?", self.p(expr))
 
     def free(self, value: Text | Regex) -> str:
@@ -124,14 +125,16 @@ class SqlCompiler:
         return post if cand is None else f"({cand} AND {post})"
 
     def contains(self, needle: str) -> str:
-        """Exact case-folded substring test; in C (LIKE, ASCII case-insensitive) when that is
-        exact: an ASCII needle and an all-ASCII message (chars = bytes). Else Python."""
+        """Exact case-folded substring test. An ASCII needle: LIKE (in C, ASCII-insensitive)
+        finds every match in an all-ASCII message and never a false one; only a message
+        with other characters (which Unicode folding may turn into ASCII: K, ß, ﬁ...) that
+        LIKE missed is tested by Python. Else Python."""
         if not needle.isascii():
             return f"q_contains(message, {self.p(needle)})"
         like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         return (
-            f"CASE WHEN length(message) = length(CAST(message AS BLOB)) THEN message LIKE "
-            f"{self.p(like)} ESCAPE '\\' ELSE q_contains(message, {self.p(needle)}) END"
+            f"(message LIKE {self.p(like)} ESCAPE '\\' OR "
+            f"(q_nonascii(message) AND q_contains(message, {self.p(needle)})))"
         )
 
     def id_candidates(self, ids: list[str]) -> str | None:
@@ -141,7 +144,7 @@ class SqlCompiler:
         for i in ids:
             if len(i) < 3 or json_escape(i) != i:
                 return None
-            e = match_expr([fold(i)])
+            e = match_expr([fold(i)], self.docs)
             if e is None:
                 return None
             exprs.append(f"({e})")

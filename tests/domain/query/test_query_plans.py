@@ -1,0 +1,111 @@
+"""Plans chosen from the data give the answers of the predicate: rare trigrams only, driving
+from the index's candidates or walking the session, pages by count, LIKE plus Unicode."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from inspector.domain import store_read
+from inspector.domain.capture import CapturedEvent, Source
+from inspector.domain.query import compile_query, ftsindex
+from inspector.domain.store import Store
+
+NAMES = ["Kelvin", "KELVIN", "\u212aelvin", "stra\u00dfe", "STRASSE", "o\ufb03ce", "office"]
+
+
+def _store(tmp_path: Path, n: int = 400) -> tuple[Store, int, list[CapturedEvent]]:
+    store = Store(tmp_path)
+    sid = store.open_session("s").id
+    evs = []
+    for i in range(n):
+        name = NAMES[i % len(NAMES)] if i % 5 == 0 else f"Common {i % 3}"
+        evs.append(
+            CapturedEvent(
+                session_id=sid,
+                received_at=time.time(),
+                message={
+                    "type": "track",
+                    "event": name,
+                    "userId": f"user-{i:05d}",
+                    "properties": {"n": i, "tag": "blue shirt" if i % 2 else "red hat"},
+                },
+                type="track",
+                timestamp=time.time(),
+                source=Source(),
+                message_id=f"m{i}",
+            )
+        )
+    store.allocate(None, evs)
+    store.write([], evs[: n // 2])
+    store.index_all()  # the first half is indexed, the rest is not yet
+    store.write([], evs[n // 2 :])
+    return store, sid, evs
+
+
+QUERIES = [
+    "kelvin",
+    "strasse",
+    "office",
+    "blue shirt",
+    '"blue shirt"',
+    "user-00123",
+    "user-0012*",
+    "userId:user-00042",
+    "common -kelvin",
+    "red hat properties.n:>300",
+    "zzz-nowhere",
+]
+
+
+@pytest.mark.parametrize("rare", [20_000, 1])  # every trigram rare / every trigram common
+@pytest.mark.parametrize("walk", [0, 10**9])  # pages: select then order / walk in order
+def test_every_plan_answers_as_the_predicate(
+    tmp_path: Path, monkeypatch, rare: int, walk: int
+) -> None:
+    monkeypatch.setattr(ftsindex, "RARE_BLOCKS", rare)
+    monkeypatch.setattr(store_read, "WALK_ROWS", walk)
+    store, sid, evs = _store(tmp_path)
+    reader = store.reader()
+    for q in QUERIES:
+        cq = compile_query(q, fts=reader.fts_docs)
+        want = [e.id for e in evs if cq.matches(e)]
+        total = reader.count(sid, cq.where, cq.params)
+        assert total == len(want), q
+        assert reader.event_ids(sid, cq.where, cq.params) == want, q
+        for limit, offset in ((100, 0), (3, 2), (None, 0)):
+            for known in (None, total):
+                rows = reader.page_rows(
+                    sid, cq.where, cq.params, limit=limit, offset=offset, total=known
+                )
+                end = None if limit is None else offset + limit
+                assert [r[0] for r in rows] == want[offset:end], (q, limit, offset, known)
+        desc = reader.page_rows(sid, cq.where, cq.params, limit=5, descending=True, total=total)
+        assert [r[0] for r in desc] == want[::-1][:5], q
+    reader.close()
+
+
+def test_unicode_folding_is_exact_where_like_is_not(tmp_path: Path) -> None:
+    store, sid, _ = _store(tmp_path)
+    cq = compile_query("kelvin")
+    got = {e.message["event"] for e in store.events(sid, cq.where, cq.params, limit=None)}
+    assert got == {"Kelvin", "KELVIN", "\u212aelvin"}  # the Kelvin sign folds to k
+    cq = compile_query("strasse")
+    got = {e.message["event"] for e in store.events(sid, cq.where, cq.params, limit=None)}
+    assert got == {"stra\u00dfe", "STRASSE"}
+
+
+def test_only_rare_trigrams_are_looked_up(tmp_path: Path) -> None:
+    store, _sid, _evs = _store(tmp_path)
+    seen: list[str] = []
+
+    def docs(gram: str, cap: int) -> int:
+        seen.append(gram)
+        return store.read.fts_docs(gram, cap)
+
+    expr = ftsindex.match_expr(["user-00123"], docs)
+    assert expr is not None and expr.count(" AND ") <= ftsindex.GRAMS_PER_NEEDLE - 1
+    assert set(seen) == set(ftsindex.trigrams("user-00123"))
+    assert ftsindex.match_expr(["user-00123"], lambda g, cap: cap) is None  # all common
