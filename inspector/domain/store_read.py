@@ -45,6 +45,13 @@ def _and(where: str) -> str:
     return f" AND ({where})" if where else ""
 
 
+def _session(where: str) -> str:
+    """The session test of a count or a selective read. With candidates from the free-text
+    index (rare terms: a few ids), ``+session_id`` keeps SQLite from walking the session
+    through an index and lets it drive from the candidates' ids instead."""
+    return "+session_id=?" if "events_fts MATCH" in where else "session_id=?"
+
+
 class Reader:
     """Event reads over one connection; ``decode`` turns an ``EVENT_COLUMNS`` row into an
     event (the store's ``event_from_row``)."""
@@ -102,7 +109,7 @@ class Reader:
 
     # -- counting and pages ---------------------------------------------------------------
     def count(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> int:
-        sql = f"SELECT COUNT(*) FROM events WHERE session_id=?{_and(where)}"
+        sql = f"SELECT COUNT(*) FROM events WHERE {_session(where)}{_and(where)}"
         return int(self.scalar(sql, (session_id, *params)))
 
     def page_rows(
@@ -134,7 +141,7 @@ class Reader:
                 return []
             if wanted * size / total > WALK_ROWS:  # rare: select them, then order them
                 return self.rows(
-                    f"SELECT {columns} FROM events WHERE session_id=?{_and(where)} "
+                    f"SELECT {columns} FROM events WHERE {_session(where)}{_and(where)} "
                     f"ORDER BY +seq {order}, +id {order}{lim}",
                     args,
                 )
@@ -156,7 +163,8 @@ class Reader:
     def event_ids(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> list[int]:
         """Ids of matching events in arrival order."""
         rows = self.rows(
-            f"SELECT id, seq FROM events WHERE session_id=?{_and(where)}", (session_id, *params)
+            f"SELECT id, seq FROM events WHERE {_session(where)}{_and(where)}",
+            (session_id, *params),
         )
         rows.sort(key=lambda r: (r[1], r[0]))
         return [r[0] for r in rows]

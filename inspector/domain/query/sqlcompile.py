@@ -241,12 +241,14 @@ class SqlCompiler:
         def jx() -> str:
             return f"json_extract(message, {self.p(jp)})"
 
+        # the comparison first: most rows fail it after one JSON parse (SQLite stops at the
+        # first false term of an AND), the type test parses again only for those that pass
         if isinstance(value, Compare):
             if value.number is not None:
                 return (
-                    f"({jt()} IN ('integer', 'real') AND {jx()} {value.op} {self.p(value.number)})"
+                    f"({jx()} {value.op} {self.p(value.number)} AND {jt()} IN ('integer', 'real'))"
                 )
-            return f"({jt()} = 'text' AND {jx()} {value.op} {self.p(value.operand)})"
+            return f"({jx()} {value.op} {self.p(value.operand)} AND {jt()} = 'text')"
         if isinstance(value, Regex):
             return (
                 f"({jt()} = 'text' AND q_regexp({self.p(value.pattern)}, "
