@@ -1,19 +1,34 @@
-"""``event-inspector export``: a stored session as NDJSON, one message a line."""
+"""``event-inspector export``: a stored session as NDJSON (one message a line) or as HAR."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from inspector.cli.common import open_store, output
+from inspector.cli.export_har import write_har
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("export", help="write a stored session as NDJSON, one message a line")
+    p = sub.add_parser(
+        "export", help="write a stored session as NDJSON (one message a line) or HAR"
+    )
     p.add_argument("--data-dir")
     p.add_argument("--session", help="session name or id (default: the latest)")
-    p.add_argument("--q", default="", help="filter expression (query language)")
+    p.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        default="ndjson",
+        help="ndjson: one message a line; har: the session's requests as HAR 1.2",
+    )
+    p.add_argument(
+        "--q",
+        default="",
+        help="filter expression (query language; for har, a request filter: "
+        "status:>=400 method:post path:/v1/* client:… rejected:true fault:true)",
+    )
     p.add_argument("--out", required=True, help="output file ('-' for stdout)")
     p.set_defaults(run=run)
 
@@ -27,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    return FORMATS[args.format](args, store, session)
+
+
+def write_ndjson(args: argparse.Namespace, store: Any, session: Any) -> int:
     from inspector.domain.identity.stored import replay_stored
     from inspector.domain.query import QueryError, compile_query
 
@@ -46,3 +65,9 @@ def run(args: argparse.Namespace) -> int:
             n += 1
     print(f"exported {n} events from session {session.name!r} to {args.out}", file=sys.stderr)
     return 0
+
+
+FORMATS: dict[str, Callable[[argparse.Namespace, Any, Any], int]] = {
+    "ndjson": write_ndjson,
+    "har": write_har,
+}

@@ -198,7 +198,14 @@ async def stats(request: web.Request) -> web.Response:
 
 
 async def export(request: web.Request) -> web.StreamResponse:
-    """NDJSON, streamed: each chunk is read in a query thread within the budget."""
+    """NDJSON, streamed: each chunk is read in a query thread within the budget (or HAR)."""
+    fmt = request.query.get("format", "ndjson")
+    if fmt == "har":
+        from inspector.collector.routes_requests import export_har
+
+        return await export_har(request)
+    if fmt != "ndjson":
+        raise BadRequest("invalid_parameter", f"format={fmt!r}: one of ndjson, har")
     from inspector.collector import api_reads as reads
     from inspector.collector.qa_query import compile_for
     from inspector.domain.store_read import Cursor

@@ -11,6 +11,7 @@ from inspector.domain.query import QueryError
 from inspector.domain.request_query import compile_request_query
 from inspector.domain.requests_read import (
     count_requests,
+    iter_requests,
     list_item,
     list_requests,
     request_detail,
@@ -50,6 +51,31 @@ async def get_one(request: web.Request) -> web.Response:
     if detail is None:
         return json_response(404, {"code": "not_found", "message": f"no request {raw_id}"})
     return json_response(200, detail)
+
+
+async def export_har(request: web.Request) -> web.StreamResponse:
+    """``GET /api/export?format=har[&q=][&session=]``: the requests as HAR 1.2, streamed."""
+    from inspector.collector.cors import apply_cors
+    from inspector.domain.har import har_chunks
+
+    svc = request.app[SERVICE]
+    session = pick_session(request)
+    where, params = request_filter(request.query.get("q", ""))
+    await svc.writer.flush()
+    resp = web.StreamResponse(headers={"Content-Type": "application/json"})
+    resp.headers["Content-Disposition"] = f'attachment; filename="session-{session.id}.har"'
+    apply_cors(request, resp)
+    await resp.prepare(request)
+    reqs = iter_requests(svc.store, session.id, where, params)
+    buf: list[str] = []
+    for piece in har_chunks(reqs, comment=f"session {session.name}"):
+        buf.append(piece)
+        if len(buf) >= 50:
+            await resp.write("".join(buf).encode())
+            buf.clear()
+    await resp.write("".join(buf).encode())
+    await resp.write_eof()
+    return resp
 
 
 def add_routes(app: web.Application) -> None:
