@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from inspector import __version__
 from inspector.cli import (
+    bundle,
     coverage,
     diff,
     export,
@@ -26,7 +27,7 @@ from inspector.cli import (
 )
 from inspector.cli.common import quiet_broken_pipe, server_flags
 
-COMMANDS = (serve, export, import_, sessions, lint, diff, report, flow, coverage, mcp)
+COMMANDS = (serve, export, import_, sessions, lint, diff, report, flow, coverage, mcp, bundle)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,50 @@
+"""``event-inspector bundle``: a session as one zip file to attach to a bug report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from inspector.cli.common import open_store
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "bundle",
+        help="write a session as one zip: events, requests (HAR), report, lint, identity graph",
+    )
+    p.add_argument("--data-dir")
+    p.add_argument("--session", help="session name or id (default: the latest)")
+    p.add_argument("--out", required=True, help="the zip file to write")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from inspector.domain.bundle import write_bundle
+
+    store = open_store(args.data_dir)
+    session = store.find_session(args.session) if args.session else store.latest_session()
+    if session is None:
+        print(
+            f"error: no session {args.session!r}" if args.session else "error: no sessions",
+            file=sys.stderr,
+        )
+        return 2
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        print(f"error: --out: no directory {str(out.parent)!r}", file=sys.stderr)
+        return 2
+    try:
+        manifest = write_bundle(store, session, out)
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(
+        f"wrote {args.out}: session {session.name!r}, {manifest['events']} events, "
+        f"{manifest['requests']} requests, {manifest['lintFindings']} lint findings, "
+        f"{manifest['people']} people",
+        file=sys.stderr,
+    )
+    return 0
