@@ -76,6 +76,8 @@ class RawRequest:
     duration_ms: float | None = None  # from arrival until the answer was ready
     answer: dict[str, Any] | None = None  # what we answered: status, headers, body
     upstream: dict[str, Any] | None = None  # what the forward URL answered (``--forward``)
+    auth: str | None = None  # the Authorization header's form (basic, bearer, ...), if any
+    write_key: str | None = None  # the write key that header carried (never shown unmasked)
 
     def summary(self) -> dict[str, Any]:
         return {

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from inspector.domain import jsoncodec
-from inspector.domain.auth import masked_headers
+from inspector.domain.auth import header_key, masked_headers
 from inspector.domain.capture import CapturedEvent, Finding, RawRequest, Source
 from inspector.domain.clients import detect_client
 from inspector.domain.errors import IntakeError
@@ -271,6 +271,9 @@ def build_request(row: Row) -> tuple[RawRequest, list[CapturedEvent]]:
         answer=jsoncodec.loads(answer) if answer else None,
         client=request_client(headers),
     )
+    key, form = header_key(headers)
+    if form != "none":
+        raw.auth, raw.write_key = form, key
     if raw.rejected:
         return raw, []
     try:

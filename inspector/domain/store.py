@@ -140,6 +140,8 @@ def request_row(r: RawRequest) -> tuple[Any, ...]:
         r.duration_ms,
         jsoncodec.dumps_str(r.answer) if r.answer is not None else None,
         jsoncodec.dumps_str(r.upstream) if r.upstream is not None else None,
+        r.auth,
+        r.write_key,
     )
 
 
@@ -235,6 +237,8 @@ def request_from_row(row: Sequence[Any]) -> RawRequest:
         duration_ms=d["duration_ms"],
         answer=jsoncodec.loads(d["answer"]) if d["answer"] else None,
         upstream=jsoncodec.loads(d["upstream"]) if d["upstream"] else None,
+        auth=d["auth"],
+        write_key=d["write_key"],
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS requests (
     rejected INTEGER NOT NULL DEFAULT 0,
     fault TEXT,
     event_count INTEGER NOT NULL DEFAULT 0,
-    client TEXT, duration_ms REAL, answer TEXT, upstream TEXT
+    client TEXT, duration_ms REAL, answer TEXT, upstream TEXT, auth TEXT, write_key TEXT
 );
 CREATE INDEX IF NOT EXISTS requests_rejected ON requests(session_id, rejected);
 CREATE TABLE IF NOT EXISTS events (
@@ -122,6 +122,8 @@ REQUEST_COLUMNS = (
     "duration_ms",
     "answer",
     "upstream",
+    "auth",
+    "write_key",
 )
 
 # Columns added after version 1, with their types: a store made by an older version gets them
@@ -131,6 +133,10 @@ ADDED_REQUEST_COLUMNS = (
     ("duration_ms", "REAL"),  # how long the client waited for its answer (v2)
     ("answer", "TEXT"),  # JSON: the status, headers and body we answered (v2)
     ("upstream", "TEXT"),  # JSON: what the forward URL answered (v2)
+    # the Authorization header's form and write key (basic, bearer; as events keep them), so
+    # that a request can be sent again as it was (v3)
+    ("auth", "TEXT"),
+    ("write_key", "TEXT"),
 )
 
 

@@ -34,7 +34,7 @@ def test_a_version_1_store_gets_the_new_columns(tmp_path):
     conn.close()
     store = Store(tmp_path)
     cols = {r[1] for r in store.select("SELECT * FROM pragma_table_info('requests')")}
-    assert {"client", "duration_ms", "answer", "upstream"} <= cols
+    assert {"client", "duration_ms", "answer", "upstream", "auth", "write_key"} <= cols
     assert store.meta_value("schema_version") == str(SCHEMA_VERSION)
     (old,) = list_requests(store, 1)
     assert (old.id, old.path, old.duration_ms, old.answer, old.client) == (
