@@ -146,3 +146,28 @@ def _bytes_view(body: bytes) -> dict[str, Any]:
     if text is not None:
         return {"text": text[:TEXT_LIMIT]}
     return {"hex": hex_dump(body)}
+
+
+def display(body: bytes, content_encoding: str, *, stored_decoded: bool) -> tuple[list[str], str]:
+    """What a raw view shows of a body: notes (what was done to it) and the text, which is
+    the pretty JSON, the text, or a hex dump; a broken gzip shows the part that decoded."""
+    d = describe(body, content_encoding, stored_decoded=stored_decoded)
+    dec = d["decoded"]
+    notes = []
+    if dec.get("error"):
+        n = dec.get("decodedBytes", 0)
+        notes.append(f"({dec['error']}; showing the {n:,} bytes that decoded)")
+    elif d["received"].get("kept") is False:
+        notes.append(f"(received {content_encoding}, shown decoded)")
+    if dec["kind"] == "empty":
+        if "hex" in d["received"]:  # nothing decoded: the bytes as they came
+            notes.append(f"(nothing decoded: the {len(body):,} bytes received, as hex)")
+            return notes, d["received"]["hex"]
+        return notes, "(empty body)"
+    if dec["kind"] == "binary":
+        notes.append(f"(not text: {len(body):,} bytes as hex)")
+        return notes, dec["hex"]
+    text = dec["text"]
+    if dec.get("truncated"):
+        notes.append(f"(the first {len(text):,} characters)")
+    return notes, text

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QMainWindow,
-    QPlainTextEdit,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -32,7 +31,8 @@ from inspector.gui.resources import app_icon
 from inspector.gui.settings import AppSettings
 from inspector.gui.theme import apply_theme
 from inspector.gui.widgets.banner import Banner
-from inspector.gui.widgets.detail import DetailPane, raw_text
+from inspector.gui.widgets.body_view import BodyView, show_raw
+from inspector.gui.widgets.detail import DetailPane, raw_body, raw_text
 from inspector.gui.widgets.events_view import EventsView
 from inspector.gui.widgets.filter_bar import FilterBar
 from inspector.gui.widgets.first_run import FirstRunPanel
@@ -41,10 +41,11 @@ from inspector.gui.widgets.people import PeopleView
 from inspector.gui.widgets.status import StatusBar
 from inspector.gui.widgets.toolbar import MainToolBar
 from inspector.gui.window_actions import WindowActions
+from inspector.gui.window_requests import add_requests_tab, remove_requests_tab
 from inspector.gui.window_sessions import SessionActions
 from inspector.gui.window_table import TableActions
 
-TAB_EVENTS, TAB_REQUESTS, TAB_PEOPLE = range(3)
+TAB_EVENTS, TAB_REQUESTS, TAB_PEOPLE, TAB_ALL_REQUESTS = range(4)
 HEADER_KEY = "events_header_v2"  # columns changed (Lint moved forward, Dup added)
 
 
@@ -112,10 +113,8 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         for i, w in enumerate((96, 60, 64, 170, 420, 70)):
             self.requests_view.setColumnWidth(i, w)
         rh.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # "What happened"
-        self.request_raw = QPlainTextEdit(self)
+        self.request_raw = BodyView(self)
         self.request_raw.setObjectName("requestRaw")
-        self.request_raw.setReadOnly(True)
-        self.request_raw.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.request_raw.setPlaceholderText("Select a request to see its headers and body.")
         req_split = QSplitter(Qt.Orientation.Vertical, self)
         req_split.addWidget(self.requests_view)
@@ -131,6 +130,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.tabs.addTab(events_page, "Events")
         self.tabs.addTab(req_split, "Rejected && faults")
         self.tabs.addTab(self.people, "People")
+        self.requests_tab = add_requests_tab(self)
         self.detail = DetailPane(self)
         self.lint_panel = LintPanel(self.rules, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -346,7 +346,9 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         # tab has its own request pane (an event's details there would be a stale one's)
         empty = self.stack.currentWidget() is self.first_run
         self.lint_panel.setVisible(not empty)
-        self.detail.setVisible(not empty and self.tabs.currentIndex() != TAB_REQUESTS)
+        self.detail.setVisible(
+            not empty and self.tabs.currentIndex() not in (TAB_REQUESTS, TAB_ALL_REQUESTS)
+        )
 
     def _tab_changed(self, index: int) -> None:
         self._update_panes()
@@ -406,7 +408,8 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         if not current.isValid():
             return
         raw = self.service.store.get_request(self.feed.requests.request_id(current.row()))
-        self.request_raw.setPlainText(raw_text(None, raw))
+        text = raw_text(None, raw)
+        show_raw(self.request_raw, text, raw_body(raw)[1] if raw is not None else "", None)
 
     def identity_graph(self) -> Any:
         if self.feed.live:
@@ -463,6 +466,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self.service.remove_listener(self.feed.on_capture)
+        remove_requests_tab(self, self.requests_tab)
         self._status_timer.stop()
         # nothing may touch the store once the window is gone (shutdown closes it next)
         self.filter_bar._debounce.stop()

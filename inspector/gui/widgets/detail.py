@@ -6,21 +6,20 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from inspector.domain import jsoncodec
 from inspector.domain.capture import CapturedEvent, RawRequest, epoch_iso
+from inspector.domain.request_body import display
 from inspector.gui.rows import identify_label
 from inspector.gui.theme import TYPE_COLORS
+from inspector.gui.widgets.body_view import BodyView, show_raw
 from inspector.gui.widgets.finding_marks import mark_findings
 from inspector.gui.widgets.json_tree import JsonTree
 
@@ -44,18 +43,16 @@ def raw_text(ev: CapturedEvent | None, raw: RawRequest | None) -> str:
     lines.append("")
     lines.extend(f"{k}: {v}" for k, v in raw.headers.items())
     lines.append("")
-    lines.append(pretty_body(raw.body))
+    notes, body = raw_body(raw)
+    lines.extend(notes)
+    lines.append(body)
     return "\n".join(lines)
 
 
-def pretty_body(body: bytes) -> str:
-    if not body:
-        return "(empty body)"
-    try:
-        return jsoncodec.pretty(jsoncodec.loads(body))
-    except Exception:
-        text = body.decode("utf-8", "replace")
-        return text if len(text) < 200_000 else text[:200_000] + "\n… (truncated)"
+def raw_body(raw: RawRequest) -> tuple[list[str], str]:
+    """Notes and the body as the Raw view shows it (JSON pretty, hex, a broken gzip decoded
+    as far as it goes): a rejected request is kept as it came, any other decoded."""
+    return display(raw.body, raw.content_encoding, stored_decoded=not raw.rejected)
 
 
 def _nb(text: str) -> str:
@@ -123,7 +120,6 @@ class DetailPane(QTabWidget):
         super().__init__(parent)
         self.setObjectName("detailPane")
         self.setDocumentMode(True)
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         pretty = QWidget(self)
         self.badge = QLabel(pretty)
         self.badge.setObjectName("typeBadge")
@@ -152,10 +148,7 @@ class DetailPane(QTabWidget):
         self.header.setContentsMargins(8, 2, 8, 6)
         lay.addWidget(self.header)
         lay.addWidget(self.tree, 1)
-        self.raw = QPlainTextEdit(self)
-        self.raw.setReadOnly(True)
-        self.raw.setFont(mono)
-        self.raw.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.raw = BodyView(self)
         self.lint = QTextBrowser(self)
         self.lint.setOpenExternalLinks(True)
         self.addTab(pretty, "Pretty")
@@ -200,7 +193,7 @@ class DetailPane(QTabWidget):
         self.header.setText("<span style='color:gray'>" + "<br>".join(lines) + "</span>")
         self.tree.set_json(ev.message)
         mark_findings(self.tree, ev.lint)  # the field each finding points at
-        self.raw.setPlainText(raw_text(ev, raw))
+        self._show_raw(ev, raw)
         self.lint.setHtml(lint_html(ev.lint, rules))
         self.setTabText(2, f"Lint ({len(ev.lint)})" if ev.lint else "Lint")
 
@@ -218,6 +211,11 @@ class DetailPane(QTabWidget):
             "<span style='color:gray'>A request with no accepted events — see the Raw tab.</span>"
         )
         self.tree.clear()
-        self.raw.setPlainText(raw_text(None, raw))
+        self._show_raw(None, raw)
         self.lint.setHtml("")
         self.setCurrentIndex(1)
+
+    def _show_raw(self, ev: CapturedEvent | None, raw: RawRequest | None) -> None:
+        """The Raw tab: the event marked inside its batch, a caret at a JSON error."""
+        text = raw_text(ev, raw)
+        show_raw(self.raw, text, raw_body(raw)[1] if raw is not None else "", ev)
