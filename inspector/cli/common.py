@@ -56,6 +56,13 @@ def server_flags(p: argparse.ArgumentParser) -> None:
         "429:key=WRITEKEY,retry-after=2 (repeatable)",
     )
     p.add_argument("--no-lint", action="store_true", help="do not lint incoming events")
+    p.add_argument(
+        "--forward",
+        metavar="URL",
+        type=forward_url,
+        help="send every accepted tracking request on to URL + the same path, after it is "
+        "stored (e.g. https://api.segment.io); the client's answer never waits for it",
+    )
     p.add_argument("--token", help="require this token (X-Inspector-Token or ?token=) on /api")
     p.add_argument(
         "--allow-origin",
@@ -73,6 +80,16 @@ def server_flags(p: argparse.ArgumentParser) -> None:
         help="accept requests addressed to this host name or address (the Host header), e.g. "
         "a dev proxy's name; loopback and the addresses listened on always are (repeatable)",
     )
+
+
+def forward_url(value: str) -> str:
+    """``--forward``: an http(s) URL (checked here, so a typo stops the command at once)."""
+    from inspector.collector.forward import ForwardUrlError, check_url
+
+    try:
+        return check_url(value)
+    except ForwardUrlError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def open_store(data_dir: str | None) -> Any:

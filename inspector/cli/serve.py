@@ -40,7 +40,12 @@ def build_service(args: Any) -> CollectorService:
     session = store.open_session(args.session)
     # the workers step back (nice 5) so that answering clients comes first under a burst
     svc = CollectorService(
-        store, session, lint=not getattr(args, "no_lint", False), writer_process=True, worker_nice=5
+        store,
+        session,
+        lint=not getattr(args, "no_lint", False),
+        writer_process=True,
+        worker_nice=5,
+        forward=getattr(args, "forward", None),
     )
     for spec in getattr(args, "fault", None) or []:
         svc.faults.add(parse_fault_spec(spec))
@@ -92,8 +97,9 @@ async def serve(args: Any) -> int:
         print(f"warning: listening on {args.host}, reachable from other machines", file=sys.stderr)
     # with --print, stdout carries NDJSON only
     info = sys.stderr if getattr(args, "print", False) else sys.stdout
+    fw = f", forwarding to {svc.forwarder.url}" if svc.forwarder is not None else ""
     print(
-        f"listening on {url}  (session {svc.session.name!r}, data {svc.store.path})",
+        f"listening on {url}  (session {svc.session.name!r}, data {svc.store.path}{fw})",
         file=info,
         flush=True,
     )

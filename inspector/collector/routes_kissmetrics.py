@@ -85,7 +85,7 @@ async def km_route(request: web.Request) -> web.Response:
     raw.answer = gif_answer()
     raw.client = events[0].source.client if events else None
     raw.duration_ms = round((time.monotonic() - started) * 1000, 3)
-    await svc.ingest_events(raw, events)
+    await svc.ingest_events(raw, events, request.headers)
     return gif()
 
 

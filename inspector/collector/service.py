@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from inspector.collector.forward import Forwarder
 from inspector.collector.query_runner import QueryRunner
 from inspector.collector.writer import GroupWriter
 from inspector.domain import inbox, jsoncodec
@@ -29,8 +30,11 @@ from inspector.domain.store import (
     request_from_row,
     request_row,
 )
+from inspector.domain.store_schema import REQUEST_COLUMNS
 
 log = logging.getLogger(__name__)
+_RECEIVED_AT = REQUEST_COLUMNS.index("received_at")
+_REJECTED = REQUEST_COLUMNS.index("rejected")
 Listener = Callable[[list[CapturedEvent], RawRequest], None]
 
 
@@ -73,6 +77,8 @@ class CollectorService:
         writer_process: bool = False,
         lint_stage: bool = True,
         worker_nice: int = 0,
+        forward: str | None = None,
+        forward_options: dict[str, Any] | None = None,
     ) -> None:
         self.store = store
         self.session = session
@@ -100,6 +106,11 @@ class CollectorService:
         self._listeners: dict[Listener, Callable[[], bool] | None] = {}
         self.started_at = time.time()
         self.settings_vendor: dict[str, str] = {}  # writeKey -> settings integration key
+        # forward (tee): accepted requests go on to this URL after they are stored
+        self.forward_options = forward_options or {}
+        # called with (request id, upstream) as each forward result is known (the window)
+        self.upstream_listeners: list[Callable[[int, dict[str, Any]], None]] = []
+        self.forwarder: Forwarder | None = self._forwarder(forward)
         self._new_identity()
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -115,10 +126,32 @@ class CollectorService:
 
     async def start(self) -> None:
         self.writer.start()
+        if self.forwarder is not None:
+            self.forwarder.start()
 
     async def stop(self) -> None:
         await self.writer.stop()
         self.queries.close()
+        if self.forwarder is not None:
+            await self.forwarder.stop()
+
+    def _forwarder(self, url: str | None) -> Forwarder | None:
+        if not url:
+            return None
+        return Forwarder(url, self.store, on_result=self._upstream, **self.forward_options)
+
+    def _upstream(self, request_id: int, upstream: dict[str, Any]) -> None:
+        for fn in list(self.upstream_listeners):
+            fn(request_id, upstream)
+
+    async def set_forward(self, url: str | None) -> None:
+        """Forward to ``url`` from now on (None: stop forwarding); raises ForwardUrlError."""
+        new = self._forwarder(url)
+        old, self.forwarder = self.forwarder, new
+        if old is not None:
+            await old.stop()
+        if new is not None and self.writer._task is not None:  # the collector runs
+            new.start()
 
     def add_listener(self, fn: Listener, wants: Callable[[], bool] | None = None) -> None:
         """Call ``fn(events, raw)`` for every processed request; ``wants`` (if given) says
@@ -317,6 +350,9 @@ class CollectorService:
             )
             return failed or outcome
         outcome = Outcome(200, {"success": True}, {}, rule.delay_ms if rule else 0)
+        fw = self.forwarder
+        if fw is not None:  # the bytes as they came, until the store has the request
+            fw.hold(raw.received_at, method, path, query_string, headers, body)
         failed = await self._keep(
             self._record(
                 raw,
@@ -327,15 +363,35 @@ class CollectorService:
                 **answered(outcome, t0),
             )
         )
+        if failed is not None and fw is not None:
+            fw.discard(raw.received_at)
         return failed or outcome
 
-    async def ingest_events(self, raw: RawRequest, events: list[CapturedEvent]) -> None:
-        """Store events built elsewhere (KISSmetrics), through the same writer, in order."""
+    async def ingest_events(
+        self,
+        raw: RawRequest,
+        events: list[CapturedEvent],
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Store events built elsewhere (KISSmetrics), through the same writer, in order;
+        ``headers`` as sent (for the forward URL)."""
         raw.event_count = len(events)
-        await self.writer.submit_built(request_row(raw), [event_row(e) for e in events])
+        fw = self.forwarder
+        if fw is not None and headers is not None:
+            fw.hold(raw.received_at, raw.method, raw.path, raw.query, headers, raw.body)
+        try:
+            await self.writer.submit_built(request_row(raw), [event_row(e) for e in events])
+        except BaseException:
+            if fw is not None:
+                fw.discard(raw.received_at)
+            raise
 
     def _processed(self, reqs: list[tuple[Row, int]], ev_rows: list[Row]) -> None:
-        """Stored rows back from the writer: identity resolution, then the listeners."""
+        """Stored rows back from the writer: forwarding, identity resolution, listeners."""
+        fw = self.forwarder
+        if fw is not None:
+            for req_row, _ in reqs:
+                fw.stored(req_row[_RECEIVED_AT], req_row[0], bool(req_row[_REJECTED]))
         live = self.live_identity
         if live is not None and not ev_rows and any(n for _, n in reqs):
             live.mark_behind()  # nobody watched: the graph reads the store when asked

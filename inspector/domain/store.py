@@ -444,6 +444,17 @@ class Store:
                 self._w.execute("ROLLBACK")
                 raise
 
+    def set_upstream(self, rows: Sequence[tuple[str | None, int]]) -> None:
+        """Record what the forward URL answered: (upstream JSON, request id) pairs."""
+        with self._wlock:
+            self._w.execute("BEGIN")
+            try:
+                self._w.executemany("UPDATE requests SET upstream=? WHERE id=?", rows)
+                self._w.execute("COMMIT")
+            except BaseException:
+                self._w.execute("ROLLBACK")
+                raise
+
     def meta_value(self, key: str) -> str | None:
         value = self._scalar("SELECT value FROM meta WHERE key=?", (key,))
         return None if value is None else str(value)

@@ -70,6 +70,7 @@ def build_window(
         # answers wait for their events here: a separate lint stage
         # would add a hop to each wait (benchmarks/gui_ingest.py)
         lint_stage=False,
+        forward=getattr(args, "forward", None) or settings.forward_url,
     )
     # a live view must not lag its clients: each answer waits until the request's events are
     # stored (serve keeps a deep inbox instead: its queries wait for the writer anyway)

@@ -26,6 +26,8 @@ class AppSettings(BaseModel):
     first_run_dismissed: bool = False
     # the folder each kind of file dialog last used (export, compare, people, data)
     dialog_dirs: dict[str, str] = Field(default_factory=dict)
+    # forward (tee): accepted requests go on to this URL (None: off)
+    forward_url: str | None = None
 
     @field_validator("host")
     @classmethod
@@ -34,6 +36,15 @@ class AppSettings(BaseModel):
         if not v:
             raise ValueError("the listen address cannot be empty")
         return v
+
+    @field_validator("forward_url")
+    @classmethod
+    def _forward(cls, v: str | None) -> str | None:
+        if not v or not v.strip():
+            return None
+        from inspector.collector.forward import check_url
+
+        return check_url(v)  # a ForwardUrlError is a ValueError: the setting is refused
 
     def remember_filter(self, text: str, keep: int = 15) -> None:
         text = text.strip()

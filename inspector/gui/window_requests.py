@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtWidgets import QLabel
+
 from inspector.domain.replay import Outgoing
 from inspector.gui.widgets.requests_tab import RequestsTab
 
@@ -23,7 +25,44 @@ def add_requests_tab(window: Any) -> RequestsTab:
     tab.detail.resendRequested.connect(lambda req, where: _resend(window, tab, req, where))
     tab.detail.editRequested.connect(lambda req: _edit(window, tab, req))
     tab.follow(lambda: window.feed.session.id)
+    bar = tab.forward_bar
+    bar.status = lambda: forward_status(window)
+    bar.set_url(forward_url(window))
+    bar.changed.connect(lambda url: _set_forward(window, url))
+    tab.ticked.connect(lambda: _tick(window, tab))
+    window.service.upstream_listeners.append(tab.update_upstream)
     return tab
+
+
+def forward_status(window: Any) -> str:
+    fw = getattr(window.service, "forwarder", None)
+    return fw.status_text() if fw is not None else ""
+
+
+def status_label(window: Any) -> QLabel:
+    """The forward state in the status bar (made on first use: the bar comes after tabs)."""
+    label: QLabel | None = getattr(window, "forward_label", None)
+    if label is None:
+        label = window.forward_label = QLabel(window)
+        label.setObjectName("status_forward")
+        label.setContentsMargins(8, 0, 8, 0)
+        window.status.addPermanentWidget(label)
+    return label
+
+
+def _tick(window: Any, tab: RequestsTab) -> None:
+    text = forward_status(window)
+    label = status_label(window)
+    label.setText(text)
+    label.setVisible(bool(text))
+    tab.forward_bar.refresh()
+
+
+def _set_forward(window: Any, url: str | None) -> None:
+    """The window setting: forward from now on (saved with the settings)."""
+    window.settings.forward_url = url
+    window._save_settings()
+    window.spawn(window.service.set_forward(url))
 
 
 def forward_url(window: Any) -> str | None:
@@ -48,3 +87,6 @@ def _edit(window: Any, tab: RequestsTab, req: Outgoing) -> None:
 
 def remove_requests_tab(window: Any, tab: RequestsTab) -> None:
     window.service.remove_listener(tab.on_capture)
+    if tab.update_upstream in window.service.upstream_listeners:
+        window.service.upstream_listeners.remove(tab.update_upstream)
+    tab.stop()

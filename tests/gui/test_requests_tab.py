@@ -166,3 +166,36 @@ def test_raw_view_marks_the_event_in_its_batch(inspector):
     rect = raw.cursorRect(raw.textCursor())
     assert 0 <= rect.top() <= raw.viewport().height()
     assert raw.textCursor().position() == start
+
+
+def test_forward_setting_and_upstream_column(make_inspector, tmp_path):
+    from tests.collector.test_forward import Upstream
+
+    with Upstream() as up:
+        h = make_inspector(forward=up.url)
+        tab = h.window.requests_tab
+        assert tab.forward_bar.url.text() == up.url
+        h.batch(msgs(2, "f"))
+        h.wait_until(lambda: tab_rows(h) == 1)
+        h.wait_until(lambda: cell(h, 0, 8).startswith("200 · "), what="the upstream cell")
+        assert len(up.received) == 1
+        h.wait_until(lambda: "1 sent" in h.window.forward_label.text(), what="status bar")
+        assert h.window.forward_label.text().startswith(f"forward → {up.url}")
+        # the setting: a bad URL is refused with a message, none turns forwarding off
+        tab.forward_bar.url.setText("ftp://nope")
+        tab.forward_bar.apply()
+        assert "http:// or https://" in tab.forward_bar.state.text()
+        tab.forward_bar.url.setText("")
+        tab.forward_bar.apply()
+        h.wait_until(lambda: h.window.service.forwarder is None, what="forwarding off")
+        assert h.window.settings.forward_url is None
+        h.batch(msgs(1, "g"))
+        h.wait_until(lambda: tab_rows(h) == 2)
+        h.wait(0.3)
+        assert len(up.received) == 1 and cell(h, 1, 8) == ""
+        tab.forward_bar.url.setText(up.url)
+        tab.forward_bar.apply()
+        h.wait_until(lambda: h.window.service.forwarder is not None, what="forwarding on")
+        assert h.window.settings.forward_url == up.url
+        h.batch(msgs(1, "k"))
+        h.wait_until(lambda: len(up.received) == 2, what="forwarded again")

@@ -27,6 +27,7 @@ from inspector.domain.requests_read import count_requests, list_requests
 from inspector.domain.store import Store
 from inspector.gui.models.requests_list import MAX_ROWS, RequestsListModel
 from inspector.gui.throttle import Coalescer
+from inspector.gui.widgets.forward_bar import ForwardBar
 from inspector.gui.widgets.request_detail import RequestDetail
 
 WIDTHS = (96, 52, 60, 220, 190, 72, 56, 80, 110)
@@ -34,6 +35,7 @@ WIDTHS = (96, 52, 60, 220, 190, 72, 56, 80, 110)
 
 class RequestsTab(QWidget):
     eventClicked = Signal(int)
+    ticked = Signal()  # every 300 ms while shown (the forward state refreshes)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +65,7 @@ class RequestsTab(QWidget):
         top.setContentsMargins(6, 4, 6, 4)
         top.addWidget(self.filter, 1)
         top.addWidget(self.message)
+        self.forward_bar = ForwardBar(self)
         self.table = QTableView(self)
         self.table.setObjectName("allRequestsTable")
         self.table.setModel(self.model)
@@ -88,7 +91,9 @@ class RequestsTab(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addLayout(top)
+        lay.addWidget(self.forward_bar)
         lay.addWidget(self.splitter, 1)
+        self._upstream_pending: dict[int, dict[str, Any] | None] = {}
         self._incoming = Coalescer(self._arrived, 100, self, freeze_gc=False)
         self._follow = QTimer(self)
         self._follow.setInterval(300)
@@ -101,9 +106,15 @@ class RequestsTab(QWidget):
         self.reload()
         self._follow.start()
 
+    def stop(self) -> None:
+        """The window closes: follow nothing more (the store closes after it)."""
+        self._follow.stop()
+        self._incoming.discard()
+
     def _check_session(self) -> None:
         if self.session_id() != self.shown_session:
             self.reload()
+        self.ticked.emit()
 
     def on_capture(self, events: list[CapturedEvent], raw: RawRequest) -> None:
         """A collector listener: each stored request (on the loop's thread, the Qt one)."""
@@ -125,6 +136,10 @@ class RequestsTab(QWidget):
         else:
             fresh = raws
         self.model.append(fresh)
+        if self._upstream_pending:
+            last = self.model.last_id
+            for rid in [r for r in self._upstream_pending if r <= last]:
+                self.model.update_upstream(rid, self._upstream_pending.pop(rid))
         self._count()
         if at_bottom and fresh:
             self.table.scrollToBottom()
@@ -184,6 +199,11 @@ class RequestsTab(QWidget):
         return True
 
     def update_upstream(self, request_id: int, upstream: dict[str, Any] | None) -> None:
+        """What the forward URL answered (a row not shown yet gets it when it arrives)."""
+        if request_id > self.model.last_id:
+            if len(self._upstream_pending) < 10_000:
+                self._upstream_pending[request_id] = upstream
+            return
         self.model.update_upstream(request_id, upstream)
 
     # -- resending ------------------------------------------------------------------------
