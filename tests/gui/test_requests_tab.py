@@ -179,7 +179,10 @@ def test_forward_setting_and_upstream_column(make_inspector, tmp_path):
         h.wait_until(lambda: tab_rows(h) == 1)
         h.wait_until(lambda: cell(h, 0, 8).startswith("200 · "), what="the upstream cell")
         assert len(up.received) == 1
-        h.wait_until(lambda: "1 sent" in h.window.forward_label.text(), what="status bar")
+        h.wait_until(
+            lambda: "1 sent" in getattr(h.window, "forward_label", tab.message).text(),
+            what="the forward state in the status bar",
+        )
         assert h.window.forward_label.text().startswith(f"forward → {up.url}")
         # the setting: a bad URL is refused with a message, none turns forwarding off
         tab.forward_bar.url.setText("ftp://nope")
