@@ -18,10 +18,15 @@ from inspector.domain.request_body import describe
 from inspector.domain.store import Store, request_from_row
 from inspector.domain.store_schema import REQUEST_COLUMNS
 
-# the list reads every column but the body
-_LIGHT = tuple(c for c in REQUEST_COLUMNS if c != "body")
-_LIGHT_SQL = ", ".join(_LIGHT)
 _BODY = REQUEST_COLUMNS.index("body")
+
+
+def _light_sql(store: Store) -> str:
+    """The columns the list reads: every one but the body."""
+    cols = store.request_columns.split(", ")
+    return ", ".join(cols[:_BODY] + cols[_BODY + 1 :])
+
+
 # how far around a request its retries are looked for: events by id, faulted requests by id
 RETRY_EVENT_WINDOW = 50_000
 RETRY_REQUEST_WINDOW = 2_000
@@ -29,7 +34,7 @@ _MID_SAMPLE = 16  # messageIds looked up to find candidate retries (then checked
 
 
 def light_request(row: Sequence[Any]) -> RawRequest:
-    """A request row read without its body (``_LIGHT`` columns)."""
+    """A request row read without its body (:func:`_light_sql` columns)."""
     full = list(row)
     full.insert(_BODY, b"")
     return request_from_row(full)
@@ -80,7 +85,8 @@ def list_requests(
     cond = f" AND ({where})" if where else ""
     lim = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     rows = store.select(
-        f"SELECT {_LIGHT_SQL} FROM requests WHERE session_id=? AND id>?{cond} ORDER BY id{lim}",
+        f"SELECT {_light_sql(store)} FROM requests WHERE session_id=? AND id>?{cond} "
+        f"ORDER BY id{lim}",
         (session_id, after_id, *params),
     )
     return [light_request(r) for r in rows]
@@ -91,7 +97,7 @@ def iter_requests(
 ) -> Iterable[RawRequest]:
     """Every request of a session with its body, in arrival order, a chunk at a time."""
     cond = f" AND ({where})" if where else ""
-    cols = ", ".join(REQUEST_COLUMNS)
+    cols = store.request_columns
     last = 0
     while True:
         rows = store.select(
@@ -200,7 +206,7 @@ def related_requests(store: Store, raw: RawRequest, message_ids: list[str]) -> l
             if n:
                 shared[rid] = n
     for row in store.select(
-        f"SELECT {', '.join(REQUEST_COLUMNS)} FROM requests WHERE session_id=? AND id<>? "
+        f"SELECT {store.request_columns} FROM requests WHERE session_id=? AND id<>? "
         "AND id BETWEEN ? AND ? AND rejected=0 AND status>=300 ORDER BY id",
         (raw.session_id, raw.id, raw.id - RETRY_REQUEST_WINDOW, raw.id + RETRY_REQUEST_WINDOW),
     ):
@@ -210,7 +216,7 @@ def related_requests(store: Store, raw: RawRequest, message_ids: list[str]) -> l
             shared[other.id] = n
     out = []
     for rid in sorted(shared):
-        rows = store.select(f"SELECT {_LIGHT_SQL} FROM requests WHERE id=?", (rid,))
+        rows = store.select(f"SELECT {_light_sql(store)} FROM requests WHERE id=?", (rid,))
         if rows:
             item = list_item(light_request(rows[0]))
             item["sharedMessageIds"] = shared[rid]

@@ -271,10 +271,17 @@ class Store:
                 self._w.execute("SELECT 1 FROM meta LIMIT 1")  # a store, not any SQLite file
             else:
                 self._create()
+        # what reads select of a request: a store of an older version opened read-only (not
+        # migrated) reads NULL for the columns it does not have yet
+        self.request_columns = _REQ_COLS if not read_only else self._request_columns()
         self._next_event = self._scalar("SELECT COALESCE(MAX(id), 0) FROM events") + 1
         self._next_request = self._scalar("SELECT COALESCE(MAX(id), 0) FROM requests") + 1
         self._seq: dict[int, int] = {}
         self.read_only = read_only
+
+    def _request_columns(self) -> str:
+        have = {r[1] for r in self._w.execute("PRAGMA table_info(requests)")}
+        return ", ".join(c if c in have else f"NULL AS {c}" for c in REQUEST_COLUMNS)
 
     def _create(self) -> None:
         self._w.executescript(SCHEMA)
@@ -515,7 +522,8 @@ class Store:
         return event_from_row(rows[0]) if rows else None
 
     def get_request(self, request_id: int) -> RawRequest | None:
-        rows = self._rows(f"SELECT {_REQ_COLS} FROM requests WHERE id=?", (request_id,))
+        cols = self.request_columns
+        rows = self._rows(f"SELECT {cols} FROM requests WHERE id=?", (request_id,))
         return request_from_row(rows[0]) if rows else None
 
     # event queries: the read side (store_read.Reader) over the shared read connection
@@ -583,7 +591,8 @@ class Store:
         )
         lim = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
         rows = self._rows(
-            f"SELECT {_REQ_COLS} FROM requests WHERE session_id=? AND rejected=1 ORDER BY id{lim}",
+            f"SELECT {self.request_columns} FROM requests WHERE session_id=? AND rejected=1 "
+            f"ORDER BY id{lim}",
             (session_id,),
         )
         return total, [request_from_row(r) for r in rows]
@@ -592,7 +601,7 @@ class Store:
         self, session_id: int, *, after_id: int = 0, limit: int = 1000
     ) -> list[RawRequest]:
         rows = self._rows(
-            f"SELECT {_REQ_COLS} FROM requests WHERE session_id=? AND id>? "
+            f"SELECT {self.request_columns} FROM requests WHERE session_id=? AND id>? "
             f"ORDER BY id LIMIT {int(limit)}",
             (session_id, after_id),
         )

@@ -119,3 +119,22 @@ def test_describe_and_hex():
     assert d["received"]["kept"] is False and d["decoded"]["text"] == '{\n  "a": 1\n}'
     d = describe(b"plain text", "", stored_decoded=False)
     assert d["decoded"] == {"kind": "text", "text": "plain text", "complete": True}
+
+
+def test_an_older_store_opened_read_only_reads_its_requests(tmp_path):
+    conn = sqlite3.connect(tmp_path / DB_NAME)
+    conn.executescript(V1_REQUESTS)
+    conn.execute(
+        "CREATE TABLE events (id INTEGER PRIMARY KEY, session_id INTEGER, seq INTEGER, "
+        "request_id INTEGER, message_id TEXT)"
+    )
+    conn.close()
+    store = Store(tmp_path, read_only=True)  # what `report` opens: nothing is migrated
+    (old,) = list_requests(store, 1)
+    assert (old.path, old.client, old.answer) == ("/v1/batch", None, None)
+    assert store.get_request(1) is not None and store.rejected(1) == (0, [])
+    store.close()
+    cols = {
+        r[1] for r in sqlite3.connect(tmp_path / DB_NAME).execute("PRAGMA table_info(requests)")
+    }
+    assert "client" not in cols
