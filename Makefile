@@ -51,6 +51,7 @@ bench: $(STAMP) ## ingest benchmark (ratios against a baseline run in the same s
 screenshots: $(STAMP) ## regenerate docs/*.png offscreen
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_qa_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(PY) docs/make_requests_screenshots.py
 
 package: $(STAMP) ## one-folder PyInstaller build in dist/
 	$(PY) -m pip install --quiet '.[package]'

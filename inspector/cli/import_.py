@@ -1,4 +1,4 @@
-"""``event-inspector import``: an NDJSON file into a session."""
+"""``event-inspector import``: an NDJSON or HAR file into a session."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from inspector.cli.common import open_store
+from inspector.cli.import_har import import_har, is_har
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("import", help="load an NDJSON file into a session")
+    p = sub.add_parser(
+        "import",
+        help="load an NDJSON file, or the tracking calls of a HAR file (*.har), into a session",
+    )
     p.add_argument("file")
     p.add_argument("--data-dir")
     p.add_argument("--session", help="session to import into (default: new, named after file)")
@@ -19,6 +23,8 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if is_har(args.file):
+        return import_har(args)
     from inspector.domain.importer import ImportError_, import_ndjson
 
     store = open_store(args.data_dir)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import base64
 import time
+from collections.abc import Mapping
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from inspector.collector.keys import SERVICE
 from inspector.collector.routes_ingest import read_body
+from inspector.collector.service import CollectorService
 from inspector.domain.intake import Parsed, build_events
 from inspector.domain.kissmetrics import (
     KM_ROUTES,
@@ -56,20 +59,43 @@ def gif_answer() -> dict[str, object]:
 async def km_route(request: web.Request) -> web.Response:
     started = time.monotonic()
     svc = request.app[SERVICE]
-    route = request.path.strip("/").lower()
-    pairs = list(request.query.items())
     body = b""
     if request.method == "POST":
         body = await read_body(request, FORM_LIMIT)
-        if len(body) <= FORM_LIMIT:
-            from urllib.parse import parse_qsl
-
-            pairs += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-    params = params_dict(pairs)
     # the query string as sent (aiohttp's query_string is already percent-decoded)
-    raw = svc.new_raw(
-        request.method, request.path, request.rel_url.raw_query_string, request.headers, len(body)
+    await ingest_kissmetrics(
+        svc,
+        request.method,
+        request.path,
+        request.rel_url.raw_query_string,
+        list(request.query.items()),
+        request.headers,
+        body,
+        started=started,
     )
+    return gif()
+
+
+async def ingest_kissmetrics(
+    svc: CollectorService,
+    method: str,
+    path: str,
+    raw_query: str,
+    pairs: list[tuple[str, str]],
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    started: float | None = None,
+    received_at: float | None = None,
+) -> None:
+    """One KISSmetrics call (query ``pairs`` decoded, a form ``body``) into the store, the
+    same for a live request and one read from a HAR file (``received_at``: when it was sent)."""
+    t0 = time.monotonic() if started is None else started
+    route = path.strip("/").rsplit("/", 1)[-1].lower()
+    if body and len(body) <= FORM_LIMIT:
+        pairs = pairs + parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+    params = params_dict(pairs)
+    raw = svc.new_raw(method, path, raw_query, headers, len(body), received_at=received_at)
     raw.body = body
     key = api_key(params)
     message = to_message(route, params)
@@ -77,16 +103,15 @@ async def km_route(request: web.Request) -> web.Response:
         Parsed([message], None, KM_ROUTES[route][0]),
         session_id=svc.session.id,
         received_at=raw.received_at,
-        headers=request.headers,
+        headers=headers,
         query={"writeKey": key} if key else {},
     )
     for ev in events:
         ev.original = original_of(route, params)
     raw.answer = gif_answer()
     raw.client = events[0].source.client if events else None
-    raw.duration_ms = round((time.monotonic() - started) * 1000, 3)
-    await svc.ingest_events(raw, events, request.headers)
-    return gif()
+    raw.duration_ms = round((time.monotonic() - t0) * 1000, 3)
+    await svc.ingest_events(raw, events, headers)
 
 
 def add_routes(app: web.Application) -> None:

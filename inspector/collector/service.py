@@ -217,10 +217,11 @@ class CollectorService:
         query_string: str,
         headers: Mapping[str, str],
         size: int,
+        received_at: float | None = None,
     ) -> RawRequest:
         return RawRequest(
             session_id=self.session.id,
-            received_at=time.time(),
+            received_at=time.time() if received_at is None else received_at,
             method=method,
             path=path,
             query=query_string,
@@ -296,13 +297,15 @@ class CollectorService:
         headers: Mapping[str, str],
         body: bytes,
         started: float | None = None,
+        received_at: float | None = None,
     ) -> Outcome:
         """Read and check the request, make it durable, answer; the store writer does the
         rest (split, dedupe, lint, identity, listeners) right after, in order.
 
-        ``started``: ``time.monotonic()`` when the request arrived (for its ``durationMs``)."""
+        ``started``: ``time.monotonic()`` when the request arrived (for its ``durationMs``);
+        ``received_at``: when it was sent, for one read from a file (default: now)."""
         t0 = time.monotonic() if started is None else started
-        raw = self.new_raw(method, path, query_string, {}, len(body))
+        raw = self.new_raw(method, path, query_string, {}, len(body), received_at)
         raw.content_type = headers.get("Content-Type", "")
         raw.content_encoding = headers.get("Content-Encoding", "")
         try:

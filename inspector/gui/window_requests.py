@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QLabel
 
 from inspector.domain.replay import Outgoing
+from inspector.gui.har_drop import HarDrop
 from inspector.gui.widgets.requests_tab import RequestsTab
 
 TITLE = "Requests"
@@ -31,6 +32,7 @@ def add_requests_tab(window: Any) -> RequestsTab:
     bar.changed.connect(lambda url: _set_forward(window, url))
     tab.ticked.connect(lambda: _tick(window, tab))
     window.service.upstream_listeners.append(tab.update_upstream)
+    window.har_drop = HarDrop(window)  # a HAR file dropped on the window is imported
     return tab
 
 

@@ -202,3 +202,73 @@ def test_forward_setting_and_upstream_column(make_inspector, tmp_path):
         assert h.window.settings.forward_url == up.url
         h.batch(msgs(1, "k"))
         h.wait_until(lambda: len(up.received) == 2, what="forwarded again")
+
+
+def test_a_har_dropped_on_the_window_is_imported(inspector, tmp_path):
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    h = inspector
+    har = {
+        "log": {
+            "version": "1.2",
+            "creator": {"name": "test", "version": "1"},
+            "entries": [
+                {
+                    "startedDateTime": "2026-01-02T03:04:05.678Z",
+                    "request": {
+                        "method": "POST",
+                        "url": "https://api.segment.io/v1/t",
+                        "headers": [{"name": "content-type", "value": "text/plain"}],
+                        "postData": {
+                            "mimeType": "text/plain",
+                            "text": json.dumps(
+                                {
+                                    "type": "track",
+                                    "event": "Dropped",
+                                    "userId": "d1",
+                                    "messageId": "drop-1",
+                                    "writeKey": "WK_DROP",
+                                }
+                            ),
+                        },
+                    },
+                    "response": {"status": 200},
+                },
+                {
+                    "startedDateTime": "2026-01-02T03:04:05.000Z",
+                    "request": {"method": "GET", "url": "https://shop.example/", "headers": []},
+                    "response": {"status": 200},
+                },
+            ],
+        }
+    }
+    path = tmp_path / "device.har"
+    path.write_text(json.dumps(har))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    enter = QDragEnterEvent(
+        QPoint(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(h.window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(h.window, drop)
+    h.wait_until(lambda: h.rows == 1, what="the dropped HAR's event")
+    ev = h.window.service.store.get_event(h.window.feed.model.rows.ids[0])
+    assert ev.message["event"] == "Dropped" and ev.source.write_key == "WK_DROP"
+    assert abs(ev.received_at - 1767323045.678) < 0.001  # the HAR's time, not now
+    summary = h.window.har_drop.last
+    assert "imported 1 tracking requests" in summary and "skipped 1 entries" in summary
+    assert h.window.banner.isVisible()
