@@ -186,7 +186,7 @@ class Forwarder:
         for t in self._tasks:
             t.cancel()
         for t in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
         self._tasks = []
         if self._session is not None:
@@ -203,8 +203,14 @@ class Forwarder:
                 await self._wake.wait()
                 continue
             held = self._queue.popleft()
-            await self._send(held)
-            self._bytes -= len(held.body)
+            try:
+                await self._send(held)
+            except Exception as exc:  # a bug of ours must not stop forwarding for good
+                log.exception("forwarding a request failed")
+                self.stats.failed += 1
+                self._result(held.request_id, state="failed", error=f"{type(exc).__name__}")
+            finally:
+                self._bytes -= len(held.body)
 
     async def _send(self, held: Held) -> None:
         error: str | None = None
@@ -252,7 +258,7 @@ class Forwarder:
                 return resp.status, None
         except TimeoutError:
             return None, f"no answer within {self.timeout:g} s"
-        except (aiohttp.ClientError, OSError, ValueError) as exc:
+        except (aiohttp.ClientError, OSError, ValueError, RuntimeError) as exc:
             return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
     # -- results --------------------------------------------------------------------------

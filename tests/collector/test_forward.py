@@ -182,15 +182,16 @@ def test_a_hanging_upstream_slows_nothing_else(tmp_path, upstream):
     with collector_with(tmp_path, upstream, timeout=0.5, attempts=2) as c:
         api = Api(c)
         times = []
-        for i in range(30):
+        for i in range(16):
             t0 = time.monotonic()
             assert api.post("/v1/track", json.dumps({"event": f"E{i}", "userId": "u"})).ok
             times.append(time.monotonic() - t0)
         assert max(times) < 0.5, times  # each answer far below the upstream's timeout
         t0 = time.monotonic()
-        assert api.get("/api/events").json()["total"] == 30
+        assert api.get("/api/events").json()["total"] == 16
         assert time.monotonic() - t0 < 0.5
-        wait_for(lambda: all(u is not None for u in upstream_of(api)), 20, "all given up")
+        # 16 requests, 4 senders, 2 attempts of 0.5 s each: about 2 s (bounded, on a busy box)
+        wait_for(lambda: all(u is not None for u in upstream_of(api)), 30, "all given up")
         ups = upstream_of(api)
         assert {u["state"] for u in ups} == {"failed"}
         assert "no answer within 0.5 s" in ups[0]["error"]
