@@ -18,8 +18,12 @@ const [collector, writeKey, out] = process.argv.slice(2)
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const umd = join(require.resolve('@segment/analytics-next/package.json'), '..', 'dist', 'umd')
 
+// the page server plays the library's CDN too (analytics._cdn), as tests/clients do: the
+// chunks it imports on demand load from /analytics-next/bundles/
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>HAR</title>
+<script>window.analytics = { _cdn: location.origin }</script>
 <script src="/lib/index.js"></script></head><body><h1>shop</h1></body></html>`
+const BUNDLES = '/analytics-next/bundles/'
 const server = createServer((req, res) => {
   const path = new URL(req.url, 'http://x').pathname
   if (path === '/') {
@@ -30,8 +34,10 @@ const server = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/json' })
     return res.end('{"products": []}')
   }
-  if (path.startsWith('/lib/')) {
-    const file = normalize(join(umd, path.slice(5)))
+  const lib = path.startsWith('/lib/') ? path.slice(5)
+    : path.startsWith(BUNDLES) ? path.slice(BUNDLES.length) : null
+  if (lib !== null) {
+    const file = normalize(join(umd, lib))
     if (file.startsWith(umd) && existsSync(file)) {
       res.writeHead(200, { 'Content-Type': 'text/javascript' })
       return res.end(readFileSync(file))
@@ -55,10 +61,8 @@ page.on('requestfinished', (r) => { if (/\/v1\/[a-z]$|\/e\?/.test(r.url())) trac
 await page.goto(origin + '/')
 await page.evaluate(async ({ collector, writeKey }) => {
   const { AnalyticsBrowser } = window.AnalyticsNext
-  const [analytics] = await AnalyticsBrowser.load(
-    { writeKey, cdnURL: collector },
-    { integrations: { 'Segment.io': { apiHost: collector.replace('http://', '') + '/v1', protocol: 'http' } } }
-  )
+  // what the vendor's docs show: only cdnURL; the collector's settings do the rest
+  const [analytics] = await AnalyticsBrowser.load({ writeKey, cdnURL: collector })
   await analytics.identify('har-user', { email: 'har@example.com' })
   await analytics.track('Product Viewed', { sku: 'HAR-1', price: 12.5 })
   await analytics.page('Shop', 'Product')
