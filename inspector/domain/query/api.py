@@ -16,6 +16,9 @@ Fields (names case-insensitive: ``userid`` = ``userId``)
   exact (case-sensitive) equality / glob. Non-string ids compare as their JSON text (``7``).
 * ``user:X`` — X or any id of the same person (``MatchContext.identifiers_of``) in userId,
   anonymousId or previousId; without a context just X. Globs/regexes test the three ids as is.
+* ``device:X`` — any of :data:`~inspector.domain.query.ast.DEVICE_PATHS` (the device's id,
+  model, manufacturer, name, type, and ``context.os.name``) is a string equal to X
+  case-insensitively (Unicode casefold), or matching its glob/regex.
 * ``lint:error|warning|info`` — the event has at least one finding of that severity (so
   ``lint:warning`` also matches an event whose highest is error, if it has a warning too);
   ``lint:none`` — no findings. ``lint:>=warning`` compares the highest severity.

@@ -21,6 +21,7 @@ FIELDS: list[str] = [
     "user",
     "writekey",
     "lib",
+    "device",
     "lint",
     "rule",
     "dup",
@@ -33,6 +34,8 @@ COMMON_PATHS: list[str] = [
     "context.",
     "context.traits.",
     "context.app.version",
+    "context.device.",
+    "context.os.",
     "context.library.name",
     "context.page.url",
     "integrations.",
@@ -56,6 +59,16 @@ COLUMN_FIELDS: dict[str, tuple[tuple[str, ...], bool]] = {
     "writekey": (("write_key",), False),
 }
 USER_COLUMNS: tuple[str, ...] = ("user_id", "anonymous_id", "previous_id")
+#: What ``device:`` looks at: the device's id, model, maker, name and kind, and its OS's name
+#: (strings only; case-insensitive, like ``type:``).
+DEVICE_PATHS: tuple[tuple[str, ...], ...] = (
+    ("context", "device", "id"),
+    ("context", "device", "model"),
+    ("context", "device", "manufacturer"),
+    ("context", "device", "name"),
+    ("context", "device", "type"),
+    ("context", "os", "name"),
+)
 
 LINT_LEVELS: dict[str, int] = {"none": 0, "info": 1, "warning": 2, "error": 3}
 DUP_VALUES: dict[str, bool] = {

@@ -289,7 +289,7 @@ class _Builder:
                 f"{name}: does not compare; comparisons work on message "
                 "paths (properties.price:>30) and lint (lint:>=warning)",
             )
-        assert name in COLUMN_FIELDS or name in ("user", "rule")
+        assert name in COLUMN_FIELDS or name in ("user", "rule", "device")
         return ColumnTerm(name, value)
 
 

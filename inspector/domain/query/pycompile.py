@@ -10,6 +10,7 @@ from inspector.domain import jsoncodec
 from inspector.domain.capture import SEVERITY_LEVEL, CapturedEvent
 from inspector.domain.query.ast import (
     COLUMN_FIELDS,
+    DEVICE_PATHS,
     USER_COLUMNS,
     And,
     ColumnTerm,
@@ -179,6 +180,8 @@ def _column(node: ColumnTerm) -> Pred:
     if node.field == "rule":
         test = text_matcher(value, False)
         return lambda v: any(test(f.rule) for f in v.ev.lint)
+    if node.field == "device":
+        return _device(text_matcher(value, True))
     if node.field == "user":
         if isinstance(value, Text) and not value.is_glob:
             raw = value.text
@@ -196,6 +199,18 @@ def _column(node: ColumnTerm) -> Pred:
         col = columns[0]
         return lambda v: test(v.column(col))
     return lambda v: any(test(v.column(c)) for c in columns)
+
+
+def _device(test: Callable[[str | None], bool]) -> Pred:
+    def device(v: EventView) -> bool:
+        m = v.ev.message
+        for path in DEVICE_PATHS:
+            x = get_path(m, path)
+            if isinstance(x, str) and test(x):
+                return True
+        return False
+
+    return device
 
 
 def _lint(node: LintTerm) -> Pred:

@@ -15,6 +15,7 @@ from typing import Any
 from inspector.domain import jsoncodec
 from inspector.domain.query.ast import (
     COLUMN_FIELDS,
+    DEVICE_PATHS,
     USER_COLUMNS,
     And,
     ColumnTerm,
@@ -183,6 +184,8 @@ class SqlCompiler:
             return (
                 f"(lint_level > 0 AND EXISTS (SELECT 1 FROM json_each(events.lint) WHERE {inner}))"
             )
+        if node.field == "device":
+            return self.device(value)
         if node.field == "user":
             if isinstance(value, Text) and not value.is_glob:
                 ids = sorted((self.ctx or MatchContext()).user_ids(value.text))
@@ -210,6 +213,36 @@ class SqlCompiler:
         if len(columns) == 1:
             return self.text_test(columns[0], value, ci)
         return "(" + " OR ".join(self.text_test(c, value, ci) for c in columns) + ")"
+
+    def device(self, value: Text | Regex) -> str:
+        """Any of :data:`DEVICE_PATHS` holds a string matching ``value`` case-insensitively;
+        narrowed by the trigram index when the value has text of its own (as free text)."""
+        cand = None
+        if isinstance(value, Text):
+            needles = (
+                [c for c in free_glob_chunks(value.text) if c]
+                if value.is_glob
+                else [fold(json_escape(value.text))]
+            )
+            cand = self.candidates(needles) if any(needles) else None
+        tests = []
+        for path in DEVICE_PATHS:
+            jp = json_path(path)
+            kind = f"json_type(message, {self.p(jp)}) = 'text'"
+            # parameters are taken in the order their ? appear in the text
+            if isinstance(value, Regex):
+                pattern = self.p(value.pattern)
+                test = f"q_regexp({pattern}, {int(value.ignore_case)}, json_extract(message, "
+                test += f"{self.p(jp)}))"
+            else:
+                jx = f"q_fold(json_extract(message, {self.p(jp)}))"
+                if value.is_glob:
+                    test = f"{jx} GLOB {self.p(sqlite_glob(fold(value.text)))}"
+                else:
+                    test = f"{jx} = {self.p(fold(value.text))}"
+            tests.append(f"({kind} AND {test})")
+        any_path = "(" + " OR ".join(tests) + ")"
+        return any_path if cand is None else f"({cand} AND {any_path})"
 
     def lint(self, node: LintTerm, neg: bool = False) -> str:
         if node.op == "none":

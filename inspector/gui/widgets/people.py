@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from inspector.domain import jsoncodec
 from inspector.domain.capture import epoch_iso
+from inspector.domain.devices import annotate_devices, device_label
 from inspector.gui import domain_bridge
 from inspector.gui.dialog_dirs import DialogDirs
 from inspector.gui.identity_advice import warnings_html
@@ -191,6 +192,8 @@ class PeopleView(QWidget):
         self._events: list[Any] = []
         self._ids: list[int] = []
         self._timeline: dict[str, Any] = {}
+        self._device_of: dict[int, str | None] = {}  # event id -> its device's label
+        self._devices_graph: Any = None
         self._full: dict[str, Any] = {}
         self._seq_of: dict[int, int] = {}
         self._set_controls(False)
@@ -261,6 +264,7 @@ class PeopleView(QWidget):
             return
         self.canonical = canonical
         self._timeline = g.timeline(canonical)
+        self._annotate_devices(g)
         marks = [m for lane in self._timeline.get("lanes", []) for m in lane.get("marks", [])]
         self._seq_of = {m["eventId"]: m["seq"] for m in marks if not m.get("secondary")}
         ids = sorted({m["eventId"] for m in marks if not m.get("otherPerson")})
@@ -276,12 +280,26 @@ class PeopleView(QWidget):
         self._set_controls(n > 0)
         self.graph.set_people(snap.get("people", []))
         self.timeline.set_timeline(self._timeline)
+        self.legend.setText(legend_html(self._timeline.get("devices", [])))
         self.step_label.setText(
             f"All {n} events of {canonical}. Step or replay to rebuild the graph event by event."
         )
         ws = snap.get("warnings", [])
         self.warnings.setHtml(warnings_html(ws, self.rules))
         self.views.setTabText(VIEW_WARNINGS, f"Warnings ({len(ws)})" if ws else "Warnings")
+
+    def _annotate_devices(self, g: Any) -> None:
+        """Which device each mark came from: read once per event from the store (the
+        identity graph keeps no device, so ingest pays nothing for this view)."""
+        if g is not self._devices_graph:  # another session: other events
+            self._devices_graph, self._device_of = g, {}
+        marks = (m for lane in self._timeline.get("lanes", []) for m in lane.get("marks", []))
+        missing = sorted({m["eventId"] for m in marks} - self._device_of.keys())[:MAX_REPLAY]
+        for ev in self.load_events(missing):
+            self._device_of[ev.id] = device_label(ev.message)
+        for ev_id in missing:
+            self._device_of.setdefault(ev_id, None)
+        annotate_devices(self._timeline, self._device_of)
 
     def _warnings_of(self, canonical: str) -> list[dict[str, Any]]:
         g = self.graph_source()

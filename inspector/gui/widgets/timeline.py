@@ -9,8 +9,10 @@ person starts at the beginning; the same person refreshed keeps its place.
 
 from __future__ import annotations
 
+import html
 import math
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsRectItem,
     QGraphicsScene,
+    QGraphicsSimpleTextItem,
     QGraphicsView,
 )
 
@@ -35,9 +38,25 @@ TICKS = (
 MIN_TICK_PX = 96
 
 
-def legend_html() -> str:
+def device_letter(i: int) -> str:
+    """A, B, … Z, then 27, 28, …: the key of a person's i-th device under its marks."""
+    return chr(ord("A") + i) if i < 26 else str(i + 1)
+
+
+def devices_html(devices: Sequence[str]) -> str:
+    if not devices:
+        return ""
+    keys = " · ".join(
+        f"<span style='white-space:nowrap'><b>{device_letter(i)}</b>&nbsp;{html.escape(d)}</span>"
+        for i, d in enumerate(devices)
+    )
+    return f"Devices (the letter under a mark): {keys}"
+
+
+def legend_html(devices: Sequence[str] = ()) -> str:
     dots = " ".join(f"<span style='color:{c}'>●</span>&nbsp;{t}" for t, c in TYPE_COLORS.items())
-    return (
+    key = devices_html(devices)
+    return (key + "<br>" if key else "") + (
         f"Marks: {dots} (hollow: the event also carried this id, or it went to another "
         "person). Lines between lanes: <span style='color:#3c8c5a'><b>solid green</b></span> "
         "= an identify/alias that merged the ids · <span style='color:#d64541'><b>dashed "
@@ -106,8 +125,10 @@ class MarkItem(QGraphicsEllipseItem):
             self.setPen(QPen(QColor("white"), 1.5))
         label = mark.get("label")
         other = mark.get("otherPerson")
+        device = mark.get("device")
         self.setToolTip(
             f"{mark.get('type')}{' · ' + label if label else ''}\n{mark.get('time')}"
+            + (f"\ndevice: {device}" if device else "")
             + (f"\nbelongs to {other}" if other else "")
             + f"\nevent #{mark.get('eventId')} — click: show it here; "
             "double click: select it in the Events table"
@@ -194,6 +215,7 @@ class TimelineView(QGraphicsView):
         height = AXIS_H + len(lanes) * LANE_H + 8
         small = QFont()
         small.setPointSizeF(8)
+        device_key = {d: device_letter(i) for i, d in enumerate(tl.get("devices", []))}
 
         def lane_y(li: int) -> float:
             return AXIS_H + li * LANE_H + LANE_H / 2
@@ -210,6 +232,12 @@ class TimelineView(QGraphicsView):
             for m in lane.get("marks", []):
                 item = MarkItem(m, self)
                 item.setPos(xpos[m["seq"]], y)
+                letter = device_key.get(m.get("device", ""))
+                if letter:  # which device it came from, under the mark
+                    key = QGraphicsSimpleTextItem(letter, item)
+                    key.setFont(small)
+                    key.setBrush(fg)
+                    key.setPos(-key.boundingRect().width() / 2, MARK / 2 - 1)
                 if upto_seq is not None and m["seq"] > upto_seq:
                     item.setOpacity(0.18)
                 if current_seq is not None and m["seq"] == current_seq:
@@ -337,21 +365,21 @@ class TimelineView(QGraphicsView):
                 item.setPos(QPointF(0, 0))
         rect = self.scene().sceneRect()
         scale = min(2.0, 12000 / max(rect.width(), rect.height(), 1.0))
-        legend_h = 70
+        dark = is_dark()
+        doc = QTextDocument()
+        doc.setDefaultStyleSheet(f"body {{ color: {'#cfcfcf' if dark else '#444'}; }}")
+        doc.setHtml(f"<body>{legend_html(self.data.get('devices', []))}</body>")
+        doc.setTextWidth(rect.width() - 16)
+        legend_h = max(70.0, doc.size().height() + 12)
         img = QImage(
             int(rect.width() * scale),
             int((rect.height() + legend_h) * scale),
             QImage.Format.Format_ARGB32,
         )
-        dark = is_dark()
         img.fill(QColor("#1e1f22") if dark else QColor("white"))
         p = QPainter(img)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.scene().render(p, QRectF(0, 0, rect.width() * scale, rect.height() * scale), rect)
-        doc = QTextDocument()
-        doc.setDefaultStyleSheet(f"body {{ color: {'#cfcfcf' if dark else '#444'}; }}")
-        doc.setHtml(f"<body>{legend_html()}</body>")
-        doc.setTextWidth(rect.width() - 16)
         p.translate(8 * scale, rect.height() * scale + 6 * scale)
         p.scale(scale, scale)
         doc.drawContents(p)

@@ -1,0 +1,117 @@
+"""Render the device view offscreen into docs/device-*.png.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_mobile_screenshots.py [--out docs]
+
+One person, Ada, on an iPhone (analytics-swift) and a Pixel (analytics-kotlin): each SDK's own
+upload request from tests/fixtures/mobile, its events made Ada's, sent to the real window's
+collector. Saves, at 1600x900 and 1024x640: device-detail*.png (an event with the device it
+came from) and device-timeline*.png (People: which device each mark came from).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import os
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_tmp = tempfile.mkdtemp(prefix="ei-mobile-shots-")
+os.environ["EVENT_INSPECTOR_CONFIG_DIR"] = f"{_tmp}/config"
+os.environ["EVENT_INSPECTOR_LOG_DIR"] = f"{_tmp}/log"
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+FIXTURES = ROOT / "tests" / "fixtures" / "mobile"
+
+
+def send_as_ada(url: str, name: str) -> int:
+    """POST the SDK's request as its source builds it (path, headers, gzip), userId 'ada'."""
+    meta = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    body = json.loads((FIXTURES / f"{name}.body").read_bytes())
+    for m in body["batch"]:
+        m["userId"] = "ada"
+    data = json.dumps(body).encode()
+    req = meta["request"]
+    if req["encoding"] == "gzip":
+        data = gzip.compress(data)
+    r = urllib.request.Request(url + req["path"], data=data, method=req["method"])
+    for k, v in req["headers"].items():
+        r.add_header(k, v)
+    with urllib.request.urlopen(r, timeout=10) as resp:
+        return int(resp.status)
+
+
+async def settle(window, seconds: float = 0.5) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + seconds
+    while loop.time() < end:
+        window.feed.flush_now()
+        await asyncio.sleep(0.05)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parent))
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    import qasync
+
+    from inspector.gui.main import apply_theme, build_window, make_qapp, shutdown
+
+    app = make_qapp()
+    apply_theme("light")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    ns = SimpleNamespace(
+        host="127.0.0.1",
+        port=0,
+        data_dir=f"{_tmp}/data",
+        session="phones",
+        fault=None,
+        no_lint=False,
+        token=None,
+    )
+    w = build_window(ns)
+    w.show()
+    loop.run_until_complete(w.controller.start())
+
+    async def drive() -> None:
+        run = asyncio.get_running_loop().run_in_executor
+        for name in ("analytics-swift", "analytics-kotlin"):
+            assert await run(None, send_as_ada, w.controller.url, name) == 200
+        await settle(w)
+
+    loop.run_until_complete(drive())
+    for size, suffix in (((1600, 900), ""), ((1024, 640), "-small")):
+        w.resize(*size)
+        w.tabs.setCurrentIndex(0)
+        w.filter_bar.set_text("")
+        loop.run_until_complete(settle(w, 0.3))
+        w.table.select_row(1)  # the iPhone's track
+        w.detail.setCurrentIndex(0)
+        loop.run_until_complete(settle(w, 0.3))
+        w.grab().save(str(out / f"device-detail{suffix}.png"))
+        w.tabs.setCurrentIndex(2)
+        w.people.refresh()
+        w.people.select_person("ada")
+        w.people.views.setCurrentIndex(1)
+        loop.run_until_complete(settle(w, 0.3))
+        w.grab().save(str(out / f"device-timeline{suffix}.png"))
+    w.close()
+    loop.run_until_complete(shutdown(w))
+    loop.close()
+    print("\n".join(str(p) for p in sorted(out.glob("device-*.png"))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
