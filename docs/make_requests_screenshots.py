@@ -4,7 +4,7 @@ docs/requests-small.png (1024×640, a rejected request with its JSON error caret
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_requests_screenshots.py [--out docs]
 
 The real window and collector on port 0, the traffic of make_screenshots.py (SDK batches,
-analytics.js calls, RudderStack gzip, a malformed request, an injected 503 and its retry),
+analytics.js calls, RudderStack gzip), a malformed request, an injected 503 and its retry,
 forwarded to a local stand-in for the vendor's API (an aiohttp server on 127.0.0.1) so the
 Upstream column is filled.
 """
@@ -20,7 +20,15 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_screenshots import _tmp, basic, post, settle, traffic
+from make_screenshots import (
+    _tmp,
+    backend_traffic,
+    basic,
+    browser_traffic,
+    post,
+    relay_and_rudder_traffic,
+    settle,
+)
 
 
 async def start_upstream() -> tuple[str, object]:
@@ -76,7 +84,14 @@ def main() -> int:
 
     async def drive() -> None:
         run = asyncio.get_running_loop().run_in_executor
-        await run(None, traffic, w.controller.url)
+        url = w.controller.url
+        for send in (browser_traffic, backend_traffic, relay_and_rudder_traffic):
+            await run(None, send, url)
+        # a malformed request: rejected with 400, its JSON error shown with a caret
+        broken = b'{"userId": "user_8841", "event": "Broken", }'
+        await run(
+            None, lambda: post(url + "/v1/track", broken, {"Content-Type": "application/json"})
+        )
         w.service.faults.add(FaultRule(status=503, count=1, write_key="wk_backend"))
         body = json.dumps(
             {

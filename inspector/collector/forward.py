@@ -160,6 +160,10 @@ class Forwarder:
     def queued(self) -> int:
         return len(self._queue) + len(self._held)
 
+    def short_status(self) -> str:
+        """The status bar's few words: ``forward: 7 sent, 1 failed · last 200 in 26 ms``."""
+        return "forward: " + self.status_text().split(": ", 1)[1]
+
     def status_text(self) -> str:
         s = self.stats
         text = f"forward → {self.url}: {s.sent:,} sent"

@@ -48,15 +48,17 @@ def status_label(window: Any) -> QLabel:
         label = window.forward_label = QLabel(window)
         label.setObjectName("status_forward")
         label.setContentsMargins(8, 0, 8, 0)
+        # a few words (the URL is in the tooltip): the status bar must fit 1024 px
         window.status.addPermanentWidget(label)
     return label
 
 
 def _tick(window: Any, tab: RequestsTab) -> None:
-    text = forward_status(window)
+    fw = getattr(window.service, "forwarder", None)
     label = status_label(window)
-    label.setText(text)
-    label.setVisible(bool(text))
+    label.setText(fw.short_status() if fw is not None else "")
+    label.setToolTip(fw.status_text() if fw is not None else "")
+    label.setVisible(fw is not None)
     tab.forward_bar.refresh()
 
 

@@ -183,7 +183,8 @@ def test_forward_setting_and_upstream_column(make_inspector, tmp_path):
             lambda: "1 sent" in getattr(h.window, "forward_label", tab.message).text(),
             what="the forward state in the status bar",
         )
-        assert h.window.forward_label.text().startswith(f"forward → {up.url}")
+        assert h.window.forward_label.text().startswith("forward: 1 sent")
+        assert h.window.forward_label.toolTip().startswith(f"forward → {up.url}: 1 sent")
         # the setting: a bad URL is refused with a message, none turns forwarding off
         tab.forward_bar.url.setText("ftp://nope")
         tab.forward_bar.apply()

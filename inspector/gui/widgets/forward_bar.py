@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QWidget
 
 from inspector.collector.forward import ForwardUrlError, check_url
 
@@ -25,12 +25,15 @@ class ForwardBar(QWidget):
         self.button.clicked.connect(self.apply)
         self.state = QLabel(self)
         self.state.setObjectName("forwardState")
+        # long states must not widen the window: the label takes what room there is
+        self.state.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.state.setMinimumWidth(120)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(6, 0, 6, 4)
         lay.addWidget(QLabel("Forward accepted requests to", self))
-        lay.addWidget(self.url, 1)
+        lay.addWidget(self.url, 2)
         lay.addWidget(self.button)
-        lay.addWidget(self.state)
+        lay.addWidget(self.state, 3)
         self.status: Callable[[], str] = lambda: ""
 
     def set_url(self, url: str | None) -> None:
@@ -53,4 +56,6 @@ class ForwardBar(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.state.setText(self.status())
+        text = self.status()
+        self.state.setText(text)
+        self.state.setToolTip(text)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -61,10 +62,13 @@ class RequestsTab(QWidget):
         self.filter.textChanged.connect(lambda _t: self._debounce.start())
         self.message = QLabel(self)
         self.message.setObjectName("requestsMessage")
+        # a long filter error must not widen the window
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.message.setMinimumWidth(160)
         top = QHBoxLayout()
         top.setContentsMargins(6, 4, 6, 4)
-        top.addWidget(self.filter, 1)
-        top.addWidget(self.message)
+        top.addWidget(self.filter, 3)
+        top.addWidget(self.message, 1)
         self.forward_bar = ForwardBar(self)
         self.table = QTableView(self)
         self.table.setObjectName("allRequestsTable")
