@@ -10,6 +10,7 @@ from inspector.collector.qa_query import compile_for
 from inspector.collector.service import CollectorService
 from inspector.domain import jsoncodec
 from inspector.domain.query import CompiledQuery
+from inspector.domain.secrets import mask_json_text
 from inspector.domain.store import Session, event_from_row
 from inspector.domain.store_read import Cursor, Reader
 
@@ -69,5 +70,5 @@ def export_chunk(
     )
     if not rows:
         return b"", None
-    body = ("\n".join(r[2] for r in rows) + "\n").encode()
+    body = ("\n".join(mask_json_text(r[2]) for r in rows) + "\n").encode()  # keys masked
     return body, ((rows[-1][0], rows[-1][1]) if len(rows) == EXPORT_CHUNK else None)

@@ -17,6 +17,7 @@ from inspector.collector import (
 )
 from inspector.collector.api_token import token_middleware
 from inspector.collector.cors import cors_middleware
+from inspector.collector.failsafe import failsafe_middleware
 from inspector.collector.hosts import HostPolicy, host_middleware
 from inspector.collector.keys import API_TOKEN, HOSTS, ORIGINS, SERVICE
 from inspector.collector.origins import OriginPolicy
@@ -34,6 +35,7 @@ def make_app(
     app = web.Application(
         client_max_size=service.max_body + 1024 * 1024,
         middlewares=[
+            failsafe_middleware,
             host_middleware,
             cors_middleware,
             token_middleware,

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from aiohttp import web
 
 from inspector.collector.app import make_app
+from inspector.collector.failsafe import ServerLog
 from inspector.collector.hosts import HostPolicy
 from inspector.collector.keys import ENDPOINTS, TLS_FILES
 from inspector.collector.origins import OriginPolicy
@@ -19,6 +20,8 @@ from inspector.domain.phone_setup import Endpoints
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
+MAX_LINE = 1024 * 1024 + 8192  # request line: a KISSmetrics GET up to its 1 MiB form limit
+MAX_FIELD = 64 * 1024  # one header (long cookies); aiohttp's default is 8 KiB
 
 
 def is_loopback(host: str) -> bool:
@@ -75,7 +78,14 @@ class CollectorServer:
         """Listen; raises OSError (errno EADDRINUSE) when the port is taken."""
         # auto_decompress=False: the collector decodes gzip itself, with a bound and a clear 400
         self._runner = web.AppRunner(
-            self.app, access_log=None, handle_signals=False, auto_decompress=False
+            self.app,
+            access_log=None,
+            handle_signals=False,
+            auto_decompress=False,
+            # a KISSmetrics GET carries its event in the URL: as long as a form body may be
+            max_line_size=MAX_LINE,
+            max_field_size=MAX_FIELD,
+            logger=ServerLog(),  # clients' malformed HTTP in one masked line, no traceback
         )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port, reuse_address=False)

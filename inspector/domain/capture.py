@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from inspector.domain.secrets import mask_fields, mask_json_text, mask_key, mask_query
+
 Severity = Literal["error", "warning", "info"]
 SEVERITY_LEVEL: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
 LEVEL_NAME: dict[int, str] = {0: "none", 1: "info", 2: "warning", 3: "error"}
@@ -40,9 +42,9 @@ class Source:
     user_agent: str | None = None
     client: str | None = None  # the real client library, told apart from headers and shape
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, masked: bool = False) -> dict[str, Any]:
         return {
-            "writeKey": self.write_key,
+            "writeKey": mask_key(self.write_key) if masked else self.write_key,
             "auth": self.auth,
             "library": self.library,
             "libraryVersion": self.library_version,
@@ -85,7 +87,7 @@ class RawRequest:
             "receivedAt": epoch_iso(self.received_at),
             "method": self.method,
             "path": self.path,
-            "query": self.query,
+            "query": mask_query(self.query),
             "status": self.status,
             "error": self.error,
             "code": self.error_code,
@@ -103,7 +105,7 @@ class RawRequest:
     def to_dict(self) -> dict[str, Any]:
         d = self.summary()
         d["headers"] = self.headers
-        d["body"] = self.body.decode("utf-8", "replace")
+        d["body"] = mask_json_text(self.body.decode("utf-8", "replace"))
         return d
 
 
@@ -196,9 +198,9 @@ class CapturedEvent:
             "messageId": self.message_id,
             "generatedMessageId": self.generated_message_id,
             "duplicate": self.dup,
-            "message": self.message,
-            "original": self.original,
-            "source": self.source.to_dict(),
+            "message": mask_fields(self.message),
+            "original": mask_fields(self.original) if self.original is not None else None,
+            "source": self.source.to_dict(masked=True),
             "raw": raw,
             "lint": [f.to_dict() for f in self.lint],
             "lintLevel": LEVEL_NAME[self.lint_level],

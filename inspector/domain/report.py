@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from inspector.domain import secrets
 from inspector.domain.capture import CapturedEvent, RawRequest, epoch_iso
 
 BUCKETS = 40
@@ -22,9 +23,7 @@ TOP = 50
 
 
 def mask_key(key: str | None) -> str:
-    if not key:
-        return "(none)"
-    return key if len(key) <= 6 else f"{key[:3]}…{key[-2:]}"
+    return secrets.mask_key(key) if key else "(none)"
 
 
 def _name(ev: CapturedEvent) -> str:

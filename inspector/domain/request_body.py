@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspector.domain import jsoncodec
+from inspector.domain.secrets import mask_text
 
 TEXT_LIMIT = 1024 * 1024  # characters of a body shown (the rest is said to be cut)
 HEX_LIMIT = 16 * 1024  # bytes of a binary body shown as hex
@@ -108,6 +109,7 @@ def view(data: bytes) -> dict[str, Any]:
             out["jsonError"] = {"message": str(exc), "line": None, "column": None, "offset": None}
     if out["kind"] == "text":
         out["text"] = text
+    out["text"] = mask_text(out["text"])  # write keys in JSON fields and form parameters
     if len(out["text"]) > TEXT_LIMIT:
         out["text"] = out["text"][:TEXT_LIMIT]
         out["truncated"] = True
@@ -144,7 +146,7 @@ def describe(body: bytes, content_encoding: str, *, stored_decoded: bool) -> dic
 def _bytes_view(body: bytes) -> dict[str, Any]:
     text = _is_text(body)
     if text is not None:
-        return {"text": text[:TEXT_LIMIT]}
+        return {"text": mask_text(text[:TEXT_LIMIT])}
     return {"hex": hex_dump(body)}
 
 

@@ -15,6 +15,7 @@ from inspector.domain.capture import RawRequest, epoch_iso
 from inspector.domain.errors import IntakeError
 from inspector.domain.intake import parse_body
 from inspector.domain.request_body import describe
+from inspector.domain.secrets import mask_query
 from inspector.domain.store import Store, request_from_row
 from inspector.domain.store_schema import REQUEST_COLUMNS
 
@@ -47,7 +48,7 @@ def list_item(r: RawRequest) -> dict[str, Any]:
         "receivedAt": epoch_iso(r.received_at),
         "method": r.method,
         "path": r.path,
-        "query": r.query,
+        "query": mask_query(r.query),
         "status": r.status,
         "client": r.client,
         "size": r.size,

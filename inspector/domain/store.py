@@ -25,6 +25,7 @@ from inspector.domain.capture import (
 )
 from inspector.domain.query import ftsindex as _fts
 from inspector.domain.query import register_functions
+from inspector.domain.secrets import mask_json_text
 from inspector.domain.store_read import Reader
 from inspector.domain.store_schema import (
     EVENT_COLUMNS,
@@ -575,11 +576,13 @@ class Store:
         params: Sequence[Any] = (),
         *,
         chunk: int = 5000,
+        masked: bool = True,
     ) -> Iterator[str]:
-        """The stored message JSON of each event, in arrival order (for NDJSON export)."""
+        """The stored message JSON of each event, in arrival order (for NDJSON export), with
+        credentials (``writeKey`` fields) masked unless ``masked`` is false."""
         for rows in self.read.iter_rows(session_id, where, params, columns="message", chunk=chunk):
             for r in rows:
-                yield r[2]
+                yield mask_json_text(r[2]) if masked else r[2]
 
     def rejected(
         self, session_id: int, *, limit: int | None = 100, offset: int = 0

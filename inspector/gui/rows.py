@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from inspector.domain.capture import CapturedEvent
+from inspector.domain.secrets import mask_key
 
 # column order of the display tuple
 TIME, TYPE, LABEL, USER, ANON, SOURCE, LINT, ID = range(8)
@@ -77,7 +78,7 @@ def identify_label(message: Any) -> str:
 
 def source_text(write_key: str | None, client: str | None, library: str | None) -> str:
     who = client or library or "unknown client"
-    return f"{who} · {write_key}" if write_key else who
+    return f"{who} · {mask_key(write_key)}" if write_key else who
 
 
 class Strings:

@@ -64,7 +64,8 @@ def test_private_network_access_preflight(collector: Collector) -> None:
 
 
 def test_raw_view_keeps_the_query_string_as_sent(collector: Collector) -> None:
-    """``?writeKey=`` (auth form from the Segment docs) percent-encoded stays encoded in raw."""
+    """``?writeKey=`` (auth form from the Segment docs) percent-encoded: the query string is
+    shown as sent, but for the key's value, which is masked."""
     req = urllib.request.Request(
         collector.url + "/v1/track?writeKey=wk%2Bplus%26x&t=a+b",
         data=b'{"userId":"u","event":"E"}',
@@ -73,6 +74,7 @@ def test_raw_view_keeps_the_query_string_as_sent(collector: Collector) -> None:
     with urllib.request.urlopen(req, timeout=10) as resp:
         assert resp.status == 200
     (ev,) = collector.wait_for(1, settle=0.1)
-    assert ev["source"]["writeKey"] == "wk+plus&x" and ev["source"]["auth"] == "query"
+    assert ev["source"]["writeKey"] == "w••••••x" and ev["source"]["auth"] == "query"
+    assert collector.events('writekey:"wk+plus&x"') == [ev]  # the whole key, decoded
     raw = collector.api(f"/api/events/{ev['id']}")["raw"]
-    assert raw["query"] == "writeKey=wk%2Bplus%26x&t=a+b"
+    assert raw["query"] == "writeKey=w••••••x&t=a+b"  # the rest as sent; the key masked

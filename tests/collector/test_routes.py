@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from inspector.domain.secrets import mask_key
+
 TYPES = {"identify": "i", "track": "t", "page": "p", "screen": "s", "group": "g", "alias": "a"}
 
 
@@ -92,7 +94,10 @@ def test_every_auth_form_is_accepted_and_recorded(api, headers, payload, query, 
     r = api.post("/v1/track" + query, json.dumps(body(event="A", **payload)), headers=headers)
     assert r.status_code == 200
     src = api.events()[0]["source"]
-    assert (src["writeKey"], src["auth"]) == (key, form)
+    assert (src["writeKey"], src["auth"]) == (mask_key(key), form)  # shown masked
+    if key is not None:  # ... and found by the whole key, decoded from its auth form
+        assert len(api.events(f'writekey:"{key}"')) == 1
+        assert api.events(f'writekey:"{key}x"') == []
 
 
 def test_credentials_are_masked_in_the_raw_request(api):

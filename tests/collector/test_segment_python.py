@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import segment.analytics as sa
 
+from inspector.domain.secrets import mask_key
+
 BURST = 1000
 
 
@@ -50,7 +52,7 @@ def test_six_calls_and_a_burst_arrive_intact_in_order_once(api, use_gzip):
     assert len({e["messageId"] for e in events}) == len(events)
     assert not any(e["duplicate"] for e in events)
     src = events[0]["source"]
-    assert src["writeKey"] == "WK_SEGMENT_PY" and src["auth"] == "basic"
+    assert src["writeKey"] == mask_key("WK_SEGMENT_PY") and src["auth"] == "basic"
     assert src["library"] == "analytics-python"
     assert src["client"] == "segment-analytics-python"
     raw = api.get(f"/api/events/{events[0]['id']}").json()["raw"]

@@ -23,7 +23,7 @@ def test_posted_events_become_rows(inspector):
     assert model.index(2, 2).data() == "Order Completed"
     assert model.index(2, 3).data() == "user-42"
     assert "analytics-python" in model.index(0, 5).data()
-    assert "WK_TEST" in model.index(0, 5).data()
+    assert "W••••••T" in model.index(0, 5).data()  # the write key, masked (WK_TEST)
     h.window._tick()
     assert h.window.status.labels["events"].text() == "9 events"
 

@@ -26,10 +26,13 @@ Found = tuple[str, str, str | None]
 _CACHE_LIMIT = 20000
 
 
+SPEC_NEAR_LIMIT = 200  # characters: no longer name is a misspelt spec event
+
+
 def spec_near_match(name: str, x: Ctx) -> str | None:
     cat = x.cat
-    if name in cat.events:
-        return None
+    if name in cat.events or len(name) > SPEC_NEAR_LIMIT:
+        return None  # (comparing a huge name with every spec name took seconds a megabyte)
     spec = cat.legacy.get(name)
     if spec is not None:
         return f"Did you mean '{spec}'? '{name}' is the e-commerce v1 name"

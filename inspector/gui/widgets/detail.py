@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from inspector.domain.capture import CapturedEvent, RawRequest, epoch_iso
 from inspector.domain.devices import device_of
 from inspector.domain.request_body import display
+from inspector.domain.secrets import mask_fields, mask_query
 from inspector.gui.rows import identify_label
 from inspector.gui.theme import TYPE_COLORS
 from inspector.gui.widgets.body_view import BodyView, show_raw
@@ -32,7 +33,7 @@ def raw_text(ev: CapturedEvent | None, raw: RawRequest | None) -> str:
     if raw is None:
         return "The HTTP request of this event is not stored."
     lines = [
-        f"{raw.method} {raw.path}{'?' + raw.query if raw.query else ''}",
+        f"{raw.method} {raw.path}{'?' + mask_query(raw.query) if raw.query else ''}",
         f"received {epoch_iso(raw.received_at)} · status {raw.status} · {raw.size:,} bytes"
         + (f" · {raw.content_encoding}" if raw.content_encoding else ""),
     ]
@@ -205,7 +206,7 @@ class DetailPane(QTabWidget):
                 "this message arrived before</span>",
             )
         self.header.setText("<span style='color:gray'>" + "<br>".join(lines) + "</span>")
-        self.tree.set_json(ev.message)
+        self.tree.set_json(mask_fields(ev.message))
         mark_findings(self.tree, ev.lint)  # the field each finding points at
         self._show_raw(ev, raw)
         self.lint.setHtml(lint_html(ev.lint, rules))

@@ -7,6 +7,7 @@ import logging
 import urllib.parse
 from collections import Counter
 
+from inspector.domain.secrets import mask_key
 from tests.clients.harness import Collector, scenario
 from tests.clients.python.test_python_clients import drive
 
@@ -27,17 +28,22 @@ def test_lib_filter_tells_same_named_python_clients_apart(collector: Collector) 
     evs = collector.wait_for(78, settle=0.1)
     assert Counter(e["source"]["library"] for e in evs) == {"analytics-python": 78}
     assert Counter((e["source"]["client"], e["source"]["writeKey"]) for e in evs) == {
-        ("segment-analytics-python", "WK_SEG"): 26,
-        ("customerio-cdp-analytics", "WK_CIO"): 26,
-        ("rudder-sdk-python", "WK_RUD"): 26,
+        ("segment-analytics-python", mask_key("WK_SEG")): 26,
+        ("customerio-cdp-analytics", mask_key("WK_CIO")): 26,
+        ("rudder-sdk-python", mask_key("WK_RUD")): 26,
     }
 
     def q(expr: str) -> Counter[str]:
         page = collector.api("/api/events?limit=1000&q=" + urllib.parse.quote(expr))
+        # write keys are shown masked (first and last characters): W••••••D for WK_RUD
         return Counter(e["source"]["writeKey"] for e in page["events"])
 
-    assert q("lib:rudder-sdk-python") == {"WK_RUD": 26}
-    assert q("lib:customerio-cdp-analytics") == {"WK_CIO": 26}
-    assert q("lib:segment-analytics-python type:identify") == {"WK_SEG": 1}
-    assert q("lib:analytics-python") == {"WK_SEG": 26, "WK_CIO": 26, "WK_RUD": 26}
-    assert q("-lib:segment-analytics-python") == {"WK_CIO": 26, "WK_RUD": 26}
+    assert q("lib:rudder-sdk-python") == {mask_key("WK_RUD"): 26}
+    assert q("lib:customerio-cdp-analytics") == {mask_key("WK_CIO"): 26}
+    assert q("lib:segment-analytics-python type:identify") == {mask_key("WK_SEG"): 1}
+    assert q("lib:analytics-python") == {
+        mask_key("WK_SEG"): 26,
+        mask_key("WK_CIO"): 26,
+        mask_key("WK_RUD"): 26,
+    }
+    assert q("-lib:segment-analytics-python") == {mask_key("WK_CIO"): 26, mask_key("WK_RUD"): 26}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 import urllib.request
 from collections import Counter
 
+from inspector.domain.secrets import mask_key
 from tests.clients.harness import Collector
 
 KEY = "KM_API_KEY_123"
@@ -43,7 +45,7 @@ def test_py_kissmetrics_record_set_alias_and_burst(collector: Collector) -> None
     by = Counter(e["type"] for e in evs)
     assert by == {"track": 302, "identify": 1, "alias": 1}
     for e in evs:
-        assert e["source"]["writeKey"] == KEY
+        assert e["source"]["writeKey"] == mask_key(KEY)
         assert e["source"]["auth"] == "query"
         assert e["source"]["library"] == "kissmetrics"
         assert e["source"]["client"] == "py-KISSmetrics"
@@ -61,14 +63,15 @@ def test_py_kissmetrics_record_set_alias_and_burst(collector: Collector) -> None
     raw = detail["raw"]
     assert raw["method"] == "GET" and raw["path"] == "/e"
     assert raw["headers"]["User-Agent"].startswith("python-urllib3/")
-    q = urllib.parse.parse_qs(raw["query"])  # the query string exactly as sent
-    assert q["_k"] == [KEY] and q["_p"] == [person] and q["_n"] == ["Signed Up"]
-    assert raw["query"].startswith(f"_k={KEY}&_p=bob%40example.com")
+    q = urllib.parse.parse_qs(raw["query"])  # the query string as sent, the key masked
+    assert q["_k"] == [mask_key(KEY)] and q["_p"] == [person] and q["_n"] == ["Signed Up"]
+    assert raw["query"].startswith(f"_k={mask_key(KEY)}&_p=bob%40example.com")
+    assert KEY not in json.dumps(detail, ensure_ascii=False)
     assert detail["original"] == {
         "kissmetrics": "record",
         "path": "/e",
         "params": {
-            "_k": KEY,
+            "_k": mask_key(KEY),
             "_p": person,
             "_n": "Signed Up",
             "Plan": "Pro",
