@@ -3,6 +3,7 @@ what each answers, and that a bad call is a tool error with the API's own text."
 
 from __future__ import annotations
 
+from inspector.domain.secrets import mask_key
 from tests.mcp.conftest import WRITE_KEY, Collector, segment_client
 from tests.mcp.stdio import McpServerProcess
 from tests.qa.journeys import CHECKOUT, CHECKOUT_YAML, background
@@ -54,7 +55,7 @@ def test_query_events_answers_the_newest_matches_last(mcp_url, collector: Collec
     [ev] = one["events"]
     assert ev["type"] == "track" and ev["name"] == "order completed"
     assert ev["userId"] == "u-lint" and ev["client"] == "segment-analytics-python"
-    assert ev["writeKey"] == WRITE_KEY
+    assert ev["writeKey"] == mask_key(WRITE_KEY)  # masked, as /api shows it
     assert ev["lint"]["level"] == "warning"
     assert any(line.startswith("W023 warning: revenue") for line in ev["lint"]["findings"])
     assert ev["message"]["properties"] == {"revenue": "9.99"}
