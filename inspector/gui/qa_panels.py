@@ -31,6 +31,7 @@ from inspector.domain.flows.sources import FlowSource, session_source
 from inspector.domain.lint import PlanError, load_plan
 from inspector.domain.lint.coverage import counts_of_session
 from inspector.domain.lint.profile import LintProfile, activate, current
+from inspector.domain.secrets import mask_key
 from inspector.gui.lint_steer import LintSteer, in_effect
 from inspector.gui.qa_memory import QaMemory
 from inspector.gui.widgets.coverage import CoveragePanel
@@ -283,7 +284,7 @@ class QaPanels(QObject):
             )
         if ev.source.write_key:
             key = ev.source.write_key
-            out.append((f"Only this write key ({key})", f"writekey:{quote(key)}"))
+            out.append((f"Only this write key ({mask_key(key)})", f"writekey:{quote(key)}"))
         client = ev.source.client or ev.source.library
         if client:
             out.append((f"Only this client ({client})", f"lib:{quote(client)}"))

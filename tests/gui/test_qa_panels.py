@@ -290,7 +290,7 @@ def test_only_this_device_write_key_client(inspector):
     labels = [a.text() for a in menu.actions() if a.text()]
     assert labels[1:] == [
         "Only this device (dev-1)",
-        "Only this write key (WK_TEST)",
+        "Only this write key (W••••••T)",
         "Only this client (segment-analytics-python)",
     ]
     next(a for a in menu.actions() if a.text().startswith("Only this write key")).trigger()
