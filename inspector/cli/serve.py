@@ -98,8 +98,9 @@ async def serve(args: Any) -> int:
     # with --print, stdout carries NDJSON only
     info = sys.stderr if getattr(args, "print", False) else sys.stdout
     fw = f", forwarding to {svc.forwarder.url}" if svc.forwarder is not None else ""
+    wide = "" if is_loopback(args.host) else "  reachable from the network; /api needs the token"
     print(
-        f"listening on {url}  (session {svc.session.name!r}, data {svc.store.path}{fw})",
+        f"listening on {url}  (session {svc.session.name!r}, data {svc.store.path}{fw}){wide}",
         file=info,
         flush=True,
     )

@@ -9,6 +9,7 @@ import sys
 
 from PySide6.QtCore import QObject, Signal
 
+from inspector.collector.api_token import generate_token
 from inspector.collector.server import CollectorServer, is_loopback
 from inspector.collector.service import CollectorService
 from inspector.collector.writer import GroupWriter
@@ -54,6 +55,8 @@ class CollectorController(QObject):
         self.host = host
         self.port = port
         self.token = token
+        self.generated_token = False  # made here because the collector listens beyond loopback
+        self.cli_origins, self.cli_hosts = allow_origins, allow_hosts
         self.allow_origins = allow_origins
         self.allow_hosts = allow_hosts
         self.server: CollectorServer | None = None
@@ -93,6 +96,7 @@ class CollectorController(QObject):
             self.service.writer.index_chunk = old.index_chunk
             self.service.writer.max_backlog_bytes = old.max_backlog_bytes
         self._ran = True  # even a failed start ran the app's cleanup (writer stopped)
+        self._choose_token()
         server = CollectorServer(
             self.service,
             self.host,
@@ -126,8 +130,32 @@ class CollectorController(QObject):
                     file=sys.stderr,
                     flush=True,
                 )
+            if self.generated_token:
+                print(
+                    f"api token: {self.token}  (send it as the X-Inspector-Token header or "
+                    "?token= on /api; choose your own with --token)",
+                    flush=True,
+                )
         self.started.emit(url)
         return url
+
+    def _choose_token(self) -> None:
+        """Beyond loopback ``/api`` always needs a token: the one given, else one made here
+        (kept across restarts); back on loopback a made one is dropped, as ``serve`` does."""
+        if self.loopback:
+            if self.generated_token:
+                self.token, self.generated_token = None, False
+        elif not self.token:
+            self.token, self.generated_token = generate_token(), True
+
+    def set_allowed(self, origins: tuple[str, ...], hosts: tuple[str, ...]) -> None:
+        """Origins and host names allowed (Settings) besides those given on the command line;
+        applied to the running collector at once."""
+        self.allow_origins = tuple(dict.fromkeys((*self.cli_origins, *origins)))
+        self.allow_hosts = tuple(dict.fromkeys((*self.cli_hosts, *hosts)))
+        if self.server is not None:
+            self.server.origins.set_allowed(self.allow_origins)
+            self.server.hosts.set_allowed(self.allow_hosts)
 
     async def stop(self, reason: str = "") -> None:
         if self.server is not None:

@@ -86,6 +86,7 @@ def build_window(
         allow_origins=tuple(getattr(args, "allow_origin", None) or ()),
         allow_hosts=tuple(getattr(args, "allow_host", None) or ()),
     )
+    controller.set_allowed(tuple(settings.allow_origins), tuple(settings.allow_hosts))
     window = MainWindow(service, controller, settings, config_dir)
     window.cli_given = set(given)  # the Settings dialog says which values these are
     controller.setParent(window)

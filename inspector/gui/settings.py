@@ -28,6 +28,9 @@ class AppSettings(BaseModel):
     dialog_dirs: dict[str, str] = Field(default_factory=dict)
     # forward (tee): accepted requests go on to this URL (None: off)
     forward_url: str | None = None
+    # pages that may use /api from a browser, and Host names accepted (--allow-origin/-host)
+    allow_origins: list[str] = Field(default_factory=list)
+    allow_hosts: list[str] = Field(default_factory=list)
 
     @field_validator("host")
     @classmethod

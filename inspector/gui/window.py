@@ -4,12 +4,13 @@ rejected/faults tab and the People view around an :class:`EventFeed` and the col
 from __future__ import annotations
 
 import asyncio
+import html
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -236,10 +237,13 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         if self.banner.kind == "error":
             self.banner.hide()
         if not self.controller.loopback:
+            token = self.controller.token or ""
             self.banner.show_message(
                 "warning",
-                f"<b>Listening on {self.controller.host}</b>: other machines on "
-                "your network can send events to this inspector and read them back.",
+                f"<b>Listening on {self.controller.host}</b>: other machines on your network "
+                "can send events to this inspector. Reading them through /api needs the API "
+                f"token <code>{html.escape(token)}</code> (X-Inspector-Token header or ?token=).",
+                [("Copy token", lambda: QGuiApplication.clipboard().setText(token))],
             )
         self._update_stack()
 

@@ -113,6 +113,7 @@ class WindowActions:
             self.theme_changed(new.theme)
         run = run or {"host": new.host, "port": new.port}
         c = self.controller
+        c.set_allowed(tuple(new.allow_origins), tuple(new.allow_hosts))
         if (run["host"], run["port"]) != (c.host, c.port) or not c.running:
             self.spawn(c.restart(host=run["host"], port=run["port"]))
 

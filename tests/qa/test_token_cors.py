@@ -167,6 +167,7 @@ def test_serve_beyond_loopback_prints_and_enforces_a_token(tmp_path):
     try:
         line = p.stdout.readline()
         assert line.startswith("listening on http://0.0.0.0:"), line
+        assert "reachable from the network; /api needs the token" in line
         port = line.split(":")[2].split()[0]
         token_line = p.stdout.readline()
         assert token_line.startswith("api token: ")

@@ -32,6 +32,11 @@ from inspector.gui.settings import AppSettings
 FLAGS = {"port": "--port", "host": "--host", "data_dir": "--data-dir"}
 
 
+def split_list(text: str) -> list[str]:
+    """``a, b c`` → ``["a", "b", "c"]`` (commas or spaces), duplicates dropped."""
+    return list(dict.fromkeys(t for t in text.replace(",", " ").split() if t))
+
+
 class SettingsDialog(QDialog):
     def __init__(
         self,
@@ -71,6 +76,22 @@ class SettingsDialog(QDialog):
         for label, value in (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")):
             self.theme.addItem(label, value)
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
+        self.allow_origins = QLineEdit(", ".join(settings.allow_origins), self)
+        self.allow_origins.setObjectName("allowOrigins")
+        self.allow_origins.setPlaceholderText("e.g. https://app.test:3000 (localhost always may)")
+        self.allow_origins.setToolTip(
+            "Web pages on these origins may read and change captured data through /api "
+            "(--allow-origin). Pages on localhost or 127.0.0.1 always may; others never."
+        )
+        self.allow_hosts = QLineEdit(", ".join(settings.allow_hosts), self)
+        self.allow_hosts.setObjectName("allowHosts")
+        self.allow_hosts.setPlaceholderText(
+            "e.g. inspector.test (loopback and this machine's addresses always)"
+        )
+        self.allow_hosts.setToolTip(
+            "Requests may address the collector by these names (--allow-host): a dev proxy, an "
+            "/etc/hosts alias, a tunnel. Other names are refused (DNS rebinding)."
+        )
         self.origin = QLabel(self)
         self.origin.setObjectName("settingsOrigin")
         self.origin.setWordWrap(True)
@@ -82,6 +103,8 @@ class SettingsDialog(QDialog):
         form.addRow("", self.warning)
         form.addRow("Data directory", dd)
         form.addRow("Theme", self.theme)
+        form.addRow("Allowed origins", self.allow_origins)
+        form.addRow("Allowed hosts", self.allow_hosts)
         if agent is not None:
             form.addRow("Coding agent (MCP)", self._agent_row(*agent))
         note = QLabel(
@@ -160,8 +183,8 @@ class SettingsDialog(QDialog):
         if h and not is_loopback(h):
             self.warning.setText(
                 f"⚠ {h} is not a loopback address: other machines on your "
-                "network will be able to send events to (and read them from) "
-                "this inspector."
+                "network will be able to send events to this inspector; reading them "
+                "through /api then needs the API token the window shows."
             )
             self.warning.show()
         else:
@@ -188,7 +211,11 @@ class SettingsDialog(QDialog):
         """The settings to save: what was changed here. A field left as it is in effect keeps
         the saved value (a port or directory the command line set is not saved unasked, and
         neither is the port a "0" found)."""
-        update: dict[str, Any] = {"theme": self.theme.currentData()}
+        update: dict[str, Any] = {
+            "theme": self.theme.currentData(),
+            "allow_origins": split_list(self.allow_origins.text()),
+            "allow_hosts": split_list(self.allow_hosts.text()),
+        }
         eff = {**self.effective, "data_dir": self.effective["data_dir"] or None}
         for key, value in self.chosen().items():
             if value != eff[key]:
