@@ -21,13 +21,14 @@ from inspector.cli import (
     import_,
     lint,
     mcp,
+    repair,
     report,
     serve,
     sessions,
 )
-from inspector.cli.common import quiet_broken_pipe, server_flags
+from inspector.cli.common import damaged_line, quiet_broken_pipe, server_flags
 
-COMMANDS = (serve, export, import_, sessions, lint, diff, report, flow, coverage, mcp, bundle)
+COMMANDS = (serve, export, import_, sessions, lint, diff, report, flow, coverage, mcp, bundle, repair)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,15 +50,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     multiprocessing.freeze_support()  # the store writer runs in a spawned process (frozen apps)
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    if args.command is None:
-        from inspector.gui.main import run_gui  # the only path that loads Qt
-
-        return run_gui(args)
     try:
+        if args.command is None:
+            from inspector.gui.main import run_gui  # the only path that loads Qt
+
+            return run_gui(args)
         code: int = args.run(args)
     except BrokenPipeError:
         quiet_broken_pipe()
         return 0
+    except Exception as exc:
+        line = damaged_line(exc, getattr(args, "data_dir", None))
+        if line is None:
+            raise
+        print(f"error: {line}", file=sys.stderr)
+        return 2
     return code
 
 

@@ -94,9 +94,8 @@ def forward_url(value: str) -> str:
 
 def open_store(data_dir: str | None) -> Any:
     """The data directory's store, with what a killed collector acknowledged stored first."""
-    from inspector.domain.pipeline import default_linter
-    from inspector.domain.processing import recover
     from inspector.domain.store import Store
+    from inspector.ingest import default_linter, recover
 
     store = Store(paths.data_dir(data_dir))
     recover(store, default_linter)
@@ -118,3 +117,18 @@ def quiet_broken_pipe() -> None:
     with contextlib.suppress(OSError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+
+
+def damaged_line(exc: BaseException, data_dir: str | None) -> str | None:
+    """One line for a data file SQLite cannot read (found on opening it, or later while
+    reading it), saying which and what to do; None for any other error."""
+    import sqlite3
+
+    from inspector.domain.errors import DamagedFile
+
+    if isinstance(exc, DamagedFile):
+        return str(exc)
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+        root = paths.data_dir(data_dir)
+        return str(DamagedFile(root / "inspector.sqlite3", str(exc), root))
+    return None

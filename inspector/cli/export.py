@@ -1,4 +1,5 @@
-"""``event-inspector export``: a stored session as NDJSON (one message a line) or as HAR."""
+"""``event-inspector export``: a stored session as NDJSON (one message a line), in the capture
+format that ``import`` restores whole (``--format capture``), or as HAR."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from inspector.cli.export_har import write_har
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
-        "export", help="write a stored session as NDJSON (one message a line) or HAR"
+        "export",
+        help="write a stored session as NDJSON (one message a line), a capture file or HAR",
     )
     p.add_argument("--data-dir")
     p.add_argument("--session", help="session name or id (default: the latest)")
@@ -21,7 +23,9 @@ def add_parser(sub: Any) -> None:
         "--format",
         choices=sorted(FORMATS),
         default="ndjson",
-        help="ndjson: one message a line; har: the session's requests as HAR 1.2",
+        help="ndjson: one message a line; capture: each message with an _inspector object "
+        "(and requests without events), which import restores whole; har: the session's "
+        "requests as HAR 1.2",
     )
     p.add_argument(
         "--q",
@@ -60,14 +64,22 @@ def write_ndjson(args: argparse.Namespace, store: Any, session: Any) -> int:
         return 2
     n = 0
     with output(args.out) as out:
-        for line in store.iter_messages_json(session.id, cq.where, cq.params):
+        if args.format == "capture":
+            from inspector.ingest.capture import export_lines
+
+            lines = export_lines(store, session, cq.where, tuple(cq.params))
+        else:
+            lines = store.iter_messages_json(session.id, cq.where, cq.params)
+        for line in lines:
             out.write(line + "\n")
             n += 1
-    print(f"exported {n} events from session {session.name!r} to {args.out}", file=sys.stderr)
+    what = "lines" if args.format == "capture" else "events"
+    print(f"exported {n} {what} from session {session.name!r} to {args.out}", file=sys.stderr)
     return 0
 
 
 FORMATS: dict[str, Callable[[argparse.Namespace, Any, Any], int]] = {
     "ndjson": write_ndjson,
+    "capture": write_ndjson,
     "har": write_har,
 }

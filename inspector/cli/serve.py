@@ -57,7 +57,6 @@ def build_service(args: Any) -> CollectorService:
 
 async def serve(args: Any) -> int:
     from inspector.collector.server import CollectorServer, is_loopback
-    from inspector.domain import jsoncodec
 
     svc = build_service(args)
     if getattr(args, "print", False):
@@ -65,7 +64,7 @@ async def serve(args: Any) -> int:
 
         def echo(events: list[CapturedEvent], raw: RawRequest) -> None:
             for ev in events:
-                out.write(jsoncodec.dumps_str(ev.message) + "\n")
+                out.write(ev.message_json() + "\n")
             out.flush()
 
         svc.add_listener(echo)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from functools import partial
 from typing import Any
 
@@ -69,8 +67,7 @@ async def settled_middleware(request: web.Request, handler: Any) -> web.StreamRe
     if not request.path.startswith("/api/") or request.method == "OPTIONS":
         return await handler(request)  # type: ignore[no-any-return]
     writer = request.app[SERVICE].writer
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(asyncio.shield(writer.flush()), SETTLE_TIMEOUT)
+    await writer.settle(SETTLE_TIMEOUT)  # and no flush in the handler waits past it
     resp: web.StreamResponse = await handler(request)
     if writer.backlog > 0 and not resp.prepared:
         resp.headers["X-Inspector-Backlog"] = str(writer.backlog)

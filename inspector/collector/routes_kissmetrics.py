@@ -11,21 +11,12 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Mapping
-from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from inspector.collector.keys import SERVICE
 from inspector.collector.routes_ingest import read_body
 from inspector.collector.service import CollectorService
-from inspector.domain.intake import Parsed, build_events
-from inspector.domain.kissmetrics import (
-    KM_ROUTES,
-    api_key,
-    original_of,
-    params_dict,
-    to_message,
-)
 
 GIF = (
     b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
@@ -88,30 +79,21 @@ async def ingest_kissmetrics(
     started: float | None = None,
     received_at: float | None = None,
 ) -> None:
-    """One KISSmetrics call (query ``pairs`` decoded, a form ``body``) into the store, the
-    same for a live request and one read from a HAR file (``received_at``: when it was sent)."""
-    t0 = time.monotonic() if started is None else started
-    route = path.strip("/").rsplit("/", 1)[-1].lower()
-    if body and len(body) <= FORM_LIMIT:
-        pairs = pairs + parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-    params = params_dict(pairs)
-    raw = svc.new_raw(method, path, raw_query, headers, len(body), received_at=received_at)
-    raw.body = body
-    key = api_key(params)
-    message = to_message(route, params)
-    events = build_events(
-        Parsed([message], None, KM_ROUTES[route][0]),
-        session_id=svc.session.id,
-        received_at=raw.received_at,
+    """One KISSmetrics call into the ingest path (kept as it came: the prepare stage turns it
+    into an event), the same for a live request and one read from a HAR file
+    (``received_at``: when it was sent). ``pairs``: the query string decoded (it is decoded
+    again from ``raw_query`` there)."""
+    del pairs
+    await svc.kissmetrics(
+        method=method,
+        path=path,
+        query_string=raw_query,
         headers=headers,
-        query={"writeKey": key} if key else {},
+        body=body,
+        started=started,
+        received_at=received_at,
+        answer=gif_answer(),
     )
-    for ev in events:
-        ev.original = original_of(route, params)
-    raw.answer = gif_answer()
-    raw.client = events[0].source.client if events else None
-    raw.duration_ms = round((time.monotonic() - t0) * 1000, 3)
-    await svc.ingest_events(raw, events, headers)
 
 
 def add_routes(app: web.Application) -> None:

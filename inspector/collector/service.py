@@ -1,69 +1,40 @@
-"""The collector's state and its one ingest path, shared by every route and by the window."""
+"""The collector's state: the store, the current session, its identity graph and listeners.
+
+Requests enter the ingest path (:mod:`inspector.ingest`) through :attr:`CollectorService.front`;
+stored events come back through :meth:`CollectorService._stored`, which feeds the identity
+graph and the listeners (the window's table, ``/api/wait``, ``--print``).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from inspector.collector.forward import Forwarder
 from inspector.collector.query_runner import QueryRunner
-from inspector.collector.writer import GroupWriter
-from inspector.domain import inbox, jsoncodec
-from inspector.domain.auth import masked_headers, resolve_key
 from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.errors import IntakeError
 from inspector.domain.faults import FaultInjector
 from inspector.domain.identity.stored import StoredIdentity
-from inspector.domain.intake import DEFAULT_MAX_BODY, decode_body, parse_body
-from inspector.domain.pipeline import default_linter
-from inspector.domain.processing import Row, recover
-from inspector.domain.store import (
-    Session,
-    Store,
-    event_from_row,
-    event_row,
-    request_from_row,
-    request_row,
-)
+from inspector.domain.intake import DEFAULT_MAX_BODY
+from inspector.domain.store import Session, Store
 from inspector.domain.store_schema import REQUEST_COLUMNS
+from inspector.ingest import Front, Outcome, Pipeline, Stored, announced, default_linter, recover
+from inspector.ingest.front import answered
 
+__all__ = ["CollectorService", "Outcome", "answered"]
 log = logging.getLogger(__name__)
 _RECEIVED_AT = REQUEST_COLUMNS.index("received_at")
 _REJECTED = REQUEST_COLUMNS.index("rejected")
 Listener = Callable[[list[CapturedEvent], RawRequest], None]
 
 
-@dataclass(slots=True)
-class Outcome:
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
-    delay_ms: int = 0
-
-    def answer(self) -> dict[str, Any]:
-        """What the client is answered, as kept with its request."""
-        return {
-            "status": self.status,
-            "headers": {"Content-Type": "application/json", **self.headers},
-            "body": jsoncodec.dumps_str(self.body),
-            "delayMs": self.delay_ms,
-        }
-
-
-def answered(outcome: Outcome, started: float) -> dict[str, Any]:
-    """The answer and how long the client waited for it (an injected delay included), for the
-    request's record; measured from ``started`` (``time.monotonic()`` when it arrived)."""
-    waited = (time.monotonic() - started) * 1000 + outcome.delay_ms
-    return {"answer": outcome.answer(), "duration_ms": round(waited, 3)}
-
-
 class CollectorService:
-    """Owns the store, the current session and its identity graph; routes call :meth:`ingest`."""
+    """Owns the store, the current session and its identity graph; routes call :meth:`ingest`
+    (the ingest path: :attr:`front` and :attr:`writer`)."""
 
     def __init__(
         self,
@@ -82,26 +53,24 @@ class CollectorService:
     ) -> None:
         self.store = store
         self.session = session
-        self.max_body = max_body
         self.lint = lint
         self.identity_enabled = identity
-        self._linter_factory = linter_factory or default_linter
         self.faults = FaultInjector()
         # /api reads run in threads of their own, in a time budget (never on the event loop)
         self.queries = QueryRunner(store)
-        # linting runs in the writer, just before insert (on the second core in a process)
-        linter = self._linter_factory if lint else None
+        linter = (linter_factory or default_linter) if lint else None
         # what collectors that are gone acknowledged but did not store, before anything new
         recover(store, linter)
-        self.writer = GroupWriter(
+        self.writer = Pipeline(
             store,
             process=writer_process,
             linter_factory=linter,
-            on_processed=self._processed,
+            on_stored=self._stored,
             wants_rows=self.wants_events,
-            lint_stage=lint_stage,
+            split=lint_stage,
             nice=worker_nice,
         )
+        self.front = Front(self.writer, lambda: self.session.id, self.faults, max_body)
         # each listener, and what says whether it needs events right now (None: always)
         self._listeners: dict[Listener, Callable[[], bool] | None] = {}
         self.started_at = time.time()
@@ -112,6 +81,10 @@ class CollectorService:
         self.upstream_listeners: list[Callable[[int, dict[str, Any]], None]] = []
         self.forwarder: Forwarder | None = self._forwarder(forward)
         self._new_identity()
+
+    @property
+    def max_body(self) -> int:
+        return self.front.max_body
 
     # -- lifecycle ------------------------------------------------------------------------
     def _new_identity(self) -> None:
@@ -209,7 +182,7 @@ class CollectorService:
             except Exception:  # a broken listener must never cost the client its answer
                 log.exception("collector listener failed")
 
-    # -- ingest ---------------------------------------------------------------------------
+    # -- ingest (the routes) --------------------------------------------------------------
     def new_raw(
         self,
         method: str,
@@ -219,193 +192,67 @@ class CollectorService:
         size: int,
         received_at: float | None = None,
     ) -> RawRequest:
-        return RawRequest(
-            session_id=self.session.id,
-            received_at=time.time() if received_at is None else received_at,
-            method=method,
-            path=path,
-            query=query_string,
-            headers=masked_headers(headers),
-            content_type=headers.get("Content-Type", ""),
-            content_encoding=headers.get("Content-Encoding", ""),
-            size=size,
-        )
-
-    def _record(
-        self, raw: RawRequest, route: str, headers: Mapping[str, str], body: bytes, **kw: Any
-    ) -> tuple[Any, ...]:
-        return inbox.record(
-            session_id=raw.session_id,
-            received_at=raw.received_at,
-            route=route,
-            method=raw.method,
-            path=raw.path,
-            query=raw.query,
-            headers=dict(headers),
-            content_type=raw.content_type,
-            content_encoding=raw.content_encoding,
-            size=raw.size,
-            body=body,
-            **kw,
-        )
+        return self.front.new_raw(method, path, query_string, headers, size, received_at)
 
     async def reject(
         self, raw: RawRequest, err: IntakeError, started: float | None = None
     ) -> Outcome:
-        """Keep a request that cannot be read (durably, before answering) and say why."""
-        outcome = Outcome(err.status, err.to_dict())
-        failed = await self._keep(
-            self._record(
-                raw,
-                "",
-                raw.headers,
-                raw.body,
-                status=err.status,
-                error_code=err.code,
-                error=err.message,
-                rejected=True,
-                **answered(outcome, time.monotonic() if started is None else started),
-            )
-        )
-        return failed or outcome
+        return await self.front.reject(raw, err, started)
 
-    async def _keep(self, record: tuple[Any, ...]) -> Outcome | None:
-        """Make a request durable (the inbox); if the disk refuses, a 503 the client retries."""
-        try:
-            await self.writer.accept(record)
-        except (sqlite3.Error, OSError) as exc:
-            log.error("could not store a request, answered 503: %s", exc)
-            return Outcome(
-                503,
-                {
-                    "code": "store_unavailable",
-                    "message": f"Event Inspector could not store this request "
-                    f"({exc}); nothing was recorded, send it again",
-                },
-                {"Retry-After": "1"},
-            )
-        return None
-
-    async def ingest(
-        self,
-        *,
-        method: str,
-        path: str,
-        route: str,
-        query_string: str,
-        query: Mapping[str, str],
-        headers: Mapping[str, str],
-        body: bytes,
-        started: float | None = None,
-        received_at: float | None = None,
-    ) -> Outcome:
-        """Read and check the request, make it durable, answer; the store writer does the
-        rest (split, dedupe, lint, identity, listeners) right after, in order.
-
-        ``started``: ``time.monotonic()`` when the request arrived (for its ``durationMs``);
-        ``received_at``: when it was sent, for one read from a file (default: now)."""
-        t0 = time.monotonic() if started is None else started
-        raw = self.new_raw(method, path, query_string, {}, len(body), received_at)
-        raw.content_type = headers.get("Content-Type", "")
-        raw.content_encoding = headers.get("Content-Encoding", "")
-        try:
-            decoded = decode_body(body, raw.content_encoding, self.max_body)
-            parsed = parse_body(route, decoded)
-        except IntakeError as err:
-            outcome = Outcome(err.status, err.to_dict())
-            failed = await self._keep(
-                self._record(
-                    raw,
-                    route,
-                    headers,
-                    body,
-                    status=err.status,
-                    error_code=err.code,
-                    error=err.message,
-                    rejected=True,
-                    **answered(outcome, t0),
-                )
-            )
-            return failed or outcome
-        rule = None
-        if self.faults.rules:
-            first = parsed.messages[0] if parsed.messages else None
-            rule = self.faults.take(resolve_key(headers, query, parsed.envelope, first)[0])
-        if rule is not None and rule.status is not None:
-            # the client will send these again: keep the request (visible), not the events
-            hdrs = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
-            body_ = {
-                "code": "injected_fault",
-                "message": f"fault injected by Event Inspector: {rule.label}",
-            }
-            outcome = Outcome(rule.status, body_, hdrs, rule.delay_ms)
-            failed = await self._keep(
-                self._record(
-                    raw,
-                    route,
-                    headers,
-                    decoded,
-                    status=rule.status,
-                    fault=rule.label,
-                    event_count=len(parsed.messages),
-                    **answered(outcome, t0),
-                )
-            )
-            return failed or outcome
-        outcome = Outcome(200, {"success": True}, {}, rule.delay_ms if rule else 0)
+    async def ingest(self, **request: Any) -> Outcome:
+        """A Segment-style request (see :meth:`inspector.ingest.Front.segment`); with a
+        forward URL, its bytes are held until it is stored, then sent on."""
         fw = self.forwarder
-        if fw is not None:  # the bytes as they came, until the store has the request
-            fw.hold(raw.received_at, method, path, query_string, headers, body)
-        failed = await self._keep(
-            self._record(
-                raw,
-                route,
-                headers,
-                decoded,
-                fault=rule.label if rule else None,
-                **answered(outcome, t0),
-            )
+        if fw is None:
+            return await self.front.segment(**request)
+        at = request["received_at"] = request.get("received_at") or time.time()
+        fw.hold(
+            at,
+            request["method"],
+            request["path"],
+            request["query_string"],
+            request["headers"],
+            request["body"],
         )
-        if failed is not None and fw is not None:
-            fw.discard(raw.received_at)
-        return failed or outcome
+        outcome = await self.front.segment(**request)
+        if outcome.status >= 300:  # rejected, faulted or not kept: nothing to send on
+            fw.discard(at)
+        return outcome
 
-    async def ingest_events(
-        self,
-        raw: RawRequest,
-        events: list[CapturedEvent],
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        """Store events built elsewhere (KISSmetrics), through the same writer, in order;
-        ``headers`` as sent (for the forward URL)."""
-        raw.event_count = len(events)
+    async def kissmetrics(self, **request: Any) -> Outcome:
+        """A KISSmetrics call (see :meth:`inspector.ingest.Front.kissmetrics`)."""
         fw = self.forwarder
-        if fw is not None and headers is not None:
-            fw.hold(raw.received_at, raw.method, raw.path, raw.query, headers, raw.body)
-        try:
-            await self.writer.submit_built(request_row(raw), [event_row(e) for e in events])
-        except BaseException:
-            if fw is not None:
-                fw.discard(raw.received_at)
-            raise
+        if fw is None:
+            return await self.front.kissmetrics(**request)
+        at = request["received_at"] = request.get("received_at") or time.time()
+        fw.hold(
+            at,
+            request["method"],
+            request["path"],
+            request["query_string"],
+            request["headers"],
+            request["body"],
+        )
+        outcome = await self.front.kissmetrics(**request)
+        if outcome.status >= 300:
+            fw.discard(at)
+        return outcome
 
-    def _processed(self, reqs: list[tuple[Row, int]], ev_rows: list[Row]) -> None:
-        """Stored rows back from the writer: forwarding, identity resolution, listeners."""
+    def _stored(self, stored: Stored) -> None:
+        """A step stored: forwarding, identity resolution, then the listeners."""
         fw = self.forwarder
         if fw is not None:
-            for req_row, _ in reqs:
+            for req_row, _ in stored.requests:
                 fw.stored(req_row[_RECEIVED_AT], req_row[0], bool(req_row[_REJECTED]))
         live = self.live_identity
-        if live is not None and not ev_rows and any(n for _, n in reqs):
-            live.mark_behind()  # nobody watched: the graph reads the store when asked
+        if live is not None and (
+            stored.foreign or (not stored.events and any(n for _, n in stored.requests))
+        ):
+            live.mark_behind()  # nobody watched, or another process stored events too
         if not self.wants_events():
             return
-        at = 0
         sid = self.session.id
-        for req_row, n in reqs:
-            raw = request_from_row(req_row)
-            events = [event_from_row(r) for r in ev_rows[at : at + n]]
-            at += n
+        for raw, events in announced(stored):
             if raw.session_id != sid:
                 continue  # recovered from an earlier run, or from before a switch
             if events and live is not None:

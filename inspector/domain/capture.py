@@ -131,6 +131,19 @@ class CapturedEvent:
     seq: int = 0
 
     # -- convenient views of the message --------------------------------------------------
+    @property
+    def head(self) -> dict[str, Any]:
+        """The fields that name and place the event (type, ids, label; for identify, who):
+        the message itself here; an event announced by the store writer carries just those,
+        so that the table and the identity graph need not decode the whole message."""
+        return self.message
+
+    def message_json(self) -> str:
+        """The message as JSON text (as stored)."""
+        from inspector.domain import jsoncodec
+
+        return jsoncodec.dumps_str(self.message)
+
     def _str(self, key: str) -> str | None:
         v = self.message.get(key)
         if v is None:

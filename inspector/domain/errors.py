@@ -14,3 +14,16 @@ class IntakeError(ValueError):
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
+
+
+class DamagedFile(Exception):
+    """A store or inbox file SQLite cannot read: said in one line, with what to do."""
+
+    def __init__(self, path: object, detail: str, data_dir: object | None = None) -> None:
+        where = f" --data-dir {data_dir}" if data_dir is not None else ""
+        super().__init__(
+            f"{path} is damaged ({detail}); run `event-inspector repair{where}` to move it "
+            "aside (nothing is deleted) and save what can still be read"
+        )
+        self.path = path
+        self.detail = detail

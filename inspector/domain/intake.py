@@ -143,12 +143,15 @@ def build_events(
     headers: Mapping[str, str],
     query: Mapping[str, str],
     request_id: int = 0,
+    header_auth: tuple[str | None, str] | None = None,
 ) -> list[CapturedEvent]:
+    """The events of one parsed request. ``header_auth``: the write key and form the
+    ``Authorization`` header carried, when ``headers`` are kept masked (the inbox)."""
     received_dt = datetime.fromtimestamp(received_at, UTC)
     envelope = parsed.envelope
     env_sent_at = parse_iso(envelope.get("sentAt")) if envelope else None
     ua = headers.get("User-Agent") or headers.get("user-agent")
-    hdr_key, hdr_form = header_key(headers)
+    hdr_key, hdr_form = header_auth if header_auth is not None else header_key(headers)
     events: list[CapturedEvent] = []
     n = len(parsed.messages)
     for i, item in enumerate(parsed.messages):
@@ -167,7 +170,7 @@ def build_events(
         if hdr_form != "none":
             write_key, auth = hdr_key, hdr_form
         else:
-            write_key, auth = resolve_key(headers, query, envelope, msg)
+            write_key, auth = resolve_key({}, query, envelope, msg)
         lib, lib_version = _library(msg)
         source = Source(
             write_key=write_key, auth=auth, library=lib, library_version=lib_version, user_agent=ua

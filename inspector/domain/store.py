@@ -1,11 +1,15 @@
-"""Durable session store on SQLite (WAL). One writer thread, any number of readers.
+"""Durable session store on SQLite (WAL): any number of processes, readers and writers.
 
-A call is written and committed before the collector acknowledges it; WAL with
-``synchronous=NORMAL`` keeps every committed transaction through a killed process.
+Writes go through :meth:`Store.writing` (``BEGIN IMMEDIATE``; ids and sequence numbers are
+reserved inside it: :mod:`inspector.domain.store_write`); WAL with ``synchronous=NORMAL``
+keeps every committed transaction through a killed process. Ids are never reused, not even
+after a clear. A file SQLite cannot read raises :class:`~inspector.domain.errors.DamagedFile`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import threading
 import time
@@ -23,6 +27,7 @@ from inspector.domain.capture import (
     Source,
     epoch_iso,
 )
+from inspector.domain.errors import DamagedFile
 from inspector.domain.query import ftsindex as _fts
 from inspector.domain.query import register_functions
 from inspector.domain.secrets import mask_json_text
@@ -34,6 +39,7 @@ from inspector.domain.store_schema import (
     SCHEMA_VERSION,
     migrate,
 )
+from inspector.domain.store_write import Txn, seq_key
 
 DB_NAME = "inspector.sqlite3"
 
@@ -60,6 +66,38 @@ class Session:
 
 def default_session_name(now: float | None = None) -> str:
     return datetime.fromtimestamp(now or time.time()).strftime("%Y-%m-%d %H:%M:%S")
+
+
+_MAGIC = b"SQLite format 3\x00"
+
+
+def check_header(path: Path) -> None:
+    """Raise :class:`sqlite3.DatabaseError` for a file that is not an SQLite database, or
+    shorter than its header says (cut short), without reading more than the header."""
+    size = path.stat().st_size
+    if size == 0:
+        return  # new
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if len(header) < 100 or not header.startswith(_MAGIC):
+        raise sqlite3.DatabaseError("file is not a database")
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages = int.from_bytes(header[28:32], "big")
+    if pages and header[24:28] == header[92:96] and size < pages * page:
+        raise sqlite3.DatabaseError(f"cut short: {size:,} of its {pages * page:,} bytes are there")
+
+
+def private(path: Path) -> None:
+    """Captured data belongs to its user: the store and its -wal/-shm are 0600 (SQLite gives
+    the companions the main file's mode; files made by an earlier version are tightened)."""
+    if not path.exists():
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            p = Path(str(path) + suffix)
+            if p.exists() and p.stat().st_mode & 0o077:
+                p.chmod(0o600)
 
 
 def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
@@ -116,6 +154,12 @@ def event_row(ev: CapturedEvent) -> tuple[Any, ...]:
         jsoncodec.dumps_str(m),
         jsoncodec.dumps_str(ev.original) if ev.original is not None else None,
     )
+
+
+def event_body(ev: CapturedEvent) -> tuple[Any, ...]:
+    """An event's columns but those a write transaction assigns (``EVENT_BODY`` order)."""
+    row = event_row(ev)
+    return (*row[1:2], *row[3:20], *row[21:23], *row[24:])
 
 
 def request_row(r: RawRequest) -> tuple[Any, ...]:
@@ -244,9 +288,7 @@ def request_from_row(row: Sequence[Any]) -> RawRequest:
 
 
 _EV_COLS = ", ".join(EVENT_COLUMNS)
-_EV_INSERT = f"INSERT INTO events ({_EV_COLS}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
 _REQ_COLS = ", ".join(REQUEST_COLUMNS)
-_REQ_INSERT = f"INSERT INTO requests ({_REQ_COLS}) VALUES ({', '.join('?' * len(REQUEST_COLUMNS))})"
 
 
 class Store:
@@ -260,25 +302,32 @@ class Store:
         if read_only and not self.path.is_file():
             raise FileNotFoundError(f"no sessions in {self.data_dir} (no {DB_NAME})")
         if not read_only:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._w = _connect(self.path, read_only)
-        self._r = _connect(self.path, read_only)
+            self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private(self.path)
         self._wlock = threading.Lock()
         self._rlock = threading.Lock()
-        self.read = Reader(self._r, event_from_row, self._rlock)
-        self._alloc = threading.Lock()
+        self.read_only = read_only
+        try:
+            check_header(self.path)
+            self._w = _connect(self.path, read_only)
+            self._r = _connect(self.path, read_only)
+            self.read = Reader(self._r, event_from_row, self._rlock)
+            self._init_schema()
+        except sqlite3.DatabaseError as exc:
+            raise DamagedFile(self.path, str(exc), self.data_dir) from exc
+
+    def _init_schema(self) -> None:
         with self._wlock:
-            if read_only:
+            if self.read_only:
                 self._w.execute("SELECT 1 FROM meta LIMIT 1")  # a store, not any SQLite file
             else:
                 self._create()
+            # a cheap read of each table's last page: a file cut short fails here
+            for table in ("sessions", "requests", "events"):
+                self._w.execute(f"SELECT MAX(id) FROM {table}").fetchone()
         # what reads select of a request: a store of an older version opened read-only (not
         # migrated) reads NULL for the columns it does not have yet
-        self.request_columns = _REQ_COLS if not read_only else self._request_columns()
-        self._next_event = self._scalar("SELECT COALESCE(MAX(id), 0) FROM events") + 1
-        self._next_request = self._scalar("SELECT COALESCE(MAX(id), 0) FROM requests") + 1
-        self._seq: dict[int, int] = {}
-        self.read_only = read_only
+        self.request_columns = _REQ_COLS if not self.read_only else self._request_columns()
 
     def _request_columns(self) -> str:
         have = {r[1] for r in self._w.execute("PRAGMA table_info(requests)")}
@@ -290,13 +339,6 @@ class Store:
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
         migrate(self._w)
-        # ids above the highest stored id can be reused after a restart: not indexed
-        self._w.execute(
-            "UPDATE meta SET value = (SELECT COALESCE(MAX(id), 0) FROM events) "
-            "WHERE key = ? AND CAST(value AS INTEGER) > "
-            "(SELECT COALESCE(MAX(id), 0) FROM events)",
-            (_fts.PROGRESS_KEY,),
-        )
 
     # -- plumbing -------------------------------------------------------------------------
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
@@ -385,68 +427,33 @@ class Store:
 
     def delete_session(self, key: str | int) -> None:
         s = self.session(key)
-        with self._wlock:
-            self._w.execute("BEGIN")
-            _fts.forget_session(self._w, s.id)
-            self._w.execute("DELETE FROM events WHERE session_id=?", (s.id,))
-            self._w.execute("DELETE FROM requests WHERE session_id=?", (s.id,))
-            self._w.execute("DELETE FROM sessions WHERE id=?", (s.id,))
-            self._w.execute("COMMIT")
-        self._seq.pop(s.id, None)
+        with self.writing() as txn:
+            self._forget(txn, s.id)
+            txn.conn.execute("DELETE FROM sessions WHERE id=?", (s.id,))
 
     def clear(self, session_id: int) -> None:
-        with self._wlock:
-            self._w.execute("BEGIN")
-            _fts.forget_session(self._w, session_id)
-            self._w.execute("DELETE FROM events WHERE session_id=?", (session_id,))
-            self._w.execute("DELETE FROM requests WHERE session_id=?", (session_id,))
-            self._w.execute("COMMIT")
-        self._seq[session_id] = 0
+        with self.writing() as txn:
+            self._forget(txn, session_id)
+
+    @staticmethod
+    def _forget(txn: Txn, session_id: int) -> None:
+        """Delete a session's events and requests (its sequence numbers start over)."""
+        _fts.forget_session(txn.conn, session_id)
+        txn.conn.execute("DELETE FROM events WHERE session_id=?", (session_id,))
+        txn.conn.execute("DELETE FROM requests WHERE session_id=?", (session_id,))
+        txn.delete_meta(seq_key(session_id))
+        txn.bump_epoch()  # writers re-read which messageIds the session holds
 
     # -- writing --------------------------------------------------------------------------
-    def allocate(self, request: RawRequest | None, events: Iterable[CapturedEvent]) -> None:
-        """Give a request and its events their ids and arrival sequence numbers."""
-        with self._alloc:
-            if request is not None and not request.id:
-                request.id = self._next_request
-                self._next_request += 1
-            for ev in events:
-                sid = ev.session_id
-                if sid not in self._seq:
-                    self._seq[sid] = self._scalar(
-                        "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id=?", (sid,)
-                    )
-                self._seq[sid] += 1
-                ev.seq = self._seq[sid]
-                ev.id = self._next_event
-                self._next_event += 1
-                if request is not None:
-                    ev.request_id = request.id
-
-    def write(self, requests: Sequence[RawRequest], events: Sequence[CapturedEvent]) -> None:
-        """Insert and commit in one transaction (call :meth:`allocate` first)."""
-        if requests or events:
-            self.write_rows([request_row(r) for r in requests], [event_row(e) for e in events])
-
-    def write_rows(
-        self,
-        req_rows: Sequence[tuple[Any, ...]],
-        ev_rows: Sequence[tuple[Any, ...]],
-        meta: tuple[str, str] | None = None,
-    ) -> None:
-        """Insert rows built by :func:`request_row`/:func:`event_row` and commit, with an
-        optional ``meta`` (key, value) in the same transaction (inbox progress)."""
-        if not req_rows and not ev_rows and meta is None:
-            return
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Txn]:
+        """A write transaction that holds SQLite's write lock from its first statement
+        (``BEGIN IMMEDIATE``), so that what it reads (ids, sequence numbers, messageIds) no
+        other process can change before it commits."""
         with self._wlock:
-            self._w.execute("BEGIN")
+            self._w.execute("BEGIN IMMEDIATE")
             try:
-                if req_rows:
-                    self._w.executemany(_REQ_INSERT, req_rows)
-                if ev_rows:
-                    self._w.executemany(_EV_INSERT, ev_rows)
-                if meta is not None:
-                    self._w.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta)
+                yield Txn(self._w)
                 self._w.execute("COMMIT")
             except BaseException:
                 self._w.execute("ROLLBACK")
@@ -454,14 +461,46 @@ class Store:
 
     def set_upstream(self, rows: Sequence[tuple[str | None, int]]) -> None:
         """Record what the forward URL answered: (upstream JSON, request id) pairs."""
-        with self._wlock:
-            self._w.execute("BEGIN")
-            try:
-                self._w.executemany("UPDATE requests SET upstream=? WHERE id=?", rows)
-                self._w.execute("COMMIT")
-            except BaseException:
-                self._w.execute("ROLLBACK")
-                raise
+        with self.writing() as txn:
+            txn.conn.executemany("UPDATE requests SET upstream=? WHERE id=?", rows)
+
+    @staticmethod
+    def _assign(txn: Txn, requests: Sequence[RawRequest], events: Sequence[CapturedEvent]) -> None:
+        new_reqs = [r for r in requests if not r.id]
+        rid = txn.reserve("requests", len(new_reqs))
+        for r in new_reqs:
+            r.id, rid = rid, rid + 1
+        new = [ev for ev in events if not ev.id]
+        eid = txn.reserve("events", len(new))
+        per: dict[int, list[CapturedEvent]] = {}
+        for ev in new:
+            ev.id, eid = eid, eid + 1
+            per.setdefault(ev.session_id, []).append(ev)
+        for sid, evs in per.items():
+            seq = txn.reserve_seq(sid, len(evs))
+            for ev in evs:
+                ev.seq, seq = seq, seq + 1
+
+    def allocate(self, request: RawRequest | None, events: Iterable[CapturedEvent]) -> None:
+        """Give a request and its events ids and sequence numbers, reserved in the store
+        (tools and tests; the ingest path assigns inside the transaction that inserts)."""
+        evs = list(events)
+        with self.writing() as txn:
+            self._assign(txn, [request] if request is not None else [], evs)
+        if request is not None:
+            for ev in evs:
+                ev.request_id = request.id
+
+    def write(self, requests: Sequence[RawRequest], events: Sequence[CapturedEvent]) -> None:
+        """Insert and commit in one transaction (what has no id yet gets one)."""
+        if not requests and not events:
+            return
+        with self.writing() as txn:
+            self._assign(txn, requests, events)
+            txn.insert(
+                [request_row(r) for r in requests],
+                [(e.id, e.seq, e.request_id, int(e.dup), *event_body(e)) for e in events],
+            )
 
     def meta_value(self, key: str) -> str | None:
         value = self._scalar("SELECT value FROM meta WHERE key=?", (key,))
@@ -470,23 +509,16 @@ class Store:
     def delete_meta(self, key: str) -> None:
         self._write("DELETE FROM meta WHERE key=?", (key,))
 
-    def forget_seq(self, session_id: int | None) -> None:
-        """Re-read the next sequence number from the store (another connection cleared it)."""
-        with self._alloc:
-            if session_id is None:
-                self._seq.clear()
-            else:
-                self._seq.pop(session_id, None)
-
     def index_pending(self, limit: int = 500) -> int:
         """Add up to ``limit`` stored events to the free-text index; 0 when it is up to date.
 
         Trigram indexing costs more than storing an event, so it is kept off the path that
         acknowledges requests: the writer runs it when idle, and queries treat the events not
         yet indexed as candidates (their exact post-filter decides), so answers never change.
+        Several processes may index one store: the progress is read under the write lock.
         """
-        with self._wlock:
-            w = self._w
+        with self.writing() as txn:
+            w = txn.conn
             upto = w.execute("SELECT " + _fts.PROGRESS_SQL).fetchone()[0]
             rows = w.execute(
                 "SELECT id, session_id, message FROM events WHERE id > ? ORDER BY id LIMIT ?",
@@ -494,17 +526,8 @@ class Store:
             ).fetchall()
             if not rows:
                 return 0
-            w.execute("BEGIN")
-            try:
-                w.executemany(_fts.INSERT, _fts.fts_rows(rows, 0, 1, 2))
-                w.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                    (_fts.PROGRESS_KEY, str(rows[-1][0])),
-                )
-                w.execute("COMMIT")
-            except BaseException:
-                w.execute("ROLLBACK")
-                raise
+            w.executemany(_fts.INSERT, _fts.fts_rows(rows, 0, 1, 2))
+            txn.set_meta(_fts.PROGRESS_KEY, str(rows[-1][0]))
             return len(rows)
 
     def index_all(self) -> None:

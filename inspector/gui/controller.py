@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, Signal
 from inspector.collector.api_token import generate_token
 from inspector.collector.server import CollectorServer, is_loopback
 from inspector.collector.service import CollectorService
-from inspector.collector.writer import GroupWriter
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +61,6 @@ class CollectorController(QObject):
         self.server: CollectorServer | None = None
         self.error: str | None = None
         self.announce = announce  # print "listening on URL" (CLI contract)
-        self._ran = False
 
     @property
     def running(self) -> bool:
@@ -80,22 +78,6 @@ class CollectorController(QObject):
         return is_loopback(self.host)
 
     async def start(self) -> str | None:
-        if self._ran:
-            # a previous start/stop ran the app cleanup, which stopped the writer; a restarted
-            # collector gets a fresh one with the same settings, bound to the running loop
-            old = self.service.writer
-            self.service.writer = GroupWriter(
-                self.service.store,
-                process=old.process,
-                linter_factory=old.linter_factory,
-                on_processed=old.on_processed,
-                wants_rows=old.wants_rows,
-                lint_stage=old.lint_stage,
-                nice=old.nice,
-            )
-            self.service.writer.index_chunk = old.index_chunk
-            self.service.writer.max_backlog_bytes = old.max_backlog_bytes
-        self._ran = True  # even a failed start ran the app's cleanup (writer stopped)
         self._choose_token()
         server = CollectorServer(
             self.service,

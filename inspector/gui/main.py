@@ -17,7 +17,7 @@ from inspector.gui.theme import apply_theme
 __all__ = ["apply_theme", "build_window", "make_qapp", "run_gui", "shutdown"]
 
 APP_NAME = "Event Inspector"
-WINDOW_BACKLOG_BYTES = 0
+WINDOW_WAIT_STORED = 5.0  # seconds an answer may wait for its events to be in the table
 
 
 def make_qapp(argv: list[str] | None = None) -> QApplication:
@@ -73,8 +73,8 @@ def build_window(
         forward=getattr(args, "forward", None) or settings.forward_url,
     )
     # a live view must not lag its clients: each answer waits until the request's events are
-    # stored (serve keeps a deep inbox instead: its queries wait for the writer anyway)
-    service.writer.max_backlog_bytes = WINDOW_BACKLOG_BYTES
+    # stored, within a bound (serve answers at once: its queries wait for the store anyway)
+    service.writer.wait_stored = WINDOW_WAIT_STORED
     for spec in getattr(args, "fault", None) or []:
         service.faults.add(parse_fault_spec(spec))
     controller = CollectorController(

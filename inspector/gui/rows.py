@@ -154,7 +154,7 @@ class RowStore:
         l_app, id_app, d_app = self.lint.append, ids.append, self.dup.append
         levels = iter(lint_levels) if lint_levels is not None else None
         for ev in events:
-            m = ev.message
+            m = ev.head  # what names the row (an announced event's message stays encoded)
             t = ev.type
             t_app(ev.received_at)
             ty_app(s(t))

@@ -15,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import asyncio
 import base64
 import concurrent.futures
+import gc
 import json
 import time
 import urllib.request
@@ -176,6 +177,9 @@ def make_inspector(qapp: Any, loop: Any) -> Any:
         h.run(shutdown(h.window))
         h.window.deleteLater()
     loop.run_until_complete(asyncio.sleep(0))
+    # Qt objects must die on this thread: a later test's collector thread must not be the
+    # one whose garbage collection finds them (Qt warns, and the warning fails that test)
+    gc.collect()
 
 
 @pytest.fixture

@@ -156,7 +156,7 @@ def test_a_worker_whose_collector_is_gone_before_it_starts_exits():
     # the worker is told its collector's pid; here that is not its parent (as when the
     # collector was killed while the worker process was still starting)
     code = (
-        "import time; from inspector.collector.workers import start_parent_watch; "
+        "import time; from inspector.ingest.workers import start_parent_watch; "
         "start_parent_watch(1); time.sleep(30)"
     )
     p = subprocess.Popen([sys.executable, "-c", code])

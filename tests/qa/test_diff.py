@@ -10,9 +10,8 @@ import pytest
 
 from inspector.cli import main
 from inspector.domain.diff import compare, profile_messages
-from inspector.domain.importer import import_ndjson
-from inspector.domain.pipeline import SessionPipeline
 from inspector.domain.store import Store
+from inspector.ingest.importer import import_file
 
 
 def golden() -> list[dict]:
@@ -238,10 +237,10 @@ def test_stored_sessions_by_name_and_id(tmp_path, capsys):
     data = tmp_path / "data"
     store = Store(data)
     g = write(tmp_path / "g.ndjson", golden())
-    s1, _ = import_ndjson(store, tmp_path / "g.ndjson", "golden", pipeline=SessionPipeline())
+    s1 = import_file(store, tmp_path / "g.ndjson", "golden").session
     cur = [m for m in golden() if m["type"] != "identify"]
     write(tmp_path / "c.ndjson", cur)
-    import_ndjson(store, tmp_path / "c.ndjson", "release 2", pipeline=SessionPipeline())
+    import_file(store, tmp_path / "c.ndjson", "release 2")
     store.close()
     assert main(["diff", "golden", "release 2", "--data-dir", str(data)]) == 1
     out = capsys.readouterr().out

@@ -157,7 +157,8 @@ class IdentityGraph:
 
     # ------------------------------------------------------------------ feeding
     def observe(self, ev: CapturedEvent) -> None:
-        self.observe_message(ev.message, event_id=ev.id, message_id=ev.message_id, at=ev.timestamp)
+        # the head: the fields the graph reads, without decoding a whole announced message
+        self.observe_message(ev.head, event_id=ev.id, message_id=ev.message_id, at=ev.timestamp)
 
     def observe_message(
         self, message: Mapping[str, Any], *, event_id: int, message_id: str, at: float

@@ -410,3 +410,16 @@ R(
     "AVO-INSP",
     scope="session",
 )
+R(
+    "I016",
+    "info",
+    "limits",
+    "not-fully-inspected",
+    "Part of this event was not inspected",
+    "Event Inspector bounds the work one event may cost, so that one odd event cannot hold up "
+    "those behind it: strings longer than 1,024 characters are linted as their first 1,024, "
+    "and a message nested deeper than 255 levels is kept and shown to 100 levels (the stored "
+    "request keeps the body whole). Findings that depend on the cut part may be missing.",
+    "S-HTTP",
+    scope="batch",
+)

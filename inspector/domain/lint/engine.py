@@ -137,6 +137,13 @@ class LintEngine:
         self._size(message, found)
         return self._findings(found)
 
+    def finding(self, rule: str, message: str, path: str | None = None) -> Finding | None:
+        """A finding of ``rule`` raised outside the checks (the ingest path's own limits,
+        a size known without serialising again), as configured: None when disabled."""
+        if rule not in self._enabled:
+            return None
+        return Finding(rule, self._severity[rule], message, path)  # type: ignore[arg-type]
+
     def session_issues(self) -> list[dict[str, Any]]:
         """Cross-event problems as they stand now (name collisions, type conflicts)."""
         return self.state.issues()

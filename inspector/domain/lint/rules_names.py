@@ -8,12 +8,13 @@ from typing import Any
 from inspector.domain.lint.context import Ctx
 from inspector.domain.lint.naming import (
     CASE_NAMES,
+    NameIndex,
     casing,
     compact_key,
     dynamic_reason,
     fits,
     has_past_tense,
-    near_duplicate,
+    name_keys,
     norm_key,
     numbered_stem,
 )
@@ -29,6 +30,22 @@ _CACHE_LIMIT = 20000
 SPEC_NEAR_LIMIT = 200  # characters: no longer name is a misspelt spec event
 
 
+_SPEC_INDEX: dict[int, tuple[NameIndex, NameIndex]] = {}
+
+
+def _spec_index(cat: Any) -> tuple[NameIndex, NameIndex]:
+    """The spec's event names and their v1 names, indexed once per catalogue."""
+    found = _SPEC_INDEX.get(id(cat))
+    if found is None:
+        events, legacy = NameIndex(common=None), NameIndex(common=None)
+        for n in cat.events:
+            events.add(n)
+        for n in cat.legacy:
+            legacy.add(n)
+        found = _SPEC_INDEX[id(cat)] = (events, legacy)
+    return found
+
+
 def spec_near_match(name: str, x: Ctx) -> str | None:
     cat = x.cat
     if name in cat.events or len(name) > SPEC_NEAR_LIMIT:
@@ -36,13 +53,12 @@ def spec_near_match(name: str, x: Ctx) -> str | None:
     spec = cat.legacy.get(name)
     if spec is not None:
         return f"Did you mean '{spec}'? '{name}' is the e-commerce v1 name"
-    for spec_name in cat.events:
-        why = near_duplicate(name, spec_name)
-        if why is not None:
-            return f"Did you mean '{spec_name}'? ({why} as the spec event)"
-    for old, spec in cat.legacy.items():
-        if near_duplicate(name, old) is not None:
-            return f"Did you mean '{spec}'? '{name}' resembles the v1 name '{old}'"
+    events, legacy = _spec_index(cat)
+    keys = name_keys(name)
+    for spec_name, why in events.collisions(name, keys)[:1]:
+        return f"Did you mean '{spec_name}'? ({why} as the spec event)"
+    for old, _why in legacy.collisions(name, keys)[:1]:
+        return f"Did you mean '{cat.legacy[old]}'? '{name}' resembles the v1 name '{old}'"
     return None
 
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from inspector.domain.lint.context import Ctx
-from inspector.domain.lint.naming import CASE_NAMES, casing, near_duplicate
+from inspector.domain.lint.naming import CASE_NAMES, NameIndex, casing
 from inspector.domain.lint.registry import check
 from inspector.domain.lint.values import short
 
@@ -41,6 +41,7 @@ class SessionState:
         self.ptypes: dict[str, dict[str, list[Any]]] = {}  # event -> prop -> [type, n, ...]
         self.gtypes: dict[str, dict[str, list[Any]]] = {}  # prop -> type -> [n, event]
         self.names: dict[str, tuple[str, ...]] = {}  # event name -> colliding names
+        self.name_index = NameIndex()
         self.casings: dict[str, int] = defaultdict(int)
         self.platform_events: dict[str, int] = defaultdict(int)
         self.seen_on: dict[str, dict[str, int]] = {}  # event -> platform -> count
@@ -272,13 +273,14 @@ def event_name_collisions(m: dict[str, Any], x: Ctx, out: Out) -> None:
             return
         spec = x.cat.events
         found = []
-        for other in names:
+        index = x.state.name_index
+        for other, _why in index.collisions(name):  # an index, not every name seen
             if name in spec and other in spec:
                 continue
-            if near_duplicate(name, other) is not None:
-                found.append(other)
-                names[other] = (*names[other], name)
+            found.append(other)
+            names[other] = (*names[other], name)
         others = names[name] = tuple(found)
+        index.add(name)
     if others:
         out.append(
             (

@@ -14,10 +14,11 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
+
+from inspector.ingest import stages
 
 log = logging.getLogger(__name__)
 
@@ -41,20 +42,19 @@ def start_parent_watch(parent: int, nice: int = 0) -> None:
 
 
 class Worker:
-    """Calls module-level functions in a child process (``initializer(*initargs, parent_pid)``
-    sets it up), or, as a thread, the local callables ``local`` maps those functions to."""
+    """Calls ``Stages`` methods by name: in a child process started with
+    ``stages.start(*initargs, parent_pid)``, or, as a thread, on the ``local`` object."""
 
     def __init__(
         self,
         name: str,
         *,
-        initializer: Callable[..., None],
         initargs: tuple[Any, ...] = (),
-        local: dict[Callable[..., Any], Callable[..., Any]] | None = None,
+        local: Any = None,
     ) -> None:
         self.name = name
         self.local = local
-        self._initializer, self._initargs = initializer, initargs
+        self._initargs = initargs
         # the loop of the caller's task (plain futures: Qt may step it with no running loop)
         self.loop: asyncio.AbstractEventLoop | None = None
         self._executor = self._new_executor()
@@ -65,22 +65,29 @@ class Worker:
         return ProcessPoolExecutor(
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=self._initializer,
+            initializer=stages.start,
             initargs=(*self._initargs, os.getpid()),
         )
 
-    async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+    async def call(self, method: str, *args: Any) -> Any:
         loop = self.loop or asyncio.get_running_loop()
         if self.local is not None:
-            return await loop.run_in_executor(self._executor, self.local[fn], *args)
+            return await loop.run_in_executor(self._executor, getattr(self.local, method), *args)
         executor = self._executor
         try:
-            return await loop.run_in_executor(executor, fn, *args)
+            return await loop.run_in_executor(executor, stages.call, method, *args)
         except BrokenProcessPool:
             if self._executor is executor:  # the first of the calls that failed replaces it
                 log.error("the %s process died; starting a new one and retrying", self.name)
                 self._executor = self._new_executor()
-            return await loop.run_in_executor(self._executor, fn, *args)
+            return await loop.run_in_executor(self._executor, stages.call, method, *args)
 
-    def shutdown(self) -> None:
-        self._executor.shutdown(wait=True)
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop the worker; ``wait=False``: without waiting for the call it is in (a child
+        process is ended: an open transaction is simply not committed)."""
+        executor = self._executor
+        if not wait and isinstance(executor, ProcessPoolExecutor):
+            for proc in list(getattr(executor, "_processes", {}).values()):
+                with contextlib.suppress(Exception):
+                    proc.terminate()
+        executor.shutdown(wait=wait, cancel_futures=not wait)

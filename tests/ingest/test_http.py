@@ -8,8 +8,9 @@ import sys
 import time
 
 from inspector.collector.threaded import ThreadedCollector
-from inspector.domain.inbox import Inbox, inbox_dir, record
 from inspector.domain.store import Store
+from inspector.ingest.inbox import Inbox, inbox_dir
+from inspector.ingest.records import record
 
 
 def track(i: int) -> dict[str, object]:
@@ -36,9 +37,9 @@ def test_processed_inbox_files_are_deleted_whole_and_order_holds_across_them(
     assert api.get("/api/stats").headers.get("X-Inspector-Backlog") is None
 
 
-def test_with_no_backlog_allowed_the_answer_waits_for_the_store(tmp_path):
+def test_in_the_windows_mode_the_answer_waits_for_the_store(tmp_path):
     with ThreadedCollector(tmp_path, session="bp") as c:
-        c.service.writer.max_backlog_bytes = 0
+        c.service.writer.wait_stored = 5.0
         import requests
 
         for i in range(5):
@@ -107,3 +108,29 @@ def test_when_the_inbox_cannot_be_written_the_client_gets_503_to_retry(api, coll
     assert r.json()["code"] == "store_unavailable" and "send it again" in r.json()["message"]
     # nothing half-stored, and the collector keeps answering queries
     assert [e["message"]["messageId"] for e in api.events()] == ["m1"]
+
+
+def test_a_full_queue_answers_503_at_once_and_the_retry_is_stored(tmp_path):
+    import sqlite3
+
+    import requests
+
+    with ThreadedCollector(tmp_path, session="full") as c:
+        c.service.writer.max_backlog_bytes = 1  # one request waiting fills it
+        # another process holds the store's write lock: nothing can be stored meanwhile
+        other = sqlite3.connect(tmp_path / "inspector.sqlite3", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            assert requests.post(c.url + "/v1/track", json=track(1), timeout=10).ok
+            t0 = time.monotonic()
+            r = requests.post(c.url + "/v1/track", json=track(2), timeout=10)
+            assert r.status_code == 503 and r.headers["Retry-After"] == "2"
+            assert time.monotonic() - t0 < 2, "a full queue must answer at once"
+            assert r.json()["code"] == "store_unavailable"
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        assert requests.get(c.url + "/api/stats", timeout=30).json()["events"] == 1
+        assert requests.post(c.url + "/v1/track", json=track(2), timeout=10).ok  # the retry
+        events = requests.get(c.url + "/api/events", timeout=30).json()["events"]
+        assert [e["message"]["messageId"] for e in events] == ["m1", "m2"]

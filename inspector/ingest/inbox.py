@@ -1,18 +1,19 @@
-"""The collector's inbox: every request is durable here before it is acknowledged.
+"""The inbox: every request is durable here before it is acknowledged.
 
-A request costs the acknowledging path one row (its decoded body and headers) in a small
+A request costs the acknowledging path one row (:mod:`inspector.ingest.records`) in a small
 SQLite file of its own, committed in WAL mode, so a client's ``200`` never waits for
-splitting, dedupe, linting, identity or the events table: :mod:`inspector.domain.processing`
-turns inbox rows into stored events afterwards, in order, and records how far it got in the
-session store (``meta``) in the same transaction as the events, so each row is processed
-exactly once, even across a crash.
+splitting, dedupe, linting, identity or the events table: the stages
+(:mod:`inspector.ingest.stages`) turn inbox rows into stored events afterwards, in order, and
+record how far they got in the session store (``meta``) in the same transaction as the events,
+so each row is processed exactly once, even across a crash.
 
 Each collector process owns its inbox files (``inbox/<pid>-<ns>.sqlite3``, a few segments in
 a row: :class:`Segments`) and holds an exclusive ``flock`` on each one's ``.lock`` companion
 while it runs, so two collectors on one data directory (the window and ``serve``) never
 process each other's requests. A file whose lock can be taken belongs to a collector that is
 gone: :func:`orphans` lists them for recovery. A segment is deleted as a whole once processed
-(deleting rows would cost as much as writing them: ~0.2 ms per 70 KB request).
+(deleting rows would cost as much as writing them: ~0.2 ms per 70 KB request). Files are
+created readable by their owner only (0600).
 """
 
 from __future__ import annotations
@@ -25,31 +26,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from inspector.domain import jsoncodec
+from inspector.domain.errors import DamagedFile
+from inspector.ingest.records import BODY, COLUMNS
 
-COLUMNS = (
-    "id",
-    "session_id",
-    "received_at",
-    "route",
-    "method",
-    "path",
-    "query",
-    "headers",
-    "content_type",
-    "content_encoding",
-    "size",
-    "body",
-    "status",
-    "error_code",
-    "error",
-    "rejected",
-    "fault",
-    "event_count",
-    "duration_ms",
-    "answer",
-)
-BODY = COLUMNS.index("body") - 1  # where the body is in a record (a row without its id)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -57,15 +36,34 @@ CREATE TABLE IF NOT EXISTS inbox (
     method TEXT, path TEXT, query TEXT, headers TEXT, content_type TEXT,
     content_encoding TEXT, size INTEGER, body BLOB, status INTEGER NOT NULL,
     error_code TEXT, error TEXT, rejected INTEGER NOT NULL, fault TEXT,
-    event_count INTEGER NOT NULL, duration_ms REAL, answer TEXT
+    event_count INTEGER NOT NULL, duration_ms REAL, answer TEXT, auth_key TEXT, auth_form TEXT
 );
 """
 # columns added since the first inbox format: a file left by an older collector gets them
-_ADDED = (("duration_ms", "REAL"), ("answer", "TEXT"))
+_ADDED = (("duration_ms", "REAL"), ("answer", "TEXT"), ("auth_key", "TEXT"), ("auth_form", "TEXT"))
 _INSERT = (
     f"INSERT INTO inbox ({', '.join(COLUMNS[1:])}) VALUES ({', '.join('?' * (len(COLUMNS) - 1))})"
 )
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM inbox WHERE id > ? AND id <= ? ORDER BY id LIMIT ?"
+
+
+def _open(path: Path, owner: bool) -> sqlite3.Connection:
+    if owner and not path.exists():
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))  # SQLite gives -wal/-shm its mode
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        if owner:
+            db.executescript(_SCHEMA)
+            have = {r[1] for r in db.execute("PRAGMA table_info(inbox)")}
+            for name, kind in _ADDED:  # a file written by an earlier version
+                if name not in have:
+                    db.execute(f"ALTER TABLE inbox ADD COLUMN {name} {kind}")
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def inbox_dir(data_dir: str | Path) -> Path:
@@ -98,27 +96,23 @@ class Inbox:
             self._lock_fd = _lock(path)
             if self._lock_fd is None:
                 raise RuntimeError(f"inbox {path} belongs to a running collector")
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        if owner:
-            self._db.executescript(_SCHEMA)
-            have = {row[1] for row in self._db.execute("PRAGMA table_info(inbox)")}
-            for name, kind in _ADDED:
-                if name not in have:
-                    self._db.execute(f"ALTER TABLE inbox ADD COLUMN {name} {kind}")
-        self.last_id = (
-            self._db.execute(
-                "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name='inbox'"
-            ).fetchone()[0]
-            if owner
-            else 0
-        )
+        try:
+            self._db = _open(path, owner)
+            self.last_id = (
+                self._db.execute(
+                    "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name='inbox'"
+                ).fetchone()[0]
+                if owner
+                else 0
+            )
+        except sqlite3.DatabaseError as exc:
+            self._unlock()
+            raise DamagedFile(path, str(exc), Path(path).parent.parent) from exc
 
     @classmethod
     def create(cls, data_dir: str | Path) -> Inbox:
         d = inbox_dir(data_dir)
-        d.mkdir(parents=True, exist_ok=True)
+        d.mkdir(mode=0o700, parents=True, exist_ok=True)
         return cls(d / f"{os.getpid()}-{time.time_ns()}.sqlite3", owner=True)
 
     @property
@@ -139,11 +133,12 @@ class Inbox:
     def close(self, *, delete: bool = False) -> None:
         self._db.close()
         if delete:
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", "-wal", "-shm", ".lock"):
                 Path(str(self.path) + suffix).unlink(missing_ok=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
         if self._lock_fd is not None:
-            if delete:
-                Path(str(self.path) + ".lock").unlink(missing_ok=True)
             os.close(self._lock_fd)
             self._lock_fd = None
 
@@ -232,59 +227,23 @@ class Segments:
         return out
 
 
-def record(
-    *,
-    session_id: int,
-    received_at: float,
-    route: str,
-    method: str,
-    path: str,
-    query: str,
-    headers: dict[str, str],
-    content_type: str,
-    content_encoding: str,
-    size: int,
-    body: bytes,
-    status: int = 200,
-    error_code: str | None = None,
-    error: str | None = None,
-    rejected: bool = False,
-    fault: str | None = None,
-    event_count: int = 0,
-    duration_ms: float | None = None,
-    answer: dict[str, Any] | None = None,
-) -> tuple[Any, ...]:
-    """An inbox row (without its id); ``headers`` unmasked: processing reads the write key."""
-    return (
-        session_id,
-        received_at,
-        route,
-        method,
-        path,
-        query,
-        jsoncodec.dumps_str(headers),
-        content_type,
-        content_encoding,
-        size,
-        body,
-        status,
-        error_code,
-        error,
-        int(rejected),
-        fault,
-        event_count,
-        duration_ms,
-        jsoncodec.dumps_str(answer) if answer is not None else None,
-    )
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # recovered and deleted by another process meanwhile
+        return 0.0
 
 
-def orphans(data_dir: str | Path) -> list[Inbox]:
-    """Inbox files left by collectors that are gone, locked for the caller, oldest first."""
+def orphans(data_dir: str | Path, damaged: list[DamagedFile] | None = None) -> list[Inbox]:
+    """Inbox files left by collectors that are gone, locked for the caller, oldest first.
+
+    A file SQLite cannot read is left where it is and reported in ``damaged`` (``repair``
+    moves it aside and salvages its rows); the others are processed as usual."""
     d = inbox_dir(data_dir)
     if not d.is_dir():
         return []
     found = []
-    for path in sorted(d.glob("*.sqlite3"), key=lambda p: p.stat().st_mtime):
+    for path in sorted(d.glob("*.sqlite3"), key=_mtime):
         fd = _lock(path)
         if fd is None:
             continue
@@ -293,4 +252,7 @@ def orphans(data_dir: str | Path) -> list[Inbox]:
             found.append(Inbox(path, owner=True))
         except RuntimeError:
             continue
+        except DamagedFile as exc:
+            if damaged is not None:
+                damaged.append(exc)
     return found

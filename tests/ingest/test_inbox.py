@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import time
 
-from inspector.domain.inbox import Inbox, Segments, orphans, progress_key, record
-from inspector.domain.pipeline import default_linter
-from inspector.domain.processing import Processor, recover
 from inspector.domain.store import Store
+from inspector.ingest import default_linter, recover
+from inspector.ingest.inbox import Inbox, Segments, orphans, progress_key
+from inspector.ingest.records import record
+from inspector.ingest.stages import Stages
 
 
 def batch_record(session_id: int, mids: list[str], **kw: object) -> tuple[object, ...]:
@@ -33,7 +36,11 @@ def batch_record(session_id: int, mids: list[str], **kw: object) -> tuple[object
         method="POST",
         path="/v1/batch",
         query="",
-        headers={"Authorization": "Basic V0s6", "User-Agent": "analytics-python/2.4.0"},
+        headers={
+            "Authorization": "Basic V0s6",
+            "Cookie": "session=secret-cookie-value",
+            "User-Agent": "analytics-python/2.4.0",
+        },
         content_type="application/json",
         content_encoding="",
         size=len(body),
@@ -52,20 +59,57 @@ def test_rows_are_processed_in_order_once_and_progress_is_kept_in_the_store(tmp_
     inbox = Inbox.create(tmp_path)
     for i in range(5):
         inbox.append(batch_record(sid, [f"m{i}a", f"m{i}b"]))
-    proc = Processor(store, default_linter)
-    done, reqs, rows = proc.process_inbox(str(inbox.path), 3, 100)
-    assert done == 3 and [n for _, n in reqs] == [2, 2, 2] and len(rows) == 6
+    stages = Stages(store, default_linter)
+    res = stages.process_inbox(str(inbox.path), 3, 100, True)
+    assert res.done == 3 and [n for _, n in res.requests] == [2, 2, 2] and len(res.events) == 6
     assert store.meta_value(progress_key(inbox.path)) == "3"
-    # a new processor (the writer process was replaced) starts where the store says
-    again = Processor(store, default_linter)
-    done, reqs, _ = again.process_inbox(str(inbox.path), 5, 100, rows=False)
-    assert done == 5 and len(reqs) == 2
-    assert again.process_inbox(str(inbox.path), 5, 100) == (5, [], [])
+    # new stages (the writer process was replaced) start where the store says
+    again = Stages(store, default_linter)
+    res = again.process_inbox(str(inbox.path), 5, 100, False)
+    assert res.done == 5 and len(res.requests) == 2 and res.events == []
+    assert again.process_inbox(str(inbox.path), 5, 100, True).requests == []
     assert stored_mids(store, sid) == [f"m{i}{k}" for i in range(5) for k in "ab"]
     # the events carry their findings and the request its body
     ev = next(iter(store.iter_events(sid)))
     assert ev.source.write_key == "WK" and ev.source.auth == "basic"
     assert store.get_request(ev.request_id).body.startswith(b'{"batch"')
+
+
+def test_a_step_the_store_has_already_is_not_stored_twice(tmp_path):
+    store = Store(tmp_path)
+    sid = store.open_session("s").id
+    inbox = Inbox.create(tmp_path)
+    inbox.append(batch_record(sid, ["a"]))
+    stages = Stages(store, None)
+    step = stages.prepare_inbox(str(inbox.path), 0, 1, False)
+    assert stages.store_step(step, False).done == 1
+    again = stages.store_step(step, False)  # a retried step, after it was stored
+    assert again.done == 1 and again.requests == []
+    assert stored_mids(store, sid) == ["a"]
+
+
+def test_the_inbox_keeps_no_credentials_and_its_files_are_private(tmp_path):
+    store = Store(tmp_path)
+    sid = store.open_session("s").id
+    inbox = Inbox.create(tmp_path)
+    inbox.append(batch_record(sid, ["a"]))
+    raw = b"".join(
+        (tmp_path / "inbox" / f).read_bytes()
+        for f in os.listdir(tmp_path / "inbox")
+        if f.endswith(("sqlite3", "-wal"))
+    )
+    assert b"secret-cookie-value" not in raw and b"V0s6" not in raw
+    for f in os.listdir(tmp_path / "inbox"):
+        if ".sqlite3" in f:
+            assert stat.S_IMODE(os.stat(tmp_path / "inbox" / f).st_mode) == 0o600, f
+    for f in os.listdir(tmp_path):
+        if f.startswith("inspector.sqlite3"):
+            assert stat.S_IMODE(os.stat(tmp_path / f).st_mode) == 0o600, f
+    # what processing needs of them is kept on the side: the write key still resolves
+    Stages(store, None).process_inbox(str(inbox.path), 1, 10, False)
+    (ev,) = store.iter_events(sid)
+    assert ev.source.write_key == "WK" and ev.source.auth == "basic"
+    assert store.get_request(ev.request_id).headers["Cookie"].startswith("••••")
 
 
 def test_repeated_message_ids_are_flagged_across_steps_and_restarts(tmp_path):
@@ -74,8 +118,8 @@ def test_repeated_message_ids_are_flagged_across_steps_and_restarts(tmp_path):
     inbox = Inbox.create(tmp_path)
     inbox.append(batch_record(sid, ["a", "b"]))
     inbox.append(batch_record(sid, ["b"]))
-    Processor(store, None).process_inbox(str(inbox.path), 1, 10)
-    Processor(store, None).process_inbox(str(inbox.path), 2, 10)  # state from the store
+    Stages(store, None).process_inbox(str(inbox.path), 1, 10, False)
+    Stages(store, None).process_inbox(str(inbox.path), 2, 10, False)  # state from the store
     assert [ev.dup for ev in store.iter_events(sid)] == [False, False, True]
 
 
@@ -89,11 +133,11 @@ def test_rejected_and_fault_rows_keep_the_request_and_store_no_events(tmp_path):
         )
     )
     inbox.append(batch_record(sid, ["y"], status=503, fault="503 x1", event_count=1))
-    _, reqs, rows = Processor(store, None).process_inbox(str(inbox.path), 2, 10)
-    assert [n for _, n in reqs] == [0, 0] and rows == []
+    res = Stages(store, None).process_inbox(str(inbox.path), 2, 10, True)
+    assert [n for _, n in res.requests] == [0, 0] and res.events == []
     total, rejected = store.rejected(sid)
     assert total == 1 and rejected[0].error_code == "invalid_json"
-    assert rejected[0].headers["Authorization"].startswith("Basic ••••")  # masked when stored
+    assert rejected[0].headers["Authorization"].startswith("Basic ••••")  # masked when kept
     assert [r.fault for r in store.requests(sid)] == [None, "503 x1"]
     assert store.count_events(sid) == 0
 
@@ -106,7 +150,7 @@ def test_a_live_collectors_inbox_is_not_an_orphan_a_dead_ones_is_recovered(tmp_p
     dead = Inbox.create(tmp_path)
     for i in range(3):
         dead.append(batch_record(sid, [f"d{i}"]))
-    Processor(store, None).process_inbox(str(dead.path), 1, 10)  # it got this far
+    Stages(store, None).process_inbox(str(dead.path), 1, 10, False)  # it got this far
     dead.close()  # the collector died: its lock is gone, its file stays
     found = orphans(tmp_path)
     assert [o.path for o in found] == [dead.path]
@@ -138,12 +182,10 @@ def test_segments_number_requests_across_files_and_hand_back_finished_ones(tmp_p
     assert len(segs.finished()) == 1 and segs.segs == [cur]  # the current file stays
 
 
-def test_a_lint_stage_ahead_of_the_store_finds_what_inline_linting_finds(tmp_path):
-    from inspector.domain.processing import LintStage
-
+def test_a_prepare_stage_ahead_of_the_store_finds_what_one_worker_finds(tmp_path):
     mids = [["a", "b"], ["b", "c"], ["d"]]  # "b" again on a different event: W008
     results = []
-    for mode in ("inline", "stage"):
+    for mode in ("one", "split"):
         d = tmp_path / mode
         store = Store(d)
         sid = store.open_session("s").id
@@ -154,18 +196,12 @@ def test_a_lint_stage_ahead_of_the_store_finds_what_inline_linting_finds(tmp_pat
                 rec[10] = rec[10].replace(b'"event": "Order Completed", ', b"")
             inbox.append(tuple(rec))
         path = str(inbox.path)
-        if mode == "inline":
-            Processor(store, default_linter).process_inbox(path, 3, 10)
+        if mode == "one":
+            Stages(store, default_linter).process_inbox(path, 3, 10, False)
         else:
-            stage, proc = LintStage(default_linter), Processor(store, None)
-            found = stage.lint_inbox(path, 0, 2)
-            proc.process_inbox(path, 2, 2, findings=found, after=0)
-            try:  # findings for other rows than the store is at are refused
-                proc.process_inbox(path, 3, 1, findings=stage.lint_inbox(path, 2, 3), after=1)
-                raise AssertionError("misaligned findings were accepted")
-            except ValueError:
-                pass
-            proc.process_inbox(path, 3, 1, findings=stage.lint_inbox(path, 2, 3), after=2)
+            prep, storing = Stages(None, default_linter), Stages(store, None)
+            storing.store_step(prep.prepare_inbox(path, 0, 2, False), False)
+            storing.store_step(prep.prepare_inbox(path, 2, 3, False), False)
         results.append(
             [
                 (ev.message_id, ev.dup, [f.to_dict() for f in ev.lint])

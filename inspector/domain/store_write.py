@@ -1,0 +1,116 @@
+"""Writing to the store from any number of processes: ids, sequence numbers and rows, each
+reserved inside one ``BEGIN IMMEDIATE`` transaction.
+
+Several processes write one data directory on a normal day (the window, ``serve``,
+``import``). None of them keeps a counter of its own: a write transaction takes SQLite's write
+lock first, then reads the last ids handed out (``meta``; never reused, not even after a clear,
+so that the free-text index and ``after=`` cursors stay right), the session's last sequence
+number, and the rows other processes stored since this one last looked (for duplicate
+detection), assigns, inserts and commits. Nothing is assigned that another process can also
+assign.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from inspector.domain.store_schema import EVENT_COLUMNS, REQUEST_COLUMNS
+
+# what a write transaction assigns to an event, and the rest (built before the transaction)
+EVENT_ASSIGNED = ("id", "seq", "request_id", "dup")
+EVENT_BODY = tuple(c for c in EVENT_COLUMNS if c not in EVENT_ASSIGNED)
+REQUEST_BODY = REQUEST_COLUMNS[1:]
+BODY_AT = {c: i for i, c in enumerate(EVENT_BODY)}
+EV_INSERT = (
+    f"INSERT INTO events ({', '.join(EVENT_ASSIGNED + EVENT_BODY)}) "
+    f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+)
+REQ_INSERT = (
+    f"INSERT INTO requests ({', '.join(REQUEST_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(REQUEST_COLUMNS))})"
+)
+# bumped by anything that deletes events (clear, delete, an import rolled back): a writer's
+# memory of which messageIds a session holds is then out of date
+EPOCH_KEY = "epoch"
+LAST_EVENT_KEY = "last_event_id"
+LAST_REQUEST_KEY = "last_request_id"
+
+
+def seq_key(session_id: int) -> str:
+    return f"seq:{session_id}"
+
+
+class Txn:
+    """One open write transaction (the caller holds SQLite's write lock)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def _int(self, sql: str, params: Sequence[Any] = ()) -> int:
+        row = self.conn.execute(sql, params).fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def delete_meta(self, key: str) -> None:
+        self.conn.execute("DELETE FROM meta WHERE key=?", (key,))
+
+    def epoch(self) -> int:
+        return int(self.meta(EPOCH_KEY) or 0)
+
+    def bump_epoch(self) -> None:
+        self.set_meta(EPOCH_KEY, str(self.epoch() + 1))
+
+    def reserve(self, table: str, n: int) -> int:
+        """The first of ``n`` new ids for ``table`` (``events`` or ``requests``)."""
+        key = LAST_EVENT_KEY if table == "events" else LAST_REQUEST_KEY
+        last = max(
+            int(self.meta(key) or 0), self._int(f"SELECT MAX(id) FROM {table}")
+        )  # the table's own maximum covers stores written before the counter existed
+        if n:
+            self.set_meta(key, str(last + n))
+        return last + 1
+
+    def reserve_seq(self, session_id: int, n: int) -> int:
+        """The first of ``n`` new sequence numbers of a session."""
+        key = seq_key(session_id)
+        last = max(
+            int(self.meta(key) or 0),
+            self._int("SELECT MAX(seq) FROM events WHERE session_id=?", (session_id,)),
+        )
+        if n:
+            self.set_meta(key, str(last + n))
+        return last + 1
+
+    def last_event_id(self) -> int:
+        return self._int("SELECT MAX(id) FROM events")
+
+    def message_ids(self, session_id: int) -> set[str]:
+        """Every messageId the session holds (but generated ones)."""
+        rows = self.conn.execute(
+            "SELECT message_id FROM events WHERE session_id=? AND generated_mid=0", (session_id,)
+        )
+        return {r[0] for r in rows}
+
+    def session_name(self, session_id: int) -> str:
+        row = self.conn.execute("SELECT name FROM sessions WHERE id=?", (session_id,)).fetchone()
+        return str(row[0]) if row else str(session_id)
+
+    def stored_since(self, after_id: int) -> list[tuple[int, int, str, int]]:
+        """``(id, session, messageId, generated)`` of every event stored after ``after_id``."""
+        return self.conn.execute(
+            "SELECT id, session_id, message_id, generated_mid FROM events WHERE id > ? ORDER BY id",
+            (after_id,),
+        ).fetchall()
+
+    def insert(self, req_rows: Iterable[Sequence[Any]], ev_rows: Iterable[Sequence[Any]]) -> None:
+        """Rows in :data:`REQUEST_COLUMNS` order and ``EVENT_ASSIGNED + EVENT_BODY`` order."""
+        self.conn.executemany(REQ_INSERT, req_rows)
+        self.conn.executemany(EV_INSERT, ev_rows)

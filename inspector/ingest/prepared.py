@@ -1,0 +1,74 @@
+"""What the stages hand each other: requests ready to store, and what was stored.
+
+``prepare`` (build and lint, :mod:`inspector.ingest.stages`) turns requests into
+:class:`Prepared` rows: everything but what a write transaction assigns (ids, sequence
+numbers, duplicate flags). The store step inserts them and hands back a :class:`Stored`: the
+inbox progress, the requests with their ids, and, when the collector wants them (someone
+watches), each stored event's row with its *head* and findings, from which
+:func:`inspector.ingest.announce.announced` makes events without parsing any JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from inspector.domain.capture import CapturedEvent, RawRequest
+from inspector.domain.store import request_row
+from inspector.ingest.encode import dumps, event_body, head
+
+Row = tuple[Any, ...]
+FindingRow = tuple[str, str, str, str | None]
+
+
+@dataclass(slots=True)
+class Prepared:
+    """One request ready to store."""
+
+    request: Row  # the request's columns but its id
+    events: list[Row]  # each event's columns but id, seq, request_id, dup
+    heads: list[dict[str, Any]] | None = None  # (someone watches) for announcing
+    findings: list[list[FindingRow]] | None = None
+    dups: list[bool] | None = None  # given (a capture file), else decided when stored
+
+
+@dataclass(slots=True)
+class Step:
+    """Prepared requests, with the inbox progress they take the store to (if any)."""
+
+    requests: list[Prepared]
+    progress: tuple[str, int, int] | None = None  # (meta key, from row, to row)
+
+
+@dataclass(slots=True)
+class Stored:
+    """What one store step did."""
+
+    done: int  # inbox row reached (0 for other sources)
+    requests: list[tuple[Row, int]] = field(default_factory=list)  # (row, event count)
+    events: list[Row] = field(default_factory=list)  # (id, seq, rid, dup, *body, head, found)
+    foreign: bool = False  # another process stored events of these sessions meanwhile
+    skipped: int = 0  # events not stored: their messageId was in the session already
+
+
+def prepare(
+    raw: RawRequest,
+    events: list[CapturedEvent],
+    encoded: list[tuple[str, str | None]],
+    rows: bool,
+) -> Prepared:
+    """Rows for a built, linted request (``encoded``: each message's and original's JSON,
+    from :func:`~inspector.ingest.encode.encode`)."""
+    bodies = [
+        event_body(ev, text, original, dumps([f.to_dict() for f in ev.lint]) if ev.lint else None)
+        for ev, (text, original) in zip(events, encoded, strict=True)
+    ]
+    req = request_row(raw)[1:]
+    if not rows:
+        return Prepared(req, bodies)
+    return Prepared(
+        req,
+        bodies,
+        [head(ev.message) for ev in events],
+        [[(f.rule, f.severity, f.message, f.path) for f in ev.lint] for ev in events],
+    )
