@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 
 class IntakeError(ValueError):
     """A request that cannot be read at all: answered 400 and kept as a rejected request."""
@@ -16,7 +18,7 @@ class IntakeError(ValueError):
         return {"code": self.code, "message": self.message}
 
 
-class DamagedFile(Exception):
+class DamagedFile(sqlite3.DatabaseError):
     """A store or inbox file SQLite cannot read: said in one line, with what to do."""
 
     def __init__(self, path: object, detail: str, data_dir: object | None = None) -> None:

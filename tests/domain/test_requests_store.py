@@ -6,11 +6,12 @@ import gzip
 import sqlite3
 import zlib
 
-from inspector.domain.inbox import Inbox, record
 from inspector.domain.request_body import describe, hex_dump, inflate_partial
 from inspector.domain.requests_read import list_requests, request_detail
 from inspector.domain.store import DB_NAME, Store
 from inspector.domain.store_schema import SCHEMA_VERSION
+from inspector.ingest.inbox import Inbox
+from inspector.ingest.records import COLUMNS, record
 
 V1_REQUESTS = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -69,9 +70,11 @@ def test_an_inbox_file_from_before_gets_the_new_columns(tmp_path):
     conn.close()
     inbox = Inbox(path, owner=True)
     (row,) = inbox.read(0, 10, 10)
-    assert row[-2:] == (None, None)  # duration_ms, answer
+    got = dict(zip(COLUMNS, row, strict=True))
+    assert (got["duration_ms"], got["answer"]) == (None, None)
     inbox.append(record(**_rec(), duration_ms=1.5, answer={"status": 200}))
-    assert inbox.read(1, 10, 10)[0][-2:] == (1.5, '{"status":200}')
+    got = dict(zip(COLUMNS, inbox.read(1, 10, 10)[0], strict=True))
+    assert (got["duration_ms"], got["answer"]) == (1.5, '{"status":200}')
     inbox.close()
 
 

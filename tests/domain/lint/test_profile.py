@@ -48,7 +48,7 @@ def test_a_plan_applies_to_the_next_linter_even_in_another_process(clean_env, tm
     assert os.environ[profile.ENV] == str(path)
     assert "E015" in rules(configured_linter())
     code = (
-        "from inspector.domain.pipeline import default_linter\n"
+        "from inspector.ingest import default_linter\n"
         "e = default_linter()\n"
         f"print(sorted({{f.rule for f in e.lint_message({ORDER!r})}}))\n"
     )
