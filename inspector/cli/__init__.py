@@ -28,7 +28,20 @@ from inspector.cli import (
 )
 from inspector.cli.common import damaged_line, quiet_broken_pipe, server_flags
 
-COMMANDS = (serve, export, import_, sessions, lint, diff, report, flow, coverage, mcp, bundle, repair)
+COMMANDS = (
+    serve,
+    export,
+    import_,
+    sessions,
+    lint,
+    diff,
+    report,
+    flow,
+    coverage,
+    mcp,
+    bundle,
+    repair,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

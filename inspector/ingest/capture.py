@@ -76,6 +76,9 @@ def _request(r: RawRequest, *, full: bool) -> dict[str, Any]:
         "rejected": r.rejected,
         "fault": r.fault,
         "eventCount": r.event_count,
+        "auth": r.auth,
+        "writeKey": _masked(r.write_key),
+        "client": r.client,
         **_body(r.body),
     }
 
@@ -219,6 +222,9 @@ def _raw(d: dict[str, Any], session_id: int) -> RawRequest:
         rejected=bool(d.get("rejected")),
         fault=d.get("fault"),
         event_count=int(d.get("eventCount") or 0),
+        auth=d.get("auth"),
+        write_key=d.get("writeKey"),
+        client=d.get("client"),
     )
 
 
