@@ -75,7 +75,8 @@ def test_two_collectors_and_an_import_on_one_directory_store_each_event_once(tmp
         _, err = imp.communicate(timeout=120)
         assert imp.returncode == 0, err
         assert "imported 3000 events" in err, err
-        total_a = a.get("/api/stats").json()["events"]
+        b.get("/api/stats")  # a read waits for its own collector's backlog: B's first, then
+        total_a = a.get("/api/stats").json()["events"]  # A sees all of B's and its own
         total_b = b.get("/api/stats").json()["events"]
         a.stop()
         b.stop()
