@@ -1,4 +1,4 @@
-"""Render the device view offscreen into docs/device-*.png.
+"""Render the device view and the phone setup offscreen into docs/device-*.png, phone-*.png.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_mobile_screenshots.py [--out docs]
 
@@ -6,6 +6,12 @@ One person, Ada, on an iPhone (analytics-swift) and a Pixel (analytics-kotlin): 
 upload request from tests/fixtures/mobile, its events made Ada's, sent to the real window's
 collector. Saves, at 1600x900 and 1024x640: device-detail*.png (an event with the device it
 came from) and device-timeline*.png (People: which device each mark came from).
+
+Then the window with ``--lan``, run in a private network namespace whose LAN address is
+10.99.0.1 (tests/lan/window_scenario.py; nothing binds this machine's real addresses):
+phone-panel.png (1024x640) and phone-panel-large.png (the first-run panel with the QR code,
+the URLs, the token and the switch), phone-banner.png (the banner once events arrived) and
+phone-dialog.png (its Phones… dialog). Skipped where ``unshare -n`` is refused.
 """
 
 from __future__ import annotations
@@ -109,8 +115,20 @@ def main() -> int:
     w.close()
     loop.run_until_complete(shutdown(w))
     loop.close()
+    phone_shots(out)
     print("\n".join(str(p) for p in sorted(out.glob("device-*.png"))))
+    print("\n".join(str(p) for p in sorted(out.glob("phone-*.png"))))
     return 0
+
+
+def phone_shots(out: Path) -> None:
+    from tests.lan.netns import netns_refusal, run_scenario
+
+    why = netns_refusal()
+    if why:
+        print(f"phone-*.png not made: {why}", file=sys.stderr)
+        return
+    run_scenario("window_scenario", f"{_tmp}/lan-data", str(out.resolve()))
 
 
 if __name__ == "__main__":

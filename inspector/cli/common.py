@@ -65,6 +65,12 @@ def server_flags(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--token", help="require this token (X-Inspector-Token or ?token=) on /api")
     p.add_argument(
+        "--lan",
+        action="store_true",
+        help="let phones on this network connect: listen on this machine's LAN addresses as "
+        "well as loopback, with HTTPS on a second port (the local CA) and a token on /api",
+    )
+    p.add_argument(
         "--allow-origin",
         action="append",
         default=[],

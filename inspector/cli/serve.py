@@ -18,13 +18,13 @@ if TYPE_CHECKING:  # the collector (aiohttp) is imported when the command runs
     from inspector.domain.capture import CapturedEvent, RawRequest
 
 
-def api_token_for(host: str, given: str | None) -> str | None:
+def api_token_for(host: str, given: str | None, lan: bool = False) -> str | None:
     """The token ``/api`` requires: the one given, or a new one when reachable from outside."""
     from inspector.collector.server import is_loopback
 
     if given:
         return given
-    if is_loopback(host):
+    if is_loopback(host) and not lan:
         return None
     from inspector.collector.api_token import generate_token
 
@@ -57,6 +57,13 @@ def build_service(args: Any) -> CollectorService:
 
 async def serve(args: Any) -> int:
     from inspector.collector.server import CollectorServer, is_loopback
+    from inspector.collector.startup import (
+        lan_line,
+        print_lan_warning,
+        print_phone_setup,
+        tls_line,
+        token_line,
+    )
 
     svc = build_service(args)
     if getattr(args, "print", False):
@@ -68,7 +75,8 @@ async def serve(args: Any) -> int:
             out.flush()
 
         svc.add_listener(echo)
-    token = api_token_for(args.host, getattr(args, "token", None))
+    lan = bool(getattr(args, "lan", False))
+    token = api_token_for(args.host, getattr(args, "token", None), lan)
     tls, tls_port = tls_setup(args)
     server = CollectorServer(
         svc,
@@ -79,6 +87,7 @@ async def serve(args: Any) -> int:
         tls_port=tls_port,
         allow_origins=getattr(args, "allow_origin", None) or (),
         allow_hosts=getattr(args, "allow_host", None) or (),
+        lan=lan,
     )
     try:
         url = await server.start()
@@ -94,29 +103,27 @@ async def serve(args: Any) -> int:
         return 1
     if not is_loopback(args.host):
         print(f"warning: listening on {args.host}, reachable from other machines", file=sys.stderr)
+    if lan:
+        print_lan_warning(server, sys.stderr)
     # with --print, stdout carries NDJSON only
     info = sys.stderr if getattr(args, "print", False) else sys.stdout
     fw = f", forwarding to {svc.forwarder.url}" if svc.forwarder is not None else ""
-    wide = "" if is_loopback(args.host) else "  reachable from the network; /api needs the token"
+    wide = (
+        ""
+        if is_loopback(args.host) and not lan
+        else "  reachable from the network; /api needs the token"
+    )
     print(
         f"listening on {url}  (session {svc.session.name!r}, data {svc.store.path}{fw}){wide}",
         file=info,
         flush=True,
     )
     if server.tls_url and tls is not None:
-        print(
-            f"listening on {server.tls_url}  (HTTPS; trust the CA {tls.ca_cert}, "
-            f"also at {url}/ca.pem)",
-            file=info,
-            flush=True,
-        )
+        print(tls_line(server), file=info, flush=True)
+    if lan:
+        print(lan_line(server), file=info, flush=True)
     if token and not getattr(args, "token", None):
-        print(
-            f"api token: {token}  (send it as the X-Inspector-Token header or ?token= on "
-            "/api; choose your own with --token)",
-            file=info,
-            flush=True,
-        )
+        print(token_line(token), file=info, flush=True)
     print_phone_setup(server, info)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -136,25 +143,9 @@ async def serve(args: Any) -> int:
     return 0
 
 
-def print_phone_setup(server: Any, out: Any) -> None:
-    """Every URL a device can use and, when a phone can reach it, the phone page as a QR code."""
-    from inspector.domain.phone_setup import is_loopback_url
-
-    ep = server.endpoints
-    if len(ep.http) > 1:
-        print("a device can use: " + "  ".join(ep.https + ep.http), file=out)
-    if is_loopback_url(ep.phone_page):
-        return
-    import segno
-
-    print(f"phone setup: {ep.phone_page}  (scan the code below)", file=out)
-    segno.make(ep.phone_page, error="m").terminal(out=out, compact=True)
-    out.flush()
-
-
 def tls_setup(args: Any) -> tuple[Any, int | None]:
     """The local CA's certificate files and the HTTPS port, when ``--tls`` asks for them."""
-    if not getattr(args, "tls", False):
+    if not getattr(args, "tls", False) and not getattr(args, "lan", False):
         return None, None
     from inspector.collector.tls import machine_certificates
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import socket
 from collections.abc import Iterable
@@ -47,9 +48,13 @@ class CollectorServer:
         tls_port: int | None = None,
         allow_origins: Iterable[str] = (),
         allow_hosts: Iterable[str] = (),
+        lan: bool = False,
     ) -> None:
         self.service = service
         self.host = host
+        self.lan = lan  # also listen on this machine's LAN addresses (serve --lan)
+        self.listening: list[str] = []  # every address it listens on, once started
+        self.skipped: list[tuple[str, str]] = []  # LAN addresses it could not bind, and why
         self.port = port
         self.api_token = api_token
         self.tls = tls
@@ -88,37 +93,58 @@ class CollectorServer:
             logger=ServerLog(),  # clients' malformed HTTP in one masked line, no traceback
         )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port, reuse_address=False)
         try:
-            await site.start()
+            await self._listen(listen_hosts(self.host, self.lan))
         except OSError:
             await self._runner.cleanup()
             self._runner = None
             raise
-        self.port = _bound_port(site, self.port)
-        if self.tls is not None and self.tls_port is not None:
-            from inspector.collector.tls import server_context
-
-            tls_site = web.TCPSite(
-                self._runner,
-                self.host,
-                self.tls_port,
-                ssl_context=server_context(self.tls),
-                reuse_address=False,
-            )
-            try:
-                await tls_site.start()
-            except OSError:
-                await self._runner.cleanup()
-                self._runner = None
-                raise
-            self.tls_port = _bound_port(tls_site, self.tls_port)
-        hosts = reachable_hosts(self.host)
+        # the Host check accepts every address listened on (and, beyond loopback, this
+        # machine's names): collector/hosts.py
+        self.hosts.set_listen(self.listening)
+        hosts = reachable_hosts(self.host) if not self.lan else self.listening
         self.endpoints.http[:] = [f"http://{url_host(h)}:{self.port}" for h in hosts]
         self.endpoints.https[:] = (
             [f"https://{url_host(h)}:{self.tls_port}" for h in hosts] if self.tls_url else []
         )
         return self.url
+
+    async def _listen(self, hosts: list[str]) -> None:
+        """HTTP (and HTTPS) on each address, all on the same ports: the first address takes
+        the asked port (0: any free one), the others the port it got. A LAN address that
+        cannot be bound (gone, not yet usable) is skipped and said; a taken port is an error."""
+        assert self._runner is not None
+        ssl_context = None
+        if self.tls is not None and self.tls_port is not None:
+            from inspector.collector.tls import server_context
+
+            ssl_context = server_context(self.tls)
+        self.listening, self.skipped = [], []
+        for i, host in enumerate(hosts):
+            started: list[web.TCPSite] = []
+            try:
+                site = web.TCPSite(self._runner, host, self.port, reuse_address=False)
+                await site.start()
+                started.append(site)
+                self.port = _bound_port(site, self.port)
+                if ssl_context is not None:
+                    tls = web.TCPSite(
+                        self._runner,
+                        host,
+                        self.tls_port,
+                        ssl_context=ssl_context,
+                        reuse_address=False,
+                    )
+                    await tls.start()
+                    self.tls_port = _bound_port(tls, int(self.tls_port or 0))
+            except OSError as exc:
+                if i == 0 or exc.errno != errno.EADDRNOTAVAIL:
+                    raise
+                for done in started:
+                    await done.stop()
+                self.skipped.append((host, exc.strerror or str(exc)))
+                continue
+            self.listening.append(host)
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -128,6 +154,21 @@ class CollectorServer:
     @property
     def running(self) -> bool:
         return self._runner is not None
+
+
+def listen_hosts(host: str, lan: bool) -> list[str]:
+    """The addresses to listen on: ``host``, and with ``lan`` this machine's LAN addresses
+    too (unless ``host`` already means every address)."""
+    if not lan or is_unspecified(host):
+        return [host]
+    return [host, *(a for a in lan_addresses() if a != host)]
+
+
+def is_unspecified(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
 
 
 def reachable_hosts(host: str) -> list[str]:

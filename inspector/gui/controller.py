@@ -6,6 +6,7 @@ import errno
 import logging
 import socket
 import sys
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -48,6 +49,7 @@ class CollectorController(QObject):
         announce: bool = False,
         allow_origins: tuple[str, ...] = (),
         allow_hosts: tuple[str, ...] = (),
+        lan: bool = False,
     ) -> None:
         super().__init__(parent)
         self.service = service
@@ -55,6 +57,8 @@ class CollectorController(QObject):
         self.port = port
         self.token = token
         self.generated_token = False  # made here because the collector listens beyond loopback
+        self.lan = lan  # also on the LAN addresses, with HTTPS and the token (--lan)
+        self.tls_port: int | None = None  # the HTTPS port once chosen (kept across restarts)
         self.cli_origins, self.cli_hosts = allow_origins, allow_hosts
         self.allow_origins = allow_origins
         self.allow_hosts = allow_hosts
@@ -75,10 +79,32 @@ class CollectorController(QObject):
 
     @property
     def loopback(self) -> bool:
-        return is_loopback(self.host)
+        """Whether only this machine can reach the collector (not with --lan)."""
+        return is_loopback(self.host) and not self.lan
+
+    @property
+    def endpoints(self) -> Any:
+        """Every URL a device can use (:class:`~inspector.domain.phone_setup.Endpoints`)."""
+        from inspector.domain.phone_setup import Endpoints
+
+        if self.server is not None:
+            return self.server.endpoints
+        return Endpoints(http=[self.url])
+
+    def _tls(self) -> tuple[Any, int | None]:
+        """With --lan: the local CA's certificate and the HTTPS port (the next one)."""
+        if not self.lan:
+            return None, None
+        from inspector.collector.tls import machine_certificates
+
+        tls_port = self.tls_port
+        if tls_port is None:
+            tls_port = 0 if self.port == 0 else self.port + 1
+        return machine_certificates(self.service.store.data_dir), tls_port
 
     async def start(self) -> str | None:
         self._choose_token()
+        tls, tls_port = self._tls()
         server = CollectorServer(
             self.service,
             self.host,
@@ -86,6 +112,9 @@ class CollectorController(QObject):
             api_token=self.token,
             allow_origins=self.allow_origins,
             allow_hosts=self.allow_hosts,
+            tls=tls,
+            tls_port=tls_port,
+            lan=self.lan,
         )
         try:
             url = await server.start()
@@ -100,26 +129,45 @@ class CollectorController(QObject):
             log.warning("%s", self.error)
             return None
         self.server, self.port, self.error = server, server.port, None
+        if server.tls_port is not None:
+            self.tls_port = server.tls_port
         if self.announce:
             print(
                 f"listening on {url}  (session {self.service.session.name!r}, "
                 f"data {self.service.store.path})",
                 flush=True,
             )
-            if not self.loopback:
-                print(
-                    f"warning: listening on {self.host}, reachable from other machines",
-                    file=sys.stderr,
-                    flush=True,
-                )
-            if self.generated_token:
-                print(
-                    f"api token: {self.token}  (send it as the X-Inspector-Token header or "
-                    "?token= on /api; choose your own with --token)",
-                    flush=True,
-                )
+            if server.tls_url:
+                from inspector.collector.startup import tls_line
+
+                print(tls_line(server), flush=True)
+            self._announce_beyond_loopback(server)
         self.started.emit(url)
         return url
+
+    def _announce_beyond_loopback(self, server: CollectorServer) -> None:
+        """As ``serve`` prints them: the LAN's URLs, the token, the phone page's QR code."""
+        if self.loopback:
+            return
+        from inspector.collector.startup import (
+            lan_line,
+            print_lan_warning,
+            print_phone_setup,
+            token_line,
+        )
+
+        if not is_loopback(self.host):
+            print(
+                f"warning: listening on {self.host}, reachable from other machines",
+                file=sys.stderr,
+                flush=True,
+            )
+        if self.lan:
+            print_lan_warning(server, sys.stderr)
+            print(lan_line(server), flush=True)
+        if self.generated_token and self.token:
+            print(token_line(self.token), flush=True)
+        print_phone_setup(server, sys.stdout)
 
     def _choose_token(self) -> None:
         """Beyond loopback ``/api`` always needs a token: the one given, else one made here
@@ -145,10 +193,15 @@ class CollectorController(QObject):
             await server.stop()
             self.stopped.emit(reason)
 
-    async def restart(self, host: str | None = None, port: int | None = None) -> str | None:
+    async def restart(
+        self, host: str | None = None, port: int | None = None, lan: bool | None = None
+    ) -> str | None:
         await self.stop("restarting")
+        if lan is not None:
+            self.lan = lan
         if host is not None:
             self.host = host
-        if port is not None:
+        if port is not None and port != self.port:
             self.port = port
+            self.tls_port = None  # the next one again
         return await self.start()

@@ -85,6 +85,7 @@ def build_window(
         announce=announce,
         allow_origins=tuple(getattr(args, "allow_origin", None) or ()),
         allow_hosts=tuple(getattr(args, "allow_host", None) or ()),
+        lan=bool(getattr(args, "lan", False)),
     )
     controller.set_allowed(tuple(settings.allow_origins), tuple(settings.allow_hosts))
     window = MainWindow(service, controller, settings, config_dir)

@@ -4,7 +4,6 @@ rejected/faults tab and the People view around an :class:`EventFeed` and the col
 from __future__ import annotations
 
 import asyncio
-import html
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
@@ -94,6 +93,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.table = EventsView(self.feed.model, self)
         self.table.get_event = self.service.store.get_event
         self.first_run = FirstRunPanel(self)
+        self.first_run.lanToggled.connect(self.set_lan)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.first_run)
         self.stack.addWidget(self.table)
@@ -232,20 +232,43 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
 
     # -- collector state ------------------------------------------------------------------
     def _collector_started(self, url: str) -> None:
+        c = self.controller
         self.toolbar.set_state(True, url)
-        self.first_run.set_url(url)
+        self.first_run.set_url(url, c.endpoints, c.lan, c.token)
         if self.banner.kind == "error":
             self.banner.hide()
-        if not self.controller.loopback:
-            token = self.controller.token or ""
+        if not c.loopback:
+            from inspector.gui.widgets.phone import beyond_loopback_html
+
+            token = c.token or ""
             self.banner.show_message(
                 "warning",
-                f"<b>Listening on {self.controller.host}</b>: other machines on your network "
-                "can send events to this inspector. Reading them through /api needs the API "
-                f"token <code>{html.escape(token)}</code> (X-Inspector-Token header or ?token=).",
-                [("Copy token", lambda: QGuiApplication.clipboard().setText(token))],
+                beyond_loopback_html(c.host, c.lan, c.endpoints, c.token),
+                [
+                    ("Copy token", lambda: QGuiApplication.clipboard().setText(token)),
+                    ("Phones…", self.open_phone_setup),
+                ],
             )
         self._update_stack()
+
+    def open_phone_setup(self) -> Any:
+        """The phone panel in a dialog: the QR code, the URLs, the token, the --lan switch."""
+        from inspector.gui.widgets.phone import PhoneDialog, PhonePanel
+
+        c = self.controller
+        panel = PhonePanel(c.endpoints, lan=c.lan, token=c.token)
+        dlg = PhoneDialog(panel, self)
+        panel.lanToggled.connect(lambda on: (dlg.accept(), self.set_lan(on)))
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
+        return dlg
+
+    def set_lan(self, on: bool) -> None:
+        """Let phones on this network connect (or stop): restart the collector with --lan."""
+        if on != self.controller.lan:
+            if not on:
+                self.banner.hide()
+            self.spawn(self.controller.restart(lan=on))
 
     def _collector_stopped(self, reason: str) -> None:
         if reason != "restarting":

@@ -20,5 +20,5 @@ def test_panel_on_loopback_shows_no_qr_but_says_how(qtbot) -> None:
     panel = PhonePanel(Endpoints(http=["http://127.0.0.1:8787"]))
     qtbot.addWidget(panel)
     assert panel.qr is None
-    assert "--tls" in panel.title.text()
+    assert "--lan" in panel.title.text() and not panel.lan.isChecked()
     assert "adb reverse tcp:8787 tcp:8787" in panel.steps.text()

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import urllib.request
 
 import pytest
@@ -12,6 +10,7 @@ import pytest
 from inspector.cli.serve import api_token_for
 from inspector.collector.api_token import generate_token, token_ok
 from inspector.pytest_plugin import CollectorThread, EventInspector
+from tests.lan.netns import LAN_ADDRESS, run_scenario
 from tests.qa.conftest import post
 
 TOKEN = "s3cret-token"
@@ -144,71 +143,29 @@ def test_token_helpers():
 
 
 def test_serve_beyond_loopback_prints_and_enforces_a_token(tmp_path):
-    p = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "inspector",
-            "serve",
-            "--host",
-            "0.0.0.0",
-            "--port",
-            "0",
-            "--no-lint",
-            "--data-dir",
-            str(tmp_path),
-            "--max-seconds",
-            "30",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = p.stdout.readline()
-        assert line.startswith("listening on http://0.0.0.0:"), line
-        assert "reachable from the network; /api needs the token" in line
-        port = line.split(":")[2].split()[0]
-        token_line = p.stdout.readline()
-        assert token_line.startswith("api token: ")
-        token = token_line.split()[2]
-        base = f"http://127.0.0.1:{port}"
-        assert raw("GET", base + "/api/health")[0] == 401
-        assert raw("GET", base + "/api/health", {"X-Inspector-Token": token})[0] == 200
-    finally:
-        p.terminate()
-        p.wait(30)
+    """``serve --host 0.0.0.0`` in a private network namespace (tests/lan/netns.py): it never
+    binds this machine's real addresses."""
+    out = run_scenario("serve_scenario", str(tmp_path / "data"), "--host", "0.0.0.0")
+    lines = out["lines"]
+    assert lines[0].startswith("listening on http://0.0.0.0:"), lines
+    assert "reachable from the network; /api needs the token" in lines[0]
+    assert lines[1].startswith("api token: ")
+    token = lines[1].split()[2]
+    assert out["token"] == token and len(token) >= 32
+    port = lines[0].split(":")[2].split()[0]
+    for host in ("127.0.0.1", LAN_ADDRESS):  # loopback and the namespace's LAN address
+        base = f"http://{host}:{port}"
+        assert out["probes"][f"api {base}"] == 401
+        assert out["probes"][f"api+token {base}"] == 200
+        assert out["probes"][f"track {base}"] == 200
 
 
 def test_serve_with_given_token_does_not_print_it(tmp_path):
-    p = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "inspector",
-            "serve",
-            "--host",
-            "0.0.0.0",
-            "--port",
-            "0",
-            "--no-lint",
-            "--token",
-            "given",
-            "--data-dir",
-            str(tmp_path),
-            "--max-seconds",
-            "30",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    given = "tok-Zq81-given"
+    out = run_scenario(
+        "serve_scenario", str(tmp_path / "data"), "--host", "0.0.0.0", "--token", given
     )
-    try:
-        port = p.stdout.readline().split(":")[2].split()[0]
-        base = f"http://127.0.0.1:{port}"
-        assert raw("GET", base + "/api/health?token=given")[0] == 200
-        assert raw("GET", base + "/api/health")[0] == 401
-    finally:
-        p.terminate()
-        out, _ = p.communicate(timeout=30)
-    assert "given" not in out
+    base = f"http://127.0.0.1:{out['lines'][0].split(':')[2].split()[0]}"
+    assert out["probes"][f"api+token {base}"] == 200  # X-Inspector-Token: the given one
+    assert out["probes"][f"api {base}"] == 401
+    assert not any(given in line or line.startswith("api token") for line in out["lines"])

@@ -153,6 +153,8 @@ class SnippetCard(QFrame):
 
 
 class FirstRunPanel(QScrollArea):
+    lanToggled = Signal(bool)  # the phone panel's "phones on this network" switch
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("firstRun")
@@ -160,6 +162,7 @@ class FirstRunPanel(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.cards: list[SnippetCard] = []
         self.url = ""
+        self._key: tuple[Any, ...] = ()
         self._inner = QWidget()
         self.setWidget(self._inner)
         self._lay = QVBoxLayout(self._inner)
@@ -188,9 +191,22 @@ class FirstRunPanel(QScrollArea):
         super().resizeEvent(event)
         self._reflow()
 
-    def set_url(self, url: str) -> None:
-        if url == self.url:
+    def set_url(
+        self,
+        url: str,
+        endpoints: Any = None,
+        lan: bool = False,
+        token: str | None = None,
+    ) -> None:
+        """Show the snippets for ``url`` and the phone panel for ``endpoints`` (every URL a
+        device can use; default: ``url`` alone)."""
+        from inspector.domain.phone_setup import Endpoints
+
+        endpoints = endpoints or Endpoints(http=[url])
+        key = (url, tuple(endpoints.http), tuple(endpoints.https), lan, token)
+        if key == self._key:
             return
+        self._key = key
         self.url = url
         while self._lay.count():
             item = self._lay.takeAt(0)
@@ -205,10 +221,10 @@ class FirstRunPanel(QScrollArea):
         title.setWordWrap(True)
         title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._lay.addWidget(title)
-        from inspector.domain.phone_setup import Endpoints
         from inspector.gui.widgets.phone import PhonePanel
 
-        self.phone = PhonePanel(Endpoints(http=[url]), self._inner)
+        self.phone = PhonePanel(endpoints, self._inner, lan=lan, token=token)
+        self.phone.lanToggled.connect(self.lanToggled)
         self._lay.addWidget(self.phone)
         grid = self._grid = QGridLayout()
         grid.setSpacing(12)
