@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from inspector.domain.netaddrs import host_names
+
 LAN = "10.99.0.1"
 URL = re.compile(r"https?://[\w.:\[\]-]+")
 
@@ -133,6 +135,13 @@ def main() -> int:
                 loop_http, "GET", "/api/health", headers={"Host": f"10.0.2.2:{port}", **auth}
             )[0]
         lan_http = next((b for b in bases if b.startswith(f"http://{LAN}:")), None)
+        if lan_http:  # this machine's names, as a phone may call it (mDNS: NAME.local)
+            port = urlsplit(lan_http).port
+            for name in host_names():
+                status = request(
+                    lan_http, "GET", "/api/health", headers={"Host": f"{name}:{port}", **auth}
+                )[0]
+                probes[f"name {name}"] = status
         if lan_http is None and bases:  # not listening there: nothing must answer
             try:
                 request(f"http://{LAN}:{urlsplit(bases[0]).port}", "GET", "/api/health")

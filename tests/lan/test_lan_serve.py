@@ -43,6 +43,8 @@ def test_serve_lan_answers_on_the_lan_over_http_and_https(tmp_path: Path) -> Non
         assert probes[f"settings {base}"]["apiHost"] == f"{host}/v1"
         assert probes[f"settings {base}"]["protocol"] == scheme
     assert probes["emulator"] == 200  # the Android emulator's 10.0.2.2 on a loopback connection
+    names = [k for k in probes if k.startswith("name ")]  # this machine's name and NAME.local
+    assert names and all(probes[k] == 200 for k in names), names
     assert lan[1] in out["phone"] and lan[0] in out["phone"]
     assert out["events"] == sorted(f"Sent via {b}" for b in every)  # nothing else stored
 
