@@ -102,7 +102,9 @@ class CollectorServer:
         # the Host check accepts every address listened on (and, beyond loopback, this
         # machine's names): collector/hosts.py
         self.hosts.set_listen(self.listening)
-        hosts = reachable_hosts(self.host) if not self.lan else self.listening
+        # every address a device can use: the ones listened on (with 0.0.0.0, all of them)
+        hosts = self.listening if self.lan and not is_unspecified(self.host) else []
+        hosts = hosts or reachable_hosts(self.host)
         self.endpoints.http[:] = [f"http://{url_host(h)}:{self.port}" for h in hosts]
         self.endpoints.https[:] = (
             [f"https://{url_host(h)}:{self.tls_port}" for h in hosts] if self.tls_url else []

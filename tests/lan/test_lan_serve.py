@@ -56,3 +56,13 @@ def test_serve_without_lan_stays_on_loopback(tmp_path: Path) -> None:
     assert out["token"] is None and out["lan_refused"] is True
     assert [b for b in out["bases"]] == [out["lines"][0].split()[2]]
     assert out["probes"][f"api {out['bases'][0]}"] == 200
+
+
+def test_serve_lan_with_every_interface_lists_real_addresses(tmp_path: Path) -> None:
+    """``--lan --host 0.0.0.0``: one socket for every address; the URLs it prints are the
+    addresses a device can use, never 0.0.0.0."""
+    out = run_scenario("serve_scenario", str(tmp_path / "data"), "--lan", "--host", "0.0.0.0")
+    device_line = next(ln for ln in out["lines"] if ln.startswith("a device can use: "))
+    urls = device_line.split(": ", 1)[1].split()
+    assert [u.split("//")[1].split(":")[0] for u in urls] == [LAN_ADDRESS] * 2 + ["127.0.0.1"] * 2
+    assert all(out["probes"][f"track {u}"] == 200 for u in urls)
