@@ -19,9 +19,10 @@ from inspector.collector.api_token import token_middleware
 from inspector.collector.cors import cors_middleware
 from inspector.collector.failsafe import failsafe_middleware
 from inspector.collector.hosts import HostPolicy, host_middleware
-from inspector.collector.keys import API_TOKEN, HOSTS, ORIGINS, SERVICE
+from inspector.collector.keys import API_TOKEN, HOSTS, ORIGINS, SERVICE, TIMEOUTS
 from inspector.collector.origins import OriginPolicy
 from inspector.collector.service import CollectorService
+from inspector.collector.slow_clients import Timeouts, body_deadline_middleware
 
 
 def make_app(
@@ -30,6 +31,7 @@ def make_app(
     api_token: str | None = None,
     origins: OriginPolicy | None = None,
     hosts: HostPolicy | None = None,
+    timeouts: Timeouts | None = None,
 ) -> web.Application:
     # bodies are read by the routes with their own bound, so aiohttp's limit is set above it
     app = web.Application(
@@ -38,6 +40,7 @@ def make_app(
             failsafe_middleware,
             host_middleware,
             cors_middleware,
+            body_deadline_middleware,
             token_middleware,
             routes_api.settled_middleware,
             routes_api.bad_request_middleware,
@@ -47,6 +50,7 @@ def make_app(
     app[API_TOKEN] = api_token
     app[ORIGINS] = origins if origins is not None else OriginPolicy()
     app[HOSTS] = hosts if hosts is not None else HostPolicy()
+    app[TIMEOUTS] = timeouts if timeouts is not None else Timeouts()
     routes_ingest.add_routes(app)
     routes_api.add_routes(app)
     routes_kissmetrics.add_routes(app)

@@ -21,6 +21,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from inspector.collector.routes_ingest import json_response
+from inspector.collector.slow_clients import BodyTimeout
 from inspector.domain.secrets import mask_query, mask_text
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -29,8 +30,10 @@ _CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 
 def _where(request: web.Request) -> str:
+    """The request for a log line: method, path and query (masked, cut at 300 characters)."""
     qs = request.rel_url.raw_query_string
-    return f"{request.method} {request.path}" + (f"?{mask_query(qs)}" if qs else "")
+    where = f"{request.method} {request.path}" + (f"?{mask_query(qs)}" if qs else "")
+    return where if len(where) <= 300 else where[:300] + "…"
 
 
 def _code(status: int, reason: str) -> str:
@@ -54,6 +57,10 @@ async def failsafe_middleware(request: web.Request, handler: Handler) -> web.Str
             if key.lower() not in ("content-type", "content-length"):
                 resp.headers[key] = value
         return resp
+    except (ConnectionError, BodyTimeout) as exc:  # the client went away, or was too slow
+        why = str(exc) or type(exc).__name__
+        log.info("%s: connection lost (%s)", _where(request), why)
+        return json_response(408, {"code": "connection_lost", "message": why})
     except Exception as exc:
         log.exception("failed on %s", _where(request))
         return json_response(

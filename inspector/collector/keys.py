@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from inspector.collector.hosts import HostPolicy
     from inspector.collector.origins import OriginPolicy
     from inspector.collector.service import CollectorService
+    from inspector.collector.slow_clients import Timeouts
     from inspector.domain.certs import TlsFiles
     from inspector.domain.phone_setup import Endpoints
 
@@ -19,3 +20,4 @@ TLS_FILES: web.AppKey[TlsFiles | None] = web.AppKey("tls_files")
 ENDPOINTS: web.AppKey[Endpoints] = web.AppKey("endpoints")
 ORIGINS: web.AppKey[OriginPolicy] = web.AppKey("origins")
 HOSTS: web.AppKey[HostPolicy] = web.AppKey("hosts")
+TIMEOUTS: web.AppKey[Timeouts] = web.AppKey("timeouts")

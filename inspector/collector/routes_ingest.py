@@ -7,6 +7,7 @@ import time
 from aiohttp import web
 
 from inspector.collector.keys import SERVICE
+from inspector.collector.slow_clients import BodyTimeout, timed_out
 from inspector.domain import jsoncodec, sdk_settings
 from inspector.domain.errors import IntakeError
 from inspector.domain.intake import BATCH_ROUTES, ROUTE_TYPES
@@ -21,11 +22,19 @@ def json_response(status: int, body: object, headers: dict[str, str] | None = No
 
 
 async def read_body(request: web.Request, limit: int) -> bytes:
-    """Read at most ``limit + 1`` bytes; the caller decides what over-limit means."""
+    """Read at most ``limit + 1`` bytes; the caller decides what over-limit means. A body
+    that stopped arriving (:mod:`~inspector.collector.slow_clients`) raises
+    :class:`BodyTimeout` with what did arrive."""
     chunks: list[bytes] = []
     total = 0
     while True:
-        chunk = await request.content.read(65536)
+        try:
+            chunk = await request.content.read(65536)
+        except ConnectionError:
+            why = timed_out(request)
+            if why is None:
+                raise
+            raise BodyTimeout(why, b"".join(chunks)) from None
         if not chunk:
             break
         chunks.append(chunk)
@@ -42,7 +51,20 @@ async def track_route(request: web.Request) -> web.StreamResponse:
     if route in ("m",):  # analytics.js metrics: accept and ignore
         await request.read()
         return json_response(200, {"success": True})
-    body = await read_body(request, svc.max_body)
+    try:
+        body = await read_body(request, svc.max_body)
+    except BodyTimeout as exc:  # the client is gone or too slow: keep what came, say why
+        raw = svc.new_raw(
+            request.method,
+            request.path,
+            request.rel_url.raw_query_string,
+            request.headers,
+            len(exc.partial),
+        )
+        raw.body = exc.partial
+        why = f"the body stopped arriving: {exc.why}; nothing was recorded as events"
+        err = IntakeError("body_timeout", why, status=408)
+        return await _answer(svc, await svc.reject(raw, err, started))
     if route not in ROUTE_TYPES and route not in BATCH_ROUTES:
         # unknown path under /v1: answer 200 (never make a client drop data) and keep it visible
         raw = svc.new_raw(

@@ -15,6 +15,7 @@ from inspector.collector.hosts import HostPolicy
 from inspector.collector.keys import ENDPOINTS, TLS_FILES
 from inspector.collector.origins import OriginPolicy
 from inspector.collector.service import CollectorService
+from inspector.collector.slow_clients import Timeouts
 from inspector.domain.certs import TlsFiles
 from inspector.domain.netaddrs import lan_addresses, url_host
 from inspector.domain.phone_setup import Endpoints
@@ -49,6 +50,7 @@ class CollectorServer:
         allow_origins: Iterable[str] = (),
         allow_hosts: Iterable[str] = (),
         lan: bool = False,
+        timeouts: Timeouts | None = None,
     ) -> None:
         self.service = service
         self.host = host
@@ -61,7 +63,14 @@ class CollectorServer:
         self.tls_port = tls_port
         self.origins = OriginPolicy(allow_origins)
         self.hosts = HostPolicy([host], allow_hosts)
-        self.app = make_app(service, api_token=api_token, origins=self.origins, hosts=self.hosts)
+        self.timeouts = timeouts or Timeouts()
+        self.app = make_app(
+            service,
+            api_token=api_token,
+            origins=self.origins,
+            hosts=self.hosts,
+            timeouts=self.timeouts,
+        )
         self.app[TLS_FILES] = tls
         self.endpoints = self.app[ENDPOINTS] = Endpoints()
         self._runner: web.AppRunner | None = None
@@ -91,6 +100,9 @@ class CollectorServer:
             max_line_size=MAX_LINE,
             max_field_size=MAX_FIELD,
             logger=ServerLog(),  # clients' malformed HTTP in one masked line, no traceback
+            # a request's head must arrive within this (aiohttp never resets it while a
+            # head trickles in); also how long an idle kept-alive connection stays open
+            keepalive_timeout=self.timeouts.header,
         )
         await self._runner.setup()
         try:

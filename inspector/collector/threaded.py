@@ -13,6 +13,7 @@ from typing import Any
 
 from inspector.collector.server import CollectorServer
 from inspector.collector.service import CollectorService
+from inspector.collector.slow_clients import Timeouts
 from inspector.domain.store import Store
 
 
@@ -27,12 +28,14 @@ class ThreadedCollector:
         api_token: str | None = None,
         allow_origins: tuple[str, ...] = (),
         allow_hosts: tuple[str, ...] = (),
+        timeouts: Timeouts | None = None,
         **service_kwargs: Any,
     ) -> None:
         self.data_dir = Path(data_dir)
         self._session_name = session
         self.host, self.port, self.api_token = host, port, api_token
         self.allow_origins, self.allow_hosts = allow_origins, allow_hosts
+        self.timeouts = timeouts
         self._service_kwargs = service_kwargs
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="collector", daemon=True)
@@ -68,6 +71,7 @@ class ThreadedCollector:
             api_token=self.api_token,
             allow_origins=self.allow_origins,
             allow_hosts=self.allow_hosts,
+            timeouts=self.timeouts,
         )
         self.url = await self.server.start()
         self.port = self.server.port

@@ -162,7 +162,7 @@ def _status(tok: Token, params: list[Any]) -> str:
     if tok.type == "CMP":
         op = raw[:2] if raw[:2] in (">=", "<=") else raw[:1]
         operand = raw[len(op) :]
-        if not operand.isdigit():
+        if not operand.isdigit() or len(operand) > 3:  # (a status has three digits)
             raise QueryError(_col(tok) + len(op), f"status {op} needs a number, e.g. status:>=400")
         params.append(int(operand))
         return f"status {op} ?"
@@ -171,7 +171,7 @@ def _status(tok: Token, params: list[Any]) -> str:
         lo = int(m.group(1)) * 100
         params.extend([lo, lo + 99])
         return "status BETWEEN ? AND ?"
-    if not raw.isdigit():
+    if not raw.isdigit() or len(raw) > 3:
         raise QueryError(_col(tok), "status: takes a number (200), a class (4xx) or >=400")
     params.append(int(raw))
     return "status = ?"

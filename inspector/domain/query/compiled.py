@@ -20,6 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from inspector.domain.capture import CapturedEvent
 from inspector.domain.query.api import Query, parse
+from inspector.domain.query.errors import QueryError
 from inspector.domain.query.pycompile import MatchContext
 
 
@@ -64,6 +65,9 @@ def resolve_identity(identity: IdentitySource) -> IdentityLookup | None:
     return identity()
 
 
+MAX_TERMS = 900  # AND/OR in one query's SQL (SQLite nests an expression 1000 deep)
+
+
 def compile_query(
     q: str, identity: IdentitySource = None, *, fts: Callable[[str, int], int] | None = None
 ) -> CompiledQuery:
@@ -74,4 +78,6 @@ def compile_query(
     lookup = resolve_identity(identity) if query.uses_identity else None
     ctx = MatchContext(identifiers_of=getattr(lookup, "identifiers_of", None), fts_docs=fts)
     where, params = query.to_sql(ctx)
+    if where.count(" AND ") + where.count(" OR ") > MAX_TERMS:  # SQLite nests 1000 deep
+        raise QueryError(1, "the query has too many terms for one search; narrow it")
     return CompiledQuery(q, query, ctx, where, tuple(params))
