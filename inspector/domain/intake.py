@@ -86,7 +86,7 @@ def parse_body(route: str, body: bytes) -> Parsed:
     if not body.strip():
         raise IntakeError("empty_body", "request body is empty; expected a JSON object")
     try:
-        data = jsoncodec.loads(body, storable=True)
+        data = jsoncodec.loads(body)
     except jsoncodec.JSONDecodeError as exc:
         raise IntakeError(
             "invalid_json", f"invalid JSON at line {exc.line}, column {exc.column}: {exc}"

@@ -28,29 +28,16 @@ class JSONDecodeError(ValueError):
         self.pos, self.line, self.column = pos, line, column
 
 
-MAX_DEPTH = 254  # levels of nesting orjson writes back (what the store keeps)
-
-
-def loads(data: bytes | str, *, storable: bool = False) -> Any:
+def loads(data: bytes | str) -> Any:
     """Parse JSON as orjson does (RFC 8259: no ``NaN``/``Infinity``, no lone surrogates,
     at most 1024 levels), exactly for integers beyond 64 bits, and with bytes that are not
     UTF-8 replaced by U+FFFD. Anything else raises :class:`JSONDecodeError` with a position:
-    never a value that could not be sent back, never another exception. ``storable``: also
-    refuse nesting deeper than :data:`MAX_DEPTH` (what comes in must be written back out)."""
+    never a value that could not be sent back, never another exception."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if _has_long_number(raw):
-        value = _loads_exact(raw)
-        if storable and _depth(value) > MAX_DEPTH:
-            raise _too_deep(raw)
-        return value
+        return _loads_exact(raw)
     try:
-        value = orjson.loads(raw)
-        if storable and raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:
-            try:  # the nesting it can have: orjson writes back MAX_DEPTH levels at most
-                orjson.dumps(value)
-            except orjson.JSONEncodeError:
-                raise _too_deep(raw) from None
-        return value
+        return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         failure = exc
     text = raw.decode("utf-8", "replace")
@@ -61,44 +48,6 @@ def loads(data: bytes | str, *, storable: bool = False) -> Any:
         except orjson.JSONDecodeError as exc:
             failure = exc
     raise _located(text, failure)
-
-
-def _depth(value: Any) -> int:
-    """How deeply ``value`` nests (iteratively: any depth)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        v, d = stack.pop()
-        if isinstance(v, dict):
-            v = v.values()
-        elif not isinstance(v, list):
-            continue
-        deepest = max(deepest, d)
-        stack.extend((x, d + 1) for x in v if isinstance(x, (dict, list)))
-    return deepest
-
-
-def _too_deep(raw: bytes) -> JSONDecodeError:
-    """The error for nesting past :data:`MAX_DEPTH`, at the bracket that goes too deep."""
-    depth, in_string, escaped, pos = 0, False, False, 0
-    for pos, b in enumerate(raw[: 4 * 1024 * 1024]):  # noqa: B007 - read after the loop
-        if in_string:
-            if escaped:
-                escaped = False
-            elif b == 0x5C:  # backslash
-                escaped = True
-            elif b == 0x22:
-                in_string = False
-        elif b == 0x22:
-            in_string = True
-        elif b in (0x5B, 0x7B):
-            depth += 1
-            if depth > MAX_DEPTH:
-                break
-        elif b in (0x5D, 0x7D):
-            depth -= 1
-    line = raw.count(b"\n", 0, pos) + 1
-    column = pos - (raw.rfind(b"\n", 0, pos) + 1) + 1
-    return JSONDecodeError(f"nesting is deeper than {MAX_DEPTH} levels", pos, line, column)
 
 
 def _located(text: str, failure: json.JSONDecodeError) -> JSONDecodeError:
