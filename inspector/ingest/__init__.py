@@ -31,10 +31,11 @@ a time, and a row that fails twice is kept as a rejected request (quarantined), 
 event never holds up those behind it.
 
 Modules: :mod:`front` (the door), :mod:`records` and :mod:`inbox` (what is kept before the
-answer), :mod:`pipeline` (the schedule) and :mod:`workers` (processes), :mod:`stages`,
-:mod:`build`, :mod:`encode`, :mod:`linting`, :mod:`prepared`, :mod:`storestep`,
-:mod:`dedupe` (the work), :mod:`announce` (back to the collector), :mod:`recovery`,
-:mod:`importer` and :mod:`capture` (files in and out), :mod:`repair` (damaged files).
+answer), :mod:`pipeline` and :mod:`schedule` (the queue, its steps, failures) and
+:mod:`workers` (processes), :mod:`stages`, :mod:`build`, :mod:`encode`, :mod:`linting`,
+:mod:`prepared`, :mod:`storestep`, :mod:`dedupe` (the work), :mod:`announce` (back to the
+collector), :mod:`recovery`, :mod:`importer` and :mod:`capture` (files in and out),
+:mod:`repair` and :mod:`pages` (damaged files).
 """
 
 from inspector.ingest.announce import announced

@@ -17,7 +17,7 @@ from inspector.domain.errors import DamagedFile
 from inspector.domain.store import Store
 from inspector.ingest.inbox import orphans, progress_key
 from inspector.ingest.linting import Linter
-from inspector.ingest.pipeline import transient
+from inspector.ingest.schedule import transient
 from inspector.ingest.stages import Stages
 
 log = logging.getLogger(__name__)
