@@ -68,7 +68,9 @@ class Pipeline(Schedule):
         self.on_stored = on_stored
         # whether the stored events are needed back (listeners), or only the progress
         self.wants_rows = wants_rows or (lambda: on_stored is not None)
-        self.split = split
+        # two workers side by side when there is linting to share the work (without it one
+        # does both: a second would compete with the event loop for little)
+        self.split = split and linter_factory is not None
         self.nice = nice  # worker processes' niceness
         self.chunk = 40  # requests per step: bounds the latency a step adds
         # past this many bytes of acknowledged but unprocessed bodies, requests get 503

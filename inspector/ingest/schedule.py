@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from inspector.ingest.inbox import Segment, Segments
-from inspector.ingest.prepared import Step, Stored
+from inspector.ingest.prepared import Stored
 from inspector.ingest.workers import Worker
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class _Step:
 
     def __init__(self, seg: Segment, after: int, last: int) -> None:
         self.seg, self.after, self.last = seg, after, last
-        self.prep: asyncio.Task[Step] | None = None
+        self.prep: asyncio.Task[bytes] | None = None  # a packed Step
         self.store: asyncio.Task[Stored] | None = None
 
 
@@ -132,7 +132,7 @@ class Schedule:
         for st in pipe:
             if self._prep is not None and st.prep is None:
                 st.prep = loop.create_task(
-                    self._prep.call("prepare_inbox", st.seg.path, st.after, st.last, rows)
+                    self._prep.call("prepare_packed", st.seg.path, st.after, st.last, rows)
                 )
             if st.store is not None:
                 storing += not st.store.done()
@@ -145,7 +145,7 @@ class Schedule:
                 )
             elif st.prep.done():
                 prepared = self._result(st, st.prep)
-                st.store = loop.create_task(self._store.call("store_step", prepared, rows))
+                st.store = loop.create_task(self._store.call("store_packed", prepared, rows))
             else:
                 break  # in order: a later step is not stored before this one
             storing += 1
