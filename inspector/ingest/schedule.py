@@ -16,6 +16,7 @@ import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from inspector.ingest.inbox import Segment, Segments
@@ -196,6 +197,10 @@ class Schedule:
         log.error("processing inbox rows %d..%d failed (%r)", st.after + 1, st.last, exc)
         if n < 2:
             return
+        if isinstance(exc, BrokenProcessPool) and not await self._workers_run():
+            log.error("the worker processes do not start; trying again in a moment")
+            await self._wait(timeout=1.0)  # not this input's fault: nothing is quarantined
+            return
         self._failures.pop(key, None)
         self._pipe.clear()
         for seg in self.inbox.segs:
@@ -204,6 +209,18 @@ class Schedule:
             self._single[st.seg.path] = max(self._single.get(st.seg.path, 0), st.last)
             return
         await self._quarantine(st, exc)
+
+    async def _workers_run(self) -> bool:
+        """Whether both workers answer at all (a step that kills one is its input's fault;
+        workers that cannot start are not)."""
+        for w in (self._store, self._prep):
+            if w is None:
+                continue
+            try:
+                await w.call("ping")
+            except Exception:
+                return False
+        return True
 
     async def _quarantine(self, st: _Step, exc: BaseException) -> None:
         log.error(

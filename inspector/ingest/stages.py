@@ -57,6 +57,10 @@ class Stages:
             inbox = self._readers[path] = Inbox(Path(path), owner=False)
         return inbox
 
+    def ping(self) -> bool:
+        """Nothing (whether the worker runs at all)."""
+        return True
+
     def index(self, limit: int) -> int:
         assert self.store is not None
         return self.store.index_pending(limit)
