@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from inspector import __version__
 from inspector.domain import jsoncodec
-from inspector.domain.auth import mask
 from inspector.domain.capture import RawRequest, epoch_iso
+from inspector.domain.secrets import mask_key
 
 CREATOR = {"name": "Event Inspector", "version": __version__}
 # query parameters and body fields that carry a credential (KISSmetrics' API key is ``_k``)
@@ -31,7 +31,7 @@ def _pairs(d: dict[str, str]) -> list[dict[str, str]]:
 
 def masked_query(query: str) -> list[tuple[str, str]]:
     return [
-        (k, mask(v) if k.lower() in SECRET_PARAMS and v else v)
+        (k, mask_key(v) if k.lower() in SECRET_PARAMS and v else v)
         for k, v in parse_qsl(query, keep_blank_values=True)
     ]
 
@@ -47,7 +47,7 @@ def _mask_fields(obj: Any) -> tuple[Any, bool]:
         out: dict[str, Any] = {}
         for k, v in obj.items():
             if isinstance(k, str) and k.lower() in SECRET_PARAMS and isinstance(v, str) and v:
-                out[k] = mask(v)
+                out[k] = mask_key(v)  # first and last characters, as everywhere
                 changed = True
             elif k == "batch" and isinstance(v, list):
                 items = [_mask_fields(i) for i in v]
