@@ -74,3 +74,33 @@ def test_allowed_origins_and_hosts_from_settings_apply_at_once(make_inspector):
     dlg.accept()
     assert h.in_thread(status, url, {"Origin": origin}) == 403
     assert h.in_thread(status, url, {"Origin": "http://localhost:5173"}) == 200  # always
+
+
+def test_the_window_shows_write_keys_masked(inspector):
+    """The events table's source, the Raw tab and the requests lists."""
+    from inspector.domain.capture import RawRequest
+    from inspector.gui.models.requests_list import row_of
+    from inspector.gui.models.requests_model import summarize
+    from inspector.gui.rows import source_text
+    from inspector.gui.widgets.detail import raw_text
+
+    key = "WK_SECRET_0123456789"
+    raw = RawRequest(
+        session_id=1,
+        received_at=0.0,
+        method="POST",
+        path="/v1/track",
+        query=f"writeKey={key}&x=1",
+        body=f'{{"writeKey":"{key}","event":"E"}}'.encode(),
+    )
+    shown = [raw_text(None, raw), str(row_of(raw)), str(summarize(raw))]
+    shown.append(source_text(key, "segment-analytics-python", None))
+    for text in shown:
+        assert key not in text and "W••••••9" in text, text
+    # and in the live window: a request with ?writeKey= in the Raw tab
+    status, _ = inspector.post(f"/v1/track?writeKey={key}", {"userId": "u", "event": "Masked"})
+    assert status == 200
+    inspector.wait_until(lambda: inspector.rows == 1)
+    inspector.window.table.selectRow(0)
+    inspector.wait_until(lambda: "W••••••9" in inspector.window.detail.raw.toPlainText())
+    assert key not in inspector.window.detail.raw.toPlainText()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from inspector.domain.capture import RawRequest
+from inspector.domain.secrets import mask_query
 from inspector.gui.models.base import HeaderedTableModel
 from inspector.gui.models.events_model import fmt_time
 from inspector.gui.theme import muted
@@ -52,7 +53,7 @@ def row_of(r: RawRequest) -> tuple[Any, ...]:
         r.received_at,
         r.status,
         r.method,
-        r.path + (f"?{r.query}" if r.query else ""),
+        r.path + (f"?{mask_query(r.query)}" if r.query else ""),
         r.client or "",
         r.size,
         r.event_count if kind == "ok" else 0,

@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from inspector.domain.capture import RawRequest
+from inspector.domain.secrets import mask_query
 from inspector.domain.store import Store
 from inspector.gui.models.base import HeaderedTableModel
 from inspector.gui.models.events_model import fmt_time
@@ -25,7 +26,7 @@ def summarize(r: RawRequest) -> tuple[Any, ...]:
         what = f"fault injected: {r.fault}" + (
             f" ({n} event{'s' * (n != 1)} not accepted)" if r.status >= 400 and n else ""
         )
-    path = r.path + (f"?{r.query}" if r.query else "")
+    path = r.path + (f"?{mask_query(r.query)}" if r.query else "")
     return (r.received_at, r.status, r.method, path, what, r.size, r.id, bool(r.rejected))
 
 
