@@ -211,3 +211,29 @@ def test_a_prepare_stage_ahead_of_the_store_finds_what_one_worker_finds(tmp_path
     assert results[0] == results[1]
     rules = {f["rule"] for _, _, found in results[0] for f in found}
     assert {"E005", "W008"} <= rules
+
+
+def test_two_writers_on_one_session_flag_each_others_repeats_and_say_what_they_cannot_share(
+    tmp_path, caplog
+):
+    store_a, store_b = Store(tmp_path), Store(tmp_path)  # two processes' connections
+    sid = store_a.open_session("s").id
+    inbox_a, inbox_b = Inbox.create(tmp_path), Inbox.create(tmp_path)
+    a, b = Stages(store_a, None), Stages(store_b, None)
+    for k, (mid_a, mid_b) in enumerate([("a0", "b0"), ("a1", "a0"), ("b0", "b1")], 1):
+        inbox_a.append(batch_record(sid, [mid_a]))
+        inbox_b.append(batch_record(sid, [mid_b]))
+        a.process_inbox(str(inbox_a.path), k, 10, False)
+        b.process_inbox(str(inbox_b.path), k, 10, False)
+    got = [(ev.message_id, ev.dup) for ev in store_a.iter_events(sid)]
+    assert got == [
+        ("a0", False),
+        ("b0", False),
+        ("a1", False),
+        ("a0", True),  # b stored what a had: a duplicate, across processes
+        ("b0", True),
+        ("b1", False),
+    ]
+    said = [r.getMessage() for r in caplog.records if "by another process" in r.getMessage()]
+    assert len(said) == 2 and "cross-event lint rules" in said[0]  # once by each
+    assert [ev.seq for ev in store_a.iter_events(sid)] == [1, 2, 3, 4, 5, 6]

@@ -78,12 +78,9 @@ def test_two_collectors_and_an_import_on_one_directory_store_each_event_once(tmp
         b.get("/api/stats")  # a read waits for its own collector's backlog: B's first, then
         total_a = a.get("/api/stats").json()["events"]  # A sees all of B's and its own
         total_b = b.get("/api/stats").json()["events"]
-        _, err_a = a.stop()
-        _, err_b = b.stop()
+        a.stop()
+        b.stop()
     assert not failures, failures[:3]
-    # what they cannot share they say (whichever saw another's events first), once each
-    said = [ln for ln in (err_a + err_b + err).splitlines() if "by another process" in ln]
-    assert 1 <= len(said) <= 3 and "cross-event lint rules" in said[0], (err_a, err_b, err)
     sent = SENDERS * 2 * BATCHES * PER_BATCH + 2 * REPEATS + 3000
     assert total_a == total_b == sent  # each sees the other's events too
 
