@@ -30,6 +30,8 @@ def mask_key(key: str | None) -> str | None:
     """``W••••••1``: a credential's first and last characters (nothing of it when short)."""
     if key is None:
         return None
+    if MASK in key:  # masked already (an import of an export): the same again
+        return key
     if len(key) < 3:
         return MASK * 6
     return f"{key[0]}{MASK * 6}{key[-1]}"  # six dots whatever the length: it is not shown

@@ -2,7 +2,8 @@
 
 ``export --format capture`` writes one line per event: the message as stored, plus an
 ``_inspector`` object with everything else the inspector knows of it (arrival and event
-times, source with the write key masked, the request it came in, masked, its place in the
+times, source with the write key masked, the request it came in, masked (headers, write keys
+in its query string and body, as every export masks them), its place in the
 batch, duplicate and lint state, the message before a dialect was normalised). Requests that
 stored no events (rejected, answered with an injected fault, empty) are lines of their own,
 ``{"_inspector": {"kind": "request", ...}}``. Lines are in arrival order; a request's body is
@@ -19,8 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from inspector.domain import jsoncodec
-from inspector.domain.auth import mask
 from inspector.domain.capture import Finding, RawRequest, Source
+from inspector.domain.secrets import mask_json_text, mask_key, mask_query, mask_text
 from inspector.domain.store import Session, Store, request_from_row
 from inspector.domain.store_schema import REQUEST_COLUMNS
 from inspector.domain.timeparse import parse_iso
@@ -52,7 +53,7 @@ def epoch(value: Any) -> float | None:
 
 def _body(body: bytes) -> dict[str, Any]:
     try:
-        return {"body": body.decode("utf-8")}
+        return {"body": mask_text(body.decode("utf-8"))}  # write keys in it masked
     except UnicodeDecodeError:
         return {"body": base64.b64encode(body).decode(), "bodyEncoding": "base64"}
 
@@ -65,7 +66,7 @@ def _request(r: RawRequest, *, full: bool) -> dict[str, Any]:
         "receivedAt": iso(r.received_at),
         "method": r.method,
         "path": r.path,
-        "query": r.query,
+        "query": mask_query(r.query),
         "headers": r.headers,
         "contentType": r.content_type,
         "contentEncoding": r.content_encoding,
@@ -84,7 +85,7 @@ def _request(r: RawRequest, *, full: bool) -> dict[str, Any]:
 
 
 def _masked(key: str | None) -> str | None:
-    return None if key is None else mask(key)
+    return None if key is None else mask_key(key)
 
 
 def _event_line(row: tuple[Any, ...], req: RawRequest, full: bool, session: str) -> str:
@@ -118,6 +119,7 @@ def _event_line(row: tuple[Any, ...], req: RawRequest, full: bool, session: str)
         if KEY in m:
             env["own"] = [list(m).index(KEY), m.pop(KEY)]
         message = jsoncodec.dumps_str(m)
+    message = mask_json_text(message)  # a writeKey the message carries, as everywhere
     tail = f'"{KEY}":{jsoncodec.dumps_str(env)}}}'
     return str(message[:-1]) + ("," if message != "{}" else "") + tail
 
