@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from inspector.cli import main
-from inspector.collector.threaded import ThreadedCollector
+from inspector.testing.collector import ThreadedCollector
 
 
 def test_export_import_round_trip(tmp_path):
@@ -60,7 +60,7 @@ def test_sessions_command(tmp_path, capsys):
 def test_serve_and_headless_paths_do_not_import_qt(tmp_path):
     code = (
         "import sys, inspector.cli, inspector.cli.serve, inspector.collector.app;"
-        "import inspector.pytest_plugin;"
+        "import inspector.testing.plugin;"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'qasync'))];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

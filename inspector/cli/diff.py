@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +20,12 @@ from inspector.domain.diff import (
     DEFAULT_TOLERANCE,
     Profile,
     compare,
-    profile_messages,
+    profile_file,
     profile_typed,
     render_junit,
     render_text,
 )
+from inspector.domain.ndjson import NdjsonError
 
 
 def add_parser(sub: Any) -> None:
@@ -56,53 +56,6 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
-def _messages_of(obj: Any) -> Iterator[Mapping[str, Any]]:
-    """A line's messages: a message, an API event (``{"message": ...}``), or an API page."""
-    if not isinstance(obj, dict):
-        return
-    events = obj.get("events")
-    if isinstance(events, list) and "type" not in obj:
-        for e in events:
-            yield from _messages_of(e)
-        return
-    inner = obj.get("message")
-    if isinstance(inner, dict) and ("receivedAt" in obj or "messageId" in obj):
-        if "type" in obj and "type" not in inner:
-            inner = {**inner, "type": obj["type"]}
-        yield inner
-        return
-    yield obj
-
-
-def load_file(path: Path) -> Profile:
-    try:
-        text = path.read_bytes()
-    except OSError as exc:
-        raise Unusable(f"cannot read {path}: {exc.strerror}") from exc
-    msgs: list[Mapping[str, Any]] = []
-    stripped = text.strip()
-    if stripped.startswith(b"[") or (stripped.startswith(b"{") and b"\n{" not in stripped):
-        try:  # one JSON document: an array of messages or an /api/events answer
-            doc = jsoncodec.loads(stripped)
-        except jsoncodec.JSONDecodeError:
-            doc = None
-        if doc is not None:
-            for item in doc if isinstance(doc, list) else [doc]:
-                msgs.extend(_messages_of(item))
-            return profile_messages(msgs, str(path))
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = jsoncodec.loads(line)
-        except (jsoncodec.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise Unusable(f"{path}:{n}: not JSON ({exc})") from exc
-        if not isinstance(obj, dict):
-            raise Unusable(f"{path}:{n}: expected a JSON object per line")
-        msgs.extend(_messages_of(obj))
-    return profile_messages(msgs, str(path))
-
-
 def load_session(key: str, data_dir: str | None) -> Profile:
     from inspector.domain.store import DB_NAME, Store
 
@@ -125,7 +78,10 @@ def load_session(key: str, data_dir: str | None) -> Profile:
 def load(spec: str, data_dir: str | None) -> Profile:
     path = Path(spec)
     if path.is_file():
-        return load_file(path)
+        try:
+            return profile_file(path)
+        except NdjsonError as exc:
+            raise Unusable(str(exc)) from None
     return load_session(spec, data_dir)
 
 

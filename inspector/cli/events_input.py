@@ -30,24 +30,17 @@ class Input:
             self.store.close()
 
 
-def read_stdin() -> str:
-    import sys
-
-    return sys.stdin.read()
-
-
 def open_input(args: argparse.Namespace) -> Input:
     """Raises :class:`Unusable` (exit 2) with a message that says what is wrong."""
-    from inspector.domain.eventfile import EventFileError, read_events
+    from inspector.domain.eventfile import read_events
+    from inspector.domain.ndjson import NdjsonError, display_name
 
     if args.file and (args.session or args.data_dir):
         raise Unusable("give an NDJSON file or --session/--data-dir, not both")
     if args.file:
         try:
-            if args.file == "-":
-                return Input("<stdin>", events=read_events("<stdin>", read_stdin()))
-            return Input(args.file, events=read_events(args.file))
-        except EventFileError as exc:
+            return Input(display_name(args.file), events=read_events(args.file))
+        except NdjsonError as exc:
             raise Unusable(str(exc)) from None
     store = open_store(args.data_dir)
     session = store.find_session(args.session) if args.session else store.latest_session()

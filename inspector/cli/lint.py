@@ -16,6 +16,9 @@ from typing import Any, TextIO
 
 import orjson
 
+from inspector.domain.labels import row_label
+from inspector.domain.ndjson import NdjsonError, messages_of, objects
+
 Row = dict[str, Any]
 SEVERITIES = ("error", "warning", "info")
 LEVEL = {"error": 3, "warning": 2, "info": 1}
@@ -49,43 +52,12 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
-def _read(path: str) -> list[str]:
-    if path == "-":
-        return sys.stdin.read().splitlines()
-    return Path(path).read_text(encoding="utf-8").splitlines()
-
-
-def _messages(obj: Any) -> list[Any]:
-    """A line holds one message, or a batch envelope whose items are linted one by one."""
-    if isinstance(obj, dict) and "type" not in obj and isinstance(obj.get("batch"), list):
-        env = {k: v for k, v in obj.items() if k in ("context", "integrations")}
-        out = []
-        for item in obj["batch"]:
-            if isinstance(item, dict):
-                for k, v in env.items():
-                    if isinstance(v, dict) and isinstance(item.get(k, {}), dict):
-                        item = {**item, k: {**v, **item.get(k, {})}}
-            out.append(item)
-        return out
-    return [obj]
-
-
 def _label(msg: Any) -> tuple[str, str]:
+    """The type and the name of a JUnit case (the table's name column, ``row_label``)."""
     if not isinstance(msg, dict):
         return "invalid", ""
     t = str(msg.get("type") or "unknown")
-    label = (
-        msg.get("event")
-        if t == "track"
-        else (
-            msg.get("name")
-            if t in ("page", "screen")
-            else msg.get("groupId")
-            if t == "group"
-            else msg.get("userId") or msg.get("previousId")
-        )
-    )
-    return t, "" if label is None else str(label)
+    return t, row_label(t, msg) or ""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -104,24 +76,13 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, PlanError) as exc:
         print(f"event-inspector lint: {exc}", file=err)
         return 2
-    try:
-        lines = _read(args.file)
-    except FileNotFoundError:
-        print(f"event-inspector lint: {args.file}: no such file", file=err)
-        return 2
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"event-inspector lint: {args.file}: cannot read: {exc}", file=err)
-        return 2
     parsed: list[tuple[int, Any]] = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            print(f"event-inspector lint: {args.file}: line {n} is not JSON: {exc}", file=err)
-            return 2
-        parsed.extend((n, m) for m in _messages(obj))
+    try:
+        for n, obj in objects(args.file):
+            parsed.extend((n, m) for m in messages_of(obj, keep_invalid=True))
+    except NdjsonError as exc:
+        print(f"event-inspector lint: {exc}", file=err)
+        return 2
     rows: list[Row] = []
     cases: list[tuple[int, Any, list[Row]]] = []
     for n, msg in parsed:

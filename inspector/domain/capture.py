@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from inspector.domain.labels import event_label
 from inspector.domain.secrets import mask_fields, mask_json_text, mask_key, mask_query
 
 Severity = Literal["error", "warning", "info"]
@@ -160,16 +161,8 @@ class CapturedEvent:
 
     @property
     def label(self) -> str | None:
-        """What a person calls this event: the track name, the page/screen name, the group."""
-        if self.type == "track":
-            return self.event
-        if self.type in ("page", "screen"):
-            return self.name or self._str("category")
-        if self.type == "group":
-            return self._str("groupId")
-        if self.type == "alias":
-            return self._str("previousId")
-        return None
+        """What a person calls this event (:func:`~inspector.domain.labels.event_label`)."""
+        return event_label(self.type, self.head)
 
     @property
     def user_id(self) -> str | None:

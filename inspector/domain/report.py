@@ -26,10 +26,6 @@ def mask_key(key: str | None) -> str:
     return secrets.mask_key(key) if key else "(none)"
 
 
-def _name(ev: CapturedEvent) -> str:
-    return ev.label or ""
-
-
 def _nice_step(span: float, buckets: int) -> float:
     """A bucket width of 1/2/5 × 10^n seconds covering ``span`` in about ``buckets`` bars."""
     raw = max(span / max(buckets, 1), 0.001)
@@ -101,7 +97,7 @@ def build_report(
     err_times: list[float] = []
     dups = 0
     for ev in events:
-        key = (ev.type, _name(ev))
+        key = (ev.type, ev.label or "")
         by_name[key] += 1
         by_type[ev.type] += 1
         src = ev.source

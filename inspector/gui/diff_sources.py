@@ -1,8 +1,8 @@
 """What the Compare view compares: a stored session (the live one included) or an NDJSON file.
 
 Qt-free. A side is reduced to a :class:`inspector.domain.diff.Profile` the same way
-``event-inspector diff`` does it (stored events with their resolved type; files through the
-CLI's loader), so the window and the CLI agree on every difference.
+``event-inspector diff`` does it (stored events with their resolved type; files through
+:func:`~inspector.domain.diff.profile_file`), so the window and the CLI agree on every difference.
 """
 
 from __future__ import annotations
@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from inspector.domain import jsoncodec
-from inspector.domain.diff import DEFAULT_TOLERANCE, DiffResult, Profile, compare, profile_typed
+from inspector.domain.diff import (
+    DEFAULT_TOLERANCE,
+    DiffResult,
+    Profile,
+    compare,
+    profile_file,
+    profile_typed,
+)
+from inspector.domain.ndjson import NdjsonError
 from inspector.domain.store import Store
 
 
@@ -46,11 +54,9 @@ class DiffSource:
 def load_profile(store: Store, source: DiffSource) -> Profile:
     """The profile of one side (runs in a worker thread: the store's reader is locked)."""
     if source.kind == "file":
-        from inspector.cli.diff import Unusable, load_file
-
         try:
-            profile = load_file(Path(source.path))
-        except Unusable as exc:
+            profile = profile_file(Path(source.path))
+        except NdjsonError as exc:
             raise SourceError(str(exc)) from exc
         profile.label = source.path
         return profile

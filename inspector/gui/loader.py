@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from inspector.domain import jsoncodec
+from inspector.domain.labels import row_label
 from inspector.domain.store import Store
-from inspector.gui.rows import identify_label, source_text
+from inspector.gui.rows import source_text
 
-# The label mirrors CapturedEvent.label; json_extract only runs for page/screen without a name.
+# The label is row_label's; json_extract only runs for page/screen without a name.
 _SQL = (
     "SELECT id, received_at, type, event, name, user_id, anonymous_id, previous_id, group_id, "
     "write_key, client, lib, lint_level, lint, dup, "
@@ -40,17 +41,18 @@ def _label(
     traits: Any = None,
     ctx_traits: Any = None,
 ) -> str | None:
-    if typ == "track":
-        return event
-    if typ in ("page", "screen"):
-        return name or category
-    if typ == "group":
-        return group
-    if typ == "alias":
-        return prev
+    """The row's label from its columns, as :func:`row_label` reads a message."""
+    head = {
+        "event": event,
+        "name": name,
+        "previousId": prev,
+        "groupId": group,
+        "category": category,
+    }
     if typ == "identify":
-        return identify_label({"traits": _json(traits), "context": {"traits": _json(ctx_traits)}})
-    return None
+        head["traits"] = _json(traits)
+        head["context"] = {"traits": _json(ctx_traits)}
+    return row_label(typ, head)
 
 
 def display_rows(

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from inspector.domain.capture import CapturedEvent
+from inspector.domain.labels import row_label
 from inspector.domain.secrets import mask_key
 
 # column order of the display tuple
@@ -37,43 +38,6 @@ COLUMN_TIPS = {
     DUP: "dup: a message with this messageId arrived before (a retry or a double send)",
     SOURCE: "The client library that sent the event, and its write key",
 }
-# the message key that names a row, per call type (mirrors CapturedEvent.label)
-_LABEL_KEY = {
-    "track": "event",
-    "page": "name",
-    "screen": "name",
-    "group": "groupId",
-    "alias": "previousId",
-}
-
-
-def identify_label(message: Any) -> str:
-    """What an identify row shows in the name column (muted): who it is, or which traits.
-
-    ``Ada Lovelace · ada@example.com (+1 trait)``, ``traits: plan, company``, ``no traits``;
-    traits sent under ``context.traits`` (RudderStack) count too.
-    """
-    traits = message.get("traits") if isinstance(message, dict) else None
-    if not isinstance(traits, dict) or not traits:
-        ctx = message.get("context") if isinstance(message, dict) else None
-        traits = ctx.get("traits") if isinstance(ctx, dict) else None
-    if not isinstance(traits, dict) or not traits:
-        return "no traits"
-    used = [k for k in ("name", "email") if isinstance(traits.get(k), str) and traits[k]]
-    parts = [traits[k] for k in used]
-    if "name" not in used:
-        full = " ".join(
-            v for v in (traits.get("firstName"), traits.get("lastName")) if isinstance(v, str) and v
-        )
-        if full:
-            parts.insert(0, full)
-            used += [k for k in ("firstName", "lastName") if k in traits]
-    if parts:
-        rest = len(traits) - len(used)
-        more = f" (+{rest} trait{'s' * (rest != 1)})" if rest > 0 else ""
-        return " · ".join(p[:80] for p in parts) + more
-    keys = [str(k) for k in list(traits)[:5]]
-    return "traits: " + ", ".join(keys) + (", …" if len(traits) > 5 else "")
 
 
 def source_text(write_key: str | None, client: str | None, library: str | None) -> str:
@@ -141,7 +105,7 @@ class RowStore:
         """Append events (arrival order); returns how many rows were added.
 
         The hot path of the live table (thousands of rows a second): array appends are bound
-        once, the label is read from the message directly (as ``CapturedEvent.label``), and the
+        once, the label is the event's head read by :func:`row_label`, and the
         lint levels can be passed in when the caller has computed them already.
         """
         s = self.strings.idx
@@ -158,16 +122,7 @@ class RowStore:
             t = ev.type
             t_app(ev.received_at)
             ty_app(s(t))
-            if t == "identify":
-                lab: Any = identify_label(m)
-            else:
-                lab = m.get(_LABEL_KEY.get(t, ""))
-                if lab is not None and not isinstance(lab, str):
-                    lab = str(lab)
-                if not lab and t in ("page", "screen"):
-                    lab = m.get("category")
-                    if lab is not None and not isinstance(lab, str):
-                        lab = str(lab)
+            lab = row_label(t, m)
             lab_app(s(lab))
             u = m.get("userId")
             u_app(s(u if u is None or isinstance(u, str) else str(u)))

@@ -33,6 +33,7 @@ from inspector.domain import jsoncodec
 from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.clients import detect_client
 from inspector.domain.intake import Parsed, build_events
+from inspector.domain.ndjson import NdjsonError, lines, parse_line
 from inspector.domain.store import Session, Store
 from inspector.domain.store_write import Txn
 from inspector.ingest.capture import KEY, BadLine, CapturedLine, epoch, read_line
@@ -61,26 +62,18 @@ class ImportResult:
 
 def bad_reason(line: bytes) -> tuple[Any, str | None]:
     """The parsed line, or why it cannot be used."""
-    try:
-        obj = jsoncodec.loads(line)
-    except jsoncodec.JSONDecodeError as exc:
-        return None, f"not JSON: {exc}"
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        return None, f"not JSON: {exc}"
-    if not isinstance(obj, dict):
+    obj, why = parse_line(line)
+    if why is None and not isinstance(obj, dict):
         return None, "not a JSON object"
-    return obj, None
+    return obj, why
 
 
 def read_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """The file's non-blank lines, streamed by the one NDJSON reader."""
     try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise ImportFailed(f"cannot read {path}: {exc.strerror}") from exc
-    with fh:
-        for n, line in enumerate(fh, 1):
-            if line.strip():
-                yield n, line
+        yield from lines(path)
+    except NdjsonError as exc:
+        raise ImportFailed(str(exc)) from exc
 
 
 class Journal:

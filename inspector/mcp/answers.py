@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from inspector.domain import jsoncodec
+from inspector.domain.labels import event_label
 
 MESSAGE_CHARS = 3000  # a message longer than this as JSON is shortened
 STRING_CHARS = 200  # strings longer than this are cut inside a shortened message
@@ -26,18 +27,6 @@ SESSIONS_SHOWN = 20
 WAIT_SHOWN = 20  # matching events a wait lists
 PLANNED_SHOWN = 50
 UNPLANNED_SHOWN = 20
-
-
-def _label(message: dict[str, Any], typ: str) -> Any:
-    if typ == "track":
-        return message.get("event")
-    if typ in ("page", "screen"):
-        return message.get("name") or message.get("category")
-    if typ == "group":
-        return message.get("groupId")
-    if typ == "alias":
-        return message.get("previousId")
-    return None
 
 
 def _cut(value: Any, depth: int) -> Any:
@@ -77,7 +66,7 @@ def event_brief(ev: dict[str, Any], *, message: bool = True) -> dict[str, Any]:
     m: dict[str, Any] = raw if isinstance(raw, dict) else {}
     typ = str(ev.get("type") or "")
     out: dict[str, Any] = {"id": ev.get("id"), "receivedAt": ev.get("receivedAt"), "type": typ}
-    label = _label(m, typ)
+    label = event_label(typ, m)
     if label is not None:
         out["name"] = label
     for key in ("userId", "anonymousId", "groupId", "previousId"):

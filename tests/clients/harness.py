@@ -8,10 +8,7 @@ arrived intact and exactly once.
 
 from __future__ import annotations
 
-import asyncio
-import importlib
 import json
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -20,10 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from inspector.collector.server import CollectorServer
-from inspector.collector.service import CollectorService
 from inspector.domain.secrets import mask_key
-from inspector.domain.store import Store
+from inspector.testing.collector import ThreadedCollector
 
 BURST = 300  # events in the burst each client sends after the six calls
 
@@ -83,41 +78,12 @@ def burst_properties(sc: dict[str, Any], i: int) -> dict[str, Any]:
     return {"i": i, "tag": sc["tag"], "pad": "x" * (i % 50), "even": i % 2 == 0}
 
 
-class Collector:
-    """The real collector (``CollectorServer``) on its own event loop thread, 127.0.0.1:0."""
+class Collector(ThreadedCollector):
+    """The real collector (:class:`~inspector.testing.collector.ThreadedCollector`) with the
+    query API at hand, 127.0.0.1:0."""
 
-    def __init__(self, data_dir: Path, *, lint: bool | None = None) -> None:
-        if lint is None:
-            lint = lint_available()
-        self.store = Store(data_dir)
-        self.service = CollectorService(
-            self.store,
-            self.store.open_session("client-tests"),
-            lint=lint,
-            identity=_importable("inspector.domain.identity", "IdentityGraph"),
-        )
-        self.server = CollectorServer(self.service, "127.0.0.1", 0)
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="collector", daemon=True)
-        self.url = ""
-
-    def start(self) -> Collector:
-        self._thread.start()
-        self.url = asyncio.run_coroutine_threadsafe(self.server.start(), self.loop).result(30)
-        return self
-
-    def stop(self) -> None:
-        try:
-            asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(30)
-        finally:
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self._thread.join(10)
-            self.loop.close()
-            self.store.close()
-
-    @property
-    def port(self) -> int:
-        return int(self.server.port)
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(data_dir, session="client-tests")
 
     @property
     def hostport(self) -> str:
@@ -138,18 +104,6 @@ class Collector:
         settle: float = 0.3,
     ) -> list[dict[str, Any]]:
         return wait_for(self.url, n, pred, timeout, settle)
-
-
-def _importable(module: str, name: str) -> bool:
-    try:
-        return hasattr(importlib.import_module(module), name)
-    except ImportError:
-        return False
-
-
-def lint_available() -> bool:
-    """The lint engine is another part of the project; run with it whenever it is there."""
-    return _importable("inspector.domain.lint", "LintEngine")
 
 
 def api_call(base: str, path: str, method: str = "GET", body: Any = None) -> Any:

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 import requests
 
-from inspector.collector.threaded import ThreadedCollector
+from inspector.testing.collector import ThreadedCollector
 
 
 class Api:

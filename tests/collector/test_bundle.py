@@ -7,7 +7,7 @@ import subprocess
 import sys
 import zipfile
 
-from inspector.collector.threaded import ThreadedCollector
+from inspector.testing.collector import ThreadedCollector
 from tests.collector.conftest import Api
 from tests.collector.har_schema import assert_valid_har
 from tests.collector.test_har_export import SECRET, traffic

@@ -19,7 +19,7 @@ import requests
 from aiohttp import web
 
 from inspector.collector.forward import ForwardUrlError, check_url
-from inspector.collector.threaded import ThreadedCollector
+from inspector.testing.collector import ThreadedCollector
 from tests.collector.conftest import Api
 
 KEY = "WK_FORWARD_1234"

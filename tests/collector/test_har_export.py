@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 
-from inspector.collector.threaded import ThreadedCollector
+from inspector.testing.collector import ThreadedCollector
 from tests.collector.conftest import Api
 from tests.collector.har_schema import assert_valid_har
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from inspector.collector.threaded import ThreadedCollector
 from inspector.domain.har_import import classify
+from inspector.testing.collector import ThreadedCollector
 from tests.clients.npm import NODE_DIR, ensure_node_modules
 from tests.collector.conftest import Api
 

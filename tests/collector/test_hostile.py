@@ -23,7 +23,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inspector.collector.threaded import ThreadedCollector
+from inspector.testing.collector import ThreadedCollector
 
 MiB = 1024 * 1024
 TRACK = b'{"type":"track","userId":"u","event":"Hostile"}'

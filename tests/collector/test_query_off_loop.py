@@ -9,21 +9,17 @@ import threading
 import pytest
 import requests
 
-from inspector.domain.capture import CapturedEvent, Source
 from inspector.domain.store_read import Reader
+from inspector.testing.events import event
 
 
 def _store_events(svc, n: int, name: str = "Order Completed") -> None:
     """Many events straight into the store (the query side is under test, not ingest)."""
     evs = [
-        CapturedEvent(
+        event(
+            {"type": "track", "event": name, "userId": f"u{i % 7}", "messageId": f"m{i}"},
             session_id=svc.session.id,
-            received_at=1.0 + i,
-            timestamp=1.0 + i,
-            type="track",
-            message={"type": "track", "event": name, "userId": f"u{i % 7}", "messageId": f"m{i}"},
-            message_id=f"m{i}",
-            source=Source(write_key="WK"),
+            at=1.0 + i,
         )
         for i in range(n)
     ]
@@ -46,7 +42,9 @@ def test_ingest_is_answered_while_a_query_runs(api, collector, monkeypatch):
 
     monkeypatch.setattr(Reader, "count", held)
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        slow = pool.submit(api.get, "/api/events", params={"q": "type:track"})
+        # the query does not match the event sent meanwhile, so its count is 10 whether that
+        # event is stored before the held read resumes or after
+        slow = pool.submit(api.get, "/api/events", params={"q": 'event:"Order Completed"'})
         assert inside.wait(30), "the query never reached its read"
         r = requests.post(
             api.url + "/v1/track",
@@ -57,6 +55,8 @@ def test_ingest_is_answered_while_a_query_runs(api, collector, monkeypatch):
         assert not slow.done()
         release.set()
         assert slow.result(120).json()["total"] == 10
+    during = api.get("/api/events", params={"q": "event:During"}).json()
+    assert during["total"] == 1  # and the event sent meanwhile was stored
 
 
 def test_a_query_past_its_budget_is_400_query_too_slow(api, collector):

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from inspector.collector.threaded import ThreadedCollector
+from inspector.testing.collector import ThreadedCollector
 from tests.collector.conftest import Api
 
 CASES = [

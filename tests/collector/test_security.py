@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from inspector.collector.origins import OriginPolicy, is_loopback_origin, normalize_origin
-from inspector.collector.threaded import ThreadedCollector
+from inspector.testing.collector import ThreadedCollector
 
 ALLOWED = "https://app.allowed.test:8443"
 FOREIGN = "https://evil.example"

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from inspector.collector.slow_clients import Timeouts
-from inspector.collector.threaded import ThreadedCollector
+from inspector.testing.collector import ThreadedCollector
 
 T = Timeouts(header=1.0, body_idle=0.6, body_total=2.5)
 

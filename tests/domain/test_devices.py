@@ -7,23 +7,16 @@ from typing import Any
 
 import pytest
 
-from inspector.domain.capture import CapturedEvent, Source
+from inspector.domain.capture import CapturedEvent
 from inspector.domain.devices import Device, annotate_devices, device_label, device_of
 from inspector.domain.identity import IdentityGraph
 from inspector.domain.query import parse
+from inspector.testing.events import event
 from tests.clients.mobile.fixtures import load_all
 
 
 def _event(message: dict[str, Any]) -> CapturedEvent:
-    return CapturedEvent(
-        session_id=1,
-        received_at=0.0,
-        message=message,
-        type=str(message.get("type")),
-        timestamp=0.0,
-        source=Source(),
-        message_id=str(message.get("messageId")),
-    )
+    return event(message, at=0.0, message_id=str(message.get("messageId")))
 
 
 def _messages(name: str) -> list[dict[str, Any]]:

@@ -6,24 +6,18 @@ from __future__ import annotations
 import gc
 from typing import Any
 
-from inspector.domain.capture import CapturedEvent, Finding, Source
+from inspector.domain.capture import Finding
+from inspector.domain.labels import identify_label
 from inspector.gui import throttle
 from inspector.gui.feed import LintCounts
-from inspector.gui.rows import LABEL, RowStore, identify_label
+from inspector.gui.rows import LABEL, RowStore
 from inspector.gui.throttle import Coalescer
+from inspector.testing.events import T0, event
 
 
 def _event(i: int, type_: str, message: dict[str, Any], lint: list[Any] | None = None):
-    return CapturedEvent(
-        session_id=1,
-        received_at=1_700_000_000.0 + i,
-        message=message,
-        type=type_,
-        timestamp=1_700_000_000.0,
-        message_id=f"m{i}",
-        source=Source(write_key="WK", library="analytics-python"),
-        id=i + 1,
-        lint=lint or [],
+    return event(
+        message, id=i + 1, type=type_, at=T0 + i, timestamp=T0, message_id=f"m{i}", lint=lint or []
     )
 
 

@@ -163,7 +163,7 @@ def test_export_ndjson_uses_the_filter(inspector, tmp_path):
 
 
 def test_identify_rows_show_who_in_a_muted_name_column(make_inspector, tmp_path):
-    from inspector.gui.rows import identify_label
+    from inspector.domain.labels import identify_label
     from inspector.gui.theme import muted
 
     assert (

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from typing import Any
 
-from inspector.pytest_plugin import EventInspector
+from inspector.testing.client import EventInspector
 from tests.gui.conftest import http, session_messages
 
 CLI = "import sys, inspector.cli; sys.exit(inspector.cli.main())"

@@ -12,7 +12,8 @@ import pytest
 from inspector.domain.store import Store
 from inspector.ingest.inbox import Inbox, inbox_dir
 from inspector.ingest.records import record
-from tests.ingest.procs import Serve, cli, env_without_display
+from inspector.testing.serve import cli
+from tests.ingest.procs import Serve, env_without_display
 
 
 def filled(data, n_requests=300, per=20):

@@ -7,10 +7,10 @@ import subprocess
 import sys
 import time
 
-from inspector.collector.threaded import ThreadedCollector
 from inspector.domain.store import Store
 from inspector.ingest.inbox import Inbox, inbox_dir
 from inspector.ingest.records import record
+from inspector.testing.collector import ThreadedCollector
 
 
 def track(i: int) -> dict[str, object]:

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from inspector.collector.threaded import ThreadedCollector
 from inspector.ingest.stages import Stages
+from inspector.testing.collector import ThreadedCollector
 from tests.ingest.procs import Serve, wait_for
 
 BEHIND = 20  # seconds within which the events behind an odd one must be stored

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from inspector.domain.store import Store
-from tests.ingest.procs import Serve, cli, wait_for
+from inspector.testing.serve import cli
+from tests.ingest.procs import Serve, wait_for
 
 
 def lines_without_ids(path: Path) -> list[str]:

@@ -13,29 +13,12 @@ import time
 import requests
 
 from inspector.domain.store import Store
+from inspector.testing.serve import Served
 
 
 def start_serve(data_dir, session="kill"):
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "inspector",
-            "serve",
-            "--port",
-            "0",
-            "--data-dir",
-            str(data_dir),
-            "--session",
-            session,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = proc.stdout.readline()
-    assert "listening on http://" in line, line + proc.stderr.read()
-    return proc, line.split("listening on ")[1].split()[0]
+    served = Served(data_dir, session=session)
+    return served.proc, served.url
 
 
 def test_acknowledged_events_survive_sigkill(tmp_path):

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from inspector.testing.serve import serve
 from tests.mcp.stdio import McpServerProcess
 from tests.qa.journeys import journey, send_python
-from tests.qa.serving import serve
 
 TOKEN = "mcp-test-token"
 WRITE_KEY = "wk-mcp"

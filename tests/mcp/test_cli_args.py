@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.qa.serving import run
+from inspector.testing.serve import cli
 
 
 @pytest.mark.parametrize(
@@ -16,5 +16,5 @@ from tests.qa.serving import run
     ],
 )
 def test_flags_that_do_not_go_together(args, says, tmp_path):
-    done = run("mcp", *args, cwd=tmp_path, timeout=60)
+    done = cli("mcp", *args, cwd=tmp_path, timeout=60)
     assert done.returncode == 2 and says in done.stderr and done.stdout == ""

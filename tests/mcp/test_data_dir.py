@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from inspector.domain.store import DB_NAME
+from inspector.testing.serve import serve
 from tests.mcp.conftest import Collector, segment_client, send_sample
 from tests.mcp.stdio import McpServerProcess
 from tests.qa.journeys import CHECKOUT, background
-from tests.qa.serving import serve
 
 CALLS: list[tuple[str, dict[str, Any]]] = [
     ("query_events", {"q": "type:track", "limit": 3}),

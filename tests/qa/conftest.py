@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from inspector.domain.capture import CapturedEvent, Finding, RawRequest
-from inspector.pytest_plugin import CollectorThread, EventInspector
+from inspector.testing.client import EventInspector
+from inspector.testing.collector import ThreadedCollector
 
 
 class FakeLinter:
@@ -45,8 +46,8 @@ def batch(url: str, messages: list[dict[str, Any]]) -> None:
 
 
 @pytest.fixture
-def collector(tmp_path) -> Iterator[CollectorThread]:
-    c = CollectorThread(tmp_path, service_kwargs={"linter_factory": FakeLinter}).start()
+def collector(tmp_path) -> Iterator[ThreadedCollector]:
+    c = ThreadedCollector(tmp_path, session="pytest", linter_factory=FakeLinter).start()
     try:
         yield c
     finally:
@@ -54,7 +55,7 @@ def collector(tmp_path) -> Iterator[CollectorThread]:
 
 
 @pytest.fixture
-def client(collector: CollectorThread) -> EventInspector:
+def client(collector: ThreadedCollector) -> EventInspector:
     return EventInspector(collector.url, collector=collector)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from inspector.pytest_plugin import CollectorThread
+from inspector.testing.collector import ThreadedCollector
 from tests.qa.journeys import CHECKOUT, CLIENT_OF, PYTHON_LIBS, background, journey, send_python
 
 pytestmark = pytest.mark.timeout(90)
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.timeout(90)
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory) -> Any:
-    c = CollectorThread(tmp_path_factory.mktemp("flows")).start()
+    c = ThreadedCollector(tmp_path_factory.mktemp("flows")).start()
     yield c
     c.stop()
 

@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from inspector.testing.serve import cli, serve
 from tests.qa.journeys import CHECKOUT_YAML, background, journey, send_python
-from tests.qa.serving import run, serve
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -35,7 +35,7 @@ def stored(tmp_path_factory):
 
 def test_a_journey_that_passes(stored):
     data, flow = stored
-    r = run("flow", "check", str(flow), "--data-dir", str(data), "--session", "ok")
+    r = cli("flow", "check", str(flow), "--data-dir", str(data), "--session", "ok")
     assert r.returncode == 0, r.stdout + r.stderr
     lines = r.stdout.splitlines()
     assert lines[0] == "flow 'Checkout' passed: 4 of 4 steps matched (person user-ok)"
@@ -45,7 +45,7 @@ def test_a_journey_that_passes(stored):
 
 def test_missing_step_exit_1_with_misses(stored):
     data, flow = stored
-    r = run("flow", "check", str(flow), "--data-dir", str(data), "--session", "missing")
+    r = cli("flow", "check", str(flow), "--data-dir", str(data), "--session", "missing")
     assert r.returncode == 1, r.stdout + r.stderr
     out = r.stdout
     assert "FAILED: 3 of 4 steps matched (person user-missing)" in out
@@ -55,7 +55,7 @@ def test_missing_step_exit_1_with_misses(stored):
 
 def test_out_of_order_json(stored):
     data, flow = stored
-    r = run(
+    r = cli(
         "flow",
         "check",
         str(flow),
@@ -75,7 +75,7 @@ def test_out_of_order_json(stored):
 
 def test_another_person_junit(stored):
     data, flow = stored
-    r = run(
+    r = cli(
         "flow",
         "check",
         str(flow),
@@ -98,12 +98,12 @@ def test_an_exported_file_gives_the_same_answer(stored, tmp_path):
     data, flow = stored
     out = tmp_path / "reversed.ndjson"
     assert (
-        run(
+        cli(
             "export", "--data-dir", str(data), "--session", "reversed", "--out", str(out)
         ).returncode
         == 0
     )
-    r = run("flow", "check", str(flow), str(out), "--format", "json")
+    r = cli("flow", "check", str(flow), str(out), "--format", "json")
     assert r.returncode == 1
     body = json.loads(r.stdout)
     assert [s["status"] for s in body["steps"]] == ["matched", "out_of_order", "matched", "matched"]
@@ -116,7 +116,7 @@ def test_wait_until_the_journey_arrives(tmp_path):
     with serve(tmp_path, session="live") as url:
         started = time.monotonic()
         cmd = ("flow", "check", str(flow), "--data-dir", str(tmp_path), "--session", "live")
-        with background(lambda: run(*cmd, "--wait", "60")) as out:
+        with background(lambda: cli(*cmd, "--wait", "60")) as out:
             time.sleep(1.0)
             send_python("rudder", url, "WK-live", journey("live"))
         r = out["result"]
@@ -126,7 +126,7 @@ def test_wait_until_the_journey_arrives(tmp_path):
         never = tmp_path / "never.yaml"
         never.write_text("steps: ['event:Never']\n")
         t0 = time.monotonic()
-        r = run("flow", "check", str(never), "--data-dir", str(tmp_path), "--wait", "0.5")
+        r = cli("flow", "check", str(never), "--data-dir", str(tmp_path), "--wait", "0.5")
         assert r.returncode == 1 and time.monotonic() - t0 >= 0.5
 
 
@@ -149,7 +149,7 @@ def test_unusable_input_exits_2(tmp_path, flow_text, args, message):
     (tmp_path / "bad.ndjson").write_text('{"type": "page"}\n{"type": \n')
     (tmp_path / "DATA").mkdir()
     args = [str(tmp_path / "DATA") if a == "DATA" else a for a in args]
-    r = run("flow", "check", str(flow), *args, cwd=tmp_path)
+    r = cli("flow", "check", str(flow), *args, cwd=tmp_path)
     assert r.returncode == 2, r.stdout + r.stderr
     assert message in r.stderr and "Traceback" not in r.stderr
 
@@ -160,7 +160,7 @@ def test_a_session_piped_in_on_stdin(stored):
     import sys
 
     data, flow = stored
-    export = run("export", "--data-dir", str(data), "--session", "ok", "--out", "-")
+    export = cli("export", "--data-dir", str(data), "--session", "ok", "--out", "-")
     r = subprocess.run(
         [sys.executable, "-m", "inspector", "flow", "check", str(flow), "-"],
         input=export.stdout,

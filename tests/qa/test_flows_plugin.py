@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from inspector.pytest_plugin import EventInspectorError
+from inspector.testing.api_events import EventInspectorError
 from tests.qa.journeys import CHECKOUT, CHECKOUT_YAML, PYTHON_LIBS, journey, send_python
 
 pytestmark = pytest.mark.timeout(90)

@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from inspector.testing.serve import cli, serve
 from tests.qa.journeys import send_node, send_python
-from tests.qa.serving import run, serve
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -134,27 +134,27 @@ def test_coverage_api(planned):
 
 def test_coverage_cli_on_the_stored_session(planned):
     args = ("coverage", "--plan", str(planned["plan"]), "--data-dir", str(planned["data"]))
-    r = run(*args)
+    r = cli(*args)
     assert r.returncode == 1, r.stdout + r.stderr  # Signed Up is required and never seen
     out = r.stdout
     assert "1 of 3 planned events seen, 1 required never seen, 1 unplanned" in out
     assert "Signed Up" in out and "REQUIRED, NEVER SEEN" in out
     assert "Cart Abandoned" in out.split("unplanned events seen:")[1]
-    r = run(*args, "--format", "json")
+    r = cli(*args, "--format", "json")
     assert json.loads(r.stdout)["planned"] == planned["cov"][1]["planned"]
-    r = run(*args, "--format", "junit", "--session", "plan")
+    r = cli(*args, "--format", "junit", "--session", "plan")
     suite = ET.fromstring(r.stdout).find("testsuite")
     assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("3", "1", "1")
 
 
 def test_coverage_cli_on_a_file(planned, tmp_path):
     out = tmp_path / "s.ndjson"
-    assert run("export", "--data-dir", str(planned["data"]), "--out", str(out)).returncode == 0
+    assert cli("export", "--data-dir", str(planned["data"]), "--out", str(out)).returncode == 0
     relaxed = tmp_path / "relaxed.yaml"
     relaxed.write_text(
         PLAN.replace("required: true\n    properties:\n      plan", "properties:\n      plan")
     )
-    r = run("coverage", "--plan", str(relaxed), str(out), "--format", "json")
+    r = cli("coverage", "--plan", str(relaxed), str(out), "--format", "json")
     assert r.returncode == 0, r.stdout + r.stderr  # nothing required is missing any more
     body = json.loads(r.stdout)
     assert {r["event"]: r["seen"] for r in body["planned"]} == {
@@ -167,11 +167,11 @@ def test_coverage_cli_on_a_file(planned, tmp_path):
 def test_unusable(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("events: [")
-    r = run("serve", "--port", "0", "--data-dir", str(tmp_path), "--plan", str(bad))
+    r = cli("serve", "--port", "0", "--data-dir", str(tmp_path), "--plan", str(bad))
     assert r.returncode == 2 and "--plan:" in r.stderr and "Traceback" not in r.stderr
-    r = run("coverage", "--plan", str(bad), "--data-dir", str(tmp_path))
+    r = cli("coverage", "--plan", str(bad), "--data-dir", str(tmp_path))
     assert r.returncode == 2 and "not valid" in r.stderr
-    r = run("coverage", "--plan", str(tmp_path / "nope.yaml"), "--data-dir", str(tmp_path))
+    r = cli("coverage", "--plan", str(tmp_path / "nope.yaml"), "--data-dir", str(tmp_path))
     assert r.returncode == 2 and "cannot read" in r.stderr
     with serve(tmp_path / "data") as url:  # no plan at all
         status, body = get(f"{url}/api/coverage")

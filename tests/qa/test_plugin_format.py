@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from inspector.pytest_plugin import Event, EventInspectorError, format_events, format_misses
+from inspector.testing.api_events import Event, EventInspectorError, format_events, format_misses
 from tests.qa.conftest import batch, needs_query
 
 
@@ -143,7 +143,7 @@ def test_expect_failure_is_a_report(client):
 
 def test_plugin_is_installed_and_imports_neither_qt_nor_aiohttp():
     code = (
-        "import sys, inspector.pytest_plugin;"
+        "import sys, inspector.testing.plugin;"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'qasync', "
         "'aiohttp')]; print(bad); sys.exit(1 if bad else 0)"
     )
@@ -152,7 +152,7 @@ def test_plugin_is_installed_and_imports_neither_qt_nor_aiohttp():
     from importlib.metadata import entry_points
 
     assert any(
-        e.value == "inspector.pytest_plugin"
+        e.value == "inspector.testing.plugin"
         for e in entry_points(group="pytest11", name="event_inspector")
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import segment.analytics as sa
 
-from inspector.pytest_plugin import EventInspectorError
+from inspector.testing.api_events import EventInspectorError
 
 pytestmark = pytest.mark.timeout(60)
 

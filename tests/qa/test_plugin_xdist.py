@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from tests.qa.serving import serve
+from inspector.testing.serve import serve
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -100,6 +100,10 @@ def test_the_environment_variable_works_too(tmp_path):
             text=True,
             timeout=120,
             cwd=tmp_path,
-            env={**os.environ, "EVENT_INSPECTOR_URL": url},
+            # not an xdist worker itself, even when this test runs in one
+            env={
+                **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")},
+                "EVENT_INSPECTOR_URL": url,
+            },
         )
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]

@@ -11,17 +11,16 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from inspector.cli import main
-from inspector.domain.capture import CapturedEvent, Finding, Source
+from inspector.domain.capture import CapturedEvent, Finding
 from inspector.domain.report import build_report, render_html, sparkline, svg_chart, timeline
-from inspector.pytest_plugin import CollectorThread
+from inspector.testing.collector import ThreadedCollector
+from inspector.testing.events import event
 from tests.qa.conftest import FakeLinter, batch, post
 
 
 @pytest.fixture
 def data_dir(tmp_path):
-    c = CollectorThread(
-        tmp_path, session="qa run", service_kwargs={"linter_factory": FakeLinter}
-    ).start()
+    c = ThreadedCollector(tmp_path, session="qa run", linter_factory=FakeLinter).start()
     try:
         batch(
             c.url,
@@ -120,16 +119,8 @@ def test_format_from_extension_and_errors(data_dir, tmp_path, capsys):
 
 
 def ev(t: float, name: str = "E", lint: list[Finding] | None = None) -> CapturedEvent:
-    return CapturedEvent(
-        session_id=1,
-        received_at=t,
-        message={"event": name},
-        type="track",
-        timestamp=t,
-        source=Source(),
-        message_id=f"m{t}",
-        lint=lint or [],
-        id=int(t),
+    return event(
+        {"event": name}, id=int(t), type="track", at=t, message_id=f"m{t}", lint=lint or []
     )
 
 

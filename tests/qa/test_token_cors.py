@@ -9,7 +9,8 @@ import pytest
 
 from inspector.cli.serve import api_token_for
 from inspector.collector.api_token import generate_token, token_ok
-from inspector.pytest_plugin import CollectorThread, EventInspector
+from inspector.testing.client import EventInspector
+from inspector.testing.collector import ThreadedCollector
 from tests.lan.netns import LAN_ADDRESS, run_scenario
 from tests.qa.conftest import post
 
@@ -44,7 +45,7 @@ def raw(method, url, headers=None, body=None):
 
 @pytest.fixture
 def secured(tmp_path):
-    c = CollectorThread(tmp_path, api_token=TOKEN, service_kwargs=NO_LINT).start()
+    c = ThreadedCollector(tmp_path, api_token=TOKEN, **NO_LINT).start()
     yield c
     c.stop()
 
@@ -82,7 +83,7 @@ def test_token_leaves_tracking_routes_and_preflights_open(secured):
 
 
 def test_no_token_means_open(tmp_path):
-    c = CollectorThread(tmp_path, service_kwargs=NO_LINT).start()
+    c = ThreadedCollector(tmp_path, **NO_LINT).start()
     try:
         assert raw("GET", c.url + "/api/health")[0] == 200
     finally:
@@ -91,7 +92,7 @@ def test_no_token_means_open(tmp_path):
 
 @pytest.mark.parametrize(("method", "path"), API_ROUTES)
 def test_cors_on_every_api_route(tmp_path_factory, method, path, request):
-    c = CollectorThread(tmp_path_factory.mktemp("cors"), service_kwargs=NO_LINT).start()
+    c = ThreadedCollector(tmp_path_factory.mktemp("cors"), **NO_LINT).start()
     request.addfinalizer(c.stop)
     body = b'{"expectations": []}' if method == "POST" else None
     status, headers, _ = raw(method, c.url + path, {"Origin": PAGE}, body)
@@ -115,7 +116,7 @@ def test_cors_on_every_api_route(tmp_path_factory, method, path, request):
 
 
 def test_cors_on_errors(tmp_path):
-    c = CollectorThread(tmp_path, service_kwargs=NO_LINT).start()
+    c = ThreadedCollector(tmp_path, **NO_LINT).start()
     try:
         for path in ("/api/wait?count=x", "/api/events/999", "/api/assert"):
             method = "POST" if path == "/api/assert" else "GET"

@@ -9,7 +9,8 @@ import time
 import aiohttp
 
 from inspector.collector.routes_qa import WAITS, split_and_terms, top_level_tokens
-from inspector.pytest_plugin import CollectorThread, EventInspector
+from inspector.testing.client import EventInspector
+from inspector.testing.collector import ThreadedCollector
 from tests.qa.conftest import batch, needs_query, track
 
 pytestmark = needs_query
@@ -179,7 +180,7 @@ def test_many_concurrent_waiters_do_not_slow_ingest(client, collector):
 
 
 def test_stopping_the_collector_answers_pending_waits(tmp_path):
-    c = CollectorThread(tmp_path, service_kwargs={"lint": False}).start()
+    c = ThreadedCollector(tmp_path, lint=False).start()
     client = EventInspector(c.url)
     result = {}
 

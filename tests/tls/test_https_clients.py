@@ -24,52 +24,32 @@ from urllib.parse import urlsplit
 import pytest
 from cryptography import x509
 
+from inspector.testing.serve import Served
 from tests.clients.harness import Collector, by_tag, check_scenario, scenario, wait_for
 from tests.clients.mobile.fixtures import load_all
 from tests.clients.npm import NODE_DIR
 
 
 @dataclass
-class Served:
+class Https:
     url: str
     tls_url: str
     ca: Path
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
+def served(tmp_path: Path) -> Iterator[Https]:
     """``event-inspector serve --port 0 --tls`` as users run it, a process of its own."""
-    p = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "inspector",
-            "serve",
-            "--port",
-            "0",
-            "--tls",
-            "--data-dir",
-            str(tmp_path / "data"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert p.stdout is not None
-        plain = p.stdout.readline()
-        tls = p.stdout.readline()
+    with Served(tmp_path / "data", "--tls", session=None, extra_lines=1) as s:
+        plain, tls = s.lines
         assert plain.startswith("listening on http://127.0.0.1:"), plain
         assert tls.startswith("listening on https://127.0.0.1:"), tls
         ca = Path(tls.split("trust the CA ", 1)[1].split(",", 1)[0])
         assert ca == tmp_path / "data" / "tls" / "ca.pem"
-        yield Served(plain.split()[2], tls.split()[2], ca)
-    finally:
-        p.terminate()
-        p.wait(15)
+        yield Https(plain.split()[2], tls.split()[2], ca)
 
 
-def test_python_client_delivers_over_https_with_only_the_ca(served: Served, tmp_path: Path) -> None:
+def test_python_client_delivers_over_https_with_only_the_ca(served: Https, tmp_path: Path) -> None:
     code = textwrap.dedent(
         f"""
         import segment.analytics as analytics
@@ -96,7 +76,7 @@ def test_python_client_delivers_over_https_with_only_the_ca(served: Served, tmp_
     assert {e["source"]["client"] for e in events} == {"segment-analytics-python"}
 
 
-def test_without_the_ca_the_connection_is_refused(served: Served) -> None:
+def test_without_the_ca_the_connection_is_refused(served: Https) -> None:
     with pytest.raises(urllib.error.URLError) as info:
         urllib.request.urlopen(served.tls_url + "/ca.pem", timeout=10)
     assert isinstance(info.value.reason, ssl.SSLCertVerificationError)
@@ -104,7 +84,7 @@ def test_without_the_ca_the_connection_is_refused(served: Served) -> None:
 
 @pytest.mark.node
 def test_node_client_delivers_over_https_with_only_the_ca(
-    served: Served, tmp_path: Path, node_modules: Path
+    served: Https, tmp_path: Path, node_modules: Path
 ) -> None:
     sc = scenario("node-tls", burst=20)
     path = tmp_path / "node-tls.json"
@@ -133,7 +113,7 @@ def test_node_client_delivers_over_https_with_only_the_ca(
     check_scenario(events, sc, client="@segment/analytics-node", burst=True)
 
 
-def test_ca_routes_hand_out_the_ca(served: Served) -> None:
+def test_ca_routes_hand_out_the_ca(served: Https) -> None:
     ca_pem = served.ca.read_bytes()
     ctx = ssl.create_default_context(cafile=str(served.ca))
     for base, kw in ((served.url, {}), (served.tls_url, {"context": ctx})):
@@ -148,7 +128,7 @@ def test_ca_routes_hand_out_the_ca(served: Served) -> None:
         assert cert == x509.load_pem_x509_certificate(ca_pem)
 
 
-def test_a_mobile_sdk_request_over_https(served: Served) -> None:
+def test_a_mobile_sdk_request_over_https(served: Https) -> None:
     """analytics-swift builds ``https://{apiHost}/b``: its request, over TLS, trusting the CA."""
     fx = next(f for f in load_all() if f.name == "analytics-swift")
     u = urlsplit(served.tls_url)
@@ -173,7 +153,7 @@ def test_no_ca_without_tls(collector: Collector) -> None:
     assert json.loads(info.value.read())["code"] == "tls_off"
 
 
-def test_settings_fetched_over_https_send_events_over_https(served: Served) -> None:
+def test_settings_fetched_over_https_send_events_over_https(served: Https) -> None:
     """A library that fetched its settings over HTTPS (a page on https, a phone's cdnHost)
     is told to send over HTTPS to the same address, never back to plain HTTP."""
     ctx = ssl.create_default_context(cafile=str(served.ca))

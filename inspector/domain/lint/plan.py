@@ -14,6 +14,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from inspector.domain.labels import kind_label
 from inspector.domain.lint.values import ISO_RE, json_type_exact, short
 
 Out = list[tuple[str, str, str | None]]
@@ -148,7 +149,7 @@ def _path(parts: Any) -> str:
 
 
 def _label(m: dict[str, Any]) -> str:
-    return str(m.get("event") or m.get("name") or m.get("type"))
+    return kind_label(m.get("type"), m) or str(m.get("type"))
 
 
 def _validate(rule: PlanRule, m: dict[str, Any], out: Out) -> None:

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from inspector.domain.capture import CapturedEvent, RawRequest, epoch_iso
 from inspector.domain.devices import device_of
+from inspector.domain.labels import identify_label
 from inspector.domain.request_body import display
 from inspector.domain.secrets import mask_fields, mask_query
-from inspector.gui.rows import identify_label
 from inspector.gui.theme import TYPE_COLORS
 from inspector.gui.widgets.body_view import BodyView, show_raw
 from inspector.gui.widgets.filter_bar import quote_value

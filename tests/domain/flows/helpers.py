@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from inspector.domain.capture import CapturedEvent, Source
+from inspector.domain.capture import CapturedEvent
 from inspector.domain.flows import ListSource, People
 from inspector.domain.identity import replay
+from inspector.testing.events import event
 
 
 def ev(i: int, message: dict[str, Any], client: str = "segment-analytics-python") -> CapturedEvent:
-    return CapturedEvent(
-        session_id=1,
-        received_at=time.time(),
-        message=message,
-        type=str(message.get("type", "unknown")),
-        timestamp=time.time(),
-        source=Source(write_key="WK", library=client, client=client),
-        message_id=f"m{i}",
-        id=i,
-        seq=i,
-    )
+    return event(message, id=i, library=client, message_id=f"m{i}")
 
 
 def events(*messages: dict[str, Any]) -> list[CapturedEvent]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from inspector.domain.capture import CapturedEvent, Source
+from inspector.domain.capture import CapturedEvent
 from inspector.domain.identity import IdentityGraph
+from inspector.testing.events import event
 
 T0 = 1_700_000_000.0
 
@@ -25,22 +26,7 @@ def msg(type_: str, **ids: Any) -> dict[str, Any]:
 
 def events(messages: list[dict[str, Any]]) -> list[CapturedEvent]:
     """CapturedEvents with ids 1.., messageIds m1.. and one second between them."""
-    out = []
-    for i, m in enumerate(messages, 1):
-        out.append(
-            CapturedEvent(
-                session_id=1,
-                received_at=T0 + i,
-                message=m,
-                type=m["type"],
-                timestamp=T0 + i,
-                source=Source(),
-                message_id=f"m{i}",
-                id=i,
-                seq=i,
-            )
-        )
-    return out
+    return [event(m, id=i, at=T0 + i, message_id=f"m{i}") for i, m in enumerate(messages, 1)]
 
 
 def feed(messages: list[dict[str, Any]], mode: str = "default") -> IdentityGraph:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
-from inspector.domain.capture import CapturedEvent, Source
 from inspector.domain.lint.coverage import counts_of_events, counts_of_session, coverage
 from inspector.domain.lint.plan import plan_from_data
 from inspector.domain.store import Store
+from inspector.testing.events import event
 
 PLAN = plan_from_data(
     {
@@ -22,15 +22,7 @@ PLAN = plan_from_data(
 
 
 def ev(message, client):
-    return CapturedEvent(
-        session_id=1,
-        received_at=time.time(),
-        message=message,
-        type=message["type"],
-        timestamp=time.time(),
-        source=Source(write_key="WK", library="lib", client=client),
-        message_id=str(time.monotonic_ns()),
-    )
+    return event(message, library="lib", client=client, message_id=str(time.monotonic_ns()))
 
 
 EVENTS = [

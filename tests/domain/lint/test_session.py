@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from inspector.domain.capture import CapturedEvent, RawRequest, Source
+from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.lint import LintEngine
+from inspector.testing.events import event
 from tests.domain.lint.helpers import clean, engine
 
 NOW = 1706702400.0  # 2024-01-31T12:00:00Z
 
 
 def ev(msg: dict[str, Any], library: str | None = "analytics.js", i: int = 0) -> CapturedEvent:
-    return CapturedEvent(
-        session_id=1,
-        received_at=NOW,
-        message=msg,
+    return event(
+        msg,
         type=msg.get("type", "?"),
-        timestamp=NOW,
-        source=Source(library=library),
+        at=NOW,
+        library=library,
+        client=None,
+        write_key=None,
         message_id=str(msg.get("messageId")),
         batch_index=i,
     )

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from inspector.domain.capture import CapturedEvent, Finding, Source
+from inspector.domain.capture import CapturedEvent, Finding
 from inspector.domain.store import Store
+from inspector.testing.events import event
 
 
 def _ev(
@@ -24,13 +25,13 @@ def _ev(
     client: str | None = None,
     write_key: str | None = "WK1",
 ) -> CapturedEvent:
-    return CapturedEvent(
+    return event(
+        message,
         session_id=0,
-        received_at=time.time(),
-        message=message,
-        type=str(message.get("type", "unknown")),
-        timestamp=time.time(),
-        source=Source(write_key=write_key, library=lib, client=client or lib),
+        at=time.time(),
+        library=lib,
+        client=client,
+        write_key=write_key,
         message_id=str(message.get("messageId", f"gen-{i}")),
         dup=dup,
         lint=lint or [],

@@ -3,15 +3,15 @@ from the index's candidates or walking the session, pages by count, LIKE plus Un
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
 from inspector.domain import store_read
-from inspector.domain.capture import CapturedEvent, Source
+from inspector.domain.capture import CapturedEvent
 from inspector.domain.query import compile_query, ftsindex
 from inspector.domain.store import Store
+from inspector.testing.events import event
 
 NAMES = ["Kelvin", "KELVIN", "\u212aelvin", "stra\u00dfe", "STRASSE", "o\ufb03ce", "office"]
 
@@ -22,22 +22,13 @@ def _store(tmp_path: Path, n: int = 400) -> tuple[Store, int, list[CapturedEvent
     evs = []
     for i in range(n):
         name = NAMES[i % len(NAMES)] if i % 5 == 0 else f"Common {i % 3}"
-        evs.append(
-            CapturedEvent(
-                session_id=sid,
-                received_at=time.time(),
-                message={
-                    "type": "track",
-                    "event": name,
-                    "userId": f"user-{i:05d}",
-                    "properties": {"n": i, "tag": "blue shirt" if i % 2 else "red hat"},
-                },
-                type="track",
-                timestamp=time.time(),
-                source=Source(),
-                message_id=f"m{i}",
-            )
-        )
+        message = {
+            "type": "track",
+            "event": name,
+            "userId": f"user-{i:05d}",
+            "properties": {"n": i, "tag": "blue shirt" if i % 2 else "red hat"},
+        }
+        evs.append(event(message, session_id=sid, message_id=f"m{i}"))
     store.allocate(None, evs)
     store.write([], evs[: n // 2])
     store.index_all()  # the first half is indexed, the rest is not yet

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from inspector.domain.capture import CapturedEvent, Source
+from inspector.domain.capture import CapturedEvent
 from inspector.domain.query import parse
 from inspector.domain.query.ftsindex import (
     BLOCK,
@@ -16,17 +15,14 @@ from inspector.domain.query.ftsindex import (
     trigrams,
 )
 from inspector.domain.store import Store
+from inspector.testing.events import event
 
 
 def _evs(sid: int, words: list[str]) -> list[CapturedEvent]:
     return [
-        CapturedEvent(
+        event(
+            {"type": "track", "event": w, "userId": f"user-{w}"},
             session_id=sid,
-            received_at=time.time(),
-            message={"type": "track", "event": w, "userId": f"user-{w}"},
-            type="track",
-            timestamp=time.time(),
-            source=Source(),
             message_id=f"m-{w}",
         )
         for w in words
