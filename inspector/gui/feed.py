@@ -8,76 +8,29 @@ committed; it only appends to a buffer. A :class:`Coalescer` hands the buffer to
 from __future__ import annotations
 
 import time
+from array import array
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from inspector.domain.capture import SEVERITY_LEVEL, CapturedEvent, RawRequest
-from inspector.domain.query import CompiledQuery, compile_query
+from inspector.domain.capture import CapturedEvent, RawRequest
+from inspector.domain.query import CompiledQuery, IdentitySource, Query, QueryError, compile_query
 from inspector.domain.store import Session, Store
-from inspector.gui import domain_bridge
-from inspector.gui.loader import display_rows
+from inspector.domain.store_read import Reader
+from inspector.domain.view import LintCounts, RowStore, View, loader
+from inspector.domain.view.values import values_for
+from inspector.domain.view.vocabulary import SessionVocabulary
 from inspector.gui.models.events_model import EventsModel
 from inspector.gui.models.requests_model import RequestsModel
-from inspector.gui.rows import ANON, LABEL, SOURCE, TYPE, USER
+from inspector.gui.read_worker import ReadWorker
 from inspector.gui.throttle import Coalescer
-from inspector.gui.vocabulary import SessionVocabulary
 
 FLUSH_MS = 60
 MAX_ROWS_PER_TICK = 500  # a bigger backlog is applied over several loop passes
-_LEVEL = SEVERITY_LEVEL
-_VALUE_COLUMNS = {
-    "type": TYPE,
-    "event": LABEL,
-    "name": LABEL,
-    "userid": USER,
-    "user": USER,
-    "anonymousid": ANON,
-    "writekey": SOURCE,
-}
-_FIXED_VALUES = {"lint": ["error", "warning", "info", "none"], "dup": ["true", "false"]}
-
-
-class LintCounts:
-    """Findings per rule, for the lint panel, and events per level, for the status bar."""
-
-    def __init__(self) -> None:
-        self.by_rule: dict[str, list[Any]] = {}  # rule -> [severity, events, example message]
-        self.errors = 0  # events whose worst finding is an error
-        self.warnings = 0  # events whose worst finding is a warning
-        self.findings = 0  # findings in all
-        self.events = 0  # events with at least one finding
-
-    def add(self, findings: list[Any]) -> int:
-        """Count one event's findings; returns its lint level (3 error, 2 warning, 1 info)."""
-        by_rule = self.by_rule
-        if findings:
-            self.findings += len(findings)
-            self.events += 1
-        worst = 0
-        seen: tuple[str, ...] | set[str] = ()
-        for f in findings:
-            if isinstance(f, dict):
-                rule, sev, msg = f["rule"], f["severity"], f.get("message", "")
-            else:
-                rule, sev, msg = f.rule, f.severity, f.message
-            level = _LEVEL.get(sev, 1)
-            if level > worst:
-                worst = level
-            if rule in seen:
-                continue
-            seen = (*seen, rule) if len(seen) < 8 else {*seen, rule}
-            entry = by_rule.get(rule)
-            if entry is None:
-                by_rule[rule] = [sev, 1, msg]
-            else:
-                entry[1] += 1
-        if worst == 3:
-            self.errors += 1
-        elif worst == 2:
-            self.warnings += 1
-        return worst
+#: rows of a stored session read before the window shows it (the rest follow in the background)
+NEWEST_ROWS = 5_000
 
 
 class RateMeter:
@@ -96,9 +49,16 @@ class RateMeter:
 
 
 class EventFeed(QObject):
+    """The window's side of the live session: the collector's events into the :class:`View`
+    (through :class:`EventsModel`), a stored session read newest first, the filter run off the
+    UI thread."""
+
     rowsAdded = Signal(int)  # rows the view gained
     countsChanged = Signal()
     filterApplied = Signal()
+    filteringChanged = Signal(bool)  # a filter's query is running (the table says so)
+    filterFailed = Signal(str)
+    loadingChanged = Signal(bool)  # a resumed session's older rows are being read
     identityChanged = Signal()
 
     def __init__(self, store: Store, session: Session, parent: QObject | None = None) -> None:
@@ -106,21 +66,52 @@ class EventFeed(QObject):
         self.store = store
         self.live_session = session
         self.session = session  # the one shown; an earlier one is read-only
-        self.model = EventsModel(parent=self)
+        self.view = View(session.id)
+        self.model = EventsModel(self.view, parent=self)
         self.requests = RequestsModel(parent=self)
         self._rows = Coalescer(self._flush, FLUSH_MS, self, max_items=MAX_ROWS_PER_TICK)
         self._reqs = Coalescer(self._flush_requests, 100, self, freeze_gc=False)
         self.paused = False
         self.held = 0
-        self.query: Any = None
+        self.query: Query | None = None
         self.query_text = ""
-        self.ctx: Any = None
-        self.compiled: CompiledQuery | None = None  # the filter, as compile_query made it
-        self.lint = LintCounts()
-        self.duplicates = 0
+        self.identity: IdentitySource = None  # where user:X finds X's other ids
         self.meter = RateMeter()
-        self.on_flush: list[Any] = []  # benchmark hooks: fn(events) after rows are in the model
+        self.on_flush: list[Callable[[list[CapturedEvent]], Any]] = []  # benchmark hooks
         self.vocab = SessionVocabulary(store)
+        # the filter's SQL and a resumed session's older rows: each on a thread of its own
+        self._filter = ReadWorker(store, "filter", self)
+        self._filter.finished.connect(self._filter_done)
+        self._filter.failed.connect(self._filter_failed)
+        self._filter_ticket = 0  # the query running now (0: none)
+        self._older = ReadWorker(store, "older rows", self)
+        self._older.finished.connect(self._older_done)
+        self._older.failed.connect(self._older_failed)
+        self._older_ticket = 0
+
+    # -- what the View holds ------------------------------------------------------------------
+    @property
+    def lint(self) -> LintCounts:
+        return self.view.lint
+
+    @property
+    def duplicates(self) -> int:
+        return self.view.duplicates
+
+    @property
+    def compiled(self) -> CompiledQuery | None:
+        """The filter, as the one query door compiled it (None: every event)."""
+        return self.view.compiled
+
+    @property
+    def filtering(self) -> bool:
+        """A filter's query is running: the table shows the previous filter's rows."""
+        return self._filter_ticket != 0
+
+    @property
+    def loading(self) -> int:
+        """Older rows of the shown session still being read (0: all are held)."""
+        return self.view.loading
 
     # -- from the collector (loop thread) -------------------------------------------------
     def on_capture(self, events: list[CapturedEvent], raw: RawRequest) -> None:
@@ -143,9 +134,11 @@ class EventFeed(QObject):
         self.identityChanged.emit()
 
     def stop(self) -> None:
-        """Drop what is buffered and stop the timers (the window is closing)."""
+        """Drop what is buffered, stop the timers and the reading threads (window closing)."""
         self._rows.discard()
         self._reqs.discard()
+        self._filter.stop()
+        self._older.stop()
 
     @property
     def live(self) -> bool:
@@ -160,17 +153,7 @@ class EventFeed(QObject):
         self._reqs.flush_now()
 
     def _flush(self, events: list[CapturedEvent]) -> None:
-        rows = self.model.rows
-        first = len(rows)
-        add = self.lint.add
-        levels = [add(ev.lint) if ev.lint else 0 for ev in events]
-        self.duplicates += sum(1 for ev in events if ev.dup)
-        rows.append_events(events, levels)
-        matches = None
-        if self.compiled is not None:
-            cq = self.compiled
-            matches = [first + i for i, ev in enumerate(events) if _safe_match(cq, ev)]
-        added = self.model.rows_appended(first, matches)
+        added = self.model.add(events)
         for fn in self.on_flush:
             fn(events)
         self.rowsAdded.emit(added)
@@ -191,149 +174,162 @@ class EventFeed(QObject):
             self._catch_up()
 
     def _catch_up(self) -> None:
-        """Rows stored while paused (ids after the last row) are read back from the store."""
-        rows = self.model.rows
+        """Rows stored while paused (after the last row) are read back from the store."""
+        rows = self.view.rows
         after = rows.ids[-1] if len(rows) else 0
         first = len(rows)
-        self._append_stored(after)
+        stored = loader.after_id(self.store.read, self.session.id, after)
+        self.view.duplicates += sum(loader.append(rows, self.view.lint, c) for c in stored)
         if len(rows) == first:
             return
         if self.query is not None:
-            self.apply_query(self.query, self.query_text)
+            self._run_filter()
         else:
-            self.model.rows_appended(first)
+            self.model.reload()
         self.countsChanged.emit()
 
-    def _append_stored(self, after_id: int) -> None:
-        rows = self.model.rows
-        for chunk in display_rows(self.store, self.session.id, after_id):
-            for tup, findings, dup in chunk:
-                rows.append_tuple(tup, dup)
-                if findings:
-                    self.lint.add(findings)
-                if dup:
-                    self.duplicates += 1
-
     # -- sessions and clearing ------------------------------------------------------------
-    def reset_counts(self) -> None:
-        self.lint = LintCounts()
-        self.duplicates = 0
-        self.held = 0
-
     def load_session(self, session: Session) -> None:
-        """Show ``session`` (the live one, or an earlier one read-only) from the store."""
+        """Show ``session`` (the live one, or an earlier one read-only): its newest rows now,
+        the older ones from a background thread (:attr:`loading` says how many are due)."""
         self._rows.discard()
+        self._older.cancel()
+        self._older_ticket = 0
         self.session = session
-        self.reset_counts()
+        self.held = 0
+        view = self.view
         self.model.beginResetModel()
-        self.model.rows.clear()
-        self._append_stored(0)
-        self.model._visible = None
+        view.reset(session.id)
+        newest = loader.newest(self.store.read, session.id, NEWEST_ROWS)
+        view.duplicates = loader.append(view.rows, view.lint, newest)
+        if len(newest) == NEWEST_ROWS:
+            before = (newest[0][0], newest[0][1])
+            older = self.store.read.scalar(
+                "SELECT COUNT(*) FROM events INDEXED BY events_session_seq "
+                "WHERE session_id=? AND (seq, id) < (?, ?)",
+                (session.id, *before),
+            )
+            view.begin(before, int(older or 0))
         self.model.endResetModel()
+        if view.loading:
+            self._older_ticket = self._older.submit(
+                lambda reader, cancelled: loader.read_before(reader, session.id, before, cancelled)
+            )
+            self.loadingChanged.emit(True)
         self.requests.load(self.store, session.id)
         if self.query is not None:
-            self.apply_query(self.query, self.query_text)
+            self._run_filter()
         self.countsChanged.emit()
         self.identityChanged.emit()
 
+    def _older_done(self, ticket: int, result: tuple[RowStore, LintCounts, int]) -> None:
+        if ticket != self._older_ticket:
+            return
+        self._older_ticket = 0
+        self.model.prepend(*result)
+        if self.query is not None:  # the older rows' matches are found by the query again
+            self._run_filter()
+        self.loadingChanged.emit(False)
+        self.countsChanged.emit()
+
+    def _older_failed(self, ticket: int, message: str) -> None:
+        if ticket == self._older_ticket:
+            self._older_ticket = 0
+            self.loadingChanged.emit(False)
+            self.filterFailed.emit(f"Older events could not be read: {message}")
+
     def clear(self) -> None:
         self._rows.discard()
-        self.reset_counts()
-        self.model.reset_all()
+        self._older.cancel()
+        self._older_ticket = 0
+        self.held = 0
+        self.model.beginResetModel()
+        self.view.reset(self.session.id)
+        self.model.endResetModel()
         self.requests.clear()
         self.countsChanged.emit()
         self.identityChanged.emit()
 
     # -- filtering ------------------------------------------------------------------------
-    def apply_query(self, query: Any, text: str = "", ctx: Any = None) -> None:
-        """Show rows matching ``query`` (None: all). SQL over the stored session, one reset."""
+    def apply_query(self, query: Query | None, text: str = "") -> None:
+        """Show rows matching ``query`` (None: all). Its SQL runs on the filter thread; the
+        table shows the previous rows, marked as such, until the answer arrives."""
         self._rows.flush_now()
         self.query, self.query_text = query, text
-        if ctx is not None:
-            self.ctx = ctx
         if query is None:
-            self.compiled = None
-            self.model.set_visible(None)
-        else:
-            # the one door every consumer uses (API, CLI, plugin): same query, same rows
-            self.compiled = compile_query(
-                text or query.text, self.ctx, fts=self.store.read.fts_docs
-            )
-            ids = self.store.event_ids(self.session.id, self.compiled.where, self.compiled.params)
-            self.model.set_visible(self.model.rows.rows_of_ids(ids))
+            self._filter.cancel()
+            self._set_filtering(0)
+            self.model.beginResetModel()
+            self.view.set_filter(None)
+            self.model.endResetModel()
+            self.filterApplied.emit()
+            return
+        self._run_filter()
+
+    def _run_filter(self) -> None:
+        assert self.query is not None
+        text = self.query_text or self.query.text
+        try:  # the one door every consumer uses (API, CLI, plugin): same query, same rows
+            cq = compile_query(text, self.identity, fts=self.store.read.fts_docs)
+        except QueryError as exc:  # e.g. a person with too many ids for one search
+            self.model.beginResetModel()
+            self.view.set_filter(None)
+            self.view.visible = array("I")
+            self.model.endResetModel()
+            self.filterFailed.emit(f"The filter could not run: {exc}")
+            self.filterApplied.emit()
+            return
+        self.view.set_filter(cq, text)
+        sid, where, params = self.session.id, cq.where, cq.params
+
+        def job(reader: Reader, _cancelled: Callable[[], bool]) -> list[int]:
+            return reader.event_ids(sid, where, params)
+
+        self._set_filtering(self._filter.submit(job))
+
+    def _set_filtering(self, ticket: int) -> None:
+        was = self.filtering
+        self._filter_ticket = ticket
+        if was != self.filtering:
+            self.filteringChanged.emit(self.filtering)
+
+    def _filter_done(self, ticket: int, ids: list[int]) -> None:
+        if ticket != self._filter_ticket:
+            return
+        self._rows.flush_now()
+        self.model.show_ids(ids)
+        self._set_filtering(0)
         self.filterApplied.emit()
 
+    def _filter_failed(self, ticket: int, message: str) -> None:
+        if ticket != self._filter_ticket:
+            return
+        self.model.show_ids([])
+        self._set_filtering(0)
+        self.filterFailed.emit(f"The filter could not run: {message}")
+        self.filterApplied.emit()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until the filter and the older rows are in (tests, benchmarks, scripts);
+        True if they are."""
+        from PySide6.QtCore import QCoreApplication
+
+        deadline = time.monotonic() + timeout
+        while self.filtering or self._older_ticket:
+            if time.monotonic() > deadline:
+                return False
+            QCoreApplication.processEvents()
+            time.sleep(0.002)
+        return True
+
+    # -- hints ----------------------------------------------------------------------------
     def vocabulary(self) -> Any:
         """What the shown session holds (field values, message paths), for hints."""
-        return self.vocab.get(self.session.id, self.model.rows, self.lint.by_rule)
+        return self.vocab.get(self.session.id, self.view.rows, self.view.lint.by_rule)
 
     def paths(self) -> list[str]:
-        return self.vocabulary().path_names()
+        return list(self.vocabulary().path_names())
 
     def values_for(self, field: str, limit: int = 200) -> list[str]:
         """Distinct values seen in a column or message path (for autocomplete)."""
-        path = field
-        field = field.lower()
-        if field == "has":
-            return self.paths()[:limit]
-        if (
-            field not in _FIXED_VALUES
-            and field not in _VALUE_COLUMNS
-            and field not in ("rule", "lib", "messageid", "previousid", "groupid")
-        ):
-            return self.vocabulary().path_values(path, limit)
-        if field in _FIXED_VALUES:
-            return _FIXED_VALUES[field]
-        if field == "rule":
-            return sorted(self.lint.by_rule)
-        col = _VALUE_COLUMNS.get(field)
-        if col is None:
-            return []
-        rows = self.model.rows
-        arr = {
-            TYPE: rows.type,
-            LABEL: rows.label,
-            USER: rows.user,
-            ANON: rows.anon,
-            SOURCE: rows.source,
-        }[col]
-        from collections import Counter
-
-        if col == LABEL:  # identify rows show traits there, not an event name
-            ident = rows.strings.idx("identify")
-            counts = Counter(
-                lab for lab, t in zip(arr[-50000:], rows.type[-50000:], strict=True) if t != ident
-            )
-        else:
-            counts = Counter(arr[-50000:])
-        counts.pop(0, None)
-        vals = rows.strings.values
-        if col == SOURCE:  # the source column shows "client · key"; offer the key
-            return sorted(
-                {vals[i].split(" · ")[-1] for i, _ in counts.most_common(limit) if " · " in vals[i]}
-            )
-        return [vals[i] for i, _ in counts.most_common(limit)]
-
-
-def _safe_match(cq: CompiledQuery, ev: CapturedEvent) -> bool:
-    try:
-        return cq.matches(ev)
-    except Exception:  # a predicate bug must not break ingest; treat as "no match"
-        return False
-
-
-def query_ctx(identity_getter: Any) -> Any:
-    """A MatchContext whose person lookups go to the live identity graph (if any)."""
-    mod = domain_bridge.query_module()
-    ctx_cls = getattr(mod, "MatchContext", None) if mod else None
-    if ctx_cls is None:
-        return None
-
-    def identifiers_of(value: str) -> Any:
-        g = identity_getter()
-        return g.identifiers_of(value) if g is not None else {value}
-
-    try:
-        return ctx_cls(identifiers_of=identifiers_of)
-    except TypeError:
-        return ctx_cls()
+        return values_for(self.view, self.vocab, field, limit)

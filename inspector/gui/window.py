@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.collector.service import CollectorService
-from inspector.gui import domain_bridge
+from inspector.domain.identity import replay
+from inspector.domain.lint import RULES
 from inspector.gui.controller import CollectorController
 from inspector.gui.dialog_dirs import DialogDirs
-from inspector.gui.feed import EventFeed, query_ctx
+from inspector.gui.feed import EventFeed
 from inspector.gui.resources import app_icon
 from inspector.gui.settings import AppSettings
 from inspector.gui.theme import apply_theme
@@ -67,11 +68,11 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self._pane_chosen: set[str] = set()  # panes the user showed or hid by hand
         self._pane_width: dict[int, int] = {}
         self._restored_splitter = False
-        self.rules = domain_bridge.lint_rules()
+        self.rules = dict(RULES)
         self.dirs = DialogDirs(settings.dialog_dirs, self._save_settings)
         self._tasks: set[asyncio.Task[Any]] = set()
         self.feed = EventFeed(service.store, service.session, self)
-        self.feed.ctx = query_ctx(lambda: self.identity_graph())
+        self.feed.identity = self.identity_graph  # user:X in the filter: X's person
         service.add_listener(self.feed.on_capture)
         self._build()
         self._wire()
@@ -178,6 +179,9 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         c.portBusy.connect(self._port_busy)
         self.feed.rowsAdded.connect(self._rows_added)
         self.feed.filterApplied.connect(self._update_counts)
+        self.feed.filteringChanged.connect(self._update_busy)
+        self.feed.loadingChanged.connect(self._update_busy)
+        self.feed.filterFailed.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.feed.identityChanged.connect(self._identity_changed)
         self.filter_bar.queryChanged.connect(self._query_changed)
         self.filter_bar.staleChanged.connect(self._filter_stale)
@@ -414,7 +418,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         f = self.feed
         self.status.update_counts(
             shown=f.model.rowCount(),
-            total=len(f.model.rows),
+            total=f.view.total,
             rate=f.meter.rate(),
             rejected=f.requests.rejected_count,
             faults=f.requests.fault_count,
@@ -423,8 +427,10 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
             warnings=f.lint.warnings,
             held=f.held,
             stale=self.filter_bar.stale,
+            loading=f.loading,
         )
-        self.lint_panel.update_counts(f.lint.by_rule, f.lint.findings, f.lint.events)
+        held = len(f.view.rows) if f.loading else 0
+        self.lint_panel.update_counts(f.lint.by_rule, f.lint.findings, f.lint.events, held)
         self._update_dup_column()
         n = f.requests.rowCount()
         self.tabs.setTabText(
@@ -442,10 +448,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         if self.feed.live:
             return self.service.identity
         if getattr(self, "_ro_graph", None) is None or self._ro_graph[0] != self.feed.session.id:
-            ident = domain_bridge.identity_module()
-            if ident is None:
-                return None
-            g = ident.replay(
+            g = replay(
                 self.service.store.iter_events(self.feed.session.id), self.feed.session.merge_mode
             )
             self._ro_graph = (self.feed.session.id, g)

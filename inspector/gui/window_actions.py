@@ -49,8 +49,8 @@ class WindowActions:
         f = self.feed
         dlg = ExportDialog(
             f.session.name,
-            len(f.model.rows),
-            f.model.rowCount(),
+            f.view.total,
+            None if f.filtering or f.loading else f.model.rowCount(),
             f.query_text if f.query is not None else "",
             self.dirs,
             self,  # type: ignore[arg-type]

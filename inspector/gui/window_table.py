@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QAbstractItemView
 
-from inspector.gui.rows import DUP
+from inspector.domain.view.columns import DUP
 
 TAB_EVENTS = 0
 
@@ -64,6 +64,18 @@ class TableActions:
     def _query_changed(self, query: Any, text: str) -> None:
         self.feed.apply_query(query, text)
         self._update_stack()  # type: ignore[attr-defined]
+
+    def _update_busy(self, *_args: Any) -> None:
+        """The table says what is still being read: a filter's rows (the rows shown, those
+        of the previous filter, are dimmed), a resumed session's older events."""
+        f = self.feed
+        notes = []
+        if f.filtering:
+            notes.append(f"filtering… {f.query_text}")
+        if f.loading:
+            notes.append(f"reading {f.loading:,} older events…")
+        self.table.set_busy("  ·  ".join(notes), dim=f.filtering)
+        self._update_counts()  # type: ignore[attr-defined]
 
     def _filter_committed(self, text: str) -> None:
         """Only executed, valid filters become recent."""

@@ -130,8 +130,18 @@ class Harness:
     def flush(self) -> None:
         self.window.feed.flush_now()
 
+    def settle(self) -> None:
+        """Wait for what the window reads in the background: a running filter's rows, a
+        resumed session's older rows (each arrives by a signal on the running loop)."""
+        feed = self.window.feed
+        if self.loop.is_running():  # asked from inside a wait: that wait polls on
+            return
+        self.wait_until(lambda: not feed.filtering and not feed.loading, what="the filter")
+
     @property
     def rows(self) -> int:
+        """Rows the table shows, once a running filter has answered."""
+        self.settle()
         return self.window.feed.model.rowCount()
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from inspector.domain.capture import Finding
 from inspector.domain.labels import identify_label
+from inspector.domain.view import LintCounts, RowStore
+from inspector.domain.view.columns import LABEL
 from inspector.gui import throttle
-from inspector.gui.feed import LintCounts
-from inspector.gui.rows import LABEL, RowStore
 from inspector.gui.throttle import Coalescer
 from inspector.testing.events import T0, event
 

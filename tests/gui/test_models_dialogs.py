@@ -6,35 +6,72 @@ import socket
 
 from PySide6.QtGui import QGuiApplication
 
+from inspector.domain.capture import CapturedEvent, Source
+from inspector.domain.query import compile_query
+from inspector.domain.view import LintCounts, RowStore, View
 from inspector.gui.models.events_model import EventsModel
 from inspector.gui.models.people_model import PeopleModel
 from inspector.gui.models.requests_model import RequestsModel
-from inspector.gui.rows import RowStore
 from inspector.gui.widgets.lint_panel import LintModel
 from tests.gui.conftest import session_messages
 
 
-def _rows(n: int) -> RowStore:
+def _rows(n: int, first_id: int = 1) -> RowStore:
     rs = RowStore()
     for i in range(n):
         rs.append_tuple(
-            (1_700_000_000.0 + i, "track", f"E{i % 3}", f"u{i % 5}", "", "lib · WK", i % 4, i + 1)
+            (
+                1_700_000_000.0 + i,
+                "track",
+                f"E{i % 3}",
+                f"u{i % 5}",
+                "",
+                "lib · WK",
+                i % 4,
+                i + first_id,
+            )
         )
     return rs
 
 
+def _track(eid: int, name: str) -> CapturedEvent:
+    return CapturedEvent(
+        session_id=1,
+        received_at=1_700_000_100.0,
+        message={"type": "track", "event": name, "userId": "u"},
+        type="track",
+        timestamp=1_700_000_100.0,
+        message_id=f"m{eid}",
+        source=Source(write_key="WK", library="analytics-python"),
+        id=eid,
+    )
+
+
 def test_events_model_passes_qtmodeltester(qtmodeltester):
-    model = EventsModel(_rows(50))
+    view = View(1)
+    view.rows.prepend(_rows(50, first_id=11))
+    model = EventsModel(view)
     qtmodeltester.check(model)
-    model.set_visible([1, 3, 5, 7])
+    model.beginResetModel()
+    view.set_filter(compile_query("event:E1"))
+    model.endResetModel()
+    model.add([_track(100, "E1"), _track(101, "E2")])  # while the filter's query runs
+    assert model.rowCount() == 52  # every row, as before, until the query answers
+    model.show_ids([12, 15, 18])  # what the query found (stored before the new ones)
+    assert [model.event_id(r) for r in range(model.rowCount())] == [12, 15, 18, 100]
     qtmodeltester.check(model)
-    first = len(model.rows)
-    model.rows.append_tuple((1.0, "page", "Home", "u", "a", "x", 0, 999))
-    model.rows_appended(first, [first])
+    model.add([_track(102, "E1")])
     assert model.rowCount() == 5
+    # a resumed session's older rows: the filtered rows stay those same events
+    assert model.prepend(_rows(10), LintCounts(), 0) == 10
+    assert [model.event_id(r) for r in range(model.rowCount())] == [12, 15, 18, 100, 102]
     qtmodeltester.check(model)
-    model.set_visible(None)
-    assert model.rowCount() == 51
+    model.beginResetModel()
+    view.set_filter(None)
+    model.endResetModel()
+    assert model.rowCount() == 63
+    assert model.prepend(_rows(5, first_id=-10), LintCounts(), 0) == 5
+    assert model.rowCount() == 68 and model.event_id(0) == -10
     qtmodeltester.check(model)
 
 

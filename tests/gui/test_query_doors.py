@@ -76,6 +76,7 @@ def test_every_door_gives_the_same_rows(inspector, tmp_path):
         doors: dict[str, set[str]] = {}
         # the window's filter bar
         h.window.filter_bar.set_text(q)
+        h.settle()
         model = h.window.feed.model
         doors["window"] = {
             ids_to_mid[model.rows.ids[model.source_row(r)]] for r in range(model.rowCount())

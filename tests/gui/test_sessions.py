@@ -153,6 +153,7 @@ def test_export_says_whether_the_filter_applies_and_lets_the_user_choose(inspect
     h.batch(session_messages(n_track=3))
     h.wait_until(lambda: h.rows == 9)
     w.filter_bar.set_text("type:track")
+    h.settle()
     dlg = w._export_dialog()
     assert dlg.filtered.isChecked() and "4 events" in dlg.filtered.text()
     assert "type:track" in dlg.filtered.text()

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from PySide6.QtCore import Qt
 
-from inspector.gui.rows import DUP, LINT, SOURCE, TIME
+from inspector.domain.view.columns import DUP, LINT, SOURCE, TIME
 from tests.gui.conftest import session_messages
 
 

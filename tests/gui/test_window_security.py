@@ -79,9 +79,9 @@ def test_allowed_origins_and_hosts_from_settings_apply_at_once(make_inspector):
 def test_the_window_shows_write_keys_masked(inspector):
     """The events table's source, the Raw tab and the requests lists."""
     from inspector.domain.capture import RawRequest
+    from inspector.domain.view.columns import source_text
     from inspector.gui.models.requests_list import row_of
     from inspector.gui.models.requests_model import summarize
-    from inspector.gui.rows import source_text
     from inspector.gui.widgets.detail import raw_text
 
     key = "WK_SECRET_0123456789"

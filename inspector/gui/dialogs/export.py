@@ -34,7 +34,7 @@ class ExportDialog(QDialog):
         self,
         session_name: str,
         total: int,
-        shown: int,
+        shown: int | None,
         query_text: str,
         dirs: DialogDirs,
         parent: QWidget | None = None,
@@ -54,9 +54,10 @@ class ExportDialog(QDialog):
         self.filtered = QRadioButton(self)
         self.filtered.setObjectName("exportFiltered")
         if query_text:
-            self.filtered.setText(
-                f"Only the {plural(shown, 'event')} the current filter shows:  {query_text}"
+            what = (  # None: the filter's rows are still being found (it says no number)
+                f"the {plural(shown, 'event')}" if shown is not None else "the events"
             )
+            self.filtered.setText(f"Only {what} the current filter shows:  {query_text}")
             self.filtered.setChecked(True)
         else:
             self.filtered.setText("Only the events a filter shows (no filter is active)")

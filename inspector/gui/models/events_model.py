@@ -1,19 +1,20 @@
-"""The live events table: a thin Qt adapter over :class:`RowStore` and a visible-row index list.
+"""The live events table: a thin Qt adapter over the domain's :class:`View`.
 
-``data()`` is kept cheap (one array lookup, one list lookup); filtering happens in the domain
-(a Python predicate on new rows, SQL on the stored session) and arrives here as an index list
-followed by one model reset. New rows arrive in batches: one ``beginInsertRows`` per tick.
+``data()`` is kept cheap (one array lookup, one list lookup); which rows are shown, in which
+order, is the View's (a filter's rows come from SQL off the UI thread, new rows are tested as
+they arrive) and reaches Qt as one model reset, or one ``beginInsertRows`` per batch.
 """
 
 from __future__ import annotations
 
 import time
-from array import array
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from inspector.gui.rows import COLUMN_NAMES, COLUMN_TIPS, DUP, LABEL, LINT, TIME, TYPE, RowStore
+from inspector.domain.capture import CapturedEvent
+from inspector.domain.view import LintCounts, RowStore, View
+from inspector.domain.view.columns import COLUMN_NAMES, COLUMN_TIPS, DUP, LABEL, LINT, TIME, TYPE
 from inspector.gui.theme import LINT_NAME, muted
 
 Index = QModelIndex | QPersistentModelIndex
@@ -31,16 +32,17 @@ def fmt_time(ts: float) -> str:
 
 
 class EventsModel(QAbstractTableModel):
-    def __init__(self, rows: RowStore | None = None, parent: Any = None) -> None:
+    def __init__(self, view: View | None = None, parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows = rows or RowStore()
-        self._visible: array[int] | None = None  # None: every row is shown
+        self.view = view if view is not None else View()
+
+    @property
+    def rows(self) -> RowStore:
+        return self.view.rows
 
     # -- Qt interface ---------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid():
-            return 0
-        return len(self.rows) if self._visible is None else len(self._visible)
+        return 0 if parent.isValid() else len(self.view)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMN_NAMES)
@@ -58,11 +60,12 @@ class EventsModel(QAbstractTableModel):
             if role == FOREGROUND and index.column() == LABEL:
                 return self._derived_label_color(index.row())
             return None
+        view = self.view
         r = index.row()
-        if self._visible is not None:
-            r = self._visible[r]
+        if view.visible is not None:
+            r = view.visible[r]
         col = index.column()
-        rows = self.rows
+        rows = view.rows
         if role in (DISPLAY, TOOLTIP):
             if col == TIME:
                 return fmt_time(rows.time[r])
@@ -83,8 +86,8 @@ class EventsModel(QAbstractTableModel):
 
     def _derived_label_color(self, view_row: int) -> Any:
         """Identify rows show who (or which traits) rather than an event name: muted."""
-        rows = self.rows
-        r = self.source_row(view_row)
+        rows = self.view.rows
+        r = self.view.source_row(view_row)
         return muted() if rows.strings.values[rows.type[r]] == "identify" else None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -92,76 +95,60 @@ class EventsModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    # -- feeding --------------------------------------------------------------------------
+    # -- what the View answers --------------------------------------------------------------
     @property
     def filtered(self) -> bool:
-        return self._visible is not None
+        return self.view.filtered
 
     def source_row(self, view_row: int) -> int:
-        return view_row if self._visible is None else self._visible[view_row]
+        return self.view.source_row(view_row)
 
     def view_row_of_id(self, event_id: int) -> int | None:
-        r = self.rows.row_of_id(event_id)
-        if r is None or self._visible is None:
-            return r
-        from bisect import bisect_left
-
-        i = bisect_left(self._visible, r)
-        return i if i < len(self._visible) and self._visible[i] == r else None
+        return self.view.view_row_of_id(event_id)
 
     def first_view_row_after(self, event_id: int) -> int | None:
-        """The first shown row whose event came after ``event_id`` (arrival order)."""
-        from bisect import bisect_left, bisect_right
-
-        ids = self.rows.ids
-        if self.rows._id_sorted:
-            src = bisect_right(ids, event_id)
-        else:
-            src = next((i for i, e in enumerate(ids) if e > event_id), len(ids))
-        if src >= len(ids):
-            return None
-        if self._visible is None:
-            return src
-        i = bisect_left(self._visible, src)
-        return i if i < len(self._visible) else None
+        return self.view.first_view_row_after(event_id)
 
     def event_id(self, view_row: int) -> int:
-        return self.rows.ids[self.source_row(view_row)]
+        return self.view.event_id(view_row)
 
     def type_of(self, view_row: int) -> str:
-        return self.rows.row(self.source_row(view_row))[TYPE]
+        return self.view.rows.row(self.view.source_row(view_row))[TYPE]
 
-    def rows_appended(self, first_source_row: int, matches: list[int] | None = None) -> int:
-        """Announce rows already appended to the store since ``first_source_row``.
-
-        ``matches`` (when filtered) are the new source rows that pass the filter.
-        Returns the number of rows the view gained.
-        """
-        if self._visible is None:
-            last = len(self.rows) - 1
-            if last < first_source_row:
-                return 0
-            self.beginInsertRows(QModelIndex(), first_source_row, last)
+    # -- changes, announced to Qt -----------------------------------------------------------
+    def add(self, events: list[CapturedEvent]) -> int:
+        """Append live events; returns the number of rows the table gained (one insert)."""
+        if not events:
+            return 0
+        first = len(self.view)
+        if self.view.shows_every_new_row:
+            self.beginInsertRows(QModelIndex(), first, first + len(events) - 1)
+            self.view.add(events)
             self.endInsertRows()
-            return last - first_source_row + 1
+            return len(events)
+        matches = self.view.add(events) or []
         if not matches:
             return 0
-        n = len(self._visible)
-        self.beginInsertRows(QModelIndex(), n, n + len(matches) - 1)
-        self._visible.extend(matches)
+        self.beginInsertRows(QModelIndex(), first, first + len(matches) - 1)
+        self.view.extend_visible(matches)
         self.endInsertRows()
         return len(matches)
 
-    def set_visible(self, source_rows: list[int] | None) -> None:
-        """Show only these source rows (in order), or every row (None); one reset."""
-        self.beginResetModel()
-        self._visible = None if source_rows is None else array("I", source_rows)
-        self.endResetModel()
+    def prepend(self, rows: RowStore, lint: LintCounts, duplicates: int) -> int:
+        """The older rows of a resumed session, in front (one insert when every row is
+        shown; a filtered table keeps its rows and is filtered again by the caller)."""
+        n = len(rows)
+        if self.view.visible is not None or not n:
+            return self.view.prepend(rows, lint, duplicates)
+        self.beginInsertRows(QModelIndex(), 0, n - 1)
+        self.view.prepend(rows, lint, duplicates)
+        self.endInsertRows()
+        return n
 
-    def reset_all(self) -> None:
+    def show_ids(self, event_ids: list[int]) -> None:
+        """The filter's rows (one reset)."""
         self.beginResetModel()
-        self.rows.clear()
-        self._visible = None if self._visible is None else array("I")
+        self.view.show_ids(event_ids)
         self.endResetModel()
 
     def reload(self) -> None:

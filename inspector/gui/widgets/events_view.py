@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.domain import jsoncodec
+from inspector.domain.view.columns import ANON, DUP, LABEL, LINT, SOURCE, TIME, TYPE, USER
 from inspector.gui.models.events_model import EventsModel
-from inspector.gui.rows import ANON, DUP, LABEL, LINT, SOURCE, TIME, TYPE, USER
 from inspector.gui.text import plural
 from inspector.gui.widgets.delegates import DupBadgeDelegate, LintBadgeDelegate, TypeBadgeDelegate
 
@@ -92,6 +92,13 @@ class EventsView(QTableView):
             "background:#d64541; color:white; border-radius:9px; padding:2px 10px;"
         )
         self.stale_note.hide()
+        self.busy = False  # a filter's query runs: the rows are about to change
+        self.busy_note = QLabel(self.viewport())
+        self.busy_note.setObjectName("busyNote")
+        self.busy_note.setStyleSheet(
+            "background:#2f7de1; color:white; border-radius:9px; padding:2px 10px;"
+        )
+        self.busy_note.hide()
         self.new_below = 0
         self.jump = QToolButton(self.viewport())
         self.jump.setObjectName("jumpToLatest")
@@ -172,9 +179,19 @@ class EventsView(QTableView):
         self._place_overlays()
         self.viewport().update()
 
+    def set_busy(self, note: str, dim: bool = False) -> None:
+        """Say what is being read in the background (a filter's rows, a resumed session's
+        older rows); ``dim``: the rows shown are about to be replaced ("" hides it)."""
+        self.busy = dim
+        self.busy_note.setText(note)
+        self.busy_note.adjustSize()
+        self.busy_note.setVisible(bool(note))
+        self._place_overlays()
+        self.viewport().update()
+
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
-        if self.stale:
+        if self.stale or self.busy:
             p = QPainter(self.viewport())
             veil = self.palette().color(QPalette.ColorRole.Base)
             veil.setAlpha(165)
@@ -210,6 +227,8 @@ class EventsView(QTableView):
         j.move(vp.right() - j.width() - 14, vp.bottom() - j.height() - 10)
         n = self.stale_note
         n.move(max(4, (vp.width() - n.width()) // 2), vp.bottom() - n.height() - 10)
+        b = self.busy_note
+        b.move(max(4, (vp.width() - b.width()) // 2), vp.top() + 10)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

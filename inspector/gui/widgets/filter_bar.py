@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.gui import domain_bridge
+from inspector.domain.query import COMMON_PATHS, FIELDS, Query, QueryError, compile_query
 
 _TOKEN = re.compile(r'(-?)([\w$@][\w$@.\-]*:)?("[^"]*|[^\s()"]*)$')
 
@@ -92,8 +92,7 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self._values_for = values_for or (lambda f: [])
         self.paths_for: Callable[[], list[str]] = lambda: []
-        self.hints_for: Callable[[Any], list[Any]] = lambda q: []
-        self._mod = domain_bridge.query_module()
+        self.hints_for: Callable[[Query], list[Any]] = lambda q: []
         self.history: list[str] = []
         self.edit = QueryEdit(self)
         self.edit.setObjectName("filterEdit")
@@ -124,9 +123,6 @@ class FilterBar(QWidget):
         lay.setSpacing(2)
         lay.addLayout(row)
         lay.addWidget(self.message)
-        if self._mod is None:
-            self.edit.setEnabled(False)
-            self.edit.setPlaceholderText("Filtering is not available (query module missing)")
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
@@ -170,8 +166,6 @@ class FilterBar(QWidget):
     def apply(self) -> bool:
         """Apply the text if it parses (True); else keep the last valid query, marked stale."""
         text = self.text()
-        if self._mod is None:
-            return False
         if not text.strip():
             self._show(None, None, [])
             self._set_stale(False)
@@ -180,10 +174,13 @@ class FilterBar(QWidget):
                 self.queryChanged.emit(None, "")
             return True
         try:
-            q = self._mod.parse(text)
-        except Exception as exc:  # QueryError, or a bug in the parser: never crash
-            col = getattr(exc, "column", None)
-            self._show(str(exc) or exc.__class__.__name__, col if col else 1, [])
+            q = compile_query(text).query  # the one door; the feed compiles it for its person
+        except QueryError as exc:
+            self._show(str(exc), exc.column or 1, [])
+            self._set_stale(text.strip() != self._applied.strip())
+            return False
+        except Exception as exc:  # a bug in the parser: said, never a crash
+            self._show(f"cannot read this filter: {exc!r}", 1, [])
             self._set_stale(text.strip() != self._applied.strip())
             return False
         if text != self._applied:
@@ -280,7 +277,7 @@ class FilterBar(QWidget):
             return [f"{neg}{field}{quote_value(v)}" for v in vals], f"{neg}{field}{value}"
         if not value or value.startswith('"'):
             return [], ""
-        names = list(domain_bridge.query_fields())
+        names = [*FIELDS, *COMMON_PATHS]
         try:
             seen = self.paths_for()
         except Exception:

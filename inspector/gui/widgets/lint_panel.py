@@ -125,9 +125,7 @@ class LintPanel(QWidget):
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.view.clicked.connect(self._clicked)
-        self.empty = QLabel(
-            "No findings yet." if rules else "Linting is not available (lint module missing)."
-        )
+        self.empty = QLabel("No findings yet.")
         self.empty.setStyleSheet("color: gray; padding: 8px;")
         self.empty.setWordWrap(True)
         lay = QVBoxLayout(self)
@@ -138,22 +136,26 @@ class LintPanel(QWidget):
         lay.addWidget(self.empty)
         self._set_title(0, 0)
 
-    def _set_title(self, findings: int, events: int) -> None:
+    def _set_title(self, findings: int, events: int, of: int = 0) -> None:
         what = (
             f"{plural(findings, 'finding')} in {plural(events, 'event')}"
             if findings
             else "no findings"
         )
+        if of:
+            what = f"counting… so far {what} of the newest {of:,}"
         self.title.setText(
             f"<b>Lint</b> <span style='color:gray'>— {what}; click a rule to filter</span>"
         )
 
     def update_counts(
-        self, by_rule: dict[str, list[Any]], findings: int = 0, events: int = 0
+        self, by_rule: dict[str, list[Any]], findings: int = 0, events: int = 0, of: int = 0
     ) -> None:
+        """``of``: while a resumed session's older events are read, how many events these
+        counts cover (the newest); 0 when they cover the whole session."""
         self.model.update(by_rule)
         self.empty.setVisible(not by_rule)
-        self._set_title(findings, events)
+        self._set_title(findings, events, of)
 
     def _clicked(self, index: QModelIndex) -> None:
         rule = index.data(RULE_ROLE)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from inspector.domain import jsoncodec
 from inspector.domain.capture import epoch_iso
 from inspector.domain.devices import annotate_devices, device_label
-from inspector.gui import domain_bridge
+from inspector.domain.identity import replay
 from inspector.gui.dialog_dirs import DialogDirs
 from inspector.gui.identity_advice import warnings_html
 from inspector.gui.models.people_model import CANONICAL_ROLE, WARNINGS_COL, PeopleModel
@@ -197,9 +197,6 @@ class PeopleView(QWidget):
         self._full: dict[str, Any] = {}
         self._seq_of: dict[int, int] = {}
         self._set_controls(False)
-        if domain_bridge.identity_module() is None:
-            self.empty.show()
-            self.empty.setText("Identity resolution is not available (identity module missing).")
 
     def _tool(self, text: str, tip: str, fn: Callable[[], None]) -> QToolButton:
         b = QToolButton(self)
@@ -329,8 +326,7 @@ class PeopleView(QWidget):
     # -- replay ---------------------------------------------------------------------------
     def _step_to(self, k: int) -> None:
         """Rebuild the graph from this person's first ``k`` events, in arrival order."""
-        ident = domain_bridge.identity_module()
-        if ident is None or self.canonical is None:
+        if self.canonical is None:
             return
         n = len(self._ids)
         if k >= n and not self._play_timer.isActive():
@@ -353,7 +349,7 @@ class PeopleView(QWidget):
         g = self.graph_source()
         mode = getattr(g, "mode", "default")
         ev = self._events[k - 1]
-        partial = ident.replay(self._events[:k], mode)
+        partial = replay(self._events[:k], mode)
         people = partial.snapshot().get("people", [])
         m = ev.message
         touched = {str(m[f]) for f in ("userId", "anonymousId", "previousId") if m.get(f)}

@@ -43,8 +43,13 @@ class StatusBar(QStatusBar):
         warnings: int,
         held: int = 0,
         stale: bool = False,
+        loading: int = 0,
     ) -> None:
+        """``loading``: older events of a resumed session still being read (the duplicate
+        and lint counts then cover only the events held, and say so)."""
         ev = plural(total, "event") if shown == total else f"{shown:,} of {plural(total, 'event')}"
+        if loading:
+            ev = f"{shown:,} of {plural(total, 'event')} shown · reading {loading:,} older…"
         if stale:
             ev += " (last valid filter)"
         if held:
@@ -56,12 +61,18 @@ class StatusBar(QStatusBar):
             rej += f" · {faults:,} faulted"
         self.labels["rejected"].setText(rej)
         dup = self.labels["duplicates"]
-        if duplicates:
+        if loading:
+            dup.setText("duplicates: counting…")
+            dup.setToolTip("Counted once the older events are read")
+        elif duplicates:
             dup.setText(f"<a href='dup'>{plural(duplicates, 'duplicate')}</a>")
             dup.setToolTip("Show only the duplicates (filter dup:true)")
         else:
             dup.setText("no duplicates")
             dup.setToolTip("No messageId arrived twice")
+        if loading:
+            self.labels["lint"].setText("lint: counting…")
+            return
         self.labels["lint"].setText(
             f"<span style='color:#d64541'>● {plural(errors, 'event')} with errors</span>"
             f"&nbsp;&nbsp;<span style='color:#c98b00'>● {warnings:,} with warnings</span>"

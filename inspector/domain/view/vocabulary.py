@@ -14,7 +14,7 @@ from typing import Any
 from inspector.domain import jsoncodec
 from inspector.domain.query.hints import Vocabulary
 from inspector.domain.store import Store
-from inspector.gui.rows import RowStore
+from inspector.domain.view.rows import RowStore
 
 SAMPLE = 2000  # newest messages walked for paths
 MAX_AGE_S = 3.0

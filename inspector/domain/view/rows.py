@@ -1,4 +1,4 @@
-"""Compact display rows for the live table (Qt-free).
+"""The shown session's display rows, kept compact (Qt-free).
 
 A row is the display tuple ``(time, type, label, userId, anonymousId, source, lint level,
 event id)``; it is kept column-wise in typed arrays, with every string interned once in a
@@ -15,44 +15,31 @@ from typing import Any
 
 from inspector.domain.capture import CapturedEvent
 from inspector.domain.labels import row_label
-from inspector.domain.secrets import mask_key
-
-# column order of the display tuple
-TIME, TYPE, LABEL, USER, ANON, SOURCE, LINT, ID = range(8)
-# the table's columns: the tuple's first seven, then the duplicate mark (kept beside it)
-DUP = 7
-COLUMN_NAMES = (
-    "Arrived",
-    "Type",
-    "Event / name",
-    "userId",
-    "anonymousId",
-    "Source",
-    "Lint",
-    "Dup",
+from inspector.domain.view.columns import (
+    ANON,
+    ID,
+    LABEL,
+    LINT,
+    SOURCE,
+    TIME,
+    TYPE,
+    USER,
+    source_text,
 )
-COLUMN_TIPS = {
-    TIME: "When the collector received the event (arrival time, local clock). The event's own "
-    "timestamp, corrected for clock skew, is in the detail pane.",
-    LINT: "The most severe lint finding of the event (E error, W warning, i info)",
-    DUP: "dup: a message with this messageId arrived before (a retry or a double send)",
-    SOURCE: "The client library that sent the event, and its write key",
-}
 
-
-def source_text(write_key: str | None, client: str | None, library: str | None) -> str:
-    who = client or library or "unknown client"
-    return f"{who} · {mask_key(write_key)}" if write_key else who
+_STRING_COLUMNS = ("type", "label", "user", "anon", "source")
 
 
 class Strings:
     """An append-only string table: each distinct value is stored once, rows keep its index."""
 
-    __slots__ = ("_index", "values")
+    __slots__ = ("_index", "lookup", "values")
 
     def __init__(self) -> None:
         self.values: list[str] = [""]
-        self._index: dict[str, int] = {"": 0}
+        self._index: dict[str | None, int] = {"": 0, None: 0}
+        #: the index of a value already held ("" and None: 0), else None (a C call)
+        self.lookup = self._index.get
 
     def idx(self, value: str | None) -> int:
         if not value:
@@ -72,7 +59,7 @@ class RowStore:
 
     def __init__(self) -> None:
         self.strings = Strings()
-        self._sources: dict[tuple[Any, ...], int] = {}
+        self.source_index: dict[tuple[Any, ...], int] = {}
         self.clear()
 
     def clear(self) -> None:
@@ -94,9 +81,9 @@ class RowStore:
     # -- appending ------------------------------------------------------------------------
     def _source_idx(self, write_key: str | None, client: str | None, library: str | None) -> int:
         key = (write_key, client, library)
-        i = self._sources.get(key)
+        i = self.source_index.get(key)
         if i is None:
-            i = self._sources[key] = self.strings.idx(source_text(write_key, client, library))
+            i = self.source_index[key] = self.strings.idx(source_text(write_key, client, library))
         return i
 
     def append_events(
@@ -155,6 +142,45 @@ class RowStore:
             self._id_sorted = False
         self.ids.append(row[ID])
         self._row_of = None
+
+    def note_appended(self, in_order: bool) -> None:
+        """Rows were appended column by column (a loader): keep the id lookups right."""
+        if not in_order:
+            self._id_sorted = False
+        self._row_of = None
+
+    @property
+    def id_sorted(self) -> bool:
+        """Whether arrival order is also id order (then an id is found by bisection)."""
+        return self._id_sorted
+
+    def prepend(self, older: RowStore) -> int:
+        """Put ``older`` (rows that arrived before these, read in the background) in front;
+        returns how many rows came. ``older`` is consumed: its arrays become this store's.
+
+        Only the rows held here are rewritten (their string indexes, into ``older``'s table),
+        so the cost is that of the newer part, not of the whole session."""
+        n = len(older)
+        if not n:
+            return 0
+        remap = array("I", (older.strings.idx(v) for v in self.strings.values))
+        for name in _STRING_COLUMNS:
+            col: array[int] = getattr(older, name)
+            col.extend(remap[i] for i in getattr(self, name))
+            setattr(self, name, col)
+        for name in ("time", "ids", "lint", "dup"):
+            col2: array[Any] = getattr(older, name)
+            col2.extend(getattr(self, name))
+            setattr(self, name, col2)
+        ordered = older._id_sorted and self._id_sorted
+        if ordered and len(self.ids) > n:
+            ordered = self.ids[n - 1] < self.ids[n]
+        sources = older.source_index
+        for key, i in self.source_index.items():
+            sources.setdefault(key, remap[i])
+        self.strings, self.source_index, self._id_sorted = older.strings, sources, ordered
+        self._row_of = None
+        return n
 
     # -- reading --------------------------------------------------------------------------
     def row(self, r: int) -> tuple[Any, ...]:

@@ -1,0 +1,203 @@
+"""The window resuming a large stored session: time to first paint and to a usable table.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/gui_resume.py [--events 1000000] [--rounds 3]
+
+Builds a session of ``--events`` realistic events once (in a temporary directory it deletes
+at the end; ``--data-dir D`` keeps and reuses one instead), then, per round, opens the window on
+it as ``event-inspector --session resume-bench`` does and measures, from the start of
+``build_window``:
+
+* **first paint**: the window has painted;
+* **usable table**: the events table has painted the session's newest rows, the status bar
+  says how many events the session holds, and the UI thread answers a timer within 50 ms;
+* **all rows**: the older rows, read by a background thread, are in the table (with the lint
+  and duplicate counts of the whole session), and the longest UI stall meanwhile.
+
+The baseline, measured in the same run: reading every row of the session the way the window
+now does in the background (what a window that reads everything first waits for before it
+shows anything).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _resume_store import SESSION, build
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from inspector.domain.store import Store
+from inspector.domain.view import loader
+
+
+class PaintWatch(QObject):
+    """Times the first paint of the window and of the table's rows."""
+
+    def __init__(self, t0: float, window: Any) -> None:
+        super().__init__()
+        self.t0, self.window = t0, window
+        self.first_paint: float | None = None
+        self.table_paint: float | None = None
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            now = time.perf_counter() - self.t0
+            if self.first_paint is None:
+                self.first_paint = now
+            table = self.window.table
+            if (
+                obj is table.viewport()
+                and self.table_paint is None
+                and table.model().rowCount() > 0
+            ):
+                self.table_paint = now
+        return False
+
+
+def baseline(data_dir: Path) -> float:
+    """Seconds to read every row of the session (display rows, lint and duplicate counts)."""
+    store = Store(data_dir, read_only=True)
+    try:
+        sid = store.session(SESSION).id
+        reader = store.reader()
+        t = time.perf_counter()
+        rows, _counts, _dups = loader.read_before(
+            reader, sid, (2**62, 2**62), cancelled=lambda: False
+        )
+        spent = time.perf_counter() - t
+        assert len(rows) > 0
+        reader.close()
+        return spent
+    finally:
+        store.close()
+
+
+def window_round(app: QApplication, data_dir: Path, timeout: float = 120.0) -> dict[str, float]:
+    from inspector.gui.main import build_window, shutdown
+
+    args = SimpleNamespace(
+        host="127.0.0.1",
+        port=0,
+        data_dir=str(data_dir),
+        session=SESSION,
+        fault=None,
+        no_lint=False,
+        token=None,
+        writer_process=False,
+    )
+    config = Path(tempfile.mkdtemp(prefix="ei-resume-config-"))
+    try:
+        t0 = time.perf_counter()
+        w = build_window(args, config_dir=config)
+        watch = PaintWatch(t0, w)
+        w.installEventFilter(watch)
+        w.table.viewport().installEventFilter(watch)
+        w.resize(1600, 900)
+        w.show()
+        deadline = t0 + timeout
+        while watch.table_paint is None and time.perf_counter() < deadline:
+            app.processEvents()
+        # usable: the UI thread answers a timer promptly (not busy with the session)
+        answered: list[float] = []
+        while time.perf_counter() < deadline:
+            asked = time.perf_counter()
+            QTimer.singleShot(0, lambda: answered.append(time.perf_counter()))
+            while not answered and time.perf_counter() < deadline:
+                app.processEvents()
+            if answered and answered[-1] - asked < 0.05:
+                break
+            answered.clear()
+        usable = time.perf_counter() - t0
+        stalls: list[float] = []
+        last = time.perf_counter()
+        while w.feed.loading and time.perf_counter() < deadline:
+            app.processEvents()
+            now = time.perf_counter()
+            stalls.append(now - last)
+            last = now
+            time.sleep(0.001)
+        done = time.perf_counter() - t0
+        held, total = len(w.feed.view.rows), w.feed.view.total
+        assert held == total, (held, total)
+        w.close()
+        asyncio.new_event_loop().run_until_complete(shutdown(w))
+        w.deleteLater()
+        app.processEvents()
+        return {
+            "first_paint": watch.first_paint or 0.0,
+            "table_paint": watch.table_paint or 0.0,
+            "usable": usable,
+            "all_rows": done,
+            "stall": max(stalls, default=0.0),
+            "rows": float(held),
+        }
+    finally:
+        shutil.rmtree(config, ignore_errors=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--events", type=int, default=1_000_000)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--data-dir", help="keep the built session here and reuse it next time")
+    args = ap.parse_args()
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    with contextlib.ExitStack() as stack:
+        if args.data_dir:
+            data_dir = Path(args.data_dir)
+        else:
+            data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ei-resume-")))
+        spent = build(data_dir, args.events)
+        print(
+            f"session of {args.events:,} events "
+            + (f"built in {spent:.0f} s" if spent else f"reused from {data_dir}"),
+            flush=True,
+        )
+        results = []
+        bases = []
+        for r in range(args.rounds):
+            bases.append(baseline(data_dir))
+            res = window_round(app, data_dir)
+            results.append(res)
+            print(
+                f"round {r}: first paint {res['first_paint']:.2f} s, table painted "
+                f"{res['table_paint']:.2f} s, usable {res['usable']:.2f} s, all "
+                f"{res['rows']:,.0f} rows {res['all_rows']:.2f} s (longest UI stall meanwhile "
+                f"{res['stall'] * 1e3:.0f} ms); baseline: reading every row {bases[-1]:.2f} s",
+                flush=True,
+            )
+
+        def med(key: str) -> float:
+            return statistics.median(r[key] for r in results)
+
+        base = statistics.median(bases)
+        print(f"\n== resume, {args.events:,} events (median of {args.rounds}) ==")
+        print(f"first paint      {med('first_paint'):6.2f} s")
+        print(
+            f"usable table     {med('usable'):6.2f} s  (target < 3 s; "
+            f"{med('usable') / base:.2f}x the time to read every row)"
+        )
+        print(
+            f"all rows in      {med('all_rows'):6.2f} s  (in the background; longest UI stall "
+            f"{max(r['stall'] for r in results) * 1e3:.0f} ms)"
+        )
+        print(f"baseline         {base:6.2f} s  reading every row (display rows and counts)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
