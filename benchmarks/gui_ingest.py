@@ -26,6 +26,7 @@ import gc
 import json
 import multiprocessing as mp
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,9 +35,12 @@ import time
 from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-_TMP = tempfile.mkdtemp(prefix="ei-bench-")
-os.environ.setdefault("EVENT_INSPECTOR_CONFIG_DIR", f"{_TMP}/config")
-os.environ.setdefault("EVENT_INSPECTOR_LOG_DIR", f"{_TMP}/log")
+# every data directory of a run lives here and is deleted at its end (a run stores ~1.6 GB);
+# the load generators (spawned, they import this module as __mp_main__) make none
+_TMP = tempfile.mkdtemp(prefix="ei-bench-") if __name__ == "__main__" else ""
+if _TMP:
+    os.environ.setdefault("EVENT_INSPECTOR_CONFIG_DIR", f"{_TMP}/config")
+    os.environ.setdefault("EVENT_INSPECTOR_LOG_DIR", f"{_TMP}/log")
 BATCH = 100
 
 
@@ -278,6 +282,7 @@ def memory_round(n: int, people: int = 20000) -> dict:
     w.resize(1400, 850)
     w.show()
     w.stack.setCurrentWidget(w.table)
+    from PySide6.QtCore import QModelIndex
     from PySide6.QtWidgets import QApplication
 
     QApplication.processEvents()
@@ -303,7 +308,8 @@ def memory_round(n: int, people: int = 20000) -> dict:
                     i + 1,
                 )
             )
-        w.feed.model.rows_appended(first)
+        w.feed.model.beginInsertRows(QModelIndex(), first, len(rows) - 1)
+        w.feed.model.endInsertRows()
         if start % 100_000 == 0:
             w.table.scrollToBottom()
             QApplication.processEvents()
@@ -399,4 +405,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        code = main()
+    finally:
+        shutil.rmtree(_TMP, ignore_errors=True)
+    sys.exit(code)

@@ -37,7 +37,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _resume_store import SESSION, build
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
 from inspector.domain.store import Store
@@ -87,6 +87,10 @@ def baseline(data_dir: Path) -> float:
 
 
 def window_round(app: QApplication, data_dir: Path, timeout: float = 120.0) -> dict[str, float]:
+    """One start of the window on the session, as ``run_gui`` does it: the window built and
+    shown, its collector started (a writer process, port 0) on the qasync loop."""
+    import qasync
+
     from inspector.gui.main import build_window, shutdown
 
     args = SimpleNamespace(
@@ -97,9 +101,14 @@ def window_round(app: QApplication, data_dir: Path, timeout: float = 120.0) -> d
         fault=None,
         no_lint=False,
         token=None,
-        writer_process=False,
     )
     config = Path(tempfile.mkdtemp(prefix="ei-resume-config-"))
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    def spin(seconds: float) -> None:
+        loop.run_until_complete(asyncio.sleep(seconds))
+
     try:
         t0 = time.perf_counter()
         w = build_window(args, config_dir=config)
@@ -108,35 +117,31 @@ def window_round(app: QApplication, data_dir: Path, timeout: float = 120.0) -> d
         w.table.viewport().installEventFilter(watch)
         w.resize(1600, 900)
         w.show()
+        loop.run_until_complete(w.controller.start())
         deadline = t0 + timeout
         while watch.table_paint is None and time.perf_counter() < deadline:
-            app.processEvents()
+            spin(0.001)
         # usable: the UI thread answers a timer promptly (not busy with the session)
-        answered: list[float] = []
         while time.perf_counter() < deadline:
             asked = time.perf_counter()
-            QTimer.singleShot(0, lambda: answered.append(time.perf_counter()))
-            while not answered and time.perf_counter() < deadline:
-                app.processEvents()
-            if answered and answered[-1] - asked < 0.05:
+            spin(0)
+            if time.perf_counter() - asked < 0.05:
                 break
-            answered.clear()
         usable = time.perf_counter() - t0
         stalls: list[float] = []
         last = time.perf_counter()
         while w.feed.loading and time.perf_counter() < deadline:
-            app.processEvents()
+            spin(0.001)
             now = time.perf_counter()
-            stalls.append(now - last)
+            stalls.append(now - last - 0.001)
             last = now
-            time.sleep(0.001)
         done = time.perf_counter() - t0
         held, total = len(w.feed.view.rows), w.feed.view.total
         assert held == total, (held, total)
         w.close()
-        asyncio.new_event_loop().run_until_complete(shutdown(w))
+        loop.run_until_complete(shutdown(w))
         w.deleteLater()
-        app.processEvents()
+        spin(0)
         return {
             "first_paint": watch.first_paint or 0.0,
             "table_paint": watch.table_paint or 0.0,
@@ -146,6 +151,8 @@ def window_round(app: QApplication, data_dir: Path, timeout: float = 120.0) -> d
             "rows": float(held),
         }
     finally:
+        loop.close()
+        asyncio.set_event_loop(None)
         shutil.rmtree(config, ignore_errors=True)
 
 

@@ -405,7 +405,10 @@ class Store:
             "SELECT s.id, s.name, s.created_at, s.merge_mode, "
             "(SELECT COUNT(*) FROM events e WHERE e.session_id = s.id), "
             "(SELECT COUNT(*) FROM requests r WHERE r.session_id = s.id AND r.rejected = 1), "
-            "(SELECT MAX(received_at) FROM events e WHERE e.session_id = s.id) "
+            # the latest arrival's time, by the seq index (MAX(received_at) read every row:
+            # 6 s for a session of 1M events, each time the window listed the sessions)
+            "(SELECT received_at FROM events e INDEXED BY events_session_seq "
+            "WHERE e.session_id = s.id ORDER BY seq DESC LIMIT 1) "
             "FROM sessions s ORDER BY s.id"
         )
         out = []

@@ -59,6 +59,7 @@ class EventFeed(QObject):
     filteringChanged = Signal(bool)  # a filter's query is running (the table says so)
     filterFailed = Signal(str)
     loadingChanged = Signal(bool)  # a resumed session's older rows are being read
+    olderAdded = Signal(int)  # rows the view gained above those it showed
     identityChanged = Signal()
 
     def __init__(self, store: Store, session: Session, parent: QObject | None = None) -> None:
@@ -86,6 +87,7 @@ class EventFeed(QObject):
         self._filter_ticket = 0  # the query running now (0: none)
         self._older = ReadWorker(store, "older rows", self)
         self._older.finished.connect(self._older_done)
+        self._older.progress.connect(self._older_counted)
         self._older.failed.connect(self._older_failed)
         self._older_ticket = 0
 
@@ -202,19 +204,16 @@ class EventFeed(QObject):
         view.reset(session.id)
         newest = loader.newest(self.store.read, session.id, NEWEST_ROWS)
         view.duplicates = loader.append(view.rows, view.lint, newest)
-        if len(newest) == NEWEST_ROWS:
-            before = (newest[0][0], newest[0][1])
-            older = self.store.read.scalar(
-                "SELECT COUNT(*) FROM events INDEXED BY events_session_seq "
-                "WHERE session_id=? AND (seq, id) < (?, ?)",
-                (session.id, *before),
-            )
-            view.begin(before, int(older or 0))
         self.model.endResetModel()
-        if view.loading:
-            self._older_ticket = self._older.submit(
-                lambda reader, cancelled: loader.read_before(reader, session.id, before, cancelled)
-            )
+        if len(newest) == NEWEST_ROWS:  # there may be more: read them in the background
+            before = (newest[0][0], newest[0][1])
+            view.begin(before, -1)
+
+            def job(reader: Reader, cancelled: Callable[[], bool], report: Any) -> Any:
+                report(loader.count_before(reader, session.id, before))
+                return loader.read_before(reader, session.id, before, cancelled)
+
+            self._older_ticket = self._older.submit(job)
             self.loadingChanged.emit(True)
         self.requests.load(self.store, session.id)
         if self.query is not None:
@@ -222,11 +221,18 @@ class EventFeed(QObject):
         self.countsChanged.emit()
         self.identityChanged.emit()
 
+    def _older_counted(self, ticket: int, older: int) -> None:
+        if ticket == self._older_ticket and self.view.older is not None:
+            self.view.begin(self.view.older, older)
+            self.loadingChanged.emit(True)
+
     def _older_done(self, ticket: int, result: tuple[RowStore, LintCounts, int]) -> None:
         if ticket != self._older_ticket:
             return
         self._older_ticket = 0
+        shown_before = len(self.view)
         self.model.prepend(*result)
+        self.olderAdded.emit(len(self.view) - shown_before)
         if self.query is not None:  # the older rows' matches are found by the query again
             self._run_filter()
         self.loadingChanged.emit(False)
@@ -282,7 +288,7 @@ class EventFeed(QObject):
         self.view.set_filter(cq, text)
         sid, where, params = self.session.id, cq.where, cq.params
 
-        def job(reader: Reader, _cancelled: Callable[[], bool]) -> list[int]:
+        def job(reader: Reader, _cancelled: Callable[[], bool], _report: Any) -> list[int]:
             return reader.event_ids(sid, where, params)
 
         self._set_filtering(self._filter.submit(job))

@@ -1,7 +1,8 @@
 """Store reads off the UI thread: a thread with a read-only connection of its own.
 
-A :class:`ReadWorker` runs one job at a time, a function of ``(reader, cancelled)``; its result
-comes back to the UI thread by the ``finished`` signal with the ticket :meth:`submit` gave.
+A :class:`ReadWorker` runs one job at a time, a function of ``(reader, cancelled, report)``;
+its result comes back to the UI thread by the ``finished`` signal with the ticket
+:meth:`submit` gave, and what it reports on the way (``report(value)``) by ``progress``.
 A newer job makes the running one pointless: it is interrupted (SQLite's progress handler) and
 its result is never delivered, so the window only ever shows the answer to its latest question.
 """
@@ -21,11 +22,12 @@ from inspector.domain.store_read import Reader
 
 log = logging.getLogger(__name__)
 
-Job = Callable[[Reader, Callable[[], bool]], Any]
+Job = Callable[[Reader, Callable[[], bool], Callable[[Any], None]], Any]
 
 
 class ReadWorker(QObject):
     finished = Signal(int, object)  # ticket, result
+    progress = Signal(int, object)  # ticket, what the job reported on the way
     failed = Signal(int, str)  # ticket, what went wrong
 
     def __init__(self, store: Store, name: str, parent: QObject | None = None) -> None:
@@ -98,8 +100,12 @@ class ReadWorker(QObject):
             reader.close()
 
     def _do(self, reader: Reader, ticket: int, job: Job) -> None:
+        def report(value: Any) -> None:
+            if ticket == self._ticket and not self._stopping:
+                self.progress.emit(ticket, value)
+
         try:
-            result = job(reader, self._stale)
+            result = job(reader, self._stale, report)
         except sqlite3.OperationalError as exc:
             if "interrupt" not in str(exc):
                 self._deliver_failure(ticket, str(exc))

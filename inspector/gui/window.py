@@ -78,6 +78,8 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self._wire()
         self._restore_state()
         self.feed.load_session(service.session)
+        self._update_stack()  # a resumed session shows its rows, a new one the setup
+        self.table.scrollToBottom()  # its newest
         self._update_session_combo()
         self._update_counts()
         from inspector.gui.qa_panels import QaPanels
@@ -181,6 +183,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.feed.filterApplied.connect(self._update_counts)
         self.feed.filteringChanged.connect(self._update_busy)
         self.feed.loadingChanged.connect(self._update_busy)
+        self.feed.olderAdded.connect(self._older_added)
         self.feed.filterFailed.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.feed.identityChanged.connect(self._identity_changed)
         self.filter_bar.queryChanged.connect(self._query_changed)

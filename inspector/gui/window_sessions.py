@@ -34,6 +34,7 @@ class SessionActions:
     detail: Any
     people: Any
     rules: Any
+    table: Any
     spawn: Any
     _people_dirty: bool
 
@@ -198,5 +199,6 @@ class SessionActions:
             )
         self._update_session_combo()
         self._update_stack()  # type: ignore[attr-defined]
+        self.table.scrollToBottom()  # the session's newest events
         self.detail.show_event(None, None, self.rules)
         self.people.refresh()

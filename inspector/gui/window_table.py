@@ -38,6 +38,16 @@ class TableActions:
         if self.stack.currentWidget() is self.first_run:
             self._update_stack()  # type: ignore[attr-defined]
 
+    def _older_added(self, n: int) -> None:
+        """A resumed session's older rows came in above: the rows in view stay in view."""
+        if not n:
+            return
+        if self._was_at_bottom:
+            self.table.scrollToBottom()
+        else:
+            bar = self.table.verticalScrollBar()  # per item: one step a row
+            bar.setValue(bar.value() + n)
+
     # -- pause ----------------------------------------------------------------------------
     def set_paused(self, paused: bool) -> None:
         rows = self.feed.model.rows
@@ -73,7 +83,8 @@ class TableActions:
         if f.filtering:
             notes.append(f"filtering… {f.query_text}")
         if f.loading:
-            notes.append(f"reading {f.loading:,} older events…")
+            n = f"{f.loading:,} " if f.loading > 0 else ""
+            notes.append(f"reading {n}older events…")
         self.table.set_busy("  ·  ".join(notes), dim=f.filtering)
         self._update_counts()  # type: ignore[attr-defined]
 

@@ -93,11 +93,11 @@ def after_id(
 
 def _codes(strings: Strings, values: list[Any]) -> list[int]:
     """The string table's index of each value (new values are added)."""
-    codes = list(map(strings.lookup, values))  # a C loop: known values and None
-    if None in codes:
-        idx = strings.idx
-        codes = [c if c is not None else idx(v) for c, v in zip(codes, values, strict=True)]
-    return codes
+    found = list(map(strings.lookup, values))  # a C loop: known values and None
+    if None not in found:
+        return found  # type: ignore[return-value]  # no None in it
+    idx = strings.idx
+    return [c if c is not None else idx(v) for c, v in zip(found, values, strict=True)]
 
 
 def append(rows: RowStore, counts: LintCounts, stored: Sequence[Sequence[Any]]) -> int:
@@ -136,6 +136,17 @@ def append(rows: RowStore, counts: LintCounts, stored: Sequence[Sequence[Any]]) 
     rows.dup.extend(dup)
     rows.note_appended(in_order)
     return sum(dup)
+
+
+def count_before(reader: Reader, session_id: int, before: Cursor) -> int:
+    """How many rows of the session arrived before ``before`` (an index range count)."""
+    return int(
+        reader.scalar(
+            f"SELECT COUNT(*) FROM events INDEXED BY {SEQ_INDEX} "
+            "WHERE session_id=? AND (seq, id) < (?, ?)",
+            (session_id, *before),
+        )
+    )
 
 
 def read_before(

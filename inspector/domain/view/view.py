@@ -44,8 +44,9 @@ class View:
 
     @property
     def total(self) -> int:
-        """Events of the session: those held, and the older ones still being read."""
-        return len(self.rows) + self.loading
+        """Events of the session: those held, and the older ones still being read (while
+        they are counted, only those held)."""
+        return len(self.rows) + max(0, self.loading)
 
     @property
     def filtered(self) -> bool:
@@ -116,10 +117,10 @@ class View:
         if self.visible is not None:
             self.visible.extend(source_rows)
 
-    def begin(self, older: Cursor | None, loading: int) -> None:
-        """The rows held are the session's newest; ``loading`` older ones (before ``older``)
-        are being read."""
-        self.older, self.loading = (older, loading) if loading > 0 else (None, 0)
+    def begin(self, older: Cursor, loading: int) -> None:
+        """The rows held are the session's newest; ``loading`` older ones (before ``older``;
+        -1 while they are counted) are being read."""
+        self.older, self.loading = older, loading
 
     def prepend(self, rows: RowStore, lint: LintCounts, duplicates: int) -> int:
         """The older rows have been read: put them (and their counts) in front; returns how

@@ -45,11 +45,13 @@ class StatusBar(QStatusBar):
         stale: bool = False,
         loading: int = 0,
     ) -> None:
-        """``loading``: older events of a resumed session still being read (the duplicate
-        and lint counts then cover only the events held, and say so)."""
+        """``loading``: older events of a resumed session still being read (-1: while they
+        are counted); the duplicate and lint counts then wait for them, and say so."""
         ev = plural(total, "event") if shown == total else f"{shown:,} of {plural(total, 'event')}"
-        if loading:
+        if loading > 0:
             ev = f"{shown:,} of {plural(total, 'event')} shown · reading {loading:,} older…"
+        elif loading < 0:  # how many is being counted
+            ev = f"{plural(shown, 'event')} shown (the newest) · counting older events…"
         if stale:
             ev += " (last valid filter)"
         if held:
