@@ -401,7 +401,7 @@ def main() -> int:
     shots.save(w, "filter.png")
     w.filter_bar.set_text("")
     w.tabs.setCurrentIndex(1)
-    w.requests_view.selectRow(0)
+    w.rejected.view.selectRow(0)
     shots.save(w, "rejected.png")
     shots.people("people-graph.png")
     shots.people("people-graph-expanded.png", expanded=True)

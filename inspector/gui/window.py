@@ -8,15 +8,12 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QMainWindow,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -25,29 +22,32 @@ from PySide6.QtWidgets import (
 from inspector.collector.service import CollectorService
 from inspector.domain.identity import replay
 from inspector.domain.lint import RULES
+from inspector.gui.collector_state import CollectorState
 from inspector.gui.controller import CollectorController
 from inspector.gui.dialog_dirs import DialogDirs
 from inspector.gui.feed import EventFeed
+from inspector.gui.panes import SidePanes
 from inspector.gui.resources import app_icon
 from inspector.gui.settings import AppSettings
+from inspector.gui.tasks import Tasks
 from inspector.gui.theme import apply_theme
 from inspector.gui.widgets.banner import Banner
-from inspector.gui.widgets.body_view import BodyView, show_raw
-from inspector.gui.widgets.detail import DetailPane, raw_body, raw_text
+from inspector.gui.widgets.detail import DetailPane
 from inspector.gui.widgets.events_view import EventsView
 from inspector.gui.widgets.filter_bar import FilterBar
 from inspector.gui.widgets.first_run import FirstRunPanel
 from inspector.gui.widgets.lint_panel import LintPanel
 from inspector.gui.widgets.people import PeopleView
+from inspector.gui.widgets.rejected_tab import RejectedTab
 from inspector.gui.widgets.status import StatusBar
 from inspector.gui.widgets.toolbar import MainToolBar
 from inspector.gui.window_actions import WindowActions
 from inspector.gui.window_requests import add_requests_tab, remove_requests_tab
 from inspector.gui.window_sessions import SessionActions
+from inspector.gui.window_state import restore_state, save_state
 from inspector.gui.window_table import TableActions
 
 TAB_EVENTS, TAB_REQUESTS, TAB_PEOPLE, TAB_ALL_REQUESTS = range(4)
-HEADER_KEY = "events_header_v2"  # columns changed (Lint moved forward, Dup added)
 
 
 class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
@@ -65,20 +65,18 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.service, self.controller, self.settings = service, controller, settings
         self.config_dir = config_dir
         self.cli_given: set[str] = set()  # host/port/data_dir given on the command line
-        self._pane_chosen: set[str] = set()  # panes the user showed or hid by hand
-        self._pane_width: dict[int, int] = {}
-        self._restored_splitter = False
+        self.tasks = Tasks()
         self.rules = dict(RULES)
         self.dirs = DialogDirs(settings.dialog_dirs, self._save_settings)
-        self._tasks: set[asyncio.Task[Any]] = set()
         self.feed = EventFeed(service.store, service.session, self)
         self.feed.identity = self.identity_graph  # user:X in the filter: X's person
         service.add_listener(self.feed.on_capture)
         self._build()
+        self.collector_state = CollectorState(self)
         self._wire()
-        self._restore_state()
+        restore_state(self)
         self.feed.load_session(service.session)
-        self._update_stack()  # a resumed session shows its rows, a new one the setup
+        self.update_stack()  # a resumed session shows its rows, a new one the setup
         self.table.scrollToBottom()  # its newest
         self._update_session_combo()
         self._update_counts()
@@ -96,7 +94,6 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.table = EventsView(self.feed.model, self)
         self.table.get_event = self.service.store.get_event
         self.first_run = FirstRunPanel(self)
-        self.first_run.lanToggled.connect(self.set_lan)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.first_run)
         self.stack.addWidget(self.table)
@@ -106,23 +103,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         el.setSpacing(0)
         el.addWidget(self.filter_bar)
         el.addWidget(self.stack, 1)
-        self.requests_view = QTableView(self)
-        self.requests_view.setObjectName("requestsTable")
-        self.requests_view.setModel(self.feed.requests)
-        self.requests_view.verticalHeader().hide()
-        self.requests_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.requests_view.setShowGrid(False)
-        self.requests_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        rh = self.requests_view.horizontalHeader()
-        for i, w in enumerate((96, 60, 64, 170, 420, 70)):
-            self.requests_view.setColumnWidth(i, w)
-        rh.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # "What happened"
-        self.request_raw = BodyView(self)
-        self.request_raw.setObjectName("requestRaw")
-        self.request_raw.setPlaceholderText("Select a request to see its headers and body.")
-        req_split = QSplitter(Qt.Orientation.Vertical, self)
-        req_split.addWidget(self.requests_view)
-        req_split.addWidget(self.request_raw)
+        self.rejected = RejectedTab(self.feed.requests, self.service.store.get_request, self)
         self.people = PeopleView(self)
         self.people.graph_source = self.identity_graph
         self.people.load_events = self._load_events
@@ -132,7 +113,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(events_page, "Events")
-        self.tabs.addTab(req_split, "Rejected && faults")
+        self.tabs.addTab(self.rejected, "Rejected && faults")
         self.tabs.addTab(self.people, "People")
         self.requests_tab = add_requests_tab(self)
         self.detail = DetailPane(self)
@@ -149,6 +130,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         # a side pane is readable or folded, never a sliver
         self.detail.setMinimumWidth(300)
         self.splitter.setSizes([230, 870, 400])
+        self.panes = SidePanes(self.splitter, self.toolbar)
         central = QWidget(self)
         cl = QVBoxLayout(central)
         cl.setContentsMargins(0, 0, 0, 0)
@@ -168,17 +150,10 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         tb.faults.triggered.connect(self.open_faults)
         tb.compare.triggered.connect(self.open_compare)
         tb.settings.triggered.connect(self.open_settings)
-        tb.panes_menu.aboutToShow.connect(self._sync_pane_toggles)
-        tb.show_lint.triggered.connect(lambda on: self.show_pane(0, on, chosen=True))
-        tb.show_detail.triggered.connect(lambda on: self.show_pane(2, on, chosen=True))
         tb.sessions.aboutToShow.connect(self._update_session_combo)
         tb.sessions.activated.connect(self._session_picked)
         tb.sessions.deleteRequested.connect(self.ask_delete_session)
         tb.delete_session.triggered.connect(lambda: self.ask_delete_session())
-        c = self.controller
-        c.started.connect(self._collector_started)
-        c.stopped.connect(self._collector_stopped)
-        c.portBusy.connect(self._port_busy)
         self.feed.rowsAdded.connect(self._rows_added)
         self.feed.filterApplied.connect(self._update_counts)
         self.feed.filteringChanged.connect(self._update_busy)
@@ -195,7 +170,6 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.table.currentEventChanged.connect(self.show_event)
         self.detail.filterRequested.connect(self.filter_bar.add_term)
         self.lint_panel.ruleClicked.connect(lambda r: self.filter_bar.set_text(f"rule:{r}"))
-        self.requests_view.selectionModel().currentRowChanged.connect(self._request_selected)
         self.people.eventClicked.connect(self.reveal_event)
         self.people.eventSelected.connect(self._people_event)
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -223,134 +197,17 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
             sc.activated.connect(fn)
             self.shortcuts[key] = sc
 
-    # -- tasks ----------------------------------------------------------------------------
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            exc = task.exception()
-            loop = asyncio.get_event_loop()
-            loop.call_exception_handler({"message": "task failed", "exception": exc, "task": task})
-
-    # -- collector state ------------------------------------------------------------------
-    def _collector_started(self, url: str) -> None:
-        c = self.controller
-        self.toolbar.set_state(True, url)
-        self.first_run.set_url(url, c.endpoints, c.lan, c.token)
-        if self.banner.kind == "error":
-            self.banner.hide()
-        if not c.loopback:
-            from inspector.gui.widgets.phone import beyond_loopback_html
-
-            token = c.token or ""
-            self.banner.show_message(
-                "warning",
-                beyond_loopback_html(c.host, c.lan, c.endpoints, c.token),
-                [
-                    ("Copy token", lambda: QGuiApplication.clipboard().setText(token)),
-                    ("Phones…", self.open_phone_setup),
-                ],
-            )
-        self._update_stack()
-
-    def open_phone_setup(self) -> Any:
-        """The phone panel in a dialog: the QR code, the URLs, the token, the --lan switch."""
-        from inspector.gui.widgets.phone import PhoneDialog, PhonePanel
-
-        c = self.controller
-        panel = PhonePanel(c.endpoints, lan=c.lan, token=c.token)
-        dlg = PhoneDialog(panel, self)
-        panel.lanToggled.connect(lambda on: (dlg.accept(), self.set_lan(on)))
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.show()
-        return dlg
-
-    def set_lan(self, on: bool) -> None:
-        """Let phones on this network connect (or stop): restart the collector with --lan."""
-        if on != self.controller.lan:
-            if not on:
-                self.banner.hide()
-            self.spawn(self.controller.restart(lan=on))
-
-    def _collector_stopped(self, reason: str) -> None:
-        if reason != "restarting":
-            self.toolbar.set_state(False, self.controller.url, reason or "collector stopped")
-
-    def _port_busy(self, host: str, port: int, free: int) -> None:
-        self.toolbar.set_state(False, self.controller.url, f"port {port} is in use")
-        self.banner.show_message(
-            "error",
-            f"<b>Port {port} on {host} is already in use</b> — another Event Inspector "
-            "or another program is listening there, so the collector is not running.",
-            [
-                (f"Use port {free}", lambda: self.use_port(free)),
-                ("Settings…", self.open_settings),
-            ],
-            closable=False,
-        )
+        """Run ``coro`` on the loop, held until it ends (a failure reaches the error dialog)."""
+        return self.tasks.spawn(coro)
 
     # -- layout from 1024 px up -----------------------------------------------------------
-    NARROW = 1200  # below: the lint panel folds (its counts stay in the status bar)
-    COMPACT = 1300  # below: toolbar buttons show icons only
-
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        self.adapt_layout(self.width())
-
-    def adapt_layout(self, width: int) -> None:
-        """From 1024 px up: icons only below ``COMPACT``; below ``NARROW`` the lint panel folds
-        (unless the user showed it) and the detail pane keeps a readable width."""
-        self.toolbar.set_compact(width < self.COMPACT)
-        narrow = width < self.NARROW
-        first = getattr(self, "_narrow", None) is None
-        if narrow == getattr(self, "_narrow", None):
-            return
-        self._narrow = narrow
-        if first and self._restored_splitter:  # the user's saved layout, folded if narrow
-            if narrow and "lint" not in self._pane_chosen:
-                self.show_pane(0, False)
-            return
-        total = max(width - 12, 600)
-        sizes = self.splitter.sizes()
-        lint = sizes[0]
-        if "lint" not in self._pane_chosen:
-            if narrow and lint:
-                self._pane_width[0] = lint
-            lint = 0 if narrow else (self._pane_width.get(0) or 230)
-        detail = sizes[2]
-        if "detail" not in self._pane_chosen or detail:
-            share = 0.38 if narrow else 0.28
-            detail = max(300, min(460, int(total * share)))
-        self.splitter.setSizes([lint, max(240, total - lint - detail), detail])
+        self.panes.adapt(self.width())
 
     def pane_shown(self, index: int) -> bool:
-        return self.splitter.sizes()[index] > 0
-
-    def show_pane(self, index: int, on: bool, chosen: bool = False) -> None:
-        """Fold or unfold a side pane (0: lint panel, 2: detail pane)."""
-        if chosen:
-            self._pane_chosen.add("lint" if index == 0 else "detail")
-        sizes = self.splitter.sizes()
-        if (sizes[index] > 0) == on:
-            return
-        if on:
-            want = self._pane_width.get(index) or (230 if index == 0 else 380)
-            sizes[1] = max(200, sizes[1] - want)
-            sizes[index] = want
-        else:
-            self._pane_width[index] = sizes[index]
-            sizes[1] += sizes[index]
-            sizes[index] = 0
-        self.splitter.setSizes(sizes)
-
-    def _sync_pane_toggles(self) -> None:
-        self.toolbar.show_lint.setChecked(self.pane_shown(0))
-        self.toolbar.show_detail.setChecked(self.pane_shown(2))
+        return self.panes.shown(index)
 
     def theme_changed(self, theme: str) -> None:
         """Apply a theme now: the palette, then what paints its own colours."""
@@ -365,7 +222,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.show_event(self.table._current_id)
 
     # -- what shows ----------------------------------------------------------------------
-    def _update_stack(self) -> None:
+    def update_stack(self) -> None:
         empty = (
             len(self.feed.model.rows) == 0
             and self.feed.live
@@ -440,13 +297,6 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
             TAB_REQUESTS, f"Rejected && faults ({n})" if n else "Rejected && faults"
         )
 
-    def _request_selected(self, current: Any, _prev: Any) -> None:
-        if not current.isValid():
-            return
-        raw = self.service.store.get_request(self.feed.requests.request_id(current.row()))
-        text = raw_text(None, raw)
-        show_raw(self.request_raw, text, raw_body(raw)[1] if raw is not None else "", None)
-
     def identity_graph(self) -> Any:
         if self.feed.live:
             return self.service.identity
@@ -462,39 +312,8 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         return [ev for ev in (get(i) for i in ids) if ev is not None]
 
     # -- state ----------------------------------------------------------------------------
-    def qsettings(self) -> QSettings:
-        from inspector import paths
-
-        d = self.config_dir or paths.config_dir()
-        return QSettings(str(d / "window.ini"), QSettings.Format.IniFormat)
-
-    def _restore_state(self) -> None:
-        qs = self.qsettings()
-        for key, fn in (
-            ("geometry", self.restoreGeometry),
-            ("splitter", self.splitter.restoreState),
-            (HEADER_KEY, self.table.horizontalHeader().restoreState),
-            ("people", self.people.splitter.restoreState),
-        ):
-            v = qs.value(key)
-            if v is not None:
-                fn(v)
-                self._restored_splitter |= key == "splitter"
-        self.table.user_sized = qs.value("events_columns_manual") in (True, "true")
-
     def save_state(self) -> None:
-        qs = self.qsettings()
-        qs.setValue("geometry", self.saveGeometry())
-        hidden = [w for w in (self.lint_panel, self.detail) if w.isHidden()]
-        for w in hidden:  # the first-run layout hides them; save the layout with them
-            w.setVisible(True)
-        qs.setValue("splitter", self.splitter.saveState())
-        for w in hidden:
-            w.setVisible(False)
-        qs.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
-        qs.setValue("events_columns_manual", self.table.user_sized)
-        qs.setValue("people", self.people.splitter.saveState())
-        qs.sync()
+        save_state(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

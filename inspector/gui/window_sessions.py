@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 class SessionActions:
     """Needs ``service``, ``feed``, ``toolbar``, ``banner``, ``detail``, ``people``, ``rules``,
-    ``spawn`` and the window's ``_update_stack``/``statusBar``."""
+    ``spawn`` and the window's ``update_stack``/``statusBar``."""
 
     service: Any
     feed: Any
@@ -198,7 +198,7 @@ class SessionActions:
                 ],
             )
         self._update_session_combo()
-        self._update_stack()  # type: ignore[attr-defined]
+        self.update_stack()  # type: ignore[attr-defined]
         self.table.scrollToBottom()  # the session's newest events
         self.detail.show_event(None, None, self.rules)
         self.people.refresh()

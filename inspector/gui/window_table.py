@@ -36,7 +36,7 @@ class TableActions:
         elif n:
             self.table.note_new_rows(n, following=False)
         if self.stack.currentWidget() is self.first_run:
-            self._update_stack()  # type: ignore[attr-defined]
+            self.update_stack()  # type: ignore[attr-defined]
 
     def _older_added(self, n: int) -> None:
         """A resumed session's older rows came in above: the rows in view stay in view."""
@@ -73,7 +73,7 @@ class TableActions:
     # -- the filter -----------------------------------------------------------------------
     def _query_changed(self, query: Any, text: str) -> None:
         self.feed.apply_query(query, text)
-        self._update_stack()  # type: ignore[attr-defined]
+        self.update_stack()  # type: ignore[attr-defined]
 
     def _update_busy(self, *_args: Any) -> None:
         """The table says what is still being read: a filter's rows (the rows shown, those
@@ -137,6 +137,6 @@ class TableActions:
         if self.feed.model.view_row_of_id(event_id) is None and self.feed.query is not None:
             self.filter_bar.set_text("")
         self.tabs.setCurrentIndex(TAB_EVENTS)
-        self._update_stack()  # type: ignore[attr-defined]
+        self.update_stack()  # type: ignore[attr-defined]
         if not self.table.select_event(event_id):
             self.show_event(event_id)

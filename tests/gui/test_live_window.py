@@ -142,8 +142,8 @@ def test_rejected_request_has_its_own_tab(inspector):
     h.wait_until(lambda: h.window.feed.requests.rowCount() == 1)
     m = h.window.feed.requests
     assert "rejected" in m.index(0, 4).data()
-    h.window.requests_view.selectRow(0)
-    text = h.window.request_raw.toPlainText()
+    h.window.rejected.view.selectRow(0)
+    text = h.window.rejected.raw.toPlainText()
     assert "oops" in text and "rejected" in text
     h.window._tick()
     assert h.window.status.labels["rejected"].text().startswith("1 rejected")

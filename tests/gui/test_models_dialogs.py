@@ -13,6 +13,7 @@ from inspector.gui.models.events_model import EventsModel
 from inspector.gui.models.people_model import PeopleModel
 from inspector.gui.models.requests_model import RequestsModel
 from inspector.gui.widgets.lint_panel import LintModel
+from inspector.gui.window_state import qsettings
 from tests.gui.conftest import session_messages
 
 
@@ -221,11 +222,11 @@ def test_window_state_is_restored_from_qsettings(make_inspector):
     h.window.table.user_sized = True  # as a drag on the header does: widths stop fitting
     h.window.table.setColumnWidth(2, 345)
     h.window.save_state()
-    ini = h.window.qsettings().fileName()
+    ini = qsettings(h.window.config_dir).fileName()
     assert ini.endswith("window.ini")
     h2 = make_inspector(start=False)
     assert h2.window.table.columnWidth(2) == 345 and h2.window.table.user_sized
-    qs = h2.window.qsettings()
+    qs = qsettings(h2.window.config_dir)
     keys = ("geometry", "splitter", "events_header_v2", "people")
     assert all(qs.value(k) is not None for k in keys)
 

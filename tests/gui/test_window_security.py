@@ -30,7 +30,7 @@ def test_beyond_loopback_the_window_makes_a_token_and_shows_it(make_inspector):
     assert token and len(token) >= 32 and c.generated_token
     c._choose_token()
     assert c.token == token  # kept across restarts
-    h.window._collector_started("http://0.0.0.0:8787")
+    h.window.collector_state.started("http://0.0.0.0:8787")
     banner = h.window.banner
     assert banner.kind == "warning" and token in banner.label.text()
     copy = next(b for b in banner.buttons if b.text() == "Copy token")

@@ -100,7 +100,7 @@ def main() -> int:
     if shots is not None:  # events hide the first-run panel: the banner, and its dialog
         loop.run_until_complete(asyncio.sleep(0.3))
         w.grab().save(str(shots / "phone-banner.png"))
-        dlg = w.open_phone_setup()
+        dlg = w.collector_state.open_phone_setup()
         loop.run_until_complete(asyncio.sleep(0.3))
         dlg.grab().save(str(shots / "phone-dialog.png"))
         dlg.close()
