@@ -228,7 +228,7 @@ def main() -> None:
             "  expression"
         )
         for label, text in QUERIES:
-            tq, cq = timed(lambda t=text: compile_query(t, people, fts=reader.fts_docs), args.runs)
+            tq, cq = timed(lambda t=text: compile_query(t, people, index=reader), args.runs)
             where, params = cq.where, cq.params
             tc, n = timed(lambda w=where, p=params: reader.count(sid, w, p), args.runs)
             tp, _ = timed(

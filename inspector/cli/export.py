@@ -57,7 +57,7 @@ def write_ndjson(args: argparse.Namespace, store: Any, session: Any) -> int:
         cq = compile_query(
             args.q,
             lambda: replay_stored(store.identity_rows, session.id, session.merge_mode),
-            fts=store.read.fts_docs,
+            index=store.read,
         )
     except QueryError as exc:
         print(f"error: --q: {exc}", file=sys.stderr)

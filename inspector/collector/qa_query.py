@@ -28,8 +28,8 @@ def compile_for(
     """``q`` compiled for ``session``: ``user:`` asks that session's graph (built or caught up
     only for a query that has a ``user:`` term). A malformed query is a 400 with the column."""
     try:
-        fts = reader.fts_docs if reader is not None else None  # only rare trigrams looked up
-        return compile_query(q, lambda: svc.identity_of(session), fts=fts)
+        # with the reader: only rare trigrams looked up, rare comparisons from the number index
+        return compile_query(q, lambda: svc.identity_of(session), index=reader)
     except QueryError as exc:
         message = f"{what}: {exc}" if what else str(exc)
         raise BadRequest("invalid_query", message, column=exc.column) from exc

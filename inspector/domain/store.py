@@ -29,6 +29,7 @@ from inspector.domain.capture import (
 )
 from inspector.domain.errors import DamagedFile
 from inspector.domain.query import ftsindex as _fts
+from inspector.domain.query import numindex as _num
 from inspector.domain.query import register_functions
 from inspector.domain.secrets import mask_json_text
 from inspector.domain.store_read import Reader
@@ -334,7 +335,7 @@ class Store:
         return ", ".join(c if c in have else f"NULL AS {c}" for c in REQUEST_COLUMNS)
 
     def _create(self) -> None:
-        self._w.executescript(SCHEMA)
+        self._w.executescript(SCHEMA + _num.SCHEMA)
         self._w.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
@@ -442,6 +443,7 @@ class Store:
     def _forget(txn: Txn, session_id: int) -> None:
         """Delete a session's events and requests (its sequence numbers start over)."""
         _fts.forget_session(txn.conn, session_id)
+        _num.forget_session(txn.conn, session_id)
         txn.conn.execute("DELETE FROM events WHERE session_id=?", (session_id,))
         txn.conn.execute("DELETE FROM requests WHERE session_id=?", (session_id,))
         txn.delete_meta(seq_key(session_id))
@@ -513,7 +515,8 @@ class Store:
         self._write("DELETE FROM meta WHERE key=?", (key,))
 
     def index_pending(self, limit: int = 500) -> int:
-        """Add up to ``limit`` stored events to the free-text index; 0 when it is up to date.
+        """Add up to ``limit`` stored events to the free-text index and as many to the number
+        index (query/numindex.py, its own progress); 0 when both are up to date.
 
         Trigram indexing costs more than storing an event, so it is kept off the path that
         acknowledges requests: the writer runs it when idle, and queries treat the events not
@@ -522,16 +525,17 @@ class Store:
         """
         with self.writing() as txn:
             w = txn.conn
+            numbers = _num.index_pending(w, limit)  # the number index (comparisons)
             upto = w.execute("SELECT " + _fts.PROGRESS_SQL).fetchone()[0]
             rows = w.execute(
                 "SELECT id, session_id, message FROM events WHERE id > ? ORDER BY id LIMIT ?",
                 (upto, limit),
             ).fetchall()
             if not rows:
-                return 0
+                return numbers
             w.executemany(_fts.INSERT, _fts.fts_rows(rows, 0, 1, 2))
             txn.set_meta(_fts.PROGRESS_KEY, str(rows[-1][0]))
-            return len(rows)
+            return max(len(rows), numbers)
 
     def index_all(self) -> None:
         while self.index_pending(5000):

@@ -17,6 +17,7 @@ read never waits for, nor holds up, another.
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 import threading
 import time
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from inspector.domain.query.ftsindex import count_docs
+from inspector.domain.query.numindex import count_rows
 from inspector.domain.store_schema import EVENT_COLUMNS
 
 EV_COLS = ", ".join(EVENT_COLUMNS)
@@ -45,11 +47,14 @@ def _and(where: str) -> str:
     return f" AND ({where})" if where else ""
 
 
+_CANDIDATES = re.compile(r"events_fts MATCH|FROM events_num ")
+
+
 def _session(where: str) -> str:
     """The session test of a count or a selective read. With candidates from the free-text
-    index (rare terms: a few ids), ``+session_id`` keeps SQLite from walking the session
-    through an index and lets it drive from the candidates' ids instead."""
-    return "+session_id=?" if "events_fts MATCH" in where else "session_id=?"
+    or number index (rare terms: a few ids), ``+session_id`` keeps SQLite from walking the
+    session through an index and lets it drive from the candidates' ids instead."""
+    return "+session_id=?" if _CANDIDATES.search(where) else "session_id=?"
 
 
 class Reader:
@@ -106,6 +111,11 @@ class Reader:
         """How many free-text index blocks hold ``gram``, up to ``cap`` (for compile_query)."""
         with self._lock:
             return count_docs(self.conn, gram, cap)
+
+    def num_rows(self, key: str, op: str, value: float, cap: int) -> int:
+        """Candidates of a comparison in the number index, up to ``cap`` (for compile_query)."""
+        with self._lock:
+            return count_rows(self.conn, key, op, value, cap)
 
     # -- counting and pages ---------------------------------------------------------------
     def count(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> int:

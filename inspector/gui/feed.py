@@ -276,7 +276,7 @@ class EventFeed(QObject):
         assert self.query is not None
         text = self.query_text or self.query.text
         try:  # the one door every consumer uses (API, CLI, plugin): same query, same rows
-            cq = compile_query(text, self.identity, fts=self.store.read.fts_docs)
+            cq = compile_query(text, self.identity, index=self.store.read)
         except QueryError as exc:  # e.g. a person with too many ids for one search
             self.model.beginResetModel()
             self.view.set_filter(None)

@@ -13,6 +13,7 @@ from inspector.domain.query.compiled import (
     CompiledQuery,
     IdentityLookup,
     IdentitySource,
+    IndexStats,
     compile_query,
 )
 from inspector.domain.query.errors import QueryError
@@ -25,6 +26,7 @@ __all__ = [
     "CompiledQuery",
     "IdentityLookup",
     "IdentitySource",
+    "IndexStats",
     "MatchContext",
     "Query",
     "QueryError",

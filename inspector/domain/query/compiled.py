@@ -32,6 +32,16 @@ class IdentityLookup(Protocol):
 IdentitySource = IdentityLookup | Callable[[], IdentityLookup | None] | None
 
 
+class IndexStats(Protocol):
+    """What the SQL plan asks a store reader (:class:`~inspector.domain.store_read.Reader`):
+    how common a trigram is in the free-text index, how many candidates a comparison has in
+    the number index (both counted up to ``cap``)."""
+
+    def fts_docs(self, gram: str, cap: int) -> int: ...
+
+    def num_rows(self, key: str, op: str, value: float, cap: int) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledQuery:
     """A query compiled for one identity: SQL for the store, a predicate for live events."""
@@ -69,14 +79,24 @@ MAX_TERMS = 900  # AND/OR in one query's SQL (SQLite nests an expression 1000 de
 
 
 def compile_query(
-    q: str, identity: IdentitySource = None, *, fts: Callable[[str, int], int] | None = None
+    q: str,
+    identity: IdentitySource = None,
+    *,
+    fts: Callable[[str, int], int] | None = None,
+    index: IndexStats | None = None,
 ) -> CompiledQuery:
     """Parse and compile ``q``; raises :class:`~inspector.domain.query.QueryError` (with the
-    column) for a malformed query. Blank text matches everything. ``fts`` (a store reader's
-    ``fts_docs``) lets the SQL use only the rare trigrams of the free-text index."""
+    column) for a malformed query. Blank text matches everything. ``index`` (the store reader
+    that will run the SQL) lets the SQL use only the rare trigrams of the free-text index and
+    drive a rare comparison from the number index; ``fts`` (a reader's ``fts_docs``) only the
+    former."""
     query = parse(q)
     lookup = resolve_identity(identity) if query.uses_identity else None
-    ctx = MatchContext(identifiers_of=getattr(lookup, "identifiers_of", None), fts_docs=fts)
+    ctx = MatchContext(
+        identifiers_of=getattr(lookup, "identifiers_of", None),
+        fts_docs=index.fts_docs if index is not None and fts is None else fts,
+        num_rows=index.num_rows if index is not None else None,
+    )
     where, params = query.to_sql(ctx)
     if where.count(" AND ") + where.count(" OR ") > MAX_TERMS:  # SQLite nests 1000 deep
         raise QueryError(1, "the query has too many terms for one search; narrow it")

@@ -50,6 +50,9 @@ class MatchContext:
     #: ``fts_docs(trigram, cap)``: how common a trigram is in the free-text index (capped);
     #: with it the SQL looks up only rare trigrams, or none (see ftsindex.match_expr)
     fts_docs: Callable[[str, int], int] | None = None
+    #: ``num_rows(key, op, number, cap)``: candidates of a comparison in the number index
+    #: (capped); with it the SQL drives a rare comparison from the index (see numindex)
+    num_rows: Callable[[str, str, float, int], int] | None = None
 
     def user_ids(self, value: str) -> set[str]:
         ids = {value}

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from inspector.domain import jsoncodec
+from inspector.domain.query import numindex
 from inspector.domain.query.ast import (
     COLUMN_FIELDS,
     DEVICE_PATHS,
@@ -265,6 +266,18 @@ class SqlCompiler:
         return f"lint_level {node.op} {node.level}"
 
     # -- message paths --------------------------------------------------------------------
+    def num_candidates(self, path: tuple[str, ...], op: str, number: float) -> str | None:
+        """An ``id IN (...)`` superset from the number index when the comparison is rare
+        there, else None (its parameters come first: call before writing the exact test)."""
+        rows = self.ctx.num_rows if self.ctx is not None else None
+        key = numindex.path_key(path)
+        if rows is None or key is None:
+            return None
+        if rows(key, op, number, numindex.RARE_ROWS) >= numindex.RARE_ROWS:
+            return None
+        self.params.extend((key, number))
+        return numindex.candidates_sql(op)
+
     def path(self, path: tuple[str, ...], value: Value) -> str:
         jp = json_path(path)
 
@@ -278,9 +291,11 @@ class SqlCompiler:
         # first false term of an AND), the type test parses again only for those that pass
         if isinstance(value, Compare):
             if value.number is not None:
-                return (
+                cand = self.num_candidates(path, value.op, value.number)
+                exact = (
                     f"({jx()} {value.op} {self.p(value.number)} AND {jt()} IN ('integer', 'real'))"
                 )
+                return exact if cand is None else f"({cand} AND {exact})"
             return f"({jx()} {value.op} {self.p(value.operand)} AND {jt()} = 'text')"
         if isinstance(value, Regex):
             return (

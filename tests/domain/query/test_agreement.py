@@ -209,6 +209,22 @@ def test_python_and_sql_agree(stored: Corpus, text: str, with_ctx: bool) -> None
     assert py == sql, text
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(expr())
+def test_agree_with_the_store_indexes_asked(stored: Corpus, text: str) -> None:
+    """Compiled as every door compiles it (the reader's rare trigrams, comparisons from the
+    number index, which holds part of the corpus), SQL still gives the predicate's answer."""
+    reader = stored.store.read
+    ctx = MatchContext(
+        identifiers_of=CTX.identifiers_of, fts_docs=reader.fts_docs, num_rows=reader.num_rows
+    )
+    try:
+        py, sql = both(stored, text, ctx)
+    except QueryError:
+        return
+    assert py == sql, text
+
+
 @settings(max_examples=150, deadline=None)
 @given(leaf())
 def test_leaves_agree_and_count(stored: Corpus, text: str) -> None:

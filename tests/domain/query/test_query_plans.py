@@ -9,7 +9,7 @@ import pytest
 
 from inspector.domain import store_read
 from inspector.domain.capture import CapturedEvent
-from inspector.domain.query import compile_query, ftsindex
+from inspector.domain.query import compile_query, ftsindex, numindex
 from inspector.domain.store import Store
 from inspector.testing.events import event
 
@@ -48,20 +48,30 @@ QUERIES = [
     "common -kelvin",
     "red hat properties.n:>300",
     "zzz-nowhere",
+    "properties.n:>=390",
+    "properties.n:<3 or kelvin",
+    "-properties.n:<390 type:track",
+    "properties.n:>1e9",
+    "properties.n:<=-1",
+    "properties.tag:>a",
 ]
 
 
 @pytest.mark.parametrize("rare", [20_000, 1])  # every trigram rare / every trigram common
 @pytest.mark.parametrize("walk", [0, 10**9])  # pages: select then order / walk in order
+@pytest.mark.parametrize("rare_rows", [100_000, 1])  # comparisons from the number index / not
 def test_every_plan_answers_as_the_predicate(
-    tmp_path: Path, monkeypatch, rare: int, walk: int
+    tmp_path: Path, monkeypatch, rare: int, walk: int, rare_rows: int
 ) -> None:
     monkeypatch.setattr(ftsindex, "RARE_BLOCKS", rare)
     monkeypatch.setattr(store_read, "WALK_ROWS", walk)
+    monkeypatch.setattr(numindex, "RARE_ROWS", rare_rows)
     store, sid, evs = _store(tmp_path)
     reader = store.reader()
     for q in QUERIES:
-        cq = compile_query(q, fts=reader.fts_docs)
+        cq = compile_query(q, index=reader)
+        if rare_rows > 1 and "properties.n:" in q:
+            assert "events_num" in cq.where, q  # driven from the number index
         want = [e.id for e in evs if cq.matches(e)]
         total = reader.count(sid, cq.where, cq.params)
         assert total == len(want), q

@@ -1,0 +1,152 @@
+"""The number index: the numbers at message paths, for comparisons (``properties.revenue:>290``).
+
+Without it a comparison parses the JSON of every candidate message (a count at 1M events took
+1.9x a full scan). With it, ``path:>N`` first asks an index of ``(path, value, event id)`` for
+the events whose number at that path passes, and the exact test (the same SQL as before)
+decides only for those, so answers never depend on the index.
+
+* **What is indexed**: every number (JSON integer or real) at a path of plain object keys
+  (letters, digits, ``_``, ``-``, ``$``; not all digits), not inside an array: the paths a
+  comparison names (``properties.revenue``, ``traits.age``, ``context.screen.width``). The
+  values are SQLite's own (``json_tree``), the same parser the exact test uses.
+* **When**: like the free-text index, by the writer when it is idle
+  (:func:`index_pending`, called from ``Store.index_pending``), with a progress mark of its
+  own; events above the mark are candidates by definition.
+* **When it is used**: only where the query was compiled with a reader that counts the
+  candidates (``MatchContext.num_rows``), and only when they are few (:data:`RARE_ROWS`):
+  driving a common comparison from the index (a rowid lookup each) costs more than reading
+  the session in order.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+TABLE = "events_num"
+KEYS = "events_num_keys"
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {KEYS} (kid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS {TABLE} (
+    kid INTEGER NOT NULL, v NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (kid, v, id)
+) WITHOUT ROWID;
+"""
+PROGRESS_KEY = "num_upto"
+PROGRESS_SQL = (
+    f"(SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM meta WHERE key='{PROGRESS_KEY}')"
+)
+OPS = (">", ">=", "<", "<=")
+#: a comparison with fewer candidates than this is driven from the index
+RARE_ROWS = 100_000
+#: ``num_rows(key, op, number, cap)``: candidates of a comparison, counted up to ``cap``
+NumRows = Callable[[str, str, float, int], int]
+
+_SEGMENT = re.compile(r"[A-Za-z0-9_$-]+")
+_FULLKEY = re.compile(r'\.(?:([A-Za-z0-9_$-]+)|"([A-Za-z0-9_$-]+)")')
+
+
+def path_key(path: tuple[str, ...]) -> str | None:
+    """The index key of a query path (``properties.revenue``), or None if it is not indexed."""
+    if not path or any(not _SEGMENT.fullmatch(s) or s.isdigit() for s in path):
+        return None
+    return ".".join(path)
+
+
+def fullkey_key(fullkey: str) -> str | None:
+    """The index key of a ``json_tree`` full key (``$.properties."order_id"``), or None."""
+    if not fullkey.startswith("$"):
+        return None
+    segs: list[str] = []
+    pos = 1
+    while pos < len(fullkey):
+        m = _FULLKEY.match(fullkey, pos)
+        if m is None:
+            return None  # an array index, or a key with other characters
+        segs.append(m.group(1) or m.group(2))
+        pos = m.end()
+    return path_key(tuple(segs))
+
+
+def candidates_sql(op: str) -> str:
+    """A superset test for events whose number at a path compares ``op`` a value (two ``?``:
+    the index key and the value). Events not indexed yet are candidates."""
+    assert op in OPS
+    return (
+        f"(id > {PROGRESS_SQL} OR id IN (SELECT id FROM {TABLE} WHERE "
+        f"kid = (SELECT kid FROM {KEYS} WHERE key = ?) AND v {op} ?))"
+    )
+
+
+def count_rows(conn: sqlite3.Connection, key: str, op: str, value: Any, cap: int) -> int:
+    """Candidates of ``key op value``, counted up to ``cap``: index entries and the events
+    not indexed yet. ``cap`` when the store has no number index (an older store opened
+    read-only), so that it is not used."""
+    assert op in OPS
+    try:
+        pending = conn.execute(
+            f"SELECT COALESCE((SELECT MAX(id) FROM events), 0) - {PROGRESS_SQL}"
+        ).fetchone()[0]
+        if pending >= cap:
+            return cap
+        row = conn.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {TABLE} WHERE "
+            f"kid = (SELECT kid FROM {KEYS} WHERE key = ?) AND v {op} ? LIMIT ?)",
+            (key, value, cap - pending),
+        ).fetchone()
+    except sqlite3.OperationalError:  # no such table
+        return cap
+    return int(pending + row[0])
+
+
+_LEAVES = (
+    "SELECT e.id, t.fullkey, t.atom FROM events AS e, json_tree(e.message) AS t "
+    "WHERE e.id > ? AND e.id <= ? AND t.type IN ('integer', 'real') "
+    "AND t.fullkey NOT LIKE '%[%'"
+)
+
+
+def index_pending(conn: sqlite3.Connection, limit: int) -> int:
+    """Index up to ``limit`` events after the progress mark, inside the caller's write
+    transaction; returns how many events it covered (0: up to date)."""
+    upto = conn.execute("SELECT " + PROGRESS_SQL).fetchone()[0]
+    n, last = conn.execute(
+        "SELECT COUNT(*), MAX(id) FROM (SELECT id FROM events WHERE id > ? ORDER BY id LIMIT ?)",
+        (upto, limit),
+    ).fetchone()
+    if not n:
+        return 0
+    kids: dict[str, int] = {}
+    rows: list[tuple[int, Any, int]] = []
+    for eid, fullkey, value in conn.execute(_LEAVES, (upto, last)):
+        key = fullkey_key(fullkey)
+        if key is None:
+            continue
+        kid = kids.get(key)
+        if kid is None:
+            kid = kids[key] = _kid(conn, key)
+        rows.append((kid, value, eid))
+    conn.executemany(f"INSERT OR IGNORE INTO {TABLE} (kid, v, id) VALUES (?, ?, ?)", rows)
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (PROGRESS_KEY, str(last))
+    )
+    return int(n)
+
+
+def _kid(conn: sqlite3.Connection, key: str) -> int:
+    conn.execute(f"INSERT OR IGNORE INTO {KEYS} (key) VALUES (?)", (key,))
+    return int(conn.execute(f"SELECT kid FROM {KEYS} WHERE key = ?", (key,)).fetchone()[0])
+
+
+def forget_session(conn: sqlite3.Connection, session_id: int) -> None:
+    """Remove a session's entries (inside the caller's transaction, before its events go)."""
+    if conn.execute(
+        "SELECT NOT EXISTS (SELECT 1 FROM events WHERE session_id<>?)", (session_id,)
+    ).fetchone()[0]:
+        conn.execute(f"DELETE FROM {TABLE}")
+        return
+    conn.execute(
+        f"DELETE FROM {TABLE} WHERE id IN (SELECT id FROM events WHERE session_id=?)",
+        (session_id,),
+    )
