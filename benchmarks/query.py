@@ -5,12 +5,14 @@
 1. Load rate (events/s through Store.allocate + Store.write, 1,000-event chunks) on a sample,
    for three schemas: as shipped, without the FTS table (its insert swallowed by a trigger if
    the write path still has one), and without either (the store before the query language);
-   plus the cost of the free-text indexing (Store.index_all, which the writer runs when idle).
+   plus the cost of the number and free-text indexing (Store.index_pending, which the writer
+   runs when idle).
 2. Loads ``--events`` realistic ~700-byte Segment messages into one session, then times typical
-   queries as every door runs them (median of ``--runs``): ``compile_query`` with the reader's
-   trigram counts, the count (``Reader.count``), and the first page of 100 given that count
-   (``Reader.page_rows``, the plan ``/api/events`` uses), with the ratio of the count to a full
-   scan of the same rows (``... WHERE session_id=? AND message LIKE '%zzz%'``).
+   queries as every door runs them (median of ``--runs``): ``compile_query`` with the reader
+   (trigram counts, number index candidates), the count (``Reader.count``), and the first
+   page of 100 given that count (``Reader.page_rows``, the plan ``/api/events`` uses), with the
+   ratio of the count to a full scan of the same rows
+   (``... WHERE session_id=? AND message LIKE '%zzz%'``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _corpus import message
 
 from inspector.domain.capture import CapturedEvent, Finding, Source
-from inspector.domain.query import compile_query
+from inspector.domain.query import compile_query, numindex
 from inspector.domain.store import Store
 
 QUERIES = [
@@ -121,19 +123,24 @@ def _strip(store: Store, fts: bool, indexes: bool) -> None:
             w.execute(f"DROP INDEX {name}")
 
 
-def _index(store: Store) -> float:
-    """Run the (deferred) free-text indexing to completion; returns seconds."""
+def _index(store: Store) -> tuple[float, float]:
+    """Run the (deferred) indexing to completion: seconds for the number index, then for the
+    free-text index (the writer does both when idle, ``Store.index_pending``)."""
     t = time.perf_counter()
-    index_all = getattr(store, "index_all", None)
-    if index_all is not None:
-        index_all()
-    return time.perf_counter() - t
+    with store.writing() as txn:
+        while numindex.index_pending(txn.conn, 5000):
+            pass
+    numbers = time.perf_counter() - t
+    t = time.perf_counter()
+    store.index_all()
+    return time.perf_counter() - t, numbers
 
 
 def load_rates(n: int) -> None:
     print(f"load rate, {n:,} events per configuration (allocate + write, 1,000-event chunks)")
     rates: dict[str, list[float]] = {}
     index_us: list[float] = []
+    num_us: list[float] = []
     configs = [
         ("as shipped", True, True),
         ("without the FTS table", False, True),
@@ -147,7 +154,9 @@ def load_rates(n: int) -> None:
                 sid = store.open_session("load").id
                 rates.setdefault(label, []).append(load(store, sid, n))
                 if fts:
-                    index_us.append(_index(store) / n * 1e6)
+                    text_s, num_s = _index(store)
+                    index_us.append(text_s / n * 1e6)
+                    num_us.append(num_s / n * 1e6)
                 store.close()
     base = max(rates["without FTS and query indexes"])
     for label, _, _ in configs:
@@ -159,6 +168,7 @@ def load_rates(n: int) -> None:
     print(
         f"  free-text indexing (Store.index_all, off the write path): {min(index_us):.1f} µs/event"
     )
+    print(f"  number indexing (when idle too, off the write path): {min(num_us):.1f} µs/event")
 
 
 class _People:
@@ -213,9 +223,11 @@ def main() -> None:
                 f"\nloaded {args.events:,} events in {time.perf_counter() - t:.1f}s "
                 f"({rate:,.0f} events/s, write only)"
             )
-        spent = _index(store)
+        spent, numbers = _index(store)
         print(
-            f"free-text index built in {spent:.1f}s ({spent / args.events * 1e6:.1f} µs/event);"
+            f"number index built in {numbers:.1f}s ({numbers / args.events * 1e6:.1f} µs/event),"
+            f" {store.select('SELECT COUNT(*) FROM events_num')[0][0]:,} entries; free-text"
+            f" index in {spent:.1f}s ({spent / args.events * 1e6:.1f} µs/event);"
             f" db {sum(p.stat().st_size for p in Path(d).iterdir()) / 2**20:,.0f} MiB"
         )
 

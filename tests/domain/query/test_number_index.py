@@ -4,16 +4,16 @@ narrows: a comparison gives the predicate's answer with it, without it, and half
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from inspector.domain.capture import CapturedEvent, Source
+from inspector.domain.capture import CapturedEvent
 from inspector.domain.query import compile_query, numindex
 from inspector.domain.query.numindex import fullkey_key, path_key
 from inspector.domain.store import Store
+from inspector.testing.events import event
 
 MESSAGES: list[dict[str, Any]] = [
     {"type": "track", "properties": {"revenue": 30, "price": 30.0}},
@@ -48,20 +48,8 @@ COMPARISONS = [
 ]
 
 
-def _event(sid: int, i: int, message: dict[str, Any]) -> CapturedEvent:
-    return CapturedEvent(
-        session_id=sid,
-        received_at=time.time(),
-        message=message,
-        type=str(message["type"]),
-        timestamp=time.time(),
-        source=Source(),
-        message_id=f"m{i}",
-    )
-
-
 def _write(store: Store, sid: int, messages: list[dict[str, Any]]) -> list[CapturedEvent]:
-    evs = [_event(sid, i, m) for i, m in enumerate(messages)]
+    evs = [event(m, session_id=sid, message_id=f"m{i}") for i, m in enumerate(messages)]
     store.allocate(None, evs)
     store.write([], evs)
     return evs
