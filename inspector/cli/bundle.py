@@ -13,7 +13,8 @@ from inspector.cli.common import open_store
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "bundle",
-        help="write a session as one zip: events, requests (HAR), report, lint, identity graph",
+        help="write a session as one zip: the session in capture NDJSON, its requests (HAR), "
+        "report, lint findings, identity graph",
     )
     p.add_argument("--data-dir")
     p.add_argument("--session", help="session name or id (default: the latest)")
@@ -23,6 +24,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from inspector.domain.bundle import write_bundle
+    from inspector.ingest.capture import export_lines
 
     store = open_store(args.data_dir)
     session = store.find_session(args.session) if args.session else store.latest_session()
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: --out: no directory {str(out.parent)!r}", file=sys.stderr)
         return 2
     try:
-        manifest = write_bundle(store, session, out)
+        manifest = write_bundle(store, session, out, capture_lines=export_lines)
     except OSError as exc:
         print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1

@@ -1,21 +1,29 @@
-"""``GET /api/requests`` (every request, newest last) and ``GET /api/requests/{id}``."""
+"""``GET /api/requests`` (every request, newest last), ``GET /api/requests/{id}`` and the HAR
+export: read in query threads within the query budget (:mod:`.request_reads`), never on the
+event loop; big answers streamed."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from aiohttp import web
 
+from inspector.collector import request_reads as reads
 from inspector.collector.keys import SERVICE
-from inspector.collector.routes_api import BadRequest, bad, int_param, pick_session
+from inspector.collector.routes_api import (
+    BadRequest,
+    _abort,
+    _before_stream,
+    bad,
+    int_param,
+    pick_session,
+)
 from inspector.collector.routes_ingest import json_response
+from inspector.domain import jsoncodec
+from inspector.domain.har import HAR_TAIL, har_head
 from inspector.domain.query import QueryError
 from inspector.domain.request_query import compile_request_query
-from inspector.domain.requests_read import (
-    count_requests,
-    iter_requests,
-    list_item,
-    list_requests,
-    request_detail,
-)
+from inspector.domain.store_read import QueryTooSlow
 
 
 def request_filter(q: str) -> tuple[str, list[object]]:
@@ -26,19 +34,43 @@ def request_filter(q: str) -> tuple[str, list[object]]:
         raise BadRequest("invalid_query", str(exc)) from exc
 
 
-async def list_all(request: web.Request) -> web.Response:
+async def list_all(request: web.Request) -> web.StreamResponse:
+    """Count and page in a query thread within the query budget; a page of more than
+    ``STREAM_AT`` requests is streamed a chunk at a time (as ``/api/events``)."""
     svc = request.app[SERVICE]
     session = pick_session(request)
     where, params = request_filter(request.query.get("q", ""))
     limit = int_param(request, "limit", 100, 0, 100_000)
     offset = int_param(request, "offset", 0)
     await svc.writer.flush()
-    total = count_requests(svc.store, session.id, where, params)
-    reqs = list_requests(svc.store, session.id, where, params, limit=limit, offset=offset)
-    return json_response(
-        200,
-        {"total": total, "session": session.to_dict(), "requests": [list_item(r) for r in reqs]},
-    )
+    store = svc.store
+    total, page = await svc.queries.run(
+        partial(reads.first_page, store=store, session_id=session.id, where=where,
+                params=params, limit=limit, offset=offset)
+    )  # fmt: skip
+    head = b'{"total":%d,"session":%s,"requests":[' % (total, jsoncodec.dumps(session.to_dict()))
+    left = min(limit, max(total - offset, 0)) - page.count
+    if left <= 0 or page.count < reads.STREAM_AT:
+        return web.Response(body=head + page.body + b"]}", content_type="application/json")
+    resp = web.StreamResponse(headers={"Content-Type": "application/json"})
+    _before_stream(request, resp)
+    await resp.prepare(request)
+    await resp.write(head + page.body)
+    try:
+        while left > 0:
+            page = await svc.queries.run(
+                partial(reads.next_page, store=store, session_id=session.id, where=where,
+                        params=params, after_id=page.last_id, limit=min(left, reads.STREAM_AT))
+            )  # fmt: skip
+            if not page.count:
+                break
+            await resp.write(b"," + page.body)
+            left -= page.count
+    except QueryTooSlow:
+        return _abort(request, resp)
+    await resp.write(b"]}")
+    await resp.write_eof()
+    return resp
 
 
 async def get_one(request: web.Request) -> web.Response:
@@ -47,33 +79,34 @@ async def get_one(request: web.Request) -> web.Response:
     if not raw_id.isdigit() or len(raw_id) > 18:
         return bad("invalid_parameter", f"request id {raw_id!r} is not a number")
     await svc.writer.flush()
-    detail = request_detail(svc.store, int(raw_id))
+    detail = await svc.queries.run(partial(reads.detail, store=svc.store, request_id=int(raw_id)))
     if detail is None:
         return json_response(404, {"code": "not_found", "message": f"no request {raw_id}"})
     return json_response(200, detail)
 
 
 async def export_har(request: web.Request) -> web.StreamResponse:
-    """``GET /api/export?format=har[&q=][&session=]``: the requests as HAR 1.2, streamed."""
-    from inspector.collector.cors import apply_cors
-    from inspector.domain.har import har_chunks
-
+    """``GET /api/export?format=har[&q=][&session=]``: the requests as HAR 1.2, streamed; each
+    chunk is read and turned into entries in a query thread, within the query budget."""
     svc = request.app[SERVICE]
     session = pick_session(request)
     where, params = request_filter(request.query.get("q", ""))
     await svc.writer.flush()
+    read = partial(reads.har_chunk, store=svc.store, session_id=session.id, where=where,
+                   params=params)  # fmt: skip
+    body, after = await svc.queries.run(partial(read, after_id=0))
     resp = web.StreamResponse(headers={"Content-Type": "application/json"})
     resp.headers["Content-Disposition"] = f'attachment; filename="session-{session.id}.har"'
-    apply_cors(request, resp)
+    _before_stream(request, resp)
     await resp.prepare(request)
-    reqs = iter_requests(svc.store, session.id, where, params)
-    buf: list[str] = []
-    for piece in har_chunks(reqs, comment=f"session {session.name}"):
-        buf.append(piece)
-        if len(buf) >= 50:
-            await resp.write("".join(buf).encode())
-            buf.clear()
-    await resp.write("".join(buf).encode())
+    await resp.write(har_head(f"session {session.name}").encode() + body)
+    try:
+        while after is not None:
+            body, after = await svc.queries.run(partial(read, after_id=after))
+            await resp.write(body)
+    except QueryTooSlow:
+        return _abort(request, resp)
+    await resp.write(HAR_TAIL.encode())
     await resp.write_eof()
     return resp
 

@@ -1,13 +1,17 @@
 """An evidence bundle: one zip file with everything about a session, to attach to a bug report.
 
-``manifest.json`` says what is inside; ``session.ndjson`` the events (one message a line, as
-``export`` writes them); ``requests.har`` every request as HAR 1.2; ``report.html`` the
-standalone report; ``lint.json`` every finding; ``identity.json`` the identity graph.
-Credentials are masked wherever they appear as credentials (headers, HAR, report).
+``manifest.json`` says what is inside; ``session.ndjson`` the session in the capture format
+(``export --format capture``: each message with its arrival, source, request, batch place and
+lint, and the requests that stored no event, so ``import`` restores it whole);
+``requests.har`` every request as HAR 1.2; ``report.html`` the standalone report;
+``lint.json`` every finding; ``identity.json`` the identity graph. Write keys and credential
+headers are masked in every file. The domain does not know the capture format (it lives in
+:mod:`inspector.ingest.capture`): the caller passes its lines.
 """
 
 from __future__ import annotations
 
+import os
 import time
 import zipfile
 from collections import Counter
@@ -25,7 +29,8 @@ from inspector.domain.store import Session, Store
 
 # file in the zip -> what it holds (for the manifest)
 CONTENTS = {
-    "session.ndjson": "the session's events, one message a line (as `event-inspector export`)",
+    "session.ndjson": "the session in the capture format (as `event-inspector export --format "
+    "capture`; `event-inspector import` restores it whole)",
     "requests.har": "every request of the session as HAR 1.2, credentials masked",
     "report.html": "the session's report (as `event-inspector report --format html`)",
     "lint.json": "every lint finding, by event, and a count by rule",
@@ -62,11 +67,11 @@ def write_bundle(
     session: Session,
     out: Path,
     *,
-    events_ndjson: Callable[[Store, Session], Iterator[str]] | None = None,
+    capture_lines: Callable[[Store, Session], Iterable[str]],
 ) -> dict[str, Any]:
-    """Write the bundle of ``session`` to ``out`` (a zip) and return its manifest.
-
-    ``events_ndjson``: the lines of ``session.ndjson`` (default: one stored message a line)."""
+    """Write the bundle of ``session`` to ``out`` (a zip, created ``0600``: it holds captured
+    data) and return its manifest. ``capture_lines``: the session's capture lines (without
+    their newline), :func:`inspector.ingest.capture.export_lines`."""
     from inspector.domain.identity import replay
 
     events = list(store.iter_events(session.id))
@@ -75,17 +80,15 @@ def write_bundle(
     identity = graph.snapshot()
     report = build_report(session.to_dict(), events, rejected, identity.get("warnings", []))
     lint = lint_findings(events)
-    lines = (
-        events_ndjson(store, session)
-        if events_ndjson is not None
-        else (line + "\n" for line in store.iter_messages_json(session.id))
-    )
+    lines = (line + "\n" for line in capture_lines(store, session))
 
     def counted() -> Iterator[Any]:
         return iter(iter_requests(store, session.id))
 
     tmp = out.with_name(out.name + ".part")
     try:
+        tmp.unlink(missing_ok=True)
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         manifest = _zip(tmp, session, events, lines, counted, report, lint, identity)
     except BaseException:
         tmp.unlink(missing_ok=True)

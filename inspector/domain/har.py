@@ -166,18 +166,30 @@ def _reason(status: int) -> str:
         return ""
 
 
-def har_chunks(requests: Iterable[RawRequest], comment: str = "") -> Iterator[str]:
-    """The HAR document as text pieces, one entry a piece (join them for the whole file)."""
+def har_head(comment: str = "") -> str:
+    """The HAR document's text up to its first entry."""
     head: dict[str, Any] = {"version": "1.2", "creator": CREATOR, "pages": []}
     if comment:
         head["comment"] = comment
     opening = jsoncodec.dumps_str({"log": head})
-    yield opening[: -len("}}")] + ',"entries":['
-    first = True
+    return opening[: -len("}}")] + ',"entries":['
+
+
+HAR_TAIL = "\n]}}\n"
+
+
+def har_entries(requests: Iterable[RawRequest], *, first: bool) -> Iterator[str]:
+    """Entries as text pieces; ``first``: the first of them opens the list (no comma)."""
     for raw in requests:
         yield ("" if first else ",") + "\n" + jsoncodec.dumps_str(entry(raw))
         first = False
-    yield "\n]}}\n"
+
+
+def har_chunks(requests: Iterable[RawRequest], comment: str = "") -> Iterator[str]:
+    """The HAR document as text pieces, one entry a piece (join them for the whole file)."""
+    yield har_head(comment)
+    yield from har_entries(requests, first=True)
+    yield HAR_TAIL
 
 
 def har_document(requests: Iterable[RawRequest], comment: str = "") -> dict[str, Any]:

@@ -8,7 +8,7 @@ what we answered, which events it carried, and which other requests carried the 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from inspector.domain import jsoncodec
 from inspector.domain.capture import RawRequest, epoch_iso
@@ -16,13 +16,24 @@ from inspector.domain.errors import IntakeError
 from inspector.domain.intake import parse_body
 from inspector.domain.request_body import describe
 from inspector.domain.secrets import mask_query
-from inspector.domain.store import Store, request_from_row
+from inspector.domain.store import request_from_row
 from inspector.domain.store_schema import REQUEST_COLUMNS
 
 _BODY = REQUEST_COLUMNS.index("body")
 
 
-def _light_sql(store: Store) -> str:
+class RequestSource(Protocol):
+    """Where requests are read from: the :class:`~inspector.domain.store.Store`, or a query
+    thread's read-only connection (``inspector.collector.request_reads``)."""
+
+    request_columns: str
+
+    def select(self, sql: str, params: Sequence[Any] = ()) -> list[Any]: ...
+
+    def get_request(self, request_id: int) -> RawRequest | None: ...
+
+
+def _light_sql(store: RequestSource) -> str:
     """The columns the list reads: every one but the body."""
     cols = store.request_columns.split(", ")
     return ", ".join(cols[:_BODY] + cols[_BODY + 1 :])
@@ -63,7 +74,7 @@ def list_item(r: RawRequest) -> dict[str, Any]:
 
 
 def count_requests(
-    store: Store, session_id: int, where: str = "", params: Sequence[Any] = ()
+    store: RequestSource, session_id: int, where: str = "", params: Sequence[Any] = ()
 ) -> int:
     cond = f" AND ({where})" if where else ""
     rows = store.select(
@@ -73,7 +84,7 @@ def count_requests(
 
 
 def list_requests(
-    store: Store,
+    store: RequestSource,
     session_id: int,
     where: str = "",
     params: Sequence[Any] = (),
@@ -94,7 +105,11 @@ def list_requests(
 
 
 def iter_requests(
-    store: Store, session_id: int, where: str = "", params: Sequence[Any] = (), chunk: int = 500
+    store: RequestSource,
+    session_id: int,
+    where: str = "",
+    params: Sequence[Any] = (),
+    chunk: int = 500,
 ) -> Iterable[RawRequest]:
     """Every request of a session with its body, in arrival order, a chunk at a time."""
     cond = f" AND ({where})" if where else ""
@@ -114,7 +129,7 @@ def iter_requests(
 
 
 # -- events of a request ------------------------------------------------------------------
-def _first_event_at_or_after(store: Store, request_id: int) -> int | None:
+def _first_event_at_or_after(store: RequestSource, request_id: int) -> int | None:
     """The id of the first event whose request id is ``>= request_id``, by binary search over
     event ids (requests and their events get increasing ids in the same order)."""
     top = store.select("SELECT MAX(id) FROM events")[0][0]
@@ -131,7 +146,7 @@ def _first_event_at_or_after(store: Store, request_id: int) -> int | None:
     return lo
 
 
-def request_events(store: Store, raw: RawRequest) -> list[tuple[int, str]]:
+def request_events(store: RequestSource, raw: RawRequest) -> list[tuple[int, str]]:
     """``(event id, messageId)`` of the events stored from ``raw``, in batch order."""
     if raw.event_count == 0 or raw.rejected or raw.status >= 300:
         return []
@@ -180,7 +195,9 @@ def _sample(ids: list[str]) -> list[str]:
     return [ids[int(i * step)] for i in range(_MID_SAMPLE)]
 
 
-def related_requests(store: Store, raw: RawRequest, message_ids: list[str]) -> list[dict[str, Any]]:
+def related_requests(
+    store: RequestSource, raw: RawRequest, message_ids: list[str]
+) -> list[dict[str, Any]]:
     """Other requests of the session that carried any of ``message_ids``: stored events near
     this request (:data:`RETRY_EVENT_WINDOW` events either side) and requests answered with an
     error that kept their body (:data:`RETRY_REQUEST_WINDOW` requests either side)."""
@@ -225,7 +242,7 @@ def related_requests(store: Store, raw: RawRequest, message_ids: list[str]) -> l
     return out
 
 
-def request_detail(store: Store, request_id: int) -> dict[str, Any] | None:
+def request_detail(store: RequestSource, request_id: int) -> dict[str, Any] | None:
     """Everything about one request (``GET /api/requests/{id}``), or None."""
     raw = store.get_request(request_id)
     if raw is None:

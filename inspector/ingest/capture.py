@@ -21,7 +21,7 @@ from typing import Any
 
 from inspector.domain import jsoncodec
 from inspector.domain.capture import Finding, RawRequest, Source
-from inspector.domain.secrets import mask_json_text, mask_key, mask_query, mask_text
+from inspector.domain.secrets import mask_fields, mask_json_text, mask_key, mask_query, mask_text
 from inspector.domain.store import Session, Store, request_from_row
 from inspector.domain.store_schema import REQUEST_COLUMNS
 from inspector.domain.timeparse import parse_iso
@@ -88,6 +88,13 @@ def _masked(key: str | None) -> str | None:
     return None if key is None else mask_key(key)
 
 
+def _masked_original(text: str) -> Any:
+    """The message before a dialect was normalised (KISSmetrics: its ``params``, ``_k``
+    among them), credentials masked."""
+    value = jsoncodec.loads(mask_json_text(text))
+    return mask_fields(value) if isinstance(value, dict) else value
+
+
 def _event_line(row: tuple[Any, ...], req: RawRequest, full: bool, session: str) -> str:
     (eid, seq, _rid, recv, ts, mid, generated, wk, auth, lib, libv, client, ua, bi, bs, dup,
      lint, message, original) = row  # fmt: skip
@@ -113,7 +120,7 @@ def _event_line(row: tuple[Any, ...], req: RawRequest, full: bool, session: str)
     env["batch"] = {"index": bi, "size": bs}
     env["duplicate"] = bool(dup)
     env["lint"] = jsoncodec.loads(lint) if lint else []
-    env["original"] = jsoncodec.loads(original) if original else None
+    env["original"] = _masked_original(original) if original else None
     if f'"{KEY}"' in message:  # the message has a key of ours: keep it, and where it was
         m = jsoncodec.loads(message)
         if KEY in m:

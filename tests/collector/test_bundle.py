@@ -49,8 +49,25 @@ def test_bundle_holds_the_whole_session(tmp_path):
         manifest = json.loads(zf.read("manifest.json"))
         assert manifest["session"]["name"] == "bug-123"
         assert (manifest["events"], manifest["requests"]) == (len(events), n_requests)
-        lines = zf.read("session.ndjson").decode().splitlines()
-        assert [json.loads(x) for x in lines] == [e["message"] for e in events]
+        # the session in the capture format: each message as /api shows it (keys masked)
+        # with its _inspector envelope, and a line of its own for each request that stored
+        # no event (the broken gzip, the faulted track)
+        lines = [json.loads(x) for x in zf.read("session.ndjson").decode().splitlines()]
+        kinds = [x["_inspector"]["kind"] for x in lines]
+        assert kinds.count("event") == len(events) and kinds.count("request") == 2
+        got = [x for x in lines if x["_inspector"]["kind"] == "event"]
+        assert [{k: v for k, v in x.items() if k != "_inspector"} for x in got] == [
+            e["message"] for e in events
+        ]
+        assert [x["_inspector"]["id"] for x in got] == [e["id"] for e in events]
+        assert all(x["_inspector"]["request"]["id"] for x in got)
+        (bad_gzip, faulted) = [x["_inspector"]["request"] for x in lines if x not in got]
+        assert (bad_gzip["status"], bad_gzip["rejected"], bad_gzip["code"]) == (
+            400,
+            True,
+            "invalid_gzip",
+        )
+        assert (faulted["status"], faulted["fault"] is not None) == (429, True)
         har = json.loads(zf.read("requests.har"))
         assert_valid_har(har)
         assert len(har["log"]["entries"]) == n_requests
@@ -65,6 +82,28 @@ def test_bundle_holds_the_whole_session(tmp_path):
         for name in names:
             assert SECRET not in zf.read(name).decode(), name
     assert not list(tmp_path.glob("*.part"))
+    assert out.stat().st_mode & 0o777 == 0o600  # captured data: for its owner only
+    # the bundle's session imports back whole (`import` of a capture file)
+    (tmp_path / "unzipped").mkdir()
+    with zipfile.ZipFile(out) as zf:
+        zf.extract("session.ndjson", tmp_path / "unzipped")
+    back = tmp_path / "back"
+    unzipped = tmp_path / "unzipped" / "session.ndjson"
+    p = subprocess.run(
+        [sys.executable, "-m", "inspector", "import", "--data-dir", str(back), str(unzipped)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert p.returncode == 0, p.stderr
+    with ThreadedCollector(back) as c:
+        api = Api(c)
+        sessions = api.get("/api/sessions").json()["sessions"]
+        imported = next(s for s in sessions if s["name"] != c.service.session.name)
+        again = api.get("/api/events", params={"session": imported["name"], "limit": 1000})
+        assert [e["message"] for e in again.json()["events"]] == [e["message"] for e in events]
+        reqs = api.get("/api/requests", params={"session": imported["name"]}).json()
+        assert reqs["total"] == n_requests
 
 
 def test_bundle_errors(tmp_path):
