@@ -110,11 +110,14 @@ def open_store(data_dir: str | None) -> Any:
 
 @contextlib.contextmanager
 def output(path: str | None) -> Iterator[IO[str]]:
-    """Standard output (``None`` or ``-``) or a file, for a command's report."""
+    """Standard output (``None`` or ``-``) or a file, for a command's report. A file made
+    here is created ``0600``, as the data files are: it holds captured data."""
     if path in (None, "-"):
         yield sys.stdout
         return
-    with open(path, "w", encoding="utf-8") as fh:  # type: ignore[arg-type]
+    assert path is not None
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(fd, "w", encoding="utf-8") as fh:
         yield fh
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector import paths
+from inspector.cli.common import output
 from inspector.domain import jsoncodec
 from inspector.domain.report import build_report, render_html, render_markdown
 
@@ -70,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     text = FORMATS[fmt](report)
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        with output(args.out) as fh:  # created 0600: it holds captured data
+            fh.write(text)
         print(
             f"wrote {fmt} report of session {session.name!r} ({len(events)} events) to {args.out}",
             file=sys.stderr,

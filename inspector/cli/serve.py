@@ -69,9 +69,11 @@ async def serve(args: Any) -> int:
     if getattr(args, "print", False):
         out = sys.stdout
 
+        from inspector.domain.secrets import mask_json_text
+
         def echo(events: list[CapturedEvent], raw: RawRequest) -> None:
-            for ev in events:
-                out.write(ev.message_json() + "\n")
+            for ev in events:  # a writeKey a message carries is shown masked, as everywhere
+                out.write(mask_json_text(ev.message_json()) + "\n")
             out.flush()
 
         svc.add_listener(echo)

@@ -1,10 +1,12 @@
 """CORS, preflights and the origin and content-type rules, per route family.
 
-Two families. The **tracking routes** (``/v1/*``, KISSmetrics, settings for analytics.js:
-everything outside ``/api``) are open to pages on any origin, as browser SDKs need:
+Three families. The **tracking routes** (``/v1/*``, KISSmetrics ``/e /s /a``, the settings
+analytics.js asks for, RudderStack's ``/sourceConfig``, the CDN path analytics.js tries for
+its plugins) are open to pages on any origin, as browser SDKs need:
 analytics-next sends ``Authorization`` with every event, so the browser preflights, and
 without ``Access-Control-Allow-Headers`` echoing the requested headers no event is ever
-delivered; a public page's preflight to a private address asks for the private-network grant.
+delivered; a public page's preflight to a private address asks for the private-network grant,
+which these routes alone are given.
 
 The **query API** (``/api``) reads and deletes captured data, so it is served only to
 requests with no ``Origin`` (curl, CI, the pytest plugin), or from a loopback or user-allowed
@@ -12,10 +14,15 @@ origin (see :mod:`inspector.collector.origins`); any other origin gets ``403
 origin_not_allowed`` with no CORS headers. It never grants credentials or private-network
 access, and a ``POST``/``PUT``/``DELETE`` must be ``application/json`` (or carry no body), so
 no "simple" request (a form, a ``text/plain`` fetch) that skips the preflight can change state.
+
+**Everything else** (the phone page and its QR code, the CA files, unknown paths) is opened by
+a person, never fetched by a page: no CORS headers, no private-network grant, so no page on
+another origin can read it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -36,6 +43,22 @@ def is_api(path: str) -> bool:
     return path.lstrip("/").lower().startswith("api")
 
 
+TRACKING_PREFIXES = ("/v1/", "/next-integrations/")
+TRACKING_PATHS = frozenset({"/e", "/s", "/a", "/sourceConfig", "/sourceConfig/"})
+_SETTINGS = re.compile(r"/(?:.*/)?projects/[^/]+/settings")  # as routes_ingest routes it
+
+
+def is_tracking(path: str) -> bool:
+    """The tracking family: where SDKs in pages on any origin send events or ask settings."""
+    if is_api(path):
+        return False
+    return (
+        path.startswith(TRACKING_PREFIXES)
+        or path in TRACKING_PATHS
+        or _SETTINGS.fullmatch(path) is not None
+    )
+
+
 # -- tracking routes: open to every page ---------------------------------------------------
 def apply_cors(request: web.Request, response: web.StreamResponse) -> None:
     """CORS headers for a response (the family and origin decide which)."""
@@ -48,6 +71,8 @@ def apply_cors(request: web.Request, response: web.StreamResponse) -> None:
             h["Access-Control-Allow-Origin"] = origin
             h["Access-Control-Expose-Headers"] = EXPOSE
         return
+    if not is_tracking(request.path):
+        return  # the phone page, the CA, unknown paths: for people, not for pages
     if origin:
         h["Access-Control-Allow-Origin"] = origin
         h["Access-Control-Allow-Credentials"] = "true"
@@ -70,6 +95,8 @@ def preflight(request: web.Request) -> web.Response:
         h["Access-Control-Allow-Headers"] = asked or API_HEADERS
         apply_cors(request, resp)
         return resp  # never the private-network grant: no public page reaches /api
+    if not is_tracking(request.path):
+        return web.Response(status=204)  # no CORS headers: the browser refuses the call
     h["Access-Control-Allow-Headers"] = asked or DEFAULT_HEADERS
     apply_cors(request, resp)
     if request.headers.get("Access-Control-Request-Private-Network", "").lower() == "true":

@@ -164,3 +164,63 @@ def test_aiohttp_errors_are_json(api, method, path, status, code):
     r = api.s.request(method, api.url + path, timeout=10)
     assert r.status_code == status
     assert r.json()["code"] == code and path in r.json()["message"]
+
+
+def test_serve_print_echoes_messages_with_write_keys_masked(tmp_path):
+    """``serve --print``: one NDJSON line per event on stdout, a writeKey in it masked."""
+    p = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "inspector", "serve", "--port", "0", "--no-lint", "--print"),
+            *("--data-dir", str(tmp_path), "--max-seconds", "60"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert p.stderr is not None and p.stdout is not None
+        line = p.stderr.readline()  # with --print, stdout carries NDJSON only
+        url = line.split("listening on ")[1].split()[0]
+        body = {"userId": "u", "event": "Printed", "writeKey": KEY}
+        assert requests.post(url + "/v1/track", json=body, timeout=10).ok
+        printed = json.loads(p.stdout.readline())
+        assert printed["event"] == "Printed" and printed["writeKey"] == MASKED
+    finally:
+        p.terminate()
+        out, _ = p.communicate(timeout=30)
+    assert KEY not in out
+
+
+def test_files_written_with_captured_data_are_for_their_owner_only(api, collector, tmp_path):
+    """What export, report and bundle write holds captured data: created 0600, as the data
+    files are (whatever the umask)."""
+    send_every_way(api)
+    api.events()
+    data = str(collector.data_dir)
+    run = [sys.executable, "-m", "inspector"]
+    made = []
+    for fmt in ("ndjson", "capture", "har"):
+        made.append(tmp_path / f"out.{fmt}")
+        cmd = ["export", "--format", fmt, "--out", str(made[-1])]
+        r = subprocess.run([*run, *cmd, "--data-dir", data], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+    made.append(tmp_path / "report.html")
+    r = subprocess.run(
+        [*run, "report", "--data-dir", data, "--out", str(made[-1])], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    made.append(tmp_path / "bundle.zip")
+    r = subprocess.run(
+        [*run, "bundle", "--data-dir", data, "--out", str(made[-1])], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    for path in made:
+        assert path.stat().st_mode & 0o777 == 0o600, path
+        if path.suffix != ".zip":
+            assert KEY not in path.read_text(), path
+    for path in data_files(collector.data_dir):
+        assert path.stat().st_mode & 0o077 == 0, path  # store, WAL, SHM, inbox
+
+
+def data_files(root):
+    return [p for p in root.rglob("*") if p.is_file()]

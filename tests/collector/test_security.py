@@ -44,11 +44,17 @@ TRACKING = [
     ("POST", "/v1/batch", json.dumps({"batch": [json.loads(TRACK)]}), "application/json"),
     ("GET", "/v1/projects/WK/settings", None, None),
     ("GET", "/e?_k=KMKEY&_p=kmuser&_n=Viewed", None, None),
+    ("GET", "/projects/WK/settings", None, None),
+    ("GET", "/sourceConfig?writeKey=WK", None, None),
 ]
 API = [
     ("GET", "/api/events", None, None),
     ("GET", "/api/export", None, None),
     ("GET", "/api/health", None, None),
+    ("GET", "/api/requests", None, None),
+    ("GET", "/api/export?format=har", None, None),
+    ("GET", "/api/identities", None, None),
+    ("GET", "/api/lint", None, None),
     ("POST", "/api/assert", json.dumps({"expectations": []}), "application/json"),
     ("POST", "/api/faults", json.dumps({"status": 503, "count": 1}), "application/json"),
     ("DELETE", "/api/faults", None, None),
@@ -214,6 +220,32 @@ def test_tracking_routes_serve_every_origin(collector, method, path, body, ctype
     assert pre.headers["Access-Control-Allow-Private-Network"] == "true"
 
 
+# -- everything else: for people, not pages ------------------------------------------------
+OTHER = ["/phone", "/phone/qr.svg", "/ca.pem", "/nowhere", "/v1"]
+
+
+@pytest.mark.parametrize("origin", [FOREIGN, "http://localhost:3000", ALLOWED, None])
+@pytest.mark.parametrize("path", OTHER)
+def test_other_routes_give_pages_no_cors_and_no_private_network_grant(collector, path, origin):
+    """The phone page, its QR code, the CA and unknown paths are opened by a person: a page
+    on any origin can neither read them nor get the private-network grant for them."""
+    r = call(collector, "GET", path, origin=origin)
+    assert r.status_code in (200, 404), r.text
+    assert not [k for k in r.headers if k.lower().startswith("access-control-")]
+    pre = call(
+        collector,
+        "OPTIONS",
+        path,
+        origin=origin or FOREIGN,
+        **{
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Private-Network": "true",
+        },
+    )
+    assert pre.status_code < 500
+    assert not [k for k in pre.headers if k.lower().startswith("access-control-")]
+
+
 # -- the origin rules themselves ------------------------------------------------------------
 def test_origin_rules():
     for o in [*LOOPBACK, "http://LOCALHOST:1", "https://127.0.0.1:443", "http://[::1]"]:
@@ -298,6 +330,8 @@ HOST_ROUTES = [
     ("POST", "/v1/t", TRACK, "text/plain"),
     ("GET", "/v1/projects/WK/settings", None, None),
     ("GET", "/e?_k=KMKEY&_p=kmuser&_n=Viewed", None, None),
+    ("GET", "/sourceConfig?writeKey=WK", None, None),
+    ("GET", "/phone", None, None),
     ("GET", "/api/events", None, None),
     ("DELETE", "/api/faults", None, None),
     ("OPTIONS", "/v1/t", None, None),

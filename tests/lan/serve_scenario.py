@@ -134,6 +134,13 @@ def main() -> int:
             probes["emulator"] = request(
                 loop_http, "GET", "/api/health", headers={"Host": f"10.0.2.2:{port}", **auth}
             )[0]
+        if loop_http:  # another address of this machine, and one that is not (Host check)
+            port = urlsplit(loop_http).port
+            for key, host in (("other-local", LAN), ("not-local", "198.51.100.7")):
+                s, b = request(
+                    loop_http, "GET", "/api/health", headers={"Host": f"{host}:{port}", **auth}
+                )
+                probes[key] = [s, json.loads(b).get("code")]
         lan_http = next((b for b in bases if b.startswith(f"http://{LAN}:")), None)
         if lan_http:  # this machine's names, as a phone may call it (mDNS: NAME.local)
             port = urlsplit(lan_http).port

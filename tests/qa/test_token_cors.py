@@ -159,6 +159,12 @@ def test_serve_beyond_loopback_prints_and_enforces_a_token(tmp_path):
         assert out["probes"][f"api {base}"] == 401
         assert out["probes"][f"api+token {base}"] == 200
         assert out["probes"][f"track {base}"] == 200
+        for key in ("POST /v1/track", "GET /api/stats", "GET /v1/projects/WK/settings"):
+            assert out["probes"][f"foreign {key} {base}"] == [421, "host_not_allowed"], key
+    # listening on every address: a Host naming any address of this machine is served (a
+    # phone may call it by either), one that is not this machine's is refused
+    assert out["probes"]["other-local"] == [200, None]
+    assert out["probes"]["not-local"] == [421, "host_not_allowed"]
 
 
 def test_serve_with_given_token_does_not_print_it(tmp_path):
