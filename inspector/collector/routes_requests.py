@@ -31,7 +31,7 @@ def request_filter(q: str) -> tuple[str, list[object]]:
     try:
         return compile_request_query(q)
     except QueryError as exc:
-        raise BadRequest("invalid_query", str(exc)) from exc
+        raise BadRequest("invalid_query", str(exc), column=exc.column) from exc
 
 
 async def list_all(request: web.Request) -> web.StreamResponse:

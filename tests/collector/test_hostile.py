@@ -403,8 +403,17 @@ API_QUERIES = [
     "/api/wait?timeout=1e308",
     "/api/identities?mode=%00",
     "/api/requests?q=status:>" + "9" * 5000,
+    "/api/requests?q=(",
+    "/api/requests?q=" + "(" * 10_000,
+    "/api/requests?q=path:/^(a%2B)%2B$/",
+    "/api/requests?q=%ff%fe%00",
+    "/api/requests?limit=100000",
+    "/api/requests?offset=99999999999999999999999",
     "/api/requests/" + "9" * 100,
+    "/api/requests/-1",
     "/api/export?q=(",
+    "/api/export?format=har&q=(",
+    "/api/export?format=" + "x" * 10_000,
 ]
 
 
@@ -415,6 +424,8 @@ def test_api_query_strings(hostile, http, path):
     assert r.status_code in (200, 400, 404, 408), (r.status_code, r.text[:300])
     if r.status_code != 200:
         assert r.json()["code"] and r.json()["message"]
+    if r.status_code == 400 and r.json()["code"] == "invalid_query":
+        assert isinstance(r.json()["column"], int)  # every bad query says where
     assert time.monotonic() - t0 < 30
     still_answers(http, hostile)
 

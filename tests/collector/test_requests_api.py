@@ -130,13 +130,19 @@ def test_request_filter(api, q, expect):
         ("status:>=x", "column 10"),
         ("method:>1", "column 8"),
         ("rejected:maybe", "column 10"),
-        ("(method:get", "unclosed"),
+        ("(method:get", "column 1: unclosed"),
     ],
 )
 def test_bad_request_filter_is_400_with_where(api, q, where):
-    r = api.get("/api/requests", params={"q": q})
-    assert r.status_code == 400
-    assert r.json()["code"] == "invalid_query" and where in r.json()["message"]
+    """As a bad event query: the column in the message and as a field (the HAR export's
+    filter is the same)."""
+    for r in (
+        api.get("/api/requests", params={"q": q}),
+        api.get("/api/export", params={"format": "har", "q": q}),
+    ):
+        assert r.status_code == 400
+        assert r.json()["code"] == "invalid_query" and where in r.json()["message"]
+        assert r.json()["column"] == int(where.split()[1].rstrip(":"))
 
 
 def test_detail_headers_body_answer_and_events(api):
