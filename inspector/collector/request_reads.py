@@ -114,3 +114,47 @@ def har_chunk(
     text = "".join(har_entries(reqs, first=after_id == 0))
     more = reqs[-1].id if len(reqs) == HAR_CHUNK else None
     return text.encode(), more
+
+
+# -- GET /api/rejected: rejected requests with their bodies and reasons --------------------
+REJECTED_CHUNK = 100  # rejected requests carry their bodies: fewer at a time
+
+
+def _rejected_page(reqs: list[RawRequest]) -> Page:
+    items = []
+    for r in reqs:
+        d = r.to_dict()
+        d["error"] = {"code": r.error_code, "message": r.error}
+        items.append(jsoncodec.dumps(d))
+    return Page(b",".join(items), len(reqs), reqs[-1].id if reqs else 0)
+
+
+def _rejected_rows(
+    src: ReaderRequests, session_id: int, tail: str, params: tuple[Any, ...]
+) -> list[Any]:
+    return src.select(
+        f"SELECT {src.request_columns} FROM requests WHERE session_id=? AND rejected=1{tail}",
+        (session_id, *params),
+    )
+
+
+def rejected_first(
+    reader: Reader, store: Store, session_id: int, limit: int, offset: int
+) -> tuple[int, Page]:
+    """How many requests of the session were rejected, and the first chunk of the page."""
+    src = ReaderRequests(reader, store)
+    total = int(
+        reader.scalar(
+            "SELECT COUNT(*) FROM requests WHERE session_id=? AND rejected=1", (session_id,)
+        )
+    )
+    n = min(limit, REJECTED_CHUNK)
+    rows = _rejected_rows(src, session_id, f" ORDER BY id LIMIT {n} OFFSET {int(offset)}", ())
+    return total, _rejected_page([request_from_row(r) for r in rows])
+
+
+def rejected_next(reader: Reader, store: Store, session_id: int, after_id: int, limit: int) -> Page:
+    src = ReaderRequests(reader, store)
+    tail = f" AND id>? ORDER BY id LIMIT {int(min(limit, REJECTED_CHUNK))}"
+    rows = _rejected_rows(src, session_id, tail, (after_id,))
+    return _rejected_page([request_from_row(r) for r in rows])

@@ -170,19 +170,10 @@ async def clear_events(request: web.Request) -> web.Response:
     return json_response(200, {"success": True, "session": svc.session.to_dict()})
 
 
-async def rejected(request: web.Request) -> web.Response:
-    svc = request.app[SERVICE]
-    session = pick_session(request)
-    limit, offset = int_param(request, "limit", 100), int_param(request, "offset", 0)
-    total, reqs = await svc.queries.run(
-        lambda _: svc.store.rejected(session.id, limit=limit, offset=offset)
-    )
-    out = []
-    for r in reqs:
-        d = r.to_dict()
-        d["error"] = {"code": r.error_code, "message": r.error}
-        out.append(d)
-    return json_response(200, {"total": total, "requests": out})
+async def rejected(request: web.Request) -> web.StreamResponse:
+    from inspector.collector.routes_requests import rejected as read_rejected
+
+    return await read_rejected(request)
 
 
 async def stats(request: web.Request) -> web.Response:

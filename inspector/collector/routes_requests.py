@@ -4,6 +4,7 @@ event loop; big answers streamed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from aiohttp import web
@@ -23,7 +24,7 @@ from inspector.domain import jsoncodec
 from inspector.domain.har import HAR_TAIL, har_head
 from inspector.domain.query import QueryError
 from inspector.domain.request_query import compile_request_query
-from inspector.domain.store_read import QueryTooSlow
+from inspector.domain.store_read import QueryTooSlow, Reader
 
 
 def request_filter(q: str) -> tuple[str, list[object]]:
@@ -49,19 +50,57 @@ async def list_all(request: web.Request) -> web.StreamResponse:
                 params=params, limit=limit, offset=offset)
     )  # fmt: skip
     head = b'{"total":%d,"session":%s,"requests":[' % (total, jsoncodec.dumps(session.to_dict()))
+
+    def more(after_id: int, n: int) -> Callable[[Reader], reads.Page]:
+        return partial(reads.next_page, store=store, session_id=session.id, where=where,
+                       params=params, after_id=after_id, limit=min(n, reads.STREAM_AT))  # fmt: skip
+
     left = min(limit, max(total - offset, 0)) - page.count
-    if left <= 0 or page.count < reads.STREAM_AT:
+    return await answer_list(request, head, page, left, reads.STREAM_AT, more)
+
+
+async def rejected(request: web.Request) -> web.StreamResponse:
+    """``GET /api/rejected``: rejected requests with their bodies and why, read in a query
+    thread within the budget, streamed a chunk at a time past the first."""
+    svc = request.app[SERVICE]
+    session = pick_session(request)
+    limit, offset = int_param(request, "limit", 100), int_param(request, "offset", 0)
+    store = svc.store
+    total, page = await svc.queries.run(
+        partial(reads.rejected_first, store=store, session_id=session.id, limit=limit,
+                offset=offset)
+    )  # fmt: skip
+
+    def more(after_id: int, n: int) -> Callable[[Reader], reads.Page]:
+        return partial(reads.rejected_next, store=store, session_id=session.id,
+                       after_id=after_id, limit=n)  # fmt: skip
+
+    left = min(limit, max(total - offset, 0)) - page.count
+    head = b'{"total":%d,"requests":[' % total
+    return await answer_list(request, head, page, left, reads.REJECTED_CHUNK, more)
+
+
+async def answer_list(
+    request: web.Request,
+    head: bytes,
+    page: reads.Page,
+    left: int,
+    chunk: int,
+    more: Callable[[int, int], Callable[[Reader], reads.Page]],
+) -> web.StreamResponse:
+    """``head``, the items, ``]}``: one plain answer when the first chunk holds them all,
+    else streamed, each further chunk (``more(after_id, at most n)``) read in a query
+    thread within the budget; a chunk past it cuts the answer off (never a short list)."""
+    if left <= 0 or page.count < chunk:
         return web.Response(body=head + page.body + b"]}", content_type="application/json")
+    svc = request.app[SERVICE]
     resp = web.StreamResponse(headers={"Content-Type": "application/json"})
     _before_stream(request, resp)
     await resp.prepare(request)
     await resp.write(head + page.body)
     try:
         while left > 0:
-            page = await svc.queries.run(
-                partial(reads.next_page, store=store, session_id=session.id, where=where,
-                        params=params, after_id=page.last_id, limit=min(left, reads.STREAM_AT))
-            )  # fmt: skip
+            page = await svc.queries.run(more(page.last_id, left))
             if not page.count:
                 break
             await resp.write(b"," + page.body)

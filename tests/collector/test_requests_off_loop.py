@@ -14,7 +14,7 @@ from inspector.domain.capture import RawRequest
 from inspector.domain.store_read import Reader
 
 
-def _store_requests(svc, n: int) -> None:
+def _store_requests(svc, n: int, *, rejected: bool = False) -> None:
     """Many requests straight into the store (the read side is under test, not ingest)."""
     reqs = [
         RawRequest(
@@ -26,7 +26,10 @@ def _store_requests(svc, n: int) -> None:
             headers={"Content-Type": "application/json"},
             content_type="application/json",
             body=json.dumps({"event": f"E{i}", "userId": "u", "writeKey": "WK_FULL_KEY"}).encode(),
-            status=200,
+            status=400 if rejected else 200,
+            rejected=rejected,
+            error_code="invalid_json" if rejected else None,
+            error=f"broken {i}" if rejected else None,
         )
         for i in range(n)
     ]
@@ -37,6 +40,7 @@ READS = {
     "list": ("/api/requests", {"q": "path:/v1/track"}),
     "detail": ("/api/requests/1", {}),
     "har": ("/api/export", {"format": "har"}),
+    "rejected": ("/api/rejected", {}),
 }
 
 
@@ -44,7 +48,7 @@ READS = {
 def test_ingest_is_answered_while_a_request_read_runs(api, collector, monkeypatch, path, params):
     """A request read held inside its query thread: a track request is still answered (the
     loop is free), and the read completes once let go."""
-    _store_requests(collector.service, 20)
+    _store_requests(collector.service, 20, rejected=path == "/api/rejected")
     inside, release = threading.Event(), threading.Event()
     rows = Reader.rows
 
@@ -77,7 +81,7 @@ LONG_READS = {k: v for k, v in READS.items() if k != "detail"}
 @pytest.mark.parametrize(("path", "params"), list(LONG_READS.values()), ids=list(LONG_READS))
 def test_a_request_read_past_its_budget_is_400_query_too_slow(api, collector, path, params):
     svc = collector.service
-    _store_requests(svc, 3000)
+    _store_requests(svc, 3000, rejected=path == "/api/rejected")
     svc.queries.budget = 0.0001  # any scan of 3,000 requests takes longer
     try:
         r = api.get(path, params={**params, "q": "/track$/"})
@@ -139,3 +143,18 @@ def test_a_har_export_of_many_requests_streams_every_entry_in_order(api, collect
     assert "WK_FULL" not in r.text
     r = api.get("/api/export", params={"format": "har", "q": "path:/v1/identify"})
     assert len(r.json()["log"]["entries"]) == 50
+
+
+def test_rejected_requests_are_streamed_whole_with_their_reasons(api, collector):
+    _store_requests(collector.service, 250, rejected=True)
+    _store_requests(collector.service, 10)  # accepted ones are not listed
+    r = api.get("/api/rejected", params={"limit": 1000, "offset": 5})
+    assert r.status_code == 200 and r.headers.get("Transfer-Encoding") == "chunked"
+    got = r.json()
+    assert got["total"] == 250
+    assert [x["error"] for x in got["requests"]] == [
+        {"code": "invalid_json", "message": f"broken {i}"} for i in range(5, 250)
+    ]
+    assert all("WK_FULL" not in x["body"] + x["query"] for x in got["requests"])
+    small = api.get("/api/rejected", params={"limit": 3}).json()
+    assert [x["id"] for x in small["requests"]] == [1, 2, 3] and small["total"] == 250

@@ -179,6 +179,8 @@ def test_simple_requests_cannot_change_state(collector, ctype, origin):
         assert r.headers["Access-Control-Allow-Origin"] == origin
     r = call(collector, "DELETE", "/api/events", "x", ctype, origin)
     assert r.status_code == 415
+    r = call(collector, "PUT", "/api/faults", rule, ctype, origin)  # refused before routing
+    assert r.status_code == 415
     assert faults(collector) == []
 
 
