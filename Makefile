@@ -40,7 +40,7 @@ lint: $(STAMP) ## ruff (lint + format check) and import-linter contracts
 	$(VENV)/bin/ruff format --check inspector tests benchmarks docs packaging
 	$(VENV)/bin/lint-imports
 
-typecheck: $(STAMP) ## mypy (strict on domain and collector)
+typecheck: $(STAMP) ## mypy (strict; the packages are listed in pyproject.toml)
 	$(VENV)/bin/mypy
 
 check: lint typecheck test ## everything CI cares about

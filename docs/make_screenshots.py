@@ -410,7 +410,7 @@ def main() -> int:
     # compare: release-1.4 (baseline) against the live checkout session
     dlg = w.open_compare()
     dlg.resize(1400, 760)
-    loop.run_until_complete(_until(lambda: not dlg.busy and dlg.result is not None))
+    loop.run_until_complete(_until(lambda: not dlg.busy and dlg.comparison is not None))
     m = dlg.model
     row = next(r for r in range(m.rowCount()) if m.index(r, 1).data() == "Invoice Paid")
     dlg.kinds.selectRow(row)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog
 
 if TYPE_CHECKING:
     from inspector.gui.window import MainWindow
@@ -67,10 +68,14 @@ class CollectorState:
         c = self.w.controller
         panel = PhonePanel(c.endpoints, lan=c.lan, token=c.token)
         dlg = PhoneDialog(panel, self.w)
-        panel.lanToggled.connect(lambda on: (dlg.accept(), self.set_lan(on)))
+        panel.lanToggled.connect(lambda on: self._lan_from_dialog(dlg, on))
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()
         return dlg
+
+    def _lan_from_dialog(self, dlg: QDialog, on: bool) -> None:
+        dlg.accept()
+        self.set_lan(on)
 
     def set_lan(self, on: bool) -> None:
         """Let phones on this network connect (or stop): restart the collector with --lan."""

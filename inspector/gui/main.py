@@ -21,9 +21,8 @@ WINDOW_WAIT_STORED = 5.0  # seconds an answer may wait for its events to be in t
 
 
 def make_qapp(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(argv or [sys.argv[0]])
+    found = QApplication.instance()
+    app = found if isinstance(found, QApplication) else QApplication(argv or [sys.argv[0]])
     app.setApplicationName("event-inspector")
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName("event-inspector")
@@ -33,7 +32,7 @@ def make_qapp(argv: list[str] | None = None) -> QApplication:
     from inspector.gui.resources import app_icon
 
     app.setWindowIcon(app_icon())
-    return app  # type: ignore[return-value]
+    return app
 
 
 def build_window(

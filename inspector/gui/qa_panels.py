@@ -10,6 +10,7 @@ public there: ``service``, ``feed``, ``tabs``, ``table``, ``lint_panel``, ``filt
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -296,7 +297,7 @@ class QaPanels(QObject):
             return
         menu.addSeparator()
         for label, term in self.only_terms(ev):
-            menu.addAction(label, lambda t=term: self.w.filter_bar.set_text(t))
+            menu.addAction(label, partial(self.w.filter_bar.set_text, term))
 
     # -- helpers --------------------------------------------------------------------------
     def _say_error(self, message: str) -> None:
@@ -304,6 +305,9 @@ class QaPanels(QObject):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.w and event.type() == QEvent.Type.Close:
-            self.w.service.remove_listener(self._arrived)
-            activate(LintProfile())  # this window's plan does not outlive it
+            self._window_closed()
         return False
+
+    def _window_closed(self) -> None:
+        self.w.service.remove_listener(self._arrived)
+        activate(LintProfile())  # this window's plan does not outlive it

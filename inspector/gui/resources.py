@@ -5,6 +5,10 @@ from __future__ import annotations
 import sys
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Qt is imported when an icon is made: finding files needs no Qt
+    from PySide6.QtGui import QIcon
 
 
 @cache
@@ -34,7 +38,7 @@ def icon_path(name: str) -> Path | None:
     return None
 
 
-def app_icon():  # -> QIcon
+def app_icon() -> QIcon:
     from PySide6.QtGui import QIcon
 
     p = icon_path("event-inspector")
@@ -51,7 +55,7 @@ _INLINE_SVG = {
 }
 
 
-def icon(name: str):  # -> QIcon
+def icon(name: str) -> QIcon:
     from PySide6.QtGui import QIcon, QPixmap
 
     p = icon_path(name)

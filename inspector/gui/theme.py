@@ -103,7 +103,7 @@ def apply_theme(theme: str) -> str:
     X server or ``offscreen`` has no theme at all). ``system`` follows the desktop's colour
     scheme when it reports one, else light. Returns the theme applied (light or dark)."""
     app = QApplication.instance()
-    if app is None:
+    if not isinstance(app, QApplication):  # none yet, or a QCoreApplication (no palette)
         return "light"
     if os.environ.get("QT_STYLE_OVERRIDE") is None and app.style().name().lower() != "fusion":
         app.setStyle("Fusion")

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.collector.service import CollectorService
-from inspector.domain.identity import replay
+from inspector.domain.identity import IdentityGraph, replay
 from inspector.domain.lint import RULES
 from inspector.gui.collector_state import CollectorState
 from inspector.gui.controller import CollectorController
@@ -66,6 +66,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.config_dir = config_dir
         self.cli_given: set[str] = set()  # host/port/data_dir given on the command line
         self.tasks = Tasks()
+        self._ro_graph: tuple[int, IdentityGraph] | None = None  # a stored session's people
         self.rules = dict(RULES)
         self.dirs = DialogDirs(settings.dialog_dirs, self._save_settings)
         self.feed = EventFeed(service.store, service.session, self)
@@ -145,7 +146,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
     def _wire(self) -> None:
         tb = self.toolbar
         tb.pause.toggled.connect(self.set_paused)
-        tb.clear.triggered.connect(self.clear_session)
+        tb.clear_view.triggered.connect(self.clear_session)
         tb.export.triggered.connect(self._export_dialog)
         tb.faults.triggered.connect(self.open_faults)
         tb.compare.triggered.connect(self.open_compare)
@@ -288,6 +289,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
             held=f.held,
             stale=self.filter_bar.stale,
             loading=f.loading,
+            filtering=f.filtering,
         )
         held = len(f.view.rows) if f.loading else 0
         self.lint_panel.update_counts(f.lint.by_rule, f.lint.findings, f.lint.events, held)
@@ -300,11 +302,10 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
     def identity_graph(self) -> Any:
         if self.feed.live:
             return self.service.identity
-        if getattr(self, "_ro_graph", None) is None or self._ro_graph[0] != self.feed.session.id:
-            g = replay(
-                self.service.store.iter_events(self.feed.session.id), self.feed.session.merge_mode
-            )
-            self._ro_graph = (self.feed.session.id, g)
+        sid = self.feed.session.id
+        if self._ro_graph is None or self._ro_graph[0] != sid:
+            g = replay(self.service.store.iter_events(sid), self.feed.session.merge_mode)
+            self._ro_graph = (sid, g)
         return self._ro_graph[1]
 
     def _load_events(self, ids: list[int]) -> list[Any]:

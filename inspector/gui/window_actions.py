@@ -4,9 +4,11 @@ compare dialogs (a mixin of :class:`inspector.gui.window.MainWindow`)."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from inspector.gui.settings import AppSettings, save_settings
 from inspector.gui.text import plural
@@ -24,6 +26,7 @@ class WindowActions:
     config_dir: Any
     spawn: Any
     dirs: Any
+    theme_changed: Callable[[str], None]
 
     # -- export ---------------------------------------------------------------------------
     def export_ndjson(self, path: str, use_filter: bool = True) -> int:
@@ -72,7 +75,7 @@ class WindowActions:
     def open_faults(self) -> Any:
         from inspector.gui.dialogs.faults import FaultsDialog
 
-        dlg = FaultsDialog(self.service.faults, self)
+        dlg = FaultsDialog(self.service.faults, cast(QWidget, self))
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()
         return dlg
@@ -97,7 +100,8 @@ class WindowActions:
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         qa = getattr(self, "qa", None)
         if qa is not None:  # the lint and plan options in effect
-            dlg.layout().insertWidget(dlg.layout().count() - 1, qa.settings_box(dlg))
+            lay = cast(QVBoxLayout, dlg.layout())
+            lay.insertWidget(lay.count() - 1, qa.settings_box(dlg))
         dlg.accepted.connect(lambda: self.apply_settings(dlg.result_settings(), dlg.chosen()))
         dlg.show()
         return dlg

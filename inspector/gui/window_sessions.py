@@ -181,7 +181,7 @@ class SessionActions:
     def _after_session_change(self) -> None:
         live = self.feed.live
         self._people_dirty = True
-        self.toolbar.clear.setEnabled(live)
+        self.toolbar.clear_view.setEnabled(live)
         self.toolbar.pause.setEnabled(live)
         if live:
             if self.banner.kind == "info":

@@ -79,7 +79,9 @@ def _two_sessions(make_inspector: Any, tmp_path: Any, first: list[Any], second: 
 
 def _open(h: Any) -> Any:
     dlg = h.window.open_compare()
-    h.wait_until(lambda: not dlg.busy and (dlg.result is not None or dlg.error), what="comparison")
+    h.wait_until(
+        lambda: not dlg.busy and (dlg.comparison is not None or dlg.error), what="comparison"
+    )
     return dlg
 
 
@@ -141,8 +143,8 @@ def test_compare_shows_kinds_side_by_side_with_statuses(make_inspector, tmp_path
     h.wait_until(
         lambda: (
             not dlg.busy
-            and dlg.result is not None
-            and dlg.result.baseline.label.startswith("session 'v2'")
+            and dlg.comparison is not None
+            and dlg.comparison.baseline.label.startswith("session 'v2'")
         )
     )
     assert _shown(dlg)["Product Viewed"] == ("—", "1", "appeared")
@@ -152,7 +154,7 @@ def test_compare_shows_kinds_side_by_side_with_statuses(make_inspector, tmp_path
 def test_identical_sessions_and_a_file_show_no_differences(make_inspector, tmp_path):
     h = _two_sessions(make_inspector, tmp_path, BASELINE, BASELINE)
     dlg = _open(h)
-    assert dlg.result is not None and dlg.result.identical
+    assert dlg.comparison is not None and dlg.comparison.identical
     assert "No differences" in dlg.summary.text()
     assert {v[2] for v in _shown(dlg).values()} == {"same"}
     # the live session against its own NDJSON export, through the file loader
@@ -161,7 +163,11 @@ def test_identical_sessions_and_a_file_show_no_differences(make_inspector, tmp_p
     live = dlg.current.source
     dlg.set_sides(DiffSource.file(str(path)), live)
     h.wait_until(
-        lambda: not dlg.busy and dlg.result is not None and dlg.result.baseline.label == str(path)
+        lambda: (
+            not dlg.busy
+            and dlg.comparison is not None
+            and dlg.comparison.baseline.label == str(path)
+        )
     )
     assert dlg.baseline.combo.currentText() == "file: export.ndjson"
     assert "No differences" in dlg.summary.text()
@@ -169,7 +175,9 @@ def test_identical_sessions_and_a_file_show_no_differences(make_inspector, tmp_p
     h.batch([{"type": "track", "userId": "u", "event": "Late Event", "context": CTX}])
     h.wait_until(lambda: h.rows == len(BASELINE) + 1)
     dlg.refresh()
-    h.wait_until(lambda: not dlg.busy and dlg.result is not None and not dlg.result.identical)
+    h.wait_until(
+        lambda: not dlg.busy and dlg.comparison is not None and not dlg.comparison.identical
+    )
     assert _shown(dlg)["Late Event"] == ("—", "1", "appeared")
     assert "0 regressions, 1 change" in dlg.summary.text()
     # an unreadable file is reported, not raised
@@ -191,11 +199,11 @@ def test_compare_action_is_in_the_toolbar(inspector):
     # only the live session holds events: it is never compared with itself
     assert dlg.baseline.source is None
     assert dlg.current.source is not None and "(live)" in dlg.current.combo.currentText()
-    assert dlg.result is None and "Nothing to compare yet" in dlg.summary.text()
+    assert dlg.comparison is None and "Nothing to compare yet" in dlg.summary.text()
     assert h.window.open_compare() is dlg  # one window, refreshed
     # picking the live session on both sides says so instead of "no differences"
     dlg.baseline.select(dlg.current.source)
-    assert dlg.result is None and "Baseline and current are both" in dlg.summary.text()
+    assert dlg.comparison is None and "Baseline and current are both" in dlg.summary.text()
     dlg.close()
 
 

@@ -141,7 +141,7 @@ def test_people_view_shows_a_person_after_identify_and_alias(inspector):
     mark = people.timeline.marks[0]
     people.timeline.eventClicked.emit(int(mark.mark["eventId"]))
     assert w.tabs.currentIndex() == 0
-    assert w.detail.event is not None and w.detail.event.id == mark.mark["eventId"]
+    assert w.detail.shown_event is not None and w.detail.shown_event.id == mark.mark["eventId"]
 
 
 def test_people_replay_steps_through_merges(inspector, tmp_path):

@@ -51,7 +51,7 @@ def _crossings(view) -> list[str]:
     """Edges whose line passes through a box other than its two ends."""
     bad = []
     boxes = {k: n.node.rect for k, n in view.nodes.items()}
-    for e in view.layout.edges:
+    for e in view.graph_layout.edges:
         for key, (x, y, w, hh) in boxes.items():
             if key in (e.a, e.b):
                 continue
@@ -66,7 +66,7 @@ def _crossings(view) -> list[str]:
 
 def _label_overlaps(view) -> list[str]:
     bad = []
-    rects = [(e.label, e.label_rect) for e in view.layout.edges]
+    rects = [(e.label, e.label_rect) for e in view.graph_layout.edges]
     boxes = [n.node.rect for n in view.nodes.values()]
     for i, (a, ra) in enumerate(rects):
         bad += [f"{a} / {b}" for b, rb in rects[i + 1 :] if intersects(ra, rb)]
@@ -94,7 +94,7 @@ def test_a_person_with_31_ids_is_readable_grouped_and_never_crossed(inspector, t
     assert g.zoom >= 0.7  # readable, not shrunk until nothing can be read
     assert not _crossings(g) and not _label_overlaps(g)
     # the identify and the redundant alias between anon-03 and user_8841 are drawn apart
-    pair = [e for e in g.layout.edges if {e.a, e.b} == {"anon-03", "user_8841"}]
+    pair = [e for e in g.graph_layout.edges if {e.a, e.b} == {"anon-03", "user_8841"}]
     assert sorted(e.call for e in pair) == ["alias", "identify"]
     mid = [sample_path(e.path, 20)[10] for e in pair]
     assert abs(mid[0][1] - mid[1][1]) >= 4
@@ -264,7 +264,7 @@ def test_replay_shows_the_person_at_step_0_and_names_each_step(inspector):
     assert g.nodes["anon-1"].pen().color().name() == "#e67e22"  # the step's ids stand out
     assert p.timeline.data  # the timeline marks the same step
     # the detail pane shows People's selection: the step's event
-    assert w.detail.event is not None and w.detail.event.type == "identify"
+    assert w.detail.shown_event is not None and w.detail.shown_event.type == "identify"
 
 
 def test_people_has_its_own_selection_in_the_detail_pane(inspector):
@@ -273,16 +273,16 @@ def test_people_has_its_own_selection_in_the_detail_pane(inspector):
     h.wait_until(lambda: h.rows == 7)
     w = h.window
     w.table.select_row(2)  # a track in the Events tab
-    assert w.detail.event.type == "track"
+    assert w.detail.shown_event.type == "track"
     w.tabs.setCurrentIndex(TAB_PEOPLE)
     h.wait_until(lambda: w.people.model.rowCount() >= 1)
-    assert w.detail.event is None  # not the Events tab's event
+    assert w.detail.shown_event is None  # not the Events tab's event
     assert "timeline" in w.detail.header.text()
     p = w.people
     p.table.selectRow(0)
     mark = next(m for m in p.timeline.marks if m.mark["type"] == "page")
     p.timeline.eventSelected.emit(int(mark.mark["eventId"]))
-    assert w.detail.event is not None and w.detail.event.type == "page"
+    assert w.detail.shown_event is not None and w.detail.shown_event.type == "page"
     assert w.tabs.currentIndex() == TAB_PEOPLE  # a click shows it here; no jump
     w.tabs.setCurrentIndex(TAB_EVENTS)
-    assert w.detail.event.type == "track"  # the table's selection again
+    assert w.detail.shown_event.type == "track"  # the table's selection again

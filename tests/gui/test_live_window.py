@@ -34,7 +34,7 @@ def test_selecting_a_row_fills_every_tab(inspector):
     h.wait_until(lambda: h.rows == 9)
     h.window.table.select_row(2)
     d = h.window.detail
-    assert d.event is not None and d.event.type == "track"
+    assert d.shown_event is not None and d.shown_event.type == "track"
     assert d.title.text() == "Order Completed"
     # Pretty: properties first, context last, values present
     tree = d.tree
@@ -117,7 +117,7 @@ def test_next_and_previous_event_keys(inspector, qtbot):
     assert t.currentIndex().row() == 1
     qtbot.keyClick(t, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
     assert t.currentIndex().row() == 2
-    assert h.window.detail.event is not None
+    assert h.window.detail.shown_event is not None
     qtbot.keyClick(t, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert h.window.filter_bar.edit.hasFocus()
 

@@ -67,7 +67,7 @@ def test_window_stays_responsive_under_thousands_of_events(inspector):
     assert max(gaps) < 1.0, f"event loop stalled for {max(gaps):.3f}s"
     # the view is still usable: select the last row and see its detail
     w.table.select_row(h.rows - 1)
-    assert w.detail.event is not None and w.detail.event.type == "track"
+    assert w.detail.shown_event is not None and w.detail.shown_event.type == "track"
     pool.shutdown()
 
 

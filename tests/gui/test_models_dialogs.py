@@ -190,7 +190,7 @@ def test_session_picker_opens_an_earlier_session_read_only(make_inspector, tmp_p
     combo.activated.emit(old)
     assert h2.rows == 7 and not w.feed.live
     assert w.banner.isVisible() and "read-only" in w.banner.label.text()
-    assert not w.toolbar.clear.isEnabled()
+    assert not w.toolbar.clear_view.isEnabled()
     h2.batch(session_messages(n_track=2))  # live traffic keeps going to "today"
     h2.wait(0.3)
     assert h2.rows == 7

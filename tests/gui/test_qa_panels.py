@@ -106,7 +106,7 @@ def test_a_flow_ticks_live_per_person_and_a_click_selects_the_event(inspector, t
     assert last.text(1).startswith(f"#{eid} track 'Order Completed' · user-1")
     panel.tree.itemClicked.emit(last, 1)
     h.wait_until(lambda: h.window.table._current_id == eid, what="the event selected")
-    assert h.window.detail.event.id == eid
+    assert h.window.detail.shown_event.id == eid
     assert QaMemory.load().flows == [str(flow.resolve())]  # remembered
 
 
@@ -263,7 +263,7 @@ def test_pretty_tree_marks_the_field_of_each_finding(inspector):
     h.batch([track({"userId": "u"}, "Order Completed", revenue="9.99", currency="EUR")])
     h.wait_until(lambda: h.rows == 1)
     h.window.table.select_row(0)
-    h.wait_until(lambda: h.window.detail.event is not None)
+    h.wait_until(lambda: h.window.detail.shown_event is not None)
     tree = h.window.detail.tree
     marked = {
         it.data(0, PATH_ROLE): it.data(0, MARKED_ROLE)

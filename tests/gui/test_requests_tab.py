@@ -70,7 +70,9 @@ def test_detail_events_click_and_json_caret(inspector):
     assert '"success"' in d.answer_view.toPlainText()
     d._event_clicked(d.events.item(1))
     assert h.window.tabs.currentIndex() == TAB_EVENTS
-    assert h.window.detail.event is not None and h.window.detail.event.message_id == "m1"
+    assert (
+        h.window.detail.shown_event is not None and h.window.detail.shown_event.message_id == "m1"
+    )
     # the broken one: a caret under line 2, column 20
     h.window.tabs.setCurrentIndex(TAB_ALL_REQUESTS)
     tab.table.selectRow(1)

@@ -70,10 +70,12 @@ def test_the_filter_runs_off_the_ui_thread_and_says_so(inspector):
     # the query runs on its thread; the answer arrives by a signal: until then, honestly
     assert w.feed.filtering
     assert w.table.busy and w.table.busy_note.text() == "filtering… type:track"
+    assert w.status.labels["events"].text() == "filtering… (until then: 9 events)"
     w.filter_bar.set_text("type:page")  # a newer filter: the older answer is never shown
     h.settle()
     assert h.rows == 1 and applied == [1]
     assert not w.table.busy and not w.table.busy_note.isVisibleTo(w.table)
+    assert w.status.labels["events"].text() == "1 of 9 events"
 
 
 def test_a_newer_job_interrupts_the_running_query(make_inspector):

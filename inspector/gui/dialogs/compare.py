@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -84,7 +84,7 @@ class CompareWindow(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.store, self.live_id = store, live_id
         self.cache = ProfileCache()
-        self.result: DiffResult | None = None
+        self.comparison: DiffResult | None = None
         self.error = ""
         self._generation = 0
         self._task: asyncio.Future[Any] | None = None
@@ -244,7 +244,7 @@ class CompareWindow(QDialog):
         b, c = self.baseline.source, self.current.source
         if b is None or c is None or b == c:
             self._generation += 1  # whatever is still being read is no longer wanted
-            self.result, self.error = None, ""
+            self.comparison, self.error = None, ""
             self.model.set_result(None)
             self.props_model.set_row(None)
             self.kind_title.setText("")
@@ -296,19 +296,19 @@ class CompareWindow(QDialog):
                 return
             except (SourceError, OSError) as exc:
                 error = str(exc)
-        self.result, self.error = None, error
+        self.comparison, self.error = None, error
         self.model.set_result(None)
         self.props_model.set_row(None)
         self.kind_title.setText("")
         self.summary.setText(
-            f"<span style='color:{status_color('regression').name()}'>"
+            f"<span style='color:{_color_name(status_color('regression'))}'>"
             f"<b>Cannot compare:</b> {_esc(error)}</span>"
         )
         self.compared.emit()
 
     def show_result(self, result: DiffResult) -> None:
         prev = self._selected_key()
-        self.result, self.error = result, ""
+        self.comparison, self.error = result, ""
         self.model.set_result(result)
         text, status = summary_of(result)
         color = status_color(status)
@@ -370,7 +370,7 @@ class CompareWindow(QDialog):
 
     # -- export ---------------------------------------------------------------------------
     def report(self, fmt: str = "text") -> str:
-        return export_text(self.result, fmt) if self.result is not None else ""
+        return export_text(self.comparison, fmt) if self.comparison is not None else ""
 
     def export_to(self, path: str, fmt: str | None = None) -> None:
         with open(path, "w", encoding="utf-8") as fh:
@@ -380,7 +380,7 @@ class CompareWindow(QDialog):
         QGuiApplication.clipboard().setText(self.report("text"))
 
     def _export_dialog(self, fmt: str) -> None:
-        if self.result is None:
+        if self.comparison is None:
             return
         ext = {"json": "json", "junit": "xml"}.get(fmt, "txt")
         filt = {"json": "JSON (*.json)", "junit": "JUnit XML (*.xml)"}.get(fmt, "Text (*.txt)")
@@ -397,3 +397,7 @@ class CompareWindow(QDialog):
 
 def _esc(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _color_name(color: QColor | None) -> str:
+    return color.name() if color is not None else "inherit"

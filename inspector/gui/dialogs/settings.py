@@ -58,7 +58,7 @@ class SettingsDialog(QDialog):
         self._base = settings
         self.port = QSpinBox(self)
         self.port.setRange(0, 65535)
-        self.port.setValue(int(eff["port"]))
+        self.port.setValue(int(str(eff["port"])))
         self.port.setSpecialValueText("any free port")
         self.host = QLineEdit(str(eff["host"]), self)
         self.warning = QLabel(self)

@@ -113,7 +113,7 @@ class EventsModel(QAbstractTableModel):
         return self.view.event_id(view_row)
 
     def type_of(self, view_row: int) -> str:
-        return self.view.rows.row(self.view.source_row(view_row))[TYPE]
+        return str(self.view.rows.row(self.view.source_row(view_row))[TYPE])
 
     # -- changes, announced to Qt -----------------------------------------------------------
     def add(self, events: list[CapturedEvent]) -> int:

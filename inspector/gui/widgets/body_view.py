@@ -129,13 +129,13 @@ class BodyView(QPlainTextEdit):
         cur = QTextCursor(self.document())
         cur.setPosition(start)
         cur.setPosition(min(end, len(self.toPlainText())), QTextCursor.MoveMode.KeepAnchor)
-        sel.cursor = cur  # type: ignore[misc]
+        sel.cursor = cur
         fmt = QTextCharFormat()
         if background is not None:
             fmt.setBackground(background)
         if fg is not None:
             fmt.setForeground(QColor(fg))
-        sel.format = fmt  # type: ignore[misc]
+        sel.format = fmt
         return sel
 
 

@@ -159,7 +159,9 @@ class CoveragePanel(QWidget):
             for c, item in enumerate(cells):
                 self.table.setItem(r, c, item)
         for c, client in enumerate(sources, 3):
-            self.table.horizontalHeaderItem(c).setToolTip(f"sent by {client}")
+            head = self.table.horizontalHeaderItem(c)
+            if head is not None:
+                head.setToolTip(f"sent by {client}")
         self._fit_columns()
 
     def _fit_columns(self) -> None:

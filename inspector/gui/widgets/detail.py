@@ -162,13 +162,13 @@ class DetailPane(QTabWidget):
         self.addTab(pretty, "Pretty")
         self.addTab(self.raw, "Raw")
         self.addTab(self.lint, "Lint")
-        self.event: CapturedEvent | None = None
+        self.shown_event: CapturedEvent | None = None
         self.show_event(None, None, {})
 
     def show_event(
         self, ev: CapturedEvent | None, raw: RawRequest | None, rules: dict[str, Any]
     ) -> None:
-        self.event = ev
+        self.shown_event = ev
         self.badge.setVisible(ev is not None)
         if ev is not None and ev.type == "identify":
             self.title.setText(identify_label(ev.message))
@@ -223,7 +223,7 @@ class DetailPane(QTabWidget):
 
     def show_request(self, raw: RawRequest | None) -> None:
         """Show a request without events (rejected / faulted) in the Raw tab."""
-        self.event = None
+        self.shown_event = None
         self.badge.hide()
         self.title.setText("")
         self.header.setText(

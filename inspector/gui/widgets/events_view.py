@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPalette
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -17,6 +25,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QTableView,
     QToolButton,
+    QWidget,
 )
 
 from inspector.domain import jsoncodec
@@ -48,7 +57,7 @@ class EventsView(QTableView):
     currentEventChanged = Signal(int)  # event id, or 0 when nothing is selected
     copied = Signal(int)
 
-    def __init__(self, model: EventsModel, parent=None) -> None:
+    def __init__(self, model: EventsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("eventsTable")
         self.setModel(model)
@@ -189,7 +198,7 @@ class EventsView(QTableView):
         self._place_overlays()
         self.viewport().update()
 
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if self.stale or self.busy:
             p = QPainter(self.viewport())
@@ -230,7 +239,7 @@ class EventsView(QTableView):
         b = self.busy_note
         b.move(max(4, (vp.width() - b.width()) // 2), vp.top() + 10)
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fit_columns()
         self._place_overlays()
@@ -245,7 +254,7 @@ class EventsView(QTableView):
             self.scrollToBottom()
 
     # -- selection ------------------------------------------------------------------------
-    def _current_changed(self, current, _previous) -> None:
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         eid = self._model.event_id(current.row()) if current.isValid() else 0
         if eid != self._current_id:
             self._current_id = eid
@@ -299,11 +308,11 @@ class EventsView(QTableView):
         QGuiApplication.clipboard().setText(jsoncodec.pretty(data))
         self.copied.emit(len(messages))
 
-    def _menu(self, pos) -> None:
+    def _menu(self, pos: QPoint) -> None:
         menu = self.build_menu(pos)
         menu.exec(self.viewport().mapToGlobal(pos))
 
-    def build_menu(self, pos) -> QMenu:
+    def build_menu(self, pos: QPoint) -> QMenu:
         menu = QMenu(self)
         menu.addAction(self._copy)
         row = self.indexAt(pos).row()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCompleter,
     QHBoxLayout,
     QLabel,
@@ -72,7 +74,7 @@ class QueryEdit(QLineEdit):
             + 2
             + fm.horizontalAdvance(text[: self.cursorPosition()])
         )
-        return max(0, expected - cur_x)
+        return max(0, int(expected - cur_x))
 
 
 class FilterBar(QWidget):
@@ -232,7 +234,7 @@ class FilterBar(QWidget):
             obj is self.edit
             and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
             and event.key() == Qt.Key.Key_Escape
-            and not self.completer.popup().isVisible()
+            and not self._popup().isVisible()
             and self.text() != self._applied
         ):
             if event.type() == QEvent.Type.ShortcutOverride:
@@ -259,7 +261,7 @@ class FilterBar(QWidget):
         if not self.history:
             menu.addAction("No recent filters").setEnabled(False)
         for h in self.history:
-            menu.addAction(h, lambda h=h: self.set_text(h))
+            menu.addAction(h, partial(self.set_text, h))
 
     # -- autocomplete ---------------------------------------------------------------------
     def _token(self) -> tuple[str, str, str, int]:
@@ -287,10 +289,15 @@ class FilterBar(QWidget):
         cands = [f"{neg}{f}" if f.endswith((":", ".")) else f"{neg}{f}:" for f in names]
         return cands, f"{neg}{value}"
 
+    def _popup(self) -> QAbstractItemView:
+        popup = self.completer.popup()
+        assert popup is not None  # a QCompleter makes its popup with it
+        return popup
+
     def _complete(self) -> None:
         cands, prefix = self.candidates()
         if not cands:
-            self.completer.popup().hide()
+            self._popup().hide()
             return
         self._completer_model.setStringList(cands)
         self.completer.setCompletionPrefix(prefix)
@@ -301,7 +308,7 @@ class FilterBar(QWidget):
             r.setWidth(360)
             self.completer.complete(r)
         else:
-            self.completer.popup().hide()
+            self._popup().hide()
 
     def _insert_completion(self, completion: str) -> None:
         _neg, _field, _value, start = self._token()

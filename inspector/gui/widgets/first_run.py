@@ -210,8 +210,9 @@ class FirstRunPanel(QScrollArea):
         self.url = url
         while self._lay.count():
             item = self._lay.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            gone = item.widget() if item is not None else None
+            if gone is not None:
+                gone.deleteLater()
         title = QLabel(
             f"<h2>Waiting for events…</h2>"
             f"<p>Point your analytics SDK at <b><code>{url}</code></b>. "

@@ -289,9 +289,7 @@ class FlowsPanel(QWidget):
             )
         else:
             passed = sum(
-                1
-                for p, _, _ in self.flows
-                if (self.results.get(p) or [None])[0] and self.results[p][0].passed
+                1 for p, _, _ in self.flows if self.results.get(p) and self.results[p][0].passed
             )
             self.hint.setText(
                 f"{passed} of {len(self.flows)} flow{'s' * (len(self.flows) != 1)} passed — "

@@ -169,7 +169,7 @@ class IdentityGraphView(ZoomableView):
         self.nodes: dict[str, NodeItem] = {}
         self.edges: list[QGraphicsPathItem] = []
         self.labels: list[QGraphicsRectItem] = []
-        self.layout: GraphLayout = GraphLayout()
+        self.graph_layout: GraphLayout = GraphLayout()
         self.data: dict[str, Any] = {}
         self.expanded: set[str] = set()
         self._key: Any = None
@@ -263,7 +263,7 @@ class IdentityGraphView(ZoomableView):
         self.data = {"people": people}
         dark = is_dark()
         fm = QFontMetricsF(_label_font())
-        self.layout = layout_people(
+        self.graph_layout = layout_people(
             people,
             lambda s: (fm.horizontalAdvance(s), fm.height()),
             self.expanded,
@@ -271,7 +271,7 @@ class IdentityGraphView(ZoomableView):
         )
         hl_nodes = set((highlight or {}).get("nodes", ()))
         hl_seq = (highlight or {}).get("seq")
-        for n in self.layout.nodes.values():
+        for n in self.graph_layout.nodes.values():
             item = NodeItem(n, dark, self)
             if dim:
                 item.setOpacity(0.35)
@@ -279,7 +279,7 @@ class IdentityGraphView(ZoomableView):
                 item.setPen(QPen(QColor(HIGHLIGHT), 3.2))
             scene.addItem(item)
             self.nodes[n.key] = item
-        for e in self.layout.edges:
+        for e in self.graph_layout.edges:
             self._draw_edge(
                 e, dark, hl_seq is not None and any(x.get("seq") == hl_seq for x in e.edges)
             )

@@ -81,7 +81,7 @@ class JsonTree(QTreeWidget):
         if expand_top:
             for i in range(root.childCount()):
                 it = root.child(i)
-                if it.data(0, PATH_ROLE) not in LAST:
+                if it is not None and it.data(0, PATH_ROLE) not in LAST:
                     it.setExpanded(True)
         self.setUpdatesEnabled(True)
 

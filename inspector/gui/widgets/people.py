@@ -150,16 +150,16 @@ class PeopleView(QWidget):
         controls = QHBoxLayout()
         controls.setContentsMargins(6, 4, 6, 0)
         controls.setSpacing(4)
-        for w in (self.prev_btn, self.play_btn, self.next_btn):
-            controls.addWidget(w)
+        for btn in (self.prev_btn, self.play_btn, self.next_btn):
+            controls.addWidget(btn)
         controls.addWidget(self.slider, 1)
         # zoom and export sit beside the view tabs: they act on the view shown
         corner = QWidget(self)
         cl = QHBoxLayout(corner)
         cl.setContentsMargins(0, 0, 4, 0)
         cl.setSpacing(2)
-        for w in (self.zoom_out, self.zoom_label, self.zoom_in, self.fit_btn, self.one_btn):
-            cl.addWidget(w)
+        for part in (self.zoom_out, self.zoom_label, self.zoom_in, self.fit_btn, self.one_btn):
+            cl.addWidget(part)
         cl.addSpacing(6)
         cl.addWidget(self.export_btn)
         self.views.setCornerWidget(corner, Qt.Corner.TopRightCorner)

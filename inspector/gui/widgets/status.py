@@ -44,6 +44,7 @@ class StatusBar(QStatusBar):
         held: int = 0,
         stale: bool = False,
         loading: int = 0,
+        filtering: bool = False,
     ) -> None:
         """``loading``: older events of a resumed session still being read (-1: while they
         are counted); the duplicate and lint counts then wait for them, and say so."""
@@ -54,6 +55,8 @@ class StatusBar(QStatusBar):
             ev = f"{plural(shown, 'event')} shown (the newest) · counting older events…"
         if stale:
             ev += " (last valid filter)"
+        if filtering:  # the rows counted are the previous filter's
+            ev = f"filtering… (until then: {ev})"
         if held:
             ev += f" (+{held:,} held while paused)"
         self.labels["events"].setText(ev)

@@ -97,7 +97,7 @@ def axis_ticks(stops: list[tuple[float, float]], interval: float) -> list[tuple[
     t0, t1 = mono[0][1], mono[-1][1]
     if t1 - t0 <= 0:
         return [(t0, mono[0][0])]
-    out = []
+    out: list[tuple[float, float]] = []
     k = math.ceil(t0 / interval)
     j = 0
     while k * interval <= t1 + 1e-9 and len(out) < 500:
@@ -262,13 +262,13 @@ class TimelineView(QGraphicsView):
         scene.addItem(axis)
         last_x = -1e9
         grid = QPen(QColor(127, 127, 127, 60), 1, Qt.PenStyle.DotLine)
-        for t, x in self.ticks:
+        for at, x in self.ticks:
             tick = scene.addLine(x, AXIS_H - 8, x, AXIS_H, QPen(QColor("#888"), 1))
             tick.setParentItem(axis)
             line = scene.addLine(x, AXIS_H, x, height - 8, grid)
             line.setZValue(0.5)
             if x - last_x >= MIN_TICK_PX * 0.8:
-                lab = scene.addSimpleText(tick_label(t, interval))
+                lab = scene.addSimpleText(tick_label(at, interval))
                 lab.setFont(small)
                 lab.setBrush(QColor("#888"))
                 lab.setParentItem(axis)
@@ -318,7 +318,7 @@ class TimelineView(QGraphicsView):
         x = xpos[e["seq"]] + 9
         y1, y2 = lane_y(min(lanes)), lane_y(max(lanes))
         verdict = e.get("verdict")
-        color = QColor(MERGE_COLORS.get(verdict, OTHER_MERGE))
+        color = QColor(MERGE_COLORS.get(str(verdict), OTHER_MERGE))
         pen = QPen(color, 2.4 if verdict == "applied" else 1.8)
         if verdict == "blocked":
             pen.setStyle(Qt.PenStyle.DashLine)

@@ -86,18 +86,18 @@ class MainToolBar(QToolBar):
         self.pause.setCheckable(True)
         self.pause.setToolTip("Pause the live table (Space); the collector keeps storing events")
         self.addAction(self.pause)
-        self.clear = QAction(icon("clear"), "Clear", self)
-        self.clear.setToolTip(
+        self.clear_view = QAction(icon("clear"), "Clear", self)
+        self.clear_view.setToolTip(
             "Start a new, empty view (Ctrl+L). Nothing is deleted: the current session stays "
             "stored under Session. To delete stored events, use this button's menu."
         )
-        self.addAction(self.clear)
+        self.addAction(self.clear_view)
         self.clear_menu = QMenu(self)
         self.new_view = self.clear_menu.addAction("New empty view, keep stored events\tCtrl+L")
-        self.new_view.triggered.connect(self.clear.trigger)
+        self.new_view.triggered.connect(self.clear_view.trigger)
         self.delete_session = self.clear_menu.addAction("Delete this session’s stored events…")
         self.delete_session.setObjectName("deleteShownSession")
-        clear_btn = self.widgetForAction(self.clear)
+        clear_btn = self.widgetForAction(self.clear_view)
         if isinstance(clear_btn, QToolButton):
             clear_btn.setMenu(self.clear_menu)
             clear_btn.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
@@ -141,7 +141,7 @@ class MainToolBar(QToolBar):
         for a in (
             self.copy_url,
             self.pause,
-            self.clear,
+            self.clear_view,
             self.export,
             self.compare,
             self.faults,
