@@ -9,6 +9,7 @@ run in interleaved rounds and the median is reported, since this machine is nois
 Configurations:
   baseline     bare aiohttp: read, orjson.loads, one executemany of raw messages (WAL) per request
   full         the collector as shipped: inbox, then split, dedupe, lint (own stage), store
+  full-1w      the same with one worker doing both stages (what the window runs)
   no-lint      the collector without linting
   no-identity  the collector without identity resolution
   bare         the collector with neither (what lint and identity cost is measured against)
@@ -31,7 +32,7 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _corpus import batches
 
-CONFIGS = ["baseline", "full", "no-lint", "no-identity", "bare"]
+CONFIGS = ["baseline", "full", "full-1w", "no-lint", "no-identity", "bare"]
 
 
 # -- servers (child processes) ------------------------------------------------------------
@@ -68,7 +69,11 @@ def _baseline_server(port_q: mp.Queue, data_dir: str) -> None:
 
 
 def _collector_server(
-    port_q: mp.Queue, data_dir: str, lint: bool, identity: bool, writer_process: bool = True
+    port_q: mp.Queue,
+    data_dir: str,
+    lint: bool,
+    identity: bool,
+    lint_stage: bool = True,
 ) -> None:
     from inspector.collector.server import CollectorServer
     from inspector.collector.service import CollectorService
@@ -81,7 +86,8 @@ def _collector_server(
             store.open_session("bench"),
             lint=lint,
             identity=identity,
-            writer_process=writer_process,
+            writer_process=True,
+            lint_stage=lint_stage,
             worker_nice=5,
         )  # as serve
         server = CollectorServer(svc, "127.0.0.1", 0)
@@ -97,9 +103,10 @@ def start(config: str, data_dir: str) -> tuple[mp.Process, int]:
     if config == "baseline":
         p = mp.Process(target=_baseline_server, args=(q, data_dir), daemon=True)
     else:
-        lint = config in ("full", "no-identity")
-        identity = config in ("full", "no-lint")
-        p = mp.Process(target=_collector_server, args=(q, data_dir, lint, identity))
+        lint = config in ("full", "full-1w", "no-identity")
+        identity = config in ("full", "full-1w", "no-lint")
+        stage = config != "full-1w"
+        p = mp.Process(target=_collector_server, args=(q, data_dir, lint, identity, stage))
     p.start()
     return p, q.get(timeout=60)
 
