@@ -158,6 +158,11 @@ class Pipeline(Schedule):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._indexing is not None:  # an indexing step the writer was given meanwhile:
+            self._indexing.cancel()  # not waited for (the writer may be stuck on the store)
+            with contextlib.suppress(BaseException):
+                await self._indexing
+            self._indexing = None
             if done:
                 for seg in self.inbox.segs:
                     await self._close_readers(seg.path)

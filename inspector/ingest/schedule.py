@@ -72,6 +72,8 @@ class Schedule:
     _loop: asyncio.AbstractEventLoop | None
     _kicked: bool
     _wake_fut: asyncio.Future[None] | None
+    _index_due = True  # stored events may wait for the free-text index
+    _indexing: asyncio.Task[int] | None = None
 
     def _deliver(self, seg: Segment | None, res: Stored) -> None:
         raise NotImplementedError
@@ -150,16 +152,36 @@ class Schedule:
             else:
                 break  # in order: a later step is not stored before this one
             storing += 1
+        if storing == 0 and self._prep is not None:
+            self._index_while_waiting()
         head = pipe[0]
         if head.store is not None and head.store.done():
             stored = self._result(head, head.store)  # (a failed step stays in the pipe)
             pipe.popleft()
             self._deliver(head.seg, stored)
             self._failures.pop((head.seg.path, head.after), None)
+            self._index_due = True
             return
         await self._wait(
             [t for st in pipe for t in (st.prep, st.store) if t is not None and not t.done()]
         )
+
+    def _index_while_waiting(self) -> None:
+        """The store writer waits for the prepare stage (it is the slower one during a burst):
+        give it a free-text indexing step meanwhile, so that less is left to index after the
+        burst. A step that comes in the meantime waits for it (one short step at most)."""
+        if not self._index_due or self.index_chunk <= 0:
+            return
+        if self._indexing is not None and not self._indexing.done():
+            return
+        assert self._loop is not None
+        self._indexing = task = self._loop.create_task(self._index())
+
+        def done(t: asyncio.Task[int]) -> None:
+            if not t.cancelled():
+                self._index_due = self._index_due and t.result() > 0
+
+        task.add_done_callback(done)
 
     @staticmethod
     def _result(st: _Step, task: asyncio.Task[Any]) -> Any:
@@ -237,6 +259,7 @@ class Schedule:
 
     async def _loop_forever(self) -> None:
         backlog = True  # the free-text index may be behind (a resumed session, a burst)
+        idle = False  # no request came for index_after seconds: index step after step
         while True:
             self._kicked = False
             upto = self.inbox.acked
@@ -246,7 +269,7 @@ class Schedule:
                 except StepFailed as failure:
                     await self._failed(failure)
                 await self._drop_finished()
-                backlog = True
+                backlog, idle = True, False
                 continue
             cur = self.inbox.current
             if cur.inbox.last_id >= 256 or cur.size >= 4 * 1024 * 1024:
@@ -254,15 +277,22 @@ class Schedule:
                 await self._drop_finished()
                 continue
             if backlog and self.index_chunk > 0:
-                # index only once no request came for a moment: under load the writer's
-                # time goes to requests, and queries scan the not-yet-indexed tail
-                if await self._wait(timeout=self.index_after):
-                    continue
-                try:
-                    n = await self._store.call("index", self.index_chunk)
-                except Exception:
-                    log.exception("free-text indexing failed; queries still scan")
-                    n = 0
-                backlog = n > 0
+                # index once no request came for a moment (under load the writer's time goes
+                # to requests, and queries scan the not-yet-indexed tail), then one step after
+                # another until the index is up to date or a request comes (each step is
+                # short: that bounds what it can delay a request)
+                if not idle:
+                    if await self._wait(timeout=self.index_after):
+                        continue
+                    idle = True
+                backlog = await self._index() > 0
                 continue
             await self._wait()
+
+    async def _index(self) -> int:
+        """One free-text indexing step on the store writer: how many events it indexed."""
+        try:
+            return int(await self._store.call("index", self.index_chunk))
+        except Exception:
+            log.exception("free-text indexing failed; queries still scan")
+            return 0
