@@ -159,6 +159,21 @@ async def settle(port: int) -> tuple[float, int]:
     raise RuntimeError("the store writer did not catch up in 20 minutes")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a server process and its workers so far."""
+    import psutil
+
+    proc = psutil.Process(pid)
+    total = 0.0
+    for p in (proc, *proc.children(recursive=True)):
+        try:
+            t = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += t.user + t.system
+    return total
+
+
 def pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(p * len(xs)))] * 1000 if xs else float("nan")
@@ -186,6 +201,7 @@ def main() -> int:
     results: dict[str, list[float]] = {c: [] for c in configs}
     processed: dict[str, list[float]] = {c: [] for c in configs}
     lats: dict[str, list[float]] = {c: [] for c in configs}
+    cpu: dict[str, list[float]] = {c: [] for c in configs}
     for rnd in range(args.rounds):
         for config in configs:
             with tempfile.TemporaryDirectory() as d:
@@ -195,6 +211,7 @@ def main() -> int:
                     before = 0
                     if config != "baseline":
                         before = asyncio.run(settle(port))[1]
+                    cpu0 = cpu_seconds(proc.pid)
                     rate, lat, sent, elapsed = asyncio.run(
                         load(port, bodies, args.seconds, args.connections, 100)
                     )
@@ -203,6 +220,7 @@ def main() -> int:
                         drain, stored = asyncio.run(settle(port))
                         assert stored - before == sent, (stored, before, sent)
                         done = sent / (elapsed + drain)
+                    cpu[config].append((cpu_seconds(proc.pid) - cpu0) / sent * 1e6)
                 finally:
                     proc.kill()
                     proc.join()
@@ -211,15 +229,17 @@ def main() -> int:
             lats[config].extend(lat)
             print(
                 f"  round {rnd + 1} {config:<12} {rate:>10,.0f} events/s acknowledged, "
-                f"{done:>8,.0f} processed",
+                f"{done:>8,.0f} processed, {cpu[config][-1]:6.1f} µs CPU/event",
                 flush=True,
             )
     base = statistics.median(results["baseline"]) if "baseline" in results else None
     print("\nacknowledged: events/s answered 200 (durable in the inbox) while the load ran;")
     print("processed: events sent / (load time + time until all were stored, linted and queryable)")
+    print("CPU µs/event: CPU time of the server process and its workers per event sent (less")
+    print("  noisy than rates on a shared machine)")
     print(
         f"\n{'config':<12} {'ack ev/s':>10} {'ratio':>7} {'processed':>10} {'ratio':>7} "
-        f"{'p50 ms':>8} {'p99 ms':>8}"
+        f"{'p50 ms':>8} {'p99 ms':>8} {'CPU µs/ev':>10}"
     )
     for c in configs:
         med = statistics.median(results[c])
@@ -228,16 +248,20 @@ def main() -> int:
         pratio = f"{pmed / base:.2f}" if base else "-"
         p50, p99 = pct(lats[c], 0.5), pct(lats[c], 0.99)
         print(
-            f"{c:<12} {med:>10,.0f} {ratio:>7} {pmed:>10,.0f} {pratio:>7} {p50:>8.1f} {p99:>8.1f}"
+            f"{c:<12} {med:>10,.0f} {ratio:>7} {pmed:>10,.0f} {pratio:>7} {p50:>8.1f} "
+            f"{p99:>8.1f} {statistics.median(cpu[c]):>10.1f}"
         )
     for name, other in (("lint", "no-lint"), ("identity", "no-identity")):
         if {"full", other} <= set(configs):
             full, without = (statistics.median(results[c]) for c in ("full", other))
             pfull, pwithout = (statistics.median(processed[c]) for c in ("full", other))
             target = " (target < 25%)" if name == "lint" else ""
+            cfull, cwithout = (statistics.median(cpu[c]) for c in ("full", other))
             print(
                 f"{name} cost: {1 - full / without:+.0%} of the acknowledged rate, "
-                f"{1 - pfull / pwithout:+.0%} of the processed rate{target}"
+                f"{1 - pfull / pwithout:+.0%} of the processed rate{target}; "
+                f"{cfull - cwithout:+.1f} µs CPU per event = {1 - cwithout / cfull:+.0%} of "
+                "the CPU an event costs (collector and workers)"
             )
     if base and "full" in results:
         print(

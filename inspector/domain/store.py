@@ -32,6 +32,7 @@ from inspector.domain.query import ftsindex as _fts
 from inspector.domain.query import numindex as _num
 from inspector.domain.query import register_functions
 from inspector.domain.secrets import mask_json_text
+from inspector.domain.store_body import unpack as unpack_body
 from inspector.domain.store_read import Reader
 from inspector.domain.store_schema import (
     EVENT_COLUMNS,
@@ -272,7 +273,7 @@ def request_from_row(row: Sequence[Any]) -> RawRequest:
         content_type=d["content_type"] or "",
         content_encoding=d["content_encoding"] or "",
         size=d["size"] or 0,
-        body=bytes(d["body"] or b""),
+        body=unpack_body(d["body"]),
         status=d["status"],
         error_code=d["error_code"],
         error=d["error"],

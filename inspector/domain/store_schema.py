@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 3
+# 4: request bodies may be stored compressed (inspector/domain/store_body.py)
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);

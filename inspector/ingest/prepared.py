@@ -15,9 +15,12 @@ from typing import Any
 
 from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.store import request_row
+from inspector.domain.store_body import pack as pack_body
+from inspector.domain.store_write import REQUEST_BODY
 from inspector.ingest.encode import dumps, event_body, head
 
 Row = tuple[Any, ...]
+_BODY = REQUEST_BODY.index("body")  # in a request row without its id
 FindingRow = tuple[str, str, str, str | None]
 
 
@@ -64,6 +67,7 @@ def prepare(
         for ev, (text, original) in zip(events, encoded, strict=True)
     ]
     req = request_row(raw)[1:]
+    req = (*req[:_BODY], pack_body(req[_BODY]), *req[_BODY + 1 :])
     if not rows:
         return Prepared(req, bodies)
     return Prepared(
