@@ -1,6 +1,7 @@
 """Does a query stall ingest? The ingest rate while queries run, against ingest alone (same run).
 
     python benchmarks/query_stall.py [--events 200000] [--seconds 10] [--readers 1]
+                                     [--requests 100000]
 
 ``event-inspector serve`` runs as a subprocess (the topology users run) on a data directory
 holding ``--events`` stored events. The load comes from this process: 8 connections posting
@@ -11,7 +12,9 @@ saturates). A stall shows as a lower acknowledged rate and long answer times. Th
 second (which lasts until the last query started in it has its answer), one client loops a
 pathological query (``event:/^(a+)+$/`` with one event named ``a…a!``: hours of backtracking
 for a backtracking engine) and ``--readers`` clients loop a 100,000-event read
-(``/api/events?limit=100000``). Reported: acknowledged events/s per phase,
+(``/api/events?limit=100000``); with ``--requests N`` (that many requests stored beforehand),
+one client loops the request list (``/api/requests?limit=100000``) and one the HAR export
+(``/api/export?format=har``) as well. Reported: acknowledged events/s per phase,
 the ratio of the middle phase to the mean of the other two, the worst ingest answer time, how
 many queries answered (and how), and the server's peak resident memory.
 """
@@ -42,7 +45,8 @@ SESSION = ("--session", "bench")
 CLI = "import sys, inspector.cli; sys.exit(inspector.cli.main())"
 
 
-def prepare(data_dir: str, n: int) -> None:
+def prepare(data_dir: str, n: int, requests: int = 0) -> None:
+    from inspector.domain.capture import RawRequest
     from inspector.domain.store import Store
 
     store = Store(data_dir)
@@ -50,6 +54,24 @@ def prepare(data_dir: str, n: int) -> None:
     if store.count_events(sid) < n:
         store_load(store, sid, n)
         store.index_all()
+    have = int(store.select("SELECT COUNT(*) FROM requests WHERE session_id=?", (sid,))[0][0])
+    for start in range(have, requests, 10_000):  # small tracking requests, as SDKs send
+        store.write(
+            [
+                RawRequest(
+                    session_id=sid,
+                    received_at=1.7e9 + i,
+                    method="POST",
+                    path="/v1/track",
+                    headers={"Content-Type": "application/json"},
+                    content_type="application/json",
+                    body=b'{"type":"track","event":"Stored Request","userId":"u%d"}' % i,
+                    size=60,
+                )
+                for i in range(start, min(requests, start + 10_000))
+            ],
+            [],
+        )
     store.close()
 
 
@@ -81,9 +103,13 @@ def peak_rss_mib(pid: int) -> float:
 
 
 async def query_loop(
-    port: int, params: dict[str, str], stop_at: float, out: list[tuple[int, float]]
+    port: int,
+    params: dict[str, str],
+    stop_at: float,
+    out: list[tuple[int, float]],
+    path: str = "/api/events",
 ) -> None:
-    url = f"http://127.0.0.1:{port}/api/events"
+    url = f"http://127.0.0.1:{port}{path}"
     timeout = aiohttp.ClientTimeout(total=600)
     async with aiohttp.ClientSession(timeout=timeout) as s:
         while time.perf_counter() < stop_at:
@@ -129,16 +155,34 @@ async def ingest_load(
 
 
 async def phase(
-    port: int, bodies: list[bytes], seconds: float, queries: bool, readers: int, rate: float
+    port: int,
+    bodies: list[bytes],
+    seconds: float,
+    queries: bool,
+    readers: int,
+    rate: float,
+    requests: bool = False,
 ) -> dict[str, object]:
     stop_at = time.perf_counter() + seconds
     slow: list[tuple[int, float]] = []
     big: list[tuple[int, float]] = []
+    reqs: list[tuple[int, float]] = []
+    har: list[tuple[int, float]] = []
     tasks = []
     if queries:
         tasks.append(asyncio.create_task(query_loop(port, {"q": PATHOLOGICAL}, stop_at, slow)))
         for _ in range(readers):
             tasks.append(asyncio.create_task(query_loop(port, {"limit": "100000"}, stop_at, big)))
+        if requests:
+            page = {"limit": "100000"}
+            tasks.append(
+                asyncio.create_task(query_loop(port, page, stop_at, reqs, "/api/requests"))
+            )
+            tasks.append(
+                asyncio.create_task(
+                    query_loop(port, {"format": "har"}, stop_at, har, "/api/export")
+                )
+            )
     got, lat = await ingest_load(port, bodies, seconds, rate, tasks)
     await asyncio.gather(*tasks)
     lat.sort()
@@ -148,6 +192,8 @@ async def phase(
         "worst_ms": lat[-1] * 1000,
         "slow": slow,
         "big": big,
+        "requests": reqs,
+        "har": har,
     }
 
 
@@ -161,7 +207,7 @@ def describe(results: list[tuple[int, float]]) -> str:
     return f"{len(results)} answered {codes}, slowest {worst:.1f}s"
 
 
-async def run(port: int, seconds: float, readers: int, rate: float) -> None:
+async def run(port: int, seconds: float, readers: int, rate: float, requests: bool) -> None:
     bodies = [
         __import__("orjson").dumps({"batch": b, "sentAt": "2026-01-01T00:00:00Z"})
         for b in batches(400)
@@ -172,7 +218,7 @@ async def run(port: int, seconds: float, readers: int, rate: float) -> None:
             assert r.status == 200
     await phase(port, bodies, min(seconds, 3.0), False, readers, rate)  # warm-up, not counted
     alone1 = await phase(port, bodies, seconds, False, readers, rate)
-    mixed = await phase(port, bodies, seconds, True, readers, rate)
+    mixed = await phase(port, bodies, seconds, True, readers, rate, requests)
     alone2 = await phase(port, bodies, seconds, False, readers, rate)
     base = (alone1["rate"] + alone2["rate"]) / 2  # type: ignore[operator]
     for name, p in (("ingest alone", alone1), ("with queries", mixed), ("alone again", alone2)):
@@ -183,6 +229,9 @@ async def run(port: int, seconds: float, readers: int, rate: float) -> None:
     print(f"  ratio (with queries / alone): {mixed['rate'] / base:.2f}")  # type: ignore[operator]
     print(f"  pathological query {PATHOLOGICAL!r}: {describe(mixed['slow'])}")  # type: ignore[arg-type]
     print(f"  100k-event reads x{readers}: {describe(mixed['big'])}")  # type: ignore[arg-type]
+    if requests:
+        print(f"  100k-request lists: {describe(mixed['requests'])}")  # type: ignore[arg-type]
+        print(f"  HAR exports: {describe(mixed['har'])}")  # type: ignore[arg-type]
 
 
 def main() -> None:
@@ -197,16 +246,23 @@ def main() -> None:
         help="events/s offered (0: as fast as answered; then /api reads wait up to 30 s "
         "for the store writer's backlog before they run)",
     )
+    ap.add_argument(
+        "--requests",
+        type=int,
+        default=0,
+        help="requests stored before the run; with any, the request list and HAR export are "
+        "read during the middle phase too",
+    )
     ap.add_argument("--data-dir", help="keep the store here and reuse it (default: a temp dir)")
     args = ap.parse_args()
     with contextlib.ExitStack() as stack:
         d = args.data_dir or stack.enter_context(tempfile.TemporaryDirectory())
-        prepare(d, args.events)
+        prepare(d, args.events, args.requests)
         proc, port = start_serve(d)
         try:
             print(f"serve on port {port}, {args.events:,} events stored (pid {proc.pid})")
             print(f"  offered: {args.rate:,.0f} events/s" if args.rate else "  offered: saturating")
-            asyncio.run(run(port, args.seconds, args.readers, args.rate))
+            asyncio.run(run(port, args.seconds, args.readers, args.rate, args.requests > 0))
             print(f"  serve peak resident memory: {peak_rss_mib(proc.pid):,.0f} MiB")
         finally:
             proc.terminate()

@@ -210,4 +210,7 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"error: --plan: {problem}", file=sys.stderr)
         return 2
+    from inspector.collector.failsafe import mask_stderr_log
+
+    mask_stderr_log()
     return asyncio.run(serve(args))

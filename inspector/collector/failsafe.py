@@ -1,7 +1,8 @@
 """No bare 500s and no secrets in the log.
 
 :func:`failsafe_middleware` is the outermost middleware: a handler that fails unexpectedly is
-logged with its traceback (the request named by method and path, its query masked) and
+logged with its traceback (the request named by method and path; the query and the
+traceback's text masked, as an exception's message may quote a URL or a body) and
 answered ``500 {"code": "internal_error", "message": …}``, never aiohttp's text page; the
 errors aiohttp raises itself (404, 405, 413) are answered as JSON too.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -62,7 +64,8 @@ async def failsafe_middleware(request: web.Request, handler: Handler) -> web.Str
         log.info("%s: connection lost (%s)", _where(request), why)
         return json_response(408, {"code": "connection_lost", "message": why})
     except Exception as exc:
-        log.exception("failed on %s", _where(request))
+        trace = "".join(traceback.format_exception(exc)).rstrip()
+        log.error("failed on %s\n%s", _where(request), mask_text(trace))
         return json_response(
             500,
             {
@@ -71,6 +74,25 @@ async def failsafe_middleware(request: web.Request, handler: Handler) -> web.Str
                 f"({type(exc).__name__}); this is a bug, the traceback is in its log",
             },
         )
+
+
+class MaskingFormatter(logging.Formatter):
+    """Log lines (and the tracebacks in them) with credentials masked: query parameters and
+    JSON fields that carry a write key or token (:func:`mask_text`)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_text(super().format(record))
+
+
+def mask_stderr_log() -> None:
+    """What ``serve`` logs goes to standard error masked (warnings and errors, one message a
+    line as Python's default prints them), unless logging was set up already."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(MaskingFormatter("%(message)s"))
+        root.addHandler(handler)
 
 
 class ServerLog(logging.LoggerAdapter):  # type: ignore[type-arg]

@@ -136,7 +136,7 @@ def test_kissmetrics_over_long_get_is_kept_answered_and_not_logged(tmp_path):
 def test_an_unexpected_failure_is_logged_and_answered_as_json(api, collector, caplog):
     class Broken:
         def to_dict(self):
-            raise RuntimeError(f"boom with {KEY}")
+            raise RuntimeError(f'boom with {{"writeKey": "{KEY}"}} from /e?_k={KM_KEY}')
 
     collector.service.faults.rules = [Broken()]  # a bug in GET /api/faults, nothing else
     with caplog.at_level(logging.ERROR, logger="inspector.collector"):
@@ -147,8 +147,11 @@ def test_an_unexpected_failure_is_logged_and_answered_as_json(api, collector, ca
     assert body["code"] == "internal_error" and "RuntimeError" in body["message"]
     assert KEY not in r.text
     (record,) = [rec for rec in caplog.records if rec.name == "inspector.collector"]
-    assert record.exc_info is not None  # the traceback is in the log
-    assert "GET /api/faults?token=W••••••9" in record.getMessage()
+    logged = record.getMessage()  # the traceback is in the log, what it quotes masked
+    assert "Traceback (most recent call last)" in logged and "RuntimeError: boom with" in logged
+    assert "GET /api/faults?token=W••••••9" in logged
+    assert KEY not in logged and KM_KEY not in logged and "_k=K••••••f" in logged
+    assert record.exc_info is None  # no unmasked copy for a handler to format
     assert api.get("/api/health").status_code == 200  # and it goes on serving
 
 
@@ -224,3 +227,19 @@ def test_files_written_with_captured_data_are_for_their_owner_only(api, collecto
 
 def data_files(root):
     return [p for p in root.rglob("*") if p.is_file()]
+
+
+def test_log_lines_and_their_tracebacks_are_masked():
+    """serve's standard-error log masks what a message or a traceback quotes."""
+    from inspector.collector.failsafe import MaskingFormatter
+
+    try:
+        raise ValueError(f'bad body {{"writeKey": "{KEY}"}}')
+    except ValueError:
+        record = logging.LogRecord(
+            "inspector.x", logging.ERROR, __file__, 1, "GET /e?_k=%s", (KM_KEY,), sys.exc_info()
+        )
+    text = MaskingFormatter("%(message)s").format(record)
+    assert "Traceback" in text and "ValueError: bad body" in text
+    assert KEY not in text and KM_KEY not in text
+    assert MASKED in text and "_k=K••••••f" in text
