@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 NODE_DIR := tests/clients/node
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve node-deps test test-fast lint typecheck check bench screenshots package clean
+.PHONY: help install run serve node-deps test test-fast lint typecheck check min-versions bench screenshots package clean
 
 help: ## list the common commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,9 +53,16 @@ screenshots: $(STAMP) ## regenerate docs/*.png offscreen
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_qa_screenshots.py
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_requests_screenshots.py
 
-package: $(STAMP) ## one-folder PyInstaller build in dist/
-	$(PY) -m pip install --quiet '.[package]'
-	bash packaging/build.sh
+min-versions: ## install the declared minimum of each Qt-free dependency in a fresh venv; run tests/domain and tests/collector there
+	python3 packaging/min_versions.py
+
+BUILD_VENV := build/venv
+package: ## one-folder PyInstaller build in dist/ (in its own venv, build/venv; .venv stays editable)
+	test -x $(BUILD_VENV)/bin/python || python3 -m venv $(BUILD_VENV)
+	$(BUILD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BUILD_VENV)/bin/python -m pip install --quiet '.[package]'
+	$(BUILD_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall .
+	PY=$(BUILD_VENV)/bin/python bash packaging/build.sh
 
 clean: ## remove build output and caches
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

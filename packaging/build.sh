@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Build the one-folder bundle and check that it starts: the window opens (offscreen here) and
 # the collector answers on the URL it prints.
-#   packaging/build.sh            -> build/dist/event-inspector/event-inspector
+#   PY=build/venv/bin/python packaging/build.sh   -> dist/event-inspector/event-inspector
+# PY is the interpreter of a venv with the app installed (not editable) and PyInstaller;
+# `make package` makes one in build/venv, so the dev .venv keeps its editable install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PY:-.venv/bin/python}
+PY=${PY:-build/venv/bin/python}
+[ -x "$PY" ] || { echo "no $PY: run make package (it makes the build venv)"; exit 1; }
 "$PY" -m PyInstaller --version >/dev/null 2>&1 || "$PY" -m pip install "pyinstaller>=6"
 "$PY" -m PyInstaller packaging/event-inspector.spec --noconfirm --clean \
-    --distpath build/dist --workpath build/work
-APP=build/dist/event-inspector/event-inspector
-echo "built $APP ($(du -sh build/dist/event-inspector | cut -f1))"
+    --distpath dist --workpath build/work
+APP=dist/event-inspector/event-inspector
+echo "built $APP ($(du -sh dist/event-inspector | cut -f1))"
 
 # smoke test: start the window offscreen on a free port, post one event, stop it
 tmp=$(mktemp -d)
