@@ -33,14 +33,14 @@ test: $(STAMP) node-deps ## install everything and run the whole test suite
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 test-fast: $(STAMP) ## domain and collector tests only (no Qt, no Node, no browser)
-	$(PY) -m pytest tests/domain tests/collector tests/test_cli.py tests/test_architecture.py
+	$(PY) -m pytest tests/domain tests/collector tests/cli tests/test_architecture.py
 
 lint: $(STAMP) ## ruff (lint + format check) and import-linter contracts
 	$(VENV)/bin/ruff check inspector tests benchmarks docs
 	$(VENV)/bin/ruff format --check inspector tests benchmarks docs packaging
 	$(VENV)/bin/lint-imports
 
-typecheck: $(STAMP) ## mypy (strict; the packages are listed in pyproject.toml)
+typecheck: $(STAMP) ## mypy, strict on every package (listed in pyproject.toml)
 	$(VENV)/bin/mypy
 
 check: lint typecheck test ## everything CI cares about

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,16 @@ from inspector.cli.common import output
 from inspector.domain import jsoncodec
 from inspector.domain.report import build_report, render_html, render_markdown
 
-FORMATS = {"html": render_html, "md": render_markdown, "json": lambda r: jsoncodec.pretty(r) + "\n"}
+
+def _json(report: dict[str, Any]) -> str:
+    return jsoncodec.pretty(report) + "\n"
+
+
+FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "html": render_html,
+    "md": render_markdown,
+    "json": _json,
+}
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
 
 

@@ -119,9 +119,10 @@ def format_events(
         return f"{title}: none"
     head = ("#", "time", "type", "event/name", "userId", "anonymousId", "lint")
     widths = (6, 12, 8, 32, 20, 20, 40)
-    rows = [head]
+    rows: list[tuple[Any, ...]] = [head]
     for ev in shown:
-        msg = ev.get("message") if isinstance(ev.get("message"), dict) else ev
+        message = ev.get("message")
+        msg: dict[str, Any] = message if isinstance(message, dict) else ev
         rows.append(
             (
                 str(ev.get("id", "")),
