@@ -156,7 +156,7 @@ def main() -> None:
     )
     print(
         f"graph: {g.node_count:,} identifiers, {g.people_count():,} people, "
-        f"{len(g._e_mid):,} distinct edges, {len(g._w):,} warnings; "
+        f"{g.edge_count:,} distinct edges, {g.warning_count:,} warnings; "
         f"memory +{grown:,.0f} MB RSS ({grown * 1024 * 1024 / n:.0f} B/event)"
     )
 

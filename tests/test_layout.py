@@ -16,7 +16,6 @@ MAX_LINES = 400
 
 # module (relative to inspector/) -> why it is still over MAX_LINES
 OVER_THE_LIMIT = {
-    "domain/identity/graph.py": "IdentityGraph, being split (issue 19)",
     "domain/store.py": "the store's connection and write side, being reworked for ingest speed "
     "(issue 12)",
     "domain/report.py": "the session report: building it, Markdown and HTML in one place",

@@ -8,7 +8,7 @@ from typing import Any
 from inspector.domain.capture import CapturedEvent
 from inspector.domain.identity.graph import IdentityGraph
 from inspector.domain.identity.modes import MODES
-from inspector.domain.identity.unionfind import VERDICT_NAMES
+from inspector.domain.identity.person import VERDICT_NAMES
 from inspector.domain.identity.views import edge_dict
 
 Key = tuple[str, str]  # (kind, value)
@@ -43,12 +43,13 @@ def compare_modes(
     # Every proposed pair, in order of the first edge (per mode, then mode order).
     pairs: dict[tuple[Key, Key], tuple[int, int]] = {}
     for mi, g in enumerate(graphs.values()):
-        for e in range(len(g._e_mid)):
-            x, y = g._e_x[e], g._e_y[e]
+        for e in range(g.edge_count):
+            edge = g.state.edge(e)
+            x, y = edge.x, edge.y
             if x == y:
                 continue
             pk = (g.key_of(x), g.key_of(y))
-            order = (g._e_seq[e], mi)
+            order = (edge.seq, mi)
             if pk not in pairs or order < pairs[pk]:
                 pairs[pk] = order
     out: list[dict[str, Any]] = []
@@ -78,7 +79,7 @@ def compare_modes(
             if nx is None or ny is None:
                 continue
             for e in _edges_between(g, nx, ny):
-                d = edge_dict(g, e)
+                d = edge_dict(g.state, e)
                 d["mode"] = name
                 edges.append(d)
                 if d["messageId"] not in mids:
@@ -99,13 +100,10 @@ def compare_modes(
 
 
 def _edges_between(g: IdentityGraph, x: int, y: int) -> list[int]:
-    p = g._pp[g._find(x)]
-    assert p is not None
-    found = [e for e in p.edge_list() if {g._e_x[e], g._e_y[e]} == {x, y}]
-    if not found and not g.same_person(x, y):
-        q = g._pp[g._find(y)]
-        assert q is not None
-        found = [e for e in q.edge_list() if {g._e_x[e], g._e_y[e]} == {x, y}]
+    s = g.state
+    found = [e for e in s.person(x).edge_list() if set(s.edge_ends(e)) == {x, y}]
+    if not found and not s.same_person(x, y):
+        found = [e for e in s.person(y).edge_list() if set(s.edge_ends(e)) == {x, y}]
     return found
 
 

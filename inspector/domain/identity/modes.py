@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from inspector.domain.identity.ids import AMPLITUDE_MIN_ID_LENGTH, is_uuid4
-from inspector.domain.identity.unionfind import (
+from inspector.domain.identity.person import (
     APPLIED,
     BLOCKED,
     F_ALIAS_TARGET,
@@ -23,7 +23,7 @@ from inspector.domain.identity.unionfind import (
 )
 
 if TYPE_CHECKING:
-    from inspector.domain.identity.graph import IdentityGraph
+    from inspector.domain.identity.state import IdentityState
 
 MODES: tuple[str, ...] = (
     "default",
@@ -76,7 +76,7 @@ class Policy:
     )
 
     def accept(
-        self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person
+        self, g: IdentityState, kind: int, x: int, y: int, px: Person, py: Person
     ) -> Verdict:
         if kind == K_IMPLICIT and not self.implicit_merges:
             return (NOOP, f"{self.name} merges only on identify/alias calls", None)
@@ -84,12 +84,12 @@ class Policy:
             return self.alias(g, x, y, px, py)
         return self.co(g, kind, x, y, px, py)
 
-    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
+    def co(self, g: IdentityState, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
         if px.users and py.users:
             return (BLOCKED, "would merge two userIds (merge protection)", None)
         return _OK
 
-    def alias(self, g: IdentityGraph, x: int, y: int, px: Person, py: Person) -> Verdict:
+    def alias(self, g: IdentityState, x: int, y: int, px: Person, py: Person) -> Verdict:
         return _OK  # alias is the spec's explicit merge instruction (W062 is raised anyway)
 
 
@@ -97,7 +97,7 @@ class Naive(Policy):
     name = "naive"
     limits = ()
 
-    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
+    def co(self, g: IdentityState, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
         return _OK
 
 
@@ -107,7 +107,7 @@ class Segment(Policy):
     name = "segment"
     limits = ()
 
-    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
+    def co(self, g: IdentityState, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
         if px.users and py.users:
             return (BLOCKED, "user_id limit 1: the profile already has a user_id", None)
         if px.anons + py.anons > UNIFY_MAX_ANONS:
@@ -118,7 +118,7 @@ class Segment(Policy):
             return (BLOCKED, "limit of 1000 identifier mappings reached", "W067")
         return _OK
 
-    def alias(self, g: IdentityGraph, x: int, y: int, px: Person, py: Person) -> Verdict:
+    def alias(self, g: IdentityState, x: int, y: int, px: Person, py: Person) -> Verdict:
         return (NOOP, "alias is ignored by Unify identity resolution", "I012")
 
 
@@ -130,10 +130,10 @@ class MixpanelLegacy(Policy):
     warn_alias_after_identify = True
     limits = ()
 
-    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
+    def co(self, g: IdentityState, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
         return (NOOP, "identify only switches the distinct_id (no merge without alias)", None)
 
-    def alias(self, g: IdentityGraph, x: int, y: int, px: Person, py: Person) -> Verdict:
+    def alias(self, g: IdentityState, x: int, y: int, px: Person, py: Person) -> Verdict:
         if g.node_flags(y) & F_ALIAS_TARGET:
             return (BLOCKED, "the userId is already aliased to another distinct_id", "E064")
         if px.users:
@@ -147,14 +147,14 @@ class MixpanelOriginal(MixpanelLegacy):
     name = "mixpanel-original"
     limits = ()  # the 500-id cap blocks the union itself (W067 raised by _cap)
 
-    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
+    def co(self, g: IdentityState, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
         if not is_uuid4(g.value_of(x)):
             return (BLOCKED, "$anon_id is not UUIDv4-shaped", None)
         if px.users:
             return (BLOCKED, "$anon_id is already merged into another identified id", None)
         return self._cap(px, py)
 
-    def alias(self, g: IdentityGraph, x: int, y: int, px: Person, py: Person) -> Verdict:
+    def alias(self, g: IdentityState, x: int, y: int, px: Person, py: Person) -> Verdict:
         v = super().alias(g, x, y, px, py)
         return v if v[0] != APPLIED else self._cap(px, py)
 
@@ -171,12 +171,12 @@ class MixpanelSimplified(Policy):
     name = "mixpanel-simplified"
     limits = ()
 
-    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
+    def co(self, g: IdentityState, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
         if px.users and py.users:
             return (BLOCKED, "two $user_ids can never be merged", None)
         return _OK
 
-    def alias(self, g: IdentityGraph, x: int, y: int, px: Person, py: Person) -> Verdict:
+    def alias(self, g: IdentityState, x: int, y: int, px: Person, py: Person) -> Verdict:
         return (NOOP, "$create_alias has no effect in Simplified ID Merge", None)
 
 
@@ -187,12 +187,12 @@ class Amplitude(Policy):
     min_id_length = AMPLITUDE_MIN_ID_LENGTH
     limits = ()
 
-    def co(self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
+    def co(self, g: IdentityState, kind: int, x: int, y: int, px: Person, py: Person) -> Verdict:
         if px.users and py.users:
             return (BLOCKED, "user_id is immutable: two user ids cannot be merged", None)
         return _OK
 
-    def alias(self, g: IdentityGraph, x: int, y: int, px: Person, py: Person) -> Verdict:
+    def alias(self, g: IdentityState, x: int, y: int, px: Person, py: Person) -> Verdict:
         if px.users and py.users:
             return (BLOCKED, "two established user ids cannot be merged", None)
         return _OK
@@ -206,7 +206,7 @@ class PostHog(Policy):
     limits = ()
 
     def accept(
-        self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person
+        self, g: IdentityState, kind: int, x: int, y: int, px: Person, py: Person
     ) -> Verdict:
         if kind == K_IMPLICIT:
             return (NOOP, "PostHog merges only on $identify / $create_alias", None)
@@ -234,7 +234,7 @@ class Kissmetrics(Policy):
     )
 
     def accept(
-        self, g: IdentityGraph, kind: int, x: int, y: int, px: Person, py: Person
+        self, g: IdentityState, kind: int, x: int, y: int, px: Person, py: Person
     ) -> Verdict:
         if kind == K_IMPLICIT:
             return (NOOP, "KISSmetrics merges only on identify / alias", None)

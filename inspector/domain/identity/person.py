@@ -1,8 +1,9 @@
-"""Union-find building blocks: constants, the per-person record and the merge of two people.
+"""What a person is: the record each union-find root keeps, and the codes the graph uses.
 
 Nodes are typed identifiers (``userId`` / ``anonymousId``) numbered in order of first
 appearance. Each root owns a :class:`Person` that keeps everything a query needs (members,
-edges, event sequence numbers, counters) so that nothing has to scan the whole graph.
+edges, event sequence numbers, counters) so that nothing has to scan the whole graph; the
+union-find itself is :class:`~.state.IdentityState`'s.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class Person:
         self.users = 1 if kind == USER else 0
         self.anons = 1 - self.users
         self.merges = 0
-        self.canon = node  # canonical node (see IdentityGraph._better)
+        self.canon = node  # canonical node (see IdentityState.better)
         self.first = node  # smallest node index (stable ordering)
         self.groups: dict[str, None] | None = None
         self.warn: dict[str, int] | None = None  # per-person rules already raised -> warning
