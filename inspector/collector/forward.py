@@ -20,7 +20,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -71,7 +71,6 @@ class Held:
     body: bytes
     request_id: int = 0
     attempts: int = 0
-    first_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass(slots=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import ipaddress
-import socket
 from collections.abc import Iterable
 
 from aiohttp import web
@@ -200,12 +199,3 @@ def _bound_port(site: web.TCPSite, asked: int) -> int:
     """The port a site listens on (``--port 0`` picks one)."""
     sockets = getattr(site._server, "sockets", None)
     return int(sockets[0].getsockname()[1]) if sockets else asked
-
-
-def port_is_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
-        try:
-            s.bind((host, port))
-        except OSError:
-            return False
-    return True

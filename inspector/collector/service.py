@@ -73,7 +73,6 @@ class CollectorService:
         self.front = Front(self.writer, lambda: self.session.id, self.faults, max_body)
         # each listener, and what says whether it needs events right now (None: always)
         self._listeners: dict[Listener, Callable[[], bool] | None] = {}
-        self.started_at = time.time()
         self.settings_vendor: dict[str, str] = {}  # writeKey -> settings integration key
         # forward (tee): accepted requests go on to this URL after they are stored
         self.forward_options = forward_options or {}

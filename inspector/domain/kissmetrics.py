@@ -29,7 +29,6 @@ KM_ROUTES: dict[str, tuple[str, str]] = {
 }
 RESERVED = frozenset({"_k", "_p", "_n", "_t", "_d", "_p2", "_c", "_x"})
 LIBRARY = {"name": "kissmetrics", "version": "http-api"}
-DIALECT = "kissmetrics"
 
 
 def params_dict(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:

@@ -427,9 +427,6 @@ class Store:
         self._write("UPDATE sessions SET name=? WHERE id=?", (new_name, s.id))
         return self.session(s.id)
 
-    def set_merge_mode(self, key: str | int, mode: str) -> None:
-        self._write("UPDATE sessions SET merge_mode=? WHERE id=?", (mode, self.session(key).id))
-
     def delete_session(self, key: str | int) -> None:
         s = self.session(key)
         with self.writing() as txn:

@@ -32,7 +32,6 @@ HEAD_KEYS = (
     "groupId",
 )
 _SCALARS = (str, int, float, bool, type(None))
-MESSAGE_AT = BODY_AT["message"]
 MID_AT = BODY_AT["message_id"]
 GENERATED_AT = BODY_AT["generated_mid"]
 

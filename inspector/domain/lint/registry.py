@@ -54,8 +54,6 @@ SOURCES = {
     "GO-JSON": "https://github.com/golang/go/issues/11673",
 }
 
-SCOPES = ("message", "batch", "session", "plan", "idgraph")
-
 
 @dataclass(frozen=True, slots=True)
 class Rule:

@@ -10,7 +10,6 @@ from inspector.domain.lint.values import iso_status, parse_ts, short
 
 Out = list[tuple[str, str, str | None]]
 TS_FIELDS = ("timestamp", "originalTimestamp", "sentAt", "receivedAt")
-DAY = 86400.0
 
 
 def _future(v: str, x: Ctx) -> bool:
