@@ -6,9 +6,10 @@ Columns are arrays indexed by number: a node by order of first appearance, an ev
 about that person needs (members, edges, event seqs, counters), so no read scans the graph.
 
 Two kinds of code use an :class:`IdentityState`. The writers, :class:`~.graph.IdentityGraph`
-(feeding events) and :class:`~.merging.Merger` (applying a mode's merge policy), append to the
-columns directly: they sit on the hot path. Everything else, the read-side views and the
-mode comparison, reads through the methods below (``value_of``, ``person``, ``edge``, ``event``…).
+(feeding events), :class:`~.identifiers.Identifiers` (new nodes) and :class:`~.merging.Merger`
+(applying a mode's merge policy), use the columns directly: they sit on the hot path.
+Everything else, the read-side views, the mode comparison and the merge policies' questions,
+reads through the methods below (``value_of``, ``person``, ``edge``, ``event``…).
 """
 
 from __future__ import annotations
