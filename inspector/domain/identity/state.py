@@ -298,6 +298,16 @@ class IdentityState:
     def event_at(self, seq: int) -> float:
         return self.ev_at[seq]
 
+    def event_times(self, seqs: Iterable[int]) -> list[float]:
+        """Arrival times of the events ``seqs`` (one call for a whole person)."""
+        at = self.ev_at
+        return [at[s] for s in seqs]
+
+    def carried(self, seqs: Iterable[int]) -> list[tuple[int, int]]:
+        """(seq, node) for every identifier each event of ``seqs`` carried."""
+        ev_node, ev_node2 = self.ev_node, self.ev_node2
+        return [(s, n) for s in seqs for n in (ev_node[s], ev_node2[s]) if n >= 0]
+
     def event_nodes(self, seq: int) -> tuple[int, int]:
         """(attributed identifier, other identifier carried); -1 where there is none."""
         return self.ev_node[seq], self.ev_node2[seq]

@@ -53,10 +53,8 @@ def _node_stats(
 ) -> dict[int, list[float]]:
     """node -> [firstSeen, lastSeen, events] over every event that carried the identifier."""
     stats: dict[int, list[float]] = {}
-    nodes, at_of = g.event_nodes, g.event_at
-    pairs = [(s, n) for s in seqs for n in nodes(s) if n >= 0]
-    for s, n in (*pairs, *foreign):
-        at = at_of(s)
+    both = [*g.carried(seqs), *foreign]
+    for (_s, n), at in zip(both, g.event_times(s for s, _ in both), strict=True):
         st = stats.get(n)
         if st is None:
             stats[n] = [at, at, 1]
@@ -87,8 +85,7 @@ def _identifier(g: IdentityState, n: int, stats: dict[int, list[float]]) -> dict
 def _span(g: IdentityState, p: Person) -> tuple[str | None, str | None]:
     if not p.seqs:
         return None, None
-    at = g.event_at
-    times = [at(s) for s in p.seqs]
+    times = g.event_times(p.seqs)
     return epoch_iso(min(times)), epoch_iso(max(times))
 
 
