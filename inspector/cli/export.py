@@ -75,6 +75,12 @@ def write_ndjson(args: argparse.Namespace, store: Any, session: Any) -> int:
             n += 1
     what = "lines" if args.format == "capture" else "events"
     print(f"exported {n} {what} from session {session.name!r} to {args.out}", file=sys.stderr)
+    if n == 0:  # why a valid query found nothing, as the window's filter bar says
+        from inspector.domain.store_vocab import query_hints
+
+        for h in query_hints(store.read, session.id, cq.query):
+            where = f"column {h.column}: " if h.column else ""
+            print(f"hint: --q {where}{h.text}", file=sys.stderr)
     return 0
 
 

@@ -13,6 +13,7 @@ from inspector.domain.query import CompiledQuery
 from inspector.domain.secrets import mask_json_text
 from inspector.domain.store import Session, event_from_row
 from inspector.domain.store_read import Cursor, Reader
+from inspector.domain.store_vocab import hints_json, query_hints
 
 STREAM_AT = 1000  # a page of more events than this is streamed, this many at a time
 EXPORT_CHUNK = 5000
@@ -40,18 +41,23 @@ class FirstPage:
     query: CompiledQuery
     total: int
     chunk: Chunk
+    #: why a valid query found nothing (``[{"column", "text"}]``; empty when it found some)
+    hints: list[dict[str, object]]
 
 
 def first_page(
     reader: Reader, svc: CollectorService, session: Session, q: str, limit: int, offset: int
 ) -> FirstPage:
-    """Compile ``q`` for the session, count its events, read the first (or only) chunk."""
+    """Compile ``q`` for the session, count its events, read the first (or only) chunk; when
+    none match, the hints of the window's filter bar (a term that cannot match, and what was
+    probably meant)."""
     cq = compile_for(svc, session, q, reader=reader)
     total = reader.count(session.id, cq.where, cq.params)
     rows = reader.page_rows(
         session.id, cq.where, cq.params, limit=min(limit, STREAM_AT), offset=offset, total=total
     )
-    return FirstPage(cq, total, events_json(rows))
+    hints = hints_json(query_hints(reader, session.id, cq.query)) if total == 0 else []
+    return FirstPage(cq, total, events_json(rows), hints)
 
 
 def next_events(

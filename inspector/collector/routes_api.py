@@ -101,9 +101,10 @@ async def list_events(request: web.Request) -> web.StreamResponse:
     offset = int_param(request, "offset", 0)
     q = request.query.get("q", "")
     first = await svc.queries.run(lambda r: reads.first_page(r, svc, session, q, limit, offset))
-    head = b'{"total":%d,"session":%s,"events":[' % (
+    head = b'{"total":%d,"session":%s,"hints":%s,"events":[' % (
         first.total,
         jsoncodec.dumps(session.to_dict()),
+        jsoncodec.dumps(first.hints),
     )
     chunk, left = first.chunk, min(limit, max(first.total - offset, 0)) - first.chunk.count
     if left <= 0 or chunk.count < reads.STREAM_AT:

@@ -98,3 +98,26 @@ def test_serve_prints_its_url_and_busy_port_is_a_clear_error(tmp_path):
     finally:
         p.terminate()
         p.wait(10)
+
+
+def test_export_says_why_a_query_found_nothing(tmp_path, capsys):
+    from inspector.domain.store import Store
+    from inspector.testing.events import event
+
+    store = Store(tmp_path)
+    sid = store.open_session("s").id
+    evs = [event({"type": "track", "event": "Order Completed"}, session_id=sid)]
+    store.allocate(None, evs)
+    store.write([], evs)
+    store.close()
+    out = str(tmp_path / "out.ndjson")
+    args = ["export", "--data-dir", str(tmp_path), "--out", out]
+    assert main([*args, "--q", "type:trak"]) == 0
+    err = capsys.readouterr().err
+    assert "exported 0 events" in err
+    assert "hint: --q column 6: no event has type “trak” — did you mean track?" in err
+    assert main([*args, "--q", 'event:"Order Complete"']) == 0
+    assert "did you mean Order Completed?" in capsys.readouterr().err
+    assert main([*args, "--q", "type:track"]) == 0
+    err = capsys.readouterr().err
+    assert "exported 1 events" in err and "hint:" not in err
