@@ -14,7 +14,7 @@ from inspector import paths
 from inspector.gui.settings import AppSettings, load_settings
 from inspector.gui.theme import apply_theme
 
-__all__ = ["apply_theme", "build_window", "make_qapp", "run_gui", "shutdown"]
+__all__ = ["apply_theme", "build_window", "make_qapp", "run_gui", "show_and_start", "shutdown"]
 
 APP_NAME = "Event Inspector"
 WINDOW_WAIT_STORED = 5.0  # seconds an answer may wait for its events to be in the table
@@ -112,6 +112,14 @@ def _quit_on_signals(app: QApplication) -> None:
     beat.timeout.connect(lambda: None)
 
 
+def show_and_start(app: QApplication, loop: Any, window: Any) -> None:
+    """Show the window, paint it (a resumed session's rows included), then start its
+    collector on the loop: the window is there before the server is."""
+    window.show()
+    app.processEvents()
+    loop.run_until_complete(window.controller.start())
+
+
 def run_gui(args: Any) -> int:
     import qasync
 
@@ -126,8 +134,7 @@ def run_gui(args: Any) -> int:
     handler = ExceptionHandler(log_path)
     handler.install(loop)
     window = build_window(args, settings, announce=True)
-    window.show()
-    loop.run_until_complete(window.controller.start())
+    show_and_start(app, loop, window)
     if not window.controller.running and window.controller.error:
         print(f"error: {window.controller.error}", file=sys.stderr)
     app.setQuitOnLastWindowClosed(True)

@@ -79,7 +79,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.feed.load_session(service.session)
         self.update_stack()  # a resumed session shows its rows, a new one the setup
         self.table.scrollToBottom()  # its newest
-        self._update_session_combo()
+        self._update_session_combo(listed=False)
         self._update_counts()
         from inspector.gui.qa_panels import QaPanels
 

@@ -155,10 +155,16 @@ class SessionActions:
         )
 
     # -- the picker -----------------------------------------------------------------------
-    def _update_session_combo(self) -> None:
-        self.toolbar.fill_sessions(
-            self.service.store.list_sessions(), self.feed.session.id, self.service.session.id
-        )
+    def _update_session_combo(self, listed: bool = True) -> None:
+        """The session picker: every session with its size, or (``listed=False``, as the
+        window opens: counting a large session's events is not what a first paint should
+        wait for) only the one shown; the picker lists them all when it opens."""
+        if listed:
+            sessions = self.service.store.list_sessions()
+        else:
+            shown = self.feed.session
+            sessions = [{**shown.to_dict(), "events": self.feed.view.total, "rejected": 0}]
+        self.toolbar.fill_sessions(sessions, self.feed.session.id, self.service.session.id)
 
     def _session_picked(self, index: int) -> None:
         sid = self.toolbar.sessions.itemData(index)
