@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from inspector.gui.graph_layout import intersects, sample_path
+from inspector.gui.graph_routes import intersects, sample_path
 from tests.gui.conftest import session_messages
 
 TAB_EVENTS, TAB_PEOPLE = 0, 2

@@ -301,7 +301,7 @@ class CompareWindow(QDialog):
         self.props_model.set_row(None)
         self.kind_title.setText("")
         self.summary.setText(
-            f"<span style='color:{_color_name(status_color('regression'))}'>"
+            f"<span style='color:{(status_color('regression') or QColor('#d64541')).name()}'>"
             f"<b>Cannot compare:</b> {_esc(error)}</span>"
         )
         self.compared.emit()
@@ -397,7 +397,3 @@ class CompareWindow(QDialog):
 
 def _esc(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _color_name(color: QColor | None) -> str:
-    return color.name() if color is not None else "inherit"

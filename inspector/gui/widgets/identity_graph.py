@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
-from inspector.gui.graph_layout import NODE_W, GEdge, GNode, GraphLayout, layout_people
+from inspector.gui.graph_layout import layout_people
+from inspector.gui.graph_shapes import NODE_W, GEdge, GNode, GraphLayout
 from inspector.gui.theme import is_dark
 from inspector.gui.widgets.zoom_view import ZoomableView
 
