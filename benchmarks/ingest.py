@@ -8,8 +8,10 @@ run in interleaved rounds and the median is reported, since this machine is nois
 
 Configurations:
   baseline     bare aiohttp: read, orjson.loads, one executemany of raw messages (WAL) per request
-  full         the collector as shipped: inbox, then split, dedupe, lint (own stage), store
+  full         the collector as shipped (serve): inbox, then build, lint, store; in two worker
+               processes side by side with 3 cores or more, else in one
   full-1w      the same with one worker doing both stages (what the window runs)
+  full-2w      the same with two workers whatever the number of cores
   no-lint      the collector without linting
   no-identity  the collector without identity resolution
   bare         the collector with neither (what lint and identity cost is measured against)
@@ -32,7 +34,7 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _corpus import batches
 
-CONFIGS = ["baseline", "full", "full-1w", "no-lint", "no-identity", "bare"]
+CONFIGS = ["baseline", "full", "full-1w", "full-2w", "no-lint", "no-identity", "bare"]
 
 
 # -- servers (child processes) ------------------------------------------------------------
@@ -74,8 +76,13 @@ def _collector_server(
     lint: bool,
     identity: bool,
     lint_stage: bool = True,
+    force_split: bool = False,
 ) -> None:
     from inspector.collector.server import CollectorServer
+    from inspector.ingest import pipeline
+
+    if force_split:
+        pipeline.SPLIT_MIN_CORES = 0
     from inspector.collector.service import CollectorService
     from inspector.domain.store import Store
 
@@ -103,10 +110,10 @@ def start(config: str, data_dir: str) -> tuple[mp.Process, int]:
     if config == "baseline":
         p = mp.Process(target=_baseline_server, args=(q, data_dir), daemon=True)
     else:
-        lint = config in ("full", "full-1w", "no-identity")
-        identity = config in ("full", "full-1w", "no-lint")
-        stage = config != "full-1w"
-        p = mp.Process(target=_collector_server, args=(q, data_dir, lint, identity, stage))
+        lint = config in ("full", "full-1w", "full-2w", "no-identity")
+        identity = config in ("full", "full-1w", "full-2w", "no-lint")
+        stage, force = config != "full-1w", config == "full-2w"
+        p = mp.Process(target=_collector_server, args=(q, data_dir, lint, identity, stage, force))
     p.start()
     return p, q.get(timeout=60)
 

@@ -102,14 +102,22 @@ def private(path: Path) -> None:
                 p.chmod(0o600)
 
 
+WAL_KEEP = 8 * 1024 * 1024
+
+
 def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     if read_only:  # SQLite refuses every write (mode=ro); WAL readers still see new commits
         uri = f"{path.resolve().as_uri()}?mode=ro"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     else:
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        # a new store: 8 KiB pages (an event row is ~1 KB: 4 KiB pages left a fifth of each
+        # page empty); an existing store keeps its page size
+        conn.execute("PRAGMA page_size=8192")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
+        # after a checkpoint the write-ahead log is cut back to this (it kept a burst's size)
+        conn.execute(f"PRAGMA journal_size_limit={WAL_KEEP}")
     conn.execute("PRAGMA foreign_keys=OFF")
     conn.execute("PRAGMA temp_store=MEMORY")
     conn.execute("PRAGMA cache_size=-65536")

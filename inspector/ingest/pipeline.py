@@ -22,6 +22,7 @@ import collections
 import contextlib
 import contextvars
 import logging
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -42,6 +43,17 @@ SETTLE_SECONDS = 30.0  # how long a read waits for the pipeline before answering
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "ingest_settle_deadline", default=None
 )
+
+
+SPLIT_MIN_CORES = 3  # fewer usable cores: one worker process prepares and stores
+
+
+def cores() -> int:
+    """The CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 class QueueFull(Exception):
@@ -68,9 +80,13 @@ class Pipeline(Schedule):
         self.on_stored = on_stored
         # whether the stored events are needed back (listeners), or only the progress
         self.wants_rows = wants_rows or (lambda: on_stored is not None)
-        # two workers side by side when there is linting to share the work (without it one
-        # does both: a second would compete with the event loop for little)
+        # two worker processes side by side when there is linting to share the work and a
+        # core for each beside the event loop's; else one does both: handing each step from
+        # one to the other costs ~15 µs of CPU an event (benchmarks/ingest.py), which two
+        # cores shared with the event loop pay for without running anything side by side
         self.split = split and linter_factory is not None
+        if process and cores() < SPLIT_MIN_CORES:
+            self.split = False
         self.nice = nice  # worker processes' niceness
         self.chunk = 40  # requests per step: bounds the latency a step adds
         # past this many bytes of acknowledged but unprocessed bodies, requests get 503

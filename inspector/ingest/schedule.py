@@ -24,6 +24,10 @@ from inspector.ingest.prepared import Stored
 from inspector.ingest.workers import Worker
 
 log = logging.getLogger(__name__)
+# an idle run of indexing steps doubles them up to this many times index_chunk: a step of
+# 1,024 events costs a sixth less an event than four of 256, and a request that comes during
+# one waits for it (only to be stored: it is acknowledged from the inbox at once)
+INDEX_GROWTH = 4
 
 
 def _settle(fut: asyncio.Future[None]) -> None:
@@ -260,6 +264,7 @@ class Schedule:
     async def _loop_forever(self) -> None:
         backlog = True  # the free-text index may be behind (a resumed session, a burst)
         idle = False  # no request came for index_after seconds: index step after step
+        chunk = self.index_chunk  # grows while nothing else comes (fewer, cheaper steps)
         while True:
             self._kicked = False
             upto = self.inbox.acked
@@ -269,7 +274,7 @@ class Schedule:
                 except StepFailed as failure:
                     await self._failed(failure)
                 await self._drop_finished()
-                backlog, idle = True, False
+                backlog, idle, chunk = True, False, self.index_chunk
                 continue
             cur = self.inbox.current
             if cur.inbox.last_id >= 256 or cur.size >= 4 * 1024 * 1024:
@@ -284,15 +289,16 @@ class Schedule:
                 if not idle:
                     if await self._wait(timeout=self.index_after):
                         continue
-                    idle = True
-                backlog = await self._index() > 0
+                    idle, chunk = True, self.index_chunk
+                backlog = await self._index(chunk) > 0
+                chunk = min(chunk * 2, self.index_chunk * INDEX_GROWTH)
                 continue
             await self._wait()
 
-    async def _index(self) -> int:
+    async def _index(self, chunk: int = 0) -> int:
         """One free-text indexing step on the store writer: how many events it indexed."""
         try:
-            return int(await self._store.call("index", self.index_chunk))
+            return int(await self._store.call("index", chunk or self.index_chunk))
         except Exception:
             log.exception("free-text indexing failed; queries still scan")
             return 0
