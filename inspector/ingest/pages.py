@@ -63,9 +63,42 @@ def decode_record(payload: bytes) -> list[Any]:
     return out
 
 
+_KINDS = (2, 5, 10, 13)  # the b-tree page types
+_SIZES = tuple(1 << n for n in range(9, 17))  # the page sizes SQLite allows, 512..65536
+
+
+def _looks_like_page(data: Any, start: int, size: int) -> bool:
+    """Whether ``size`` bytes at ``start`` have the shape of a b-tree page's header."""
+    head = data[start : start + 12]
+    if len(head) < 8 or head[0] not in _KINDS:
+        return False
+    cells = int.from_bytes(head[3:5], "big")
+    content = int.from_bytes(head[5:7], "big") or 65536
+    header = 8 if head[0] in (10, 13) else 12
+    return header + 2 * cells <= content <= size
+
+
+def guess_page_size(data: Any, sample: int = 4000) -> int:
+    """The page size of a file whose header is gone: the smallest size at which (nearly) every
+    page starts like a b-tree page (a smaller one also lands in the middle of pages; a larger
+    one only skips some), SQLite's default 4096 when nothing does."""
+    best, best_share = 4096, 0.0
+    for size in _SIZES:
+        n = min(len(data) // size, sample)
+        if n < 2:
+            continue
+        step = max(1, (len(data) // size) // n)
+        # page 1 held the header that is gone: from page 2 on
+        starts = [k * size for k in range(1, len(data) // size, step)][:n]
+        share = sum(_looks_like_page(data, at, size) for at in starts) / max(len(starts), 1)
+        if share > best_share + 0.05:
+            best, best_share = size, share
+    return best if best_share >= 0.5 else 4096
+
+
 class PageFile:
-    """An SQLite file's pages (mapped, not read into memory). A header that is gone is taken
-    as SQLite's default (4096-byte pages, none reserved)."""
+    """An SQLite file's pages (mapped, not read into memory). A header that is gone: the page
+    size is told from the pages (:func:`guess_page_size`), none reserved."""
 
     def __init__(self, data: Any) -> None:
         self.data = data
@@ -75,7 +108,8 @@ class PageFile:
             self.page_size, self.usable = page, page - data[20]
             self.free = self._free_list()
         else:
-            self.page_size, self.usable, self.free = 4096, 4096, set()
+            size = guess_page_size(data)
+            self.page_size, self.usable, self.free = size, size, set()
         self.pages = len(data) // self.page_size
 
     def page(self, n: int) -> bytes | None:
