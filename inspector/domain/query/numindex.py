@@ -9,9 +9,9 @@ decides only for those, so answers never depend on the index.
   (letters, digits, ``_``, ``-``, ``$``; not all digits), not inside an array: the paths a
   comparison names (``properties.revenue``, ``traits.age``, ``context.screen.width``). The
   values are SQLite's own (``json_tree``), the same parser the exact test uses.
-* **When**: like the free-text index, by the writer when it is idle
-  (:func:`index_pending`, called from ``Store.index_pending``), with a progress mark of its
-  own; events above the mark are candidates by definition.
+* **When**: whenever the writer indexes free text (:func:`index_pending`, called from
+  ``Store.index_pending``), with a progress mark of its own; events above the mark are
+  candidates by definition.
 * **When it is used**: only where the query was compiled with a reader that counts the
   candidates (``MatchContext.num_rows``), and only when they are few (:data:`RARE_ROWS`):
   driving a common comparison from the index (a rowid lookup each) costs more than reading
