@@ -158,3 +158,36 @@ def test_rejected_requests_are_streamed_whole_with_their_reasons(api, collector)
     assert all("WK_FULL" not in x["body"] + x["query"] for x in got["requests"])
     small = api.get("/api/rejected", params={"limit": 3}).json()
     assert [x["id"] for x in small["requests"]] == [1, 2, 3] and small["total"] == 250
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "reader"),
+    [
+        ("/api/requests", {"limit": 100_000}, "next_page"),
+        ("/api/export", {"format": "har"}, "har_chunk"),
+        ("/api/rejected", {"limit": 100_000}, "rejected_next"),
+    ],
+)
+def test_a_streamed_answer_past_its_budget_is_cut_off_never_short(
+    api, collector, monkeypatch, path, params, reader
+):
+    """The answer has begun (200, chunked) when a later chunk runs past the budget: the
+    connection is cut, so the client sees a broken answer rather than a short list."""
+    from inspector.collector import request_reads
+    from inspector.domain.store_read import QueryTooSlow
+
+    _store_requests(collector.service, 2500, rejected=path == "/api/rejected")
+    real = getattr(request_reads, reader)
+    first = [reader == "har_chunk"]  # har_chunk reads the first chunk too: let that one be
+
+    def slow_later(*a, **kw):
+        if first.pop() if first else False:
+            return real(*a, **kw)
+        raise QueryTooSlow(10.0)
+
+    monkeypatch.setattr(request_reads, reader, slow_later)
+    r = api.get(path, params=params, stream=True)
+    assert r.status_code == 200 and r.headers.get("Transfer-Encoding") == "chunked"
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        r.content  # noqa: B018 - the connection is cut before the answer's end
+    assert api.get("/api/health").status_code == 200  # and it goes on serving
