@@ -179,22 +179,24 @@ def test_a_failing_upstream_is_retried_then_recovers(tmp_path, upstream):
 
 def test_a_hanging_upstream_slows_nothing_else(tmp_path, upstream):
     upstream.hang = True
-    with collector_with(tmp_path, upstream, timeout=0.5, attempts=2) as c:
+    # an answer that waited for the upstream would take at least its timeout (3 s); the margin
+    # keeps the check true on a busy machine without making it one that cannot fail
+    with collector_with(tmp_path, upstream, timeout=3.0, attempts=1) as c:
         api = Api(c)
         times = []
         for i in range(16):
             t0 = time.monotonic()
             assert api.post("/v1/track", json.dumps({"event": f"E{i}", "userId": "u"})).ok
             times.append(time.monotonic() - t0)
-        assert max(times) < 0.5, times  # each answer far below the upstream's timeout
+        assert max(times) < 3.0, times  # no answer waited for the hanging upstream
         t0 = time.monotonic()
         assert api.get("/api/events").json()["total"] == 16
-        assert time.monotonic() - t0 < 0.5
-        # 16 requests, 4 senders, 2 attempts of 0.5 s each: about 2 s (bounded, on a busy box)
-        wait_for(lambda: all(u is not None for u in upstream_of(api)), 30, "all given up")
+        assert time.monotonic() - t0 < 3.0
+        # 16 requests, 4 senders, 1 attempt of 3 s each: about 12 s (bounded, on a busy box)
+        wait_for(lambda: all(u is not None for u in upstream_of(api)), 60, "all given up")
         ups = upstream_of(api)
         assert {u["state"] for u in ups} == {"failed"}
-        assert "no answer within 0.5 s" in ups[0]["error"]
+        assert "no answer within 3 s" in ups[0]["error"]
 
 
 def test_the_queue_is_bounded(tmp_path, upstream):
