@@ -105,6 +105,12 @@ async def serve(args: Any) -> int:
         return 1
     if not is_loopback(args.host):
         print(f"warning: listening on {args.host}, reachable from other machines", file=sys.stderr)
+    from inspector.collector.origins import origin_problem
+
+    for origin in getattr(args, "allow_origin", None) or ():
+        problem = origin_problem(origin)
+        if problem:  # accepted as given, but no page's Origin will ever match it
+            print(f"warning: --allow-origin: {problem}; it allows no page", file=sys.stderr)
     if lan:
         print_lan_warning(server, sys.stderr)
     # with --print, stdout carries NDJSON only

@@ -33,6 +33,22 @@ def normalize_origin(origin: str) -> str:
     return f"{parts.scheme}://{host}{suffix}"
 
 
+def origin_problem(text: str) -> str | None:
+    """Why ``text`` can never match a page's ``Origin`` (None: it can), for a user's
+    ``--allow-origin`` or Settings entry: ``app.test:3000`` lacks the scheme browsers send."""
+    t = text.strip()
+    try:
+        parts = urlsplit(t)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        return f"{t!r} has a port that is not a number from 0 to 65535"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{t!r} is not an origin: write it as pages send it, e.g. https://{t or 'app.test'}"
+    if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
+        return f"{t!r} is not an origin: only scheme://host[:port], e.g. {normalize_origin(t)}"
+    return None
+
+
 def is_loopback_origin(origin: str) -> bool:
     try:
         parts = urlsplit(origin.strip())

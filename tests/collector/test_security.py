@@ -16,7 +16,12 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from inspector.collector.origins import OriginPolicy, is_loopback_origin, normalize_origin
+from inspector.collector.origins import (
+    OriginPolicy,
+    is_loopback_origin,
+    normalize_origin,
+    origin_problem,
+)
 from inspector.testing.collector import ThreadedCollector
 
 ALLOWED = "https://app.allowed.test:8443"
@@ -273,6 +278,13 @@ def test_origin_rules():
     assert not policy.allows("http://app.test") and not policy.allows("http://dev.test:3001")
     policy.set_allowed([])
     assert not policy.allows("https://app.test") and policy.allows("http://localhost:1")
+    # what a user may mistype: said, since no page's Origin can ever match it
+    for ok in ("https://app.test:3000", "http://app.test/", "HTTP://[::1]:80"):
+        assert origin_problem(ok) is None, ok
+    assert "https://app.test:3000" in origin_problem("app.test:3000")
+    assert "https://app.test" in origin_problem("https://app.test/page?x=1")
+    for bad in ("", "null", "ftp://app.test", "http://app.test:99999", "https://u@app.test"):
+        assert origin_problem(bad), bad
 
 
 def test_serve_takes_allow_origin(tmp_path):
@@ -282,6 +294,7 @@ def test_serve_takes_allow_origin(tmp_path):
             *(sys.executable, "-m", "inspector", "serve", "--port", "0", "--no-lint"),
             *("--data-dir", str(tmp_path), "--max-seconds", "30"),
             *("--allow-origin", ALLOWED, "--allow-origin", "http://dev.test:3000"),
+            *("--allow-origin", "typo.test:3000"),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -302,7 +315,9 @@ def test_serve_takes_allow_origin(tmp_path):
             )
     finally:
         p.terminate()
-        p.wait(30)
+        _, err = p.communicate(timeout=30)
+    assert "warning: --allow-origin: 'typo.test:3000' is not an origin" in err
+    assert "https://typo.test:3000" in err and ALLOWED not in err
 
 
 # -- the Host check: DNS rebinding ----------------------------------------------------------

@@ -57,7 +57,12 @@ def test_allowed_origins_and_hosts_from_settings_apply_at_once(make_inspector):
     assert h.in_thread(status, url, {"Origin": origin}) == 403
     assert h.in_thread(status, url, {"Host": name}) == 421
     dlg = h.window.open_settings()
+    assert dlg.origin_warning.isHidden()
+    dlg.allow_origins.setText("app.dev.test:3000")  # no scheme: no page's Origin matches it
+    assert not dlg.origin_warning.isHidden()
+    assert "https://app.dev.test:3000" in dlg.origin_warning.text()
     dlg.allow_origins.setText(f"{origin}, http://other.test")
+    assert dlg.origin_warning.isHidden()
     dlg.allow_hosts.setText(name)
     dlg.accept()
     assert h.window.controller.running  # applied without a restart

@@ -83,6 +83,10 @@ class SettingsDialog(QDialog):
             "Web pages on these origins may read and change captured data through /api "
             "(--allow-origin). Pages on localhost or 127.0.0.1 always may; others never."
         )
+        self.origin_warning = QLabel(self)
+        self.origin_warning.setObjectName("originWarning")
+        self.origin_warning.setWordWrap(True)
+        self.origin_warning.setStyleSheet("color:#b35c00")
         self.allow_hosts = QLineEdit(", ".join(settings.allow_hosts), self)
         self.allow_hosts.setObjectName("allowHosts")
         self.allow_hosts.setPlaceholderText(
@@ -104,6 +108,7 @@ class SettingsDialog(QDialog):
         form.addRow("Data directory", dd)
         form.addRow("Theme", self.theme)
         form.addRow("Allowed origins", self.allow_origins)
+        form.addRow("", self.origin_warning)
         form.addRow("Allowed hosts", self.allow_hosts)
         if agent is not None:
             form.addRow("Coding agent (MCP)", self._agent_row(*agent))
@@ -127,6 +132,8 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(max(self.minimumWidth(), lay.totalMinimumSize().width()))
         self.host.textChanged.connect(self._check_host)
         self._check_host(self.host.text())
+        self.allow_origins.textChanged.connect(self._check_origins)
+        self._check_origins(self.allow_origins.text())
 
     def _origin_text(self) -> str:
         saved = {"host": self._base.host, "port": self._base.port, "data_dir": self._base.data_dir}
@@ -190,6 +197,14 @@ class SettingsDialog(QDialog):
         else:
             self.warning.setText("")
             self.warning.hide()
+
+    def _check_origins(self, text: str) -> None:
+        """An entry no page's ``Origin`` can match (``app.test:3000``) is said at once."""
+        from inspector.collector.origins import origin_problem
+
+        problems = [p for p in map(origin_problem, split_list(text)) if p]
+        self.origin_warning.setText(f"⚠ {problems[0]}; it allows no page." if problems else "")
+        self.origin_warning.setVisible(bool(problems))
 
     def _browse(self) -> None:
         from inspector import paths
