@@ -3,9 +3,10 @@ compare dialogs (a mixin of :class:`inspector.gui.window.MainWindow`)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
-from typing import Any, cast
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -13,19 +14,27 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from inspector.gui.settings import AppSettings, save_settings
 from inspector.gui.text import plural
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from inspector.collector.service import CollectorService
+    from inspector.gui.controller import CollectorController
+    from inspector.gui.dialog_dirs import DialogDirs
+    from inspector.gui.feed import EventFeed
+
 log = logging.getLogger(__name__)
 
 
 class WindowActions:
     """Needs ``service``, ``controller``, ``feed``, ``settings``, ``config_dir``, ``spawn``."""
 
-    service: Any
-    controller: Any
-    feed: Any
+    service: CollectorService
+    controller: CollectorController
+    feed: EventFeed
     settings: AppSettings
-    config_dir: Any
-    spawn: Any
-    dirs: Any
+    config_dir: Path | None
+    spawn: Callable[[Coroutine[Any, Any, Any]], asyncio.Task[Any]]
+    dirs: DialogDirs
     theme_changed: Callable[[str], None]
 
     # -- export ---------------------------------------------------------------------------

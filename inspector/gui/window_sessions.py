@@ -12,13 +12,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
 from inspector.domain.store import default_session_name
 from inspector.gui.dialogs.confirm import confirm_destructive
 from inspector.gui.text import plural
+
+if TYPE_CHECKING:
+    from inspector.collector.service import CollectorService
+    from inspector.gui.feed import EventFeed
+    from inspector.gui.widgets.banner import Banner
+    from inspector.gui.widgets.detail import DetailPane
+    from inspector.gui.widgets.events_view import EventsView
+    from inspector.gui.widgets.people import PeopleView
+    from inspector.gui.widgets.toolbar import MainToolBar
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +38,15 @@ class SessionActions:
     """Needs ``service``, ``feed``, ``toolbar``, ``banner``, ``detail``, ``people``, ``rules``,
     ``spawn`` and the window's ``update_stack``/``statusBar``."""
 
-    service: Any
-    feed: Any
-    toolbar: Any
-    banner: Any
-    detail: Any
-    people: Any
-    rules: Any
-    table: Any
-    spawn: Any
+    service: CollectorService
+    feed: EventFeed
+    toolbar: MainToolBar
+    banner: Banner
+    detail: DetailPane
+    people: PeopleView
+    rules: dict[str, Any]
+    table: EventsView
+    spawn: Callable[[Coroutine[Any, Any, Any]], asyncio.Task[Any]]
     _people_dirty: bool
 
     # -- what a session holds -------------------------------------------------------------
@@ -134,9 +145,12 @@ class SessionActions:
             "Delete stored events",
             text,
             f"Delete {what}" if events else "Delete session",
-            lambda: self.spawn(self._delete_session(sid)),
+            lambda: self._spawn_delete(sid),
             details,
         )
+
+    def _spawn_delete(self, session_id: int) -> None:
+        self.spawn(self._delete_session(session_id))
 
     async def _delete_session(self, session_id: int) -> None:
         store = self.service.store

@@ -3,27 +3,39 @@ new rows, pause/resume, the filter (applied, stale, hints, recents), showing an 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QAbstractItemView
 
 from inspector.domain.view.columns import DUP
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStackedWidget, QTabWidget
+
+    from inspector.collector.service import CollectorService
+    from inspector.gui.feed import EventFeed
+    from inspector.gui.settings import AppSettings
+    from inspector.gui.widgets.detail import DetailPane
+    from inspector.gui.widgets.events_view import EventsView
+    from inspector.gui.widgets.filter_bar import FilterBar
+    from inspector.gui.widgets.first_run import FirstRunPanel
+    from inspector.gui.widgets.toolbar import MainToolBar
+
 TAB_EVENTS = 0
 
 
 class TableActions:
-    service: Any
-    feed: Any
-    table: Any
-    tabs: Any
-    stack: Any
-    first_run: Any
-    filter_bar: Any
-    toolbar: Any
-    detail: Any
-    settings: Any
-    rules: Any
+    service: CollectorService
+    feed: EventFeed
+    table: EventsView
+    tabs: QTabWidget
+    stack: QStackedWidget
+    first_run: FirstRunPanel
+    filter_bar: FilterBar
+    toolbar: MainToolBar
+    detail: DetailPane
+    settings: AppSettings
+    rules: dict[str, Any]
     _was_at_bottom: bool
 
     # -- following new rows ---------------------------------------------------------------
