@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from inspector import paths
+from inspector.domain.private_files import open_private
 
 
 class Unusable(Exception):
@@ -116,8 +117,7 @@ def output(path: str | None) -> Iterator[IO[str]]:
         yield sys.stdout
         return
     assert path is not None
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with open(fd, "w", encoding="utf-8") as fh:
+    with open_private(path) as fh:
         yield fh
 
 

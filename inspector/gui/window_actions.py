@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from inspector.domain.private_files import open_private
 from inspector.gui.settings import AppSettings, save_settings
 from inspector.gui.text import plural
 
@@ -45,7 +46,7 @@ class WindowActions:
         filtered = use_filter and cq is not None
         where, params = (cq.where, cq.params) if filtered and cq is not None else ("", ())
         n = 0
-        with open(path, "w", encoding="utf-8") as fh:
+        with open_private(path) as fh:
             for line in self.service.store.iter_messages_json(self.feed.session.id, where, params):
                 fh.write(line + "\n")
                 n += 1

@@ -138,6 +138,7 @@ def test_compare_shows_kinds_side_by_side_with_statuses(make_inspector, tmp_path
     txt = tmp_path / "diff.txt"
     dlg.export_to(str(txt))
     assert "REGRESSED: 2 regressions" in txt.read_text()
+    assert {out.stat().st_mode & 0o777, txt.stat().st_mode & 0o777} == {0o600}
     # swapping the sides turns disappeared into appeared
     dlg.swap()
     h.wait_until(

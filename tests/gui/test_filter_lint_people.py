@@ -165,6 +165,7 @@ def test_people_replay_steps_through_merges(inspector, tmp_path):
     assert p.export_png(str(png)) and png.stat().st_size > 1000
     js = tmp_path / "g.json"
     p.export_json(str(js))
+    assert {png.stat().st_mode & 0o777, js.stat().st_mode & 0o777} == {0o600}
     import json
 
     data = json.loads(js.read_text())

@@ -160,6 +160,11 @@ def test_export_ndjson_uses_the_filter(inspector, tmp_path):
     assert h.window.export_ndjson(str(out)) == 4
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     assert {m["type"] for m in lines} == {"track"}
+    assert out.stat().st_mode & 0o777 == 0o600  # captured data: the user's alone
+    out.write_text("old")
+    out.chmod(0o644)  # a file that was there is made private too
+    assert h.window.export_ndjson(str(out), use_filter=False) == 9
+    assert out.stat().st_mode & 0o777 == 0o600
 
 
 def test_identify_rows_show_who_in_a_muted_name_column(make_inspector, tmp_path):

@@ -251,4 +251,12 @@ def test_uncaught_exception_shows_dialog_and_is_logged(qapp, tmp_path):
     for hd in logging.getLogger().handlers:
         hd.flush()
     assert "boom" in log_path.read_text()
+    assert log_path.stat().st_mode & 0o777 == 0o600
+    logging.getLogger("inspector.test").warning(
+        "sent to http://127.0.0.1:8787/v1/t?writeKey=wk_secret_123 and back"
+    )
+    for hd in logging.getLogger().handlers:
+        hd.flush()
+    text = log_path.read_text()
+    assert "wk_secret_123" not in text and "?writeKey=w" in text  # masked, still recognisable
     dlg.close()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.domain.diff import DEFAULT_TOLERANCE, DiffResult, Row
+from inspector.domain.private_files import open_private
 from inspector.domain.store import Store
 from inspector.gui.dialog_dirs import DialogDirs
 from inspector.gui.diff_sources import (
@@ -373,7 +374,7 @@ class CompareWindow(QDialog):
         return export_text(self.comparison, fmt) if self.comparison is not None else ""
 
     def export_to(self, path: str, fmt: str | None = None) -> None:
-        with open(path, "w", encoding="utf-8") as fh:
+        with open_private(path) as fh:
             fh.write(self.report(fmt or format_for(path)))
 
     def copy_text(self) -> None:

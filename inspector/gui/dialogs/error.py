@@ -22,9 +22,19 @@ from PySide6.QtWidgets import (
 )
 
 from inspector import paths
+from inspector.collector.failsafe import MaskingFormatter
+from inspector.domain.private_files import open_private
 
 log = logging.getLogger("inspector.gui")
 LOG_NAME = "event-inspector.log"
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """The window's log, readable by its owner only (it may quote captured data), after each
+    rotation too; what it writes is masked (:class:`MaskingFormatter`)."""
+
+    def _open(self) -> Any:
+        return open_private(self.baseFilename, append="a" in self.mode)
 
 
 def setup_logging(log_dir: Path | None = None) -> Path:
@@ -33,10 +43,8 @@ def setup_logging(log_dir: Path | None = None) -> Path:
     path = d / LOG_NAME
     root = logging.getLogger()
     if not any(getattr(h, "_inspector", False) for h in root.handlers):
-        h = logging.handlers.RotatingFileHandler(
-            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-        )
-        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        h = PrivateRotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        h.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         h._inspector = True  # type: ignore[attr-defined]
         root.addHandler(h)
         if root.level > logging.INFO or root.level == logging.NOTSET:

@@ -29,6 +29,7 @@ from inspector.domain import jsoncodec
 from inspector.domain.capture import epoch_iso
 from inspector.domain.devices import annotate_devices, device_label
 from inspector.domain.identity import replay
+from inspector.domain.private_files import open_private
 from inspector.gui.dialog_dirs import DialogDirs
 from inspector.gui.identity_advice import warnings_html
 from inspector.gui.models.people_model import CANONICAL_ROLE, WARNINGS_COL, PeopleModel
@@ -389,7 +390,7 @@ class PeopleView(QWidget):
     def export_json(self, path: str) -> None:
         g = self.graph_source()
         data = g.snapshot(user=self.canonical) if g is not None and self.canonical else {}
-        with open(path, "w", encoding="utf-8") as fh:
+        with open_private(path) as fh:
             fh.write(jsoncodec.pretty(data))
 
     def _export_png(self) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QGraphicsView,
 )
 
+from inspector.domain.private_files import make_private
 from inspector.gui.theme import TYPE_COLORS, is_dark
 
 LANE_H, LABEL_W, STEP, MARK, AXIS_H = 40, 236, 30, 14, 34
@@ -385,4 +386,6 @@ class TimelineView(QGraphicsView):
         doc.drawContents(p)
         p.end()
         self._stick()
-        return img.save(path)
+        saved = img.save(path)
+        make_private(path)
+        return saved

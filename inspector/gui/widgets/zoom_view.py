@@ -9,6 +9,8 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
+from inspector.domain.private_files import make_private
+
 MIN_ZOOM, MAX_ZOOM = 0.08, 4.0
 MAX_PNG_SIDE = 12000  # pixels; a bigger scene is exported at a smaller scale
 
@@ -123,4 +125,6 @@ class ZoomableView(QGraphicsView):
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         self.scene().render(p, QRectF(img.rect()), rect)
         p.end()
-        return img.save(path)
+        saved = img.save(path)
+        make_private(path)
+        return saved
