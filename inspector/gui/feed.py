@@ -20,6 +20,7 @@ from inspector.domain.query import CompiledQuery, IdentitySource, Query, QueryEr
 from inspector.domain.store import Session, Store
 from inspector.domain.store_read import Reader
 from inspector.domain.view import LintCounts, RowStore, View, loader
+from inspector.domain.view.rows import rows_of_ids
 from inspector.domain.view.values import values_for
 from inspector.domain.view.vocabulary import SessionVocabulary
 from inspector.gui.models.events_model import EventsModel
@@ -252,6 +253,8 @@ class EventFeed(QObject):
         self.model.beginResetModel()
         self.view.reset(self.session.id)
         self.model.endResetModel()
+        if self.query is not None:  # a running query's rows are those of the rows cleared
+            self._run_filter()
         self.requests.clear()
         self.countsChanged.emit()
         self.identityChanged.emit()
@@ -287,9 +290,13 @@ class EventFeed(QObject):
             return
         self.view.set_filter(cq, text)
         sid, where, params = self.session.id, cq.where, cq.params
+        # the rows as they are now: the thread maps its answer to row numbers on this copy
+        # (rows that arrive meanwhile are the View's pending ones; older rows put in front,
+        # a clear or another session run the filter again, so this answer is never used)
+        ids = array("q", self.view.rows.ids)
 
         def job(reader: Reader, _cancelled: Callable[[], bool], _report: Any) -> list[int]:
-            return reader.event_ids(sid, where, params)
+            return rows_of_ids(ids, reader.event_ids(sid, where, params))
 
         self._set_filtering(self._filter.submit(job))
 
@@ -299,11 +306,11 @@ class EventFeed(QObject):
         if was != self.filtering:
             self.filteringChanged.emit(self.filtering)
 
-    def _filter_done(self, ticket: int, ids: list[int]) -> None:
+    def _filter_done(self, ticket: int, rows: list[int]) -> None:
         if ticket != self._filter_ticket:
             return
         self._rows.flush_now()
-        self.model.show_ids(ids)
+        self.model.show_rows(rows)
         self._set_filtering(0)
         self.filterApplied.emit()
 

@@ -95,3 +95,19 @@ def test_a_newer_job_interrupts_the_running_query(make_inspector):
         assert got == [(second, 42)] and first != second
     finally:
         worker.stop()
+
+
+def test_a_filter_running_while_the_view_is_cleared_answers_for_the_new_view(inspector):
+    h = inspector
+    w = h.window
+    h.batch(session_messages(n_track=3))
+    h.wait_until(lambda: h.rows == 9)
+    w.filter_bar.set_text("type:track")
+    assert w.feed.filtering
+    w.feed.clear()  # the rows the running query was mapped to are gone
+    h.settle()
+    assert h.rows == 0 and w.feed.filtering is False
+    h.batch(session_messages(n_track=2))
+    h.wait_until(lambda: len(w.feed.view.rows) == 8, what="the new rows")
+    h.flush()
+    assert h.rows == 3  # the new batch's 3 tracks: the rows cleared stay out of the view

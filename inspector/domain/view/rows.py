@@ -30,6 +30,13 @@ from inspector.domain.view.columns import (
 _STRING_COLUMNS = ("type", "label", "user", "anon", "source")
 
 
+def rows_of_ids(ids: Iterable[int], event_ids: Iterable[int]) -> list[int]:
+    """Row numbers (in ``ids``, a store's or a snapshot of it) of these event ids, in row
+    order; ids not there are skipped. A filter's thread maps its answer with it."""
+    wanted = set(event_ids)
+    return [i for i, eid in enumerate(ids) if eid in wanted]
+
+
 class Strings:
     """An append-only string table: each distinct value is stored once, rows keep its index."""
 
@@ -223,8 +230,7 @@ class RowStore:
 
     def rows_of_ids(self, event_ids: Iterable[int]) -> list[int]:
         """Row numbers of these ids, in row order (ids not shown are skipped)."""
-        wanted = set(event_ids)
-        return [i for i, eid in enumerate(self.ids) if eid in wanted]
+        return rows_of_ids(self.ids, event_ids)
 
     def memory_bytes(self) -> int:
         """Bytes held by the arrays (not the shared strings)."""

@@ -149,7 +149,10 @@ class View:
     def show_ids(self, event_ids: Iterable[int]) -> None:
         """Show the rows of these events (the filter's query found them), in arrival order,
         with the rows that arrived while the query ran and pass the filter."""
-        rows = self.rows.rows_of_ids(event_ids)
+        self.show_rows(self.rows.rows_of_ids(event_ids))
+
+    def show_rows(self, rows: list[int]) -> None:
+        """:meth:`show_ids` with the ids already mapped to rows (by the filter's thread)."""
         extra = sorted(set(self.pending or ()).difference(rows))
         self.visible = array("I", sorted(rows + extra) if extra else rows)
         self.pending = None

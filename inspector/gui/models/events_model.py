@@ -145,6 +145,12 @@ class EventsModel(QAbstractTableModel):
         self.endInsertRows()
         return n
 
+    def show_rows(self, source_rows: list[int]) -> None:
+        """The filter's rows, mapped to source rows already (one reset)."""
+        self.beginResetModel()
+        self.view.show_rows(source_rows)
+        self.endResetModel()
+
     def show_ids(self, event_ids: list[int]) -> None:
         """The filter's rows (one reset)."""
         self.beginResetModel()
