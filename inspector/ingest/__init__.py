@@ -19,7 +19,8 @@ Read it top to bottom in this order; every source enters the same way::
           v
     announce: stored rows back as events (no JSON parsed) -> identity graph, listeners
 
-Processes (``serve``; the window runs prepare and store in one worker)::
+Processes (``serve`` on 3+ cores; on fewer, and in the window, one worker prepares and
+stores)::
 
     collector (event loop) --rows--> prepare worker --prepared--> collector --> store worker
          ^                                                                          |
