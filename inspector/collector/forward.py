@@ -110,6 +110,7 @@ class Forwarder:
         self._session: aiohttp.ClientSession | None = None
         self._results: list[tuple[str, int]] = []  # (upstream JSON, request id) to write
         self._writing: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop start() ran on
 
     # -- the collector's side -------------------------------------------------------------
     def hold(
@@ -176,6 +177,7 @@ class Forwarder:
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         self._session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=self.timeout), auto_decompress=False
@@ -273,8 +275,10 @@ class Forwarder:
                 self.on_result(request_id, upstream)
             except Exception:
                 log.exception("a forward result listener failed")
-        if self._writing is None or self._writing.done():
-            self._writing = asyncio.get_running_loop().create_task(self._write_soon())
+        if self._loop is not None and (self._writing is None or self._writing.done()):
+            # on the loop forwarding runs on, also when a result is known from a callback that
+            # Qt runs outside asyncio's running-loop context (the window under qasync)
+            self._writing = self._loop.create_task(self._write_soon())
 
     async def _write_soon(self) -> None:
         await asyncio.sleep(0.1)  # results of a burst go in one transaction
