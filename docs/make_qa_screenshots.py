@@ -221,6 +221,7 @@ def main() -> int:
     loop.run_until_complete(settle(w, 0.3))
     w.grab().save(str(out / f"coverage{args.suffix}.png"))
     loop.run_until_complete(shutdown(w))
+    loop.close()  # stops qasync's executor threads (else Qt aborts at exit)
     return 0
 
 
