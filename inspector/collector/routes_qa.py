@@ -161,6 +161,9 @@ async def wait(request: web.Request) -> web.Response:
         key=(session.id, q, scope, id(svc.live_identity)),
     )
     registry.add(waiter)  # first: nothing committed from here on can be missed
+    # a step prepared before it was added carries no rows to announce (nobody watched): have
+    # what was acknowledged until now stored, so that the read below finds it
+    await svc.writer.flush()
     where, params = comp.and_where("id > ?", after)
     preload = max(count, limit, 1)
     try:
