@@ -190,8 +190,3 @@ def har_chunks(requests: Iterable[RawRequest], comment: str = "") -> Iterator[st
     yield har_head(comment)
     yield from har_entries(requests, first=True)
     yield HAR_TAIL
-
-
-def har_document(requests: Iterable[RawRequest], comment: str = "") -> dict[str, Any]:
-    doc: dict[str, Any] = jsoncodec.loads("".join(har_chunks(requests, comment)))
-    return doc

@@ -9,7 +9,7 @@ read never waits for, nor holds up, another.
   (``(seq, id) > (?, ?)``): a page never re-sorts the rest of the session.
 * **Time budget**: inside :meth:`Reader.budget`, SQLite's progress handler interrupts a
   statement once the budget is spent, and the read raises :class:`QueryTooSlow`.
-* **A first page that stops early**: :meth:`Reader.page` walks the session in order and stops
+* **A first page that stops early**: :meth:`Reader.page_rows` walks the session in order and stops
   at the page's last row when matches are common, and collects the few matching rows by the
   query's own (selective) plan, then orders them, when they are rare (the count says which).
 """
@@ -203,7 +203,8 @@ class Reader:
         columns: str = EV_COLS,
     ) -> list[Any]:
         """Up to ``limit`` matching rows after ``cursor`` in arrival order; ``columns`` must
-        start with ``seq, id`` when the caller pages on (see :func:`next_cursor`)."""
+        start with ``seq, id`` when the caller pages on (the next cursor is the last row's
+        ``(seq, id)``)."""
         return self.rows(
             f"SELECT {columns} FROM events INDEXED BY {SEQ_INDEX} WHERE session_id=? AND "
             f"(seq, id) > (?, ?){_and(where)} ORDER BY seq, id LIMIT {int(limit)}",
