@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 import pytest
 
 from inspector.domain.store import Store
 from inspector.ingest.inbox import Inbox, inbox_dir
-from inspector.ingest.records import record
 from inspector.testing.serve import cli
+from tests.ingest.inbox_rows import json_post
 from tests.ingest.procs import Serve, env_without_display
 
 
@@ -35,21 +34,7 @@ def filled(data, n_requests=300, per=20):
                 ]
             }
         ).encode()
-        inbox.append(
-            record(
-                session_id=sid,
-                received_at=time.time(),
-                route="batch",
-                method="POST",
-                path="/v1/batch",
-                query="",
-                headers={},
-                content_type="application/json",
-                content_encoding="",
-                size=len(body),
-                body=body,
-            )
-        )
+        inbox.append(json_post(sid, "batch", body))
     from inspector.ingest.stages import Stages
 
     stages = Stages(store, None)
@@ -126,21 +111,7 @@ def test_a_damaged_inbox_file_is_said_in_one_line_and_repair_saves_its_rows(tmp_
                 "properties": {"pad": "w" * 2000},
             }
         ).encode()
-        inbox.append(
-            record(
-                session_id=sid,
-                received_at=time.time(),
-                route="track",
-                method="POST",
-                path="/v1/track",
-                query="",
-                headers={},
-                content_type="application/json",
-                content_encoding="",
-                size=len(body),
-                body=body,
-            )
-        )
+        inbox.append(json_post(sid, "track", body))
     inbox._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     path = inbox.path
     inbox.close()

@@ -9,8 +9,8 @@ import time
 
 from inspector.domain.store import Store
 from inspector.ingest.inbox import Inbox, inbox_dir
-from inspector.ingest.records import record
 from inspector.testing.collector import ThreadedCollector
+from tests.ingest.inbox_rows import json_post
 
 
 def track(i: int) -> dict[str, object]:
@@ -57,21 +57,7 @@ def test_a_session_left_in_an_inbox_is_recovered_by_export(tmp_path):
     inbox = Inbox.create(tmp_path)  # what a killed collector leaves behind
     for i in range(3):
         body = json.dumps({"batch": [track(i)]}).encode()
-        inbox.append(
-            record(
-                session_id=sid,
-                received_at=time.time(),
-                route="batch",
-                method="POST",
-                path="/v1/batch",
-                query="",
-                headers={},
-                content_type="application/json",
-                content_encoding="",
-                size=len(body),
-                body=body,
-            )
-        )
+        inbox.append(json_post(sid, "batch", body))
     inbox.close()
     out = tmp_path / "out.ndjson"
     r = subprocess.run(
