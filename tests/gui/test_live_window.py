@@ -220,3 +220,29 @@ def test_session_picker_never_shows_a_stale_live_count(make_inspector, tmp_path)
     h.window._update_session_combo()
     assert combo.currentText() == "checkout (live)"
     assert "0 events" not in combo.currentText()
+
+
+def test_a_long_title_ends_in_an_ellipsis_and_keeps_its_whole_text(inspector):
+    """The detail header never cuts a title silently: "…" where it is cut, the rest in a tooltip."""
+    h = inspector
+    h.window.resize(1024, 640)
+    h.window.show()
+    name = "Ada Augusta King, Countess of Lovelace, first programmer"
+    email = "ada.augusta.king.countess.of.lovelace@analytical-engine.example.com"
+    msg = {
+        "type": "identify",
+        "userId": "user-ada",
+        "traits": {"name": name, "email": email},
+        "messageId": "m-long-title",
+    }
+    assert h.batch([msg])[0] == 200
+    h.wait_until(lambda: h.rows == 1)
+    h.window.table.select_row(0)
+    title = h.window.detail.title
+    h.wait_until(lambda: title.text().startswith(name), what="the identify's title")
+    h.settle()
+    assert title.text() == f"{name} · {email}"  # the whole text, as the program set it
+    shown = title.shown_text()
+    assert shown.endswith("…") and len(shown) < len(title.text())
+    assert title.fontMetrics().horizontalAdvance(shown) <= title.width()
+    assert title.toolTip() == title.text()

@@ -22,6 +22,7 @@ from inspector.domain.request_body import display
 from inspector.domain.secrets import mask_fields, mask_query
 from inspector.gui.theme import TYPE_COLORS
 from inspector.gui.widgets.body_view import BodyView, show_raw
+from inspector.gui.widgets.elided_label import ElidedLabel
 from inspector.gui.widgets.filter_bar import quote_value
 from inspector.gui.widgets.finding_marks import mark_findings
 from inspector.gui.widgets.json_tree import JsonTree
@@ -126,7 +127,7 @@ class DetailPane(QTabWidget):
         pretty = QWidget(self)
         self.badge = QLabel(pretty)
         self.badge.setObjectName("typeBadge")
-        self.title = QLabel(pretty)
+        self.title = ElidedLabel(pretty)
         self.title.setObjectName("eventTitle")
         f = self.title.font()
         f.setPointSizeF(f.pointSizeF() * 1.25)
