@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from inspector.cli.common import open_store
+from inspector.cli.common import Unusable, open_store, pick_session, say_unusable
 
 
 def add_parser(sub: Any) -> None:
@@ -27,13 +27,10 @@ def run(args: argparse.Namespace) -> int:
     from inspector.ingest.capture import export_lines
 
     store = open_store(args.data_dir)
-    session = store.find_session(args.session) if args.session else store.latest_session()
-    if session is None:
-        print(
-            f"error: no session {args.session!r}" if args.session else "error: no sessions",
-            file=sys.stderr,
-        )
-        return 2
+    try:
+        session = pick_session(store, args.session)
+    except Unusable as exc:
+        return say_unusable(exc)
     out = Path(args.out)
     if not out.parent.is_dir():
         print(f"error: --out: no directory {str(out.parent)!r}", file=sys.stderr)

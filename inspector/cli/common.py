@@ -109,6 +109,20 @@ def open_store(data_dir: str | None) -> Any:
     return store
 
 
+def pick_session(store: Any, name: str | None, where: str = "") -> Any:
+    """The session named ``--session`` (or the latest); :class:`Unusable` saying which is
+    missing (``where``: " in DIR", for the commands that name the data directory)."""
+    session = store.find_session(name) if name else store.latest_session()
+    if session is None:
+        raise Unusable(f"no session {name!r}{where}" if name else f"no sessions{where}")
+    return session
+
+
+def say_unusable(exc: Unusable) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    return 2
+
+
 @contextlib.contextmanager
 def output(path: str | None) -> Iterator[IO[str]]:
     """Standard output (``None`` or ``-``) or a file, for a command's report. A file made

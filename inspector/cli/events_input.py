@@ -7,7 +7,7 @@ import argparse
 from dataclasses import dataclass
 from typing import Any
 
-from inspector.cli.common import Unusable, open_store
+from inspector.cli.common import Unusable, open_store, pick_session
 
 
 def add_input_flags(p: argparse.ArgumentParser) -> None:
@@ -43,10 +43,11 @@ def open_input(args: argparse.Namespace) -> Input:
         except NdjsonError as exc:
             raise Unusable(str(exc)) from None
     store = open_store(args.data_dir)
-    session = store.find_session(args.session) if args.session else store.latest_session()
-    if session is None:
+    try:
+        session = pick_session(store, args.session)
+    except Unusable:
         store.close()
-        raise Unusable(f"no session {args.session!r}" if args.session else "no stored sessions")
+        raise
     return Input(f"session {session.name!r}", store=store, session=session)
 
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from inspector.cli.common import open_store, output
+from inspector.cli.common import Unusable, open_store, output, pick_session, say_unusable
 from inspector.cli.export_har import write_har
 
 
@@ -39,13 +39,10 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = open_store(args.data_dir)
-    session = store.find_session(args.session) if args.session else store.latest_session()
-    if session is None:
-        print(
-            f"error: no session {args.session!r}" if args.session else "error: no sessions",
-            file=sys.stderr,
-        )
-        return 2
+    try:
+        session = pick_session(store, args.session)
+    except Unusable as exc:
+        return say_unusable(exc)
     return FORMATS[args.format](args, store, session)
 
 

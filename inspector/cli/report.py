@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector import paths
-from inspector.cli.common import output
+from inspector.cli.common import Unusable, output, pick_session, say_unusable
 from inspector.domain import jsoncodec
 from inspector.domain.report import build_report, render_html, render_markdown
 
@@ -63,15 +63,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     store = Store(root, read_only=True)
     try:
-        session = store.find_session(args.session) if args.session else store.latest_session()
-        if session is None:
-            print(
-                f"error: no session {args.session!r} in {root}"
-                if args.session
-                else f"error: no sessions in {root}",
-                file=sys.stderr,
-            )
-            return 2
+        try:
+            session = pick_session(store, args.session, f" in {root}")
+        except Unusable as exc:
+            return say_unusable(exc)
         events = list(store.iter_events(session.id))
         _, rejected = store.rejected(session.id, limit=None)
         report = build_report(

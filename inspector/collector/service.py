@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from inspector.collector.forward import Forwarder
@@ -201,28 +201,19 @@ class CollectorService:
     async def ingest(self, **request: Any) -> Outcome:
         """A Segment-style request (see :meth:`inspector.ingest.Front.segment`); with a
         forward URL, its bytes are held until it is stored, then sent on."""
-        fw = self.forwarder
-        if fw is None:
-            return await self.front.segment(**request)
-        at = request["received_at"] = request.get("received_at") or time.time()
-        fw.hold(
-            at,
-            request["method"],
-            request["path"],
-            request["query_string"],
-            request["headers"],
-            request["body"],
-        )
-        outcome = await self.front.segment(**request)
-        if outcome.status >= 300:  # rejected, faulted or not kept: nothing to send on
-            fw.discard(at)
-        return outcome
+        return await self._forwarded(self.front.segment, request)
 
     async def kissmetrics(self, **request: Any) -> Outcome:
-        """A KISSmetrics call (see :meth:`inspector.ingest.Front.kissmetrics`)."""
+        """A KISSmetrics call (see :meth:`inspector.ingest.Front.kissmetrics`), forwarded
+        as :meth:`ingest` forwards."""
+        return await self._forwarded(self.front.kissmetrics, request)
+
+    async def _forwarded(
+        self, take: Callable[..., Awaitable[Outcome]], request: dict[str, Any]
+    ) -> Outcome:
         fw = self.forwarder
         if fw is None:
-            return await self.front.kissmetrics(**request)
+            return await take(**request)
         at = request["received_at"] = request.get("received_at") or time.time()
         fw.hold(
             at,
@@ -232,8 +223,8 @@ class CollectorService:
             request["headers"],
             request["body"],
         )
-        outcome = await self.front.kissmetrics(**request)
-        if outcome.status >= 300:
+        outcome = await take(**request)
+        if outcome.status >= 300:  # rejected, faulted or not kept: nothing to send on
             fw.discard(at)
         return outcome
 
