@@ -16,24 +16,21 @@ phone-dialog.png (its Phones… dialog). Skipped where ``unshare -n`` is refused
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gzip
 import json
 import os
 import sys
-import tempfile
 import urllib.request
 from pathlib import Path
-from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-_tmp = tempfile.mkdtemp(prefix="ei-mobile-shots-")
-os.environ["EVENT_INSPECTOR_CONFIG_DIR"] = f"{_tmp}/config"
-os.environ["EVENT_INSPECTOR_LOG_DIR"] = f"{_tmp}/log"
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "docs"))
+from shots_common import arguments, qt_loop, scratch, settle, window_args  # noqa: E402
+
+_tmp = scratch("ei-mobile-shots-")
 FIXTURES = ROOT / "tests" / "fixtures" / "mobile"
 
 
@@ -54,38 +51,13 @@ def send_as_ada(url: str, name: str) -> int:
         return int(resp.status)
 
 
-async def settle(window, seconds: float = 0.5) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + seconds
-    while loop.time() < end:
-        window.feed.flush_now()
-        await asyncio.sleep(0.05)
-
-
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", default=str(Path(__file__).resolve().parent))
-    args = ap.parse_args()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    _, out = arguments()
 
-    import qasync
+    from inspector.gui.main import build_window, shutdown
 
-    from inspector.gui.main import apply_theme, build_window, make_qapp, shutdown
-
-    app = make_qapp()
-    apply_theme("light")
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    ns = SimpleNamespace(
-        host="127.0.0.1",
-        port=0,
-        data_dir=f"{_tmp}/data",
-        session="phones",
-        fault=None,
-        no_lint=False,
-        token=None,
-    )
+    _app, loop = qt_loop()
+    ns = window_args(_tmp / "data", "phones")
     w = build_window(ns)
     w.show()
     loop.run_until_complete(w.controller.start())

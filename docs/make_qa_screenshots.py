@@ -14,15 +14,11 @@ import argparse
 import asyncio
 import logging
 import os
-import tempfile
-import time
-from pathlib import Path
-from types import SimpleNamespace
+
+from shots_common import arguments, qt_loop, scratch, settle, window_args
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-_tmp = Path(tempfile.mkdtemp(prefix="ei-qa-shots-"))
-os.environ["EVENT_INSPECTOR_CONFIG_DIR"] = str(_tmp / "config")
-os.environ["EVENT_INSPECTOR_LOG_DIR"] = str(_tmp / "log")
+_tmp = scratch("ei-qa-shots-")
 
 CHECKOUT = """\
 name: Checkout
@@ -149,21 +145,11 @@ def linus(url: str) -> None:
     )
 
 
-async def settle(window, seconds: float = 0.6) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        window.feed.flush_now()
-        await asyncio.sleep(0.05)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--out", default=str(Path(__file__).resolve().parent))
     ap.add_argument("--size", default="1600x900")
     ap.add_argument("--suffix", default="")
-    args = ap.parse_args()
-    out = Path(args.out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    args, out = arguments(ap)
     width, height = (int(x) for x in args.size.split("x"))
     for name in ("segment", "rudderstack", "customerio", "backoff"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -172,23 +158,10 @@ def main() -> int:
     (_tmp / "onboarding.yaml").write_text(ONBOARDING)
     (_tmp / "plan.yaml").write_text(PLAN)
 
-    import qasync
+    from inspector.gui.main import build_window, shutdown
 
-    from inspector.gui.main import apply_theme, build_window, make_qapp, shutdown
-
-    app = make_qapp()
-    apply_theme("light")
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    ns = SimpleNamespace(
-        host="127.0.0.1",
-        port=0,
-        data_dir=str(_tmp / "data"),
-        session="release-2.0",
-        fault=None,
-        no_lint=False,
-        token=None,
-    )
+    _app, loop = qt_loop()
+    ns = window_args(_tmp / "data", "release-2.0")
     w = build_window(ns)
     w.resize(width, height)
     w.show()

@@ -11,12 +11,10 @@ Upstream column is filled.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -27,8 +25,8 @@ from make_screenshots import (
     browser_traffic,
     post,
     relay_and_rudder_traffic,
-    settle,
 )
+from shots_common import arguments, qt_loop, settle, window_args
 
 
 async def start_upstream() -> tuple[str, object]:
@@ -51,32 +49,14 @@ async def start_upstream() -> tuple[str, object]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", default=str(Path(__file__).resolve().parent))
-    args = ap.parse_args()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-
-    import qasync
+    _, out = arguments()
 
     from inspector.domain.faults import FaultRule
-    from inspector.gui.main import apply_theme, build_window, make_qapp, shutdown
+    from inspector.gui.main import build_window, shutdown
 
-    app = make_qapp()
-    apply_theme("light")
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    _app, loop = qt_loop()
     upstream, runner = loop.run_until_complete(start_upstream())
-    ns = SimpleNamespace(
-        host="127.0.0.1",
-        port=0,
-        data_dir=f"{_tmp}/data-requests",
-        session="checkout",
-        fault=None,
-        no_lint=False,
-        token=None,
-        forward=upstream,
-    )
+    ns = window_args(_tmp / "data-requests", "checkout", forward=upstream)
     w = build_window(ns)
     w.resize(1600, 900)
     w.show()

@@ -19,7 +19,6 @@ people-graph-1024.png, people-graph-1024-dark.png.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import base64
 import datetime as dt
@@ -27,19 +26,17 @@ import gzip
 import json
 import os
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
+from shots_common import arguments, qt_loop, scratch, settle, window_args
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-_tmp = tempfile.mkdtemp(prefix="ei-shots-")
-os.environ["EVENT_INSPECTOR_CONFIG_DIR"] = f"{_tmp}/config"
-os.environ["EVENT_INSPECTOR_LOG_DIR"] = f"{_tmp}/log"
+_tmp = scratch("ei-shots-")
 
 PERSON = "user_8841"
 DEVICES = 30
@@ -268,13 +265,6 @@ async def _until(cond: Any, timeout: float = 15.0) -> None:
         await asyncio.sleep(0.02)
 
 
-async def settle(window: Any, seconds: float = 0.6) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        window.feed.flush_now()
-        await asyncio.sleep(0.05)
-
-
 class Shots:
     def __init__(self, out: Path, loop: Any, window: Any) -> None:
         self.out, self.loop, self.w = out, loop, window
@@ -327,30 +317,13 @@ class Shots:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", default=str(Path(__file__).resolve().parent))
-    args = ap.parse_args()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-
-    import qasync
+    _, out = arguments()
 
     from inspector.domain.faults import FaultRule
-    from inspector.gui.main import apply_theme, build_window, make_qapp, shutdown
+    from inspector.gui.main import build_window, shutdown
 
-    app = make_qapp()
-    apply_theme("light")
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    ns = SimpleNamespace(
-        host="127.0.0.1",
-        port=0,
-        data_dir=f"{_tmp}/data",
-        session="release-1.4",
-        fault=None,
-        no_lint=False,
-        token=None,
-    )
+    _app, loop = qt_loop()
+    ns = window_args(_tmp / "data", "release-1.4")
     old = build_window(ns)
     loop.run_until_complete(old.controller.start())
     loop.run_until_complete(loop.run_in_executor(None, baseline_traffic, old.controller.url))
