@@ -102,7 +102,7 @@ def main() -> int:
                 cq = compile_query(q, graph)
                 cond = f" AND ({cq.where})" if cq.where else ""
                 store.select(
-                    "SELECT id, user_id, anonymous_id, previous_id FROM events "
+                    f"SELECT id, user_id, anonymous_id, previous_id FROM events{store.join} "
                     f"WHERE session_id=?{cond} ORDER BY id",
                     [sid, *cq.params],
                 )

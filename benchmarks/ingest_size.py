@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import multiprocessing as mp
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -120,6 +121,33 @@ def breakdown(db: Path, total: int) -> list[tuple[str, float]]:
     return [(name, size / total) for name, size in rows]
 
 
+_INT_SIZE = (
+    "CASE WHEN {c} IN (0, 1) THEN 0 WHEN {c} BETWEEN -128 AND 127 THEN 1 "
+    "WHEN {c} BETWEEN -32768 AND 32767 THEN 2 WHEN {c} BETWEEN -8388608 AND 8388607 THEN 3 "
+    "WHEN {c} BETWEEN -2147483648 AND 2147483647 THEN 4 "
+    "WHEN {c} BETWEEN -140737488355328 AND 140737488355327 THEN 6 ELSE 8 END"
+)
+
+
+def column_sizes(db: Path, total: int) -> list[tuple[str, float]]:
+    """Each stored column of the events table: the bytes of its values as SQLite's records
+    keep them (text and blobs their length, integers 0-8 bytes, reals 8; the rowid column
+    none) as a ratio to ``total``, largest first."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        cols = [r[1] for r in conn.execute("PRAGMA table_info(events)") if r[1] != "id"]
+        sizes = ", ".join(
+            f"SUM(CASE typeof({c}) WHEN 'null' THEN 0 WHEN 'integer' THEN "
+            f"{_INT_SIZE.format(c=c)} WHEN 'real' THEN 8 ELSE length(CAST({c} AS BLOB)) END)"
+            for c in cols
+        )
+        row = conn.execute(f"SELECT {sizes} FROM events").fetchone()
+    finally:
+        conn.close()
+    found = [(c, (n or 0) / total) for c, n in zip(cols, row, strict=True)]
+    return sorted(found, key=lambda x: -x[1])
+
+
 def peak_rss(cmd: list[str]) -> tuple[float, float, str]:
     """(peak resident MiB, seconds, last line of output) of one command."""
     t0 = time.perf_counter()
@@ -162,6 +190,7 @@ def main() -> int:
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--no-import", action="store_true")
+    ap.add_argument("--keep", metavar="DIR", help="copy the store file here at the end")
     ap.add_argument("--catch-up-limit", type=float, default=1800.0, help="seconds")
     args = ap.parse_args()
     bodies = templates()
@@ -190,6 +219,9 @@ def main() -> int:
             size = du(d)
             db_size = db.stat().st_size
             parts = breakdown(db, sent)
+            columns = column_sizes(db, sent)
+            if args.keep:
+                shutil.copy(db, args.keep)
         finally:
             proc.kill()
             proc.join()
@@ -210,6 +242,8 @@ def main() -> int:
         )
         for name, ratio in parts:
             print(f"  {ratio:5.2f}x  {name}")
+        print("  the events table's columns (their values' bytes; SQLite adds a header a row):")
+        print("    " + ", ".join(f"{name} {ratio:.3f}x" for name, ratio in columns if ratio))
         if not args.no_import:
             measure_import(bodies, args.events, Path(tmp))
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")

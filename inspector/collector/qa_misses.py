@@ -236,7 +236,7 @@ def arrived_summary(
     cond = f" AND ({where})" if where else ""
     rows = reader.rows(
         "SELECT type, COALESCE(CASE WHEN type='track' THEN event ELSE name END, ''), COUNT(*) "
-        f"FROM events WHERE session_id=?{cond} GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 50",
+        f"FROM events{reader.join} WHERE session_id=?{cond} GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 50",
         (session_id, *params),
     )
     total = reader.count(session_id, where, params)

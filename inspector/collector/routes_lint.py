@@ -39,6 +39,7 @@ async def lint_by_rule(request: web.Request) -> web.Response:
             cq.params,
             min_severity=min_severity,
             examples=examples,
+            join=reader.join,
         )
 
     body = await svc.queries.run(read)

@@ -19,29 +19,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from inspector.domain import jsoncodec
-from inspector.domain.capture import (
-    CapturedEvent,
-    Finding,
-    RawRequest,
-    Source,
-    epoch_iso,
-)
+from inspector.domain.capture import CapturedEvent, RawRequest, epoch_iso
 from inspector.domain.errors import DamagedFile
 from inspector.domain.query import ftsindex as _fts
 from inspector.domain.query import numindex as _num
 from inspector.domain.query import register_functions
 from inspector.domain.secrets import mask_json_text
-from inspector.domain.store_body import unpack as unpack_body
+from inspector.domain.store_migrate import migrate
 from inspector.domain.store_read import Reader
+from inspector.domain.store_rows import event_from_row, request_from_row, request_row, stored_body
 from inspector.domain.store_schema import (
     EVENT_COLUMNS,
     REQUEST_COLUMNS,
     SCHEMA,
     SCHEMA_VERSION,
-    migrate,
+    sources_join,
 )
 from inspector.domain.store_write import Txn, seq_key
+
+__all__ = ["event_from_row", "request_from_row", "request_row"]  # (read from here too)
 
 DB_NAME = "inspector.sqlite3"
 
@@ -125,178 +121,6 @@ def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def _text(v: Any) -> str | None:
-    return v if v is None or v.__class__ is str else jsoncodec.dumps_str(v)
-
-
-def event_row(ev: CapturedEvent) -> tuple[Any, ...]:
-    m = ev.message
-    s = ev.source
-    g = m.get
-    lint = jsoncodec.dumps_str([f.to_dict() for f in ev.lint]) if ev.lint else None
-    return (
-        ev.id,
-        ev.session_id,
-        ev.seq,
-        ev.received_at,
-        ev.timestamp,
-        ev.type,
-        _text(g("event")),
-        _text(g("name")),
-        _text(g("userId")),
-        _text(g("anonymousId")),
-        _text(g("previousId")),
-        _text(g("groupId")),
-        ev.message_id,
-        int(ev.generated_message_id),
-        s.write_key,
-        s.auth,
-        s.library,
-        s.library_version,
-        s.client,
-        s.user_agent,
-        ev.request_id,
-        ev.batch_index,
-        ev.batch_size,
-        int(ev.dup),
-        ev.lint_level,
-        lint,
-        jsoncodec.dumps_str(m),
-        jsoncodec.dumps_str(ev.original) if ev.original is not None else None,
-    )
-
-
-def event_body(ev: CapturedEvent) -> tuple[Any, ...]:
-    """An event's columns but those a write transaction assigns (``EVENT_BODY`` order)."""
-    row = event_row(ev)
-    return (*row[1:2], *row[3:20], *row[21:23], *row[24:])
-
-
-def request_row(r: RawRequest) -> tuple[Any, ...]:
-    return (
-        r.id,
-        r.session_id,
-        r.received_at,
-        r.method,
-        r.path,
-        r.query,
-        jsoncodec.dumps_str(r.headers),
-        r.content_type,
-        r.content_encoding,
-        r.size,
-        r.body,
-        r.status,
-        r.error_code,
-        r.error,
-        int(r.rejected),
-        r.fault,
-        r.event_count,
-        r.client,
-        r.duration_ms,
-        jsoncodec.dumps_str(r.answer) if r.answer is not None else None,
-        jsoncodec.dumps_str(r.upstream) if r.upstream is not None else None,
-        r.auth,
-        r.write_key,
-    )
-
-
-def event_from_row(row: Sequence[Any]) -> CapturedEvent:
-    """The inverse of :func:`event_row` (positional: this runs for every event the writer
-    lints, so it avoids building a dict per row)."""
-    (
-        eid,
-        session_id,
-        seq,
-        received_at,
-        ts,
-        typ,
-        _event,
-        _name,
-        _uid,
-        _aid,
-        _prev,
-        _gid,
-        message_id,
-        generated_mid,
-        write_key,
-        auth,
-        lib,
-        lib_version,
-        client,
-        user_agent,
-        request_id,
-        batch_index,
-        batch_size,
-        dup,
-        _level,
-        lint_text,
-        message,
-        original,
-    ) = row
-    lint = (
-        [
-            Finding(f["rule"], f["severity"], f["message"], f.get("path"))
-            for f in jsoncodec.loads(lint_text)
-        ]
-        if lint_text
-        else []
-    )
-    return CapturedEvent(
-        id=eid,
-        session_id=session_id,
-        seq=seq,
-        received_at=received_at,
-        timestamp=ts,
-        type=typ,
-        message=jsoncodec.loads(message),
-        original=jsoncodec.loads(original) if original else None,
-        message_id=message_id,
-        generated_message_id=bool(generated_mid),
-        source=Source(
-            write_key=write_key,
-            auth=auth,
-            library=lib,
-            library_version=lib_version,
-            client=client,
-            user_agent=user_agent,
-        ),
-        request_id=request_id,
-        batch_index=batch_index,
-        batch_size=batch_size,
-        dup=bool(dup),
-        lint=lint,
-    )
-
-
-def request_from_row(row: Sequence[Any]) -> RawRequest:
-    d = dict(zip(REQUEST_COLUMNS, row, strict=True))
-    return RawRequest(
-        id=d["id"],
-        session_id=d["session_id"],
-        received_at=d["received_at"],
-        method=d["method"],
-        path=d["path"],
-        query=d["query"] or "",
-        headers=jsoncodec.loads(d["headers"] or "{}"),
-        content_type=d["content_type"] or "",
-        content_encoding=d["content_encoding"] or "",
-        size=d["size"] or 0,
-        body=unpack_body(d["body"]),
-        status=d["status"],
-        error_code=d["error_code"],
-        error=d["error"],
-        rejected=bool(d["rejected"]),
-        fault=d["fault"],
-        event_count=d["event_count"],
-        client=d["client"],
-        duration_ms=d["duration_ms"],
-        answer=jsoncodec.loads(d["answer"]) if d["answer"] else None,
-        upstream=jsoncodec.loads(d["upstream"]) if d["upstream"] else None,
-        auth=d["auth"],
-        write_key=d["write_key"],
-    )
-
-
 _EV_COLS = ", ".join(EVENT_COLUMNS)
 _REQ_COLS = ", ".join(REQUEST_COLUMNS)
 
@@ -317,12 +141,15 @@ class Store:
         self._wlock = threading.Lock()
         self._rlock = threading.Lock()
         self.read_only = read_only
+        self._sources: dict[tuple[Any, ...], int] = {}  # committed source ids (Txn)
         try:
             check_header(self.path)
             self._w = _connect(self.path, read_only)
             self._r = _connect(self.path, read_only)
-            self.read = Reader(self._r, event_from_row, self._rlock)
             self._init_schema()
+            #: what an events query joins to read (or filter on) a source's columns
+            self.join = sources_join(self._r)
+            self.read = Reader(self._r, event_from_row, self._rlock, self.join)
         except sqlite3.DatabaseError as exc:
             raise DamagedFile(self.path, str(exc), self.data_dir) from exc
 
@@ -348,7 +175,7 @@ class Store:
         self._w.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
-        migrate(self._w)
+        migrate(self._w, SCHEMA)
 
     # -- plumbing -------------------------------------------------------------------------
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
@@ -463,12 +290,14 @@ class Store:
         other process can change before it commits."""
         with self._wlock:
             self._w.execute("BEGIN IMMEDIATE")
+            txn = Txn(self._w, self._sources)
             try:
-                yield Txn(self._w)
+                yield txn
                 self._w.execute("COMMIT")
             except BaseException:
                 self._w.execute("ROLLBACK")
                 raise
+            self._sources.update(txn.new_sources)
 
     def set_upstream(self, rows: Sequence[tuple[str | None, int]]) -> None:
         """Record what the forward URL answered: (upstream JSON, request id) pairs."""
@@ -510,7 +339,7 @@ class Store:
             self._assign(txn, requests, events)
             txn.insert(
                 [request_row(r) for r in requests],
-                [(e.id, e.seq, e.request_id, int(e.dup), *event_body(e)) for e in events],
+                [(e.id, e.seq, e.request_id, int(e.dup), *stored_body(e)) for e in events],
             )
 
     def meta_value(self, key: str) -> str | None:
@@ -555,7 +384,7 @@ class Store:
         return self._rows(sql, params)
 
     def get_event(self, event_id: int) -> CapturedEvent | None:
-        rows = self._rows(f"SELECT {_EV_COLS} FROM events WHERE id=?", (event_id,))
+        rows = self._rows(f"SELECT {_EV_COLS} FROM events{self.join} WHERE id=?", (event_id,))
         return event_from_row(rows[0]) if rows else None
 
     def get_request(self, request_id: int) -> RawRequest | None:
@@ -568,7 +397,7 @@ class Store:
         """A reader over a read-only connection of its own (for a query thread; close it)."""
         conn = _connect(self.path, self.read_only)
         conn.execute("PRAGMA query_only=1")
-        return Reader(conn, event_from_row)
+        return Reader(conn, event_from_row, join=self.join)
 
     def count_events(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> int:
         return self.read.count(session_id, where, params)

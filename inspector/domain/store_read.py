@@ -26,7 +26,7 @@ from typing import Any
 
 from inspector.domain.query.ftsindex import count_docs
 from inspector.domain.query.numindex import count_rows
-from inspector.domain.store_schema import EVENT_COLUMNS
+from inspector.domain.store_schema import EVENT_COLUMNS, SOURCES_JOIN
 
 EV_COLS = ", ".join(EVENT_COLUMNS)
 SEQ_INDEX = "events_session_seq"
@@ -59,16 +59,20 @@ def _session(where: str) -> str:
 
 class Reader:
     """Event reads over one connection; ``decode`` turns an ``EVENT_COLUMNS`` row into an
-    event (the store's ``event_from_row``)."""
+    event (the store's ``event_from_row``). ``join`` (the store's) follows ``FROM events``
+    in every read, so that the columns of an event's source can be selected and filtered on
+    (:data:`~inspector.domain.store_schema.SOURCES_JOIN`)."""
 
     def __init__(
         self,
         conn: sqlite3.Connection,
         decode: Callable[[Sequence[Any]], Any],
         lock: threading.Lock | None = None,
+        join: str = SOURCES_JOIN,
     ) -> None:
         self.conn = conn
         self.decode = decode
+        self.join = join
         self._lock: Any = lock if lock is not None else contextlib.nullcontext()
 
     def close(self) -> None:
@@ -119,7 +123,7 @@ class Reader:
 
     # -- counting and pages ---------------------------------------------------------------
     def count(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> int:
-        sql = f"SELECT COUNT(*) FROM events WHERE {_session(where)}{_and(where)}"
+        sql = f"SELECT COUNT(*) FROM events{self.join} WHERE {_session(where)}{_and(where)}"
         return int(self.scalar(sql, (session_id, *params)))
 
     def page_rows(
@@ -151,12 +155,13 @@ class Reader:
                 return []
             if wanted * size / total > WALK_ROWS:  # rare: select them, then order them
                 return self.rows(
-                    f"SELECT {columns} FROM events WHERE {_session(where)}{_and(where)} "
+                    f"SELECT {columns} FROM events{self.join} "
+                    f"WHERE {_session(where)}{_and(where)} "
                     f"ORDER BY +seq {order}, +id {order}{lim}",
                     args,
                 )
         return self.rows(
-            f"SELECT {columns} FROM events INDEXED BY {SEQ_INDEX} "
+            f"SELECT {columns} FROM events INDEXED BY {SEQ_INDEX}{self.join} "
             f"WHERE session_id=?{_and(where)} ORDER BY seq {order}, id {order}{lim}",
             args,
         )
@@ -175,7 +180,7 @@ class Reader:
     def event_ids(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> list[int]:
         """Ids of matching events in arrival order."""
         rows = self.rows(
-            f"SELECT id, seq FROM events WHERE {_session(where)}{_and(where)}",
+            f"SELECT id, seq FROM events{self.join} WHERE {_session(where)}{_and(where)}",
             (session_id, *params),
         )
         rows.sort(key=lambda r: (r[1], r[0]))
@@ -206,8 +211,9 @@ class Reader:
         start with ``seq, id`` when the caller pages on (the next cursor is the last row's
         ``(seq, id)``)."""
         return self.rows(
-            f"SELECT {columns} FROM events INDEXED BY {SEQ_INDEX} WHERE session_id=? AND "
-            f"(seq, id) > (?, ?){_and(where)} ORDER BY seq, id LIMIT {int(limit)}",
+            f"SELECT {columns} FROM events INDEXED BY {SEQ_INDEX}{self.join} "
+            f"WHERE session_id=? AND (seq, id) > (?, ?){_and(where)} "
+            f"ORDER BY seq, id LIMIT {int(limit)}",
             (session_id, cursor[0], cursor[1], *params),
         )
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 # 4: request bodies may be stored compressed (inspector/domain/store_body.py)
-SCHEMA_VERSION = 4
+# 5: what is the same for every event of a client (write key, auth, library, client, user
+#    agent) is one row of ``sources``, which each event names (store_migrate.py)
+SCHEMA_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -29,23 +31,13 @@ CREATE TABLE IF NOT EXISTS requests (
     client TEXT, duration_ms REAL, answer TEXT, upstream TEXT, auth TEXT, write_key TEXT
 );
 CREATE INDEX IF NOT EXISTS requests_rejected ON requests(session_id, rejected);
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY,
-    session_id INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
-    received_at REAL NOT NULL,
-    ts REAL NOT NULL,
-    type TEXT, event TEXT, name TEXT,
-    user_id TEXT, anonymous_id TEXT, previous_id TEXT, group_id TEXT,
-    message_id TEXT, generated_mid INTEGER NOT NULL DEFAULT 0,
-    write_key TEXT, auth TEXT, lib TEXT, lib_version TEXT, client TEXT, user_agent TEXT,
-    request_id INTEGER, batch_index INTEGER, batch_size INTEGER,
-    dup INTEGER NOT NULL DEFAULT 0,
-    lint_level INTEGER NOT NULL DEFAULT 0,
-    lint TEXT,
-    message TEXT NOT NULL,
-    original TEXT
+-- Where events come from: one row per (write key, auth, library, client, user agent) seen;
+-- never deleted (a clear keeps them: they are few, and writers keep their ids in memory).
+CREATE TABLE IF NOT EXISTS sources (
+    source_id INTEGER PRIMARY KEY,
+    write_key TEXT, auth TEXT, lib TEXT, lib_version TEXT, client TEXT, user_agent TEXT
 );
+{events}
 CREATE INDEX IF NOT EXISTS events_session_seq ON events(session_id, seq);
 -- (session_id, type, event) is covered by the NOCASE index below; a second one cost ~15%
 -- of the write rate
@@ -62,15 +54,67 @@ CREATE INDEX IF NOT EXISTS events_q_lint ON events(session_id, lint_level);
 CREATE INDEX IF NOT EXISTS events_q_type_na ON events(type) WHERE type GLOB '*[^ -~]*';
 CREATE INDEX IF NOT EXISTS events_q_event_na ON events(event) WHERE event GLOB '*[^ -~]*';
 CREATE INDEX IF NOT EXISTS events_q_name_na ON events(name) WHERE name GLOB '*[^ -~]*';
-CREATE INDEX IF NOT EXISTS events_q_lib_na ON events(lib) WHERE lib GLOB '*[^ -~]*';
-CREATE INDEX IF NOT EXISTS events_q_client_na ON events(client) WHERE client GLOB '*[^ -~]*';
+-- (lib and client are columns of ``sources``: a handful of rows, no index needed)
 -- Free text: FTS5 trigrams over blocks of <= 8 events (query/ftsindex.py says how; the rowid
 -- encodes the events). Contentless: clear/delete_session use the FTS 'delete' command.
 CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
     body, content='', tokenize='trigram case_sensitive 1', detail=none);
 """
+EVENTS_TABLE = """CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    received_at REAL NOT NULL,
+    ts REAL NOT NULL,
+    type TEXT, event TEXT, name TEXT,
+    user_id TEXT, anonymous_id TEXT, previous_id TEXT, group_id TEXT,
+    message_id TEXT, generated_mid INTEGER NOT NULL DEFAULT 0,
+    source_id INTEGER,
+    request_id INTEGER, batch_index INTEGER, batch_size INTEGER,
+    dup INTEGER NOT NULL DEFAULT 0,
+    lint_level INTEGER NOT NULL DEFAULT 0,
+    lint TEXT,
+    message TEXT NOT NULL,
+    original TEXT
+);"""
+SCHEMA = SCHEMA.replace("{events}", EVENTS_TABLE)
 
-# Column order used by inserts and by ``row -> CapturedEvent``.
+#: what a source is: the columns of ``sources`` but its id (``Source`` field order)
+SOURCE_COLUMNS = ("write_key", "auth", "lib", "lib_version", "client", "user_agent")
+#: an events query that reads a source's columns (or filters on them: ``lib:``,
+#: ``writekey:``) joins them in; SQLite leaves the join out of a query that does not
+#: (``sources.source_id`` is unique). A store of an older version opened read-only has them
+#: in ``events`` itself (:func:`sources_join`).
+SOURCES_JOIN = " LEFT JOIN sources USING (source_id)"
+
+# The events table's columns, in the order inserts use.
+EVENT_STORED_COLUMNS = (
+    "id",
+    "session_id",
+    "seq",
+    "received_at",
+    "ts",
+    "type",
+    "event",
+    "name",
+    "user_id",
+    "anonymous_id",
+    "previous_id",
+    "group_id",
+    "message_id",
+    "generated_mid",
+    "source_id",
+    "request_id",
+    "batch_index",
+    "batch_size",
+    "dup",
+    "lint_level",
+    "lint",
+    "message",
+    "original",
+)
+# What a read selects for ``row -> CapturedEvent`` (with :data:`SOURCES_JOIN`): the source's
+# columns in place of its id.
 EVENT_COLUMNS = (
     "id",
     "session_id",
@@ -128,7 +172,7 @@ REQUEST_COLUMNS = (
 )
 
 # Columns added after version 1, with their types: a store made by an older version gets them
-# (empty) when it is opened (:func:`migrate`).
+# (empty) when it is opened (:mod:`inspector.domain.store_migrate`).
 ADDED_REQUEST_COLUMNS = (
     ("client", "TEXT"),  # the client library, told apart from headers and the body (v2)
     ("duration_ms", "REAL"),  # how long the client waited for its answer (v2)
@@ -147,12 +191,8 @@ def missing_columns(
     return [(name, kind) for name, kind in wanted if name not in existing]
 
 
-def migrate(conn: Any) -> None:
-    """Bring an older store up to this version: additive only (new nullable columns)."""
-    have = {row[1] for row in conn.execute("PRAGMA table_info(requests)")}
-    for name, kind in missing_columns(have, ADDED_REQUEST_COLUMNS):
-        conn.execute(f"ALTER TABLE requests ADD COLUMN {name} {kind}")
-    conn.execute(
-        "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
-        (str(SCHEMA_VERSION), SCHEMA_VERSION),
-    )
+def sources_join(conn: Any) -> str:
+    """:data:`SOURCES_JOIN`, or nothing for a store whose events still hold their source's
+    columns (one of an older version, opened read-only: not migrated)."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+    return SOURCES_JOIN if "source_id" in have or not have else ""

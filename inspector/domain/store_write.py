@@ -16,17 +16,25 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from inspector.domain.store_schema import EVENT_COLUMNS, REQUEST_COLUMNS
+from inspector.domain.store_schema import EVENT_STORED_COLUMNS, REQUEST_COLUMNS, SOURCE_COLUMNS
 
 # what a write transaction assigns to an event, and the rest (built before the transaction)
 EVENT_ASSIGNED = ("id", "seq", "request_id", "dup")
-EVENT_BODY = tuple(c for c in EVENT_COLUMNS if c not in EVENT_ASSIGNED)
+EVENT_BODY = tuple(c for c in EVENT_STORED_COLUMNS if c not in EVENT_ASSIGNED)
 REQUEST_BODY = REQUEST_COLUMNS[1:]
 BODY_AT = {c: i for i, c in enumerate(EVENT_BODY)}
+#: where the source is in a row to insert (its key there; its id once inserted)
+SOURCE_AT = len(EVENT_ASSIGNED) + BODY_AT["source_id"]
 EV_INSERT = (
     f"INSERT INTO events ({', '.join(EVENT_ASSIGNED + EVENT_BODY)}) "
-    f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+    f"VALUES ({', '.join('?' * len(EVENT_STORED_COLUMNS))})"
 )
+_SOURCE_FIND = (
+    "SELECT source_id FROM sources WHERE "
+    + " AND ".join(f"{c} IS ?" for c in SOURCE_COLUMNS)
+    + " ORDER BY source_id LIMIT 1"
+)
+_SOURCE_ADD = f"INSERT INTO sources ({', '.join(SOURCE_COLUMNS)}) VALUES ({', '.join('?' * 6)})"
 REQ_INSERT = (
     f"INSERT INTO requests ({', '.join(REQUEST_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(REQUEST_COLUMNS))})"
@@ -43,10 +51,18 @@ def seq_key(session_id: int) -> str:
 
 
 class Txn:
-    """One open write transaction (the caller holds SQLite's write lock)."""
+    """One open write transaction (the caller holds SQLite's write lock).
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    ``sources``: the ids of the sources this process knows to be stored (committed), which
+    the transaction reads and never changes; the sources it stores are in ``new_sources``
+    until the caller, once committed, adds them (a rolled-back id is never remembered)."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, sources: dict[tuple[Any, ...], int] | None = None
+    ) -> None:
         self.conn = conn
+        self.sources = sources if sources is not None else {}
+        self.new_sources: dict[tuple[Any, ...], int] = {}
 
     def _int(self, sql: str, params: Sequence[Any] = ()) -> int:
         row = self.conn.execute(sql, params).fetchone()
@@ -110,7 +126,24 @@ class Txn:
             (after_id,),
         ).fetchall()
 
+    def source_id(self, key: tuple[Any, ...]) -> int:
+        """The id of the ``sources`` row of ``key`` (stored now if it is new)."""
+        found = self.sources.get(key) or self.new_sources.get(key)
+        if found:
+            return found
+        row = self.conn.execute(_SOURCE_FIND, key).fetchone()
+        sid = int(row[0]) if row else int(self.conn.execute(_SOURCE_ADD, key).lastrowid or 0)
+        self.new_sources[key] = sid
+        return sid
+
     def insert(self, req_rows: Iterable[Sequence[Any]], ev_rows: Iterable[Sequence[Any]]) -> None:
-        """Rows in :data:`REQUEST_COLUMNS` order and ``EVENT_ASSIGNED + EVENT_BODY`` order."""
+        """Rows in :data:`REQUEST_COLUMNS` order and ``EVENT_ASSIGNED + EVENT_BODY`` order,
+        an event's source as its key (:data:`SOURCE_AT`)."""
         self.conn.executemany(REQ_INSERT, req_rows)
-        self.conn.executemany(EV_INSERT, ev_rows)
+        at = SOURCE_AT
+        ids = self.sources
+        rows = []
+        for r in ev_rows:
+            sid = ids.get(r[at]) or self.source_id(r[at])
+            rows.append((*r[:at], sid, *r[at + 1 :]))
+        self.conn.executemany(EV_INSERT, rows)

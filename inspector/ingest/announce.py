@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from inspector.domain import jsoncodec
-from inspector.domain.capture import CapturedEvent, Finding, Source
-from inspector.domain.store import request_from_row
+from inspector.domain.capture import CapturedEvent, Finding
+from inspector.domain.store_rows import request_from_row, source_of
 from inspector.domain.store_write import EVENT_BODY
 from inspector.ingest.prepared import Row, Stored
 
@@ -69,14 +69,7 @@ def _event(row: Row) -> AnnouncedEvent:
         message=None,  # type: ignore[arg-type]
         type=row[a["type"]],
         timestamp=row[a["ts"]],
-        source=Source(
-            write_key=row[a["write_key"]],
-            auth=row[a["auth"]],
-            library=row[a["lib"]],
-            library_version=row[a["lib_version"]],
-            client=row[a["client"]],
-            user_agent=row[a["user_agent"]],
-        ),
+        source=source_of(row[a["source_id"]]),  # (its key: see store_rows)
         message_id=row[a["message_id"]],
         request_id=row[2],
         batch_index=row[a["batch_index"]],

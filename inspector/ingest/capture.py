@@ -30,7 +30,7 @@ KEY = "_inspector"
 _EV_SQL = (
     "SELECT id, seq, request_id, received_at, ts, message_id, generated_mid, write_key, auth, "
     "lib, lib_version, client, user_agent, batch_index, batch_size, dup, lint, message, original "
-    "FROM events WHERE session_id=? AND id>?{cond} ORDER BY id LIMIT {limit}"
+    "FROM events{join} WHERE session_id=? AND id>?{cond} ORDER BY id LIMIT {limit}"
 )
 _REQ_SQL = (
     f"SELECT {', '.join(REQUEST_COLUMNS)} FROM requests WHERE session_id=? AND id>? "
@@ -148,7 +148,9 @@ def export_lines(
     pending = next(reqs, None)
     current: RawRequest | None = None
     last = 0
-    while rows := store.select(_EV_SQL.format(cond=cond, limit=2000), (session.id, last, *params)):
+    while rows := store.select(
+        _EV_SQL.format(join=store.join, cond=cond, limit=2000), (session.id, last, *params)
+    ):
         for row in rows:
             rid = row[2]
             first = current is None or current.id != rid

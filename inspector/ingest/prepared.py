@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inspector.domain.capture import CapturedEvent, RawRequest
-from inspector.domain.store import request_row
 from inspector.domain.store_body import pack as pack_body
+from inspector.domain.store_rows import event_body, lint_text, request_row
 from inspector.domain.store_write import REQUEST_BODY
-from inspector.ingest.encode import dumps, event_body, head
+from inspector.ingest.encode import head
 
 Row = tuple[Any, ...]
 _BODY = REQUEST_BODY.index("body")  # in a request row without its id
@@ -63,7 +63,7 @@ def prepare(
     """Rows for a built, linted request (``encoded``: each message's and original's JSON,
     from :func:`~inspector.ingest.encode.encode`)."""
     bodies = [
-        event_body(ev, text, original, dumps([f.to_dict() for f in ev.lint]) if ev.lint else None)
+        event_body(ev, text, original, lint_text(ev.lint))
         for ev, (text, original) in zip(events, encoded, strict=True)
     ]
     req = request_row(raw)[1:]

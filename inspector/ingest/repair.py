@@ -20,38 +20,91 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from inspector.domain.store import DB_NAME, Store, check_header
-from inspector.domain.store_schema import EVENT_COLUMNS, REQUEST_COLUMNS
-from inspector.domain.store_write import LAST_EVENT_KEY, LAST_REQUEST_KEY
+from inspector.domain.store_schema import (
+    EVENT_COLUMNS,
+    EVENT_STORED_COLUMNS,
+    REQUEST_COLUMNS,
+    SOURCE_COLUMNS,
+)
+from inspector.domain.store_write import LAST_EVENT_KEY, LAST_REQUEST_KEY, Txn
 from inspector.ingest.inbox import Inbox, _lock, inbox_dir, progress_key
 from inspector.ingest.pages import table_rows
 from inspector.ingest.records import COLUMNS as INBOX_COLUMNS
 
 _SESSION_COLUMNS = ("id", "name", "created_at", "merge_mode")
-_TABLES = {"sessions": _SESSION_COLUMNS, "requests": REQUEST_COLUMNS, "events": EVENT_COLUMNS}
+_TABLES = {
+    "sessions": _SESSION_COLUMNS,
+    "requests": REQUEST_COLUMNS,
+    "sources": ("source_id", *SOURCE_COLUMNS),
+    "events": EVENT_STORED_COLUMNS,
+}
+# the events table before version 5 (each row with its source's columns): the read order
+_OLD_EVENTS = "events (before version 5)"
+_SRC = EVENT_COLUMNS.index(SOURCE_COLUMNS[0])  # where its source's columns were
 
 
-def _plausible(table: str, row: list[Any]) -> bool:
-    """A row decoded from a page is one of ``table``'s if its types are."""
-    if table == "events":
-        return isinstance(row[1], int) and isinstance(row[2], int) and isinstance(row[26], str)
+def _plausible(table: str, row: Sequence[Any]) -> bool:
+    """A row decoded from a page is one of ``table``'s if its types are. An event's message
+    must be there whole: SQLite reads the part of a row beyond the end of a file cut short
+    as zeros (no JSON text holds a NUL)."""
+    num = int | float
+    if table in ("events", _OLD_EVENTS):
+        message = row[EVENT_STORED_COLUMNS.index("message") if table == "events" else 26]
+        return (
+            isinstance(row[1], int)
+            and isinstance(row[2], int)
+            and isinstance(row[3], num)
+            and isinstance(message, str)
+            and "\x00" not in message
+        )
     if table == "requests":
-        return isinstance(row[1], int) and isinstance(row[2], int | float)
-    return isinstance(row[1], str) and isinstance(row[2], int | float)
+        return isinstance(row[1], int) and isinstance(row[2], num) and not isinstance(row[3], num)
+    if table == "sources":
+        return all(v is None or isinstance(v, str) for v in row[1:])
+    return isinstance(row[1], str) and isinstance(row[2], num)
 
 
 def _from_pages(path: Path) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """Rows found on the file's pages, each with the table its columns fit (a row as wide as
+    two tables' goes to the one its values fit)."""
+    tables = {**_TABLES, _OLD_EVENTS: EVENT_COLUMNS}
+    widths: dict[int, str] = {}
+    for t, c in tables.items():
+        widths[len(c)] = f"{widths[len(c)]}|{t}" if len(c) in widths else t
     try:
-        for table, row in table_rows(path, {len(c): t for t, c in _TABLES.items()}):
-            if _plausible(table, row):
-                yield table, tuple(row)
+        for names, row in table_rows(path, widths):
+            for table in names.split("|"):
+                if _plausible(table, row):
+                    yield table, tuple(row)
+                    break
     except (OSError, ValueError):
         return
+
+
+def _new_event(txn: Txn, row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """An events row of before version 5 as this version stores it (its source a row of
+    ``sources``)."""
+    end = _SRC + len(SOURCE_COLUMNS)
+    return (*row[:_SRC], txn.source_id(tuple(row[_SRC:end])), *row[end:])
+
+
+def _event_tables(old: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """What to read of the damaged store: its events as they are, or as they were before
+    version 5 (then without a ``sources`` table)."""
+    try:
+        have = {r[1] for r in old.execute("PRAGMA table_info(events)")}
+    except sqlite3.DatabaseError:
+        have = set()
+    if "source_id" not in have and "write_key" in have:
+        tables = {t: c for t, c in _TABLES.items() if t not in ("sources", "events")}
+        return {**tables, _OLD_EVENTS: EVENT_COLUMNS}
+    return dict(_TABLES)
 
 
 @dataclass
@@ -184,6 +237,7 @@ def repair_store(data_dir: Path) -> Repaired | None:
         f"VALUES ({', '.join('?' * len(columns))})"
         for table, columns in _TABLES.items()
     }
+    inserts[_OLD_EVENTS] = inserts["events"]
     with (
         _opened(moved) as old,
         contextlib.closing(Store(data_dir)) as fresh,
@@ -191,8 +245,13 @@ def repair_store(data_dir: Path) -> Repaired | None:
     ):
         trouble: list[str] = [] if old is not None else ["the schema cannot be read"]
         if old is not None:
-            for table, columns in _TABLES.items():
-                txn.conn.executemany(inserts[table], salvage(old, table, columns, trouble))
+            for table, columns in _event_tables(old).items():
+                rows = salvage(old, table.split()[0], columns, trouble)
+                if table.startswith("events"):
+                    rows = (r for r in rows if _plausible(table, r))
+                if table == _OLD_EVENTS:
+                    rows = (_new_event(txn, r) for r in rows)
+                txn.conn.executemany(inserts[table], rows)
             for key, value in salvage(old, "meta", ("key", "value")):
                 if key.startswith(("inbox:", "seq:", "import:")) or key in (
                     LAST_EVENT_KEY,
@@ -201,7 +260,9 @@ def repair_store(data_dir: Path) -> Repaired | None:
                     txn.set_meta(str(key), str(value))
         if trouble:  # SQLite could not reach some pages: read the file's pages instead
             for table, row in _from_pages(moved):  # (what SQLite read is kept first)
-                txn.conn.execute(inserts[table], row)
+                txn.conn.execute(
+                    inserts[table], _new_event(txn, row) if table == _OLD_EVENTS else row
+                )
         # events whose session row is gone get a session again (named for what it was)
         txn.conn.execute(
             "INSERT INTO sessions (id, name, created_at) "
@@ -210,7 +271,7 @@ def repair_store(data_dir: Path) -> Repaired | None:
             "SELECT session_id, received_at FROM requests) "
             "WHERE session_id NOT IN (SELECT id FROM sessions) GROUP BY session_id"
         )
-        for table in _TABLES:
+        for table in ("sessions", "requests", "events"):
             out.saved[table] = txn.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
         txn.bump_epoch()
     return out

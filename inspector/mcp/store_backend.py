@@ -167,8 +167,10 @@ class StoreBackend:
         def read() -> dict[str, Any]:
             s = self.session(session)
             cq = self.compile(q, s)
-            select = self.store().select
-            body = findings_by_rule(select, s.id, cq.where, cq.params, min_severity=min_severity)
+            store = self.store()
+            body = findings_by_rule(
+                store.select, s.id, cq.where, cq.params, min_severity=min_severity, join=store.join
+            )
             body["session"] = s.to_dict()
             return body
 

@@ -130,7 +130,7 @@ class StoreSource:
         where, params = self._cond(cq.where, list(cq.params))
         cond = f" AND {where}" if where else ""
         rows = self.store.select(
-            "SELECT id, user_id, anonymous_id, previous_id FROM events "
+            f"SELECT id, user_id, anonymous_id, previous_id FROM events{self.store.join} "
             f"WHERE session_id=?{cond} ORDER BY id",
             [self.session_id, *params],
         )

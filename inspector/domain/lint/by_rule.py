@@ -12,6 +12,7 @@ from typing import Any
 
 from inspector.domain.capture import SEVERITY_LEVEL
 from inspector.domain.lint.registry import lookup
+from inspector.domain.store_schema import SOURCES_JOIN
 
 Select = Callable[[str, Sequence[Any]], list[Any]]  # Store.select, or a query thread's reader
 
@@ -23,12 +24,12 @@ _RANK = (
 )
 
 
-def _matching(where: str) -> str:
+def _matching(where: str, join: str) -> str:
     """Events of the session at or above the level that match the query (a subquery, so the
     query's column names never meet json_each's own ``id``, ``type``, ``path``)."""
     cond = f" AND ({where})" if where else ""
     return (
-        "(SELECT id, lint FROM events WHERE session_id=? AND lint_level>=? "
+        f"(SELECT id, lint FROM events{join} WHERE session_id=? AND lint_level>=? "
         f"AND lint IS NOT NULL{cond}) AS e, json_each(e.lint) AS f"
     )
 
@@ -41,17 +42,19 @@ def findings_by_rule(
     *,
     min_severity: str = "warning",
     examples: int = EXAMPLES,
+    join: str = SOURCES_JOIN,
 ) -> dict[str, Any]:
     """``{"minSeverity", "events", "findings", "rules": [{"rule", "severity", "count",
     "events", "title", "explanation", "url", "message", "path", "examples": [event ids]}]}``,
-    rules by severity then count. ``events`` counts the events with at least one such finding."""
+    rules by severity then count. ``events`` counts the events with at least one such finding.
+    ``join``: the store's (``Store.join``), for queries on an event's source."""
     if min_severity not in SEVERITY_LEVEL:
         raise ValueError(
             f"min_severity={min_severity!r}: one of {', '.join(reversed(SEVERITY_LEVEL))}"
         )
     level = SEVERITY_LEVEL[min_severity]
     base = [session_id, level, *params]
-    src = _matching(where)
+    src = _matching(where, join)
     rule = "json_extract(f.value, '$.rule')"
     rows = select(
         f"SELECT {rule}, MAX({_RANK}), COUNT(*), COUNT(DISTINCT e.id) FROM {src} "

@@ -119,7 +119,7 @@ def counts_of_session(
     cond = f" AND ({where})" if where else ""
     rows = store.select(
         "SELECT type, CASE WHEN type='track' THEN event ELSE name END, "
-        f"COALESCE(client, lib, '{UNKNOWN_CLIENT}'), COUNT(*) FROM events "
+        f"COALESCE(client, lib, '{UNKNOWN_CLIENT}'), COUNT(*) FROM events{store.join} "
         f"WHERE session_id=? AND type IN ('track', 'page', 'screen'){cond} GROUP BY 1, 2, 3",
         [session_id, *params],
     )

@@ -46,6 +46,8 @@ from inspector.domain.query.textops import (
 
 NON_ASCII_GLOB = "'*[^ -~]*'"  # must match the partial indexes in store_schema.SCHEMA
 _ID_COLUMNS = frozenset({"user_id", "anonymous_id", "previous_id", "group_id"})
+# columns of an event's source (joined in: store_schema.SOURCES_JOIN), not of ``events``
+_SOURCE_COLUMNS = frozenset({"lib", "client", "write_key"})
 _MAX_INLINE_IDS = 200
 _OPS = (">", ">=", "<", "<=")
 _NEG_OPS = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
@@ -162,6 +164,12 @@ class SqlCompiler:
             if ci:
                 return f"q_fold({col}) GLOB {self.p(sqlite_glob(fold(value.text)))}"
             return f"{col} GLOB {self.p(sqlite_glob(value.text))}"
+        if ci and col in _SOURCE_COLUMNS:  # a few distinct values: tested row by row
+            cv = fold(value.text)
+            return (
+                f"({col} COLLATE NOCASE = {self.p(cv)} OR ({col} GLOB {NON_ASCII_GLOB} "
+                f"AND q_fold({col}) = {self.p(cv)}))"
+            )
         if ci:
             cv = fold(value.text)
             return (

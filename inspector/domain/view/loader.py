@@ -53,7 +53,7 @@ def _label(row: Sequence[Any]) -> Any:
 def newest(reader: Reader, session_id: int, limit: int) -> list[Any]:
     """The session's last ``limit`` rows (``COLUMNS``), in arrival order."""
     rows = reader.rows(
-        f"SELECT {COLUMNS} FROM events INDEXED BY {SEQ_INDEX} WHERE session_id=? "
+        f"SELECT {COLUMNS} FROM events INDEXED BY {SEQ_INDEX}{reader.join} WHERE session_id=? "
         "ORDER BY seq DESC, id DESC LIMIT ?",
         (session_id, int(limit)),
     )

@@ -1,0 +1,261 @@
+"""Events and requests as store rows, and back: the one place that knows the column order.
+
+An event row is written as :data:`~inspector.domain.store_write.EVENT_ASSIGNED` (what a
+write transaction assigns: id, seq, request id, duplicate flag) followed by its *body*
+(:func:`event_body`, built before the transaction, in a worker process on the ingest path).
+In a body, the ``source_id`` place holds the source itself (:data:`SOURCE_COLUMNS` order);
+the transaction turns it into the id of its ``sources`` row (:meth:`Txn.insert`). Reads
+select :data:`~inspector.domain.store_schema.EVENT_COLUMNS` (the source's columns joined
+in) and :func:`event_from_row` makes the event.
+
+Each message is serialised once (:func:`dumps`): exact for integers beyond 64 bits, and a
+message nested deeper than orjson serialises (255 levels) is kept to :data:`KEEP_DEPTH`
+levels, the rest replaced by a note (the stored request keeps the body whole), so that no
+reader of the store ever has to recurse that deep.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from inspector.domain import jsoncodec
+from inspector.domain.capture import CapturedEvent, Finding, RawRequest, Source
+from inspector.domain.store_body import unpack as unpack_body
+from inspector.domain.store_schema import REQUEST_COLUMNS
+
+KEEP_DEPTH = 100
+_CLIPPED = "…(nested deeper than {} levels: not kept here; the request's body has it whole)"
+
+SourceKey = tuple[str | None, str | None, str | None, str | None, str | None, str | None]
+
+
+class TooDeep(ValueError):
+    pass
+
+
+def dumps(obj: Any) -> str:
+    """JSON text, exact for big integers; :class:`TooDeep` past what orjson nests."""
+    try:
+        return orjson.dumps(obj).decode()
+    except TypeError as exc:
+        if "ecursion" in str(exc):
+            raise TooDeep(str(exc)) from exc
+    try:  # an integer over 64 bits: the stdlib is exact
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    except RecursionError as exc:
+        raise TooDeep(str(exc)) from exc
+
+
+def clip(obj: Any, limit: int = KEEP_DEPTH) -> Any:
+    """A copy of ``obj`` with containers below ``limit`` levels replaced by a note."""
+    note = _CLIPPED.format(limit)
+
+    def copy(o: Any, depth: int) -> Any:
+        if o.__class__ is dict:
+            if depth >= limit:
+                return note
+            return {k: copy(v, depth + 1) for k, v in o.items()}
+        if o.__class__ is list:
+            if depth >= limit:
+                return note
+            return [copy(v, depth + 1) for v in o]
+        return o
+
+    return copy(obj, 1)
+
+
+def _text(v: Any) -> str | None:
+    """A column copied from the message: strings as they are, anything else as JSON."""
+    if v is None or v.__class__ is str:
+        return v
+    try:
+        return dumps(v)
+    except TooDeep:
+        return dumps(clip(v, 10))
+
+
+def source_key(s: Source) -> SourceKey:
+    """A source as the ``sources`` table keeps it (:data:`SOURCE_COLUMNS` order)."""
+    return (s.write_key, s.auth, s.library, s.library_version, s.client, s.user_agent)
+
+
+def source_of(key: Sequence[Any]) -> Source:
+    write_key, auth, lib, lib_version, client, user_agent = key
+    return Source(
+        write_key=write_key,
+        auth=auth,
+        library=lib,
+        library_version=lib_version,
+        client=client,
+        user_agent=user_agent,
+    )
+
+
+def lint_text(findings: Sequence[Finding]) -> str | None:
+    return dumps([f.to_dict() for f in findings]) if findings else None
+
+
+def lint_of(text: str | None) -> list[Finding]:
+    if not text:
+        return []
+    return [
+        Finding(f["rule"], f["severity"], f["message"], f.get("path"))
+        for f in jsoncodec.loads(text)
+    ]
+
+
+def event_body(
+    ev: CapturedEvent, text: str, original: str | None, lint: str | None
+) -> tuple[Any, ...]:
+    """The event's row but what a write transaction assigns (``EVENT_BODY`` order), from its
+    message's and original's JSON (``text``, ``original``) and its findings' (``lint``)."""
+    m = ev.message
+    g = m.get
+    return (
+        ev.session_id,
+        ev.received_at,
+        ev.timestamp,
+        ev.type,
+        _text(g("event")),
+        _text(g("name")),
+        _text(g("userId")),
+        _text(g("anonymousId")),
+        _text(g("previousId")),
+        _text(g("groupId")),
+        ev.message_id,
+        int(ev.generated_message_id),
+        source_key(ev.source),
+        ev.batch_index,
+        ev.batch_size,
+        ev.lint_level,
+        lint,
+        text,
+        original,
+    )
+
+
+def stored_body(ev: CapturedEvent) -> tuple[Any, ...]:
+    """:func:`event_body` of an event whose message is not serialised yet (tools, tests)."""
+    original = dumps(ev.original) if ev.original is not None else None
+    return event_body(ev, dumps(ev.message), original, lint_text(ev.lint))
+
+
+def event_from_row(row: Sequence[Any]) -> CapturedEvent:
+    """An event from a row of ``EVENT_COLUMNS`` (positional: this runs for every event read,
+    so it builds no dict per row)."""
+    (
+        eid,
+        session_id,
+        seq,
+        received_at,
+        ts,
+        typ,
+        _event,
+        _name,
+        _uid,
+        _aid,
+        _prev,
+        _gid,
+        message_id,
+        generated_mid,
+        write_key,
+        auth,
+        lib,
+        lib_version,
+        client,
+        user_agent,
+        request_id,
+        batch_index,
+        batch_size,
+        dup,
+        _level,
+        lint,
+        message,
+        original,
+    ) = row
+    return CapturedEvent(
+        id=eid,
+        session_id=session_id,
+        seq=seq,
+        received_at=received_at,
+        timestamp=ts,
+        type=typ,
+        message=jsoncodec.loads(message),
+        original=jsoncodec.loads(original) if original else None,
+        message_id=message_id,
+        generated_message_id=bool(generated_mid),
+        source=Source(
+            write_key=write_key,
+            auth=auth,
+            library=lib,
+            library_version=lib_version,
+            client=client,
+            user_agent=user_agent,
+        ),
+        request_id=request_id,
+        batch_index=batch_index,
+        batch_size=batch_size,
+        dup=bool(dup),
+        lint=lint_of(lint),
+    )
+
+
+def request_row(r: RawRequest) -> tuple[Any, ...]:
+    return (
+        r.id,
+        r.session_id,
+        r.received_at,
+        r.method,
+        r.path,
+        r.query,
+        jsoncodec.dumps_str(r.headers),
+        r.content_type,
+        r.content_encoding,
+        r.size,
+        r.body,
+        r.status,
+        r.error_code,
+        r.error,
+        int(r.rejected),
+        r.fault,
+        r.event_count,
+        r.client,
+        r.duration_ms,
+        jsoncodec.dumps_str(r.answer) if r.answer is not None else None,
+        jsoncodec.dumps_str(r.upstream) if r.upstream is not None else None,
+        r.auth,
+        r.write_key,
+    )
+
+
+def request_from_row(row: Sequence[Any]) -> RawRequest:
+    d = dict(zip(REQUEST_COLUMNS, row, strict=True))
+    return RawRequest(
+        id=d["id"],
+        session_id=d["session_id"],
+        received_at=d["received_at"],
+        method=d["method"],
+        path=d["path"],
+        query=d["query"] or "",
+        headers=jsoncodec.loads(d["headers"] or "{}"),
+        content_type=d["content_type"] or "",
+        content_encoding=d["content_encoding"] or "",
+        size=d["size"] or 0,
+        body=unpack_body(d["body"]),
+        status=d["status"],
+        error_code=d["error_code"],
+        error=d["error"],
+        rejected=bool(d["rejected"]),
+        fault=d["fault"],
+        event_count=d["event_count"],
+        client=d["client"],
+        duration_ms=d["duration_ms"],
+        answer=jsoncodec.loads(d["answer"]) if d["answer"] else None,
+        upstream=jsoncodec.loads(d["upstream"]) if d["upstream"] else None,
+        auth=d["auth"],
+        write_key=d["write_key"],
+    )
