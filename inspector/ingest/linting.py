@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from inspector.domain.capture import CapturedEvent, Finding, RawRequest
-from inspector.domain.lint.engine import MAX_MESSAGE
+from inspector.domain.lint.engine import MAX_MESSAGE, LintEngine
 
 log = logging.getLogger(__name__)
 MAX_STRING = 1024
@@ -88,13 +88,21 @@ class Linters:
         if linter is None:
             linter = self._by_session[sid] = self.factory()
         cut: dict[int, tuple[dict[str, Any], list[int]]] = {}
+        # each message's size as JSON, known from its text (E010 without serialising again)
+        sizes: list[int | None] = []
         for i, (ev, text) in enumerate(zip(events, texts, strict=True)):
             if _has_long_string(text):
                 counts = [0, 0]
                 cut[i] = (ev.message, counts)
                 ev.message = shortened(ev.message, counts)
+                sizes.append(None)  # linted shortened: measured as linted
+            else:
+                sizes.append(len(text) if text.isascii() else len(text.encode()))
         try:
-            linter.lint_batch(events, raw)
+            if isinstance(linter, LintEngine):
+                linter.lint_batch(events, raw, sizes)
+            else:
+                linter.lint_batch(events, raw)
         except Exception:  # findings are lost for this request, never the events
             log.exception("linting failed")
         finally:

@@ -22,9 +22,9 @@ from inspector.domain.lint import (  # noqa: F401  (importing registers the rule
 )
 from inspector.domain.lint.config import LintConfig
 from inspector.domain.lint.context import CALL_TYPES, Ctx
-from inspector.domain.lint.fastpath import GUARDS
+from inspector.domain.lint.fastpath import Plan, idle, plans_for
 from inspector.domain.lint.plan import TrackingPlan, load_plan
-from inspector.domain.lint.registry import CHECKS, RULES, CheckFn
+from inspector.domain.lint.registry import CHECKS, RULES
 from inspector.domain.lint.specdata import SpecCatalog, default_catalog
 
 MAX_MESSAGE = 32 * 1024
@@ -54,19 +54,14 @@ class LintEngine:
         cfg = self.config
         self._enabled = {rid for rid in RULES if cfg.is_enabled(rid)}
         self._severity = {rid: cfg.severity_of(rid) for rid in RULES}
-        self._by_type: dict[str, list[CheckFn]] = {}
-        self._guarded: dict[str, list[tuple[Any, list[CheckFn]]]] = {}
         active = sorted(
             (c for c in CHECKS if any(r in self._enabled for r in c.rules)), key=lambda c: c.order
         )
-        for t in (*CALL_TYPES, "unknown"):
-            mine = [c for c in active if c.types is None or t in c.types]
-            groups: dict[str, list[CheckFn]] = {}
-            for c in mine:
-                if fast_path and c.guard is not None:
-                    groups.setdefault(c.guard, []).append(c.fn)
-            self._guarded[t] = [(GUARDS[g], fns) for g, fns in groups.items()]
-            self._by_type[t] = [c.fn for c in mine if not (fast_path and c.guard)]
+        if fast_path:  # checks that can report nothing under this configuration
+            active = [c for c in active if not idle(c.fn, cfg)]
+        self._plans: dict[str, Plan] = {
+            t: plans_for(t, active, fast_path) for t in (*CALL_TYPES, "unknown")
+        }
         self._fold = {"W001", "W003", "E014"} & self._enabled
         self._ctx = Ctx(cfg, self.catalog, self.state, plan)
         self._plan_on = plan is not None and bool(
@@ -74,8 +69,14 @@ class LintEngine:
         )
 
     # -- public API -------------------------------------------------------------------------
-    def lint_batch(self, events: list[CapturedEvent], request: RawRequest | None) -> None:
-        """Set ``ev.lint`` on every event of one request, in arrival order."""
+    def lint_batch(
+        self,
+        events: list[CapturedEvent],
+        request: RawRequest | None,
+        sizes: list[int | None] | None = None,
+    ) -> None:
+        """Set ``ev.lint`` on every event of one request, in arrival order. ``sizes``: each
+        message's bytes as JSON where the caller serialised it already (None: measured here)."""
         if not events:
             return
         now = events[0].received_at or time.time()
@@ -107,14 +108,16 @@ class LintEngine:
                 )
         measure = body_len < 0 or body_len > MAX_MESSAGE
         ctx = self._ctx
-        for ev in events:
+        for i, ev in enumerate(events):
             if ev.received_at and ev.received_at != now:
                 now = ev.received_at
                 self._set_clock(now)
             ctx.event = ev
             found = self._run(ev.message, ev.original, ev.type)
             if measure:
-                self._size(ev.message, found)
+                known = sizes[i] if sizes is not None else None
+                if known is None or known > MAX_MESSAGE:  # (only orjson's size counts)
+                    self._size(ev.message, found)
             if batch:
                 found.extend(batch)
             ev.lint = self._findings(found) if found else []
@@ -164,13 +167,12 @@ class LintEngine:
         out: list[Raw] = []
         if self._fold:
             m = rules_envelope.fold_envelope(m, ctx, out)
-        if t not in self._by_type:
-            t = "unknown"
-        for guard, group in self._guarded[t]:
+        guards, plans = self._plans.get(t) or self._plans["unknown"]
+        mask = 0
+        for bit, guard in guards:
             if not guard(m, ctx):
-                for fn in group:
-                    fn(m, ctx, out)
-        for fn in self._by_type[t]:
+                mask |= bit
+        for fn in plans[mask]:
             fn(m, ctx, out)
         if self._plan_on:
             self.plan.check(m, out)  # type: ignore[union-attr]

@@ -2,15 +2,26 @@
 checks, so that the group's small rule functions run only when something looks off.
 
 A guard must be conservative: True only when none of the guarded checks could report
-anything. ``tests/domain/lint/test_fastpath.py`` runs every corpus with and without guards.
+anything *or change the session's state*. Each call type gets one list of checks per
+combination of guard answers (:func:`plans_for`), in the order the checks run without
+guards, except that the ``envelope`` group runs first. Checks that can report nothing under
+the configuration (:func:`idle`) are left out altogether.
+``tests/domain/lint/test_fastpath.py`` runs every corpus with and without all of this.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from inspector.domain.lint import rules_semantic, session, shapes
 from inspector.domain.lint.context import CALL_TYPES, Ctx
+from inspector.domain.lint.registry import Check, CheckFn
 from inspector.domain.lint.rules_envelope import _TOP_KEYS, placeholder
+
+Guard = Callable[[dict[str, Any], Ctx], bool]
+# per call type: (bit, guard) pairs, and the checks to run for each set of failed guards' bits
+Plan = tuple[list[tuple[int, Guard]], dict[int, list[CheckFn]]]
 
 _TYPES = frozenset(CALL_TYPES)
 _PHONEISH = frozenset("+(0123456789")
@@ -21,6 +32,32 @@ def _id_fine(v: Any) -> bool:
     if type(v) is not str or not v or v[0].isspace() or v[-1].isspace():
         return False
     return not placeholder(v)
+
+
+# the answer per id string (a user's ids come with event after event), bounded
+_UID_OK: dict[str, bool] = {}
+_AID_OK: dict[str, bool] = {}
+_IDS_MAX = 8192
+
+
+def _uid_fine(v: str) -> bool:
+    ok = _UID_OK.get(v)
+    if ok is None:
+        ok = _id_fine(v) and "@" not in v and v[0] not in _PHONEISH
+        if len(_UID_OK) >= _IDS_MAX:
+            _UID_OK.clear()
+        _UID_OK[v] = ok
+    return ok
+
+
+def _aid_fine(v: str) -> bool:
+    ok = _AID_OK.get(v)
+    if ok is None:
+        ok = _id_fine(v)
+        if len(_AID_OK) >= _IDS_MAX:
+            _AID_OK.clear()
+        _AID_OK[v] = ok
+    return ok
 
 
 def envelope(m: dict[str, Any], x: Ctx) -> bool:
@@ -38,9 +75,9 @@ def envelope(m: dict[str, Any], x: Ctx) -> bool:
     if uid is None:
         if aid is None:
             return False
-    elif not _id_fine(uid) or "@" in uid or uid[0] in _PHONEISH:
+    elif type(uid) is not str or not _uid_fine(uid):
         return False
-    if aid is not None and not _id_fine(aid):
+    if aid is not None and (type(aid) is not str or not _aid_fine(aid)):
         return False
     if t == "track":
         e = m.get("event")
@@ -63,4 +100,40 @@ def envelope(m: dict[str, Any], x: Ctx) -> bool:
     return (_TOP_KEYS_PAGE if t == "page" or t == "screen" else _TOP_KEYS).isdisjoint(m)
 
 
-GUARDS = {"envelope": envelope}
+def quiet_context(m: dict[str, Any], x: Ctx) -> bool:
+    """No context.traits, no context.groupId, not an identify or group call: the B2B
+    detector, the email trait and the context-traits checks have nothing to look at."""
+    t = m.get("type")
+    if t == "identify" or t == "group":
+        return False
+    c = m.get("context")
+    return type(c) is not dict or ("traits" not in c and not c.get("groupId"))
+
+
+GUARDS: dict[str, Guard] = {"envelope": envelope, "quiet_context": quiet_context}
+FIRST = "envelope"  # its group runs before every other check
+
+
+# checks the fast path runs in a faster form (same findings, same state)
+FAST: dict[CheckFn, CheckFn] = {rules_semantic.semantic: shapes.semantic}
+
+
+def idle(fn: CheckFn, cfg: Any) -> bool:
+    """The check can report nothing (nor keep state) under this configuration."""
+    return fn is session.dominant_event_case and cfg.event_case != "auto"
+
+
+def plans_for(t: str, active: list[Check], fast_path: bool) -> Plan:
+    """The checks for call type ``t`` (``active``: enabled checks, in order)."""
+    mine = [c for c in active if c.types is None or t in c.types]
+    if not fast_path:
+        return [], {0: [c.fn for c in mine]}
+    names = list(dict.fromkeys(c.guard for c in mine if c.guard is not None))
+    names.sort(key=lambda g: g != FIRST)
+    bits = {g: 1 << i for i, g in enumerate(names)}
+    plans: dict[int, list[CheckFn]] = {}
+    for mask in range(1 << len(names)):
+        runs = [c for c in mine if c.guard is None or bits[c.guard] & mask]
+        runs.sort(key=lambda c: c.guard != FIRST)  # stable: the rest keep their order
+        plans[mask] = [FAST.get(c.fn, c.fn) for c in runs]
+    return [(bits[g], GUARDS[g]) for g in names], plans

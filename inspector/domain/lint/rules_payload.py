@@ -129,7 +129,7 @@ def group_traits(m: dict[str, Any], x: Ctx, out: Out) -> None:
         _typed(t, GROUP_TRAITS, "traits", "W020", "Group trait", out)
 
 
-@check("W017", types=("identify", "track", "page", "screen", "alias"))
+@check("W017", types=("identify", "track", "page", "screen", "alias"), guard="quiet_context")
 def email_trait(m: dict[str, Any], x: Ctx, out: Out) -> None:
     if m.get("type") != "identify":
         ctx = m.get("context")

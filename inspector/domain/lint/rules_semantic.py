@@ -62,32 +62,37 @@ def semantic_types(name: str, spec: Any, props: dict[str, Any], out: Out) -> Non
         pt = sprops.get(k)
         if pt is None or v is None or k in _W023:
             continue
-        if pt.is_array:
-            if type(v) is not list or not all(type(i) is dict for i in v):
-                out.append(
-                    (
-                        "E018",
-                        f"{k} must be an array of objects, got "
-                        f"{json_type(v) if type(v) is not list else 'other items'}",
-                        f"properties.{k}",
-                    )
-                )
-                continue
-            for i, item in enumerate(v):
-                _check_object(item, pt.items or {}, f"properties.{k}.{i}", name, out)
-        elif not pt.ok(v):
+        semantic_prop(name, k, v, pt, out)
+    if "products" in props and "products" not in sprops:
+        products_shape(props["products"], out)
+
+
+def semantic_prop(name: str, k: str, v: Any, pt: PropType, out: Out) -> None:
+    """W024/E018 for one spec-defined property (not None, not one of W023's)."""
+    if pt.is_array:
+        if type(v) is not list or not all(type(i) is dict for i in v):
             out.append(
                 (
-                    "W024",
-                    f"{name}: properties.{k} should be {describe(pt.code)}, got "
-                    f"{json_type(v)} {short(v, 24)!r}",
+                    "E018",
+                    f"{k} must be an array of objects, got "
+                    f"{json_type(v) if type(v) is not list else 'other items'}",
                     f"properties.{k}",
                 )
             )
-        elif pt.items is not None and type(v) is dict:
-            _check_object(v, pt.items, f"properties.{k}", name, out)
-    if "products" in props and "products" not in sprops:
-        products_shape(props["products"], out)
+            return
+        for i, item in enumerate(v):
+            _check_object(item, pt.items or {}, f"properties.{k}.{i}", name, out)
+    elif not pt.ok(v):
+        out.append(
+            (
+                "W024",
+                f"{name}: properties.{k} should be {describe(pt.code)}, got "
+                f"{json_type(v)} {short(v, 24)!r}",
+                f"properties.{k}",
+            )
+        )
+    elif pt.items is not None and type(v) is dict:
+        _check_object(v, pt.items, f"properties.{k}", name, out)
 
 
 def semantic_key(name: str, spec: Any, props: dict[str, Any], out: Out) -> None:

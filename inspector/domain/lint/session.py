@@ -318,7 +318,7 @@ def dominant_event_case(m: dict[str, Any], x: Ctx, out: Out) -> None:
         )
 
 
-@check("I007", order=65)
+@check("I007", order=65, guard="quiet_context")
 def context_traits(m: dict[str, Any], x: Ctx, out: Out) -> None:
     t = m.get("type")
     ctx = m.get("context")
@@ -385,7 +385,7 @@ def event_not_on_platform(m: dict[str, Any], x: Ctx, out: Out) -> None:
             )
 
 
-@check("I006", order=1)
+@check("I006", order=1, guard="quiet_context")
 def detect_b2b(m: dict[str, Any], x: Ctx, out: Out) -> None:
     """Not a finding: remembers that the session is B2B (group calls or context.groupId)."""
     st = x.state

@@ -1,0 +1,100 @@
+"""Fast-path variants of checks whose work depends mostly on a message's *shape*: which keys
+its properties have and the JSON types of their values.
+
+A client sends the same few shapes event after event, so what the types alone decide is
+worked out once per shape; only what depends on the values themselves (dates, arrays of
+objects, nested objects) is checked on each message. The plain engine runs the checks
+these stand in for (:data:`inspector.domain.lint.fastpath.FAST`); the fast-path tests
+compare the two.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inspector.domain.lint.context import Ctx
+from inspector.domain.lint.rules_semantic import (
+    _W023,
+    b2b_group,
+    products_shape,
+    semantic_key,
+    semantic_prop,
+    semantic_types,
+    video_spec,
+)
+from inspector.domain.lint.specdata import PropType
+
+Out = list[tuple[str, str, str | None]]
+# spec type codes whose answer the value's type alone gives (the value is not None)
+_BY_TYPE: dict[str, frozenset[type]] = {
+    "S": frozenset({str}),
+    "N": frozenset({int, float}),
+    "I": frozenset({int, float}),
+    "B": frozenset({bool}),
+    "O": frozenset({dict}),
+    "A": frozenset({list}),
+}
+_SHAPES_MAX = 20000
+# (id of the spec event, keys, value types) -> (the spec event, what to check per message):
+# None = a type is wrong for the spec (the plain check runs and says so)
+_Plan = tuple[tuple[tuple[int, str, PropType], ...], bool] | None
+_SHAPES: dict[tuple[Any, ...], tuple[Any, _Plan]] = {}
+
+
+def _plan(spec: Any, keys: tuple[str, ...], types: tuple[type, ...]) -> _Plan:
+    """The properties to check value by value (position, key, spec type), and whether a
+    non-spec ``products`` array is to be checked; None when the types alone fail a check."""
+    sprops = spec.props
+    needs = []
+    for i, (k, t) in enumerate(zip(keys, types, strict=True)):
+        pt = sprops.get(k)
+        if pt is None or t is type(None) or k in _W023:
+            continue
+        allowed = _BY_TYPE.get(pt.code) if pt.items is None and not pt.is_array else None
+        if allowed is None:
+            needs.append((i, k, pt))
+        elif t not in allowed:
+            return None
+    return tuple(needs), "products" in keys and "products" not in sprops
+
+
+def semantic_types_by_shape(name: str, spec: Any, props: dict[str, Any], out: Out) -> None:
+    """:func:`~inspector.domain.lint.rules_semantic.semantic_types`, with what the value
+    types decide looked up per shape."""
+    keys = tuple(props)
+    vals = tuple(props.values())
+    types = tuple(map(type, vals))
+    key = (id(spec), keys, types)
+    found = _SHAPES.get(key)
+    if found is None or found[0] is not spec:
+        if len(_SHAPES) >= _SHAPES_MAX:
+            _SHAPES.clear()
+        found = _SHAPES[key] = (spec, _plan(spec, keys, types))
+    plan = found[1]
+    if plan is None:
+        semantic_types(name, spec, props, out)
+        return
+    needs, products = plan
+    for i, k, pt in needs:
+        semantic_prop(name, k, vals[i], pt, out)
+    if products:
+        products_shape(props["products"], out)
+
+
+def semantic(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    """:func:`inspector.domain.lint.rules_semantic.semantic` by shape."""
+    name: str = m.get("event")  # type: ignore[assignment]  # only used when spec is found
+    spec = x.cat.events.get(name) if type(name) is str else None
+    props = m.get("properties")
+    if spec is None:
+        if type(props) is dict and "products" in props:
+            products_shape(props["products"], out)
+        return
+    props = props if type(props) is dict else {}
+    semantic_types_by_shape(name, spec, props, out)
+    if spec.keys:
+        semantic_key(name, spec, props, out)
+    if spec.video:
+        video_spec(m, x, name, spec, props, out)
+    if spec.b2b:
+        b2b_group(m, x, name, out)
