@@ -60,7 +60,7 @@ class LintEngine:
         if fast_path:  # checks that can report nothing under this configuration
             active = [c for c in active if not idle(c.fn, cfg)]
         self._plans: dict[str, Plan] = {
-            t: plans_for(t, active, fast_path) for t in (*CALL_TYPES, "unknown")
+            t: plans_for(t, active, fast_path, self._enabled) for t in (*CALL_TYPES, "unknown")
         }
         self._fold = {"W001", "W003", "E014"} & self._enabled
         self._ctx = Ctx(cfg, self.catalog, self.state, plan)

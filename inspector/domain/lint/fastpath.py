@@ -18,6 +18,7 @@ from inspector.domain.lint import rules_semantic, session, shapes
 from inspector.domain.lint.context import CALL_TYPES, Ctx
 from inspector.domain.lint.registry import Check, CheckFn
 from inspector.domain.lint.rules_envelope import _TOP_KEYS, placeholder
+from inspector.domain.lint.values import ISO_RE, iso_status
 
 Guard = Callable[[dict[str, Any], Ctx], bool]
 # per call type: (bit, guard) pairs, and the checks to run for each set of failed guards' bits
@@ -26,6 +27,7 @@ Plan = tuple[list[tuple[int, Guard]], dict[int, list[CheckFn]]]
 _TYPES = frozenset(CALL_TYPES)
 _PHONEISH = frozenset("+(0123456789")
 _TOP_KEYS_PAGE = _TOP_KEYS - {"name"}
+_UTC_FIELDS = ("timestamp", "originalTimestamp", "sentAt")
 
 
 def _id_fine(v: Any) -> bool:
@@ -75,9 +77,9 @@ def envelope(m: dict[str, Any], x: Ctx) -> bool:
     if uid is None:
         if aid is None:
             return False
-    elif type(uid) is not str or not _uid_fine(uid):
+    elif type(uid) is not str or not (_UID_OK.get(uid) or _uid_fine(uid)):
         return False
-    if aid is not None and (type(aid) is not str or not _aid_fine(aid)):
+    if aid is not None and (type(aid) is not str or not (_AID_OK.get(aid) or _aid_fine(aid))):
         return False
     if t == "track":
         e = m.get("event")
@@ -110,12 +112,45 @@ def quiet_context(m: dict[str, Any], x: Ctx) -> bool:
     return type(c) is not dict or ("traits" not in c and not c.get("groupId"))
 
 
-GUARDS: dict[str, Guard] = {"envelope": envelope, "quiet_context": quiet_context}
+def times(m: dict[str, Any], x: Ctx) -> bool:
+    """timestamp, originalTimestamp and sentAt (where present) are UTC date-times of the
+    usual shape, none in the future, sentAt not before the event nor too long before its
+    arrival; receivedAt (if any) is a date-time: nothing for E012/W005/W006/W007."""
+    for f in _UTC_FIELDS:
+        v = m.get(f)
+        if v is None:
+            continue
+        if type(v) is not str or len(v) < 20 or v[-1] != "Z" or v[19] not in ".Z":
+            return False
+        if v[:19] > x.future_iso or ISO_RE.fullmatch(v) is None:
+            return False
+    r = m.get("receivedAt")
+    if r is not None and iso_status(r) != "ok":
+        return False
+    sent = m.get("sentAt")
+    if sent is None:
+        return True
+    ev = m.get("originalTimestamp") or m.get("timestamp")  # as clock_skew's fast path
+    return (
+        type(ev) is str
+        and len(ev) == len(sent)
+        and len(ev) >= 20
+        and ev[-1] == "Z"
+        and ev[19] in ".Z"
+        and ev <= sent
+        and (not x.received or sent[:19] >= x.past_iso)
+    )
+
+
+GUARDS: dict[str, Guard] = {"envelope": envelope, "quiet_context": quiet_context, "times": times}
 FIRST = "envelope"  # its group runs before every other check
 
 
-# checks the fast path runs in a faster form (same findings, same state)
-FAST: dict[CheckFn, CheckFn] = {rules_semantic.semantic: shapes.semantic}
+def fast_form(fn: CheckFn, enabled: set[str]) -> CheckFn:
+    """The faster form of a check the fast path runs (same findings, same state)."""
+    if fn is rules_semantic.semantic:
+        return shapes.semantic if "W025" in enabled else shapes.semantic_no_keys
+    return fn
 
 
 def idle(fn: CheckFn, cfg: Any) -> bool:
@@ -123,8 +158,9 @@ def idle(fn: CheckFn, cfg: Any) -> bool:
     return fn is session.dominant_event_case and cfg.event_case != "auto"
 
 
-def plans_for(t: str, active: list[Check], fast_path: bool) -> Plan:
-    """The checks for call type ``t`` (``active``: enabled checks, in order)."""
+def plans_for(t: str, active: list[Check], fast_path: bool, enabled: set[str]) -> Plan:
+    """The checks for call type ``t`` (``active``: the checks of ``enabled`` rules, in
+    order)."""
     mine = [c for c in active if c.types is None or t in c.types]
     if not fast_path:
         return [], {0: [c.fn for c in mine]}
@@ -135,5 +171,5 @@ def plans_for(t: str, active: list[Check], fast_path: bool) -> Plan:
     for mask in range(1 << len(names)):
         runs = [c for c in mine if c.guard is None or bits[c.guard] & mask]
         runs.sort(key=lambda c: c.guard != FIRST)  # stable: the rest keep their order
-        plans[mask] = [FAST.get(c.fn, c.fn) for c in runs]
+        plans[mask] = [fast_form(c.fn, enabled) for c in runs]
     return [(bits[g], GUARDS[g]) for g in names], plans

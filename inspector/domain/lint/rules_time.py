@@ -20,7 +20,7 @@ def _future(v: str, x: Ctx) -> bool:
     return ts is not None and ts > x.future_ts
 
 
-@check("E012", "W005", "W006", order=10)
+@check("E012", "W005", "W006", order=10, guard="times")
 def timestamps(m: dict[str, Any], x: Ctx, out: Out) -> None:
     for f in TS_FIELDS:
         v = m.get(f)
@@ -49,7 +49,7 @@ def _utc(v: str) -> bool:
     return len(v) >= 20 and v[-1] == "Z" and v[19] in ".Z"
 
 
-@check("W007", order=11)
+@check("W007", order=11, guard="times")
 def clock_skew(m: dict[str, Any], x: Ctx, out: Out) -> None:
     sent_raw = m.get("sentAt")
     if type(sent_raw) is not str:

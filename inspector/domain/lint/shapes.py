@@ -15,6 +15,7 @@ from typing import Any
 from inspector.domain.lint.context import Ctx
 from inspector.domain.lint.rules_semantic import (
     _W023,
+    _check_object,
     b2b_group,
     products_shape,
     semantic_key,
@@ -22,7 +23,8 @@ from inspector.domain.lint.rules_semantic import (
     semantic_types,
     video_spec,
 )
-from inspector.domain.lint.specdata import PropType
+from inspector.domain.lint.specdata import PropType, describe
+from inspector.domain.lint.values import json_type, short
 
 Out = list[tuple[str, str, str | None]]
 # spec type codes whose answer the value's type alone gives (the value is not None)
@@ -76,9 +78,68 @@ def semantic_types_by_shape(name: str, spec: Any, props: dict[str, Any], out: Ou
         return
     needs, products = plan
     for i, k, pt in needs:
-        semantic_prop(name, k, vals[i], pt, out)
+        v = vals[i]
+        if pt.is_array and type(v) is list and all(type(it) is dict for it in v):
+            for j, item in enumerate(v):  # as semantic_prop does, each item by its shape
+                _object_by_shape(item, pt.items or {}, k, j, name, out)
+        else:
+            semantic_prop(name, k, v, pt, out)
     if products:
         products_shape(props["products"], out)
+
+
+# (id of the object's spec shape, keys, value types) -> (that shape, keys to check by value
+# (position, key, spec type), or None: a type is wrong, the plain check runs and says so)
+_ITEMS: dict[tuple[Any, ...], tuple[Any, tuple[tuple[int, str, PropType], ...] | None]] = {}
+
+
+def _item_plan(
+    shape: dict[str, PropType], keys: tuple[str, ...], types: tuple[type, ...]
+) -> tuple[tuple[int, str, PropType], ...] | None:
+    needs = []
+    for i, (k, t) in enumerate(zip(keys, types, strict=True)):
+        pt = shape.get(k)
+        if pt is None or t is type(None):
+            continue
+        if pt.items is not None:  # an array of objects or an object: its ok() is by type
+            allowed: frozenset[type] | None = frozenset({list if pt.is_array else dict})
+        else:
+            allowed = _BY_TYPE.get(pt.code)
+        if allowed is None:
+            needs.append((i, k, pt))
+        elif t not in allowed:
+            return None
+    return tuple(needs)
+
+
+def _object_by_shape(
+    item: dict[str, Any], shape: dict[str, PropType], k: str, j: int, name: str, out: Out
+) -> None:
+    """``_check_object`` on one item of an array of objects, by the item's shape."""
+    keys = tuple(item)
+    vals = tuple(item.values())
+    types = tuple(map(type, vals))
+    key = (id(shape), keys, types)
+    found = _ITEMS.get(key)
+    if found is None or found[0] is not shape:
+        if len(_ITEMS) >= _SHAPES_MAX:
+            _ITEMS.clear()
+        found = _ITEMS[key] = (shape, _item_plan(shape, keys, types))
+    needs = found[1]
+    if needs is None:
+        _check_object(item, shape, f"properties.{k}.{j}", name, out)
+        return
+    for i, ik, pt in needs:
+        v = vals[i]
+        if not pt.ok(v):
+            out.append(
+                (
+                    "W024",
+                    f"{name}: properties.{k}.{j}.{ik} should be {describe(pt.code)}, got "
+                    f"{json_type(v)} {short(v, 24)!r}",
+                    f"properties.{k}.{j}.{ik}",
+                )
+            )
 
 
 def semantic(m: dict[str, Any], x: Ctx, out: Out) -> None:
@@ -94,6 +155,23 @@ def semantic(m: dict[str, Any], x: Ctx, out: Out) -> None:
     semantic_types_by_shape(name, spec, props, out)
     if spec.keys:
         semantic_key(name, spec, props, out)
+    if spec.video:
+        video_spec(m, x, name, spec, props, out)
+    if spec.b2b:
+        b2b_group(m, x, name, out)
+
+
+def semantic_no_keys(m: dict[str, Any], x: Ctx, out: Out) -> None:
+    """:func:`semantic` with W025 disabled (its key check reports nothing else)."""
+    name: str = m.get("event")  # type: ignore[assignment]  # only used when spec is found
+    spec = x.cat.events.get(name) if type(name) is str else None
+    props = m.get("properties")
+    if spec is None:
+        if type(props) is dict and "products" in props:
+            products_shape(props["products"], out)
+        return
+    props = props if type(props) is dict else {}
+    semantic_types_by_shape(name, spec, props, out)
     if spec.video:
         video_spec(m, x, name, spec, props, out)
     if spec.b2b:

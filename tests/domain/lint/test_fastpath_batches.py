@@ -46,6 +46,8 @@ DEEP: list[tuple[tuple[str, ...], Any]] = [
     (("properties", "products"), "none"),
     (("properties", "products"), [{"product_id": 5, "price": "1.0"}, 3]),
     (("properties", "products"), [{"sku": "S", "quantity": 2.5}]),
+    (("properties", "products"), [{"product_id": 5, "price": "1.0", "url": 3}, {"sku": None}]),
+    (("properties", "products"), [{"product_id": "p", "image_url": "x", "coupon": ["c"]}]),
     (("properties", "price"), "9.99"),
     (("properties", "Order ID"), "o-1"),
     (("properties", "orderId"), "o-2"),
