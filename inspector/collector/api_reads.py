@@ -52,7 +52,7 @@ def first_page(
     none match, the hints of the window's filter bar (a term that cannot match, and what was
     probably meant)."""
     cq = compile_for(svc, session, q, reader=reader)
-    total = reader.count(session.id, cq.where, cq.params)
+    total = cq.count(reader, session.id)
     rows = reader.page_rows(
         session.id, cq.where, cq.params, limit=min(limit, STREAM_AT), offset=offset, total=total
     )

@@ -161,8 +161,7 @@ def evaluate(
     reader: Reader, session_id: int, exp: Expectation, comp: CompiledQuery
 ) -> dict[str, Any]:
     """One expectation, checked in a query thread (``reader``: its own connection)."""
-    store = reader
-    total = store.count(session_id, comp.where, comp.params)
+    total = comp.count(reader, session_id)
     lo, hi = exp.bounds()
     checks: list[dict[str, Any]] = []
     if lo == hi:
@@ -178,7 +177,7 @@ def evaluate(
         {"check": "count", "passed": count_ok, "message": f"expected {want}, got {total}"}
     )
     events = (
-        store.events(session_id, comp.where, comp.params, limit=ASSERT_SCAN, total=total)
+        reader.events(session_id, comp.where, comp.params, limit=ASSERT_SCAN, total=total)
         if total
         else []
     )

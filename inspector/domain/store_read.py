@@ -24,9 +24,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from inspector.domain.query import numindex
 from inspector.domain.query.ftsindex import count_docs
 from inspector.domain.query.numindex import count_rows
 from inspector.domain.store_schema import EVENT_COLUMNS, SOURCES_JOIN
+from inspector.domain.store_span import session_span
 
 EV_COLS = ", ".join(EVENT_COLUMNS)
 SEQ_INDEX = "events_session_seq"
@@ -125,6 +127,58 @@ class Reader:
     def count(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> int:
         sql = f"SELECT COUNT(*) FROM events{self.join} WHERE {_session(where)}{_and(where)}"
         return int(self.scalar(sql, (session_id, *params)))
+
+    def count_compare(
+        self,
+        session_id: int,
+        key: str,
+        op: str,
+        number: float,
+        where: str,
+        params: Sequence[Any] = (),
+    ) -> int | None:
+        """Events of the session whose number at ``key`` compares ``op number`` (the query's
+        exact SQL ``where``), counted from the number index where it covers the session and
+        by ``where`` for the events after it; None when the session is not one id range (see
+        store_span) or the store has no number index: count the rows then."""
+        with self._lock, self._snapshot():
+            span = session_span(self.conn, session_id)
+            if span is None:
+                return None
+            lo, hi = span
+            upto = numindex.progress(self.conn)
+            n = 0
+            if lo <= upto:
+                first, last = self.conn.execute(
+                    "SELECT (SELECT MIN(id) FROM events), (SELECT MAX(id) FROM events)"
+                ).fetchone()
+                alone = first >= lo and last <= hi  # no other session's ids to leave out
+                got = numindex.count_matches(
+                    self.conn, key, op, number, None if alone else (lo, min(hi, upto))
+                )
+                if got is None:
+                    return None
+                n += got
+            if hi > upto:  # not indexed yet: test those rows (an id range of the table)
+                n += self.conn.execute(
+                    f"SELECT COUNT(*) FROM events{self.join} "
+                    f"WHERE +session_id=? AND id > ?{_and(where)}",
+                    (session_id, max(upto, lo - 1), *params),
+                ).fetchone()[0]
+            return n
+
+    @contextlib.contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Statements inside read one state of the store (a read transaction), unless the
+        connection is in a transaction already."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
 
     def page_rows(
         self,

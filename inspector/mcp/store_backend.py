@@ -107,7 +107,7 @@ class StoreBackend:
             s = self.session(session)
             cq = self.compile(q, s)
             st = self.store()
-            total = st.count_events(s.id, cq.where, cq.params)
+            total = cq.count(st.read, s.id)
             found = st.events(s.id, cq.where, cq.params, limit=limit, descending=True)
             events = [e.to_api() for e in reversed(found)]
             return {"total": total, "session": s.to_dict(), "events": events}
@@ -129,7 +129,7 @@ class StoreBackend:
         s = await self._run(lambda: self.session(""))
         cq = await self._run(lambda: self.compile(q, s, "q"))
         while True:
-            total = await self._run(lambda: self.store().count_events(s.id, cq.where, cq.params))
+            total = await self._run(lambda: cq.count(self.store().read, s.id))
             left = started + timeout - time.monotonic()
             if total >= count or left <= 0:
                 break

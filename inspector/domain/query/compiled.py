@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from inspector.domain.capture import CapturedEvent
+from inspector.domain.query import counting
 from inspector.domain.query.api import Query, parse
 from inspector.domain.query.errors import QueryError
 from inspector.domain.query.pycompile import MatchContext
@@ -62,6 +63,14 @@ class CompiledQuery:
 
     def matches(self, ev: CapturedEvent) -> bool:
         return self.query.matches(ev, self.ctx)
+
+    def count(self, reader: counting.Counter, session_id: int) -> int:
+        """How many events of the session match: what ``reader.count(session_id, where,
+        params)`` says, read more cheaply where the query's shape allows (query/counting.py).
+        Every door counts through this."""
+        return counting.count(
+            reader, session_id, self.query.ast, self.ctx, (self.where, self.params)
+        )
 
     def and_where(self, extra: str, *extra_params: Any) -> tuple[str, list[Any]]:
         """This query's SQL AND ``extra`` (e.g. ``id > ?``), with both parameter lists."""

@@ -100,6 +100,37 @@ def count_rows(conn: sqlite3.Connection, key: str, op: str, value: Any, cap: int
     return int(pending + row[0])
 
 
+def progress(conn: sqlite3.Connection) -> int:
+    """The last event id the number index covers (0: none, or no index in this store)."""
+    try:
+        return int(conn.execute("SELECT " + PROGRESS_SQL).fetchone()[0])
+    except sqlite3.OperationalError:  # no meta table (not a store)
+        return 0
+
+
+def count_matches(
+    conn: sqlite3.Connection, key: str, op: str, value: Any, ids: tuple[int, int] | None
+) -> int | None:
+    """Indexed events whose number at ``key`` compares ``op`` ``value``, among ids in the
+    range ``ids`` (None: all), from the index alone. Exact for the events the index covers
+    (ids up to :func:`progress`): an entry is a number at exactly that path, as the exact
+    test's parser sees it (messages are stored re-serialised: no key appears twice). None
+    when the store has no number index."""
+    assert op in OPS
+    sql = (
+        f"SELECT COUNT(*) FROM {TABLE} WHERE kid = (SELECT kid FROM {KEYS} WHERE key = ?) "
+        f"AND v {op} ?"
+    )
+    params: tuple[Any, ...] = (key, value)
+    if ids is not None:
+        sql += " AND id BETWEEN ? AND ?"
+        params += ids
+    try:
+        return int(conn.execute(sql, params).fetchone()[0])
+    except sqlite3.OperationalError:  # no such table
+        return None
+
+
 _LEAVES = (
     "SELECT e.id, t.fullkey, t.atom FROM events AS e, json_tree(e.message) AS t "
     "WHERE e.id > ? AND e.id <= ? AND t.type IN ('integer', 'real') "
