@@ -1,21 +1,24 @@
 """The number index: the numbers at message paths, for comparisons (``properties.revenue:>290``).
 
 Without it a comparison parses the JSON of every candidate message (a count at 1M events took
-1.9x a full scan). With it, ``path:>N`` first asks an index of ``(path, value, event id)`` for
-the events whose number at that path passes, and the exact test (the same SQL as before)
-decides only for those, so answers never depend on the index.
+1.9x a full scan). With it, ``path:>N`` asks an index of ``(path, value, event id)`` for the
+events whose number at that path passes; the index is exact for the events it covers (an
+entry is a number at exactly that path, as the exact test's parser sees it; messages are
+stored re-serialised, so no key appears twice, and never change), and the exact test (the
+same SQL as before) decides for the events after its progress mark.
 
 * **What is indexed**: every number (JSON integer or real) at a path of plain object keys
   (letters, digits, ``_``, ``-``, ``$``; not all digits), not inside an array: the paths a
   comparison names (``properties.revenue``, ``traits.age``, ``context.screen.width``). The
   values are SQLite's own (``json_tree``), the same parser the exact test uses.
 * **When**: whenever the writer indexes free text (:func:`index_pending`, called from
-  ``Store.index_pending``), with a progress mark of its own; events above the mark are
-  candidates by definition.
+  ``Store.index_pending``), with a progress mark of its own; events above the mark are tested
+  row by row.
 * **When it is used**: only where the query was compiled with a reader that counts the
   candidates (``MatchContext.num_rows``), and only when they are few (:data:`RARE_ROWS`):
   driving a common comparison from the index (a rowid lookup each) costs more than reading
-  the session in order.
+  the session in order. A lone comparison of any commonness is *counted* from the index
+  alone (:func:`count_matches`, query/counting.py) when the session is one range of ids.
 """
 
 from __future__ import annotations
@@ -69,13 +72,14 @@ def fullkey_key(fullkey: str) -> str | None:
     return path_key(tuple(segs))
 
 
-def candidates_sql(op: str) -> str:
-    """A superset test for events whose number at a path compares ``op`` a value (two ``?``:
-    the index key and the value). Events not indexed yet are candidates."""
+def matches_sql(op: str) -> str:
+    """Events the index says compare ``op`` a value at a path (two ``?``: the index key and
+    the value): exactly the events that do, among those it covers (ids up to the progress
+    mark, :data:`PROGRESS_SQL`)."""
     assert op in OPS
     return (
-        f"(id > {PROGRESS_SQL} OR id IN (SELECT id FROM {TABLE} WHERE "
-        f"kid = (SELECT kid FROM {KEYS} WHERE key = ?) AND v {op} ?))"
+        f"id IN (SELECT id FROM {TABLE} WHERE "
+        f"kid = (SELECT kid FROM {KEYS} WHERE key = ?) AND v {op} ?)"
     )
 
 

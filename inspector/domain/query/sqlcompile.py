@@ -305,9 +305,10 @@ class SqlCompiler:
         return f"{lv} {node.op} {node.level}"
 
     # -- message paths --------------------------------------------------------------------
-    def num_candidates(self, path: tuple[str, ...], op: str, number: float) -> str | None:
-        """An ``id IN (...)`` superset from the number index when the comparison is rare
-        there, else None (its parameters come first: call before writing the exact test)."""
+    def num_indexed(self, path: tuple[str, ...], op: str, number: float) -> str | None:
+        """The events the number index says match, when the comparison is rare there, else
+        None (its parameters come first: call before writing the exact test). The index is
+        exact for the events it covers: the exact test reads only the rows after them."""
         rows = self.ctx.num_rows if self.ctx is not None else None
         key = numindex.path_key(path)
         if rows is None or key is None:
@@ -315,7 +316,7 @@ class SqlCompiler:
         if rows(key, op, number, numindex.RARE_ROWS) >= numindex.RARE_ROWS:
             return None
         self.params.extend((key, number))
-        return numindex.candidates_sql(op)
+        return numindex.matches_sql(op)
 
     def path(self, path: tuple[str, ...], value: Value) -> str:
         jp = json_path(path)
@@ -330,11 +331,14 @@ class SqlCompiler:
         # first false term of an AND), the type test parses again only for those that pass
         if isinstance(value, Compare):
             if value.number is not None:
-                cand = self.num_candidates(path, value.op, value.number)
+                indexed = self.num_indexed(path, value.op, value.number)
                 exact = (
                     f"({jx()} {value.op} {self.p(value.number)} AND {jt()} IN ('integer', 'real'))"
                 )
-                return exact if cand is None else f"({cand} AND {exact})"
+                if indexed is None:
+                    return exact
+                upto = numindex.PROGRESS_SQL
+                return f"((id <= {upto} AND {indexed}) OR (id > {upto} AND {exact}))"
             return f"({jx()} {value.op} {self.p(value.operand)} AND {jt()} = 'text')"
         if isinstance(value, Regex):
             return (
