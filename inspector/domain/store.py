@@ -24,6 +24,7 @@ from inspector.domain.errors import DamagedFile
 from inspector.domain.query import ftsindex as _fts
 from inspector.domain.query import numindex as _num
 from inspector.domain.query import register_functions
+from inspector.domain.query import shapeindex as _shape
 from inspector.domain.secrets import mask_json_text
 from inspector.domain.store_migrate import migrate
 from inspector.domain.store_read import Reader
@@ -171,7 +172,7 @@ class Store:
         return ", ".join(c if c in have else f"NULL AS {c}" for c in REQUEST_COLUMNS)
 
     def _create(self) -> None:
-        self._w.executescript(SCHEMA + _num.SCHEMA)
+        self._w.executescript(SCHEMA + _num.SCHEMA + _shape.SCHEMA)
         self._w.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
@@ -277,6 +278,7 @@ class Store:
         """Delete a session's events and requests (its sequence numbers start over)."""
         _fts.forget_session(txn.conn, session_id)
         _num.forget_session(txn.conn, session_id)
+        _shape.forget_session(txn.conn, session_id)
         txn.conn.execute("DELETE FROM events WHERE session_id=?", (session_id,))
         txn.conn.execute("DELETE FROM requests WHERE session_id=?", (session_id,))
         txn.delete_meta(seq_key(session_id))
@@ -351,7 +353,8 @@ class Store:
 
     def index_pending(self, limit: int = 500) -> int:
         """Add up to ``limit`` stored events to the free-text index and as many to the number
-        index (query/numindex.py, its own progress); 0 when both are up to date.
+        index (query/numindex.py, its own progress), and once free text is up to date to the
+        shape index (query/shapeindex.py, for ``has:``); 0 when all are up to date.
 
         Trigram indexing costs more than storing an event, so it is kept off the path that
         acknowledges requests: the writer runs it when idle, and queries treat the events not
@@ -366,8 +369,8 @@ class Store:
                 "SELECT id, session_id, message FROM events WHERE id > ? ORDER BY id LIMIT ?",
                 (upto, limit),
             ).fetchall()
-            if not rows:
-                return numbers
+            if not rows:  # the paths of has: once free text is up to date (query/shapeindex)
+                return max(numbers, _shape.index_pending(w, limit))
             w.executemany(_fts.INSERT, _fts.fts_rows(rows, 0, 1, 2))
             txn.set_meta(_fts.PROGRESS_KEY, str(rows[-1][0]))
             return max(len(rows), numbers)

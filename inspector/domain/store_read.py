@@ -22,9 +22,9 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from inspector.domain.query import numindex
+from inspector.domain.query import shapeindex
 from inspector.domain.query.ftsindex import count_docs
 from inspector.domain.query.numindex import count_rows
 from inspector.domain.store_schema import EVENT_COLUMNS, SOURCES_JOIN
@@ -35,6 +35,15 @@ SEQ_INDEX = "events_session_seq"
 #: a page walks the session in order when it expects to read at most this many rows for it
 WALK_ROWS = 50_000
 Cursor = tuple[int, int]  # (seq, id)
+
+
+class IdIndex(Protocol):
+    """An index of event ids that answers one query term exactly for the events up to its
+    progress mark (query/counting.py makes them)."""
+
+    def progress(self, conn: sqlite3.Connection) -> int: ...
+
+    def count(self, conn: sqlite3.Connection, ids: tuple[int, int] | None) -> int | None: ...
 
 
 class QueryTooSlow(Exception):
@@ -123,39 +132,38 @@ class Reader:
         with self._lock:
             return count_rows(self.conn, key, op, value, cap)
 
+    def shape_rows(self, key: str) -> tuple[int, int, int] | None:
+        """How many indexed events had path ``key``, and not, and the index's progress mark
+        (for compile_query)."""
+        with self._lock:
+            return shapeindex.count_shapes(self.conn, key)
+
     # -- counting and pages ---------------------------------------------------------------
     def count(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> int:
         sql = f"SELECT COUNT(*) FROM events{self.join} WHERE {_session(where)}{_and(where)}"
         return int(self.scalar(sql, (session_id, *params)))
 
-    def count_compare(
-        self,
-        session_id: int,
-        key: str,
-        op: str,
-        number: float,
-        where: str,
-        params: Sequence[Any] = (),
+    def count_indexed(
+        self, session_id: int, index: IdIndex, where: str, params: Sequence[Any] = ()
     ) -> int | None:
-        """Events of the session whose number at ``key`` compares ``op number`` (the query's
-        exact SQL ``where``), counted from the number index where it covers the session and
-        by ``where`` for the events after it; None when the session is not one id range (see
-        store_span) or the store has no number index: count the rows then."""
+        """Events of the session that match ``where``, counted from an index of event ids
+        exact for the events it covers (the number index for a comparison, the shape index
+        for ``has:``), and by ``where`` for the events after it; None when the session is not
+        one id range (see store_span) or the store has no such index: count the rows then."""
         with self._lock, self._snapshot():
             span = session_span(self.conn, session_id)
             if span is None:
                 return None
             lo, hi = span
-            upto = numindex.progress(self.conn)
+            upto = index.progress(self.conn)
             n = 0
             if lo <= upto:
                 first, last = self.conn.execute(
                     "SELECT (SELECT MIN(id) FROM events), (SELECT MAX(id) FROM events)"
                 ).fetchone()
-                alone = first >= lo and last <= hi  # no other session's ids to leave out
-                got = numindex.count_matches(
-                    self.conn, key, op, number, None if alone else (lo, min(hi, upto))
-                )
+                # the session is the whole store, all of it indexed: nothing to leave out
+                whole = first >= lo and last <= hi and last <= upto
+                got = index.count(self.conn, None if whole else (lo, min(hi, upto)))
                 if got is None:
                     return None
                 n += got

@@ -36,11 +36,13 @@ IdentitySource = IdentityLookup | Callable[[], IdentityLookup | None] | None
 class IndexStats(Protocol):
     """What the SQL plan asks a store reader (:class:`~inspector.domain.store_read.Reader`):
     how common a trigram is in the free-text index, how many candidates a comparison has in
-    the number index (both counted up to ``cap``)."""
+    the number index (both counted up to ``cap``), how many events have a path."""
 
     def fts_docs(self, gram: str, cap: int) -> int: ...
 
     def num_rows(self, key: str, op: str, value: float, cap: int) -> int: ...
+
+    def shape_rows(self, key: str) -> tuple[int, int, int] | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,15 +98,16 @@ def compile_query(
 ) -> CompiledQuery:
     """Parse and compile ``q``; raises :class:`~inspector.domain.query.QueryError` (with the
     column) for a malformed query. Blank text matches everything. ``index`` (the store reader
-    that will run the SQL) lets the SQL use only the rare trigrams of the free-text index and
-    drive a rare comparison from the number index; ``fts`` (a reader's ``fts_docs``) only the
-    former."""
+    that will run the SQL) lets the SQL use only the rare trigrams of the free-text index,
+    drive a rare comparison from the number index and ``has:`` from the shape index; ``fts``
+    (a reader's ``fts_docs``) only the first."""
     query = parse(q)
     lookup = resolve_identity(identity) if query.uses_identity else None
     ctx = MatchContext(
         identifiers_of=getattr(lookup, "identifiers_of", None),
         fts_docs=index.fts_docs if index is not None and fts is None else fts,
         num_rows=index.num_rows if index is not None else None,
+        shape_rows=index.shape_rows if index is not None else None,
     )
     where, params = query.to_sql(ctx)
     if where.count(" AND ") + where.count(" OR ") > MAX_TERMS:  # SQLite nests 1000 deep

@@ -2,10 +2,10 @@
 selects (``SELECT COUNT(*) ... WHERE <where>``), found by cheaper reads where the query's
 shape allows:
 
-* **A lone numeric comparison** (``properties.revenue:>10``): the number index answers it
-  exactly for the events it covers (:func:`Counter.count_compare`; an index entry is a number
-  at exactly that path, as ``json_tree`` sees it, the parser the exact test uses), the exact
-  test only for the events not indexed yet; the rows are not read.
+* **A lone numeric comparison** (``properties.revenue:>10``) **or** ``has:path``: the number
+  index (query/numindex.py) or the shape index (query/shapeindex.py) answers it exactly for
+  the events it covers, the exact test only for the events not indexed yet; the rows are not
+  read (``Reader.count_indexed``, when the session is one range of ids).
 * **One negated term in an AND** (``type:track -event:"Order Completed" -lint:none``, or a
   bare ``-x``): the count without it less the count with it (a negated term is two-valued in
   SQL, ``NOT IFNULL(x, 0)``, so that is exact). Both read an index where the negated form
@@ -17,14 +17,17 @@ shape allows:
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from inspector.domain.query import numindex
+from inspector.domain.query import numindex, shapeindex
 from inspector.domain.query.ast import (
     And,
     Compare,
     DupTerm,
+    HasTerm,
     LintTerm,
     MatchAll,
     Node,
@@ -40,15 +43,51 @@ class Counter(Protocol):
 
     def count(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> int: ...
 
-    def count_compare(
-        self,
-        session_id: int,
-        key: str,
-        op: str,
-        number: float,
-        where: str,
-        params: Sequence[Any],
+    def count_indexed(
+        self, session_id: int, index: Any, where: str, params: Sequence[Any] = ()
     ) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Numbers:
+    """``key op number`` in the number index."""
+
+    key: str
+    op: str
+    number: float
+
+    def progress(self, conn: sqlite3.Connection) -> int:
+        return numindex.progress(conn)
+
+    def count(self, conn: sqlite3.Connection, ids: tuple[int, int] | None) -> int | None:
+        return numindex.count_matches(conn, self.key, self.op, self.number, ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """``has:key`` in the shape index."""
+
+    key: str
+
+    def progress(self, conn: sqlite3.Connection) -> int:
+        return shapeindex.progress(conn)
+
+    def count(self, conn: sqlite3.Connection, ids: tuple[int, int] | None) -> int | None:
+        return shapeindex.count_having(conn, self.key, ids)
+
+
+def id_index(node: Node) -> Numbers | Paths | None:
+    """The index that answers ``node`` alone, if one does."""
+    if isinstance(node, PathTerm) and isinstance(node.value, Compare):
+        key = numindex.path_key(node.path)
+        number = node.value.number
+        if key is not None and number is not None:
+            return Numbers(key, node.value.op, number)
+    if isinstance(node, HasTerm):
+        key = numindex.path_key(node.path)
+        if key is not None:
+            return Paths(key)
+    return None
 
 
 def count(
@@ -59,14 +98,12 @@ def count(
     compiled: tuple[str, Sequence[Any]] | None = None,
 ) -> int:
     """Matches of ``node`` in the session; ``compiled`` is its SQL when the caller has it."""
-    if isinstance(node, PathTerm) and isinstance(node.value, Compare):
-        key = numindex.path_key(node.path)
-        number = node.value.number
-        if key is not None and number is not None:
-            where, params = compiled or compile_sql(node, ctx)
-            n = reader.count_compare(session_id, key, node.value.op, number, where, params)
-            if n is not None:
-                return n
+    index = id_index(node)
+    if index is not None:
+        where, params = compiled or compile_sql(node, ctx)
+        n = reader.count_indexed(session_id, index, where, params)
+        if n is not None:
+            return n
     split = split_negation(node)
     if split is not None:
         rest, positive = split

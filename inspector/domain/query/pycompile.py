@@ -53,6 +53,9 @@ class MatchContext:
     #: ``num_rows(key, op, number, cap)``: candidates of a comparison in the number index
     #: (capped); with it the SQL drives a rare comparison from the index (see numindex)
     num_rows: Callable[[str, str, float, int], int] | None = None
+    #: ``shape_rows(key)``: how many indexed events had the path, how many not, and up to
+    #: which event id (None: no shape index); with it ``has:`` reads the shape index
+    shape_rows: Callable[[str], tuple[int, int, int] | None] | None = None
 
     def user_ids(self, value: str) -> set[str]:
         ids = {value}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from inspector.domain import jsoncodec
-from inspector.domain.query import numindex
+from inspector.domain.query import numindex, shapeindex
 from inspector.domain.query.ast import (
     COLUMN_FIELDS,
     DEVICE_PATHS,
@@ -129,7 +129,7 @@ class SqlCompiler:
         if isinstance(node, DupTerm):
             return "dup = 1" if node.dup else "dup = 0"
         if isinstance(node, HasTerm):
-            return f"json_type(message, {self.p(json_path(node.path))}) IS NOT NULL"
+            return self.has(node.path)
         if isinstance(node, PathTerm):
             return self.path(node.path, node.value)
         raise TypeError(node)  # pragma: no cover
@@ -305,6 +305,27 @@ class SqlCompiler:
         return f"{lv} {node.op} {node.level}"
 
     # -- message paths --------------------------------------------------------------------
+    def has(self, path: tuple[str, ...]) -> str:
+        """The path exists: from the shape index for the events it covers (exact there),
+        by the JSON of the rows after them."""
+        rows = self.ctx.shape_rows if self.ctx is not None else None
+        key = numindex.path_key(path)
+        exact = "json_type(message, ?) IS NOT NULL"
+        split = rows(key) if rows is not None and key is not None else None
+        if split is None or key is None:
+            return exact.replace("?", self.p(json_path(path)))
+        # the mark as it was when the counts were read: events indexed since are tested by
+        # their rows (a "1" below must not cover an event indexed later without the path)
+        have, lack, upto = split
+        if lack == 0 or have == 0:  # every event indexed by then has it, or none does
+            indexed = "1" if lack == 0 else "0"
+        else:
+            indexed = shapeindex.has_sql(common=have > lack).replace(
+                "?", self.p(shapeindex.needle(key))
+            )
+        exact = exact.replace("?", self.p(json_path(path)))
+        return f"((id <= {int(upto)} AND {indexed}) OR (id > {int(upto)} AND {exact}))"
+
     def num_indexed(self, path: tuple[str, ...], op: str, number: float) -> str | None:
         """The events the number index says match, when the comparison is rare there, else
         None (its parameters come first: call before writing the exact test). The index is

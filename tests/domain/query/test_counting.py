@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from inspector.domain.capture import CapturedEvent
-from inspector.domain.query import QueryError, compile_query, numindex
+from inspector.domain.query import QueryError, compile_query, numindex, shapeindex
 from inspector.domain.query.ast import And, MatchAll, Not
-from inspector.domain.query.counting import split_negation
+from inspector.domain.query.counting import Numbers, Paths, split_negation
 from inspector.domain.query.parser import parse_ast, simplify
 from inspector.domain.store import Store
 from inspector.domain.store_span import session_span
@@ -72,6 +72,8 @@ def _layout(path: Path, layout: str, indexed: int | None) -> Layout:
     with store.writing() as txn:
         while numindex.index_pending(txn.conn, indexed or 1000) and indexed is None:
             pass
+        while shapeindex.index_pending(txn.conn, indexed or 1000) and indexed is None:
+            pass
     return Layout(store, sid, layout != "interleaved")
 
 
@@ -83,10 +85,11 @@ def _layout(path: Path, layout: str, indexed: int | None) -> Layout:
 def layout(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     lay, n = request.param
     got = _layout(tmp_path_factory.mktemp("counting"), lay, n)
-    if n == 0:  # nothing indexed: drop the mark the 0-event step left
+    if n == 0:  # nothing indexed: drop the marks the 0-event steps left
         with got.store.writing() as txn:
-            txn.conn.execute("DELETE FROM meta WHERE key = ?", (numindex.PROGRESS_KEY,))
-            txn.conn.execute(f"DELETE FROM {numindex.TABLE}")
+            for index in (numindex, shapeindex):
+                txn.conn.execute("DELETE FROM meta WHERE key = ?", (index.PROGRESS_KEY,))
+                txn.conn.execute(f"DELETE FROM {index.TABLE}")
     yield got
     got.store.close()
 
@@ -111,9 +114,39 @@ def test_a_lone_comparison_is_counted_from_the_index_when_the_session_is_a_range
     reader = layout.store.read
     n, cq = _check(layout, "properties.revenue:>=30")
     assert n == 7  # 30, 299.99, 1e3 in the corpus; 30, 299.99, 2**70, 1e300 in MESSAGES
-    got = reader.count_compare(
-        layout.session_id, "properties.revenue", ">=", 30, cq.where, cq.params
+    got = reader.count_indexed(
+        layout.session_id, Numbers("properties.revenue", ">=", 30), cq.where, cq.params
     )
+    assert got == (n if layout.span else None)
+
+
+HAS = [
+    "has:properties.revenue",
+    "has:properties",
+    "has:traits.email",
+    "type:identify has:traits.email",
+    "-has:traits.email",
+    "has:properties.products.0.sku",  # inside an array: not in the index, still answered
+    "has:properties.none",  # a JSON null is there
+    "has:properties.my-key",
+    "has:properties.2024",  # an all-digit key: an array index to the query, never indexed
+    "has:nothing.here",
+    "has:context or has:traits",
+]
+
+
+@pytest.mark.parametrize("text", HAS)
+def test_has_counts_as_the_predicate(layout: Layout, text: str) -> None:
+    _check(layout, text)
+
+
+def test_has_is_counted_from_the_shape_index_when_the_session_is_a_range(
+    layout: Layout,
+) -> None:
+    reader = layout.store.read
+    n, cq = _check(layout, "has:traits")
+    assert n == 3  # the corpus's identify and group calls; MESSAGES' identify
+    got = reader.count_indexed(layout.session_id, Paths("traits"), cq.where, cq.params)
     assert got == (n if layout.span else None)
 
 
