@@ -161,7 +161,7 @@ def test_a_version_4_store_is_rebuilt_when_opened_and_answers_the_same(tmp_path)
     assert store.select("SELECT COUNT(*) FROM sources")[0][0] == len(SOURCES)
     assert store.events(sid, limit=None) == evs and _answers(store, sid) == want
     indexes = {r[0] for r in store.select("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"events_session_seq", "events_q_type_event", "events_q_lint"} <= indexes
+    assert {"events_session_seq", "events_q_te", "events_q_lv"} <= indexes
     assert not indexes & {"events_q_lib_na", "events_q_client_na"}
     more = _write(store, sid, SOURCES[1])  # and it goes on as any store
     assert [e.seq for e in more] == [13, 14, 15] and more[0].id == evs[-1].id + 1
