@@ -232,3 +232,20 @@ def test_spans(tmp_path: Path) -> None:
     assert session_span(conn, a) is None
     assert session_span(conn, c) == (min(ids_c), max(ids_c))
     store.close()
+
+
+def test_counts_read_an_index_alone_where_one_holds_the_answer(tmp_path: Path) -> None:
+    """No sources join, no row read, unless the query reads a source's columns."""
+    store = Store(tmp_path)
+    reader = store.read
+
+    def plan(text: str) -> str:
+        cq = compile_query(text, index=reader)
+        rows = reader.rows("EXPLAIN QUERY PLAN " + reader.count_sql(cq.where), (1, *cq.params))
+        return " | ".join(r[3] for r in rows)
+
+    for text in ("lint:error", "rule:x", 'type:track event:"Order Completed"', "type:a -lint:none"):
+        assert "COVERING INDEX" in plan(text) and "sources" not in plan(text), text
+    assert "sources" in plan("lib:analytics.js")
+    assert "sources" in plan("writekey:WK1 type:track")
+    store.close()
