@@ -19,6 +19,7 @@ ASTRONOMER_KEYS = {
     "messageID": "messageId",
 }
 CALL_TYPES = ("identify", "track", "page", "screen", "group", "alias")
+_TYPES = frozenset(CALL_TYPES)
 
 
 def normalise(message: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -28,6 +29,9 @@ def normalise(message: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] |
     ``"userId": null`` beside whatever else the app added); when both carry values they are
     both kept untouched, and the canonical one wins downstream.
     """
+    t = message.get("type")
+    if (not isinstance(t, str) or t in _TYPES) and ASTRONOMER_KEYS.keys().isdisjoint(message):
+        return message, None  # (the usual message: nothing to change)
     changed = False
     out = message
     for wrong, right in ASTRONOMER_KEYS.items():

@@ -111,18 +111,26 @@ def parse_body(route: str, body: bytes) -> Parsed:
     return Parsed([data], None, route_type)
 
 
-def _merge(item: dict[str, Any], envelope: dict[str, Any] | None) -> dict[str, Any]:
+def _merged_keys(envelope: dict[str, Any] | None) -> list[tuple[str, dict[str, Any]]]:
+    """The envelope's objects that each of its items is merged with (once per batch)."""
     if not envelope:
-        return item
-    out = item
+        return []
+    found = []
     for key in ("context", "integrations"):
         outer = envelope.get(key)
         if isinstance(outer, dict) and outer:
-            inner = out.get(key)
-            merged = {**outer, **inner} if isinstance(inner, dict) else dict(outer)
-            if out is item:
-                out = dict(item)
-            out[key] = merged
+            found.append((key, outer))
+    return found
+
+
+def _merge(item: dict[str, Any], outers: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    out = item
+    for key, outer in outers:
+        inner = out.get(key)
+        merged = {**outer, **inner} if isinstance(inner, dict) else dict(outer)
+        if out is item:
+            out = dict(item)
+        out[key] = merged
     return out
 
 
@@ -154,8 +162,9 @@ def build_events(
     hdr_key, hdr_form = header_auth if header_auth is not None else header_key(headers)
     events: list[CapturedEvent] = []
     n = len(parsed.messages)
+    outers = _merged_keys(envelope)
     for i, item in enumerate(parsed.messages):
-        msg = _merge(item, envelope)
+        msg = _merge(item, outers) if outers else item
         msg, original = normalise(msg)
         t = msg.get("type")
         if not isinstance(t, str) or not t:

@@ -21,6 +21,7 @@ class Ctx:
         "past_iso",
         "plan",
         "received",
+        "shape",
         "state",
     )
 
@@ -33,3 +34,5 @@ class Ctx:
         self.future_iso = ""
         self.past_iso = ""  # received - max skew, as YYYY-MM-DDTHH:MM:SS (UTC)
         self.names: dict[str, Any] = {}  # per-engine cache of event-name analysis
+        # (fast path) this message's properties, their keys and value types, once computed
+        self.shape: tuple[dict[str, Any], tuple[str, ...], tuple[type, ...]] | None = None

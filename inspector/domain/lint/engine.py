@@ -12,6 +12,7 @@ from inspector.domain.capture import CapturedEvent, Finding, RawRequest
 from inspector.domain.lint import (  # noqa: F401  (importing registers the rules and checks)
     catalogue,
     catalogue_more,
+    proptypes,
     rules_context,
     rules_envelope,
     rules_names,
@@ -108,12 +109,30 @@ class LintEngine:
                 )
         measure = body_len < 0 or body_len > MAX_MESSAGE
         ctx = self._ctx
-        for i, ev in enumerate(events):
+        plans = self._plans
+        unknown = plans["unknown"]
+        fold = rules_envelope.fold_envelope if self._fold else None
+        plan = self.plan if self._plan_on else None
+        for i, ev in enumerate(events):  # (_run, inlined: a call less per event)
             if ev.received_at and ev.received_at != now:
                 now = ev.received_at
                 self._set_clock(now)
             ctx.event = ev
-            found = self._run(ev.message, ev.original, ev.type)
+            ctx.shape = None
+            m = ev.message
+            ctx.original = ev.original
+            found: list[Raw] = []
+            if fold is not None:
+                m = fold(m, ctx, found)
+            guards, checks = plans.get(ev.type) or unknown
+            mask = 0
+            for bit, guard in guards:
+                if not guard(m, ctx):
+                    mask |= bit
+            for fn in checks[mask]:
+                fn(m, ctx, found)
+            if plan is not None:
+                plan.check(m, found)
             if measure:
                 known = sizes[i] if sizes is not None else None
                 if known is None or known > MAX_MESSAGE:  # (only orjson's size counts)
@@ -164,6 +183,7 @@ class LintEngine:
     def _run(self, m: dict[str, Any], original: dict[str, Any] | None, t: str) -> list[Raw]:
         ctx = self._ctx
         ctx.original = original
+        ctx.shape = None
         out: list[Raw] = []
         if self._fold:
             m = rules_envelope.fold_envelope(m, ctx, out)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from inspector.domain.lint import rules_semantic, session, shapes
+from inspector.domain.lint import proptypes, rules_semantic, session, shapes
 from inspector.domain.lint.context import CALL_TYPES, Ctx
 from inspector.domain.lint.registry import Check, CheckFn
 from inspector.domain.lint.rules_envelope import _TOP_KEYS, placeholder
@@ -150,6 +150,8 @@ def fast_form(fn: CheckFn, enabled: set[str]) -> CheckFn:
     """The faster form of a check the fast path runs (same findings, same state)."""
     if fn is rules_semantic.semantic:
         return shapes.semantic if "W025" in enabled else shapes.semantic_no_keys
+    if fn is proptypes.property_types:
+        return proptypes.property_types_later
     return fn
 
 

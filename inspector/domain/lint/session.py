@@ -16,7 +16,6 @@ from inspector.domain.lint.values import short
 
 Out = list[tuple[str, str, str | None]]
 _LIMIT = 100_000  # entries kept per map; past it the oldest half is forgotten
-_T = {str: "string", int: "number", float: "number", bool: "boolean", dict: "object", list: "array"}
 PLATFORM_MIN_EVENTS = 50  # a platform must have sent this many track calls to be compared
 EVENT_MIN_COUNT = 3  # and the event this many times on the other platform
 
@@ -37,6 +36,8 @@ class SessionState:
         self.message_ids: dict[str, int] = {}
         self.user_ids: dict[str, str] = {}
         self.clean_sigs: dict[tuple[Any, ...], list[tuple[list[Any], int]]] = {}
+        # the fast path's counts not yet added to ptypes/gtypes: clean shape -> times seen
+        self.pending: dict[tuple[Any, ...], int] = {}
         self.cased: set[str] = set()
         self.ptypes: dict[str, dict[str, list[Any]]] = {}  # event -> prop -> [type, n, ...]
         self.gtypes: dict[str, dict[str, list[Any]]] = {}  # prop -> type -> [n, event]
@@ -74,8 +75,18 @@ class SessionState:
             self.video.pop(actor, None)
 
     # -- current cross-event picture ------------------------------------------------------
+    def flush(self) -> None:
+        """Add the counts the fast path kept per shape to the property types' counters."""
+        if self.pending:
+            clean = self.clean_sigs
+            for sig, n in self.pending.items():
+                for lst, i in clean[sig]:
+                    lst[i] += n
+            self.pending.clear()
+
     def issues(self) -> list[dict[str, Any]]:
         """Cross-event problems as they stand now (for a session report view)."""
+        self.flush()
         found: list[dict[str, Any]] = []
         for name, others in self.names.items():
             if others:
@@ -123,7 +134,8 @@ def message_id_reuse(m: dict[str, Any], x: Ctx, out: Out) -> None:
     prev = ids.get(mid)
     if prev is None:
         ids[mid] = fp
-        _trim(ids)
+        if len(ids) > _LIMIT:
+            _trim(ids)
     elif prev != fp:
         out.append(
             (
@@ -159,106 +171,6 @@ def near_identical_user_ids(m: dict[str, Any], x: Ctx, out: Out) -> None:
         )
     ids[u] = u
     _trim(ids)
-
-
-def _event_key(m: dict[str, Any]) -> str | None:
-    t = m.get("type")
-    if t == "track":
-        e = m.get("event")
-        return e if type(e) is str else None
-    return {
-        "page": "(page)",
-        "screen": "(screen)",
-        "identify": "(identify traits)",
-        "group": "(group traits)",
-    }.get(t)  # type: ignore[arg-type]
-
-
-@check("W030", "W031", order=62)
-def property_types(m: dict[str, Any], x: Ctx, out: Out) -> None:
-    t = m.get("type")
-    obj = m.get("traits" if t in ("identify", "group") else "properties")
-    if type(obj) is not dict or not obj:
-        return
-    ev = _event_key(m)
-    if ev is None:
-        return
-    st = x.state
-    sig = (ev, tuple(obj), tuple(map(type, obj.values())))
-    seen = st.clean_sigs.get(sig)
-    if seen is not None:  # this exact shape was seen and was consistent: just count
-        for lst, i in seen:
-            lst[i] += 1
-        return
-    n_out = len(out)
-    counters: list[tuple[list[Any], int]] = []
-    per = st.ptypes.get(ev)
-    if per is None:
-        if len(st.ptypes) > 5000:
-            return
-        per = st.ptypes[ev] = {}
-    check_global = t in ("track", "page", "screen")
-    spec = x.cat.events.get(ev) if t == "track" else None
-    for k, v in obj.items():
-        if v is None:
-            continue
-        vt = _T.get(type(v), "other")
-        s = per.get(k)
-        if s is None:
-            per[k] = s = [vt, 1]
-        elif s[0] == vt and len(s) == 2:
-            s[1] += 1
-        else:
-            _mixed(s, vt, ev, k, out, "properties" if check_global else "traits")
-        if len(s) == 2:
-            counters.append((s, 1))
-        if check_global:
-            rec = _global(st, k, vt, ev, spec, out)
-            if rec is not None:
-                counters.append((rec, 0))
-    if len(out) == n_out and len(st.clean_sigs) < _LIMIT:
-        st.clean_sigs[sig] = counters
-
-
-def _mixed(s: list[Any], vt: str, ev: str, k: str, out: Out, path: str) -> None:
-    # s = [first type, n, type2, n2, ...] once mixed
-    for i in range(0, len(s), 2):
-        if s[i] == vt:
-            s[i + 1] += 1
-            break
-    else:
-        s.extend((vt, 1))
-    counts = dict(zip(s[0::2], s[1::2], strict=True))
-    dominant = max(counts, key=lambda t: (counts[t], t == s[0]))
-    if vt != dominant:
-        total = sum(counts.values())
-        seen = " and ".join(f"{t} ({100 * n // total}%)" for t, n in counts.items())
-        out.append(("W030", f"{ev}.{k} seen as {seen}; this one is {vt}", f"{path}.{k}"))
-
-
-def _global(st: SessionState, k: str, vt: str, ev: str, spec: Any, out: Out) -> list[Any] | None:
-    g = st.gtypes.get(k)
-    if g is None:
-        if len(st.gtypes) < _LIMIT:
-            g = st.gtypes[k] = {vt: [1, ev]}
-            return g[vt]
-        return None
-    rec = g.get(vt)
-    if rec is not None:
-        rec[0] += 1
-        if len(g) == 1:
-            return rec
-    else:
-        rec = g[vt] = [1, ev]
-    if spec is not None and k in spec.props:
-        return rec  # the spec defines this property's type for this event (position S vs N)
-    dominant = max(g, key=lambda t: g[t][0])
-    other_ev = g[dominant][1]
-    if dominant != vt and other_ev != ev:
-        out.append(
-            ("W031", f"'{k}' is {vt} on {ev} but {dominant} on {other_ev}", f"properties.{k}")
-        )
-    return rec
 
 
 @check("W032", order=63, types=("track",))

@@ -60,12 +60,13 @@ def _plan(spec: Any, keys: tuple[str, ...], types: tuple[type, ...]) -> _Plan:
     return tuple(needs), "products" in keys and "products" not in sprops
 
 
-def semantic_types_by_shape(name: str, spec: Any, props: dict[str, Any], out: Out) -> None:
+def semantic_types_by_shape(name: str, spec: Any, props: dict[str, Any], x: Ctx, out: Out) -> None:
     """:func:`~inspector.domain.lint.rules_semantic.semantic_types`, with what the value
     types decide looked up per shape."""
     keys = tuple(props)
     vals = tuple(props.values())
     types = tuple(map(type, vals))
+    x.shape = (props, keys, types)
     key = (id(spec), keys, types)
     found = _SHAPES.get(key)
     if found is None or found[0] is not spec:
@@ -152,7 +153,7 @@ def semantic(m: dict[str, Any], x: Ctx, out: Out) -> None:
             products_shape(props["products"], out)
         return
     props = props if type(props) is dict else {}
-    semantic_types_by_shape(name, spec, props, out)
+    semantic_types_by_shape(name, spec, props, x, out)
     if spec.keys:
         semantic_key(name, spec, props, out)
     if spec.video:
@@ -171,7 +172,7 @@ def semantic_no_keys(m: dict[str, Any], x: Ctx, out: Out) -> None:
             products_shape(props["products"], out)
         return
     props = props if type(props) is dict else {}
-    semantic_types_by_shape(name, spec, props, out)
+    semantic_types_by_shape(name, spec, props, x, out)
     if spec.video:
         video_spec(m, x, name, spec, props, out)
     if spec.b2b:
