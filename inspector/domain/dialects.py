@@ -30,7 +30,10 @@ def normalise(message: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] |
     both kept untouched, and the canonical one wins downstream.
     """
     t = message.get("type")
-    if (not isinstance(t, str) or t in _TYPES) and ASTRONOMER_KEYS.keys().isdisjoint(message):
+    # (keys() on both sides: the five variants are looked up in the message, in C)
+    if (not isinstance(t, str) or t in _TYPES) and ASTRONOMER_KEYS.keys().isdisjoint(
+        message.keys()
+    ):
         return message, None  # (the usual message: nothing to change)
     changed = False
     out = message

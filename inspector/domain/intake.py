@@ -15,7 +15,7 @@ from inspector.domain.capture import CapturedEvent, Source
 from inspector.domain.clients import detect_client
 from inspector.domain.dialects import normalise
 from inspector.domain.errors import IntakeError
-from inspector.domain.timeparse import parse_iso, skew_corrected
+from inspector.domain.timeparse import corrected_timestamp, parse_iso
 
 ROUTE_TYPES = {
     "identify": "identify",
@@ -181,25 +181,24 @@ def build_events(
         else:
             write_key, auth = resolve_key({}, query, envelope, msg)
         lib, lib_version = _library(msg)
-        source = Source(
-            write_key=write_key, auth=auth, library=lib, library_version=lib_version, user_agent=ua
-        )
+        # (positional arguments: dataclass fields in order; keywords cost more, per event)
+        source = Source(write_key, auth, lib, lib_version, ua)
         source.client = detect_client(source, headers, envelope, msg)
-        ts = skew_corrected(received_dt, msg, env_sent_at)
+        ts = corrected_timestamp(received_dt, msg, env_sent_at).timestamp()
         events.append(
             CapturedEvent(
-                session_id=session_id,
-                received_at=received_at,
-                message=msg,
-                type=t,
-                timestamp=ts,
-                source=source,
-                message_id=message_id,
-                request_id=request_id,
-                batch_index=i,
-                batch_size=n,
-                original=original,
-                generated_message_id=generated,
+                session_id,  # session_id
+                received_at,  # received_at
+                msg,  # message
+                t,  # type
+                ts,  # timestamp
+                source,  # source
+                message_id,  # message_id
+                request_id,  # request_id
+                i,  # batch_index
+                n,  # batch_size
+                original,  # original
+                generated,  # generated_message_id
             )
         )
     return events

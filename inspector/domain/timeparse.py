@@ -70,10 +70,3 @@ def corrected_timestamp(
     if sent is None:
         return original
     return received_at - (sent - original)
-
-
-def skew_corrected(
-    received_at: datetime, message: dict[str, Any], envelope_sent_at: datetime | None
-) -> float:
-    """:func:`corrected_timestamp` as epoch seconds (the envelope ``sentAt`` parsed once)."""
-    return corrected_timestamp(received_at, message, envelope_sent_at).timestamp()
