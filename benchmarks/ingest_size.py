@@ -6,8 +6,9 @@ memory ``import`` needs for a file of the same events.
    ``--connections`` connections, as fast as it answers (a ``503`` is retried after its
    ``Retry-After``). Messages are the shared corpus's 400 batches with a fresh ``messageId``
    each time one is sent.
-2. Once every event is stored (``/api`` reads wait for the writer), the store's free-text
-   progress mark is read every 0.2 s until it reaches the last event: the *catch-up* time.
+2. Once every event is stored (``/api`` reads wait for the writer), the query indexes'
+   progress marks (free text and numbers, in ``inspector-index.sqlite3``) are read every 0.2 s
+   until both reach the last event: the *catch-up* time.
 3. The data directory's bytes (every file: store, its WAL, the inbox) as a ratio to the
    bytes of JSON request bodies sent (the baseline), and what each table and index takes
    (SQLite's ``dbstat``).
@@ -39,6 +40,7 @@ from _corpus import batches
 from ingest import settle, start
 
 DB_NAME = "inspector.sqlite3"
+INDEX_NAME = "inspector-index.sqlite3"
 MARK = b"@@@@@@@@"
 
 
@@ -92,14 +94,19 @@ async def burst(port: int, bodies: list[bytes], events: int, connections: int) -
 
 
 def fts_state(db: Path) -> tuple[int, int]:
-    """(events indexed up to, last event id)."""
+    """(events indexed up to, last event id): both indexes (free text and numbers), in the
+    index file beside the store (an older store kept the marks in its own meta table)."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
     try:
-        upto = conn.execute(
-            "SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM meta WHERE key='fts_upto'"
-        ).fetchone()[0]
         last = conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
-        return int(upto), int(last)
+        index = db.with_name(INDEX_NAME)
+        if index.exists():
+            conn.execute("ATTACH DATABASE ? AS ix", (f"file:{index}?mode=ro",))
+            marks = "SELECT value FROM ix.index_progress WHERE key IN ('fts_upto', 'num_upto')"
+        else:
+            marks = "SELECT CAST(value AS INTEGER) FROM meta WHERE key IN ('fts_upto', 'num_upto')"
+        found = [int(v) for (v,) in conn.execute(marks)]
+        return (min(found) if len(found) == 2 else 0), int(last)
     finally:
         conn.close()
 
@@ -109,11 +116,19 @@ def du(path: Path) -> int:
 
 
 def breakdown(db: Path, total: int) -> list[tuple[str, float]]:
+    """What each table and index takes, the store's and the index file's."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         rows = conn.execute(
             "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 8"
         ).fetchall()
+        index = db.with_name(INDEX_NAME)
+        if index.exists():
+            conn.execute("ATTACH DATABASE ? AS ix", (f"file:{index}?mode=ro",))
+            rows += conn.execute(
+                "SELECT 'index file: ' || name, SUM(pgsize) FROM dbstat('ix') GROUP BY name "
+                "ORDER BY 2 DESC LIMIT 4"
+            ).fetchall()
     except sqlite3.OperationalError:  # SQLite built without dbstat
         return []
     finally:

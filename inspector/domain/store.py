@@ -21,10 +21,8 @@ from typing import Any
 
 from inspector.domain.capture import CapturedEvent, RawRequest, epoch_iso
 from inspector.domain.errors import DamagedFile
-from inspector.domain.query import ftsindex as _fts
-from inspector.domain.query import numindex as _num
+from inspector.domain.query import indexer as _ix
 from inspector.domain.query import register_functions
-from inspector.domain.query import shapeindex as _shape
 from inspector.domain.secrets import mask_json_text
 from inspector.domain.store_migrate import migrate
 from inspector.domain.store_read import Reader
@@ -139,7 +137,7 @@ class Store:
         if not read_only:
             self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             private(self.path)
-        self._wlock = threading.Lock()
+        self._wlock = threading.RLock()
         self._rlock = threading.Lock()
         self.read_only = read_only
         self._sources: dict[tuple[Any, ...], int] = {}  # committed source ids (Txn)
@@ -147,6 +145,7 @@ class Store:
             check_header(self.path)
             self._w = _connect(self.path, read_only)
             self._r = _connect(self.path, read_only)
+            self.indexer = _ix.Indexer(self.path)  # the query indexes (filled off the write path)
             self._init_schema()
             #: what an events query joins to read (or filter on) a source's columns
             self.join = sources_join(self._r)
@@ -160,9 +159,12 @@ class Store:
                 self._w.execute("SELECT 1 FROM meta LIMIT 1")  # a store, not any SQLite file
             else:
                 self._create()
+                _ix.prepare(self._w, self.path)
             # a cheap read of each table's last page: a file cut short fails here
             for table in ("sessions", "requests", "events"):
                 self._w.execute(f"SELECT MAX(id) FROM {table}").fetchone()
+        with self._rlock:
+            _ix.attach(self._r, self.path, self.read_only)
         # what reads select of a request: a store of an older version opened read-only (not
         # migrated) reads NULL for the columns it does not have yet
         self.request_columns = _REQ_COLS if not self.read_only else self._request_columns()
@@ -172,7 +174,7 @@ class Store:
         return ", ".join(c if c in have else f"NULL AS {c}" for c in REQUEST_COLUMNS)
 
     def _create(self) -> None:
-        self._w.executescript(SCHEMA + _num.SCHEMA + _shape.SCHEMA)
+        self._w.executescript(SCHEMA)
         self._w.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
@@ -193,6 +195,7 @@ class Store:
             return self._w.execute(sql, params).rowcount
 
     def close(self) -> None:
+        self.indexer.close()
         with self._wlock, self._rlock:
             self._w.close()
             self._r.close()
@@ -265,20 +268,19 @@ class Store:
 
     def delete_session(self, key: str | int) -> None:
         s = self.session(key)
-        with self.writing() as txn:
+        with self._wlock, _ix.attach_for_write(self._w, self.path), self.writing() as txn:
             self._forget(txn, s.id)
             txn.conn.execute("DELETE FROM sessions WHERE id=?", (s.id,))
 
     def clear(self, session_id: int) -> None:
-        with self.writing() as txn:
+        with self._wlock, _ix.attach_for_write(self._w, self.path), self.writing() as txn:
             self._forget(txn, session_id)
 
     @staticmethod
     def _forget(txn: Txn, session_id: int) -> None:
-        """Delete a session's events and requests (its sequence numbers start over)."""
-        _fts.forget_session(txn.conn, session_id)
-        _num.forget_session(txn.conn, session_id)
-        _shape.forget_session(txn.conn, session_id)
+        """Delete a session's events and requests (its sequence numbers start over), and its
+        entries in the query indexes (attached for the transaction)."""
+        _ix.forget_session(txn.conn, session_id)
         txn.conn.execute("DELETE FROM events WHERE session_id=?", (session_id,))
         txn.conn.execute("DELETE FROM requests WHERE session_id=?", (session_id,))
         txn.delete_meta(seq_key(session_id))
@@ -352,28 +354,9 @@ class Store:
         self._write("DELETE FROM meta WHERE key=?", (key,))
 
     def index_pending(self, limit: int = 500) -> int:
-        """Add up to ``limit`` stored events to the free-text index and as many to the number
-        index (query/numindex.py, its own progress), and once free text is up to date to the
-        shape index (query/shapeindex.py, for ``has:``); 0 when all are up to date.
-
-        Trigram indexing costs more than storing an event, so it is kept off the path that
-        acknowledges requests: the writer runs it when idle, and queries treat the events not
-        yet indexed as candidates (their exact post-filter decides), so answers never change.
-        Several processes may index one store: the progress is read under the write lock.
-        """
-        with self.writing() as txn:
-            w = txn.conn
-            numbers = _num.index_pending(w, limit)  # the number index (comparisons)
-            upto = w.execute("SELECT " + _fts.PROGRESS_SQL).fetchone()[0]
-            rows = w.execute(
-                "SELECT id, session_id, message FROM events WHERE id > ? ORDER BY id LIMIT ?",
-                (upto, limit),
-            ).fetchall()
-            if not rows:  # the paths of has: once free text is up to date (query/shapeindex)
-                return max(numbers, _shape.index_pending(w, limit))
-            w.executemany(_fts.INSERT, _fts.fts_rows(rows, 0, 1, 2))
-            txn.set_meta(_fts.PROGRESS_KEY, str(rows[-1][0]))
-            return max(len(rows), numbers)
+        """Add up to ``limit`` stored events to the query indexes (query/indexer.py); 0 when
+        they are up to date. Queries treat events not indexed yet as candidates."""
+        return self.indexer.step(limit)
 
     def index_all(self) -> None:
         while self.index_pending(5000):
@@ -399,6 +382,7 @@ class Store:
     def reader(self) -> Reader:
         """A reader over a read-only connection of its own (for a query thread; close it)."""
         conn = _connect(self.path, self.read_only)
+        _ix.attach(conn, self.path, self.read_only)
         conn.execute("PRAGMA query_only=1")
         return Reader(conn, event_from_row, join=self.join)
 

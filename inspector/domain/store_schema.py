@@ -63,10 +63,8 @@ CREATE INDEX IF NOT EXISTS events_q_type_na ON events(type) WHERE type GLOB '*[^
 CREATE INDEX IF NOT EXISTS events_q_event_na ON events(event) WHERE event GLOB '*[^ -~]*';
 CREATE INDEX IF NOT EXISTS events_q_name_na ON events(name) WHERE name GLOB '*[^ -~]*';
 -- (lib and client are columns of ``sources``: a handful of rows, no index needed)
--- Free text: FTS5 trigrams over blocks of <= 8 events (query/ftsindex.py says how; the rowid
--- encodes the events). Contentless: clear/delete_session use the FTS 'delete' command.
-CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
-    body, content='', tokenize='trigram case_sensitive 1', detail=none);
+-- Free text and numbers: indexes in a file of their own, inspector-index.sqlite3, filled off
+-- the write path (query/indexer.py; older stores' events_fts/events_num go on first open).
 """
 EVENTS_TABLE = """CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY,

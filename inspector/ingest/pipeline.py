@@ -29,6 +29,7 @@ from typing import Any
 
 from inspector.domain.store import Store
 from inspector.ingest.inbox import Segment, Segments, progress_key
+from inspector.ingest.indexing import IndexLoop
 from inspector.ingest.prepared import Stored
 from inspector.ingest.records import BODY
 from inspector.ingest.schedule import Schedule
@@ -93,10 +94,8 @@ class Pipeline(Schedule):
         self.max_backlog_bytes = 512 * 1024 * 1024
         # the window: each answer waits (at most this long) until its request is stored
         self.wait_stored = 0.0
-        # events per idle indexing step (~10 ms, which bounds the latency it can add); 0 turns
-        # idle indexing off (queries stay exact, free text just scans the unindexed events)
+        # 0 turns the query indexer off (queries stay exact: they read the unindexed events)
         self.index_chunk = 256
-        self.index_after = 0.05  # seconds without a request before idle indexing starts
         self.commits = 0
         self.quarantined = 0
         self.inbox = Segments(store.data_dir)
@@ -118,6 +117,7 @@ class Pipeline(Schedule):
         self._shut = False
 
     def _new_workers(self) -> None:
+        self._indexing = IndexLoop(self.store, process=self.process, nice=self.nice)
         lf = self.linter_factory
         lint = lf is not None
         data_dir = str(self.store.data_dir)
@@ -152,6 +152,8 @@ class Pipeline(Schedule):
             w.loop = loop
         self._kicked = True
         self._task = loop.create_task(self._run(), name="ingest-pipeline")
+        if self.index_chunk > 0:
+            self._indexing.start(loop)
         # start the worker processes now, not on the first request (~1 s to import and lint)
         self._warm = [loop.create_task(w.call("reset", None)) for w in self._workers]
 
@@ -174,14 +176,7 @@ class Pipeline(Schedule):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        if self._indexing is not None:  # an indexing step the writer was given meanwhile:
-            self._indexing.cancel()  # not waited for (the writer may be stuck on the store)
-            with contextlib.suppress(BaseException):
-                await self._indexing
-            self._indexing = None
-            if done:
-                for seg in self.inbox.segs:
-                    await self._close_readers(seg.path)
+        await self._indexing.stop()
         for w in self._workers:
             w.shutdown(wait=done)  # a worker stuck on the store is not waited for
         self._shut = True
@@ -293,6 +288,8 @@ class Pipeline(Schedule):
         if seg is not None:
             self.inbox.advance(seg, res.done)
         done = self.inbox.processed
+        if res.requests or done > before:
+            self._indexing.due()
         if done > before:
             while self._sizes and self._sizes[0][0] <= done:
                 self._backlog_bytes -= self._sizes.popleft()[1]

@@ -5,7 +5,8 @@ Steps of rows go to the prepare worker a few ahead, then in order to the store w
 are delivered in order. A step that fails is tried again (what was prepared is stored again as
 it is); one that fails twice is tried again a row at a time, and a row that fails twice is
 kept as a rejected request (quarantined). A failure of the disk or the database is retried,
-never quarantined. When nothing waits, the free-text index is brought up to date.
+never quarantined. The query indexes are filled by a worker of their own
+(:mod:`inspector.ingest.indexing`), told after each stored step.
 """
 
 from __future__ import annotations
@@ -24,10 +25,6 @@ from inspector.ingest.prepared import Stored
 from inspector.ingest.workers import Worker
 
 log = logging.getLogger(__name__)
-# an idle run of indexing steps doubles them up to this many times index_chunk: a step of
-# 1,024 events costs a sixth less an event than four of 256, and a request that comes during
-# one waits for it (only to be stored: it is acknowledged from the inbox at once)
-INDEX_GROWTH = 4
 
 
 def _settle(fut: asyncio.Future[None]) -> None:
@@ -65,8 +62,6 @@ class Schedule:
     inbox: Segments
     wants_rows: Callable[[], bool]
     chunk: int
-    index_chunk: int
-    index_after: float
     quarantined: int
     _store: Worker
     _prep: Worker | None
@@ -76,8 +71,6 @@ class Schedule:
     _loop: asyncio.AbstractEventLoop | None
     _kicked: bool
     _wake_fut: asyncio.Future[None] | None
-    _index_due = True  # stored events may wait for the free-text index
-    _indexing: asyncio.Task[int] | None = None
 
     def _deliver(self, seg: Segment | None, res: Stored) -> None:
         raise NotImplementedError
@@ -156,36 +149,16 @@ class Schedule:
             else:
                 break  # in order: a later step is not stored before this one
             storing += 1
-        if storing == 0 and self._prep is not None:
-            self._index_while_waiting()
         head = pipe[0]
         if head.store is not None and head.store.done():
             stored = self._result(head, head.store)  # (a failed step stays in the pipe)
             pipe.popleft()
             self._deliver(head.seg, stored)
             self._failures.pop((head.seg.path, head.after), None)
-            self._index_due = True
             return
         await self._wait(
             [t for st in pipe for t in (st.prep, st.store) if t is not None and not t.done()]
         )
-
-    def _index_while_waiting(self) -> None:
-        """The store writer waits for the prepare stage (it is the slower one during a burst):
-        give it a free-text indexing step meanwhile, so that less is left to index after the
-        burst. A step that comes in the meantime waits for it (one short step at most)."""
-        if not self._index_due or self.index_chunk <= 0:
-            return
-        if self._indexing is not None and not self._indexing.done():
-            return
-        assert self._loop is not None
-        self._indexing = task = self._loop.create_task(self._index())
-
-        def done(t: asyncio.Task[int]) -> None:
-            if not t.cancelled():
-                self._index_due = self._index_due and t.result() > 0
-
-        task.add_done_callback(done)
 
     @staticmethod
     def _result(st: _Step, task: asyncio.Task[Any]) -> Any:
@@ -262,9 +235,6 @@ class Schedule:
         self._deliver(st.seg, res)
 
     async def _loop_forever(self) -> None:
-        backlog = True  # the free-text index may be behind (a resumed session, a burst)
-        idle = False  # no request came for index_after seconds: index step after step
-        chunk = self.index_chunk  # grows while nothing else comes (fewer, cheaper steps)
         while True:
             self._kicked = False
             upto = self.inbox.acked
@@ -274,31 +244,10 @@ class Schedule:
                 except StepFailed as failure:
                     await self._failed(failure)
                 await self._drop_finished()
-                backlog, idle, chunk = True, False, self.index_chunk
                 continue
             cur = self.inbox.current
             if cur.inbox.last_id >= 256 or cur.size >= 4 * 1024 * 1024:
                 self.inbox.rotate()  # all processed: the old file goes as a whole
                 await self._drop_finished()
                 continue
-            if backlog and self.index_chunk > 0:
-                # index once no request came for a moment (under load the writer's time goes
-                # to requests, and queries scan the not-yet-indexed tail), then one step after
-                # another until the index is up to date or a request comes (each step is
-                # short: that bounds what it can delay a request)
-                if not idle:
-                    if await self._wait(timeout=self.index_after):
-                        continue
-                    idle, chunk = True, self.index_chunk
-                backlog = await self._index(chunk) > 0
-                chunk = min(chunk * 2, self.index_chunk * INDEX_GROWTH)
-                continue
             await self._wait()
-
-    async def _index(self, chunk: int = 0) -> int:
-        """One free-text indexing step on the store writer: how many events it indexed."""
-        try:
-            return int(await self._store.call("index", chunk or self.index_chunk))
-        except Exception:
-            log.exception("free-text indexing failed; queries still scan")
-            return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from inspector.domain.capture import CapturedEvent
@@ -14,6 +15,7 @@ from inspector.domain.query.ftsindex import (
     match_expr,
     trigrams,
 )
+from inspector.domain.query.indexer import INDEX_NAME
 from inspector.domain.store import Store
 from inspector.testing.events import event
 
@@ -36,12 +38,12 @@ def _count(store: Store, sid: int, text: str) -> int:
 
 def test_blocks_are_consecutive_ids_of_one_session() -> None:
     rows = [
-        (i, 1 if i < 12 else 2, f'{{"n":"{i}"}}')
-        for i in [3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 20]
+        (i, 1 if i < 20 else 2, f'{{"n":"{i}"}}')
+        for i in [3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 20, 21, 40]
     ]
     blocks = fts_rows(rows, 0, 1, 2)
     spans = [block_span(r) for r, _ in blocks]
-    assert spans == [(1, 7), (8, 3), (12, 2), (20, 1)]
+    assert spans == [(1, 10), (12, 4), (16, 2), (20, 2), (40, 1)]
     assert all(n <= BLOCK for _, n in spans)
     assert fts_doc(['{"a":"Zoë"}', '{"a":"x"}']) == "{\na\n:\nzoë\n}\nx"
     assert trigrams('ab"cd') == []
@@ -78,7 +80,9 @@ def test_clear_and_delete_keep_the_index_exact(tmp_path: Path) -> None:
     assert _count(store, c, "omega") == 1
     assert _count(store, c, "alpha") == 0
     assert store._scalar("PRAGMA integrity_check") == "ok"
-    store._w.execute("INSERT INTO events_fts(events_fts) VALUES ('integrity-check')")
+    store.index_all()
+    with sqlite3.connect(tmp_path / INDEX_NAME) as index:  # the contentless deletes were exact
+        index.execute("INSERT INTO events_fts(events_fts) VALUES ('integrity-check')")
     store.close()
 
 
@@ -124,20 +128,63 @@ def test_plans_use_the_indexes(tmp_path: Path) -> None:
     store.close()
 
 
-def test_rebuild_reindexes_everything(tmp_path: Path) -> None:
-    from inspector.domain.query.ftsindex import rebuild
-
+def test_an_index_file_of_another_store_starts_over(tmp_path: Path) -> None:
     store = Store(tmp_path)
     a = store.open_session("a").id
     evs = _evs(a, [f"w{i:02d}xyz" for i in range(20)])
     store.allocate(None, evs)
     store.write([], evs)
     store.index_all()
-    # an index that lost its rows while the progress mark says "indexed" (a store written by an
-    # older version): lookups miss until rebuild
-    store._w.execute("INSERT INTO events_fts(events_fts) VALUES ('delete-all')")
-    assert _count(store, a, "w07xyz") == 0
-    with store._wlock:
-        assert rebuild(store._w) == 3  # ids 1-7, 8-15, 16-20
-    assert _count(store, a, "w07xyz") == 1
+    assert store.indexer.progress() == (evs[-1].id, evs[-1].id)
+    store.close()
+    (tmp_path / "inspector.sqlite3").rename(tmp_path / "kept.sqlite3")
+    other = Store(tmp_path)  # a new store file beside the old index file
+    b = other.open_session("b").id
+    evs = _evs(b, ["w07xyz"])
+    other.allocate(None, evs)
+    other.write([], evs)
+    assert other.indexer.progress() == (0, 0)  # not the other store's blocks
+    assert _count(other, b, "w07xyz") == 1
+    other.index_all()
+    assert _count(other, b, "w07xyz") == 1
+    other.close()
+
+
+def test_a_damaged_index_file_is_made_again(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    a = store.open_session("a").id
+    evs = _evs(a, ["alpha", "beta"])
+    store.allocate(None, evs)
+    store.write([], evs)
+    store.index_all()
+    store.close()
+    for f in tmp_path.glob(INDEX_NAME + "-*"):
+        f.unlink()
+    (tmp_path / INDEX_NAME).write_bytes(b"not a database at all" * 100)
+    store = Store(tmp_path)
+    assert store.indexer.progress() == (0, 0)
+    assert _count(store, a, "alpha") == 1
+    store.index_all()
+    assert _count(store, a, "alpha") == 1
+    store.close()
+
+
+def test_an_older_store_loses_its_index_tables(tmp_path: Path) -> None:
+    """Before v4 the index tables were in the store file: they go on the first open."""
+    store = Store(tmp_path)
+    a = store.open_session("a").id
+    evs = _evs(a, ["alpha"])
+    store.allocate(None, evs)
+    store.write([], evs)
+    store.close()
+    with sqlite3.connect(tmp_path / "inspector.sqlite3") as old:
+        old.execute("CREATE VIRTUAL TABLE events_fts USING fts5(body)")
+        old.execute("CREATE TABLE events_num (x)")
+        old.execute("INSERT INTO meta VALUES ('fts_upto', '99')")
+    store = Store(tmp_path)
+    assert store._scalar("SELECT COUNT(*) FROM main.sqlite_master WHERE name LIKE 'events_%'")
+    names = {r[0] for r in store.select("SELECT name FROM main.sqlite_master")}
+    assert "events_fts" not in names and "events_num" not in names
+    assert store.meta_value("fts_upto") is None
+    assert _count(store, a, "alpha") == 1
     store.close()

@@ -1,0 +1,90 @@
+"""Who keeps the query indexes up to date: a worker of their own, beside the store writer.
+
+The free-text and number indexes live in a file of their own
+(:mod:`inspector.domain.query.indexer`), so filling them never waits for, nor holds up, the
+store writer. The pipeline runs an :class:`IndexLoop`: after each stored step (and once at
+start, for what an earlier run left), it gives its worker one indexing step after another
+until the index has caught up. The worker is a process at a lower priority than the store
+writer (``process=True``: during a burst it takes the CPU the writer and the event loop leave),
+or a thread; it is started on the first step there is something to index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from inspector.domain.store import Store
+from inspector.ingest.stages import Stages
+from inspector.ingest.workers import Worker
+
+log = logging.getLogger(__name__)
+#: events per indexing step: a bigger step writes bigger index segments (less merging later);
+#: a step is one write transaction on the index file, which only other indexers wait for
+STEP = 4096
+#: how much lower than the store writer the indexer runs
+NICE_BELOW_WRITER = 10
+
+
+class IndexLoop:
+    def __init__(self, store: Store, *, process: bool, nice: int) -> None:
+        self.store = store
+        self.worker = Worker(
+            "indexer",
+            initargs=(str(store.data_dir), False, min(19, nice + NICE_BELOW_WRITER)),
+            local=None if process else Stages(store, None),
+        )
+        self._task: asyncio.Task[None] | None = None
+        self._wake: asyncio.Future[None] | None = None
+        self._due = True
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.worker.loop = loop
+        self._task = loop.create_task(self._run(), name="query-indexer")
+
+    def due(self) -> None:
+        """Events were stored: index them."""
+        self._due = True
+        if self._wake is not None and not self._wake.done():
+            self._wake.set_result(None)
+
+    def _behind(self) -> bool:
+        """Whether stored events wait for the index (a cheap read on the caller's thread)."""
+        try:
+            text, numbers = self.store.indexer.progress()
+            last = self.store.select("SELECT COALESCE(MAX(id), 0) FROM events")[0][0]
+        except Exception:  # a store being closed: the next step says
+            return True
+        return min(text, numbers) < last
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            if not self._due:
+                self._wake = loop.create_future()
+                await self._wake
+                self._wake = None
+            self._due = False
+            if not self._behind():
+                continue
+            while True:
+                try:
+                    n = await self.worker.call("index", STEP)
+                except Exception:
+                    log.exception("indexing failed; queries still answer (they read the rows)")
+                    await asyncio.sleep(1.0)
+                    self._due = True
+                    break
+                if n == 0:
+                    break
+
+    async def stop(self) -> None:
+        """Stop indexing at once (a step in a process is not waited for: uncommitted, it is
+        done again by the next indexer)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(BaseException):  # cancelled, or the worker's failure
+                await self._task
+            self._task = None
+        self.worker.shutdown(wait=False)
