@@ -4,16 +4,21 @@ Trigrams over every event's ~700-byte JSON cost ~120 µs per event at write time
 tokenizer alone is ~35 µs). Messages in a block repeat most of their text (context, user agent,
 keys), so a block's document is the *distinct* ``"``-separated pieces of its events' case
 folded JSON, with ``detail=none``: ~6x less to tokenize and ~7x smaller than a document per
-event (blocks of 16 rather than 8: a fifth less to tokenize, a third smaller; a rare term reads
-16 candidate rows a block instead of 8).
+event (blocks of 16 rather than 8: a fifth less to tokenize; a rare term reads 16 candidate rows
+a block instead of 8).
 
 A query takes the needle's trigrams that do not contain ``"`` (any such trigram of a match
 lies inside one piece, so the lookup is a superset), turns the matching blocks into groups of
 event ids and leaves the exact test to the caller's post-filter (``q_contains`` & co.).
 
-Blocks are aligned on groups of 16 ids (``id >> 4``). A group written in two calls has two
-rows: rowid = group << 8 | offset of the first id << 4 | (count - 1). The index lives in a
-file of its own (:mod:`inspector.domain.query.indexer`), with its progress marks.
+Blocks are aligned on groups of 16 ids (``id >> 4``): a row's rowid is ``group << 4 | j``,
+so that consecutive blocks' rowids differ by 16 and FTS5 stores each entry's rowid delta in
+one byte (``group << 8 | offset << 4 | count - 1`` took two: the index was 40% larger and
+slower to write). A whole group of one session is one row (``j`` 0); a group written in parts
+(a session starts in it, or an indexing step ends in it) has a row each, numbered by ``j``,
+whose ids :data:`PARTS` records. A lookup takes every id of a matching row's group (a superset:
+the session test and the exact post-filter decide). The index lives in a file of its own
+(:mod:`inspector.domain.query.indexer`), with its progress marks.
 """
 
 from __future__ import annotations
@@ -26,9 +31,12 @@ BITS = 4
 BLOCK = 1 << BITS  # events a block holds at most
 _LOW = BLOCK - 1
 TABLE = "events_fts"
+PARTS = "events_fts_parts"  # rows of a group written in parts: their first id and count
 SCHEMA = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
     body, content='', tokenize='trigram case_sensitive 1', detail=none);
+CREATE TABLE IF NOT EXISTS {PARTS} (
+    rowid INTEGER PRIMARY KEY, first INTEGER NOT NULL, count INTEGER NOT NULL);
 """
 INSERT = f"INSERT INTO {TABLE} (rowid, body) VALUES (?, ?)"
 _DELETE = f"INSERT INTO {TABLE} ({TABLE}, rowid, body) VALUES ('delete', ?, ?)"
@@ -42,11 +50,11 @@ def fts_doc(messages: Iterable[str]) -> str:
     return "\n".join(seen)
 
 
-def fts_rows(
+def fts_blocks(
     rows: Sequence[tuple[Any, ...]], id_at: int, session_at: int, message_at: int
-) -> list[tuple[int, str]]:
-    """(rowid, document) for event rows: consecutive ids of one session and one group."""
-    out: list[tuple[int, str]] = []
+) -> list[tuple[int, int, str]]:
+    """(first id, count, document) for event rows: consecutive ids of one session and group."""
+    out: list[tuple[int, int, str]] = []
     block: list[tuple[Any, ...]] = []
     for r in sorted(rows, key=lambda r: r[id_at]):
         if block and (
@@ -62,17 +70,50 @@ def fts_rows(
     return out
 
 
-def _block(block: list[tuple[Any, ...]], id_at: int, message_at: int) -> tuple[int, str]:
-    first = block[0][id_at]
-    return (
-        (first >> BITS) << (2 * BITS) | (first & _LOW) << BITS | (len(block) - 1),
-        fts_doc(r[message_at] for r in block),
-    )
+def _block(block: list[tuple[Any, ...]], id_at: int, message_at: int) -> tuple[int, int, str]:
+    return block[0][id_at], len(block), fts_doc(r[message_at] for r in block)
 
 
-def block_span(rowid: int) -> tuple[int, int]:
-    """(first event id, number of events) of an index row."""
-    return ((rowid >> (2 * BITS)) << BITS) | ((rowid >> BITS) & _LOW), (rowid & _LOW) + 1
+def add_blocks(conn: sqlite3.Connection, blocks: Sequence[tuple[int, int, str]]) -> None:
+    """Insert blocks (from :func:`fts_blocks`) inside the caller's write transaction."""
+    rows: list[tuple[int, str]] = []
+    parts: list[tuple[int, int, int]] = []
+    for first, count, doc in blocks:
+        group = first >> BITS << BITS
+        if count == BLOCK:  # a whole group: no other row can hold its ids
+            rows.append((group, doc))
+            continue
+        used = [p[0] for p in parts if group <= p[0] <= group | _LOW]
+        stored = conn.execute(
+            f"SELECT MAX(rowid) FROM {PARTS} WHERE rowid BETWEEN ? AND ?", (group, group | _LOW)
+        ).fetchone()[0]
+        if stored is not None:
+            used.append(stored)
+        rowid = max(used) + 1 if used else group
+        if rowid > group | _LOW:  # cannot be: a group has at most 16 ids
+            raise ValueError(f"too many parts for ids {group}..{group | _LOW}")
+        rows.append((rowid, doc))
+        parts.append((rowid, first, count))
+    conn.executemany(INSERT, rows)
+    conn.executemany(f"INSERT INTO {PARTS} (rowid, first, count) VALUES (?, ?, ?)", parts)
+
+
+def spans(conn: sqlite3.Connection, lo: int, hi: int) -> list[tuple[int, int, int]]:
+    """(rowid, first id, count) of the index rows for ids ``lo..hi`` (whole groups)."""
+    start, end = lo >> BITS << BITS, hi >> BITS << BITS | _LOW
+    parts = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            f"SELECT rowid, first, count FROM {PARTS} WHERE rowid BETWEEN ? AND ?", (start, end)
+        )
+    }
+    out = []
+    for (rowid,) in conn.execute(
+        f"SELECT rowid FROM {TABLE} WHERE rowid BETWEEN ? AND ?", (start, end)
+    ).fetchall():
+        first, count = parts.get(rowid, (rowid, BLOCK))
+        out.append((rowid, first, count))
+    return out
 
 
 def trigrams(needle: str) -> list[str]:
@@ -97,9 +138,8 @@ def candidates_sql() -> str:
     (ids above the progress mark) are candidates by definition."""
     return (
         f"(id > {PROGRESS_SQL} OR id IN (SELECT "
-        f"((({TABLE}.rowid >> {2 * BITS}) << {BITS}) | (({TABLE}.rowid >> {BITS}) & {_LOW})) "
-        f"+ k.value FROM {TABLE}, json_each('{_OFFSETS}') AS k "
-        f"WHERE {TABLE} MATCH ? AND k.value <= ({TABLE}.rowid & {_LOW})))"
+        f"(({TABLE}.rowid >> {BITS}) << {BITS}) + k.value "
+        f"FROM {TABLE}, json_each('{_OFFSETS}') AS k WHERE {TABLE} MATCH ?))"
     )
 
 
@@ -152,24 +192,18 @@ def forget_session(conn: sqlite3.Connection, session_id: int) -> None:
         "SELECT NOT EXISTS (SELECT 1 FROM events WHERE session_id<>?)", (session_id,)
     ).fetchone()[0]:
         conn.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('delete-all')")
+        conn.execute(f"DELETE FROM {PARTS}")
         return
     lo, hi = conn.execute(
         "SELECT MIN(id), MAX(id) FROM events WHERE session_id=?", (session_id,)
     ).fetchone()
     if lo is None:
         return
-    blocks = [
-        r[0]
-        for r in conn.execute(
-            f"SELECT rowid FROM {TABLE} WHERE rowid BETWEEN ? AND ?",
-            ((lo >> BITS) << (2 * BITS), ((hi >> BITS) << (2 * BITS)) | ((1 << 2 * BITS) - 1)),
-        ).fetchall()
-    ]
-    for rowid in blocks:
-        first, count = block_span(rowid)
+    for rowid, first, count in spans(conn, lo, hi):
         rows = conn.execute(
             "SELECT session_id, message FROM events WHERE id BETWEEN ? AND ? ORDER BY id",
             (first, first + count - 1),
         ).fetchall()
         if rows and rows[0][0] == session_id:
+            conn.execute(f"DELETE FROM {PARTS} WHERE rowid = ?", (rowid,))
             conn.execute(_DELETE, (rowid, fts_doc(m for _, m in rows)))

@@ -99,6 +99,7 @@ def prepare(store: sqlite3.Connection, store_path: Path) -> None:
 def _reset(conn: sqlite3.Connection) -> None:
     """Start the index over (inside a write transaction on the index file)."""
     conn.execute(f"INSERT INTO {ftsindex.TABLE} ({ftsindex.TABLE}) VALUES ('delete-all')")
+    conn.execute(f"DELETE FROM {ftsindex.PARTS}")
     conn.execute(f"DELETE FROM {numindex.TABLE}")
     conn.execute(f"DELETE FROM {numindex.KEYS}")
     conn.execute("DELETE FROM index_progress")
@@ -183,7 +184,7 @@ class Indexer:
                 ).fetchall()
                 if rows:
                     text = [r for r in rows if r[0] > text_upto]
-                    dst.executemany(ftsindex.INSERT, ftsindex.fts_rows(text, 0, 1, 2))
+                    ftsindex.add_blocks(dst, ftsindex.fts_blocks(text, 0, 1, 2))
                     numindex.index_rows(dst, [(r[0], r[2]) for r in rows if r[0] > num_upto])
                     last = rows[-1][0]
                     dst.executemany(

@@ -49,6 +49,7 @@ RARE_ROWS = 100_000
 NumRows = Callable[[str, str, float, int], int]
 
 _SEGMENT = re.compile(r"[A-Za-z0-9_$-]+")
+_A_NUMBER = re.compile(r'"\s*:\s*[-0-9]')  # a key's value that is a number (or a superset)
 _FULLKEY = re.compile(r'\.(?:([A-Za-z0-9_$-]+)|"([A-Za-z0-9_$-]+)")')
 
 
@@ -151,6 +152,8 @@ def number_keys(message: str) -> list[str] | None:
     """The index keys of the numbers in a message's JSON, not inside an array (None: orjson
     cannot parse it; :func:`index_rows` asks ``json_tree`` then). ~10x cheaper than
     ``json_tree``, which builds a full key for every node."""
+    if _A_NUMBER.search(message) is None:  # no value is a number: nothing to parse
+        return []
     try:
         doc = orjson.loads(message)
     except orjson.JSONDecodeError:

@@ -48,10 +48,6 @@ def _contains(message: Any, needle: str) -> int:
     return int(isinstance(message, str) and needle in fold(message))
 
 
-def _nonascii(x: Any) -> int:
-    return int(isinstance(x, str) and not x.isascii())
-
-
 def register_functions(conn: sqlite3.Connection) -> None:
     """Make a connection able to run :meth:`Query.to_sql` fragments."""
     conn.create_function("q_fold", 1, _fold, deterministic=True)
@@ -59,4 +55,3 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("q_search", 2, _search, deterministic=True)
     conn.create_function("q_contains", 2, _contains, deterministic=True)
     conn.create_function("q_glob", 2, _glob, deterministic=True)
-    conn.create_function("q_nonascii", 1, _nonascii, deterministic=True)

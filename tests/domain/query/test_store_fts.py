@@ -9,12 +9,14 @@ from inspector.domain.capture import CapturedEvent
 from inspector.domain.query import parse
 from inspector.domain.query.ftsindex import (
     BLOCK,
-    block_span,
+    SCHEMA,
+    add_blocks,
+    fts_blocks,
     fts_doc,
-    fts_rows,
     match_expr,
     trigrams,
 )
+from inspector.domain.query.ftsindex import spans as spans_of
 from inspector.domain.query.indexer import INDEX_NAME
 from inspector.domain.store import Store
 from inspector.testing.events import event
@@ -39,15 +41,26 @@ def _count(store: Store, sid: int, text: str) -> int:
 def test_blocks_are_consecutive_ids_of_one_session() -> None:
     rows = [
         (i, 1 if i < 20 else 2, f'{{"n":"{i}"}}')
-        for i in [3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 20, 21, 40]
+        for i in [3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 20, 21, 40, *range(48, 64)]
     ]
-    blocks = fts_rows(rows, 0, 1, 2)
-    spans = [block_span(r) for r, _ in blocks]
-    assert spans == [(1, 10), (12, 4), (16, 2), (20, 2), (40, 1)]
+    blocks = fts_blocks(rows, 0, 1, 2)
+    spans = [(first, n) for first, n, _ in blocks]
+    assert spans == [(1, 10), (12, 4), (16, 2), (20, 2), (40, 1), (48, 16)]
     assert all(n <= BLOCK for _, n in spans)
     assert fts_doc(['{"a":"Zoë"}', '{"a":"x"}']) == "{\na\n:\nzoë\n}\nx"
     assert trigrams('ab"cd') == []
     assert match_expr(["ab"]) is None
+
+
+def test_a_group_written_in_parts_has_a_row_a_part(tmp_path: Path) -> None:
+    """A whole group is one row (its rowid is the group's first id); a group written in parts
+    has a row each, and the parts table says which ids each holds."""
+    conn = sqlite3.connect(tmp_path / "ix.sqlite3")
+    conn.executescript(SCHEMA)
+    add_blocks(conn, [(16, 16, "a"), (32, 3, "b"), (40, 2, "c")])
+    add_blocks(conn, [(35, 5, "d")])
+    assert spans_of(conn, 0, 47) == [(16, 16, 16), (32, 32, 3), (33, 40, 2), (34, 35, 5)]
+    conn.close()
 
 
 def test_clear_and_delete_keep_the_index_exact(tmp_path: Path) -> None:
