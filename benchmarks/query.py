@@ -3,10 +3,9 @@
     python benchmarks/query.py [--events 1000000] [--load-sample 100000] [--runs 5]
 
 1. Load rate (events/s through Store.allocate + Store.write, 1,000-event chunks) on a sample,
-   for three schemas: as shipped, without the FTS table (its insert swallowed by a trigger if
-   the write path still has one), and without either (the store before the query language);
-   plus the cost of the number and free-text indexing (Store.index_pending, which the writer
-   runs when idle).
+   as shipped and without the query indexes on ``events`` (the store before the query
+   language); plus the cost of the free-text and number indexing (``Store.index_all``: what
+   the indexer does in a process of its own beside the store writer, in its own file).
 2. Loads ``--events`` realistic ~700-byte Segment messages into one session, then times typical
    queries as every door runs them (median of ``--runs``): ``compile_query`` with the reader
    (trigram counts, number index candidates), the count (``CompiledQuery.count``), and the
@@ -37,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _corpus import message
 
 from inspector.domain.capture import CapturedEvent, Finding, Source
-from inspector.domain.query import compile_query, numindex
+from inspector.domain.query import compile_query
 from inspector.domain.store import Store
 
 QUERIES = [
@@ -111,16 +110,11 @@ def load(store: Store, session_id: int, n: int, chunk: int = 1000) -> float:
     return n / spent
 
 
-def _strip(store: Store, fts: bool, indexes: bool) -> None:
-    """Make a fresh store behave as if the query language added nothing (for load rates)."""
+def _strip(store: Store, indexes: bool) -> None:
+    """Make a fresh store behave as if the query language added nothing to its writes (for
+    load rates). The free-text and number indexes are in a file of their own, filled by the
+    indexer, never by the store writer: nothing of theirs is on the write path to remove."""
     w = store._w  # benchmark-only access
-    if not fts:  # any FTS insert statement stays, but rows are swallowed by a trigger
-        w.execute("DROP TABLE events_fts")
-        w.execute("CREATE TABLE events_fts (body TEXT)")
-        w.execute(
-            "CREATE TRIGGER events_fts_off BEFORE INSERT ON events_fts "
-            "BEGIN SELECT RAISE(IGNORE); END"
-        )
     if not indexes:
         for (name,) in w.execute(
             "SELECT name FROM sqlite_master WHERE type='index' AND name LIKE 'events_q_%'"
@@ -128,42 +122,33 @@ def _strip(store: Store, fts: bool, indexes: bool) -> None:
             w.execute(f"DROP INDEX {name}")
 
 
-def _index(store: Store) -> tuple[float, float]:
-    """Run the (deferred) indexing to completion: seconds for the number index, then for the
-    free-text index (the writer does both when idle, ``Store.index_pending``)."""
-    t = time.perf_counter()
-    with store.writing() as txn:
-        while numindex.index_pending(txn.conn, 5000):
-            pass
-    numbers = time.perf_counter() - t
+def _index(store: Store) -> float:
+    """Run the (deferred) indexing to completion: seconds for both query indexes (free text
+    and numbers, one pass: ``Store.index_all``, what the indexer does beside the writer)."""
     t = time.perf_counter()
     store.index_all()
-    return time.perf_counter() - t, numbers
+    return time.perf_counter() - t
 
 
 def load_rates(n: int) -> None:
     print(f"load rate, {n:,} events per configuration (allocate + write, 1,000-event chunks)")
     rates: dict[str, list[float]] = {}
     index_us: list[float] = []
-    num_us: list[float] = []
     configs = [
         ("as shipped", True, True),
-        ("without the FTS table", False, True),
-        ("without FTS and query indexes", False, False),
+        ("without the query indexes", False, False),
     ]
     for _round in range(2):
         for label, fts, idx in configs:
             with tempfile.TemporaryDirectory() as d:
                 store = Store(d)
-                _strip(store, fts, idx)
+                _strip(store, idx)
                 sid = store.open_session("load").id
                 rates.setdefault(label, []).append(load(store, sid, n))
                 if fts:
-                    text_s, num_s = _index(store)
-                    index_us.append(text_s / n * 1e6)
-                    num_us.append(num_s / n * 1e6)
+                    index_us.append(_index(store) / n * 1e6)
                 store.close()
-    base = max(rates["without FTS and query indexes"])
+    base = max(rates["without the query indexes"])
     for label, _, _ in configs:
         r = max(rates[label])
         print(
@@ -171,9 +156,9 @@ def load_rates(n: int) -> None:
             f"  (+{1e6 / r - 1e6 / base:5.1f} µs vs bare)"
         )
     print(
-        f"  free-text indexing (Store.index_all, off the write path): {min(index_us):.1f} µs/event"
+        f"  free-text and number indexing (Store.index_all: what the indexer does beside the"
+        f" writer, off the write path): {min(index_us):.1f} µs/event"
     )
-    print(f"  number indexing (when idle too, off the write path): {min(num_us):.1f} µs/event")
 
 
 class _People:
@@ -243,11 +228,11 @@ def main() -> None:
                 f"\nloaded {args.events:,} events in {time.perf_counter() - t:.1f}s "
                 f"({rate:,.0f} events/s, write only)"
             )
-        spent, numbers = _index(store)
+        spent = _index(store)
         print(
-            f"number index built in {numbers:.1f}s ({numbers / args.events * 1e6:.1f} µs/event),"
-            f" {store.select('SELECT COUNT(*) FROM events_num')[0][0]:,} entries; free-text"
-            f" index in {spent:.1f}s ({spent / args.events * 1e6:.1f} µs/event);"
+            f"free-text and number indexes built in {spent:.1f}s"
+            f" ({spent / args.events * 1e6:.1f} µs/event),"
+            f" {store.select('SELECT COUNT(*) FROM events_num')[0][0]:,} number entries;"
             f" db {sum(p.stat().st_size for p in Path(d).iterdir()) / 2**20:,.0f} MiB"
         )
 
