@@ -56,7 +56,7 @@ class IndexLoop:
             last = self.store.select("SELECT COALESCE(MAX(id), 0) FROM events")[0][0]
         except Exception:  # a store being closed: the next step says
             return True
-        return min(text, numbers) < last
+        return bool(min(text, numbers) < last)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()

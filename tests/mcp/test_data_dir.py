@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from inspector.domain.query.indexer import INDEX_NAME
 from inspector.domain.store import DB_NAME
 from inspector.testing.serve import serve
 from tests.mcp.conftest import Collector, segment_client, send_sample
@@ -83,10 +84,13 @@ def test_a_data_directory_is_only_read(tmp_path, collector: Collector):
         assert proc.error("query_events", q="(")["code"] == "invalid_query"
     after = _files(data)
     assert {k: after[k] for k in before} == before  # every file as it was
-    # SQLite may leave an empty write-ahead log and its index beside a store read in WAL mode
-    assert set(after) - set(before) <= {f"{DB_NAME}-wal", f"{DB_NAME}-shm"}
-    wal = data / f"{DB_NAME}-wal"
-    assert not wal.exists() or wal.stat().st_size == 0
+    # SQLite may leave an empty write-ahead log and its index beside a file read in WAL mode
+    # (the store, and the query indexes' file beside it)
+    files = (DB_NAME, INDEX_NAME)
+    assert set(after) - set(before) <= {f"{f}-{x}" for f in files for x in ("wal", "shm")}
+    for f in files:
+        wal = data / f"{f}-wal"
+        assert not wal.exists() or wal.stat().st_size == 0
 
 
 def test_an_empty_data_directory_is_a_tool_error_and_stays_empty(tmp_path):

@@ -22,6 +22,7 @@ import contextlib
 import secrets
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from inspector.domain.query import ftsindex, numindex
@@ -123,7 +124,7 @@ def attach(conn: sqlite3.Connection, store_path: Path, read_only: bool) -> None:
 
 
 @contextlib.contextmanager
-def attach_for_write(conn: sqlite3.Connection, store_path: Path):  # type: ignore[no-untyped-def]
+def attach_for_write(conn: sqlite3.Connection, store_path: Path) -> Iterator[None]:
     """The index attached to the store's writer for the transactions inside (outside any
     transaction): what forgets a session's events forgets its index entries in the same one."""
     conn.execute(f"ATTACH DATABASE ? AS {ALIAS}", (str(index_file(store_path)),))
