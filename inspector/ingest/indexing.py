@@ -52,11 +52,11 @@ class IndexLoop:
     def _behind(self) -> bool:
         """Whether stored events wait for the index (a cheap read on the caller's thread)."""
         try:
-            text, numbers = self.store.indexer.progress()
+            upto = self.store.indexer.upto()
             last = self.store.select("SELECT COALESCE(MAX(id), 0) FROM events")[0][0]
         except Exception:  # a store being closed: the next step says
             return True
-        return bool(min(text, numbers) < last)
+        return bool(upto < last)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()

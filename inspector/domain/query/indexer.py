@@ -24,8 +24,9 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from inspector.domain.query import ftsindex, numindex
+from inspector.domain.query import ftsindex, numindex, shapeindex
 
 INDEX_NAME = "inspector-index.sqlite3"
 ALIAS = "ix"
@@ -34,8 +35,11 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS index_progress (key TEXT PRIMARY KEY, value NOT NULL);"
     + ftsindex.SCHEMA
     + numindex.SCHEMA
+    + shapeindex.SCHEMA
 )
-_OLD_TABLES = ("events_fts", numindex.TABLE, numindex.KEYS)  # in the store file, before
+# in the store file, before
+_OLD_TABLES = ("events_fts", numindex.TABLE, numindex.KEYS, shapeindex.TABLE, shapeindex.SHAPES)
+_MARKS = (ftsindex.PROGRESS_KEY, numindex.PROGRESS_KEY, shapeindex.PROGRESS_KEY)
 
 
 def index_file(store_path: Path) -> Path:
@@ -64,13 +68,15 @@ def prepare(store: sqlite3.Connection, store_path: Path) -> None:
     old = [
         name
         for (name,) in store.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name IN (?, ?, ?)", _OLD_TABLES
+            f"SELECT name FROM sqlite_master WHERE type='table' AND name IN "
+            f"({', '.join('?' * len(_OLD_TABLES))})",
+            _OLD_TABLES,
         )
     ]
     for name in old:
         store.execute(f"DROP TABLE IF EXISTS {name}")
     if old:
-        store.execute("DELETE FROM meta WHERE key IN ('fts_upto', 'num_upto')")
+        store.execute("DELETE FROM meta WHERE key IN (?, ?, ?)", _MARKS)
     store.execute(
         "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (TOKEN_KEY, secrets.token_hex(8))
     )
@@ -103,6 +109,8 @@ def _reset(conn: sqlite3.Connection) -> None:
     conn.execute(f"DELETE FROM {ftsindex.PARTS}")
     conn.execute(f"DELETE FROM {numindex.TABLE}")
     conn.execute(f"DELETE FROM {numindex.KEYS}")
+    conn.execute(f"DELETE FROM {shapeindex.TABLE}")
+    conn.execute(f"DELETE FROM {shapeindex.SHAPES}")
     conn.execute("DELETE FROM index_progress")
 
 
@@ -141,6 +149,7 @@ def forget_session(conn: sqlite3.Connection, session_id: int) -> None:
     conn.execute(f"DELETE FROM {ALIAS}.index_progress WHERE 0")
     ftsindex.forget_session(conn, session_id)
     numindex.forget_session(conn, session_id)
+    shapeindex.forget_session(conn, session_id)
 
 
 class Indexer:
@@ -166,37 +175,52 @@ class Indexer:
         return self._src, self._dst
 
     def step(self, limit: int) -> int:
-        """Index up to ``limit`` events after the progress marks; how many (0: up to date)."""
+        """Index up to ``limit`` events after the progress marks; how many (0: up to date).
+        The shape index (``has:``) follows once free text and numbers are up to date."""
         with self._lock:
             src, dst = self._conns()
             dst.execute("BEGIN IMMEDIATE")
             try:
-                marks = dict(
-                    dst.execute(
-                        "SELECT key, value FROM index_progress WHERE key IN (?, ?)",
-                        (ftsindex.PROGRESS_KEY, numindex.PROGRESS_KEY),
-                    ).fetchall()
-                )
-                text_upto = int(marks.get(ftsindex.PROGRESS_KEY, 0))
-                num_upto = int(marks.get(numindex.PROGRESS_KEY, 0))
-                rows = src.execute(
-                    "SELECT id, session_id, message FROM events WHERE id > ? ORDER BY id LIMIT ?",
-                    (min(text_upto, num_upto), limit),
-                ).fetchall()
+                marks = self._marks(dst)
+                text_upto, num_upto, shape_upto = (marks.get(k, 0) for k in _MARKS)
+                rows = self._rows(src, min(text_upto, num_upto), limit)
                 if rows:
                     text = [r for r in rows if r[0] > text_upto]
                     ftsindex.add_blocks(dst, ftsindex.fts_blocks(text, 0, 1, 2))
                     numindex.index_rows(dst, [(r[0], r[2]) for r in rows if r[0] > num_upto])
                     last = rows[-1][0]
-                    dst.executemany(
-                        "INSERT OR REPLACE INTO index_progress VALUES (?, ?)",
-                        [(ftsindex.PROGRESS_KEY, last), (numindex.PROGRESS_KEY, last)],
-                    )
+                    self._mark(dst, [(ftsindex.PROGRESS_KEY, last), (numindex.PROGRESS_KEY, last)])
+                elif rows := self._rows(src, shape_upto, limit):
+                    covered = shapeindex.index_rows(dst, [(r[0], r[2]) for r in rows])
+                    if covered is None:  # as many shapes as it keeps: it stays there
+                        rows = []
+                    else:
+                        self._mark(dst, [(shapeindex.PROGRESS_KEY, covered)])
                 dst.execute("COMMIT")
             except BaseException:
                 dst.execute("ROLLBACK")
                 raise
             return len(rows)
+
+    @staticmethod
+    def _marks(dst: sqlite3.Connection) -> dict[str, int]:
+        return {
+            k: int(v)
+            for k, v in dst.execute(
+                "SELECT key, value FROM index_progress WHERE key IN (?, ?, ?)", _MARKS
+            )
+        }
+
+    @staticmethod
+    def _mark(dst: sqlite3.Connection, marks: list[tuple[str, int]]) -> None:
+        dst.executemany("INSERT OR REPLACE INTO index_progress VALUES (?, ?)", marks)
+
+    @staticmethod
+    def _rows(src: sqlite3.Connection, after: int, limit: int) -> list[tuple[Any, ...]]:
+        return src.execute(
+            "SELECT id, session_id, message FROM events WHERE id > ? ORDER BY id LIMIT ?",
+            (after, limit),
+        ).fetchall()
 
     def progress(self) -> tuple[int, int]:
         """(free text indexed up to, numbers indexed up to): event ids."""
@@ -204,6 +228,13 @@ class Indexer:
             _, dst = self._conns()
             marks = dict(dst.execute("SELECT key, value FROM index_progress").fetchall())
         return int(marks.get(ftsindex.PROGRESS_KEY, 0)), int(marks.get(numindex.PROGRESS_KEY, 0))
+
+    def upto(self) -> int:
+        """The last event id every index covers (the shape index included)."""
+        with self._lock:
+            _, dst = self._conns()
+            marks = self._marks(dst)
+        return min(marks.get(k, 0) for k in _MARKS)
 
     def reset(self) -> None:
         """Start the index over (it is filled again step by step)."""

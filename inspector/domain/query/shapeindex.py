@@ -11,9 +11,10 @@ events whose shape lists ``P``, and a count reads index entries, not rows.
   ``$``; not all digits; :func:`~inspector.domain.query.numindex.path_key`), not inside an
   array: the paths ``has:`` names that the index answers. Any other ``has:`` is tested row by
   row. The paths come from the stored message (re-serialised from a dict: no key twice).
-* **When**: when the writer is idle and the free-text index is up to date (so that free-text
-  catch-up after a burst is not delayed), with a progress mark of its own; events after the
-  mark are tested row by row, so answers never depend on the index.
+* **When**: by the indexer, in the query indexes' file (:mod:`inspector.domain.query.indexer`),
+  once the free-text and number indexes are up to date (so that their catch-up after a burst
+  is not delayed), with a progress mark of its own; events after the mark are tested row by
+  row, so answers never depend on the index.
 * **Bounded**: at most :data:`MAX_SHAPES` shapes; an event of a new shape past that stops the
   indexing there (the rest is tested row by row).
 """
@@ -21,6 +22,7 @@ events whose shape lists ``P``, and a count reads index entries, not rows.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -38,9 +40,7 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
 ) WITHOUT ROWID;
 """
 PROGRESS_KEY = "shape_upto"
-PROGRESS_SQL = (
-    f"(SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM meta WHERE key='{PROGRESS_KEY}')"
-)
+PROGRESS_SQL = f"(SELECT COALESCE(MAX(value), 0) FROM index_progress WHERE key='{PROGRESS_KEY}')"
 MAX_SHAPES = 4096
 
 
@@ -127,17 +127,14 @@ def count_having(conn: sqlite3.Connection, key: str, ids: tuple[int, int] | None
         return None
 
 
-def index_pending(conn: sqlite3.Connection, limit: int) -> int:
-    """Index up to ``limit`` events after the progress mark, inside the caller's write
-    transaction; returns how many it covered (0: up to date, or stopped at the bound)."""
-    upto = conn.execute("SELECT " + PROGRESS_SQL).fetchone()[0]
-    rows = conn.execute(
-        "SELECT id, message FROM events WHERE id > ? ORDER BY id LIMIT ?", (upto, limit)
-    ).fetchall()
+def index_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int, str]]) -> int | None:
+    """Add ``(event id, message JSON)`` rows, in id order, inside the caller's write
+    transaction on the index file; returns the last id covered (None: none, the bound was
+    reached at the first: the caller's progress mark stays)."""
     known: dict[str, int] = {}
     entries: list[tuple[int, int]] = []
     counts: dict[int, int] = {}
-    last = upto
+    last = None
     for eid, text in rows:
         try:
             paths = message_paths(orjson.loads(text))
@@ -153,15 +150,12 @@ def index_pending(conn: sqlite3.Connection, limit: int) -> int:
         counts[shape] = counts.get(shape, 0) + 1
         last = eid
     if not entries:
-        return 0
+        return None
     conn.executemany(f"INSERT OR IGNORE INTO {TABLE} (shape, id) VALUES (?, ?)", entries)
     conn.executemany(
         f"UPDATE {SHAPES} SET n = n + ? WHERE shape = ?", [(n, s) for s, n in counts.items()]
     )
-    conn.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (PROGRESS_KEY, str(last))
-    )
-    return len(entries)
+    return last
 
 
 def _shape(conn: sqlite3.Connection, paths: str) -> int | None:
