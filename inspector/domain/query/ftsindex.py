@@ -1,23 +1,24 @@
-"""The free-text index: FTS5 trigrams over *blocks* of up to 16 consecutive events.
+"""The free-text index: FTS5 trigrams over *blocks* of up to 8 consecutive events.
 
 Trigrams over every event's ~700-byte JSON cost ~120 µs per event at write time (the trigram
 tokenizer alone is ~35 µs). Messages in a block repeat most of their text (context, user agent,
 keys), so a block's document is the *distinct* ``"``-separated pieces of its events' case
 folded JSON, with ``detail=none``: ~6x less to tokenize and ~7x smaller than a document per
-event (blocks of 16 rather than 8: a fifth less to tokenize; a rare term reads 16 candidate rows
-a block instead of 8).
+event.
 
 A query takes the needle's trigrams that do not contain ``"`` (any such trigram of a match
 lies inside one piece, so the lookup is a superset), turns the matching blocks into groups of
 event ids and leaves the exact test to the caller's post-filter (``q_contains`` & co.).
 
-Blocks are aligned on groups of 16 ids (``id >> 4``): a row's rowid is ``group << 4 | j``,
-so that consecutive blocks' rowids differ by 16 and FTS5 stores each entry's rowid delta in
-one byte (``group << 8 | offset << 4 | count - 1`` took two: the index was 40% larger and
-slower to write). A whole group of one session is one row (``j`` 0); a group written in parts
-(a session starts in it, or an indexing step ends in it) has a row each, numbered by ``j``,
-whose ids :data:`PARTS` records. A lookup takes every id of a matching row's group (a superset:
-the session test and the exact post-filter decide). The index lives in a file of its own
+Blocks are aligned on groups of 8 ids (``id >> 3``): a row's rowid is ``group << 3 | j``,
+so that consecutive blocks' rowids differ by 8 and FTS5 stores each entry's rowid delta in
+one byte (``group << 6 | offset << 3 | count - 1`` took two: the index was ~40% larger and
+slower to write). Blocks of 16 would be smaller still, but a trigram is then in more of them:
+ids (``user:``, ``userId:``) stopped finding a rare one, and were scanned for. A whole group
+of one session is one row (``j`` 0); a group written in parts (a session starts in it, or an
+indexing step ends in it) has a row each, numbered by ``j``, whose ids :data:`PARTS` records.
+A lookup takes every id of a matching row's group (a superset: the session test and the
+exact post-filter decide). The index lives in a file of its own
 (:mod:`inspector.domain.query.indexer`), with its progress marks.
 """
 
@@ -27,7 +28,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-BITS = 4
+BITS = 3
 BLOCK = 1 << BITS  # events a block holds at most
 _LOW = BLOCK - 1
 TABLE = "events_fts"
@@ -90,7 +91,7 @@ def add_blocks(conn: sqlite3.Connection, blocks: Sequence[tuple[int, int, str]])
         if stored is not None:
             used.append(stored)
         rowid = max(used) + 1 if used else group
-        if rowid > group | _LOW:  # cannot be: a group has at most 16 ids
+        if rowid > group | _LOW:  # cannot be: a group has at most BLOCK ids
             raise ValueError(f"too many parts for ids {group}..{group | _LOW}")
         rows.append((rowid, doc))
         parts.append((rowid, first, count))
@@ -145,8 +146,7 @@ def candidates_sql() -> str:
 
 #: a trigram in fewer blocks than this is "rare": a few of them find the candidates fast (a
 #: rowid lookup each), where a needle with only more common trigrams is cheaper to scan for
-#: (160,000 candidate rows at most, as 20,000 blocks of 8 were)
-RARE_BLOCKS = 10_000
+RARE_BLOCKS = 20_000
 #: rare trigrams looked up per needle (more only narrow what the exact test decides anyway)
 GRAMS_PER_NEEDLE = 3
 #: ``docs(gram, cap)``: in how many blocks ``gram`` is, counted up to ``cap``
