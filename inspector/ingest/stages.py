@@ -157,10 +157,11 @@ def start(data_dir: str | None, lint: bool, nice: int, parent: int) -> None:
     """A worker process's initializer: a store writer (``data_dir``) or a prepare stage."""
     global _stages
     from inspector.ingest.linting import default_linter
-    from inspector.ingest.workers import start_parent_watch
+    from inspector.ingest.workers import settle_gc, start_parent_watch
 
     start_parent_watch(parent, nice)  # a killed collector must not leave its workers behind
     _stages = Stages(Store(data_dir) if data_dir else None, default_linter if lint else None)
+    settle_gc()
 
 
 def call(method: str, *args: Any) -> Any:
