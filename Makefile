@@ -29,8 +29,18 @@ node-deps: ## install the Node client libraries the compatibility tests drive
 	  && [ ! $(NODE_DIR)/node_modules/.package-lock.json -nt $(NODE_DIR)/package-lock.json ]; then \
 	  cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error; fi
 
-test: $(STAMP) node-deps ## install everything and run the whole test suite
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+MIN_LOG := build/min-versions.log
+# The suite, and beside it (niced, its output in MIN_LOG) the tests under the declared minimum
+# versions (packaging/min_versions.py); either failing fails `make test`.
+test: $(STAMP) node-deps ## install everything; run the whole suite, and the tests under the declared minimum versions beside it
+	@mkdir -p build
+	@echo "minimum versions: installing them and running their tests beside the suite (log: $(MIN_LOG))"
+	@nice -n 10 $(PY) packaging/min_versions.py --log $(MIN_LOG) & minv=$$!; \
+	trap 'kill $$minv 2>/dev/null' INT TERM; \
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest; suite=$$?; \
+	wait $$minv; minv_rc=$$?; \
+	if [ $$minv_rc -eq 0 ]; then tail -n 2 $(MIN_LOG); else tail -n 60 $(MIN_LOG); fi; \
+	[ $$suite -eq 0 ] && [ $$minv_rc -eq 0 ]
 
 test-fast: $(STAMP) ## domain and collector tests only (no Qt, no Node, no browser)
 	$(PY) -m pytest tests/domain tests/collector tests/cli tests/test_architecture.py
@@ -53,8 +63,8 @@ screenshots: $(STAMP) ## regenerate docs/*.png offscreen
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_qa_screenshots.py
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_requests_screenshots.py
 
-min-versions: ## install the declared minimum of each Qt-free dependency in a fresh venv; run tests/domain and tests/collector there
-	python3 packaging/min_versions.py
+min-versions: $(STAMP) ## only the tests under the declared minimum versions (a fresh venv; `make test` runs them too)
+	$(PY) packaging/min_versions.py
 
 BUILD_VENV := build/venv
 package: ## one-folder PyInstaller build in dist/ (in its own venv, build/venv; .venv stays editable)

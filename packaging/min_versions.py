@@ -1,12 +1,16 @@
 """Check the declared minimum versions: install the lowest version ``pyproject.toml`` allows of
-every Qt-free runtime dependency into a fresh venv and run the tests that need no Qt there.
+every runtime dependency, Qt's included, into a fresh venv and run the tests there.
 
-    python packaging/min_versions.py [--venv DIR] [--keep] [pytest args...]
+    python packaging/min_versions.py [--venv DIR] [--keep] [--log FILE] [pytest args...]
 
 Each runtime requirement must name its minimum as ``name>=X`` (an upper bound may follow);
-the venv gets ``name==X``. PySide6 and qasync (the window) are left out: the Qt-free tests are
-``tests/domain`` and ``tests/collector``. The test tools and client libraries come from the
-``dev`` extra at whatever version pip picks. ``make min-versions`` runs this.
+the venv gets ``name==X`` of each (the direct dependencies at their lowest, what they need at
+whatever version the resolver picks: uv's ``--resolution lowest-direct``, spelled out). The
+test tools and the client libraries come from the ``dev`` extra; the app is installed
+editable from this checkout. uv (a ``dev`` dependency) makes the venv and installs into it in
+seconds. ``make test`` runs this beside the main suite (``--log``: everything goes to the
+file, whose last lines say what was pinned and how the tests went); ``make min-versions``
+runs it on its own.
 """
 
 from __future__ import annotations
@@ -15,19 +19,33 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parents[1]
-QT = frozenset({"pyside6-essentials", "pyside6", "qasync"})
-# dev tools the Qt-free tests do not run (linters, type checker, Qt and browser drivers)
-NOT_FOR_TESTS = frozenset(
-    {"pytest-qt", "import-linter", "ruff", "mypy", "types-pyyaml", "playwright"}
-)
-TESTS = ["tests/domain", "tests/collector", "-n", "2"]
+# dev tools the tests here do not run (linters, type checker, the browser driver, uv itself)
+NOT_FOR_TESTS = frozenset({"import-linter", "ruff", "mypy", "types-pyyaml", "playwright", "uv"})
+# every package's tests that need neither Node, a browser nor whole-process crash drills
+# (tests/ingest: its code is reached through tests/collector; most of its time is waiting):
+# each runtime dependency is imported by code these reach (mcp: tests/mcp; PySide6 and qasync:
+# tests/gui, the window on qasync's loop; cryptography and segno: tests/domain, tests/collector)
+TESTS = [
+    "tests/domain",
+    "tests/collector",
+    "tests/cli",
+    "tests/mcp",
+    "tests/gui",
+    "-n",
+    "2",
+]
 _REQ = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$")
 
 
@@ -48,49 +66,93 @@ def minimum(req: str) -> str:
     return f"{m.group(1)}=={found.group(1)}"
 
 
-def project() -> dict:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+def project() -> dict[str, Any]:
+    data: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    return dict(data["project"])
 
 
 def runtime_minimums() -> list[str]:
-    """``name==X`` for each Qt-free runtime dependency."""
-    return [minimum(r) for r in project()["dependencies"] if _name(r) not in QT]
+    """``name==X`` for each runtime dependency."""
+    return [minimum(r) for r in project()["dependencies"]]
 
 
 def test_tools() -> list[str]:
     return [r for r in project()["optional-dependencies"]["dev"] if _name(r) not in NOT_FOR_TESTS]
 
 
+def uv_binary() -> str:
+    """uv from the ``dev`` extra (next to this Python), else on PATH."""
+    try:
+        from uv import find_uv_bin
+
+        return str(find_uv_bin())
+    except (ImportError, FileNotFoundError):
+        found = shutil.which("uv")
+        if found is None:
+            raise SystemExit("uv is needed (pip install uv; `make install` installs it)") from None
+        return found
+
+
+@contextmanager
+def _output(log: Path | None) -> Iterator[IO[str] | None]:
+    if log is None:
+        yield None
+        return
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as fh:
+        yield fh
+
+
+def run(venv: Path, pytest_args: list[str], out: IO[str] | None) -> int:
+    def say(text: str) -> None:
+        print(text, file=out or sys.stdout, flush=True)
+
+    def call(cmd: list[str], **kw: Any) -> int:
+        return subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, **kw).returncode
+
+    uv = uv_binary()
+    py = str(venv / "bin" / "python")
+    pins = runtime_minimums()
+    started = time.monotonic()
+    if call([uv, "venv", "--quiet", "--python", sys.executable, str(venv)]):
+        say("minimum versions: FAILED to make the venv")
+        return 1
+    say(f"installing the declared minimums: {' '.join(pins)}")
+    install = [uv, "pip", "install", "--quiet", "--python", py]
+    if call([*install, *pins, *test_tools(), "-e", str(ROOT)]):
+        say("minimum versions: FAILED to install the declared minimums (see above)")
+        return 1
+    installed = time.monotonic() - started
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("PYTHONPATH", None)
+    cmd = [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", *(pytest_args or TESTS)]
+    say(" ".join(cmd))
+    rc = call(cmd, cwd=ROOT, env=env)
+    verdict = "passed" if rc == 0 else f"FAILED (pytest exit {rc})"
+    say(
+        f"minimum versions: {verdict}; installed in {installed:.0f} s, tests "
+        f"{' '.join(pytest_args or TESTS)} under {' '.join(pins)}"
+    )
+    return rc
+
+
+def _stop(*_: object) -> None:
+    raise KeyboardInterrupt  # subprocess.run kills the tests; the venv is removed
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    signal.signal(signal.SIGTERM, _stop)  # `make test` interrupted
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--venv", type=Path, help="where to make the venv (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the venv afterwards")
+    ap.add_argument("--log", type=Path, help="write everything to this file, not the terminal")
     args, pytest_args = ap.parse_known_args(argv)
     venv = args.venv or Path(tempfile.mkdtemp(prefix="ei-min-versions-"))
     try:
         if venv.exists():
             shutil.rmtree(venv)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        py = str(venv / "bin" / "python")
-        pins = runtime_minimums()
-        print("installing the declared minimums:", " ".join(pins), flush=True)
-        subprocess.run(
-            [
-                py,
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                *pins,
-                *test_tools(),
-            ],
-            check=True,
-        )
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
-        cmd = [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", *(pytest_args or TESTS)]
-        print(" ".join(cmd), flush=True)
-        return subprocess.run(cmd, cwd=ROOT, env=env).returncode
+        with _output(args.log) as out:
+            return run(venv, pytest_args, out)
     finally:
         if not args.keep:
             shutil.rmtree(venv, ignore_errors=True)

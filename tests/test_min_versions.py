@@ -1,12 +1,16 @@
-"""The declared minimum versions are checkable: every runtime dependency names one (``>=X``)
-and ``make min-versions`` (packaging/min_versions.py) installs all of them but Qt's.
+"""The declared minimum versions are checked: every runtime dependency names one (``>=X``),
+packaging/min_versions.py pins each of them, Qt's included, and ``make test`` runs the tests
+under those pins beside the suite (a failure there fails ``make test``).
 
-Installing them takes longer than the suite may spend (a fresh venv, a cold pip cache), so the
-install itself runs as ``make min-versions``, not here."""
+The install and the tests under the minimums run from ``make test`` (a venv of their own, in
+parallel with this suite), not from inside it."""
 
 import importlib.util
+import re
 import tomllib
 from pathlib import Path
+
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,19 +25,51 @@ def _script():
     return mod
 
 
-def test_every_runtime_dependency_declares_a_minimum():
-    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    script = _script()
-    for req in deps:
-        pin = script.minimum(req)
-        assert pin.count("==") == 1 and pin.split("==")[1][0].isdigit(), (req, pin)
+def _deps() -> list[str]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
 
 
-def test_the_check_leaves_out_only_the_window():
+def test_every_runtime_dependency_declares_a_minimum_its_own_range_allows():
     script = _script()
-    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for req in _deps():
+        pin = Requirement(script.minimum(req))
+        version = next(iter(pin.specifier)).version
+        assert Requirement(req).specifier.contains(version), (req, str(pin))
+
+
+def test_every_runtime_dependency_is_pinned_the_window_s_too():
+    script = _script()
     pinned = {script._name(p) for p in script.runtime_minimums()}
-    left_out = {script._name(r) for r in deps} - pinned
-    assert left_out == {"pyside6-essentials", "qasync"}
+    assert pinned == {script._name(r) for r in _deps()}
+    assert {"pyside6-essentials", "qasync"} <= pinned
     assert script.minimum("lark>=1.1.1") == "lark==1.1.1"
     assert script.minimum("PySide6-Essentials>=6.6,<6.12") == "PySide6-Essentials==6.6"
+
+
+def test_a_requirement_without_a_minimum_is_refused():
+    script = _script()
+    for req in ("orjson", "orjson<4", "orjson==3.9.15"):
+        try:
+            script.minimum(req)
+        except ValueError as exc:
+            assert "declares no minimum" in str(exc)
+        else:
+            raise AssertionError(f"{req!r} was taken as a minimum")
+
+
+def test_the_tests_under_the_minimums_reach_the_window_and_the_mcp_server():
+    tests = _script().TESTS
+    for where in ("tests/domain", "tests/collector", "tests/gui", "tests/mcp"):
+        assert where in tests
+        assert (ROOT / where).is_dir()
+
+
+def test_make_test_runs_them_and_fails_when_they_fail():
+    make = (ROOT / "Makefile").read_text()
+    recipe = re.search(r"^test:.*?\n((?:\t.*\n)+)", make, re.M)
+    assert recipe, "no test target"
+    body = recipe.group(1)
+    assert "packaging/min_versions.py" in body
+    assert "-m pytest" in body
+    # both exit codes decide the target's
+    assert re.search(r"\[ \$\$suite -eq 0 \] && \[ \$\$minv_rc -eq 0 \]\s*$", body)
