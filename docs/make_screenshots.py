@@ -381,7 +381,7 @@ def main() -> int:
     shots.people("timeline.png", view=1)
     shots.people("people-warnings.png", view=2)
     # compare: release-1.4 (baseline) against the live checkout session
-    dlg = w.open_compare()
+    dlg = w.dialogs.open_compare()
     dlg.resize(1400, 760)
     loop.run_until_complete(_until(lambda: not dlg.busy and dlg.comparison is not None))
     m = dlg.model

@@ -55,8 +55,8 @@ class CollectorState:
             f"<b>Port {port} on {host} is already in use</b> — another Event Inspector "
             "or another program is listening there, so the collector is not running.",
             [
-                (f"Use port {free}", lambda: w.use_port(free)),
-                ("Settings…", w.open_settings),
+                (f"Use port {free}", lambda: w.prefs.use_port(free)),
+                ("Settings…", w.prefs.open_settings),
             ],
             closable=False,
         )

@@ -88,14 +88,15 @@ def build_window(
     )
     controller.set_allowed(tuple(settings.allow_origins), tuple(settings.allow_hosts))
     window = MainWindow(service, controller, settings, config_dir)
-    window.cli_given = set(given)  # the Settings dialog says which values these are
+    window.prefs.cli_given = set(given)  # the Settings dialog says which values these are
     controller.setParent(window)
     return window
 
 
 async def shutdown(window: Any) -> None:
     await window.controller.stop()
-    window.drop_if_empty(window.service.session.id)  # a session exists once it holds something
+    # a session exists once it holds something
+    window.sessions.drop_if_empty(window.service.session.id)
     window.service.store.close()
 
 

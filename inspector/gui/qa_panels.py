@@ -4,7 +4,7 @@ panel, and "only this device / write key / client" on a row's context menu.
 
 Installed by the main window (``QaPanels(window)``); everything it needs from the window is
 public there: ``service``, ``feed``, ``tabs``, ``table``, ``lint_panel``, ``filter_bar``,
-``reveal_event``, ``spawn``, ``identity_graph``, ``dirs``, ``config_dir``.
+``table_actions.reveal_event``, ``spawn``, ``identity_graph``, ``dirs``, ``config_dir``.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class QaPanels(QObject):
         self.coverage = CoveragePanel(self.plan, self.counts, window)
         self.flows_tab = window.tabs.addTab(self.flows, "Flows")
         self.coverage_tab = window.tabs.addTab(self.coverage, "Coverage")
-        self.flows.eventClicked.connect(window.reveal_event)
+        self.flows.eventClicked.connect(window.table_actions.reveal_event)
         self.flows.openRequested.connect(self.open_flow_dialog)
         self.flows.saveSelectionRequested.connect(self.save_selection_dialog)
         self.flows.flowsChanged.connect(self._remember_flows)

@@ -24,7 +24,6 @@ from inspector.domain.identity import IdentityGraph, replay
 from inspector.domain.lint import RULES
 from inspector.gui.collector_state import CollectorState
 from inspector.gui.controller import CollectorController
-from inspector.gui.dialog_dirs import DialogDirs
 from inspector.gui.feed import EventFeed
 from inspector.gui.panes import SidePanes
 from inspector.gui.resources import app_icon
@@ -41,16 +40,21 @@ from inspector.gui.widgets.people import PeopleView
 from inspector.gui.widgets.rejected_tab import RejectedTab
 from inspector.gui.widgets.status import StatusBar
 from inspector.gui.widgets.toolbar import MainToolBar
-from inspector.gui.window_actions import WindowActions
+from inspector.gui.window_dialogs import WindowDialogs
 from inspector.gui.window_requests import add_requests_tab, remove_requests_tab
 from inspector.gui.window_sessions import SessionActions
+from inspector.gui.window_settings import SettingsActions
 from inspector.gui.window_state import restore_state, save_state
 from inspector.gui.window_table import TableActions
 
 TAB_EVENTS, TAB_REQUESTS, TAB_PEOPLE, TAB_ALL_REQUESTS = range(4)
 
 
-class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
+class MainWindow(QMainWindow):
+    """Builds the widgets and wires them to what it owns: ``prefs`` (settings),
+    ``table_actions`` (the live table and its filter), ``sessions`` (picker, Clear, delete),
+    ``dialogs`` (export, faults, Compare), ``collector_state`` and ``qa``."""
+
     def __init__(
         self,
         service: CollectorService,
@@ -62,28 +66,48 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("Event Inspector")
         self.setWindowIcon(app_icon())
-        self.service, self.controller, self.settings = service, controller, settings
+        self.service, self.controller = service, controller
         self.config_dir = config_dir
-        self.cli_given: set[str] = set()  # host/port/data_dir given on the command line
         self.tasks = Tasks()
         self._ro_graph: tuple[int, IdentityGraph] | None = None  # a stored session's people
         self.rules = dict(RULES)
-        self.dirs = DialogDirs(settings.dialog_dirs, self._save_settings)
+        self.prefs = SettingsActions(
+            settings,
+            config_dir,
+            service=service,
+            controller=controller,
+            tasks=self.tasks,
+            parent=self,
+            say=self.say,
+            theme_changed=self.theme_changed,
+        )
+        self.dirs = self.prefs.dirs
         self.feed = EventFeed(service.store, service.session, self)
         self.feed.identity = self.identity_graph  # user:X in the filter: X's person
         service.add_listener(self.feed.on_capture)
         self._build()
+        self._own()
         self.collector_state = CollectorState(self)
         self._wire()
         restore_state(self)
         self.feed.load_session(service.session)
         self.update_stack()  # a resumed session shows its rows, a new one the setup
         self.table.scrollToBottom()  # its newest
-        self._update_session_combo(listed=False)
+        self.sessions.update_picker(listed=False)
         self._update_counts()
         from inspector.gui.qa_panels import QaPanels
 
         self.qa = QaPanels(self)  # Flows and Coverage tabs, the QA menu, lint steering
+        self.prefs.extra_box = self.qa.settings_box  # its lint and plan options in Settings
+
+    @property
+    def settings(self) -> AppSettings:
+        """The settings in force (``prefs`` replaces them when the dialog is accepted)."""
+        return self.prefs.settings
+
+    def say(self, text: str, msecs: int) -> None:
+        """A message in the status bar for ``msecs``."""
+        self.statusBar().showMessage(text, msecs)
 
     # -- construction ---------------------------------------------------------------------
     def _build(self) -> None:
@@ -143,35 +167,69 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self.setStatusBar(self.status)
         self.resize(1500, 860)
 
+    def _own(self) -> None:
+        """The actions, each given the widgets and services it acts on."""
+        self.table_actions = TableActions(
+            self.service,
+            self.feed,
+            table=self.table,
+            tabs=self.tabs,
+            stack=self.stack,
+            first_run=self.first_run,
+            filter_bar=self.filter_bar,
+            toolbar=self.toolbar,
+            detail=self.detail,
+            rules=self.rules,
+            prefs=self.prefs,
+            update_stack=self.update_stack,
+            update_counts=self._update_counts,
+        )
+        self.sessions = SessionActions(
+            self.service,
+            self.feed,
+            toolbar=self.toolbar,
+            banner=self.banner,
+            table=self.table,
+            detail=self.detail,
+            people=self.people,
+            rules=self.rules,
+            tasks=self.tasks,
+            parent=self,
+            say=self.say,
+            shown_changed=self._shown_changed,
+        )
+        self.dialogs = WindowDialogs(self.service, self.feed, self.dirs, parent=self, say=self.say)
+
     def _wire(self) -> None:
-        tb = self.toolbar
-        tb.pause.toggled.connect(self.set_paused)
-        tb.clear_view.triggered.connect(self.clear_session)
-        tb.export.triggered.connect(self._export_dialog)
-        tb.faults.triggered.connect(self.open_faults)
-        tb.compare.triggered.connect(self.open_compare)
-        tb.settings.triggered.connect(self.open_settings)
-        tb.sessions.aboutToShow.connect(self._update_session_combo)
-        tb.sessions.activated.connect(self._session_picked)
-        tb.sessions.deleteRequested.connect(self.ask_delete_session)
-        tb.delete_session.triggered.connect(lambda: self.ask_delete_session())
-        self.feed.rowsAdded.connect(self._rows_added)
+        tb, ta, ss, dl = self.toolbar, self.table_actions, self.sessions, self.dialogs
+        tb.pause.toggled.connect(ta.set_paused)
+        tb.clear_view.triggered.connect(ss.clear_session)
+        tb.export.triggered.connect(dl.export_dialog)
+        tb.faults.triggered.connect(dl.open_faults)
+        tb.compare.triggered.connect(dl.open_compare)
+        tb.settings.triggered.connect(self.prefs.open_settings)
+        tb.sessions.aboutToShow.connect(ss.update_picker)
+        tb.sessions.activated.connect(ss.picked)
+        tb.sessions.deleteRequested.connect(ss.ask_delete_session)
+        tb.delete_session.triggered.connect(lambda: ss.ask_delete_session())
+        self.feed.rowsAdded.connect(ta.rows_added)
         self.feed.filterApplied.connect(self._update_counts)
-        self.feed.filteringChanged.connect(self._update_busy)
-        self.feed.loadingChanged.connect(self._update_busy)
-        self.feed.olderAdded.connect(self._older_added)
-        self.feed.filterFailed.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.feed.filteringChanged.connect(ta.update_busy)
+        self.feed.loadingChanged.connect(ta.update_busy)
+        self.feed.olderAdded.connect(ta.older_added)
+        self.feed.filterFailed.connect(lambda text: self.say(text, 15000))
         self.feed.identityChanged.connect(self._identity_changed)
-        self.filter_bar.queryChanged.connect(self._query_changed)
-        self.filter_bar.staleChanged.connect(self._filter_stale)
-        self.filter_bar.committed.connect(self._filter_committed)
-        self.filter_bar.hints_for = self._filter_hints
+        self.filter_bar.queryChanged.connect(ta.query_changed)
+        self.filter_bar.staleChanged.connect(ta.filter_stale)
+        self.filter_bar.committed.connect(ta.filter_committed)
+        self.filter_bar.hints_for = ta.filter_hints
         self.filter_bar.paths_for = self.feed.paths
-        self.status.duplicatesClicked.connect(self.show_duplicates)
-        self.table.currentEventChanged.connect(self.show_event)
+        self.status.duplicatesClicked.connect(ta.show_duplicates)
+        self.table.currentEventChanged.connect(ta.show_event)
         self.detail.filterRequested.connect(self.filter_bar.add_term)
         self.lint_panel.ruleClicked.connect(lambda r: self.filter_bar.set_text(f"rule:{r}"))
-        self.people.eventClicked.connect(self.reveal_event)
+        self.people.eventClicked.connect(ta.reveal_event)
+        self.requests_tab.eventClicked.connect(ta.reveal_event)
         self.people.eventSelected.connect(self._people_event)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._status_timer = QTimer(self)
@@ -179,17 +237,16 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         self._status_timer.timeout.connect(self._tick)
         self._status_timer.start()
         self._people_dirty = True
-        self._was_at_bottom = True
-        self.feed.model.rowsAboutToBeInserted.connect(self._before_insert)
+        self.feed.model.rowsAboutToBeInserted.connect(ta.before_insert)
         shortcuts = [
-            ("Ctrl+F", self.focus_filter),
-            ("/", self.focus_filter),
-            ("Space", lambda: self.set_paused(not self.feed.paused)),
-            ("Ctrl+L", self.clear_session),
-            ("J", lambda: self.step(1)),
-            ("K", lambda: self.step(-1)),
-            ("Ctrl+Down", lambda: self.step(1)),
-            ("Ctrl+Up", lambda: self.step(-1)),
+            ("Ctrl+F", ta.focus_filter),
+            ("/", ta.focus_filter),
+            ("Space", lambda: ta.set_paused(not self.feed.paused)),
+            ("Ctrl+L", ss.clear_session),
+            ("J", lambda: ta.step(1)),
+            ("K", lambda: ta.step(-1)),
+            ("Ctrl+Down", lambda: ta.step(1)),
+            ("Ctrl+Up", lambda: ta.step(-1)),
             ("Escape", lambda: self.table.setFocus()),
         ]
         self.shortcuts = {}
@@ -220,7 +277,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
                 wdg.setStyleSheet(sheet)
         self.banner.restyle()
         self.people.redraw()
-        self.show_event(self.table._current_id)
+        self.table_actions.show_event(self.table._current_id)
 
     # -- what shows ----------------------------------------------------------------------
     def update_stack(self) -> None:
@@ -253,14 +310,14 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         if self.tabs.currentIndex() == TAB_PEOPLE:
             eid = self.people.selected_event
             if eid:
-                self.show_event(eid)
+                self.table_actions.show_event(eid)
             else:
                 self.detail.show_placeholder(
                     "Click a mark in the merged timeline, or step through the replay, to see "
                     "its event here."
                 )
         elif self.tabs.currentIndex() == TAB_EVENTS:
-            self.show_event(self.table._current_id)
+            self.table_actions.show_event(self.table._current_id)
 
     def _people_event(self, event_id: int) -> None:
         if self.tabs.currentIndex() == TAB_PEOPLE:
@@ -274,6 +331,11 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
 
     def _identity_changed(self) -> None:
         self._people_dirty = True
+
+    def _shown_changed(self) -> None:
+        """Another session is shown: its people, and the table or the setup panel."""
+        self._people_dirty = True
+        self.update_stack()
 
     def _update_counts(self) -> None:
         f = self.feed
@@ -293,7 +355,7 @@ class MainWindow(TableActions, SessionActions, WindowActions, QMainWindow):
         )
         held = len(f.view.rows) if f.loading else 0
         self.lint_panel.update_counts(f.lint.by_rule, f.lint.findings, f.lint.events, held)
-        self._update_dup_column()
+        self.table_actions.update_dup_column()
         n = f.requests.rowCount()
         self.tabs.setTabText(
             TAB_REQUESTS, f"Rejected && faults ({n})" if n else "Rejected && faults"

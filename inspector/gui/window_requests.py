@@ -15,12 +15,11 @@ TITLE = "Requests"
 
 def add_requests_tab(window: Any) -> RequestsTab:
     """Add the tab (last) to ``window.tabs`` and wire it: live requests from the collector,
-    the shown session followed, events revealed in the Events tab, resends spawned."""
+    the shown session followed, resends spawned (the window reveals the events it names)."""
     tab = RequestsTab(window.service.store, window)
     window.tabs.addTab(tab, TITLE)
     window.service.add_listener(tab.on_capture)
     tab.spawn = window.spawn
-    tab.eventClicked.connect(window.reveal_event)
     tab.detail.base_url = lambda: window.controller.url
     tab.detail.forward_url = lambda: forward_url(window)
     tab.detail.resendRequested.connect(lambda req, where: _resend(window, tab, req, where))
@@ -29,7 +28,7 @@ def add_requests_tab(window: Any) -> RequestsTab:
     bar = tab.forward_bar
     bar.status = lambda: forward_status(window)
     bar.set_url(forward_url(window))
-    bar.changed.connect(lambda url: _set_forward(window, url))
+    bar.changed.connect(window.prefs.set_forward_url)  # saved with the settings
     tab.ticked.connect(lambda: _tick(window, tab))
     window.service.upstream_listeners.append(tab.update_upstream)
     window.har_drop = HarDrop(window)  # a HAR file dropped on the window is imported
@@ -60,13 +59,6 @@ def _tick(window: Any, tab: RequestsTab) -> None:
     label.setToolTip(fw.status_text() if fw is not None else "")
     label.setVisible(fw is not None)
     tab.forward_bar.refresh()
-
-
-def _set_forward(window: Any, url: str | None) -> None:
-    """The window setting: forward from now on (saved with the settings)."""
-    window.settings.forward_url = url
-    window._save_settings()
-    window.spawn(window.service.set_forward(url))
 
 
 def forward_url(window: Any) -> str | None:

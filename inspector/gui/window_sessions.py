@@ -1,4 +1,4 @@
-"""Sessions in the window (a mixin of :class:`inspector.gui.window.MainWindow`).
+"""Sessions in the window (:class:`SessionActions`, owned by the window).
 
 * **Clear** (Ctrl+L) starts a new, empty live session: nothing is deleted, the previous
   session stays stored and listed in the picker.
@@ -12,42 +12,53 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
+from PySide6.QtWidgets import QWidget
+
+from inspector.collector.service import CollectorService
 from inspector.domain.store import default_session_name
 from inspector.gui.dialogs.confirm import confirm_destructive
+from inspector.gui.feed import EventFeed
+from inspector.gui.tasks import Tasks
 from inspector.gui.text import plural
-
-if TYPE_CHECKING:
-    from inspector.collector.service import CollectorService
-    from inspector.gui.feed import EventFeed
-    from inspector.gui.widgets.banner import Banner
-    from inspector.gui.widgets.detail import DetailPane
-    from inspector.gui.widgets.events_view import EventsView
-    from inspector.gui.widgets.people import PeopleView
-    from inspector.gui.widgets.toolbar import MainToolBar
+from inspector.gui.widgets.banner import Banner
+from inspector.gui.widgets.detail import DetailPane
+from inspector.gui.widgets.events_view import EventsView
+from inspector.gui.widgets.people import PeopleView
+from inspector.gui.widgets.toolbar import MainToolBar
 
 log = logging.getLogger(__name__)
 
 
 class SessionActions:
-    """Needs ``service``, ``feed``, ``toolbar``, ``banner``, ``detail``, ``people``, ``rules``,
-    ``spawn`` and the window's ``update_stack``/``statusBar``."""
+    """What the window does with sessions: the picker, Clear, delete, view a stored one.
+    ``shown_changed`` is called once the window shows another session (its rows are in)."""
 
-    service: CollectorService
-    feed: EventFeed
-    toolbar: MainToolBar
-    banner: Banner
-    detail: DetailPane
-    people: PeopleView
-    rules: dict[str, Any]
-    table: EventsView
-    spawn: Callable[[Coroutine[Any, Any, Any]], asyncio.Task[Any]]
-    _people_dirty: bool
+    def __init__(
+        self,
+        service: CollectorService,
+        feed: EventFeed,
+        *,
+        toolbar: MainToolBar,
+        banner: Banner,
+        table: EventsView,
+        detail: DetailPane,
+        people: PeopleView,
+        rules: dict[str, Any],
+        tasks: Tasks,
+        parent: QWidget,
+        say: Callable[[str, int], None],
+        shown_changed: Callable[[], None],
+    ) -> None:
+        self.service, self.feed, self.toolbar, self.banner = service, feed, toolbar, banner
+        self.table, self.detail, self.people, self.rules = table, detail, people, rules
+        self.tasks, self.parent, self.say = tasks, parent, say
+        self.shown_changed = shown_changed
+        self._switching = False  # Clear is moving the collector on to a new session
 
     # -- what a session holds -------------------------------------------------------------
     def session_size(self, session_id: int) -> tuple[int, int]:
@@ -84,12 +95,12 @@ class SessionActions:
     # -- clear: a new empty view ----------------------------------------------------------
     def clear_session(self) -> None:
         """Start a new, empty live session; the current one stays stored (nothing is lost)."""
-        if not self.feed.live or getattr(self, "_switching", False):
+        if not self.feed.live or self._switching:
             return
         if self.session_is_empty(self.service.session.id) and not self.feed.pending:
             self.feed.clear()  # nothing is stored yet: the view is simply emptied
             return
-        self.spawn(self._new_view())
+        self.tasks.spawn(self._new_view())
 
     async def _new_view(self) -> Any:
         self._switching = True
@@ -103,7 +114,7 @@ class SessionActions:
             self._after_session_change()
             events, _ = self.session_size(old.id) if self._exists(old.id) else (0, 0)
             if events:
-                self.statusBar().showMessage(  # type: ignore[attr-defined]
+                self.say(
                     f"New empty view. “{old.name}” keeps its {plural(events, 'event')}: "
                     "open it from Session, or delete it there.",
                     12000,
@@ -141,7 +152,7 @@ class SessionActions:
         if live:
             details += " The collector keeps running; new events go to a new, empty session."
         return confirm_destructive(
-            self,  # type: ignore[arg-type]
+            self.parent,
             "Delete stored events",
             text,
             f"Delete {what}" if events else "Delete session",
@@ -150,7 +161,7 @@ class SessionActions:
         )
 
     def _spawn_delete(self, session_id: int) -> None:
-        self.spawn(self._delete_session(session_id))
+        self.tasks.spawn(self._delete_session(session_id))
 
     async def _delete_session(self, session_id: int) -> None:
         store = self.service.store
@@ -163,13 +174,11 @@ class SessionActions:
         store.delete_session(session_id)
         if self.feed.session.id == session_id:
             self.view_session(self.service.session.id)
-        self._update_session_combo()
-        self.statusBar().showMessage(  # type: ignore[attr-defined]
-            f"Deleted the session “{session.name}” and its {plural(events, 'event')}.", 10000
-        )
+        self.update_picker()
+        self.say(f"Deleted the session “{session.name}” and its {plural(events, 'event')}.", 10000)
 
     # -- the picker -----------------------------------------------------------------------
-    def _update_session_combo(self, listed: bool = True) -> None:
+    def update_picker(self, listed: bool = True) -> None:
         """The session picker: every session with its size, or (``listed=False``, as the
         window opens: counting a large session's events is not what a first paint should
         wait for) only the one shown; the picker lists them all when it opens."""
@@ -180,7 +189,7 @@ class SessionActions:
             sessions = [{**shown.to_dict(), "events": self.feed.view.total, "rejected": 0}]
         self.toolbar.fill_sessions(sessions, self.feed.session.id, self.service.session.id)
 
-    def _session_picked(self, index: int) -> None:
+    def picked(self, index: int) -> None:
         sid = self.toolbar.sessions.itemData(index)
         if sid is not None:
             self.view_session(int(sid))
@@ -200,7 +209,6 @@ class SessionActions:
 
     def _after_session_change(self) -> None:
         live = self.feed.live
-        self._people_dirty = True
         self.toolbar.clear_view.setEnabled(live)
         self.toolbar.pause.setEnabled(live)
         if live:
@@ -217,8 +225,8 @@ class SessionActions:
                     ("Delete this session…", lambda: self.ask_delete_session(sid)),
                 ],
             )
-        self._update_session_combo()
-        self.update_stack()  # type: ignore[attr-defined]
+        self.update_picker()
+        self.shown_changed()  # the stack, the People view marked out of date
         self.table.scrollToBottom()  # the session's newest events
         self.detail.show_event(None, None, self.rules)
         self.people.refresh()

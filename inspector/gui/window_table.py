@@ -1,56 +1,66 @@
-"""The live table's actions (a mixin of :class:`inspector.gui.window.MainWindow`): following
-new rows, pause/resume, the filter (applied, stale, hints, recents), showing an event."""
+"""The live table's actions (:class:`TableActions`, owned by the window): following new rows,
+pause/resume, the filter (applied, stale, hints, recents), showing and revealing an event."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QAbstractItemView, QStackedWidget, QTabWidget
 
+from inspector.collector.service import CollectorService
 from inspector.domain.view.columns import DUP
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QStackedWidget, QTabWidget
-
-    from inspector.collector.service import CollectorService
-    from inspector.gui.feed import EventFeed
-    from inspector.gui.settings import AppSettings
-    from inspector.gui.widgets.detail import DetailPane
-    from inspector.gui.widgets.events_view import EventsView
-    from inspector.gui.widgets.filter_bar import FilterBar
-    from inspector.gui.widgets.first_run import FirstRunPanel
-    from inspector.gui.widgets.toolbar import MainToolBar
+from inspector.gui.feed import EventFeed
+from inspector.gui.widgets.detail import DetailPane
+from inspector.gui.widgets.events_view import EventsView
+from inspector.gui.widgets.filter_bar import FilterBar
+from inspector.gui.widgets.first_run import FirstRunPanel
+from inspector.gui.widgets.toolbar import MainToolBar
+from inspector.gui.window_settings import SettingsActions
 
 TAB_EVENTS = 0
 
 
 class TableActions:
-    service: CollectorService
-    feed: EventFeed
-    table: EventsView
-    tabs: QTabWidget
-    stack: QStackedWidget
-    first_run: FirstRunPanel
-    filter_bar: FilterBar
-    toolbar: MainToolBar
-    detail: DetailPane
-    settings: AppSettings
-    rules: dict[str, Any]
-    _was_at_bottom: bool
+    """``update_stack`` (table or setup panel) and ``update_counts`` (status bar, lint panel)
+    are the window's: called when rows, the filter or pause change what they show."""
+
+    def __init__(
+        self,
+        service: CollectorService,
+        feed: EventFeed,
+        *,
+        table: EventsView,
+        tabs: QTabWidget,
+        stack: QStackedWidget,
+        first_run: FirstRunPanel,
+        filter_bar: FilterBar,
+        toolbar: MainToolBar,
+        detail: DetailPane,
+        rules: dict[str, Any],
+        prefs: SettingsActions,
+        update_stack: Callable[[], None],
+        update_counts: Callable[[], None],
+    ) -> None:
+        self.service, self.feed, self.table, self.tabs = service, feed, table, tabs
+        self.stack, self.first_run, self.filter_bar = stack, first_run, filter_bar
+        self.toolbar, self.detail, self.rules, self.prefs = toolbar, detail, rules, prefs
+        self.update_stack, self.update_counts = update_stack, update_counts
+        self._was_at_bottom = True
 
     # -- following new rows ---------------------------------------------------------------
-    def _before_insert(self, *_args: Any) -> None:
+    def before_insert(self, *_args: Any) -> None:
         self._was_at_bottom = self.table.at_bottom()
 
-    def _rows_added(self, n: int) -> None:
+    def rows_added(self, n: int) -> None:
         if n and self._was_at_bottom:
             self.table.scrollToBottom()
         elif n:
             self.table.note_new_rows(n, following=False)
         if self.stack.currentWidget() is self.first_run:
-            self.update_stack()  # type: ignore[attr-defined]
+            self.update_stack()
 
-    def _older_added(self, n: int) -> None:
+    def older_added(self, n: int) -> None:
         """A resumed session's older rows came in above: the rows in view stay in view."""
         if not n:
             return
@@ -69,7 +79,7 @@ class TableActions:
         self.toolbar.set_paused(paused)
         if not paused and held:
             self.show_rows_after(last)
-        self._update_counts()  # type: ignore[attr-defined]
+        self.update_counts()
 
     def show_rows_after(self, event_id: int) -> None:
         """Scroll so the rows that came after ``event_id`` (held while paused) are in view."""
@@ -83,11 +93,11 @@ class TableActions:
             self.table.jump_to_latest()  # following again
 
     # -- the filter -----------------------------------------------------------------------
-    def _query_changed(self, query: Any, text: str) -> None:
+    def query_changed(self, query: Any, text: str) -> None:
         self.feed.apply_query(query, text)
-        self.update_stack()  # type: ignore[attr-defined]
+        self.update_stack()
 
-    def _update_busy(self, *_args: Any) -> None:
+    def update_busy(self, *_args: Any) -> None:
         """The table says what is still being read: a filter's rows (the rows shown, those
         of the previous filter, are dimmed), a resumed session's older events."""
         f = self.feed
@@ -98,21 +108,19 @@ class TableActions:
             n = f"{f.loading:,} " if f.loading > 0 else ""
             notes.append(f"reading {n}older events…")
         self.table.set_busy("  ·  ".join(notes), dim=f.filtering)
-        self._update_counts()  # type: ignore[attr-defined]
+        self.update_counts()
 
-    def _filter_committed(self, text: str) -> None:
+    def filter_committed(self, text: str) -> None:
         """Only executed, valid filters become recent."""
-        self.settings.remember_filter(text)
-        self.filter_bar.history = list(self.settings.recent_filters)
-        self._save_settings()  # type: ignore[attr-defined]
+        self.filter_bar.history = self.prefs.remember_filter(text)
 
-    def _filter_stale(self, stale: bool) -> None:
+    def filter_stale(self, stale: bool) -> None:
         shown = self.filter_bar.applied_text.strip()
         note = f"showing rows of the last valid filter: {shown}" if shown else "showing every event"
         self.table.set_stale(stale, note)
-        self._update_counts()  # type: ignore[attr-defined]
+        self.update_counts()
 
-    def _filter_hints(self, query: Any) -> list[Any]:
+    def filter_hints(self, query: Any) -> list[Any]:
         from inspector.domain.query.hints import hints
 
         return hints(query, self.feed.vocabulary(), set(self.rules))
@@ -121,7 +129,7 @@ class TableActions:
         self.tabs.setCurrentIndex(TAB_EVENTS)
         self.filter_bar.set_text("dup:true")
 
-    def _update_dup_column(self) -> None:
+    def update_dup_column(self) -> None:
         hidden = self.feed.duplicates == 0
         if self.table.isColumnHidden(DUP) != hidden:
             self.table.setColumnHidden(DUP, hidden)
@@ -149,6 +157,6 @@ class TableActions:
         if self.feed.model.view_row_of_id(event_id) is None and self.feed.query is not None:
             self.filter_bar.set_text("")
         self.tabs.setCurrentIndex(TAB_EVENTS)
-        self.update_stack()  # type: ignore[attr-defined]
+        self.update_stack()
         if not self.table.select_event(event_id):
             self.show_event(event_id)

@@ -78,7 +78,7 @@ def _two_sessions(make_inspector: Any, tmp_path: Any, first: list[Any], second: 
 
 
 def _open(h: Any) -> Any:
-    dlg = h.window.open_compare()
+    dlg = h.window.dialogs.open_compare()
     h.wait_until(
         lambda: not dlg.busy and (dlg.comparison is not None or dlg.error), what="comparison"
     )
@@ -160,7 +160,7 @@ def test_identical_sessions_and_a_file_show_no_differences(make_inspector, tmp_p
     assert {v[2] for v in _shown(dlg).values()} == {"same"}
     # the live session against its own NDJSON export, through the file loader
     path = tmp_path / "export.ndjson"
-    assert h.window.export_ndjson(str(path)) == len(BASELINE)
+    assert h.window.dialogs.export_ndjson(str(path)) == len(BASELINE)
     live = dlg.current.source
     dlg.set_sides(DiffSource.file(str(path)), live)
     h.wait_until(
@@ -195,13 +195,13 @@ def test_compare_action_is_in_the_toolbar(inspector):
     h.batch(BASELINE)
     h.wait_until(lambda: h.rows == len(BASELINE))
     h.window.toolbar.compare.trigger()
-    dlg = h.window._compare
+    dlg = h.window.dialogs.compare
     assert dlg is not None and dlg.isVisible()
     # only the live session holds events: it is never compared with itself
     assert dlg.baseline.source is None
     assert dlg.current.source is not None and "(live)" in dlg.current.combo.currentText()
     assert dlg.comparison is None and "Nothing to compare yet" in dlg.summary.text()
-    assert h.window.open_compare() is dlg  # one window, refreshed
+    assert h.window.dialogs.open_compare() is dlg  # one window, refreshed
     # picking the live session on both sides says so instead of "no differences"
     dlg.baseline.select(dlg.current.source)
     assert dlg.comparison is None and "Baseline and current are both" in dlg.summary.text()

@@ -66,7 +66,7 @@ def test_pause_holds_rows_while_the_collector_stores(inspector):
     h = inspector
     h.batch(session_messages(n_track=1))
     h.wait_until(lambda: h.rows == 7)
-    h.window.set_paused(True)
+    h.window.table_actions.set_paused(True)
     assert h.window.toolbar.pause.text() == "Resume"
     status, _ = h.batch(session_messages(n_track=5))
     assert status == 200
@@ -76,7 +76,7 @@ def test_pause_holds_rows_while_the_collector_stores(inspector):
     h.wait(0.2)
     assert h.rows == 7  # nothing new in the table
     assert h.window.feed.held == 11
-    h.window.set_paused(False)
+    h.window.table_actions.set_paused(False)
     h.wait_until(lambda: h.rows == 18, what="held rows after resume")
     ids = list(h.window.feed.model.rows.ids)
     assert ids == sorted(ids)
@@ -157,13 +157,13 @@ def test_export_ndjson_uses_the_filter(inspector, tmp_path):
     h.window.filter_bar.set_text("type:track")
     assert h.rows == 4
     out = tmp_path / "out.ndjson"
-    assert h.window.export_ndjson(str(out)) == 4
+    assert h.window.dialogs.export_ndjson(str(out)) == 4
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     assert {m["type"] for m in lines} == {"track"}
     assert out.stat().st_mode & 0o777 == 0o600  # captured data: the user's alone
     out.write_text("old")
     out.chmod(0o644)  # a file that was there is made private too
-    assert h.window.export_ndjson(str(out), use_filter=False) == 9
+    assert h.window.dialogs.export_ndjson(str(out), use_filter=False) == 9
     assert out.stat().st_mode & 0o777 == 0o600
 
 
@@ -206,7 +206,7 @@ def test_identify_rows_show_who_in_a_muted_name_column(make_inspector, tmp_path)
     h.run(h.window.controller.stop())
     h2 = make_inspector(data_dir=data, session="two")
     old = next(s for s in h2.window.service.store.list_sessions() if s["name"] == "one")
-    h2.window.view_session(old["id"])
+    h2.window.sessions.view_session(old["id"])
     model = h2.window.feed.model
     assert [t for t, _ in identify_cells()] == [t for t, _ in live]
 
@@ -217,7 +217,7 @@ def test_session_picker_never_shows_a_stale_live_count(make_inspector, tmp_path)
     h.wait_until(lambda: h.rows == 9)
     h.window._tick()
     combo = h.window.toolbar.sessions
-    h.window._update_session_combo()
+    h.window.sessions.update_picker()
     assert combo.currentText() == "checkout (live)"
     assert "0 events" not in combo.currentText()
 

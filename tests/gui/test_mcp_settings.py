@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QPushButton
 
 
 def test_settings_show_the_agent_config_for_this_collector(inspector):
-    dlg = inspector.window.open_settings()
+    dlg = inspector.window.prefs.open_settings()
     line = dlg.agent_line.text()
     entry = json.loads(line)["mcpServers"]["event-inspector"]
     assert entry["args"][-3:] == ["mcp", "--url", inspector.window.controller.url]

@@ -152,7 +152,7 @@ def test_port_in_use_shows_a_banner_offering_another_port(make_inspector):
 
 def test_faults_dialog_adds_rules_and_faults_are_visible(inspector):
     h = inspector
-    dlg = h.window.open_faults()
+    dlg = h.window.dialogs.open_faults()
     dlg.status.setCurrentIndex(dlg.status.findData(429))
     dlg.count.setValue(1)
     assert dlg.add_rule() is not None
@@ -182,7 +182,7 @@ def test_session_picker_opens_an_earlier_session_read_only(make_inspector, tmp_p
     h2 = make_inspector(data_dir=data, session="today")
     w = h2.window
     assert h2.rows == 0
-    w._update_session_combo()
+    w.sessions.update_picker()
     combo = w.toolbar.sessions
     names = [combo.itemText(i) for i in range(combo.count())]
     assert any(n.startswith("yesterday") for n in names)
@@ -207,7 +207,7 @@ def test_settings_are_saved_as_json_and_dialog_warns_off_loopback(inspector, tmp
     assert load_settings(tmp_path).port == 9999
     (tmp_path / "settings.json").write_text("{broken")
     assert load_settings(tmp_path) == AppSettings()
-    dlg = inspector.window.open_settings()
+    dlg = inspector.window.prefs.open_settings()
     dlg.host.setText("0.0.0.0")
     assert dlg.warning.isVisibleTo(dlg) and "not a loopback" in dlg.warning.text()
     dlg.host.setText("127.0.0.1")

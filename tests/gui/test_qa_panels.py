@@ -245,7 +245,7 @@ def test_lint_steering_is_written_and_applied_live(inspector, tmp_path):
     last = h.window.service.store.events(h.window.feed.session.id)[-1]
     got = {f.rule: f.severity for f in last.lint}
     assert "I001" not in got and got["W025"] == "warning" and got["W026"] == "error"
-    dlg = h.window.open_settings()
+    dlg = h.window.prefs.open_settings()
     box = dlg.findChild(type(qa.settings_box(dlg)), "lintInEffect")
     text = box.findChildren(type(h.window.statusBar().parent().findChild(type(box))) or object)
     labels = " ".join(

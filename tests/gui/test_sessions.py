@@ -24,7 +24,7 @@ def _answer(box, yes: bool) -> None:
 
 
 def _names(w) -> list[str]:
-    w._update_session_combo()
+    w.sessions.update_picker()
     combo = w.toolbar.sessions
     return [combo.itemText(i) for i in range(combo.count())]
 
@@ -51,10 +51,10 @@ def test_ctrl_l_starts_a_new_view_and_keeps_the_stored_session(inspector, qtbot)
     h.wait_until(lambda: h.rows == 8)
     assert store.count_events(first.id) == 7
     # a second Clear on a view that holds nothing yet makes no empty session
-    w.clear_session()
+    w.sessions.clear_session()
     h.wait_until(lambda: h.rows == 0)
     second = w.service.session
-    w.clear_session()  # empty now: stays on the same session
+    w.sessions.clear_session()  # empty now: stays on the same session
     h.wait(0.1)
     assert w.service.session.id == second.id
     assert len(store.list_sessions()) == 3
@@ -118,7 +118,7 @@ def test_a_stored_session_viewed_read_only_offers_delete_which_asks(make_inspect
     h2 = make_inspector(data_dir=data, session="new")
     w = h2.window
     old = w.service.store.find_session("old")
-    w.view_session(old.id)
+    w.sessions.view_session(old.id)
     button = next(b for b in w.banner.buttons if b.text().startswith("Delete"))
     button.click()
     box = _confirm_box(w)
@@ -154,7 +154,7 @@ def test_export_says_whether_the_filter_applies_and_lets_the_user_choose(inspect
     h.wait_until(lambda: h.rows == 9)
     w.filter_bar.set_text("type:track")
     h.settle()
-    dlg = w._export_dialog()
+    dlg = w.dialogs.export_dialog()
     assert dlg.filtered.isChecked() and "4 events" in dlg.filtered.text()
     assert "type:track" in dlg.filtered.text()
     assert "All 9 events" in dlg.all.text()
@@ -167,7 +167,7 @@ def test_export_says_whether_the_filter_applies_and_lets_the_user_choose(inspect
     assert len(out.read_text().splitlines()) == 9
     assert "all of the session" in w.statusBar().currentMessage()
     # the folder is remembered for the next export
-    dlg2 = w._export_dialog()
+    dlg2 = w.dialogs.export_dialog()
     assert os.path.dirname(dlg2.chosen_path()) == str(tmp_path)
     out2 = tmp_path / "tracks.ndjson"
     dlg2.path.setText(str(out2))
@@ -177,6 +177,6 @@ def test_export_says_whether_the_filter_applies_and_lets_the_user_choose(inspect
     assert "matching type:track" in w.statusBar().currentMessage()
     # without a filter there is nothing to choose
     w.filter_bar.set_text("")
-    dlg3 = w._export_dialog()
+    dlg3 = w.dialogs.export_dialog()
     assert dlg3.all.isChecked() and not dlg3.filtered.isEnabled()
     dlg3.reject()

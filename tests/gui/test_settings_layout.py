@@ -32,7 +32,7 @@ def test_settings_show_the_values_in_effect_from_the_command_line(make_inspector
     w = h.window
     bound = w.controller.port
     assert bound not in (0, 8787)
-    dlg = w.open_settings()
+    dlg = w.prefs.open_settings()
     assert dlg.port.value() == bound  # what it listens on, not the saved 8787
     assert dlg.data_dir.text() == str(run_dir)
     origin = dlg.origin.text()
@@ -47,7 +47,7 @@ def test_settings_show_the_values_in_effect_from_the_command_line(make_inspector
     kept = load_settings()
     assert kept.port == 8787 and kept.data_dir == str(saved_dir) and kept.theme == "light"
     # a value changed here is saved and applied
-    dlg = w.open_settings()
+    dlg = w.prefs.open_settings()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         free = s.getsockname()[1]
@@ -66,7 +66,7 @@ def test_without_command_line_values_the_saved_settings_apply(make_inspector, tm
     w = h.window
     assert w.controller.host == "127.0.0.1" and w.controller.port == free
     assert str(w.service.store.data_dir) == str(tmp_path / "d")
-    dlg = w.open_settings()
+    dlg = w.prefs.open_settings()
     assert not dlg.origin.isVisibleTo(dlg)
     dlg.close()
 
@@ -87,7 +87,7 @@ def test_use_port_from_the_busy_banner_is_remembered(make_inspector):
         h.wait_until(lambda: w.controller.running, what="collector restarted")
         assert w.controller.port == new_port
         assert load_settings().port == new_port  # remembered for the next launch
-        assert w.open_settings().port.value() == new_port
+        assert w.prefs.open_settings().port.value() == new_port
     finally:
         busy.close()
 
@@ -99,7 +99,7 @@ def test_dark_theme_applies_without_a_desktop_theme(inspector, light_again):
     apply_theme("light")
     assert app.style().name().lower() == "fusion"
     assert _lightness() > 180
-    dlg = w.open_settings()
+    dlg = w.prefs.open_settings()
     dlg.theme.setCurrentIndex(dlg.theme.findData("dark"))
     dlg.accept()
     inspector.wait(0.05)  # widgets receive the palette change as an event
@@ -154,7 +154,7 @@ def test_from_1024_px_settings_stay_reachable_and_panes_fold(inspector):
 def test_faults_dialog_is_wide_enough_and_deletes_one_rule(inspector):
     h = inspector
     w = h.window
-    dlg = w.open_faults()
+    dlg = w.dialogs.open_faults()
     assert dlg.width() >= 640
     for code in (429, 503):
         dlg.status.setCurrentIndex(dlg.status.findData(code))

@@ -112,12 +112,12 @@ def test_resume_shows_the_held_rows_and_new_rows_below_are_announced(inspector):
     h.wait_until(lambda: h.rows == 120)
     t = w.table
     assert t.at_bottom()
-    w.set_paused(True)
+    w.table_actions.set_paused(True)
     h.batch([{"type": "track", "userId": "u", "event": f"Held{i}"} for i in range(60)])
     store, sid = w.service.store, w.service.session.id
     h.wait_until(lambda: store.count_events(sid) == 180)
     t.verticalScrollBar().setValue(0)  # the user looks at the top meanwhile
-    w.set_paused(False)
+    w.table_actions.set_paused(False)
     assert h.rows == 180
     first_held = w.feed.model.first_view_row_after(w.feed.model.event_id(119))
     assert first_held == 120

@@ -56,7 +56,7 @@ def test_allowed_origins_and_hosts_from_settings_apply_at_once(make_inspector):
     origin, name = "https://app.dev.test:3000", "inspector.dev.test"
     assert h.in_thread(status, url, {"Origin": origin}) == 403
     assert h.in_thread(status, url, {"Host": name}) == 421
-    dlg = h.window.open_settings()
+    dlg = h.window.prefs.open_settings()
     assert dlg.origin_warning.isHidden()
     dlg.allow_origins.setText("app.dev.test:3000")  # no scheme: no page's Origin matches it
     assert not dlg.origin_warning.isHidden()
@@ -73,7 +73,7 @@ def test_allowed_origins_and_hosts_from_settings_apply_at_once(make_inspector):
     saved = load_settings()
     assert saved.allow_origins == [origin, "http://other.test"]
     assert saved.allow_hosts == [name]
-    dlg = h.window.open_settings()
+    dlg = h.window.prefs.open_settings()
     assert dlg.allow_origins.text() == f"{origin}, http://other.test"
     dlg.allow_origins.setText("")
     dlg.accept()
