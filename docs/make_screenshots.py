@@ -362,7 +362,7 @@ def main() -> int:
         await settle(w)
 
     loop.run_until_complete(drive())
-    w._tick()
+    w.shows.tick()
 
     # 1600×900, light
     shots.size(1600, 900, "light")

@@ -3,21 +3,23 @@ every runtime dependency, Qt's included, into a fresh venv and run the tests the
 
     python packaging/min_versions.py [--venv DIR] [--keep] [--log FILE] [pytest args...]
 
-Each runtime requirement must name its minimum as ``name>=X`` (an upper bound may follow);
-the venv gets ``name==X`` of each (the direct dependencies at their lowest, what they need at
-whatever version the resolver picks: uv's ``--resolution lowest-direct``, spelled out). The
-test tools and the client libraries come from the ``dev`` extra; the app is installed
-editable from this checkout. uv (a ``dev`` dependency) makes the venv and installs into it in
-seconds. ``make test`` runs this beside the main suite (``--log``: everything goes to the
-file, whose last lines say what was pinned and how the tests went); ``make min-versions``
-runs it on its own.
+Each runtime requirement must name its minimum as ``name>=X`` (an upper bound may follow; an
+environment marker may give another minimum for some Pythons); the venv gets ``name==X`` of each
+that applies to this Python (the direct dependencies at their lowest, what they need at whatever
+version the resolver picks: uv's ``--resolution lowest-direct``, spelled out). First, for every
+Python version ``requires-python`` allows, the minimums that apply there must resolve from wheels
+alone (pip's dry run; a minimum that installs only with a compiler, or not at all, is
+wrong). The test tools and the client libraries come from the ``dev`` extra; the app is
+installed editable from this checkout. uv (a ``dev`` dependency) makes the venv and installs
+into it in seconds.
+``make test`` runs this beside the main suite (``--log``: everything goes to the file, whose
+last lines say what was pinned and how the tests went); ``make min-versions`` runs it alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -29,6 +31,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 # dev tools the tests here do not run (linters, type checker, the browser driver, uv itself)
@@ -46,24 +52,34 @@ TESTS = [
     "-n",
     "2",
 ]
-_REQ = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$")
 
 
 def _name(req: str) -> str:
-    m = _REQ.match(req)
-    if not m:
-        raise ValueError(f"cannot read the requirement {req!r}")
-    return m.group(1).lower().replace("_", "-")
+    return canonicalize_name(Requirement(req).name)
 
 
 def minimum(req: str) -> str:
-    """``name>=X[,<Y]`` -> ``name==X``; a requirement without ``>=`` is an error."""
-    m = _REQ.match(req)
-    assert m is not None, req
-    found = re.search(r">=\s*([0-9][0-9A-Za-z.]*)", m.group(3))
-    if not found:
+    """``name>=X[,<Y][; marker]`` -> ``name==X``; a requirement without ``>=`` is an error."""
+    r = Requirement(req)
+    found = [s.version for s in r.specifier if s.operator == ">="]
+    if len(found) != 1:
         raise ValueError(f"{req!r} declares no minimum (name>=X)")
-    return f"{m.group(1)}=={found.group(1)}"
+    return f"{r.name}=={found[0]}"
+
+
+def applies(req: str, python: str | None = None) -> bool:
+    """Whether ``req``'s marker holds for ``python`` ("3.12"; default: this interpreter)."""
+    marker = Requirement(req).marker
+    if marker is None:
+        return True
+    env = None if python is None else {"python_version": python, "python_full_version": python}
+    return marker.evaluate(env)
+
+
+def supported_pythons() -> list[str]:
+    """The ``3.X`` versions ``requires-python`` allows."""
+    allowed = SpecifierSet(project()["requires-python"])
+    return [f"3.{m}" for m in range(8, 20) if allowed.contains(f"3.{m}.0")]
 
 
 def project() -> dict[str, Any]:
@@ -71,13 +87,36 @@ def project() -> dict[str, Any]:
     return dict(data["project"])
 
 
-def runtime_minimums() -> list[str]:
-    """``name==X`` for each runtime dependency."""
-    return [minimum(r) for r in project()["dependencies"]]
+def runtime_minimums(python: str | None = None) -> list[str]:
+    """``name==X`` for each runtime dependency that applies to ``python`` (default: this one)."""
+    return [minimum(r) for r in project()["dependencies"] if applies(r, python)]
 
 
 def test_tools() -> list[str]:
     return [r for r in project()["optional-dependencies"]["dev"] if _name(r) not in NOT_FOR_TESTS]
+
+
+def wheels_only(python: str, target: Path) -> list[str]:
+    """pip's dry run of installing the minimums for ``python`` on this platform from wheels
+    alone. pip, not uv: uv ignores a package's upper bound on Requires-Python, pip honours it
+    (PySide6 6.6 declares ``<3.13``)."""
+    return [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--dry-run",
+        "--ignore-installed",
+        "--only-binary",
+        ":all:",
+        "--python-version",
+        python,
+        "--target",
+        str(target),
+        *runtime_minimums(python),
+    ]
 
 
 def uv_binary() -> str:
@@ -114,6 +153,13 @@ def run(venv: Path, pytest_args: list[str], out: IO[str] | None) -> int:
     py = str(venv / "bin" / "python")
     pins = runtime_minimums()
     started = time.monotonic()
+    for python in supported_pythons():
+        say(f"Python {python}: do the minimums that apply there install from wheels?")
+        with tempfile.TemporaryDirectory(prefix="ei-min-dry-") as target:
+            failed = call(wheels_only(python, Path(target)))
+        if failed:
+            say(f"minimum versions: FAILED: not installable on Python {python} (see above)")
+            return 1
     if call([uv, "venv", "--quiet", "--python", sys.executable, str(venv)]):
         say("minimum versions: FAILED to make the venv")
         return 1

@@ -37,13 +37,24 @@ def test_every_runtime_dependency_declares_a_minimum_its_own_range_allows():
         assert Requirement(req).specifier.contains(version), (req, str(pin))
 
 
-def test_every_runtime_dependency_is_pinned_the_window_s_too():
+def test_every_runtime_dependency_is_pinned_once_on_every_python_the_window_s_too():
     script = _script()
-    pinned = {script._name(p) for p in script.runtime_minimums()}
-    assert pinned == {script._name(r) for r in _deps()}
-    assert {"pyside6-essentials", "qasync"} <= pinned
+    names = {script._name(r) for r in _deps()}
+    assert {"pyside6-essentials", "qasync"} <= names
+    assert script.supported_pythons() == ["3.11", "3.12", "3.13"]
+    for python in script.supported_pythons():
+        pinned = [script._name(p) for p in script.runtime_minimums(python)]
+        # markers that give another minimum on some Pythons neither overlap nor leave a gap
+        assert sorted(pinned) == sorted(names), python
+
+
+def test_a_minimum_and_where_it_applies_are_read_from_the_requirement():
+    script = _script()
     assert script.minimum("lark>=1.1.1") == "lark==1.1.1"
     assert script.minimum("PySide6-Essentials>=6.6,<6.12") == "PySide6-Essentials==6.6"
+    req = "orjson>=3.10.7; python_version >= '3.13'"
+    assert script.minimum(req) == "orjson==3.10.7"
+    assert script.applies(req, "3.13") and not script.applies(req, "3.12")
 
 
 def test_a_requirement_without_a_minimum_is_refused():

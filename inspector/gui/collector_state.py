@@ -41,7 +41,7 @@ class CollectorState:
                     ("Phones…", self.open_phone_setup),
                 ],
             )
-        w.update_stack()
+        w.shows.update_stack()
 
     def stopped(self, reason: str) -> None:
         if reason != "restarting":

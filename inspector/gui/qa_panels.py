@@ -201,7 +201,7 @@ class QaPanels(QObject):
     def _relint(self, message: str) -> None:
         """The linters are made again (from the profile and the config) for what comes next."""
         self.w.spawn(self.w.service.writer.reset_lint())
-        self.w._update_counts()
+        self.w.shows.update_counts()
         self.w.statusBar().showMessage(f"{message}; new events are linted with it", 10000)
 
     def _lint_applied(self, path: Path) -> None:

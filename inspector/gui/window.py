@@ -44,10 +44,9 @@ from inspector.gui.window_dialogs import WindowDialogs
 from inspector.gui.window_requests import add_requests_tab, remove_requests_tab
 from inspector.gui.window_sessions import SessionActions
 from inspector.gui.window_settings import SettingsActions
+from inspector.gui.window_shown import WhatShows
 from inspector.gui.window_state import restore_state, save_state
 from inspector.gui.window_table import TableActions
-
-TAB_EVENTS, TAB_REQUESTS, TAB_PEOPLE, TAB_ALL_REQUESTS = range(4)
 
 
 class MainWindow(QMainWindow):
@@ -91,10 +90,10 @@ class MainWindow(QMainWindow):
         self._wire()
         restore_state(self)
         self.feed.load_session(service.session)
-        self.update_stack()  # a resumed session shows its rows, a new one the setup
+        self.shows.update_stack()  # a resumed session shows its rows, a new one the setup
         self.table.scrollToBottom()  # its newest
         self.sessions.update_picker(listed=False)
-        self._update_counts()
+        self.shows.update_counts()
         from inspector.gui.qa_panels import QaPanels
 
         self.qa = QaPanels(self)  # Flows and Coverage tabs, the QA menu, lint steering
@@ -169,20 +168,31 @@ class MainWindow(QMainWindow):
 
     def _own(self) -> None:
         """The actions, each given the widgets and services it acts on."""
-        self.table_actions = TableActions(
+        self.shows = WhatShows(
             self.service,
             self.feed,
+            self.rules,
+            stack=self.stack,
+            first_run=self.first_run,
+            table=self.table,
+            tabs=self.tabs,
+            filter_bar=self.filter_bar,
+            lint_panel=self.lint_panel,
+            detail=self.detail,
+            people=self.people,
+            status=self.status,
+        )
+        self.table_actions = TableActions(
+            self.feed,
+            self.rules,
             table=self.table,
             tabs=self.tabs,
             stack=self.stack,
             first_run=self.first_run,
             filter_bar=self.filter_bar,
             toolbar=self.toolbar,
-            detail=self.detail,
-            rules=self.rules,
             prefs=self.prefs,
-            update_stack=self.update_stack,
-            update_counts=self._update_counts,
+            shows=self.shows,
         )
         self.sessions = SessionActions(
             self.service,
@@ -196,12 +206,18 @@ class MainWindow(QMainWindow):
             tasks=self.tasks,
             parent=self,
             say=self.say,
-            shown_changed=self._shown_changed,
+            shown_changed=self.shows.session_changed,
         )
         self.dialogs = WindowDialogs(self.service, self.feed, self.dirs, parent=self, say=self.say)
 
     def _wire(self) -> None:
-        tb, ta, ss, dl = self.toolbar, self.table_actions, self.sessions, self.dialogs
+        tb, ta, ss, dl, sh = (
+            self.toolbar,
+            self.table_actions,
+            self.sessions,
+            self.dialogs,
+            self.shows,
+        )
         tb.pause.toggled.connect(ta.set_paused)
         tb.clear_view.triggered.connect(ss.clear_session)
         tb.export.triggered.connect(dl.export_dialog)
@@ -213,30 +229,29 @@ class MainWindow(QMainWindow):
         tb.sessions.deleteRequested.connect(ss.ask_delete_session)
         tb.delete_session.triggered.connect(lambda: ss.ask_delete_session())
         self.feed.rowsAdded.connect(ta.rows_added)
-        self.feed.filterApplied.connect(self._update_counts)
+        self.feed.filterApplied.connect(sh.update_counts)
         self.feed.filteringChanged.connect(ta.update_busy)
         self.feed.loadingChanged.connect(ta.update_busy)
         self.feed.olderAdded.connect(ta.older_added)
         self.feed.filterFailed.connect(lambda text: self.say(text, 15000))
-        self.feed.identityChanged.connect(self._identity_changed)
+        self.feed.identityChanged.connect(sh.people_changed)
         self.filter_bar.queryChanged.connect(ta.query_changed)
         self.filter_bar.staleChanged.connect(ta.filter_stale)
         self.filter_bar.committed.connect(ta.filter_committed)
         self.filter_bar.hints_for = ta.filter_hints
         self.filter_bar.paths_for = self.feed.paths
         self.status.duplicatesClicked.connect(ta.show_duplicates)
-        self.table.currentEventChanged.connect(ta.show_event)
+        self.table.currentEventChanged.connect(sh.show_event)
         self.detail.filterRequested.connect(self.filter_bar.add_term)
         self.lint_panel.ruleClicked.connect(lambda r: self.filter_bar.set_text(f"rule:{r}"))
         self.people.eventClicked.connect(ta.reveal_event)
         self.requests_tab.eventClicked.connect(ta.reveal_event)
-        self.people.eventSelected.connect(self._people_event)
-        self.tabs.currentChanged.connect(self._tab_changed)
+        self.people.eventSelected.connect(sh.people_event)
+        self.tabs.currentChanged.connect(sh.tab_changed)
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(500)
-        self._status_timer.timeout.connect(self._tick)
+        self._status_timer.timeout.connect(sh.tick)
         self._status_timer.start()
-        self._people_dirty = True
         self.feed.model.rowsAboutToBeInserted.connect(ta.before_insert)
         shortcuts = [
             ("Ctrl+F", ta.focus_filter),
@@ -277,90 +292,9 @@ class MainWindow(QMainWindow):
                 wdg.setStyleSheet(sheet)
         self.banner.restyle()
         self.people.redraw()
-        self.table_actions.show_event(self.table._current_id)
+        self.shows.show_event(self.table._current_id)
 
-    # -- what shows ----------------------------------------------------------------------
-    def update_stack(self) -> None:
-        empty = (
-            len(self.feed.model.rows) == 0
-            and self.feed.live
-            and not self.feed.query_text
-            and not self.feed.pending
-        )
-        self.stack.setCurrentWidget(self.first_run if empty else self.table)
-        self._update_panes()
-
-    def _update_panes(self) -> None:
-        # nothing to lint or show yet: the setup snippets get the whole width; the rejected
-        # tab has its own request pane (an event's details there would be a stale one's)
-        empty = self.stack.currentWidget() is self.first_run
-        self.lint_panel.setVisible(not empty)
-        self.detail.setVisible(
-            not empty and self.tabs.currentIndex() not in (TAB_REQUESTS, TAB_ALL_REQUESTS)
-        )
-
-    def _tab_changed(self, index: int) -> None:
-        self._update_panes()
-        if index == TAB_PEOPLE:
-            self.people.refresh()
-        # each tab's own selection in the detail pane: People's event, or the table's
-        self._show_selection()
-
-    def _show_selection(self) -> None:
-        if self.tabs.currentIndex() == TAB_PEOPLE:
-            eid = self.people.selected_event
-            if eid:
-                self.table_actions.show_event(eid)
-            else:
-                self.detail.show_placeholder(
-                    "Click a mark in the merged timeline, or step through the replay, to see "
-                    "its event here."
-                )
-        elif self.tabs.currentIndex() == TAB_EVENTS:
-            self.table_actions.show_event(self.table._current_id)
-
-    def _people_event(self, event_id: int) -> None:
-        if self.tabs.currentIndex() == TAB_PEOPLE:
-            self._show_selection()
-
-    def _tick(self) -> None:
-        self._update_counts()
-        if self._people_dirty and self.tabs.currentIndex() == TAB_PEOPLE:
-            self._people_dirty = False
-            self.people.refresh()
-
-    def _identity_changed(self) -> None:
-        self._people_dirty = True
-
-    def _shown_changed(self) -> None:
-        """Another session is shown: its people, and the table or the setup panel."""
-        self._people_dirty = True
-        self.update_stack()
-
-    def _update_counts(self) -> None:
-        f = self.feed
-        self.status.update_counts(
-            shown=f.model.rowCount(),
-            total=f.view.total,
-            rate=f.meter.rate(),
-            rejected=f.requests.rejected_count,
-            faults=f.requests.fault_count,
-            duplicates=f.duplicates,
-            errors=f.lint.errors,
-            warnings=f.lint.warnings,
-            held=f.held,
-            stale=self.filter_bar.stale,
-            loading=f.loading,
-            filtering=f.filtering,
-        )
-        held = len(f.view.rows) if f.loading else 0
-        self.lint_panel.update_counts(f.lint.by_rule, f.lint.findings, f.lint.events, held)
-        self.table_actions.update_dup_column()
-        n = f.requests.rowCount()
-        self.tabs.setTabText(
-            TAB_REQUESTS, f"Rejected && faults ({n})" if n else "Rejected && faults"
-        )
-
+    # -- the people of the session shown ------------------------------------------------
     def identity_graph(self) -> Any:
         if self.feed.live:
             return self.service.identity

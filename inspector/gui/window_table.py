@@ -3,32 +3,26 @@ pause/resume, the filter (applied, stale, hints, recents), showing and revealing
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QAbstractItemView, QStackedWidget, QTabWidget
 
-from inspector.collector.service import CollectorService
-from inspector.domain.view.columns import DUP
 from inspector.gui.feed import EventFeed
-from inspector.gui.widgets.detail import DetailPane
 from inspector.gui.widgets.events_view import EventsView
 from inspector.gui.widgets.filter_bar import FilterBar
 from inspector.gui.widgets.first_run import FirstRunPanel
 from inspector.gui.widgets.toolbar import MainToolBar
 from inspector.gui.window_settings import SettingsActions
-
-TAB_EVENTS = 0
+from inspector.gui.window_shown import TAB_EVENTS, WhatShows
 
 
 class TableActions:
-    """``update_stack`` (table or setup panel) and ``update_counts`` (status bar, lint panel)
-    are the window's: called when rows, the filter or pause change what they show."""
+    """``shows`` is told when rows, the filter or pause change what the window shows."""
 
     def __init__(
         self,
-        service: CollectorService,
         feed: EventFeed,
+        rules: dict[str, Any],
         *,
         table: EventsView,
         tabs: QTabWidget,
@@ -36,16 +30,12 @@ class TableActions:
         first_run: FirstRunPanel,
         filter_bar: FilterBar,
         toolbar: MainToolBar,
-        detail: DetailPane,
-        rules: dict[str, Any],
         prefs: SettingsActions,
-        update_stack: Callable[[], None],
-        update_counts: Callable[[], None],
+        shows: WhatShows,
     ) -> None:
-        self.service, self.feed, self.table, self.tabs = service, feed, table, tabs
+        self.feed, self.rules, self.table, self.tabs = feed, rules, table, tabs
         self.stack, self.first_run, self.filter_bar = stack, first_run, filter_bar
-        self.toolbar, self.detail, self.rules, self.prefs = toolbar, detail, rules, prefs
-        self.update_stack, self.update_counts = update_stack, update_counts
+        self.toolbar, self.prefs, self.shows = toolbar, prefs, shows
         self._was_at_bottom = True
 
     # -- following new rows ---------------------------------------------------------------
@@ -58,7 +48,7 @@ class TableActions:
         elif n:
             self.table.note_new_rows(n, following=False)
         if self.stack.currentWidget() is self.first_run:
-            self.update_stack()
+            self.shows.update_stack()
 
     def older_added(self, n: int) -> None:
         """A resumed session's older rows came in above: the rows in view stay in view."""
@@ -79,7 +69,7 @@ class TableActions:
         self.toolbar.set_paused(paused)
         if not paused and held:
             self.show_rows_after(last)
-        self.update_counts()
+        self.shows.update_counts()
 
     def show_rows_after(self, event_id: int) -> None:
         """Scroll so the rows that came after ``event_id`` (held while paused) are in view."""
@@ -95,7 +85,7 @@ class TableActions:
     # -- the filter -----------------------------------------------------------------------
     def query_changed(self, query: Any, text: str) -> None:
         self.feed.apply_query(query, text)
-        self.update_stack()
+        self.shows.update_stack()
 
     def update_busy(self, *_args: Any) -> None:
         """The table says what is still being read: a filter's rows (the rows shown, those
@@ -108,7 +98,7 @@ class TableActions:
             n = f"{f.loading:,} " if f.loading > 0 else ""
             notes.append(f"reading {n}older events…")
         self.table.set_busy("  ·  ".join(notes), dim=f.filtering)
-        self.update_counts()
+        self.shows.update_counts()
 
     def filter_committed(self, text: str) -> None:
         """Only executed, valid filters become recent."""
@@ -118,7 +108,7 @@ class TableActions:
         shown = self.filter_bar.applied_text.strip()
         note = f"showing rows of the last valid filter: {shown}" if shown else "showing every event"
         self.table.set_stale(stale, note)
-        self.update_counts()
+        self.shows.update_counts()
 
     def filter_hints(self, query: Any) -> list[Any]:
         from inspector.domain.query.hints import hints
@@ -128,12 +118,6 @@ class TableActions:
     def show_duplicates(self) -> None:
         self.tabs.setCurrentIndex(TAB_EVENTS)
         self.filter_bar.set_text("dup:true")
-
-    def update_dup_column(self) -> None:
-        hidden = self.feed.duplicates == 0
-        if self.table.isColumnHidden(DUP) != hidden:
-            self.table.setColumnHidden(DUP, hidden)
-        self.table.fit_columns()  # new sources may need more room
 
     # -- moving around --------------------------------------------------------------------
     def focus_filter(self) -> None:
@@ -146,17 +130,12 @@ class TableActions:
         self.table.step(delta)
         self.table.setFocus()
 
-    def show_event(self, event_id: int) -> None:
-        ev = self.service.store.get_event(event_id) if event_id else None
-        raw = self.service.store.get_request(ev.request_id) if ev and ev.request_id else None
-        self.detail.show_event(ev, raw, self.rules)
-
     def reveal_event(self, event_id: int) -> None:
         """Select an event in the table (clearing the filter if it hides the event)."""
         self.feed.flush_now()
         if self.feed.model.view_row_of_id(event_id) is None and self.feed.query is not None:
             self.filter_bar.set_text("")
         self.tabs.setCurrentIndex(TAB_EVENTS)
-        self.update_stack()
+        self.shows.update_stack()
         if not self.table.select_event(event_id):
-            self.show_event(event_id)
+            self.shows.show_event(event_id)

@@ -104,7 +104,7 @@ def test_lint_panel_groups_by_rule_and_click_filters(inspector):
     ]
     h.batch(msgs)
     h.wait_until(lambda: h.rows == len(msgs))
-    h.window._tick()
+    h.window.shows.tick()
     panel = h.window.lint_panel
     model = panel.model
     assert model.rowCount() > 0

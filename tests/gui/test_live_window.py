@@ -24,7 +24,7 @@ def test_posted_events_become_rows(inspector):
     assert model.index(2, 3).data() == "user-42"
     assert "analytics-python" in model.index(0, 5).data()
     assert "W••••••T" in model.index(0, 5).data()  # the write key, masked (WK_TEST)
-    h.window._tick()
+    h.window.shows.tick()
     assert h.window.status.labels["events"].text() == "9 events"
 
 
@@ -145,7 +145,7 @@ def test_rejected_request_has_its_own_tab(inspector):
     h.window.rejected.view.selectRow(0)
     text = h.window.rejected.raw.toPlainText()
     assert "oops" in text and "rejected" in text
-    h.window._tick()
+    h.window.shows.tick()
     assert h.window.status.labels["rejected"].text().startswith("1 rejected")
     assert "(1)" in h.window.tabs.tabText(1)
 
@@ -215,7 +215,7 @@ def test_session_picker_never_shows_a_stale_live_count(make_inspector, tmp_path)
     h = make_inspector(session="checkout")
     h.batch(session_messages())
     h.wait_until(lambda: h.rows == 9)
-    h.window._tick()
+    h.window.shows.tick()
     combo = h.window.toolbar.sessions
     h.window.sessions.update_picker()
     assert combo.currentText() == "checkout (live)"

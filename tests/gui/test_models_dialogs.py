@@ -81,7 +81,7 @@ def test_live_models_pass_qtmodeltester(inspector, qtmodeltester):
     h.batch(session_messages())
     h.post("/v1/batch", raw=b"nope")
     h.wait_until(lambda: h.rows == 9 and h.window.feed.requests.rowCount() == 1)
-    h.window._tick()
+    h.window.shows.tick()
     h.window.tabs.setCurrentIndex(2)
     h.wait_until(lambda: h.window.people.model.rowCount() > 0)
     for model in (

@@ -219,7 +219,7 @@ def test_lint_steering_is_written_and_applied_live(inspector, tmp_path):
     order = track({"userId": "u"}, "Order Completed", revenue=3)  # no order_id, no currency
     h.batch([order])
     h.wait_until(lambda: h.rows == 1)
-    h.window._update_counts()
+    h.window.shows.update_counts()
     rules = lambda: [m[0] for m in h.window.lint_panel.model._rows]  # noqa: E731
     assert "I001" in rules() and "W025" not in rules()
 

@@ -8,7 +8,7 @@ import subprocess
 from PySide6.QtGui import QGuiApplication
 
 from inspector.gui.dialogs.resend import EditResendDialog, parse_headers
-from inspector.gui.window import TAB_ALL_REQUESTS, TAB_EVENTS
+from inspector.gui.window_shown import TAB_ALL_REQUESTS, TAB_EVENTS
 
 
 def msgs(n: int, prefix: str = "m") -> list[dict]:

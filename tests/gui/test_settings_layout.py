@@ -122,7 +122,7 @@ def test_from_1024_px_settings_stay_reachable_and_panes_fold(inspector):
     for width, height in ((1024, 640), (900, 600)):
         w.resize(width, height)
         h.wait(0.05)
-        w._tick()
+        w.shows.tick()
         tb = w.toolbar
         button = tb.widgetForAction(tb.settings)
         assert button.isVisible() and button.geometry().right() <= tb.width()

@@ -36,7 +36,7 @@ def test_a_filter_with_a_syntax_error_dims_the_rows_of_the_last_valid_query(insp
     assert "last valid filter: type:track" in fb.message.text()  # … and it says so
     assert w.table.stale_note.isVisible()
     assert "type:track" in w.table.stale_note.text()
-    w._tick()
+    w.shows.tick()
     assert w.status.labels["events"].text() == "4 of 9 events (last valid filter)"
     fb.edit.setFocus()
     qtbot.keyClick(fb.edit, Qt.Key.Key_Escape)  # Esc restores the applied query
@@ -144,7 +144,7 @@ def test_lint_and_source_columns_fit_from_1024_px(inspector):
     for size in ((1500, 860), (1920, 1080)):
         w.resize(*size)
         h.wait(0.05)
-        w._tick()
+        w.shows.tick()
         vp = t.viewport().width()
         assert hh.sectionViewportPosition(LINT) + t.columnWidth(LINT) <= vp, size
         assert hh.visualIndex(LINT) == 2 and hh.visualIndex(TIME) == 0
@@ -159,13 +159,13 @@ def test_duplicates_are_marked_and_the_status_count_filters_to_them(inspector):
     msg = {"type": "track", "userId": "u", "event": "Paid", "messageId": "m-dup-1"}
     h.batch([msg])
     h.wait_until(lambda: h.rows == 1)
-    w._tick()
+    w.shows.tick()
     assert w.table.isColumnHidden(DUP)  # nothing to mark yet
     assert w.status.labels["events"].text() == "1 event"
     assert w.status.labels["duplicates"].text() == "no duplicates"
     h.batch([msg, {**msg, "messageId": "m-2"}])
     h.wait_until(lambda: h.rows == 3)
-    w._tick()
+    w.shows.tick()
     m = w.feed.model
     assert not w.table.isColumnHidden(DUP)
     assert [m.index(r, DUP).data() for r in range(3)] == ["", "dup", ""]
@@ -185,7 +185,7 @@ def test_counts_say_what_they_count(inspector):
         ]
     )
     h.wait_until(lambda: h.rows == 2)
-    w._tick()
+    w.shows.tick()
     lint = w.status.labels["lint"].text()
     assert "events with errors" in lint and "with warnings" in lint
     assert "errors</span>" in lint and " errors" not in lint.replace("events with errors", "")

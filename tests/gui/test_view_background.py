@@ -42,7 +42,7 @@ def test_a_resumed_session_shows_its_newest_rows_first(make_inspector, tmp_path,
     # nothing delivered yet from the reading thread: the newest rows, and it says so
     assert w.feed.model.rowCount() == 5
     assert w.feed.loading == -1  # counting the older ones
-    w._update_counts()
+    w.shows.update_counts()
     status = w.status.labels["events"].text()
     assert "5 events shown (the newest)" in status and "counting older" in status
     assert w.status.labels["lint"].text() == "lint: counting…"
@@ -52,7 +52,7 @@ def test_a_resumed_session_shows_its_newest_rows_first(make_inspector, tmp_path,
     assert w.feed.model.rowCount() == 40 and w.feed.view.total == 40
     assert w.feed.duplicates == 4 and w.feed.lint.warnings == 8
     assert w.feed.lint.by_rule["W006"][1] == 8
-    w._update_counts()
+    w.shows.update_counts()
     assert w.status.labels["events"].text() == "40 events"
     assert not w.table.busy_note.isVisibleTo(w.table)
     ids = [w.feed.model.event_id(r) for r in range(40)]
