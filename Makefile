@@ -32,7 +32,7 @@ node-deps: ## install the Node client libraries the compatibility tests drive
 MIN_LOG := build/min-versions.log
 # The suite, and beside it (niced, its output in MIN_LOG) the tests under the declared minimum
 # versions (packaging/min_versions.py); either failing fails `make test`.
-test: $(STAMP) node-deps ## install everything; run the whole suite, and the tests under the declared minimum versions beside it
+test: $(STAMP) node-deps ## install everything; run the whole suite and, beside it, the tests under the declared minimums
 	@mkdir -p build
 	@echo "minimum versions: installing them and running their tests beside the suite (log: $(MIN_LOG))"
 	@nice -n 10 $(PY) packaging/min_versions.py --log $(MIN_LOG) & minv=$$!; \
@@ -63,7 +63,7 @@ screenshots: $(STAMP) ## regenerate docs/*.png offscreen
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_qa_screenshots.py
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_requests_screenshots.py
 
-min-versions: $(STAMP) ## only the tests under the declared minimum versions (a fresh venv; `make test` runs them too)
+min-versions: $(STAMP) ## only the tests under the declared minimum versions (`make test` runs them too)
 	$(PY) packaging/min_versions.py
 
 BUILD_VENV := build/venv
