@@ -52,7 +52,8 @@ from inspector.gui.window_table import TableActions
 class MainWindow(QMainWindow):
     """Builds the widgets and wires them to what it owns: ``prefs`` (settings),
     ``table_actions`` (the live table and its filter), ``sessions`` (picker, Clear, delete),
-    ``dialogs`` (export, faults, Compare), ``collector_state`` and ``qa``."""
+    ``dialogs`` (export, faults, Compare), ``shows`` (what shows where, the counts),
+    ``collector_state`` and ``qa``."""
 
     def __init__(
         self,
