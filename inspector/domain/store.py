@@ -32,7 +32,7 @@ from inspector.domain.store_schema import (
     REQUEST_COLUMNS,
     SCHEMA,
     SCHEMA_VERSION,
-    sources_join,
+    read_shape,
 )
 from inspector.domain.store_write import Txn, seq_key
 
@@ -141,6 +141,7 @@ class Store:
         self._rlock = threading.Lock()
         self.read_only = read_only
         self._sources: dict[tuple[Any, ...], int] = {}  # committed source ids (Txn)
+        self._lints: dict[str, int] = {}  # and ids of lists of findings
         try:
             check_header(self.path)
             self._w = _connect(self.path, read_only)
@@ -148,8 +149,8 @@ class Store:
             self.indexer = _ix.Indexer(self.path)  # the query indexes (filled off the write path)
             self._init_schema()
             #: what an events query joins to read (or filter on) a source's columns
-            self.join = sources_join(self._r)
-            self.read = Reader(self._r, event_from_row, self._rlock, self.join)
+            self.join, self._kept_mid = read_shape(self._r)
+            self.read = Reader(self._r, event_from_row, self._rlock, self.join, self._kept_mid)
         except sqlite3.DatabaseError as exc:
             raise DamagedFile(self.path, str(exc), self.data_dir) from exc
 
@@ -174,11 +175,11 @@ class Store:
         return ", ".join(c if c in have else f"NULL AS {c}" for c in REQUEST_COLUMNS)
 
     def _create(self) -> None:
+        migrate(self._w)  # first: the schema's indexes name columns of this version
         self._w.executescript(SCHEMA)
         self._w.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
-        migrate(self._w, SCHEMA)
 
     # -- plumbing -------------------------------------------------------------------------
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
@@ -294,14 +295,14 @@ class Store:
         other process can change before it commits."""
         with self._wlock:
             self._w.execute("BEGIN IMMEDIATE")
-            txn = Txn(self._w, self._sources)
+            txn = Txn(self._w, self._sources, self._lints)
             try:
                 yield txn
                 self._w.execute("COMMIT")
             except BaseException:
                 self._w.execute("ROLLBACK")
                 raise
-            self._sources.update(txn.new_sources)
+            txn.remember()
 
     def set_upstream(self, rows: Sequence[tuple[str | None, int]]) -> None:
         """Record what the forward URL answered: (upstream JSON, request id) pairs."""
@@ -384,7 +385,7 @@ class Store:
         conn = _connect(self.path, self.read_only)
         _ix.attach(conn, self.path, self.read_only)
         conn.execute("PRAGMA query_only=1")
-        return Reader(conn, event_from_row, join=self.join)
+        return Reader(conn, event_from_row, join=self.join, kept_mid=self._kept_mid)
 
     def count_events(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> int:
         return self.read.count(session_id, where, params)

@@ -3,12 +3,15 @@
 * Before version 2 and 3, requests lacked some columns: they are added (empty).
 * Before version 5, each event row held its source's columns (write key, auth, library and
   its version, client, user agent: the same for every event of a client, ~0.11x the JSON
-  sent). The events table is rebuilt once, in one transaction, with a ``source_id`` naming a
-  row of ``sources`` instead (ids, sequence numbers and everything else unchanged, so the
+  sent); before version 6, its messageId (~0.05x), which the message holds too, and its
+  findings' JSON (~0.03x; most events repeat a few lists). The events table
+  is rebuilt once, in one transaction, with a ``source_id`` naming a row of ``sources``, a
+  ``lint_id`` naming a row of ``lints`` and the messageId kept only where the message does
+  not hold it as it is (ids, sequence numbers and everything else unchanged, so the
   free-text and number indexes stay valid).
 
 A store opened read-only is never changed: its reads join no ``sources``
-(:func:`~inspector.domain.store_schema.sources_join`).
+(:func:`~inspector.domain.store_schema.read_shape`).
 """
 
 from __future__ import annotations
@@ -20,58 +23,87 @@ from inspector.domain.store_schema import (
     EVENT_STORED_COLUMNS,
     EVENTS_TABLE,
     SCHEMA_VERSION,
+    SIDE_TABLES,
     SOURCE_COLUMNS,
     missing_columns,
 )
+from inspector.domain.store_write import lint_hash
 
-_NEW_EVENTS = "events_v5"
+_NEW_EVENTS = "events_new"
+# an old row's messageId, kept only when its message does not hold it as it is
+_MID_KEPT = (
+    "CASE WHEN NOT json_valid(e.message) THEN e.message_id "
+    "WHEN e.message_id IS json_extract(e.message, '$.messageId') THEN NULL "
+    "ELSE e.message_id END"
+)
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
-def needs_sources(conn: sqlite3.Connection) -> bool:
-    """Whether the events table still holds its sources' columns (before version 5)."""
+def needs_rebuild(conn: sqlite3.Connection) -> bool:
+    """Whether the events table is of before version 6 (a store that has one)."""
     have = _columns(conn, "events")
-    return "source_id" not in have and "write_key" in have
+    return bool(have) and "lint_id" not in have
 
 
-def move_sources(conn: sqlite3.Connection) -> None:
-    """Rebuild an events table of before version 5 (inside the caller's transaction): each
-    distinct source becomes a row of ``sources``, each event names it. The caller recreates
-    the indexes (the schema script) afterwards."""
+def _move_lints(conn: sqlite3.Connection) -> None:
+    """Each distinct list of findings of the events becomes a row of ``lints``."""
+    texts = conn.execute("SELECT DISTINCT lint FROM events WHERE lint IS NOT NULL").fetchall()
+    conn.executemany(
+        "INSERT INTO lints (hash, lint) VALUES (?, ?)", ((lint_hash(t), t) for (t,) in texts)
+    )
+    conn.execute("CREATE INDEX lints_migrating ON lints (lint)")
+
+
+def rebuild_events(conn: sqlite3.Connection) -> None:
+    """Rebuild an events table of before version 6 (inside the caller's transaction): each
+    distinct source becomes a row of ``sources`` (before version 5), each distinct list of
+    findings a row of ``lints``, and each event names them; a messageId is kept only where
+    the message does not hold it. The caller recreates the indexes (the schema script)
+    afterwards."""
     have = _columns(conn, "events")
+    _move_lints(conn)
     src = ", ".join(SOURCE_COLUMNS)
-    conn.execute(f"INSERT INTO sources ({src}) SELECT DISTINCT {src} FROM events")
-    conn.execute(f"CREATE INDEX sources_migrating ON sources ({src})")
+    own_sources = "source_id" not in have
+    if own_sources:
+        conn.execute(f"INSERT INTO sources ({src}) SELECT DISTINCT {src} FROM events")
+        conn.execute(f"CREATE INDEX sources_migrating ON sources ({src})")
     conn.execute(EVENTS_TABLE.replace("IF NOT EXISTS events", _NEW_EVENTS))
     same = " AND ".join(f"s.{c} IS e.{c}" for c in SOURCE_COLUMNS)
-    picked = ", ".join(
-        "(SELECT s.source_id FROM sources s WHERE " + same + ")"
-        if c == "source_id"
-        else (f"e.{c}" if c in have else "NULL")
-        for c in EVENT_STORED_COLUMNS
-    )
+    picked = {c: f"e.{c}" if c in have else "NULL" for c in EVENT_STORED_COLUMNS}
+    picked["mid_kept"] = _MID_KEPT
+    picked["lint_id"] = "(SELECT l.lint_id FROM lints l WHERE l.lint = e.lint)"
+    if own_sources:
+        picked["source_id"] = f"(SELECT s.source_id FROM sources s WHERE {same})"
     conn.execute(
         f"INSERT INTO {_NEW_EVENTS} ({', '.join(EVENT_STORED_COLUMNS)}) "
-        f"SELECT {picked} FROM events e ORDER BY e.id"
+        f"SELECT {', '.join(picked.values())} FROM events e ORDER BY e.id"
     )
-    conn.execute("DROP INDEX sources_migrating")
+    conn.execute("DROP INDEX lints_migrating")
+    if own_sources:
+        conn.execute("DROP INDEX sources_migrating")
     conn.execute("DROP TABLE events")  # its indexes go with it
     conn.execute(f"ALTER TABLE {_NEW_EVENTS} RENAME TO events")
 
 
-def migrate(conn: sqlite3.Connection, schema: str) -> None:
-    """Bring an older store up to this version (``schema``: the script that creates what is
-    missing, run again after a rebuild for the indexes)."""
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring an older store up to this version, before the schema script runs (which
+    creates what is missing, the events indexes among it: some name columns of this
+    version). A new store: nothing to do."""
+    if not _columns(conn, "meta"):
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for name, kind in missing_columns(_columns(conn, "requests"), ADDED_REQUEST_COLUMNS):
+        requests = _columns(conn, "requests")
+        for name, kind in missing_columns(requests, ADDED_REQUEST_COLUMNS) if requests else []:
             conn.execute(f"ALTER TABLE requests ADD COLUMN {name} {kind}")
-        rebuilt = needs_sources(conn)
-        if rebuilt:
-            move_sources(conn)
+        if needs_rebuild(conn):
+            for statement in SIDE_TABLES.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            rebuild_events(conn)
         conn.execute(
             "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
             (str(SCHEMA_VERSION), SCHEMA_VERSION),
@@ -80,5 +112,3 @@ def migrate(conn: sqlite3.Connection, schema: str) -> None:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    if rebuilt:
-        conn.executescript(schema)  # the events indexes, on the new table

@@ -27,7 +27,13 @@ from typing import Any, Protocol
 from inspector.domain.query import shapeindex
 from inspector.domain.query.ftsindex import count_docs
 from inspector.domain.query.numindex import count_rows
-from inspector.domain.store_schema import EVENT_COLUMNS, SOURCE_COLUMNS, SOURCES_JOIN
+from inspector.domain.store_schema import (
+    EVENT_COLUMNS,
+    EVENT_JOINS,
+    LINTS_JOIN,
+    SOURCE_COLUMNS,
+    SOURCES_JOIN,
+)
 from inspector.domain.store_span import session_span
 
 EV_COLS = ", ".join(EVENT_COLUMNS)
@@ -61,6 +67,8 @@ def _and(where: str) -> str:
 _CANDIDATES = re.compile(r"events_fts MATCH|FROM events_num ")
 #: the columns a read finds in ``sources`` (store_schema.SOURCE_COLUMNS)
 _SOURCE_COLUMN = re.compile(r"\b(?:" + "|".join(SOURCE_COLUMNS) + r")\b")
+#: and the findings, in ``lints`` (not ``lint_level``: a column of events)
+_LINT_COLUMN = re.compile(r"\blint\b")
 
 
 def _session(where: str) -> str:
@@ -73,19 +81,22 @@ def _session(where: str) -> str:
 class Reader:
     """Event reads over one connection; ``decode`` turns an ``EVENT_COLUMNS`` row into an
     event (the store's ``event_from_row``). ``join`` (the store's) follows ``FROM events``
-    in every read, so that the columns of an event's source can be selected and filtered on
-    (:data:`~inspector.domain.store_schema.SOURCES_JOIN`)."""
+    in every read, so that its source's columns and its findings can be selected and filtered on
+    (:data:`~inspector.domain.store_schema.EVENT_JOINS`); ``kept_mid``: the column of the
+    messageIds that messages do not hold (``message_id`` in a store of before version 6)."""
 
     def __init__(
         self,
         conn: sqlite3.Connection,
         decode: Callable[[Sequence[Any]], Any],
         lock: threading.Lock | None = None,
-        join: str = SOURCES_JOIN,
+        join: str = EVENT_JOINS,
+        kept_mid: str = "mid_kept",
     ) -> None:
         self.conn = conn
         self.decode = decode
         self.join = join
+        self.kept_mid = kept_mid
         self._lock: Any = lock if lock is not None else contextlib.nullcontext()
 
     def close(self) -> None:
@@ -94,11 +105,16 @@ class Reader:
 
     # -- plumbing -------------------------------------------------------------------------
     def join_for(self, where: str) -> str:
-        """The sources join when ``where`` reads a source's columns, else nothing: SQLite
-        keeps the join in a count even when nothing reads it, and then reads every row for
-        its source id where an index alone would answer (``lint:error`` at 1M events: 75
-        against 2 ms)."""
-        return self.join if self.join and _SOURCE_COLUMN.search(where) else ""
+        """The sources join when ``where`` reads a source's columns, the lints join when it
+        reads the findings, else nothing: SQLite keeps a join in a count even when nothing
+        reads it, and then reads every row for its id where an index alone would answer
+        (``lint:error`` at 1M events: 75 against 2 ms)."""
+        out = ""
+        if SOURCES_JOIN in self.join and _SOURCE_COLUMN.search(where):
+            out += SOURCES_JOIN
+        if LINTS_JOIN in self.join and _LINT_COLUMN.search(where):
+            out += LINTS_JOIN
+        return out
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         with self._lock:
@@ -321,12 +337,13 @@ class Reader:
         self, session_id: int, after_seq: int, after_id: int, limit: int
     ) -> list[tuple[Any, ...]]:
         """``(seq, id, ts, message_id, message)`` after ``(after_seq, after_id)``: what the
-        identity graph reads."""
+        identity graph reads; the messageId None where the message holds it (computing it
+        would parse each message once more in SQLite)."""
         return self.chunk_after(
             session_id,
             (after_seq, after_id),
             limit=limit,
-            columns="seq, id, ts, message_id, message",
+            columns=f"seq, id, ts, {self.kept_mid}, message",
         )
 
     def last_event_key(self, session_id: int) -> Cursor | None:

@@ -4,7 +4,8 @@ An event row is written as :data:`~inspector.domain.store_write.EVENT_ASSIGNED` 
 write transaction assigns: id, seq, request id, duplicate flag) followed by its *body*
 (:func:`event_body`, built before the transaction, in a worker process on the ingest path).
 In a body, the ``source_id`` place holds the source itself (:data:`SOURCE_COLUMNS` order);
-the transaction turns it into the id of its ``sources`` row (:meth:`Txn.insert`). Reads
+the transaction turns it into the id of its ``sources`` row (:meth:`Txn.insert`), and leaves
+out the messageId at its end (the store reads it from the message). Reads
 select :data:`~inspector.domain.store_schema.EVENT_COLUMNS` (the source's columns joined
 in) and :func:`event_from_row` makes the event.
 
@@ -111,10 +112,12 @@ def lint_of(text: str | None) -> list[Finding]:
 def event_body(
     ev: CapturedEvent, text: str, original: str | None, lint: str | None
 ) -> tuple[Any, ...]:
-    """The event's row but what a write transaction assigns (``EVENT_BODY`` order), from its
-    message's and original's JSON (``text``, ``original``) and its findings' (``lint``)."""
+    """The event's row but what a write transaction assigns (``BODY_COLUMNS`` order), from
+    its message's and original's JSON (``text``, ``original``) and its findings' (``lint``).
+    The messageId is kept (``mid_kept``) only when the message does not hold it as it is."""
     m = ev.message
     g = m.get
+    mid = ev.message_id
     return (
         ev.session_id,
         ev.received_at,
@@ -126,7 +129,7 @@ def event_body(
         _text(g("anonymousId")),
         _text(g("previousId")),
         _text(g("groupId")),
-        ev.message_id,
+        None if g("messageId") == mid else mid,
         int(ev.generated_message_id),
         source_key(ev.source),
         ev.batch_index,
@@ -135,6 +138,7 @@ def event_body(
         lint,
         text,
         original,
+        mid,
     )
 
 

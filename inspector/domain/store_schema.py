@@ -7,7 +7,10 @@ from typing import Any
 # 4: request bodies may be stored compressed (inspector/domain/store_body.py)
 # 5: what is the same for every event of a client (write key, auth, library, client, user
 #    agent) is one row of ``sources``, which each event names (store_migrate.py)
-SCHEMA_VERSION = 5
+# 6: an event's messageId is read from its message (a virtual column); only one the message
+#    does not hold as it is (made up on arrival) is kept (``mid_kept``); its findings (JSON)
+#    are one row of ``lints`` that every event with the same findings names (``lint_id``)
+SCHEMA_VERSION = 6
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -31,12 +34,7 @@ CREATE TABLE IF NOT EXISTS requests (
     client TEXT, duration_ms REAL, answer TEXT, upstream TEXT, auth TEXT, write_key TEXT
 );
 CREATE INDEX IF NOT EXISTS requests_rejected ON requests(session_id, rejected);
--- Where events come from: one row per (write key, auth, library, client, user agent) seen;
--- never deleted (a clear keeps them: they are few, and writers keep their ids in memory).
-CREATE TABLE IF NOT EXISTS sources (
-    source_id INTEGER PRIMARY KEY,
-    write_key TEXT, auth TEXT, lib TEXT, lib_version TEXT, client TEXT, user_agent TEXT
-);
+{side}
 {events}
 CREATE INDEX IF NOT EXISTS events_session_seq ON events(session_id, seq);
 -- (session_id, type, event) is covered by the NOCASE index below; a second one cost ~15%
@@ -49,15 +47,15 @@ DROP INDEX IF EXISTS events_type_event;
 -- Each index also holds what a count of a common query shape reads besides its key (the
 -- lint level; the findings of an event that has any), so that the count reads the index
 -- alone, never the ~1 KB rows: ``event:X lint:warning``, ``type:X -event:Y -lint:none``,
--- ``rule:X``. The lint index keys findings by id so that a new row lands at the end of its
--- level's range (findings are per-event text: in text order, rows would land anywhere).
+-- ``rule:X`` (its findings: a lookup in lints). The lint index keys findings by event id so
+-- that a new row lands at the end of its level's range.
 DROP INDEX IF EXISTS events_q_type_event;
 DROP INDEX IF EXISTS events_q_event;
 DROP INDEX IF EXISTS events_q_lint;
 CREATE INDEX IF NOT EXISTS events_q_te
     ON events(session_id, type COLLATE NOCASE, event COLLATE NOCASE, lint_level);
 CREATE INDEX IF NOT EXISTS events_q_ev ON events(session_id, event COLLATE NOCASE, lint_level);
-CREATE INDEX IF NOT EXISTS events_q_lv ON events(session_id, lint_level, id, lint);
+CREATE INDEX IF NOT EXISTS events_q_lv ON events(session_id, lint_level, id, lint_id);
 -- The few non-ASCII values, where NOCASE is not enough (the WHERE text must stay as is).
 CREATE INDEX IF NOT EXISTS events_q_type_na ON events(type) WHERE type GLOB '*[^ -~]*';
 CREATE INDEX IF NOT EXISTS events_q_event_na ON events(event) WHERE event GLOB '*[^ -~]*';
@@ -74,26 +72,47 @@ EVENTS_TABLE = """CREATE TABLE IF NOT EXISTS events (
     ts REAL NOT NULL,
     type TEXT, event TEXT, name TEXT,
     user_id TEXT, anonymous_id TEXT, previous_id TEXT, group_id TEXT,
-    message_id TEXT, generated_mid INTEGER NOT NULL DEFAULT 0,
+    mid_kept TEXT,
+    message_id TEXT GENERATED ALWAYS AS
+        (COALESCE(mid_kept, json_extract(message, '$.messageId'))) VIRTUAL,
+    generated_mid INTEGER NOT NULL DEFAULT 0,
     source_id INTEGER,
     request_id INTEGER, batch_index INTEGER, batch_size INTEGER,
     dup INTEGER NOT NULL DEFAULT 0,
     lint_level INTEGER NOT NULL DEFAULT 0,
-    lint TEXT,
+    lint_id INTEGER,
     message TEXT NOT NULL,
     original TEXT
 );"""
-SCHEMA = SCHEMA.replace("{events}", EVENTS_TABLE)
+# What events name instead of holding it (version 5, 6).
+SIDE_TABLES = """
+-- Where events come from: one row per (write key, auth, library, client, user agent) seen;
+-- never deleted (a clear keeps them: they are few, and writers keep their ids in memory).
+CREATE TABLE IF NOT EXISTS sources (
+    source_id INTEGER PRIMARY KEY,
+    write_key TEXT, auth TEXT, lib TEXT, lib_version TEXT, client TEXT, user_agent TEXT
+);
+-- Each distinct list of findings (JSON), found by its text's CRC-32 (``hash``): events of one
+-- name mostly have the same findings. Never deleted, as sources.
+CREATE TABLE IF NOT EXISTS lints (
+    lint_id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, lint TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS lints_hash ON lints(hash);
+"""
+SCHEMA = SCHEMA.replace("{events}", EVENTS_TABLE).replace("{side}", SIDE_TABLES)
 
 #: what a source is: the columns of ``sources`` but its id (``Source`` field order)
 SOURCE_COLUMNS = ("write_key", "auth", "lib", "lib_version", "client", "user_agent")
 #: an events query that reads a source's columns (or filters on them: ``lib:``,
-#: ``writekey:``) joins them in; SQLite leaves the join out of a query that does not
-#: (``sources.source_id`` is unique). A store of an older version opened read-only has them
-#: in ``events`` itself (:func:`sources_join`).
+#: ``writekey:``) or the findings (``lint``) joins them in; SQLite leaves a join out of a
+#: query that does not use it (``source_id`` and ``lint_id`` are unique). A store of an older
+#: version opened read-only has them in ``events`` itself (:func:`read_shape`).
 SOURCES_JOIN = " LEFT JOIN sources USING (source_id)"
+LINTS_JOIN = " LEFT JOIN lints USING (lint_id)"
+EVENT_JOINS = SOURCES_JOIN + LINTS_JOIN
 
-# The events table's columns, in the order inserts use.
+# The events table's stored columns, in the order inserts use (``message_id`` is computed:
+# ``mid_kept`` or the message's own ``messageId``).
 EVENT_STORED_COLUMNS = (
     "id",
     "session_id",
@@ -107,7 +126,7 @@ EVENT_STORED_COLUMNS = (
     "anonymous_id",
     "previous_id",
     "group_id",
-    "message_id",
+    "mid_kept",
     "generated_mid",
     "source_id",
     "request_id",
@@ -115,7 +134,7 @@ EVENT_STORED_COLUMNS = (
     "batch_size",
     "dup",
     "lint_level",
-    "lint",
+    "lint_id",
     "message",
     "original",
 )
@@ -197,8 +216,14 @@ def missing_columns(
     return [(name, kind) for name, kind in wanted if name not in existing]
 
 
-def sources_join(conn: Any) -> str:
-    """:data:`SOURCES_JOIN`, or nothing for a store whose events still hold their source's
-    columns (one of an older version, opened read-only: not migrated)."""
+def read_shape(conn: Any) -> tuple[str, str]:
+    """How to read the store's events: the join for their sources' columns
+    (:data:`SOURCES_JOIN`, or nothing where each event holds them) and the column of the
+    messageIds that messages do not hold (``mid_kept``, or ``message_id`` where each event
+    holds its own). Older shapes are those of a store of an older version opened read-only
+    (not migrated)."""
     have = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
-    return SOURCES_JOIN if "source_id" in have or not have else ""
+    join = SOURCES_JOIN if "source_id" in have or not have else ""
+    join += LINTS_JOIN if "lint_id" in have or not have else ""
+    kept = "mid_kept" if "mid_kept" in have or not have else "message_id"
+    return join, kept

@@ -13,6 +13,7 @@ assign.
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -21,10 +22,17 @@ from inspector.domain.store_schema import EVENT_STORED_COLUMNS, REQUEST_COLUMNS,
 # what a write transaction assigns to an event, and the rest (built before the transaction)
 EVENT_ASSIGNED = ("id", "seq", "request_id", "dup")
 EVENT_BODY = tuple(c for c in EVENT_STORED_COLUMNS if c not in EVENT_ASSIGNED)
+#: an event's body as built before the transaction: :data:`EVENT_BODY` and, last, its
+#: messageId (what duplicate detection and announcing read; not inserted: computed)
+BODY_COLUMNS = (*EVENT_BODY, "message_id")
 REQUEST_BODY = REQUEST_COLUMNS[1:]
-BODY_AT = {c: i for i, c in enumerate(EVENT_BODY)}
-#: where the source is in a row to insert (its key there; its id once inserted)
+BODY_AT = {c: i for i, c in enumerate(BODY_COLUMNS)}
+#: where the source and the findings are in a row to insert (the source's key and the
+#: findings' JSON there; their ids once inserted)
 SOURCE_AT = len(EVENT_ASSIGNED) + BODY_AT["source_id"]
+LINT_AT = len(EVENT_ASSIGNED) + BODY_AT["lint_id"]
+#: how many lists of findings a process remembers the ids of (most events repeat a few)
+LINTS_KEPT = 10_000
 EV_INSERT = (
     f"INSERT INTO events ({', '.join(EVENT_ASSIGNED + EVENT_BODY)}) "
     f"VALUES ({', '.join('?' * len(EVENT_STORED_COLUMNS))})"
@@ -35,6 +43,15 @@ _SOURCE_FIND = (
     + " ORDER BY source_id LIMIT 1"
 )
 _SOURCE_ADD = f"INSERT INTO sources ({', '.join(SOURCE_COLUMNS)}) VALUES ({', '.join('?' * 6)})"
+_LINT_FIND = "SELECT lint_id FROM lints WHERE hash=? AND lint=? ORDER BY lint_id LIMIT 1"
+_LINT_ADD = "INSERT INTO lints (hash, lint) VALUES (?, ?)"
+
+
+def lint_hash(text: str) -> int:
+    """What ``lints.hash`` holds for a list of findings' JSON."""
+    return zlib.crc32(text.encode())
+
+
 REQ_INSERT = (
     f"INSERT INTO requests ({', '.join(REQUEST_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(REQUEST_COLUMNS))})"
@@ -55,14 +72,20 @@ class Txn:
 
     ``sources``: the ids of the sources this process knows to be stored (committed), which
     the transaction reads and never changes; the sources it stores are in ``new_sources``
-    until the caller, once committed, adds them (a rolled-back id is never remembered)."""
+    until the caller, once committed, adds them (a rolled-back id is never remembered).
+    ``lints`` and ``new_lints`` the same for lists of findings (by their JSON)."""
 
     def __init__(
-        self, conn: sqlite3.Connection, sources: dict[tuple[Any, ...], int] | None = None
+        self,
+        conn: sqlite3.Connection,
+        sources: dict[tuple[Any, ...], int] | None = None,
+        lints: dict[str, int] | None = None,
     ) -> None:
         self.conn = conn
         self.sources = sources if sources is not None else {}
         self.new_sources: dict[tuple[Any, ...], int] = {}
+        self.lints = lints if lints is not None else {}
+        self.new_lints: dict[str, int] = {}
 
     def _int(self, sql: str, params: Sequence[Any] = ()) -> int:
         row = self.conn.execute(sql, params).fetchone()
@@ -136,14 +159,37 @@ class Txn:
         self.new_sources[key] = sid
         return sid
 
+    def lint_id(self, text: str) -> int:
+        """The id of the ``lints`` row of a list of findings' JSON (stored now if new)."""
+        found = self.lints.get(text) or self.new_lints.get(text)
+        if found:
+            return found
+        h = lint_hash(text)
+        row = self.conn.execute(_LINT_FIND, (h, text)).fetchone()
+        lid = int(row[0]) if row else int(self.conn.execute(_LINT_ADD, (h, text)).lastrowid or 0)
+        self.new_lints[text] = lid
+        return lid
+
+    def remember(self) -> None:
+        """Once committed: the ids this transaction stored are known (a bounded number of
+        lists of findings)."""
+        self.sources.update(self.new_sources)
+        if len(self.lints) + len(self.new_lints) > LINTS_KEPT:
+            self.lints.clear()
+        self.lints.update(self.new_lints)
+
     def insert(self, req_rows: Iterable[Sequence[Any]], ev_rows: Iterable[Sequence[Any]]) -> None:
-        """Rows in :data:`REQUEST_COLUMNS` order and ``EVENT_ASSIGNED + EVENT_BODY`` order,
-        an event's source as its key (:data:`SOURCE_AT`)."""
+        """Rows in :data:`REQUEST_COLUMNS` order and ``EVENT_ASSIGNED + BODY_COLUMNS`` order,
+        an event's source as its key (:data:`SOURCE_AT`), its findings as JSON or None
+        (:data:`LINT_AT`)."""
         self.conn.executemany(REQ_INSERT, req_rows)
-        at = SOURCE_AT
-        ids = self.sources
+        at, lat = SOURCE_AT, LINT_AT
+        assert at < lat
+        ids, lints = self.sources, self.lints
         rows = []
         for r in ev_rows:
             sid = ids.get(r[at]) or self.source_id(r[at])
-            rows.append((*r[:at], sid, *r[at + 1 :]))
+            text = r[lat]
+            lid = None if text is None else (lints.get(text) or self.lint_id(text))
+            rows.append((*r[:at], sid, *r[at + 1 : lat], lid, *r[lat + 1 : -1]))
         self.conn.executemany(EV_INSERT, rows)

@@ -13,12 +13,12 @@ from typing import Any
 from inspector.domain import jsoncodec
 from inspector.domain.capture import CapturedEvent, Finding
 from inspector.domain.store_rows import request_from_row, source_of
-from inspector.domain.store_write import EVENT_BODY
+from inspector.domain.store_write import BODY_COLUMNS
 from inspector.ingest.prepared import Row, Stored
 
 _MESSAGE = CapturedEvent.__dict__["message"]  # the dataclass slot
 _ORIGINAL = CapturedEvent.__dict__["original"]
-_AT = {c: i + 4 for i, c in enumerate(EVENT_BODY)}  # in (id, seq, rid, dup, *body, ...)
+_AT = {c: i + 4 for i, c in enumerate(BODY_COLUMNS)}  # in (id, seq, rid, dup, *body, ...)
 
 
 class AnnouncedEvent(CapturedEvent):

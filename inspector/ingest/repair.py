@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from inspector.domain import jsoncodec
 from inspector.domain.store import DB_NAME, Store, check_header
 from inspector.domain.store_schema import (
     EVENT_COLUMNS,
@@ -42,8 +43,10 @@ _TABLES = {
     "sessions": _SESSION_COLUMNS,
     "requests": REQUEST_COLUMNS,
     "sources": ("source_id", *SOURCE_COLUMNS),
+    "lints": ("lint_id", "hash", "lint"),
     "events": EVENT_STORED_COLUMNS,
 }
+_LINT = EVENT_STORED_COLUMNS.index("lint_id")
 # the events table before version 5 (each row with its source's columns): the read order
 _OLD_EVENTS = "events (before version 5)"
 _SRC = EVENT_COLUMNS.index(SOURCE_COLUMNS[0])  # where its source's columns were
@@ -51,8 +54,8 @@ _SRC = EVENT_COLUMNS.index(SOURCE_COLUMNS[0])  # where its source's columns were
 
 def _plausible(table: str, row: Sequence[Any]) -> bool:
     """A row decoded from a page is one of ``table``'s if its types are. An event's message
-    must be there whole: SQLite reads the part of a row beyond the end of a file cut short
-    as zeros (no JSON text holds a NUL)."""
+    must be there whole, a JSON object (SQLite reads the part of a row beyond the end of a
+    file cut short as zeros; the store reads each event's messageId from its message)."""
     num = int | float
     if table in ("events", _OLD_EVENTS):
         message = row[EVENT_STORED_COLUMNS.index("message") if table == "events" else 26]
@@ -62,12 +65,22 @@ def _plausible(table: str, row: Sequence[Any]) -> bool:
             and isinstance(row[3], num)
             and isinstance(message, str)
             and "\x00" not in message
+            and _json_object(message)
         )
     if table == "requests":
         return isinstance(row[1], int) and isinstance(row[2], num) and not isinstance(row[3], num)
     if table == "sources":
         return all(v is None or isinstance(v, str) for v in row[1:])
+    if table == "lints":
+        return isinstance(row[1], int) and isinstance(row[2], str)
     return isinstance(row[1], str) and isinstance(row[2], num)
+
+
+def _json_object(text: str) -> bool:
+    try:
+        return isinstance(jsoncodec.loads(text), dict)
+    except jsoncodec.JSONDecodeError:
+        return False
 
 
 def _from_pages(path: Path) -> Iterator[tuple[str, tuple[Any, ...]]]:
@@ -87,24 +100,35 @@ def _from_pages(path: Path) -> Iterator[tuple[str, tuple[Any, ...]]]:
         return
 
 
-def _new_event(txn: Txn, row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """An events row of before version 5 as this version stores it (its source a row of
-    ``sources``)."""
-    end = _SRC + len(SOURCE_COLUMNS)
-    return (*row[:_SRC], txn.source_id(tuple(row[_SRC:end])), *row[end:])
+def _new_event(txn: Txn, table: str, row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """An events row as this version stores it: one of before version 5 with its source a
+    row of ``sources`` (its messageId in the place of ``mid_kept``), one of before version 6
+    with its findings a row of ``lints``."""
+    if table == _OLD_EVENTS:
+        end = _SRC + len(SOURCE_COLUMNS)
+        row = (*row[:_SRC], txn.source_id(tuple(row[_SRC:end])), *row[end:])
+    lint = row[_LINT]
+    if isinstance(lint, str):
+        row = (*row[:_LINT], txn.lint_id(lint), *row[_LINT + 1 :])
+    return row
 
 
 def _event_tables(old: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
     """What to read of the damaged store: its events as they are, or as they were before
-    version 5 (then without a ``sources`` table)."""
+    version 5 (then without a ``sources`` table) or 6 (each messageId kept: read into the
+    place of ``mid_kept``, which always holds the right one; findings in each row: read into
+    the place of ``lint_id``, then stored as ``lints``)."""
     try:
         have = {r[1] for r in old.execute("PRAGMA table_info(events)")}
     except sqlite3.DatabaseError:
         have = set()
+    kept = {t: c for t, c in _TABLES.items() if t != "lints" or "lint_id" in have}
     if "source_id" not in have and "write_key" in have:
-        tables = {t: c for t, c in _TABLES.items() if t not in ("sources", "events")}
+        tables = {t: c for t, c in kept.items() if t not in ("sources", "events")}
         return {**tables, _OLD_EVENTS: EVENT_COLUMNS}
-    return dict(_TABLES)
+    older = {"mid_kept": "message_id", "lint_id": "lint"}
+    events = tuple(older[c] if c in older and c not in have else c for c in EVENT_STORED_COLUMNS)
+    return {**kept, "events": events}
 
 
 @dataclass
@@ -248,9 +272,7 @@ def repair_store(data_dir: Path) -> Repaired | None:
             for table, columns in _event_tables(old).items():
                 rows = salvage(old, table.split()[0], columns, trouble)
                 if table.startswith("events"):
-                    rows = (r for r in rows if _plausible(table, r))
-                if table == _OLD_EVENTS:
-                    rows = (_new_event(txn, r) for r in rows)
+                    rows = (_new_event(txn, table, r) for r in rows if _plausible(table, r))
                 txn.conn.executemany(inserts[table], rows)
             for key, value in salvage(old, "meta", ("key", "value")):
                 if key.startswith(("inbox:", "seq:", "import:")) or key in (
@@ -260,9 +282,9 @@ def repair_store(data_dir: Path) -> Repaired | None:
                     txn.set_meta(str(key), str(value))
         if trouble:  # SQLite could not reach some pages: read the file's pages instead
             for table, row in _from_pages(moved):  # (what SQLite read is kept first)
-                txn.conn.execute(
-                    inserts[table], _new_event(txn, row) if table == _OLD_EVENTS else row
-                )
+                if table.startswith("events"):
+                    row = _new_event(txn, table, row)
+                txn.conn.execute(inserts[table], row)
         # events whose session row is gone get a session again (named for what it was)
         txn.conn.execute(
             "INSERT INTO sessions (id, name, created_at) "

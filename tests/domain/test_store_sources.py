@@ -1,10 +1,12 @@
 """Each event names its source (write key, auth, library, client, user agent): one row of
-``sources`` per distinct source, shared by every process; stores of version 4 and before
-(those columns in each event row) are rebuilt when opened to write, read as they are when
-opened read-only, and salvaged by ``repair``."""
+``sources`` per distinct source, shared by every process; its messageId is read from its
+message unless the message does not hold it as it is. Stores of version 4 (those columns in
+each event row) and 5 (each messageId kept) are rebuilt when opened to write, read as they
+are when opened read-only, and salvaged by ``repair``."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -13,7 +15,7 @@ from inspector.domain.capture import Finding, RawRequest, Source
 from inspector.domain.intake import build_events, parse_body
 from inspector.domain.query import compile_query
 from inspector.domain.store import DB_NAME, Store
-from inspector.domain.store_schema import EVENT_COLUMNS, SCHEMA_VERSION
+from inspector.domain.store_schema import EVENT_COLUMNS, EVENT_JOINS, SCHEMA_VERSION
 from inspector.ingest.repair import repair_store
 
 # The events table as version 4 made it (each row with its source's columns).
@@ -48,8 +50,11 @@ SOURCES = [
 
 
 def _write(store: Store, session_id: int, source: Source, n: int = 3, at: float = 1.0):
+    # the messageIds: none (made up), one of the message's own, one not a string (made up)
+    mids = [b"", b',"messageId":"m-%d\\"q"' % at, b',"messageId":7']
     body = b",".join(
-        b'{"type":"track","event":"E%d","userId":"u%d","properties":{"n":%d}}' % (i, i, i)
+        b'{"type":"track","event":"E%d","userId":"u%d","properties":{"n":%d}%s}'
+        % (i, i, i, mids[i % 3])
         for i in range(n)
     )
     parsed = parse_body("batch", b'{"batch":[' + body + b"]}")
@@ -73,23 +78,34 @@ def _filled(path) -> tuple[int, list]:
     return sid, evs
 
 
-def _as_version_4(new_dir, old_dir) -> None:
-    """A store of version 4 holding what the store in ``new_dir`` holds."""
+def _as_older(new_dir, old_dir, version: int = 4) -> None:
+    """A store of version 4 (or 5) holding what the store in ``new_dir`` holds."""
     new = sqlite3.connect(new_dir / DB_NAME)
-    rows = new.execute(
-        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events LEFT JOIN sources USING (source_id)"
-    ).fetchall()
+    rows = new.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM events{EVENT_JOINS}").fetchall()
     old_dir.mkdir()
     old = sqlite3.connect(old_dir / DB_NAME)
     old.executescript(V4_EVENTS)
     old.executemany(f"INSERT INTO events VALUES ({', '.join('?' * len(EVENT_COLUMNS))})", rows)
+    if version == 5:  # sources in a table of their own, each messageId kept
+        src = "write_key, auth, lib, lib_version, client, user_agent"
+        same = " AND ".join(f"s.{c} IS events.{c}" for c in src.split(", "))
+        old.executescript(
+            "CREATE TABLE sources (source_id INTEGER PRIMARY KEY, write_key TEXT, auth TEXT, "
+            "lib TEXT, lib_version TEXT, client TEXT, user_agent TEXT);"
+            f"INSERT INTO sources ({src}) SELECT DISTINCT {src} FROM events;"
+            "ALTER TABLE events ADD COLUMN source_id INTEGER;"
+            f"UPDATE events SET source_id = (SELECT source_id FROM sources s WHERE {same});"
+            "DROP INDEX events_q_lib_na; DROP INDEX events_q_client_na;"
+        )
+        for c in src.split(", "):
+            old.execute(f"ALTER TABLE events DROP COLUMN {c}")
     for table in ("meta", "sessions", "requests"):
         (ddl,) = new.execute("SELECT sql FROM sqlite_master WHERE name=?", (table,)).fetchone()
         old.execute(ddl)
         got = new.execute(f"SELECT * FROM {table}").fetchall()
         if got:
             old.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(got[0]))})", got)
-    old.execute("UPDATE meta SET value='4' WHERE key='schema_version'")
+    old.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(version),))
     old.commit()
     old.close()
     new.close()
@@ -139,26 +155,48 @@ def test_a_rolled_back_source_is_not_remembered(tmp_path):
     store.close()
 
 
-def test_a_version_4_store_is_rebuilt_when_opened_and_answers_the_same(tmp_path):
+def test_a_messageid_is_kept_only_where_the_message_does_not_hold_it(tmp_path):
+    sid, evs = _filled(tmp_path)
+    assert [e.generated_message_id for e in evs[:3]] == [True, False, True]
+    assert evs[1].message_id == 'm-1"q' == evs[1].message["messageId"]
+    store = Store(tmp_path)
+    kept = store.select("SELECT id, mid_kept, message_id, generated_mid FROM events")
+    assert [(k is None, m, g) for _, k, m, g in kept] == [
+        (e.message_id == e.message.get("messageId"), e.message_id, int(e.generated_message_id))
+        for e in evs
+    ]
+    assert [k for _, k, _, _ in kept].count(None) == len(SOURCES)
+    for e in evs:  # messageId: finds each, made up or not
+        cq = compile_query("messageId:" + json.dumps(e.message_id))
+        assert [x.id for x in store.events(sid, cq.where, cq.params)] == [e.id]
+    # the identity graph's read: the messageId None where the message holds it
+    rows = store.identity_rows(sid, 0, 0, 100)
+    assert [r[3] for r in rows] == [k for _, k, _, _ in kept]
+    store.close()
+
+
+@pytest.mark.parametrize("version", [4, 5])
+def test_an_older_store_is_rebuilt_when_opened_and_answers_the_same(tmp_path, version):
     sid, evs = _filled(tmp_path / "new")
     store = Store(tmp_path / "new")
     want = _answers(store, sid)
     store.close()
-    assert (
-        want["lib:analytics-python"]
-        and want["lib:ānalytics-Ünicode"]
-        and want["-lib:analytics-node"]
-    )
-    _as_version_4(tmp_path / "new", tmp_path / "old")
+    assert want["lib:analytics-python"] and want["lib:ānalytics-Ünicode"]
+    assert want["-lib:analytics-node"] and want["writekey:KEY_ONE_123"]
+    _as_older(tmp_path / "new", tmp_path / "old", version)
 
     ro = Store(tmp_path / "old", read_only=True)  # read as it is: nothing migrated
-    assert ro.join == ""
+    assert ro.join == ("" if version == 4 else " LEFT JOIN sources USING (source_id)")
     assert ro.events(sid, limit=None) == evs and _answers(ro, sid) == want
+    assert [r[3] for r in ro.identity_rows(sid, 0, 0, 100)] == [e.message_id for e in evs]
     ro.close()
 
     store = Store(tmp_path / "old")
-    assert store.meta_value("schema_version") == str(SCHEMA_VERSION) == "5"
+    assert store.meta_value("schema_version") == str(SCHEMA_VERSION) == "6"
     assert store.select("SELECT COUNT(*) FROM sources")[0][0] == len(SOURCES)
+    kept = store.select("SELECT COUNT(*) FROM events WHERE mid_kept IS NULL")[0][0]
+    assert kept == len(SOURCES)  # the messageIds the messages hold are no longer kept
+    assert store.select("SELECT COUNT(*) FROM lints")[0][0] == 1  # one list of findings
     assert store.events(sid, limit=None) == evs and _answers(store, sid) == want
     indexes = {r[0] for r in store.select("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"events_session_seq", "events_q_te", "events_q_lv"} <= indexes
@@ -171,7 +209,7 @@ def test_a_version_4_store_is_rebuilt_when_opened_and_answers_the_same(tmp_path)
 
 def test_repair_salvages_a_damaged_version_4_store_into_sources(tmp_path):
     sid, evs = _filled(tmp_path / "new")
-    _as_version_4(tmp_path / "new", tmp_path / "old")
+    _as_older(tmp_path / "new", tmp_path / "old")
     db = tmp_path / "old" / DB_NAME
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA writable_schema=ON")

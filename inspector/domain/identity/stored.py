@@ -21,7 +21,8 @@ from inspector.domain.capture import CapturedEvent
 from inspector.domain.identity.graph import IdentityGraph
 
 #: ``rows(session_id, after_seq, after_id, limit)`` -> ``[(seq, id, ts, message_id, message
-#: JSON)]`` in (seq, id) order: :meth:`inspector.domain.store.Store.identity_rows`.
+#: JSON)]`` in (seq, id) order: :meth:`inspector.domain.store.Store.identity_rows` (the
+#: messageId None where the message holds it: reading it there is the store's slowest column).
 RowSource = Callable[[int, int, int, int], Sequence[tuple[Any, ...]]]
 CHUNK = 2000
 
@@ -56,7 +57,9 @@ class StoredIdentity:
                 got = rows(self.session_id, self._after[0], self._after[1], chunk)
                 observe = self.graph.observe_message
                 for _seq, eid, ts, mid, message in got:
-                    observe(jsoncodec.loads(message), event_id=eid, message_id=mid, at=ts)
+                    m = jsoncodec.loads(message)
+                    mid = mid if mid is not None else m.get("messageId")  # (the store's)
+                    observe(m, event_id=eid, message_id=mid, at=ts)
                 if got:
                     self._after = (got[-1][0], got[-1][1])
                 if len(got) < chunk:

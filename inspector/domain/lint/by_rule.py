@@ -12,7 +12,7 @@ from typing import Any
 
 from inspector.domain.capture import SEVERITY_LEVEL
 from inspector.domain.lint.registry import lookup
-from inspector.domain.store_schema import SOURCES_JOIN
+from inspector.domain.store_schema import EVENT_JOINS
 
 Select = Callable[[str, Sequence[Any]], list[Any]]  # Store.select, or a query thread's reader
 
@@ -42,7 +42,7 @@ def findings_by_rule(
     *,
     min_severity: str = "warning",
     examples: int = EXAMPLES,
-    join: str = SOURCES_JOIN,
+    join: str = EVENT_JOINS,
 ) -> dict[str, Any]:
     """``{"minSeverity", "events", "findings", "rules": [{"rule", "severity", "count",
     "events", "title", "explanation", "url", "message", "path", "examples": [event ids]}]}``,

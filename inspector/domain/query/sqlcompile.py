@@ -225,10 +225,7 @@ class SqlCompiler:
                 probe = '{"rule":' + jsoncodec.dumps_str(value.text) + ',"severity":'
                 return f"({self.level} > 0 AND instr(lint, {self.p(probe)}) > 0)"
             inner = self.text_test("json_extract(value, '$.rule')", value, False)
-            return (
-                f"({self.level} > 0 AND EXISTS (SELECT 1 FROM json_each(events.lint) "
-                f"WHERE {inner}))"
-            )
+            return f"({self.level} > 0 AND EXISTS (SELECT 1 FROM json_each(lint) WHERE {inner}))"
         if node.field == "device":
             return self.device(value)
         if node.field == "user":
