@@ -24,6 +24,7 @@ from inspector.domain.errors import DamagedFile
 from inspector.domain.query import indexer as _ix
 from inspector.domain.query import register_functions
 from inspector.domain.secrets import mask_json_text
+from inspector.domain.store_body import BODY_SQL
 from inspector.domain.store_migrate import migrate
 from inspector.domain.store_read import Reader
 from inspector.domain.store_rows import event_from_row, request_from_row, request_row, stored_body
@@ -121,7 +122,8 @@ def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
 
 
 _EV_COLS = ", ".join(EVENT_COLUMNS)
-_REQ_COLS = ", ".join(REQUEST_COLUMNS)
+# what reads select of a request (a body kept as a recipe rebuilt: store_body.BODY_SQL)
+_REQ_COLS = ", ".join(BODY_SQL if c == "body" else c for c in REQUEST_COLUMNS)
 
 
 class Store:
@@ -172,7 +174,11 @@ class Store:
 
     def _request_columns(self) -> str:
         have = {r[1] for r in self._w.execute("PRAGMA table_info(requests)")}
-        return ", ".join(c if c in have else f"NULL AS {c}" for c in REQUEST_COLUMNS)
+        events = {r[1] for r in self._w.execute("PRAGMA table_info(events)")}
+        body = BODY_SQL if "message" in events else "body"  # (no recipes without messages)
+        return ", ".join(
+            body if c == "body" else (c if c in have else f"NULL AS {c}") for c in REQUEST_COLUMNS
+        )
 
     def _create(self) -> None:
         migrate(self._w)  # first: the schema's indexes name columns of this version

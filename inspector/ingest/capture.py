@@ -23,7 +23,6 @@ from inspector.domain import jsoncodec
 from inspector.domain.capture import Finding, RawRequest, Source
 from inspector.domain.secrets import mask_fields, mask_json_text, mask_key, mask_query, mask_text
 from inspector.domain.store import Session, Store, request_from_row
-from inspector.domain.store_schema import REQUEST_COLUMNS
 from inspector.domain.timeparse import parse_iso
 
 KEY = "_inspector"
@@ -32,10 +31,7 @@ _EV_SQL = (
     "lib, lib_version, client, user_agent, batch_index, batch_size, dup, lint, message, original "
     "FROM events{join} WHERE session_id=? AND id>?{cond} ORDER BY id LIMIT {limit}"
 )
-_REQ_SQL = (
-    f"SELECT {', '.join(REQUEST_COLUMNS)} FROM requests WHERE session_id=? AND id>? "
-    "ORDER BY id LIMIT ?"
-)
+_REQ_SQL = "SELECT {columns} FROM requests WHERE session_id=? AND id>? ORDER BY id LIMIT ?"
 
 
 def iso(ts: float) -> str:
@@ -179,7 +175,8 @@ def _standalone(req: RawRequest) -> bool:
 
 def _requests(store: Store, session_id: int) -> Iterator[RawRequest]:
     last = 0
-    while rows := store.select(_REQ_SQL, (session_id, last, 1000)):
+    sql = _REQ_SQL.format(columns=store.request_columns)
+    while rows := store.select(sql, (session_id, last, 1000)):
         for r in rows:
             yield request_from_row(r)
         last = rows[-1][0]

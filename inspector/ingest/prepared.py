@@ -15,6 +15,7 @@ from typing import Any
 
 from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.store_body import pack as pack_body
+from inspector.domain.store_body import recipe
 from inspector.domain.store_rows import event_body, lint_text, request_row
 from inspector.domain.store_write import REQUEST_BODY
 from inspector.ingest.encode import head
@@ -33,6 +34,10 @@ class Prepared:
     heads: list[dict[str, Any]] | None = None  # (someone watches) for announcing
     findings: list[list[FindingRow]] | None = None
     dups: list[bool] | None = None  # given (a capture file), else decided when stored
+    # the body as a recipe (store_body): its (prefix, suffix), the store step adds the ids of
+    # the events; the body as it came, for when not all of them are stored (an import)
+    recipe: tuple[str, str] | None = None
+    raw_body: bytes | None = None
 
 
 @dataclass(slots=True)
@@ -67,12 +72,15 @@ def prepare(
         for ev, (text, original) in zip(events, encoded, strict=True)
     ]
     req = request_row(raw)[1:]
-    req = (*req[:_BODY], pack_body(req[_BODY]), *req[_BODY + 1 :])
-    if not rows:
-        return Prepared(req, bodies)
-    return Prepared(
-        req,
-        bodies,
-        [head(ev.message) for ev in events],
-        [[(f.rule, f.severity, f.message, f.path) for f in ev.lint] for ev in events],
-    )
+    made = None
+    if events and not raw.rejected and raw.fault is None:
+        made = recipe(raw.body, [text for text, _ in encoded])
+    body = b"" if made is not None else pack_body(req[_BODY])  # (a recipe: when stored)
+    req = (*req[:_BODY], body, *req[_BODY + 1 :])
+    p = Prepared(req, bodies)
+    if made is not None:
+        p.recipe, p.raw_body = made, raw.body
+    if rows:
+        p.heads = [head(ev.message) for ev in events]
+        p.findings = [[(f.rule, f.severity, f.message, f.path) for f in ev.lint] for ev in events]
+    return p

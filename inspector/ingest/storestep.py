@@ -13,6 +13,8 @@ from collections import Counter
 from typing import Any
 
 from inspector.domain.store import Store
+from inspector.domain.store_body import pack as pack_body
+from inspector.domain.store_body import recipe_blob
 from inspector.domain.store_write import REQUEST_BODY, Txn
 from inspector.ingest.dedupe import Dedupe
 from inspector.ingest.encode import GENERATED_AT, MID_AT
@@ -107,6 +109,14 @@ class StoreStep:
             sid = p.request[_SESSION_AT]
             known, fresh = self.dedupe.known[sid], new.get(sid, set())
             req_rows.append((rid, *p.request))
+            if p.recipe is not None:  # the body: made of its events, if all are stored
+                b = _REQ["body"] + 1
+                kept_body = (
+                    recipe_blob(*p.recipe, eid, len(keep))
+                    if keep and len(keep) == len(p.events)
+                    else pack_body(p.raw_body)
+                )
+                req_rows[-1] = (*req_rows[-1][:b], kept_body, *req_rows[-1][b + 1 :])
             for i in keep:
                 body = p.events[i]
                 mid = body[MID_AT]
