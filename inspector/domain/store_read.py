@@ -199,8 +199,8 @@ class Reader:
             if hi > upto:  # not indexed yet: test those rows (an id range of the table)
                 n += self.conn.execute(
                     f"SELECT COUNT(*) FROM events{self.join_for(where)} "
-                    f"WHERE +session_id=? AND id > ?{_and(where)}",
-                    (session_id, max(upto, lo - 1), *params),
+                    f"WHERE +session_id=? AND id > ? AND id <= ?{_and(where)}",
+                    (session_id, max(upto, lo - 1), hi, *params),
                 ).fetchone()[0]
             return n
 

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from inspector.domain.capture import CapturedEvent
-from inspector.domain.query import QueryError, compile_query, shapeindex
+from inspector.domain.query import QueryError, compile_query, ftsindex, shapeindex
 from inspector.domain.query.ast import And, MatchAll, Not
-from inspector.domain.query.counting import Numbers, Paths, split_negation
+from inspector.domain.query.counting import ROWS, Numbers, Paths, split_negation
 from inspector.domain.query.indexer import INDEX_NAME
 from inspector.domain.query.parser import parse_ast, simplify
 from inspector.domain.store import Store
@@ -249,3 +249,39 @@ def test_counts_read_an_index_alone_where_one_holds_the_answer(tmp_path: Path) -
     assert "sources" in plan("lib:analytics.js")
     assert "sources" in plan("writekey:WK1 type:track")
     store.close()
+
+
+FREE_TEXT = ["track", "revenue", "-track", "track -screen", "price or zip", "zzz", "re*nue"]
+
+
+@pytest.mark.parametrize("text", FREE_TEXT)
+def test_free_text_counts_as_the_predicate(
+    layout: Layout, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _check(layout, text)  # rare trigrams: candidates from the free-text index
+    monkeypatch.setattr(ftsindex, "RARE_BLOCKS", 0)  # every trigram common: rows are read
+    _check(layout, text)
+
+
+def test_a_scanned_free_text_count_reads_the_session_as_an_id_range(
+    layout: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Free text that no index narrows is counted over the session's id range of the table
+    (one pass in id order) when the session is one, else by the plain count."""
+    monkeypatch.setattr(ftsindex, "RARE_BLOCKS", 0)
+    reader = layout.store.read
+    seen: list[tuple[Any, int | None]] = []
+    real = type(reader).count_indexed
+
+    def spy(self: Any, sid: int, index: Any, where: str, params: Any = ()) -> int | None:
+        got = real(self, sid, index, where, params)
+        seen.append((index, got))
+        return got
+
+    monkeypatch.setattr(type(reader), "count_indexed", spy)
+    n, _ = _check(layout, "track")
+    assert seen == [(ROWS, n if layout.span else None)]
+    seen.clear()
+    monkeypatch.setattr(ftsindex, "RARE_BLOCKS", 20_000)  # candidates: the plain count
+    _check(layout, "track")
+    assert seen == []
