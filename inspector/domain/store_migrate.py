@@ -16,7 +16,9 @@ A store opened read-only is never changed: its reads join no ``sources``
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import time
 
 from inspector.domain.store_schema import (
     ADDED_REQUEST_COLUMNS,
@@ -36,6 +38,9 @@ _MID_KEPT = (
     "WHEN e.message_id IS json_extract(e.message, '$.messageId') THEN NULL "
     "ELSE e.message_id END"
 )
+
+
+log = logging.getLogger(__name__)
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
@@ -100,10 +105,19 @@ def migrate(conn: sqlite3.Connection) -> None:
         for name, kind in missing_columns(requests, ADDED_REQUEST_COLUMNS) if requests else []:
             conn.execute(f"ALTER TABLE requests ADD COLUMN {name} {kind}")
         if needs_rebuild(conn):
+            started = time.monotonic()
+            n = conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+            log.warning(
+                "upgrading the store to version %d: its events (ids up to %s) are rewritten "
+                "once (about 10 s a million on a quiet machine)",
+                SCHEMA_VERSION,
+                f"{n:,}",
+            )
             for statement in SIDE_TABLES.split(";"):
                 if statement.strip():
                     conn.execute(statement)
             rebuild_events(conn)
+            log.warning("store upgraded in %.1f s", time.monotonic() - started)
         conn.execute(
             "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
             (str(SCHEMA_VERSION), SCHEMA_VERSION),
