@@ -10,6 +10,7 @@ compare the two.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from inspector.domain.lint.context import Ctx
@@ -143,37 +144,29 @@ def _object_by_shape(
             )
 
 
-def semantic(m: dict[str, Any], x: Ctx, out: Out) -> None:
-    """:func:`inspector.domain.lint.rules_semantic.semantic` by shape."""
-    name: str = m.get("event")  # type: ignore[assignment]  # only used when spec is found
-    spec = x.cat.events.get(name) if type(name) is str else None
-    props = m.get("properties")
-    if spec is None:
-        if type(props) is dict and "products" in props:
-            products_shape(props["products"], out)
-        return
-    props = props if type(props) is dict else {}
-    semantic_types_by_shape(name, spec, props, x, out)
-    if spec.keys:
-        semantic_key(name, spec, props, out)
-    if spec.video:
-        video_spec(m, x, name, spec, props, out)
-    if spec.b2b:
-        b2b_group(m, x, name, out)
+def _semantic(keys: bool) -> Callable[[dict[str, Any], Ctx, Out], None]:
+    """:func:`inspector.domain.lint.rules_semantic.semantic` by shape; ``keys=False`` when
+    W025 is disabled (its key check reports nothing else)."""
+
+    def semantic(m: dict[str, Any], x: Ctx, out: Out) -> None:
+        name: str = m.get("event")  # type: ignore[assignment]  # only used when spec is found
+        spec = x.cat.events.get(name) if type(name) is str else None
+        props = m.get("properties")
+        if spec is None:
+            if type(props) is dict and "products" in props:
+                products_shape(props["products"], out)
+            return
+        props = props if type(props) is dict else {}
+        semantic_types_by_shape(name, spec, props, x, out)
+        if keys and spec.keys:
+            semantic_key(name, spec, props, out)
+        if spec.video:
+            video_spec(m, x, name, spec, props, out)
+        if spec.b2b:
+            b2b_group(m, x, name, out)
+
+    return semantic
 
 
-def semantic_no_keys(m: dict[str, Any], x: Ctx, out: Out) -> None:
-    """:func:`semantic` with W025 disabled (its key check reports nothing else)."""
-    name: str = m.get("event")  # type: ignore[assignment]  # only used when spec is found
-    spec = x.cat.events.get(name) if type(name) is str else None
-    props = m.get("properties")
-    if spec is None:
-        if type(props) is dict and "products" in props:
-            products_shape(props["products"], out)
-        return
-    props = props if type(props) is dict else {}
-    semantic_types_by_shape(name, spec, props, x, out)
-    if spec.video:
-        video_spec(m, x, name, spec, props, out)
-    if spec.b2b:
-        b2b_group(m, x, name, out)
+semantic = _semantic(keys=True)
+semantic_no_keys = _semantic(keys=False)
