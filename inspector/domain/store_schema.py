@@ -111,9 +111,8 @@ SOURCES_JOIN = " LEFT JOIN sources USING (source_id)"
 LINTS_JOIN = " LEFT JOIN lints USING (lint_id)"
 EVENT_JOINS = SOURCES_JOIN + LINTS_JOIN
 
-# The events table's stored columns, in the order inserts use (``message_id`` is computed:
-# ``mid_kept`` or the message's own ``messageId``).
-EVENT_STORED_COLUMNS = (
+# The columns an event row and a read of it share, in this order.
+_EVENT_HEAD = (
     "id",
     "session_id",
     "seq",
@@ -126,6 +125,12 @@ EVENT_STORED_COLUMNS = (
     "anonymous_id",
     "previous_id",
     "group_id",
+)
+
+# The events table's stored columns, in the order inserts use (``message_id`` is computed:
+# ``mid_kept`` or the message's own ``messageId``).
+EVENT_STORED_COLUMNS = (
+    *_EVENT_HEAD,
     "mid_kept",
     "generated_mid",
     "source_id",
@@ -141,18 +146,7 @@ EVENT_STORED_COLUMNS = (
 # What a read selects for ``row -> CapturedEvent`` (with :data:`SOURCES_JOIN`): the source's
 # columns in place of its id.
 EVENT_COLUMNS = (
-    "id",
-    "session_id",
-    "seq",
-    "received_at",
-    "ts",
-    "type",
-    "event",
-    "name",
-    "user_id",
-    "anonymous_id",
-    "previous_id",
-    "group_id",
+    *_EVENT_HEAD,
     "message_id",
     "generated_mid",
     "write_key",

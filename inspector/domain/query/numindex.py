@@ -197,12 +197,18 @@ def _kid(conn: sqlite3.Connection, key: str) -> int:
 
 def forget_session(conn: sqlite3.Connection, session_id: int) -> None:
     """Remove a session's entries (inside the caller's transaction, before its events go)."""
+    forget_entries(conn, TABLE, session_id)
+
+
+def forget_entries(conn: sqlite3.Connection, table: str, session_id: int) -> None:
+    """Remove a session's rows from an index ``table`` keyed by event ``id`` (all of them
+    when no other session has events: cheaper than a lookup per row)."""
     if conn.execute(
         "SELECT NOT EXISTS (SELECT 1 FROM events WHERE session_id<>?)", (session_id,)
     ).fetchone()[0]:
-        conn.execute(f"DELETE FROM {TABLE}")
+        conn.execute(f"DELETE FROM {table}")
         return
     conn.execute(
-        f"DELETE FROM {TABLE} WHERE id IN (SELECT id FROM events WHERE session_id=?)",
+        f"DELETE FROM {table} WHERE id IN (SELECT id FROM events WHERE session_id=?)",
         (session_id,),
     )

@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from inspector.domain.query.numindex import path_key
+from inspector.domain.query.numindex import forget_entries, path_key
 
 TABLE = "events_shape"
 SHAPES = "events_shapes"
@@ -170,12 +170,4 @@ def _shape(conn: sqlite3.Connection, paths: str) -> int | None:
 
 def forget_session(conn: sqlite3.Connection, session_id: int) -> None:
     """Remove a session's entries (inside the caller's transaction, before its events go)."""
-    if conn.execute(
-        "SELECT NOT EXISTS (SELECT 1 FROM events WHERE session_id<>?)", (session_id,)
-    ).fetchone()[0]:
-        conn.execute(f"DELETE FROM {TABLE}")
-        return
-    conn.execute(
-        f"DELETE FROM {TABLE} WHERE id IN (SELECT id FROM events WHERE session_id=?)",
-        (session_id,),
-    )
+    forget_entries(conn, TABLE, session_id)
