@@ -212,6 +212,7 @@ class EventFeed(QObject):
 
             def job(reader: Reader, cancelled: Callable[[], bool], report: Any) -> Any:
                 report(loader.count_before(reader, session.id, before))
+                report(loader.counts_before(reader, session.id, before))
                 return loader.read_before(reader, session.id, before, cancelled)
 
             self._older_ticket = self._older.submit(job)
@@ -222,8 +223,14 @@ class EventFeed(QObject):
         self.countsChanged.emit()
         self.identityChanged.emit()
 
-    def _older_counted(self, ticket: int, older: int) -> None:
-        if ticket == self._older_ticket and self.view.older is not None:
+    def _older_counted(self, ticket: int, older: int | tuple[LintCounts, int]) -> None:
+        """How many older rows are being read, then their lint counts and duplicates."""
+        if ticket != self._older_ticket or self.view.older is None:
+            return
+        if isinstance(older, tuple):
+            self.view.count_older(*older)
+            self.countsChanged.emit()
+        else:
             self.view.begin(self.view.older, older)
             self.loadingChanged.emit(True)
 

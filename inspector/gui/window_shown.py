@@ -126,9 +126,10 @@ class WhatShows:
             held=f.held,
             stale=self.filter_bar.stale,
             loading=f.loading,
+            counted=f.view.older_counted,
             filtering=f.filtering,
         )
-        held = len(f.view.rows) if f.loading else 0
+        held = len(f.view.rows) if f.loading and not f.view.older_counted else 0
         self.lint_panel.update_counts(f.lint.by_rule, f.lint.findings, f.lint.events, held)
         self.update_dup_column()
         n = f.requests.rowCount()

@@ -16,6 +16,7 @@ from inspector.domain.intake import build_events, parse_body
 from inspector.domain.query import compile_query
 from inspector.domain.store import DB_NAME, Store
 from inspector.domain.store_schema import EVENT_COLUMNS, EVENT_JOINS, SCHEMA_VERSION
+from inspector.domain.view import loader
 from inspector.ingest.repair import repair_store
 
 # The events table as version 4 made it (each row with its source's columns).
@@ -189,6 +190,14 @@ def test_an_older_store_is_rebuilt_when_opened_and_answers_the_same(tmp_path, ve
     assert ro.join == ("" if version == 4 else " LEFT JOIN sources USING (source_id)")
     assert ro.events(sid, limit=None) == evs and _answers(ro, sid) == want
     assert [r[3] for r in ro.identity_rows(sid, 0, 0, 100)] == [e.message_id for e in evs]
+    # the window's counts of a resumed session, grouped by the findings each row holds
+    lint, dups = loader.counts_before(ro.read, sid, (2**62, 2**62))
+    assert (lint.events, lint.warnings, lint.by_rule["W001"][:2], dups) == (
+        12,
+        12,
+        ["warning", 12],
+        0,
+    )
     ro.close()
 
     store = Store(tmp_path / "old")
@@ -198,6 +207,7 @@ def test_an_older_store_is_rebuilt_when_opened_and_answers_the_same(tmp_path, ve
     assert kept == len(SOURCES)  # the messageIds the messages hold are no longer kept
     assert store.select("SELECT COUNT(*) FROM lints")[0][0] == 1  # one list of findings
     assert store.events(sid, limit=None) == evs and _answers(store, sid) == want
+    assert loader.counts_before(store.read, sid, (2**62, 2**62))[0].by_rule == lint.by_rule
     indexes = {r[0] for r in store.select("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"events_session_seq", "events_q_te", "events_q_lv"} <= indexes
     assert not indexes & {"events_q_lib_na", "events_q_client_na"}

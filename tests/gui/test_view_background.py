@@ -4,10 +4,12 @@ shown first, the counts wait for the rest and say so)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from inspector.domain.capture import Finding
 from inspector.domain.store import Store
+from inspector.domain.view import loader
 from inspector.gui import feed as feed_module
 from inspector.gui.read_worker import ReadWorker
 from inspector.testing.events import event
@@ -57,6 +59,39 @@ def test_a_resumed_session_shows_its_newest_rows_first(make_inspector, tmp_path,
     assert not w.table.busy_note.isVisibleTo(w.table)
     ids = [w.feed.model.event_id(r) for r in range(40)]
     assert ids == sorted(ids)  # arrival order, the older rows in front
+
+
+def test_a_resumed_sessions_counts_come_before_its_older_rows(
+    make_inspector, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(feed_module, "NEWEST_ROWS", 5)
+    data = tmp_path / "resume"
+    _stored_session(data, 40)
+    release = threading.Event()
+    read_before = loader.read_before
+
+    def slow_read(*args: Any) -> Any:  # the rows take long to read (a million of them)
+        release.wait(30)
+        return read_before(*args)
+
+    monkeypatch.setattr(loader, "read_before", slow_read)
+    h = make_inspector(start=False, data_dir=str(data), session="resumed")
+    w = h.window
+    try:
+        h.wait_until(lambda: w.feed.view.older_counted, what="the older rows counted")
+        w.shows.update_counts()
+        assert w.feed.model.rowCount() == 5 and w.feed.loading == 35  # rows still being read
+        assert "reading 35 older" in w.status.labels["events"].text()
+        assert "● 0 events with errors" in w.status.labels["lint"].text()
+        assert "8 with warnings" in w.status.labels["lint"].text()
+        assert w.status.labels["duplicates"].text().endswith("4 duplicates</a>")
+        assert "counting" not in w.lint_panel.title.text()
+        assert "8 findings in 8 events" in w.lint_panel.title.text()
+    finally:
+        release.set()
+    h.wait_until(lambda: w.feed.loading == 0, what="the older rows")
+    assert w.feed.model.rowCount() == 40
+    assert w.feed.duplicates == 4 and w.feed.lint.warnings == 8  # not counted twice
 
 
 def test_the_filter_runs_off_the_ui_thread_and_says_so(inspector):

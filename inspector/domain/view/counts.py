@@ -18,12 +18,13 @@ class LintCounts:
         self.findings = 0  # findings in all
         self.events = 0  # events with at least one finding
 
-    def add(self, findings: list[Any]) -> int:
-        """Count one event's findings; returns its lint level (3 error, 2 warning, 1 info)."""
+    def add(self, findings: list[Any], times: int = 1) -> int:
+        """Count one event's findings (``times`` events with these findings); returns its lint
+        level (3 error, 2 warning, 1 info)."""
         by_rule = self.by_rule
         if findings:
-            self.findings += len(findings)
-            self.events += 1
+            self.findings += len(findings) * times
+            self.events += times
         worst = 0
         seen: tuple[str, ...] | set[str] = ()
         for f in findings:
@@ -39,13 +40,13 @@ class LintCounts:
             seen = (*seen, rule) if len(seen) < 8 else {*seen, rule}
             entry = by_rule.get(rule)
             if entry is None:
-                by_rule[rule] = [sev, 1, msg]
+                by_rule[rule] = [sev, times, msg]
             else:
-                entry[1] += 1
+                entry[1] += times
         if worst == 3:
-            self.errors += 1
+            self.errors += times
         elif worst == 2:
-            self.warnings += 1
+            self.warnings += times
         return worst
 
     def merge(self, older: LintCounts) -> None:

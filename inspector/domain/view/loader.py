@@ -149,6 +149,37 @@ def count_before(reader: Reader, session_id: int, before: Cursor) -> int:
     )
 
 
+def counts_before(reader: Reader, session_id: int, before: Cursor) -> tuple[LintCounts, int]:
+    """The lint counts and duplicates of the rows before ``before``, from one grouped read of
+    the findings and duplicate flags (each distinct list of findings is decoded once): what
+    the status bar and the lint panel show while :func:`read_before` reads the rows, which at
+    a million events takes ten times longer."""
+    counts, dups = LintCounts(), 0
+    # by the lints' ids where events name them (grouping their texts sorted 1M strings)
+    by_id = bool(reader.join_for("lint"))
+    grouped = reader.rows(
+        f"SELECT {'lint_id' if by_id else 'lint'}, dup, COUNT(*) FROM events "
+        f"INDEXED BY {SEQ_INDEX} WHERE session_id=? AND (seq, id) < (?, ?) GROUP BY 1, 2",
+        (session_id, *before),
+    )
+    texts: dict[Any, Any] = {}
+    if by_id:
+        ids = sorted({key for key, _, _ in grouped if key is not None})
+        for at in range(0, len(ids), 500):
+            part = ids[at : at + 500]
+            marks = ",".join("?" * len(part))
+            texts.update(
+                reader.rows(f"SELECT lint_id, lint FROM lints WHERE lint_id IN ({marks})", part)
+            )
+    for key, dup, n in grouped:
+        lint = texts.get(key) if by_id else key
+        if lint:
+            counts.add(jsoncodec.loads(lint), n)
+        if dup:
+            dups += n
+    return counts, dups
+
+
 def read_before(
     reader: Reader, session_id: int, before: Cursor, cancelled: Callable[[], bool]
 ) -> tuple[RowStore, LintCounts, int]:

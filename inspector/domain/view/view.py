@@ -37,6 +37,8 @@ class View:
         self.duplicates = 0
         self.older: Cursor | None = None  # rows before this one are still being read
         self.loading = 0  # how many (stored when the session was opened)
+        # whether ``lint`` and ``duplicates`` already count them (:meth:`count_older`)
+        self.older_counted = False
 
     # -- the projection ---------------------------------------------------------------------
     def __len__(self) -> int:
@@ -89,6 +91,7 @@ class View:
         self.lint = LintCounts()
         self.duplicates = 0
         self.older, self.loading = None, 0
+        self.older_counted = False
 
     @property
     def shows_every_new_row(self) -> bool:
@@ -122,14 +125,27 @@ class View:
         -1 while they are counted) are being read."""
         self.older, self.loading = older, loading
 
-    def prepend(self, rows: RowStore, lint: LintCounts, duplicates: int) -> int:
-        """The older rows have been read: put them (and their counts) in front; returns how
-        many came. A filter's projection is dropped (its ids must be looked up again)."""
-        n = self.rows.prepend(rows)
+    def count_older(self, lint: LintCounts, duplicates: int) -> None:
+        """The lint counts and duplicates of the older rows being read, counted before the
+        rows arrive: from now on :attr:`lint` and :attr:`duplicates` are the session's."""
+        if self.older is None or self.older_counted:
+            return
         lint.merge(self.lint)
         self.lint = lint
         self.duplicates += duplicates
+        self.older_counted = True
+
+    def prepend(self, rows: RowStore, lint: LintCounts, duplicates: int) -> int:
+        """The older rows have been read: put them (and their counts, unless
+        :meth:`count_older` gave them) in front; returns how many came. A filter's
+        projection is dropped (its ids must be looked up again)."""
+        n = self.rows.prepend(rows)
+        if not self.older_counted:
+            lint.merge(self.lint)
+            self.lint = lint
+            self.duplicates += duplicates
         self.older, self.loading = None, 0
+        self.older_counted = False
         if self.visible is not None:
             self.visible = array("I", (r + n for r in self.visible))
         if self.pending is not None:

@@ -44,10 +44,13 @@ class StatusBar(QStatusBar):
         held: int = 0,
         stale: bool = False,
         loading: int = 0,
+        counted: bool = False,
         filtering: bool = False,
     ) -> None:
         """``loading``: older events of a resumed session still being read (-1: while they
-        are counted); the duplicate and lint counts then wait for them, and say so."""
+        are counted); the duplicate and lint counts then wait for them, and say so, unless
+        ``counted``: they were counted (from the store's grouped findings) before their rows
+        arrived."""
         ev = plural(total, "event") if shown == total else f"{shown:,} of {plural(total, 'event')}"
         if loading > 0:
             ev = f"{shown:,} of {plural(total, 'event')} shown · reading {loading:,} older…"
@@ -66,7 +69,8 @@ class StatusBar(QStatusBar):
             rej += f" · {faults:,} faulted"
         self.labels["rejected"].setText(rej)
         dup = self.labels["duplicates"]
-        if loading:
+        waiting = loading and not counted
+        if waiting:
             dup.setText("duplicates: counting…")
             dup.setToolTip("Counted once the older events are read")
         elif duplicates:
@@ -75,7 +79,7 @@ class StatusBar(QStatusBar):
         else:
             dup.setText("no duplicates")
             dup.setToolTip("No messageId arrived twice")
-        if loading:
+        if waiting:
             self.labels["lint"].setText("lint: counting…")
             return
         self.labels["lint"].setText(

@@ -83,6 +83,32 @@ def test_newest_first_then_the_older_rows_in_front_equal_reading_all(stored):
     assert view.view_row_of_id(whole.ids[5]) == 5
 
 
+def test_the_older_rows_counts_come_before_the_rows_and_equal_them(stored):
+    store, sid, n = stored
+    _, whole_counts, whole_dups = _all_at_once(store, sid)
+    view = View(sid)
+    newest = loader.newest(store.read, sid, 20)
+    view.duplicates = loader.append(view.rows, view.lint, newest)
+    before = (newest[0][0], newest[0][1])
+    view.begin(before, n - 20)
+    counts, dups = loader.counts_before(store.read, sid, before)
+    assert dups == sum(1 for i in range(1, n - 20 + 1) if i % 13 == 0)
+    view.count_older(counts, dups)
+    assert view.older_counted and len(view.rows) == 20  # counted, not yet read
+    whole = [whole_counts.errors, whole_counts.warnings, whole_counts.findings, whole_counts.events]
+    rules = {rule: entry[:2] for rule, entry in whole_counts.by_rule.items()}
+    assert view.duplicates == whole_dups
+    assert [view.lint.errors, view.lint.warnings, view.lint.findings, view.lint.events] == whole
+    assert {rule: entry[:2] for rule, entry in view.lint.by_rule.items()} == rules
+    view.count_older(counts, dups)  # a second report changes nothing
+    assert view.duplicates == whole_dups
+    view.prepend(*loader.read_before(store.reader(), sid, before, lambda: False))
+    # the rows' own counts are not added again
+    assert view.duplicates == whole_dups and not view.older_counted
+    assert [view.lint.errors, view.lint.warnings, view.lint.findings, view.lint.events] == whole
+    assert {rule: entry[:2] for rule, entry in view.lint.by_rule.items()} == rules
+
+
 def test_rows_label_as_the_table_does(stored):
     store, sid, _n = stored
     rows, _, _ = _all_at_once(store, sid)
