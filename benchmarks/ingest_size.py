@@ -205,8 +205,14 @@ def main() -> int:
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--no-import", action="store_true")
-    ap.add_argument("--keep", metavar="DIR", help="copy the store file here at the end")
+    ap.add_argument("--keep", metavar="DIR", help="copy the data directory here at the end")
     ap.add_argument("--catch-up-limit", type=float, default=1800.0, help="seconds")
+    ap.add_argument(
+        "--rest",
+        type=float,
+        default=15.0,
+        help="seconds to wait after the catch-up for the write-ahead logs to be cut",
+    )
     args = ap.parse_args()
     bodies = templates()
     print(
@@ -231,12 +237,24 @@ def main() -> int:
                     break
                 time.sleep(0.2)
             t_indexed = time.perf_counter()
+            size_caught_up = du(d)
+            # at rest: once idle, the collector cuts the write-ahead logs to nothing
+            # (Store.tidy, a few seconds after the last step) and drops a processed inbox file
+            while time.perf_counter() - t_indexed < args.rest and any(
+                f.stat().st_size for f in d.rglob("*-wal")
+            ):
+                time.sleep(0.2)
+            t_rest = time.perf_counter()
             size = du(d)
+            files = sorted(
+                ((str(f.relative_to(d)), f.stat().st_size) for f in d.rglob("*") if f.is_file()),
+                key=lambda x: -x[1],
+            )
             db_size = db.stat().st_size
             parts = breakdown(db, sent)
             columns = column_sizes(db, sent)
             if args.keep:
-                shutil.copy(db, args.keep)
+                shutil.copytree(d, args.keep, dirs_exist_ok=True)
         finally:
             proc.kill()
             proc.join()
@@ -252,9 +270,12 @@ def main() -> int:
             + " (target <= 30 s)"
         )
         print(
-            f"data directory: {size / 2**20:,.0f} MiB = {size / sent:.2f}x the JSON sent "
-            f"(target <= 1.5x); the store file alone {db_size / sent:.2f}x"
+            f"data directory at rest ({t_rest - t_indexed:.1f} s after the catch-up): "
+            f"{size / 2**20:,.0f} MiB = {size / sent:.3f}x the JSON sent (target <= 1.5x; "
+            f"{size_caught_up / sent:.3f}x at the catch-up); the store file alone "
+            f"{db_size / sent:.3f}x"
         )
+        print("  files: " + ", ".join(f"{n} {b / sent:.3f}x" for n, b in files if b))
         for name, ratio in parts:
             print(f"  {ratio:5.2f}x  {name}")
         print("  the events table's columns (their values' bytes; SQLite adds a header a row):")

@@ -35,6 +35,7 @@ from inspector.domain.store_schema import (
     SCHEMA_VERSION,
     read_shape,
 )
+from inspector.domain.store_wal import cut_wal
 from inspector.domain.store_write import Txn, seq_key
 
 __all__ = ["event_from_row", "request_from_row", "request_row"]  # (read from here too)
@@ -200,6 +201,16 @@ class Store:
     def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self._wlock:
             return self._w.execute(sql, params).rowcount
+
+    def tidy(self) -> bool:
+        """Once writing has stopped for a while: the store's and the index file's write-ahead
+        logs are copied into their files and cut to nothing (:mod:`~.store_wal`); whether
+        both were (False: one was busy, nothing lost)."""
+        if self.read_only:
+            return False
+        with self._wlock:
+            store = cut_wal(self._w)
+        return self.indexer.tidy() and store
 
     def close(self) -> None:
         self.indexer.close()

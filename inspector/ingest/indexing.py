@@ -27,6 +27,9 @@ STEP = 4096
 #: with other work, it kept up with 30% of a 1M-event burst and caught up 70 s after it; at +2,
 #: 91% and 6 s; the processed rate of benchmarks/ingest.py within 3-5%, its noise)
 NICE_BELOW_WRITER = 2
+#: seconds with nothing stored after the index caught up, before the write-ahead logs are cut
+#: to nothing (``Store.tidy``: up to 8 MiB each, the store's and the index file's)
+TIDY_AFTER = 2.0
 
 
 class IndexLoop:
@@ -40,6 +43,7 @@ class IndexLoop:
         self._task: asyncio.Task[None] | None = None
         self._wake: asyncio.Future[None] | None = None
         self._due = True
+        self._tidy = False  # whether logs may hold a burst's frames (cut once idle)
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self.worker.loop = loop
@@ -65,11 +69,19 @@ class IndexLoop:
         while True:
             if not self._due:
                 self._wake = loop.create_future()
-                await self._wake
+                if self._tidy:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(asyncio.shield(self._wake), TIDY_AFTER)
+                    if not self._wake.done():
+                        self._tidy = False
+                        await self._tidy_logs()
+                if not self._due:
+                    await self._wake
                 self._wake = None
             self._due = False
             if not self._behind():
                 continue
+            self._tidy = True
             while True:
                 try:
                     n = await self.worker.call("index", STEP)
@@ -80,6 +92,12 @@ class IndexLoop:
                     break
                 if n == 0:
                     break
+
+    async def _tidy_logs(self) -> None:
+        try:
+            await self.worker.call("tidy")
+        except Exception:  # the logs stay as they are: nothing is lost
+            log.warning("cutting the write-ahead logs failed", exc_info=True)
 
     async def stop(self) -> None:
         """Stop indexing at once (a step in a process is not waited for: uncommitted, it is

@@ -65,6 +65,11 @@ class Stages:
         assert self.store is not None
         return self.store.index_pending(limit)
 
+    def tidy(self) -> bool:
+        """Idle: the store's and the index file's write-ahead logs cut to nothing."""
+        assert self.store is not None
+        return self.store.tidy()
+
     # -- prepare ----------------------------------------------------------------------------
     def _read(self, path: str, after: int, upto: int) -> list[tuple[Any, ...]]:
         try:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector.domain.query import ftsindex, numindex, shapeindex
+from inspector.domain.store_wal import cut_wal
 
 INDEX_NAME = "inspector-index.sqlite3"
 ALIAS = "ix"
@@ -252,6 +253,13 @@ class Indexer:
             except BaseException:
                 dst.execute("ROLLBACK")
                 raise
+
+    def tidy(self) -> bool:
+        """The index file's write-ahead log into the file and cut to nothing (when idle:
+        :func:`~inspector.domain.store_wal.cut_wal`); whether it was done."""
+        with self._lock:
+            _, dst = self._conns()
+            return cut_wal(dst)
 
     def close(self) -> None:
         with self._lock:
