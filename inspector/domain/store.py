@@ -100,6 +100,11 @@ def private(path: Path) -> None:
 
 
 WAL_KEEP = 8 * 1024 * 1024
+#: a new store's page size. An event row is ~800 bytes and rows are appended in id order: a
+#: leaf page is filled to the row that does not fit, so each page leaves ~half a row empty
+#: (4 KiB pages: a fifth of each; 8 KiB: 4%; 32 KiB: 1%). 64 KiB pages made the indexes on
+#: ``events`` (inserted at random places) larger than the rows saved (benchmarks/ingest_size.py)
+PAGE_SIZE = 32768
 
 
 def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
@@ -108,9 +113,8 @@ def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     else:
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        # a new store: 8 KiB pages (an event row is ~1 KB: 4 KiB pages left a fifth of each
-        # page empty); an existing store keeps its page size
-        conn.execute("PRAGMA page_size=8192")
+        # a new store: PAGE_SIZE pages; an existing store keeps its page size
+        conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         # after a checkpoint the write-ahead log is cut back to this (it kept a burst's size)
