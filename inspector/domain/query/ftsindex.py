@@ -10,16 +10,20 @@ A query takes the needle's trigrams that do not contain ``"`` (any such trigram 
 lies inside one piece, so the lookup is a superset), turns the matching blocks into groups of
 event ids and leaves the exact test to the caller's post-filter (``q_contains`` & co.).
 
-Blocks are aligned on groups of 8 ids (``id >> 3``): a row's rowid is ``group << 3 | j``,
-so that consecutive blocks' rowids differ by 8 and FTS5 stores each entry's rowid delta in
-one byte (``group << 6 | offset << 3 | count - 1`` took two: the index was ~40% larger and
-slower to write). Blocks of 16 would be smaller still, but a trigram is then in more of them:
-ids (``user:``, ``userId:``) stopped finding a rare one, and were scanned for. A whole group
-of one session is one row (``j`` 0); a group written in parts (a session starts in it, or an
-indexing step ends in it) has a row each, numbered by ``j``, whose ids :data:`PARTS` records.
-A lookup takes every id of a matching row's group (a superset: the session test and the
-exact post-filter decide). The index lives in a file of its own
-(:mod:`inspector.domain.query.indexer`), with its progress marks.
+Blocks are aligned on groups of 8 ids (``id >> 3``). A row's *key* is ``group << 3 | j``,
+and its rowid is the group itself for ``j`` 0, so that consecutive blocks' rowids differ by 1
+and FTS5 stores an entry's rowid delta in one byte for a trigram in one block of 128 or more
+(rowids ``group << 3`` did so only down to one in 16: ids' trigrams, in a few blocks each,
+took two bytes, and the index was 7% larger; ``group << 6 | offset << 3 | count - 1`` took two
+for every entry: ~40% larger and slower to write). Blocks of 16 would be smaller still, but a
+trigram is then in more of them: ids (``user:``, ``userId:``) stopped finding a rare one, and
+were scanned for. A whole group of one session is one row (``j`` 0); a group written in parts
+(a session starts in it, or an indexing step ends in it) has a row each, numbered by ``j``,
+whose ids :data:`PARTS` records by key; the rows of parts after the first have rowids of their
+own above :data:`PART_BASE` (:func:`fts_rowid`). A lookup takes every id of a matching row's
+group (a superset: the session test and the exact post-filter decide). The index lives in a
+file of its own (:mod:`inspector.domain.query.indexer`), with its progress marks and the
+:data:`LAYOUT` it was written in (a file of another layout is filled again).
 """
 
 from __future__ import annotations
@@ -31,8 +35,15 @@ from typing import Any
 BITS = 3
 BLOCK = 1 << BITS  # events a block holds at most
 _LOW = BLOCK - 1
+#: the rows of a group's parts after the first: ``PART_BASE + key`` (:func:`fts_rowid`)
+PART_BASE = 1 << 56
+#: how rows are numbered (kept in the index file's progress table: :mod:`~.indexer`). FTS5's
+#: per-row sizes (0.2% of the data directory) stay: without them (``columnsize=0``) a
+#: contentless table cannot list its rowids, which forgetting a session needs (:func:`spans`)
+LAYOUT = "2"
+LAYOUT_KEY = "fts_layout"
 TABLE = "events_fts"
-PARTS = "events_fts_parts"  # rows of a group written in parts: their first id and count
+PARTS = "events_fts_parts"  # rows of a group written in parts (by key): first id and count
 SCHEMA = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
     body, content='', tokenize='trigram case_sensitive 1', detail=none);
@@ -41,6 +52,16 @@ CREATE TABLE IF NOT EXISTS {PARTS} (
 """
 INSERT = f"INSERT INTO {TABLE} (rowid, body) VALUES (?, ?)"
 _DELETE = f"INSERT INTO {TABLE} ({TABLE}, rowid, body) VALUES ('delete', ?, ?)"
+
+
+def fts_rowid(key: int) -> int:
+    """The index row of key ``group << 3 | j``: the group for ``j`` 0, else above
+    :data:`PART_BASE`."""
+    return key >> BITS if not key & _LOW else PART_BASE + key
+
+
+def _key(rowid: int) -> int:
+    return rowid << BITS if rowid < PART_BASE else rowid - PART_BASE
 
 
 def fts_doc(messages: Iterable[str]) -> str:
@@ -82,7 +103,7 @@ def add_blocks(conn: sqlite3.Connection, blocks: Sequence[tuple[int, int, str]])
     for first, count, doc in blocks:
         group = first >> BITS << BITS
         if count == BLOCK:  # a whole group: no other row can hold its ids
-            rows.append((group, doc))
+            rows.append((fts_rowid(group), doc))
             continue
         used = [p[0] for p in parts if group <= p[0] <= group | _LOW]
         stored = conn.execute(
@@ -90,17 +111,17 @@ def add_blocks(conn: sqlite3.Connection, blocks: Sequence[tuple[int, int, str]])
         ).fetchone()[0]
         if stored is not None:
             used.append(stored)
-        rowid = max(used) + 1 if used else group
-        if rowid > group | _LOW:  # cannot be: a group has at most BLOCK ids
+        key = max(used) + 1 if used else group
+        if key > group | _LOW:  # cannot be: a group has at most BLOCK ids
             raise ValueError(f"too many parts for ids {group}..{group | _LOW}")
-        rows.append((rowid, doc))
-        parts.append((rowid, first, count))
+        rows.append((fts_rowid(key), doc))
+        parts.append((key, first, count))
     conn.executemany(INSERT, rows)
     conn.executemany(f"INSERT INTO {PARTS} (rowid, first, count) VALUES (?, ?, ?)", parts)
 
 
 def spans(conn: sqlite3.Connection, lo: int, hi: int) -> list[tuple[int, int, int]]:
-    """(rowid, first id, count) of the index rows for ids ``lo..hi`` (whole groups)."""
+    """(key, first id, count) of the index rows for ids ``lo..hi`` (whole groups)."""
     start, end = lo >> BITS << BITS, hi >> BITS << BITS | _LOW
     parts = {
         r[0]: (r[1], r[2])
@@ -110,11 +131,13 @@ def spans(conn: sqlite3.Connection, lo: int, hi: int) -> list[tuple[int, int, in
     }
     out = []
     for (rowid,) in conn.execute(
-        f"SELECT rowid FROM {TABLE} WHERE rowid BETWEEN ? AND ?", (start, end)
+        f"SELECT rowid FROM {TABLE} WHERE rowid BETWEEN ? AND ? OR rowid BETWEEN ? AND ?",
+        (start >> BITS, end >> BITS, PART_BASE + start, PART_BASE + end),
     ).fetchall():
-        first, count = parts.get(rowid, (rowid, BLOCK))
-        out.append((rowid, first, count))
-    return out
+        key = _key(rowid)
+        first, count = parts.get(key, (key, BLOCK))
+        out.append((key, first, count))
+    return sorted(out)
 
 
 def trigrams(needle: str) -> list[str]:
@@ -139,7 +162,8 @@ def candidates_sql() -> str:
     (ids above the progress mark) are candidates by definition."""
     return (
         f"(id > {PROGRESS_SQL} OR id IN (SELECT "
-        f"(({TABLE}.rowid >> {BITS}) << {BITS}) + k.value "
+        f"((CASE WHEN {TABLE}.rowid < {PART_BASE} THEN {TABLE}.rowid "
+        f"ELSE ({TABLE}.rowid - {PART_BASE}) >> {BITS} END) << {BITS}) + k.value "
         f"FROM {TABLE}, json_each('{_OFFSETS}') AS k WHERE {TABLE} MATCH ?))"
     )
 
@@ -199,11 +223,11 @@ def forget_session(conn: sqlite3.Connection, session_id: int) -> None:
     ).fetchone()
     if lo is None:
         return
-    for rowid, first, count in spans(conn, lo, hi):
+    for key, first, count in spans(conn, lo, hi):
         rows = conn.execute(
             "SELECT session_id, message FROM events WHERE id BETWEEN ? AND ? ORDER BY id",
             (first, first + count - 1),
         ).fetchall()
         if rows and rows[0][0] == session_id:
-            conn.execute(f"DELETE FROM {PARTS} WHERE rowid = ?", (rowid,))
-            conn.execute(_DELETE, (rowid, fts_doc(m for _, m in rows)))
+            conn.execute(f"DELETE FROM {PARTS} WHERE rowid = ?", (key,))
+            conn.execute(_DELETE, (fts_rowid(key), fts_doc(m for _, m in rows)))

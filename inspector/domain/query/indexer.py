@@ -94,6 +94,14 @@ def prepare(store: sqlite3.Connection, store_path: Path) -> None:
         if have is None or have[0] != token:
             _reset(conn)
             conn.execute("INSERT INTO index_progress VALUES (?, ?)", (TOKEN_KEY, token))
+        if _layout(conn, "main") != ftsindex.LAYOUT:  # free text in an older layout: again
+            conn.execute(f"INSERT INTO {ftsindex.TABLE} ({ftsindex.TABLE}) VALUES ('delete-all')")
+            conn.execute(f"DELETE FROM {ftsindex.PARTS}")
+            conn.execute("DELETE FROM index_progress WHERE key=?", (ftsindex.PROGRESS_KEY,))
+            conn.execute(
+                "INSERT OR REPLACE INTO index_progress VALUES (?, ?)",
+                (ftsindex.LAYOUT_KEY, ftsindex.LAYOUT),
+            )
         conn.execute("COMMIT")
     finally:
         conn.close()
@@ -112,7 +120,16 @@ def _reset(conn: sqlite3.Connection) -> None:
     conn.execute(f"DELETE FROM {numindex.KEYS}")
     conn.execute(f"DELETE FROM {shapeindex.TABLE}")
     conn.execute(f"DELETE FROM {shapeindex.SHAPES}")
-    conn.execute("DELETE FROM index_progress")
+    conn.execute("DELETE FROM index_progress WHERE key <> ?", (ftsindex.LAYOUT_KEY,))
+
+
+def _layout(conn: sqlite3.Connection, schema: str) -> str | None:
+    """The free-text layout (:data:`ftsindex.LAYOUT`) the index file ``schema`` was written in
+    (None: before there was one)."""
+    row = conn.execute(
+        f"SELECT value FROM {schema}.index_progress WHERE key=?", (ftsindex.LAYOUT_KEY,)
+    ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def attach(conn: sqlite3.Connection, store_path: Path, read_only: bool) -> None:
@@ -123,8 +140,10 @@ def attach(conn: sqlite3.Connection, store_path: Path, read_only: bool) -> None:
         target = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
         try:
             conn.execute(f"ATTACH DATABASE ? AS {ALIAS}", (target,))
-            conn.execute(f"SELECT 1 FROM {ALIAS}.index_progress LIMIT 1").fetchall()
-            return
+            # one of an older layout (a store not opened to write since) reads as empty
+            if _layout(conn, ALIAS) == ftsindex.LAYOUT:
+                return
+            conn.execute(f"DETACH DATABASE {ALIAS}")
         except sqlite3.DatabaseError:
             with contextlib.suppress(sqlite3.DatabaseError):
                 conn.execute(f"DETACH DATABASE {ALIAS}")
