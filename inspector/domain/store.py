@@ -35,6 +35,7 @@ from inspector.domain.store_schema import (
     SCHEMA_VERSION,
     read_shape,
 )
+from inspector.domain.store_twin import Twin
 from inspector.domain.store_wal import cut_wal
 from inspector.domain.store_write import Txn, seq_key
 
@@ -157,7 +158,10 @@ class Store:
             self._init_schema()
             #: what an events query joins to read (or filter on) a source's columns
             self.join, self._kept_mid = read_shape(self._r)
-            self.read = Reader(self._r, event_from_row, self._rlock, self.join, self._kept_mid)
+            self._twin = Twin(self._open_read)  # counts half of a long range (store_twin.py)
+            self.read = Reader(
+                self._r, event_from_row, self._rlock, self.join, self._kept_mid, self._twin
+            )
         except sqlite3.DatabaseError as exc:
             raise DamagedFile(self.path, str(exc), self.data_dir) from exc
 
@@ -221,6 +225,7 @@ class Store:
         with self._wlock, self._rlock:
             self._w.close()
             self._r.close()
+            self._twin.close()
 
     # -- sessions -------------------------------------------------------------------------
     def open_session(self, name: str | None = None) -> Session:
@@ -403,10 +408,20 @@ class Store:
     # event queries: the read side (store_read.Reader) over the shared read connection
     def reader(self) -> Reader:
         """A reader over a read-only connection of its own (for a query thread; close it)."""
+        return Reader(
+            self._open_read(),
+            event_from_row,
+            join=self.join,
+            kept_mid=self._kept_mid,
+            twin=Twin(self._open_read),
+        )
+
+    def _open_read(self) -> sqlite3.Connection:
+        """A read-only connection with the query index attached (a reader's, or its twin)."""
         conn = _connect(self.path, self.read_only)
         _ix.attach(conn, self.path, self.read_only)
         conn.execute("PRAGMA query_only=1")
-        return Reader(conn, event_from_row, join=self.join, kept_mid=self._kept_mid)
+        return conn
 
     def count_events(self, session_id: int, where: str = "", params: Sequence[Any] = ()) -> int:
         return self.read.count(session_id, where, params)

@@ -35,6 +35,7 @@ from inspector.domain.store_schema import (
     SOURCES_JOIN,
 )
 from inspector.domain.store_span import session_span
+from inspector.domain.store_twin import Twin
 
 EV_COLS = ", ".join(EVENT_COLUMNS)
 SEQ_INDEX = "events_session_seq"
@@ -83,7 +84,8 @@ class Reader:
     event (the store's ``event_from_row``). ``join`` (the store's) follows ``FROM events``
     in every read, so that its source's columns and its findings can be selected and filtered on
     (:data:`~inspector.domain.store_schema.EVENT_JOINS`); ``kept_mid``: the column of the
-    messageIds that messages do not hold (``message_id`` in a store of before version 6)."""
+    messageIds that messages do not hold (``message_id`` in a store of before version 6);
+    ``twin``: a second connection that counts half of a long id range (store_twin.py)."""
 
     def __init__(
         self,
@@ -92,15 +94,20 @@ class Reader:
         lock: threading.Lock | None = None,
         join: str = EVENT_JOINS,
         kept_mid: str = "mid_kept",
+        twin: Twin | None = None,
     ) -> None:
         self.conn = conn
         self.decode = decode
         self.join = join
         self.kept_mid = kept_mid
         self._lock: Any = lock if lock is not None else contextlib.nullcontext()
+        self._twin = twin
+        self._progress: Callable[[], bool] | None = None  # the budget's, for the twin too
 
     def close(self) -> None:
         with self._lock:
+            if self._twin is not None:
+                self._twin.close()
             self.conn.close()
 
     # -- plumbing -------------------------------------------------------------------------
@@ -137,6 +144,7 @@ class Reader:
 
         with self._lock:
             self.conn.set_progress_handler(spent, 1000)
+            self._progress = spent
         try:
             yield
         except sqlite3.OperationalError as exc:
@@ -146,6 +154,7 @@ class Reader:
         finally:
             with self._lock:
                 self.conn.set_progress_handler(None, 0)
+                self._progress = None
 
     def fts_docs(self, gram: str, cap: int) -> int:
         """How many free-text index blocks hold ``gram``, up to ``cap`` (for compile_query)."""
@@ -179,30 +188,53 @@ class Reader:
         exact for the events it covers (the number index for a comparison, the shape index
         for ``has:``), and by ``where`` for the events after it; None when the session is not
         one id range (see store_span) or the store has no such index: count the rows then."""
-        with self._lock, self._snapshot():
-            span = session_span(self.conn, session_id)
-            if span is None:
+        with self._lock:
+            twin = self._twin if self._twin is not None and not self.conn.in_transaction else None
+            # the twin's view of the store before this snapshot begins (store_twin.py)
+            mark = twin.mark() if twin is not None else None
+            with self._snapshot():
+                return self._count_indexed(session_id, index, where, params, twin, mark)
+
+    def _count_indexed(
+        self,
+        session_id: int,
+        index: IdIndex,
+        where: str,
+        params: Sequence[Any],
+        twin: Twin | None,
+        mark: tuple[int, ...] | None,
+    ) -> int | None:
+        span = session_span(self.conn, session_id)
+        if span is None:
+            return None
+        lo, hi = span
+        upto = index.progress(self.conn)
+        n = 0
+        if lo <= upto:
+            first, last = self.conn.execute(
+                "SELECT (SELECT MIN(id) FROM events), (SELECT MAX(id) FROM events)"
+            ).fetchone()
+            # the session is the whole store, all of it indexed: nothing to leave out
+            whole = first >= lo and last <= hi and last <= upto
+            got = index.count(self.conn, None if whole else (lo, min(hi, upto)))
+            if got is None:
                 return None
-            lo, hi = span
-            upto = index.progress(self.conn)
-            n = 0
-            if lo <= upto:
-                first, last = self.conn.execute(
-                    "SELECT (SELECT MIN(id) FROM events), (SELECT MAX(id) FROM events)"
-                ).fetchone()
-                # the session is the whole store, all of it indexed: nothing to leave out
-                whole = first >= lo and last <= hi and last <= upto
-                got = index.count(self.conn, None if whole else (lo, min(hi, upto)))
-                if got is None:
-                    return None
-                n += got
-            if hi > upto:  # not indexed yet: test those rows (an id range of the table)
-                n += self.conn.execute(
-                    f"SELECT COUNT(*) FROM events{self.join_for(where)} "
-                    f"WHERE +session_id=? AND id > ? AND id <= ?{_and(where)}",
-                    (session_id, max(upto, lo - 1), hi, *params),
-                ).fetchone()[0]
-            return n
+            n += got
+        if hi > upto:  # not indexed yet: test those rows (an id range of the table)
+            sql = (
+                f"SELECT COUNT(*) FROM events{self.join_for(where)} "
+                f"WHERE +session_id=? AND id >= ? AND id <= ?{_and(where)}"
+            )
+
+            def args(a: int, b: int) -> tuple[Any, ...]:
+                return (session_id, a, b, *params)
+
+            first = max(upto + 1, lo)
+            if twin is None:
+                n += self.conn.execute(sql, args(first, hi)).fetchone()[0]
+            else:
+                n += twin.count(self.conn, sql, args, first, hi, mark, self._progress)
+        return n
 
     @contextlib.contextmanager
     def _snapshot(self) -> Iterator[None]:

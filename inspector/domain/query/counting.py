@@ -15,7 +15,10 @@ shape allows:
 * **Free text that no index narrows** (a common term: ``blue shirt`` is in 70% of a
   session): the rows are read anyway, so they are read as a range of the table, in id order,
   when the session is one range of ids (:data:`ROWS`), not through the session index, which
-  looks every row up in the table on its own (at 1M events that lookup was half the count).
+  looks every row up in the table on its own (at 1M events that lookup was half the count);
+  a long range in two halves at once, on the reader's connection and a second one of its
+  own (domain/store_twin.py: one state of the store for both). Its words are tested by
+  LIKE alone where Unicode folding cannot make a match LIKE misses (sqlcompile.contains).
 * Anything else: the plain count.
 """
 

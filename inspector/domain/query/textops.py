@@ -21,6 +21,32 @@ def fold(s: str) -> str:
     return s.casefold()
 
 
+#: the characters beyond ASCII whose case folding holds ASCII (``ß`` -> ``ss``, ``ſ`` -> ``s``,
+#: Kelvin ``K`` -> ``k``, ``ﬁ`` -> ``fi``, ``İ`` -> ``i̇``): the only way a text that does not hold
+#: an ASCII needle (case aside) can hold it once folded (tests/domain/query/test_fold_ascii.py
+#: checks the list against every code point of this Python's Unicode data)
+FOLDS_TO_ASCII = (
+    "\u00df\u0130\u0149\u017f\u01f0\u1e96\u1e97\u1e98\u1e99\u1e9a\u1e9e\u212a"
+    + "".join(chr(c) for c in range(0xFB00, 0xFB07))
+)
+
+
+def folds_into(needle: str) -> bool:
+    """Whether folding some character of :data:`FOLDS_TO_ASCII` can make an occurrence of
+    ``needle`` (ASCII) in a folded text that the text without folding (ASCII case aside)
+    does not hold: only if the needle's occurrence overlaps that character's folded text
+    ``f``, i.e. one holds the other, or an end of ``f`` begins or ends the needle (``shirt``:
+    ``ſ`` -> ``s`` begins it; ``blue``: no character's folding can take part)."""
+    for c in FOLDS_TO_ASCII:
+        f = c.casefold()
+        if f in needle or needle in f:
+            return True
+        for k in range(1, len(f)):
+            if needle.startswith(f[k:]) or needle.endswith(f[:k]):
+                return True
+    return False
+
+
 def json_escape(s: str) -> str:
     """``s`` as it appears inside a JSON string written by the store (without the quotes)."""
     return jsoncodec.dumps_str(s)[1:-1]
