@@ -39,6 +39,7 @@ ROLES = {
     "prepare_packed": "prepare worker",
     "store_packed": "store writer",
     "process_step": "worker (prepare + store)",
+    "index": "query indexer",
 }
 
 

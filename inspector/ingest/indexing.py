@@ -4,8 +4,8 @@ The free-text and number indexes live in a file of their own
 (:mod:`inspector.domain.query.indexer`), so filling them never waits for, nor holds up, the
 store writer. The pipeline runs an :class:`IndexLoop`: after each stored step (and once at
 start, for what an earlier run left), it gives its worker one indexing step after another
-until the index has caught up. The worker is a process at a lower priority than the store
-writer (``process=True``: during a burst it takes the CPU the writer and the event loop leave),
+until the index has caught up. The worker is a process at the lowest priority
+(``process=True``: during a burst it takes only the CPU the writer and the event loop leave),
 or a thread; it is started on the first step there is something to index.
 """
 
@@ -23,21 +23,25 @@ log = logging.getLogger(__name__)
 #: events per indexing step: a bigger step writes bigger index segments (less merging later);
 #: a step is one write transaction on the index file, which only other indexers wait for
 STEP = 4096
-#: how much lower than the store writer the indexer runs: a little (at +10, on a machine busy
-#: with other work, it kept up with 30% of a 1M-event burst and caught up 70 s after it; at +2,
-#: 91% and 6 s; the processed rate of benchmarks/ingest.py within 3-5%, its noise)
-NICE_BELOW_WRITER = 2
+#: the indexer's niceness: the lowest, whatever the writer's. It takes the CPU that nothing
+#: else wants: on a quiet machine that is most of a core beside the writer during a burst, and
+#: all of one after it; on a busy one it waits for the writer instead of taking a share of its
+#: CPU. (At 2 levels below the writer, benchmarks/ingest.py on this shared 2-core machine,
+#: load ~6: 92-97 µs of CPU an event with lint, the indexer's share included, processed 0.17x;
+#: at 19: 61-65 µs, processed 0.33-0.37x; queries stay exact meanwhile, reading the events
+#: not indexed yet.)
+INDEXER_NICE = 19
 #: seconds with nothing stored after the index caught up, before the write-ahead logs are cut
 #: to nothing (``Store.tidy``: up to 8 MiB each, the store's and the index file's)
 TIDY_AFTER = 2.0
 
 
 class IndexLoop:
-    def __init__(self, store: Store, *, process: bool, nice: int) -> None:
+    def __init__(self, store: Store, *, process: bool) -> None:
         self.store = store
         self.worker = Worker(
             "indexer",
-            initargs=(str(store.data_dir), False, min(19, nice + NICE_BELOW_WRITER)),
+            initargs=(str(store.data_dir), False, INDEXER_NICE),
             local=None if process else Stages(store, None),
         )
         self._task: asyncio.Task[None] | None = None

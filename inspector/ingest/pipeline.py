@@ -117,7 +117,7 @@ class Pipeline(Schedule):
         self._shut = False
 
     def _new_workers(self) -> None:
-        self._indexing = IndexLoop(self.store, process=self.process, nice=self.nice)
+        self._indexing = IndexLoop(self.store, process=self.process)
         lf = self.linter_factory
         lint = lf is not None
         data_dir = str(self.store.data_dir)
