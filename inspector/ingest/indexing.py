@@ -26,10 +26,10 @@ STEP = 4096
 #: the indexer's niceness: the lowest, whatever the writer's. It takes the CPU that nothing
 #: else wants: on a quiet machine that is most of a core beside the writer during a burst, and
 #: all of one after it; on a busy one it waits for the writer instead of taking a share of its
-#: CPU. (At 2 levels below the writer, benchmarks/ingest.py on this shared 2-core machine,
-#: load ~6: 92-97 µs of CPU an event with lint, the indexer's share included, processed 0.17x;
-#: at 19: 61-65 µs, processed 0.33-0.37x; queries stay exact meanwhile, reading the events
-#: not indexed yet.)
+#: CPU (queries stay exact meanwhile: they read the events not indexed yet). At 2 levels below
+#: the writer, `benchmarks/ingest.py` (full, this shared 2-core machine at load ~6) spent
+#: 92-97 µs of CPU an event, the indexer's included, and processed 0.17-0.18x the baseline;
+#: with the indexer off, 58-61 µs and 0.32-0.33x.
 INDEXER_NICE = 19
 #: seconds with nothing stored after the index caught up, before the write-ahead logs are cut
 #: to nothing (``Store.tidy``: up to 8 MiB each, the store's and the index file's)
