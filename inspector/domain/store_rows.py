@@ -96,6 +96,15 @@ def source_of(key: Sequence[Any]) -> Source:
     )
 
 
+def _kept(v: Any) -> str | None:
+    """What the store keeps of a userId or anonymousId beside the message, which it reads the
+    value from (a virtual column, ``json_extract``): nothing for a plain string (SQLite reads
+    it the same, but for NUL characters) or none; else the value as :func:`_text` gives it."""
+    if v is None or (v.__class__ is str and "\x00" not in v):
+        return None
+    return _text(v)
+
+
 def lint_text(findings: Sequence[Finding]) -> str | None:
     return dumps([f.to_dict() for f in findings]) if findings else None
 
@@ -114,7 +123,8 @@ def event_body(
 ) -> tuple[Any, ...]:
     """The event's row but what a write transaction assigns (``BODY_COLUMNS`` order), from
     its message's and original's JSON (``text``, ``original``) and its findings' (``lint``).
-    The messageId is kept (``mid_kept``) only when the message does not hold it as it is."""
+    The messageId is kept (``mid_kept``) only when the message does not hold it as it is, the
+    userId and anonymousId only when it does not hold them as plain strings (:func:`_kept`)."""
     m = ev.message
     g = m.get
     mid = ev.message_id
@@ -125,8 +135,8 @@ def event_body(
         ev.type,
         _text(g("event")),
         _text(g("name")),
-        _text(g("userId")),
-        _text(g("anonymousId")),
+        _kept(g("userId")),
+        _kept(g("anonymousId")),
         _text(g("previousId")),
         _text(g("groupId")),
         None if g("messageId") == mid else mid,

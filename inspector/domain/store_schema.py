@@ -10,7 +10,9 @@ from typing import Any
 # 6: an event's messageId is read from its message (a virtual column); only one the message
 #    does not hold as it is (made up on arrival) is kept (``mid_kept``); its findings (JSON)
 #    are one row of ``lints`` that every event with the same findings names (``lint_id``)
-SCHEMA_VERSION = 6
+# 7: an event's userId and anonymousId are read from its message too (virtual columns); only
+#    a value the message does not hold as a plain string is kept (``uid_kept``, ``aid_kept``)
+SCHEMA_VERSION = 7
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -71,10 +73,14 @@ EVENTS_TABLE = """CREATE TABLE IF NOT EXISTS events (
     received_at REAL NOT NULL,
     ts REAL NOT NULL,
     type TEXT, event TEXT, name TEXT,
-    user_id TEXT, anonymous_id TEXT, previous_id TEXT, group_id TEXT,
+    uid_kept TEXT, aid_kept TEXT, previous_id TEXT, group_id TEXT,
     mid_kept TEXT,
     message_id TEXT GENERATED ALWAYS AS
         (COALESCE(mid_kept, json_extract(message, '$.messageId'))) VIRTUAL,
+    user_id TEXT GENERATED ALWAYS AS
+        (COALESCE(uid_kept, json_extract(message, '$.userId'))) VIRTUAL,
+    anonymous_id TEXT GENERATED ALWAYS AS
+        (COALESCE(aid_kept, json_extract(message, '$.anonymousId'))) VIRTUAL,
     generated_mid INTEGER NOT NULL DEFAULT 0,
     source_id INTEGER,
     request_id INTEGER, batch_index INTEGER, batch_size INTEGER,
@@ -121,16 +127,19 @@ _EVENT_HEAD = (
     "type",
     "event",
     "name",
-    "user_id",
-    "anonymous_id",
-    "previous_id",
-    "group_id",
 )
+#: the columns computed from the message (but where it does not hold the value as a plain
+#: string), and the stored columns in their places: read and stored rows line up
+KEPT_COLUMNS = {"user_id": "uid_kept", "anonymous_id": "aid_kept", "message_id": "mid_kept"}
 
-# The events table's stored columns, in the order inserts use (``message_id`` is computed:
-# ``mid_kept`` or the message's own ``messageId``).
+# The events table's stored columns, in the order inserts use (``message_id``, ``user_id``,
+# ``anonymous_id`` are computed: the ``*_kept`` column or the message's own value).
 EVENT_STORED_COLUMNS = (
     *_EVENT_HEAD,
+    "uid_kept",
+    "aid_kept",
+    "previous_id",
+    "group_id",
     "mid_kept",
     "generated_mid",
     "source_id",
@@ -147,6 +156,10 @@ EVENT_STORED_COLUMNS = (
 # columns in place of its id.
 EVENT_COLUMNS = (
     *_EVENT_HEAD,
+    "user_id",
+    "anonymous_id",
+    "previous_id",
+    "group_id",
     "message_id",
     "generated_mid",
     "write_key",

@@ -30,6 +30,7 @@ from inspector.domain.store import DB_NAME, Store, check_header
 from inspector.domain.store_schema import (
     EVENT_COLUMNS,
     EVENT_STORED_COLUMNS,
+    KEPT_COLUMNS,
     REQUEST_COLUMNS,
     SOURCE_COLUMNS,
 )
@@ -115,9 +116,10 @@ def _new_event(txn: Txn, table: str, row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def _event_tables(old: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
     """What to read of the damaged store: its events as they are, or as they were before
-    version 5 (then without a ``sources`` table) or 6 (each messageId kept: read into the
+    version 5 (then without a ``sources`` table), 6 (each messageId kept: read into the
     place of ``mid_kept``, which always holds the right one; findings in each row: read into
-    the place of ``lint_id``, then stored as ``lints``)."""
+    the place of ``lint_id``, then stored as ``lints``) or 7 (each userId and anonymousId
+    kept: read into the places of ``uid_kept`` and ``aid_kept``, as the messageId)."""
     try:
         have = {r[1] for r in old.execute("PRAGMA table_info(events)")}
     except sqlite3.DatabaseError:
@@ -126,7 +128,7 @@ def _event_tables(old: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
     if "source_id" not in have and "write_key" in have:
         tables = {t: c for t, c in kept.items() if t not in ("sources", "events")}
         return {**tables, _OLD_EVENTS: EVENT_COLUMNS}
-    older = {"mid_kept": "message_id", "lint_id": "lint"}
+    older = {**{k: c for c, k in KEPT_COLUMNS.items()}, "lint_id": "lint"}
     events = tuple(older[c] if c in older and c not in have else c for c in EVENT_STORED_COLUMNS)
     return {**kept, "events": events}
 

@@ -201,7 +201,7 @@ def test_an_older_store_is_rebuilt_when_opened_and_answers_the_same(tmp_path, ve
     ro.close()
 
     store = Store(tmp_path / "old")
-    assert store.meta_value("schema_version") == str(SCHEMA_VERSION) == "6"
+    assert store.meta_value("schema_version") == str(SCHEMA_VERSION) == "7"
     assert store.select("SELECT COUNT(*) FROM sources")[0][0] == len(SOURCES)
     kept = store.select("SELECT COUNT(*) FROM events WHERE mid_kept IS NULL")[0][0]
     assert kept == len(SOURCES)  # the messageIds the messages hold are no longer kept
