@@ -242,12 +242,15 @@ def main() -> int:
             size_caught_up = du(d)
             # at rest: once idle, the collector cuts the write-ahead logs to nothing
             # (Store.tidy, a few seconds after the last step) and drops a processed inbox file
-            while time.perf_counter() - t_indexed < args.rest and any(
-                f.stat().st_size for f in d.rglob("*-wal")
-            ):
+            logs = [Path(f"{db}-wal"), Path(f"{db.with_name(INDEX_NAME)}-wal")]
+
+            def at_rest() -> bool:
+                return not any(f.exists() and f.stat().st_size for f in logs)
+
+            while time.perf_counter() - t_indexed < args.rest and not at_rest():
                 time.sleep(0.2)
             t_rest = time.perf_counter()
-            at_rest = not any(f.stat().st_size for f in d.rglob("*-wal"))
+            rested = at_rest()
             size = du(d)
             files = sorted(
                 ((str(f.relative_to(d)), f.stat().st_size) for f in d.rglob("*") if f.is_file()),
@@ -276,7 +279,7 @@ def main() -> int:
             "data directory "
             + (
                 f"at rest ({t_rest - t_indexed:.1f} s after the catch-up): "
-                if at_rest
+                if rested
                 else f"NOT at rest {t_rest - t_indexed:.0f} s after the catch-up (logs left): "
             )
             + f"{size / 2**20:,.0f} MiB = {size / sent:.3f}x the JSON sent (target <= 1.5x; "
