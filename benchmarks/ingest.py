@@ -85,6 +85,7 @@ def _collector_server(
         pipeline.SPLIT_MIN_CORES = 0
     from inspector.collector.service import CollectorService
     from inspector.domain.store import Store
+    from inspector.ingest.workers import SERVE_NICE
 
     async def main() -> None:
         store = Store(data_dir)
@@ -95,7 +96,7 @@ def _collector_server(
             identity=identity,
             writer_process=True,
             lint_stage=lint_stage,
-            worker_nice=5,
+            worker_nice=SERVE_NICE,
         )  # as serve
         server = CollectorServer(svc, "127.0.0.1", 0)
         await server.start()

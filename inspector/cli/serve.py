@@ -35,16 +35,17 @@ def build_service(args: Any) -> CollectorService:
     from inspector.collector.service import CollectorService
     from inspector.domain.faults import parse_fault_spec
     from inspector.domain.store import Store
+    from inspector.ingest.workers import SERVE_NICE
 
     store = Store(paths.data_dir(args.data_dir))
     session = store.open_session(args.session)
-    # the workers step back (nice 5) so that answering clients comes first under a burst
+    # the workers step back a little (SERVE_NICE) so that answering clients comes first
     svc = CollectorService(
         store,
         session,
         lint=not getattr(args, "no_lint", False),
         writer_process=True,
-        worker_nice=5,
+        worker_nice=SERVE_NICE,
         forward=getattr(args, "forward", None),
     )
     for spec in getattr(args, "fault", None) or []:

@@ -24,6 +24,14 @@ from inspector.ingest import stages
 log = logging.getLogger(__name__)
 
 
+#: how far ``serve``'s worker processes step back from its event loop. Answering comes first
+#: during a burst, but a worker far below every other process on a busy machine gets a third
+#: of their share of the CPU (nice 5: weight 335 against 1024). `benchmarks/ingest.py` on
+#: this shared 2-core machine, load ~8.5, the indexer at 19, three rounds each: processed
+#: 0.20x / 0.19x / 0.11x the baseline at nice 0 / 2 / 5, acknowledged 0.85x / 1.01x / 0.86x.
+SERVE_NICE = 2
+
+
 def start_parent_watch(parent: int, nice: int = 0) -> None:
     """In a worker process: exit when the collector that started it is gone (even killed).
 
