@@ -2,16 +2,18 @@
 memory ``import`` needs for a file of the same events.
 
 1. A collector as ``serve`` runs it (``benchmarks/ingest.py``'s ``full``: inbox, prepare worker
-   with lint, store writer at nice 5) takes ``--events`` events in 100-event batches over
-   ``--connections`` connections, as fast as it answers (a ``503`` is retried after its
-   ``Retry-After``). Messages are the shared corpus's 400 batches with a fresh ``messageId``
-   each time one is sent.
+   with lint, store writer at serve's niceness, the indexer at 19) takes ``--events`` events
+   in 100-event batches over ``--connections`` connections, as fast as it answers (a ``503``
+   is retried after its ``Retry-After``). Messages are the shared corpus's 400 batches with a
+   fresh ``messageId`` each time one is sent.
 2. Once every event is stored (``/api`` reads wait for the writer), the query indexes'
    progress marks (free text and numbers, in ``inspector-index.sqlite3``) are read every 0.2 s
-   until both reach the last event: the *catch-up* time.
+   until both reach the last event: the *catch-up* time (the indexer at nice 19 takes what CPU
+   the rest leaves: it depends on the machine's load more than on the code).
 3. The data directory's bytes (every file: store, its WAL, the inbox) as a ratio to the
-   bytes of JSON request bodies sent (the baseline), and what each table and index takes
-   (SQLite's ``dbstat``).
+   bytes of JSON request bodies sent (the baseline), at rest (once the indexer has finished,
+   ``has:`` shapes included, and cut the write-ahead logs: up to ``--rest`` seconds) and at
+   the catch-up, and what each file, table and index takes (SQLite's ``dbstat``).
 4. ``event-inspector import`` of the same number of events as an NDJSON file (one message a
    line, as ``export`` writes it), with its peak resident memory against the same command on
    a one-line file (the interpreter and its imports).

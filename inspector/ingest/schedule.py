@@ -25,6 +25,12 @@ from inspector.ingest.prepared import Stored
 from inspector.ingest.workers import Worker
 
 log = logging.getLogger(__name__)
+#: once everything is processed, an inbox file holding this many requests or body bytes is
+#: replaced by a new one and deleted whole (its bodies and log are in the data directory until
+#: then: at 4 MiB, up to 8 MiB with its log after a burst); a few small requests stay, so that
+#: a trickle of calls does not make a file each
+IDLE_ROTATE_ROWS = 256
+IDLE_ROTATE_BYTES = 256 * 1024
 
 
 def _settle(fut: asyncio.Future[None]) -> None:
@@ -246,7 +252,7 @@ class Schedule:
                 await self._drop_finished()
                 continue
             cur = self.inbox.current
-            if cur.inbox.last_id >= 256 or cur.size >= 4 * 1024 * 1024:
+            if cur.inbox.last_id >= IDLE_ROTATE_ROWS or cur.size >= IDLE_ROTATE_BYTES:
                 self.inbox.rotate()  # all processed: the old file goes as a whole
                 await self._drop_finished()
                 continue

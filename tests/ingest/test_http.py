@@ -120,3 +120,24 @@ def test_a_full_queue_answers_503_at_once_and_the_retry_is_stored(tmp_path):
         assert requests.post(c.url + "/v1/track", json=track(2), timeout=10).ok  # the retry
         events = requests.get(c.url + "/api/events", timeout=30).json()["events"]
         assert [e["message"]["messageId"] for e in events] == ["m1", "m2"]
+
+
+def test_an_idle_inbox_file_with_a_burst_in_it_is_deleted_whole(tmp_path, api, collector):
+    """A few big requests (fewer than IDLE_ROTATE_ROWS, more than IDLE_ROTATE_BYTES): once
+    processed, their inbox file goes (bodies and log), not only after 256 requests."""
+    from inspector.ingest.schedule import IDLE_ROTATE_BYTES, IDLE_ROTATE_ROWS
+
+    first = collector.service.writer.inbox.current.path
+    pad = "x" * 2000
+    n = 3  # ~600 KB of bodies in 3 requests: a burst of a few batches leaves no file behind
+    assert n < IDLE_ROTATE_ROWS and n * 100 * len(pad) > IDLE_ROTATE_BYTES
+    for k in range(n):
+        batch = [{**track(k * 100 + i), "properties": {"pad": pad}} for i in range(100)]
+        assert api.post("/v1/batch", data=json.dumps({"batch": batch})).status_code == 200
+    assert api.get("/api/stats").json()["events"] == n * 100
+    deadline = time.monotonic() + 10
+    while (tmp_path / "data" / "inbox" / first.split("/")[-1]).exists():
+        assert time.monotonic() < deadline, "the processed inbox file is still there"
+        time.sleep(0.05)
+    files = list(inbox_dir(tmp_path / "data").glob("*.sqlite3"))
+    assert len(files) == 1 and str(files[0]) != first
