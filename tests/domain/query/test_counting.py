@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from inspector.domain.capture import CapturedEvent
 from inspector.domain.query import QueryError, compile_query, ftsindex, shapeindex
 from inspector.domain.query.ast import And, MatchAll, Not
-from inspector.domain.query.counting import ROWS, Numbers, Paths, split_negation
+from inspector.domain.query.counting import ROWS, Numbers, Paths, split_negation, split_severity
 from inspector.domain.query.indexer import INDEX_NAME
 from inspector.domain.query.parser import parse_ast, simplify
 from inspector.domain.store import Store
@@ -164,6 +164,43 @@ def test_has_is_counted_from_the_shape_index_when_the_session_is_a_range(
 )
 def test_negations_count_as_the_predicate(layout: Layout, text: str) -> None:
     _check(layout, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'event:"Order Completed" lint:warning',
+        "lint:info",
+        "lint:warning",
+        "lint:error",
+        "type:track lint:info -dup:true",
+        'lint:warning -event:"Order Completed"',
+        "lint:warning lint:<error",
+        "lint:info or type:page",
+    ],
+)
+def test_severities_count_as_the_predicate(layout: Layout, text: str) -> None:
+    _check(layout, text)
+
+
+def test_a_severity_splits_into_at_its_level_and_above_it() -> None:
+    def split(text: str) -> Any:
+        return split_severity(simplify(parse_ast(text)))
+
+    at, above = split('event:"Order Completed" lint:warning')
+    assert isinstance(at, And) and isinstance(above, And)
+    assert [str(i) for i in at.items[1:]] == [
+        "LintTerm(op='>=', level=2)",
+        "LintTerm(op='<=', level=2)",
+    ]
+    assert [str(i) for i in above.items[1:]] == [
+        "LintTerm(op='>', level=2)",
+        "LintTerm(op='has', level=2)",
+    ]
+    assert split("lint:error") is None  # the level alone says it: nothing to split
+    assert split("lint:warning lint:info") is None  # two lint terms
+    assert split("lint:none") is None
+    assert split_severity(above) is None and split_severity(at) is None  # no recursion
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
