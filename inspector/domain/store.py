@@ -4,132 +4,50 @@ Writes go through :meth:`Store.writing` (``BEGIN IMMEDIATE``; ids and sequence n
 reserved inside it: :mod:`inspector.domain.store_write`); WAL with ``synchronous=NORMAL``
 keeps every committed transaction through a killed process. Ids are never reused, not even
 after a clear. A file SQLite cannot read raises :class:`~inspector.domain.errors.DamagedFile`.
+
+:class:`Store` holds the connections and the write transaction; the rest is beside it: the
+file and its pragmas (:mod:`~.store_files`), sessions (:mod:`~.store_sessions`), reads of
+requests and a session's counts (:mod:`~.store_requests`), event queries (:mod:`~.store_read`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from inspector.domain.capture import CapturedEvent, RawRequest, epoch_iso
+from inspector.domain import store_requests as _req
+from inspector.domain import store_sessions as _ses
+from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.errors import DamagedFile
 from inspector.domain.query import indexer as _ix
-from inspector.domain.query import register_functions
 from inspector.domain.secrets import mask_json_text
-from inspector.domain.store_body import BODY_SQL
+from inspector.domain.store_files import DB_NAME, check_header, connect, private
 from inspector.domain.store_migrate import migrate
 from inspector.domain.store_read import Reader
 from inspector.domain.store_rows import event_from_row, request_from_row, request_row, stored_body
-from inspector.domain.store_schema import (
-    EVENT_COLUMNS,
-    REQUEST_COLUMNS,
-    SCHEMA,
-    SCHEMA_VERSION,
-    read_shape,
-)
+from inspector.domain.store_schema import EVENT_COLUMNS, SCHEMA, SCHEMA_VERSION, read_shape
+from inspector.domain.store_sessions import Session, SessionNotFound, default_session_name
 from inspector.domain.store_twin import Twin
 from inspector.domain.store_wal import cut_wal
-from inspector.domain.store_write import Txn, seq_key
+from inspector.domain.store_write import Txn, assign
 
-__all__ = ["event_from_row", "request_from_row", "request_row"]  # (read from here too)
-
-DB_NAME = "inspector.sqlite3"
-
-
-class SessionNotFound(KeyError):
-    pass
-
-
-@dataclass(slots=True, frozen=True)
-class Session:
-    id: int
-    name: str
-    created_at: float
-    merge_mode: str = "default"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "createdAt": epoch_iso(self.created_at),
-            "mergeMode": self.merge_mode,
-        }
-
-
-def default_session_name(now: float | None = None) -> str:
-    return datetime.fromtimestamp(now or time.time()).strftime("%Y-%m-%d %H:%M:%S")
-
-
-_MAGIC = b"SQLite format 3\x00"
-
-
-def check_header(path: Path) -> None:
-    """Raise :class:`sqlite3.DatabaseError` for a file that is not an SQLite database, or
-    shorter than its header says (cut short), without reading more than the header."""
-    size = path.stat().st_size
-    if size == 0:
-        return  # new
-    with path.open("rb") as fh:
-        header = fh.read(100)
-    if len(header) < 100 or not header.startswith(_MAGIC):
-        raise sqlite3.DatabaseError("file is not a database")
-    page = int.from_bytes(header[16:18], "big")
-    page = 65536 if page == 1 else page
-    pages = int.from_bytes(header[28:32], "big")
-    if pages and header[24:28] == header[92:96] and size < pages * page:
-        raise sqlite3.DatabaseError(f"cut short: {size:,} of its {pages * page:,} bytes are there")
-
-
-def private(path: Path) -> None:
-    """Captured data belongs to its user: the store and its -wal/-shm are 0600 (SQLite gives
-    the companions the main file's mode; files made by an earlier version are tightened)."""
-    if not path.exists():
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-    for suffix in ("", "-wal", "-shm"):
-        with contextlib.suppress(OSError):
-            p = Path(str(path) + suffix)
-            if p.exists() and p.stat().st_mode & 0o077:
-                p.chmod(0o600)
-
-
-WAL_KEEP = 8 * 1024 * 1024
-#: a new store's page size. An event row is ~800 bytes and rows are appended in id order: a
-#: leaf page is filled to the row that does not fit, so each page leaves ~half a row empty
-#: (4 KiB pages: a fifth of each; 8 KiB: 4%; 32 KiB: 1%). 64 KiB pages made the indexes on
-#: ``events`` (inserted at random places) larger than the rows saved (benchmarks/ingest_size.py)
-PAGE_SIZE = 32768
-
-
-def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
-    if read_only:  # SQLite refuses every write (mode=ro); WAL readers still see new commits
-        uri = f"{path.resolve().as_uri()}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-    else:
-        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        # a new store: PAGE_SIZE pages; an existing store keeps its page size
-        conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        # after a checkpoint the write-ahead log is cut back to this (it kept a burst's size)
-        conn.execute(f"PRAGMA journal_size_limit={WAL_KEEP}")
-    conn.execute("PRAGMA foreign_keys=OFF")
-    conn.execute("PRAGMA temp_store=MEMORY")
-    conn.execute("PRAGMA cache_size=-65536")
-    register_functions(conn)  # q_fold, q_regexp, ... used by Query.to_sql fragments
-    return conn
-
+__all__ = [  # (read from here too)
+    "DB_NAME",
+    "Session",
+    "SessionNotFound",
+    "check_header",
+    "default_session_name",
+    "event_from_row",
+    "request_from_row",
+    "request_row",
+]
 
 _EV_COLS = ", ".join(EVENT_COLUMNS)
-# what reads select of a request (a body kept as a recipe rebuilt: store_body.BODY_SQL)
-_REQ_COLS = ", ".join(BODY_SQL if c == "body" else c for c in REQUEST_COLUMNS)
 
 
 class Store:
@@ -152,8 +70,8 @@ class Store:
         self._lints: dict[str, int] = {}  # and ids of lists of findings
         try:
             check_header(self.path)
-            self._w = _connect(self.path, read_only)
-            self._r = _connect(self.path, read_only)
+            self._w = connect(self.path, read_only)
+            self._r = connect(self.path, read_only)
             self.indexer = _ix.Indexer(self.path)  # the query indexes (filled off the write path)
             self._init_schema()
             #: what an events query joins to read (or filter on) a source's columns
@@ -177,17 +95,8 @@ class Store:
                 self._w.execute(f"SELECT MAX(id) FROM {table}").fetchone()
         with self._rlock:
             _ix.attach(self._r, self.path, self.read_only)
-        # what reads select of a request: a store of an older version opened read-only (not
-        # migrated) reads NULL for the columns it does not have yet
-        self.request_columns = _REQ_COLS if not self.read_only else self._request_columns()
-
-    def _request_columns(self) -> str:
-        have = {r[1] for r in self._w.execute("PRAGMA table_info(requests)")}
-        events = {r[1] for r in self._w.execute("PRAGMA table_info(events)")}
-        body = BODY_SQL if "message" in events else "body"  # (no recipes without messages)
-        return ", ".join(
-            body if c == "body" else (c if c in have else f"NULL AS {c}") for c in REQUEST_COLUMNS
-        )
+        # what reads select of a request (store_requests.request_columns)
+        self.request_columns = _req.request_columns(self._w, self.read_only)
 
     def _create(self) -> None:
         migrate(self._w)  # first: the schema's indexes name columns of this version
@@ -242,19 +151,7 @@ class Store:
         return found
 
     def find_session(self, key: str | int) -> Session | None:
-        if isinstance(key, int) or (
-            isinstance(key, str)
-            and key.isdigit()
-            and self._scalar("SELECT 1 FROM sessions WHERE name=?", (key,)) is None
-        ):
-            rows = self._rows(
-                "SELECT id, name, created_at, merge_mode FROM sessions WHERE id=?", (int(key),)
-            )
-        else:
-            rows = self._rows(
-                "SELECT id, name, created_at, merge_mode FROM sessions WHERE name=?", (key,)
-            )
-        return Session(*rows[0]) if rows else None
+        return _ses.find_session(self._rows, key)
 
     def session(self, key: str | int) -> Session:
         s = self.find_session(key)
@@ -263,28 +160,10 @@ class Store:
         return s
 
     def latest_session(self) -> Session | None:
-        rows = self._rows(
-            "SELECT id, name, created_at, merge_mode FROM sessions ORDER BY id DESC LIMIT 1"
-        )
-        return Session(*rows[0]) if rows else None
+        return _ses.latest_session(self._rows)
 
     def list_sessions(self) -> list[dict[str, Any]]:
-        rows = self._rows(
-            "SELECT s.id, s.name, s.created_at, s.merge_mode, "
-            "(SELECT COUNT(*) FROM events e WHERE e.session_id = s.id), "
-            "(SELECT COUNT(*) FROM requests r WHERE r.session_id = s.id AND r.rejected = 1), "
-            # the latest arrival's time, by the seq index (MAX(received_at) read every row:
-            # 6 s for a session of 1M events, each time the window listed the sessions)
-            "(SELECT received_at FROM events e INDEXED BY events_session_seq "
-            "WHERE e.session_id = s.id ORDER BY seq DESC LIMIT 1) "
-            "FROM sessions s ORDER BY s.id"
-        )
-        out = []
-        for sid, name, created, mode, n, rej, last in rows:
-            d = Session(sid, name, created, mode).to_dict()
-            d.update(events=n, rejected=rej, lastEventAt=epoch_iso(last) if last else None)
-            out.append(d)
-        return out
+        return _ses.list_sessions(self._rows)
 
     def rename_session(self, key: str | int, new_name: str) -> Session:
         s = self.session(key)
@@ -296,22 +175,12 @@ class Store:
     def delete_session(self, key: str | int) -> None:
         s = self.session(key)
         with self._wlock, _ix.attach_for_write(self._w, self.path), self.writing() as txn:
-            self._forget(txn, s.id)
+            _ses.forget_session(txn, s.id)
             txn.conn.execute("DELETE FROM sessions WHERE id=?", (s.id,))
 
     def clear(self, session_id: int) -> None:
         with self._wlock, _ix.attach_for_write(self._w, self.path), self.writing() as txn:
-            self._forget(txn, session_id)
-
-    @staticmethod
-    def _forget(txn: Txn, session_id: int) -> None:
-        """Delete a session's events and requests (its sequence numbers start over), and its
-        entries in the query indexes (attached for the transaction)."""
-        _ix.forget_session(txn.conn, session_id)
-        txn.conn.execute("DELETE FROM events WHERE session_id=?", (session_id,))
-        txn.conn.execute("DELETE FROM requests WHERE session_id=?", (session_id,))
-        txn.delete_meta(seq_key(session_id))
-        txn.bump_epoch()  # writers re-read which messageIds the session holds
+            _ses.forget_session(txn, session_id)
 
     # -- writing --------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -335,29 +204,12 @@ class Store:
         with self.writing() as txn:
             txn.conn.executemany("UPDATE requests SET upstream=? WHERE id=?", rows)
 
-    @staticmethod
-    def _assign(txn: Txn, requests: Sequence[RawRequest], events: Sequence[CapturedEvent]) -> None:
-        new_reqs = [r for r in requests if not r.id]
-        rid = txn.reserve("requests", len(new_reqs))
-        for r in new_reqs:
-            r.id, rid = rid, rid + 1
-        new = [ev for ev in events if not ev.id]
-        eid = txn.reserve("events", len(new))
-        per: dict[int, list[CapturedEvent]] = {}
-        for ev in new:
-            ev.id, eid = eid, eid + 1
-            per.setdefault(ev.session_id, []).append(ev)
-        for sid, evs in per.items():
-            seq = txn.reserve_seq(sid, len(evs))
-            for ev in evs:
-                ev.seq, seq = seq, seq + 1
-
     def allocate(self, request: RawRequest | None, events: Iterable[CapturedEvent]) -> None:
         """Give a request and its events ids and sequence numbers, reserved in the store
         (tools and tests; the ingest path assigns inside the transaction that inserts)."""
         evs = list(events)
         with self.writing() as txn:
-            self._assign(txn, [request] if request is not None else [], evs)
+            assign(txn, [request] if request is not None else [], evs)
         if request is not None:
             for ev in evs:
                 ev.request_id = request.id
@@ -367,7 +219,7 @@ class Store:
         if not requests and not events:
             return
         with self.writing() as txn:
-            self._assign(txn, requests, events)
+            assign(txn, requests, events)
             txn.insert(
                 [request_row(r) for r in requests],
                 [(e.id, e.seq, e.request_id, int(e.dup), *stored_body(e)) for e in events],
@@ -401,9 +253,7 @@ class Store:
         return event_from_row(rows[0]) if rows else None
 
     def get_request(self, request_id: int) -> RawRequest | None:
-        cols = self.request_columns
-        rows = self._rows(f"SELECT {cols} FROM requests WHERE id=?", (request_id,))
-        return request_from_row(rows[0]) if rows else None
+        return _req.get_request(self._rows, self.request_columns, request_id)
 
     # event queries: the read side (store_read.Reader) over the shared read connection
     def reader(self) -> Reader:
@@ -418,7 +268,7 @@ class Store:
 
     def _open_read(self) -> sqlite3.Connection:
         """A read-only connection with the query index attached (a reader's, or its twin)."""
-        conn = _connect(self.path, self.read_only)
+        conn = connect(self.path, self.read_only)
         _ix.attach(conn, self.path, self.read_only)
         conn.execute("PRAGMA query_only=1")
         return conn
@@ -476,28 +326,12 @@ class Store:
     def rejected(
         self, session_id: int, *, limit: int | None = 100, offset: int = 0
     ) -> tuple[int, list[RawRequest]]:
-        total = int(
-            self._scalar(
-                "SELECT COUNT(*) FROM requests WHERE session_id=? AND rejected=1", (session_id,)
-            )
-        )
-        lim = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-        rows = self._rows(
-            f"SELECT {self.request_columns} FROM requests WHERE session_id=? AND rejected=1 "
-            f"ORDER BY id{lim}",
-            (session_id,),
-        )
-        return total, [request_from_row(r) for r in rows]
+        return _req.rejected(self._rows, self.request_columns, session_id, limit, offset)
 
     def requests(
         self, session_id: int, *, after_id: int = 0, limit: int = 1000
     ) -> list[RawRequest]:
-        rows = self._rows(
-            f"SELECT {self.request_columns} FROM requests WHERE session_id=? AND id>? "
-            f"ORDER BY id LIMIT {int(limit)}",
-            (session_id, after_id),
-        )
-        return [request_from_row(r) for r in rows]
+        return _req.requests(self._rows, self.request_columns, session_id, after_id, limit)
 
     def message_ids(self, session_id: int) -> set[str]:
         return {
@@ -506,38 +340,4 @@ class Store:
         }
 
     def stats(self, session_id: int) -> dict[str, Any]:
-        by_type = dict(
-            self._rows(
-                "SELECT type, COUNT(*) FROM events WHERE session_id=? GROUP BY type", (session_id,)
-            )
-        )
-        lint = dict(
-            self._rows(
-                "SELECT lint_level, COUNT(*) FROM events WHERE session_id=? GROUP BY lint_level",
-                (session_id,),
-            )
-        )
-        return {
-            "events": sum(by_type.values()),
-            "byType": by_type,
-            "rejected": int(
-                self._scalar(
-                    "SELECT COUNT(*) FROM requests WHERE session_id=? AND rejected=1", (session_id,)
-                )
-            ),
-            "requests": int(
-                self._scalar("SELECT COUNT(*) FROM requests WHERE session_id=?", (session_id,))
-            ),
-            "duplicates": int(
-                self._scalar(
-                    "SELECT COUNT(*) FROM events WHERE session_id=? AND dup=1", (session_id,)
-                )
-            ),
-            "lint": {
-                "error": lint.get(3, 0),
-                "warning": lint.get(2, 0),
-                "info": lint.get(1, 0),
-                "none": lint.get(0, 0),
-            },
-            "sessions": int(self._scalar("SELECT COUNT(*) FROM sessions")),
-        }
+        return _req.stats(self._rows, session_id)

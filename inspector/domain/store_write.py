@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.store_schema import EVENT_STORED_COLUMNS, REQUEST_COLUMNS, SOURCE_COLUMNS
 
 # what a write transaction assigns to an event, and the rest (built before the transaction)
@@ -193,3 +194,22 @@ class Txn:
             lid = None if text is None else (lints.get(text) or self.lint_id(text))
             rows.append((*r[:at], sid, *r[at + 1 : lat], lid, *r[lat + 1 : -1]))
         self.conn.executemany(EV_INSERT, rows)
+
+
+def assign(txn: Txn, requests: Sequence[RawRequest], events: Sequence[CapturedEvent]) -> None:
+    """Give what has no id yet an id (requests, events) and each new event its session's next
+    sequence number, reserved inside ``txn``."""
+    new_reqs = [r for r in requests if not r.id]
+    rid = txn.reserve("requests", len(new_reqs))
+    for r in new_reqs:
+        r.id, rid = rid, rid + 1
+    new = [ev for ev in events if not ev.id]
+    eid = txn.reserve("events", len(new))
+    per: dict[int, list[CapturedEvent]] = {}
+    for ev in new:
+        ev.id, eid = eid, eid + 1
+        per.setdefault(ev.session_id, []).append(ev)
+    for sid, evs in per.items():
+        seq = txn.reserve_seq(sid, len(evs))
+        for ev in evs:
+            ev.seq, seq = seq, seq + 1

@@ -13,14 +13,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMenu,
     QPushButton,
     QSlider,
     QSplitter,
     QTableView,
     QTabWidget,
     QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +32,7 @@ from inspector.gui.dialog_dirs import DialogDirs
 from inspector.gui.identity_advice import warnings_html
 from inspector.gui.models.people_model import CANONICAL_ROLE, WARNINGS_COL, PeopleModel
 from inspector.gui.widgets.identity_graph import IdentityGraphView
+from inspector.gui.widgets.people_corner import PeopleCorner
 from inspector.gui.widgets.timeline import TimelineView, legend_html
 
 MAX_REPLAY = 5000
@@ -125,45 +124,18 @@ class PeopleView(QWidget):
         self.prev_btn.clicked.connect(lambda: self.slider.setValue(self.slider.value() - 1))
         self.next_btn.clicked.connect(lambda: self.slider.setValue(self.slider.value() + 1))
         self.play_btn.clicked.connect(self._play)
-        # zoom (graph)
-        self.zoom_out = self._tool(
-            "−", "Zoom out (Ctrl+−, or Ctrl+wheel)", lambda: self.graph.zoom_by(0.8)
-        )
-        self.zoom_label = QLabel("100%", self)
-        self.zoom_label.setObjectName("zoomLabel")
-        self.zoom_label.setMinimumWidth(40)
-        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.zoom_in = self._tool(
-            "+", "Zoom in (Ctrl++, or Ctrl+wheel)", lambda: self.graph.zoom_by(1.25)
-        )
-        self.fit_btn = self._tool("Fit", "Fit the whole graph in view (Ctrl+0)", self.graph.fit)
-        self.one_btn = self._tool("1:1", "Actual size (Ctrl+1)", self.graph.one_to_one)
-        self.graph.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
-        self.export_btn = QToolButton(self)
-        self.export_btn.setObjectName("peopleExport")
-        self.export_btn.setText("Export ▾")
-        self.export_btn.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
-        self.export_btn.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.export_btn)
-        self.png_action = menu.addAction("The shown view as PNG…", self._export_png)
-        self.json_action = menu.addAction("The person as JSON…", self._export_json)
-        self.export_btn.setMenu(menu)
+        # zoom (graph) and export sit beside the view tabs: they act on the view shown
+        c = PeopleCorner(self.graph, self._export_png, self._export_json, self)
+        self.zoom_out, self.zoom_label, self.zoom_in = c.zoom_out, c.zoom_label, c.zoom_in
+        self.fit_btn, self.one_btn, self.export_btn = c.fit_btn, c.one_btn, c.export_btn
+        self.png_action, self.json_action = c.png_action, c.json_action
         controls = QHBoxLayout()
         controls.setContentsMargins(6, 4, 6, 0)
         controls.setSpacing(4)
         for btn in (self.prev_btn, self.play_btn, self.next_btn):
             controls.addWidget(btn)
         controls.addWidget(self.slider, 1)
-        # zoom and export sit beside the view tabs: they act on the view shown
-        corner = QWidget(self)
-        cl = QHBoxLayout(corner)
-        cl.setContentsMargins(0, 0, 4, 0)
-        cl.setSpacing(2)
-        for part in (self.zoom_out, self.zoom_label, self.zoom_in, self.fit_btn, self.one_btn):
-            cl.addWidget(part)
-        cl.addSpacing(6)
-        cl.addWidget(self.export_btn)
-        self.views.setCornerWidget(corner, Qt.Corner.TopRightCorner)
+        self.views.setCornerWidget(c, Qt.Corner.TopRightCorner)
         self.step_label.setContentsMargins(8, 0, 8, 2)
         self.step_label.setWordWrap(True)
         bottom = QWidget(self)
@@ -198,13 +170,6 @@ class PeopleView(QWidget):
         self._full: dict[str, Any] = {}
         self._seq_of: dict[int, int] = {}
         self._set_controls(False)
-
-    def _tool(self, text: str, tip: str, fn: Callable[[], None]) -> QToolButton:
-        b = QToolButton(self)
-        b.setText(text)
-        b.setToolTip(tip)
-        b.clicked.connect(fn)
-        return b
 
     # -- refresh --------------------------------------------------------------------------
     def refresh(self) -> None:
