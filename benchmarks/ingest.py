@@ -4,7 +4,12 @@ Each configuration runs as its own server process (plain asyncio, like ``serve``
 comes from this process over several concurrent connections to 127.0.0.1. Configurations are
 run in interleaved rounds and the median is reported, since this machine is noisy.
 
-    python benchmarks/ingest.py [--seconds 5] [--rounds 3] [--connections 8]
+    python benchmarks/ingest.py [--seconds 5] [--rounds 3] [--connections 8] [--no-index]
+
+``--no-index`` runs the collectors without the query indexer (queries stay exact without it),
+to see what filling the free-text and number indexes during the burst costs the rest. Each
+round's line splits the CPU per event by process: the collector (c), its ingest workers (w)
+and the query indexer (i, the process at nice 19).
 
 Configurations:
   baseline     bare aiohttp: read, orjson.loads, one executemany of raw messages (WAL) per request
@@ -77,6 +82,7 @@ def _collector_server(
     identity: bool,
     lint_stage: bool = True,
     force_split: bool = False,
+    index: bool = True,
 ) -> None:
     from inspector.collector.server import CollectorServer
     from inspector.ingest import pipeline
@@ -98,6 +104,8 @@ def _collector_server(
             lint_stage=lint_stage,
             worker_nice=SERVE_NICE,
         )  # as serve
+        if not index:
+            svc.writer.index_chunk = 0
         server = CollectorServer(svc, "127.0.0.1", 0)
         await server.start()
         port_q.put(server.port)
@@ -106,7 +114,7 @@ def _collector_server(
     asyncio.run(main())
 
 
-def start(config: str, data_dir: str) -> tuple[mp.Process, int]:
+def start(config: str, data_dir: str, index: bool = True) -> tuple[mp.Process, int]:
     q: mp.Queue = mp.Queue()
     if config == "baseline":
         p = mp.Process(target=_baseline_server, args=(q, data_dir), daemon=True)
@@ -114,7 +122,9 @@ def start(config: str, data_dir: str) -> tuple[mp.Process, int]:
         lint = config in ("full", "full-1w", "full-2w", "no-identity")
         identity = config in ("full", "full-1w", "full-2w", "no-lint")
         stage, force = config != "full-1w", config == "full-2w"
-        p = mp.Process(target=_collector_server, args=(q, data_dir, lint, identity, stage, force))
+        p = mp.Process(
+            target=_collector_server, args=(q, data_dir, lint, identity, stage, force, index)
+        )
     p.start()
     return p, q.get(timeout=60)
 
@@ -167,18 +177,20 @@ async def settle(port: int) -> tuple[float, int]:
     raise RuntimeError("the store writer did not catch up in 20 minutes")
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a server process and its workers so far."""
+def cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU time (user + system) so far of a server process ("c"), its ingest workers ("w")
+    and its query indexer ("i", the child at nice 19)."""
     import psutil
 
     proc = psutil.Process(pid)
-    total = 0.0
+    total = {"c": 0.0, "w": 0.0, "i": 0.0}
     for p in (proc, *proc.children(recursive=True)):
         try:
             t = p.cpu_times()
+            role = "c" if p.pid == pid else "i" if p.nice() >= 19 else "w"
         except psutil.NoSuchProcess:
             continue
-        total += t.user + t.system
+        total[role] += t.user + t.system
     return total
 
 
@@ -193,6 +205,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--configs", default=",".join(CONFIGS))
+    ap.add_argument("--no-index", action="store_true", help="collectors without the indexer")
     args = ap.parse_args()
     configs = args.configs.split(",")
     raw = batches(400)
@@ -210,10 +223,11 @@ def main() -> int:
     processed: dict[str, list[float]] = {c: [] for c in configs}
     lats: dict[str, list[float]] = {c: [] for c in configs}
     cpu: dict[str, list[float]] = {c: [] for c in configs}
+    split: dict[str, list[dict[str, float]]] = {c: [] for c in configs}
     for rnd in range(args.rounds):
         for config in configs:
             with tempfile.TemporaryDirectory() as d:
-                proc, port = start(config, d)
+                proc, port = start(config, d, not args.no_index)
                 try:
                     asyncio.run(load(port, bodies[:20], 0.5, args.connections, 100))  # warm-up
                     before = 0
@@ -228,7 +242,10 @@ def main() -> int:
                         drain, stored = asyncio.run(settle(port))
                         assert stored - before == sent, (stored, before, sent)
                         done = sent / (elapsed + drain)
-                    cpu[config].append((cpu_seconds(proc.pid) - cpu0) / sent * 1e6)
+                    cpu1 = cpu_seconds(proc.pid)
+                    per = {k: (cpu1[k] - cpu0.get(k, 0.0)) / sent * 1e6 for k in cpu1}
+                    split[config].append(per)
+                    cpu[config].append(sum(per.values()))
                 finally:
                     proc.kill()
                     proc.join()
@@ -237,7 +254,9 @@ def main() -> int:
             lats[config].extend(lat)
             print(
                 f"  round {rnd + 1} {config:<12} {rate:>10,.0f} events/s acknowledged, "
-                f"{done:>8,.0f} processed, {cpu[config][-1]:6.1f} µs CPU/event",
+                f"{done:>8,.0f} processed, {cpu[config][-1]:6.1f} µs CPU/event ("
+                + " ".join(f"{k} {v:.1f}" for k, v in split[config][-1].items())
+                + ")",
                 flush=True,
             )
     base = statistics.median(results["baseline"]) if "baseline" in results else None
