@@ -19,7 +19,7 @@ Read it top to bottom in this order; every source enters the same way::
           v
     announce: stored rows back as events (no JSON parsed) -> identity graph, listeners
 
-Processes (``serve`` on 3+ cores; on fewer, and in the window, one worker prepares and
+Processes (``serve`` on 2+ cores; on one, and in the window, one worker prepares and
 stores)::
 
     collector (event loop) --rows--> prepare worker --prepared--> collector --> store worker

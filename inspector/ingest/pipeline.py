@@ -46,7 +46,7 @@ _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 )
 
 
-SPLIT_MIN_CORES = 3  # fewer usable cores: one worker process prepares and stores
+SPLIT_MIN_CORES = 2  # fewer usable cores: one worker process prepares and stores
 
 
 def cores() -> int:
@@ -81,10 +81,10 @@ class Pipeline(Schedule):
         self.on_stored = on_stored
         # whether the stored events are needed back (listeners), or only the progress
         self.wants_rows = wants_rows or (lambda: on_stored is not None)
-        # two worker processes side by side when there is linting to share the work and a
-        # core for each beside the event loop's; else one does both: handing each step from
-        # one to the other costs ~15 µs of CPU an event (benchmarks/ingest.py), which two
-        # cores shared with the event loop pay for without running anything side by side
+        # two worker processes side by side when there is linting to share the work and two
+        # cores; else one does both. Handing a step from one to the other costs 3-5 µs of CPU
+        # an event (prepared.pack); on 2 cores, once a burst's requests are answered, the
+        # second core prepares while the first stores (benchmarks/ingest.py, full and full-1w)
         self.split = split and linter_factory is not None
         if process and cores() < SPLIT_MIN_CORES:
             self.split = False

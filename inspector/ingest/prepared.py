@@ -10,6 +10,7 @@ watches), each stored event's row with its *head* and findings, from which
 
 from __future__ import annotations
 
+import marshal
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,29 @@ class Step:
 
     requests: list[Prepared]
     progress: tuple[str, int, int] | None = None  # (meta key, from row, to row)
+
+
+def pack(step: Step) -> bytes:
+    """A step as one bytes object, to hand from the prepare worker to the store worker.
+
+    ``marshal``, not ``pickle``: a step is plain tuples, lists, dicts, strings and numbers,
+    which marshal writes 3-4x faster (1.3-1.8 µs an event against 4-10 µs for pickle on this
+    machine; reading both ~2-3 µs). Both ends are processes of the same Python, as marshal
+    needs; nothing else ever reads it."""
+    return marshal.dumps(
+        (
+            [
+                (p.request, p.events, p.heads, p.findings, p.dups, p.recipe, p.raw_body)
+                for p in step.requests
+            ],
+            step.progress,
+        )
+    )
+
+
+def unpack(packed: bytes) -> Step:
+    reqs, progress = marshal.loads(packed)
+    return Step([Prepared(*r) for r in reqs], progress)
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@
 - **store**: one write transaction per step (:mod:`inspector.ingest.storestep`).
 
 A :class:`Stages` object holds what one worker keeps between steps: the read connections to
-inbox files, the linters, the store step. In ``serve`` on 3+ cores the two stages run in two
+inbox files, the linters, the store step. In ``serve`` on 2+ cores the two stages run in two
 worker processes side by side (a step is prepared while the one before is stored); on fewer
 cores, in the window and in recovery one worker runs both (:meth:`Stages.process_inbox`).
 The functions at the bottom are what a worker process is started with and called through.
@@ -15,7 +15,6 @@ The functions at the bottom are what a worker process is started with and called
 from __future__ import annotations
 
 import logging
-import pickle
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +27,7 @@ from inspector.ingest.build import build_request, rejected, request_of
 from inspector.ingest.encode import encode
 from inspector.ingest.inbox import Inbox, progress_key
 from inspector.ingest.linting import Linter, Linters
-from inspector.ingest.prepared import Prepared, Step, Stored, prepare
+from inspector.ingest.prepared import Prepared, Step, Stored, pack, prepare, unpack
 from inspector.ingest.storestep import StoreStep
 
 log = logging.getLogger(__name__)
@@ -88,8 +87,13 @@ class Stages:
     def prepare_packed(self, path: str, after: int, upto: int, rows: bool) -> bytes:
         """:meth:`prepare_inbox`, packed: the collector hands it on to the store worker as one
         bytes object (a copy), instead of unpacking and packing ~100 rows a request on its
-        event loop."""
-        return pickle.dumps(self.prepare_inbox(path, after, upto, rows), pickle.HIGHEST_PROTOCOL)
+        event loop. The requests' bodies stay behind: a step from the inbox stores every
+        event, so each body is stored as its recipe (half of what a step would carry)."""
+        step = self.prepare_inbox(path, after, upto, rows)
+        for p in step.requests:
+            if p.recipe is not None:
+                p.raw_body = None
+        return pack(step)
 
     def prepare_request(
         self,
@@ -121,8 +125,7 @@ class Stages:
         return self.storing.store_step(step, rows)
 
     def store_packed(self, packed: bytes, rows: bool) -> Stored:
-        step: Step = pickle.loads(packed)
-        return self.store_step(step, rows)
+        return self.store_step(unpack(packed), rows)
 
     def process_inbox(self, path: str, upto: int, limit: int, rows: bool) -> Stored:
         """Both stages on up to ``limit`` rows after what the store has (ids up to ``upto``)."""
