@@ -22,6 +22,7 @@ class Ctx:
         "plan",
         "received",
         "shape",
+        "shapes",
         "state",
     )
 
@@ -36,3 +37,5 @@ class Ctx:
         self.names: dict[str, Any] = {}  # per-engine cache of event-name analysis
         # (fast path) this message's properties, their keys and value types, once computed
         self.shape: tuple[dict[str, Any], tuple[str, ...], tuple[type, ...]] | None = None
+        # (fast path) what a track call's shape decides, per (event, keys, value types)
+        self.shapes: dict[tuple[Any, ...], Any] = {}

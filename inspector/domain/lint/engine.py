@@ -12,6 +12,7 @@ from inspector.domain.capture import CapturedEvent, Finding, RawRequest
 from inspector.domain.lint import (  # noqa: F401  (importing registers the rules and checks)
     catalogue,
     catalogue_more,
+    guards,
     proptypes,
     rules_context,
     rules_envelope,
@@ -23,9 +24,10 @@ from inspector.domain.lint import (  # noqa: F401  (importing registers the rule
 )
 from inspector.domain.lint.config import LintConfig
 from inspector.domain.lint.context import CALL_TYPES, Ctx
-from inspector.domain.lint.fastpath import Plan, idle, plans_for
+from inspector.domain.lint.fastpath import idle, plans_for
+from inspector.domain.lint.guards import Masker, head, masker
 from inspector.domain.lint.plan import TrackingPlan, load_plan
-from inspector.domain.lint.registry import CHECKS, RULES
+from inspector.domain.lint.registry import CHECKS, RULES, CheckFn
 from inspector.domain.lint.specdata import SpecCatalog, default_catalog
 
 MAX_MESSAGE = 32 * 1024
@@ -60,9 +62,10 @@ class LintEngine:
         )
         if fast_path:  # checks that can report nothing under this configuration
             active = [c for c in active if not idle(c.fn, cfg)]
-        self._plans: dict[str, Plan] = {
-            t: plans_for(t, active, fast_path, self._enabled) for t in (*CALL_TYPES, "unknown")
-        }
+        self._plans: dict[str, tuple[Masker, dict[int, list[CheckFn]]]] = {}
+        for t in (*CALL_TYPES, "unknown"):
+            bits, plans = plans_for(t, active, fast_path, self._enabled)
+            self._plans[t] = (masker(bits), plans)
         self._fold = {"W001", "W003", "E014"} & self._enabled
         self._ctx = Ctx(cfg, self.catalog, self.state, plan)
         self._plan_on = plan is not None and bool(
@@ -112,34 +115,44 @@ class LintEngine:
         plans = self._plans
         unknown = plans["unknown"]
         fold = rules_envelope.fold_envelope if self._fold else None
+        heads = guards.HEADS
         plan = self.plan if self._plan_on else None
-        for i, ev in enumerate(events):  # (_run, inlined: a call less per event)
-            if ev.received_at and ev.received_at != now:
-                now = ev.received_at
+        size, findings = self._size, self._findings
+        i = -1
+        for ev in events:  # (_run, inlined: a call less per event)
+            i += 1
+            at = ev.received_at
+            if at and at != now:
+                now = at
                 self._set_clock(now)
             ctx.event = ev
             ctx.shape = None
             m = ev.message
-            ctx.original = ev.original
             found: list[Raw] = []
-            if fold is not None:
-                m = fold(m, ctx, found)
-            guards, checks = plans.get(ev.type) or unknown
-            mask = 0
-            for bit, guard in guards:
-                if not guard(m, ctx):
-                    mask |= bit
-            for fn in checks[mask]:
+            if ev.original is None:
+                ctx.original = None
+                keys = tuple(m)
+                hd = heads.get(keys) or head(keys)
+                if fold is not None and hd[0]:
+                    m = fold(m, ctx, found)
+                    hd = head(tuple(m))
+            else:
+                ctx.original = ev.original
+                hd = None
+                if fold is not None:
+                    m = fold(m, ctx, found)
+            mask_of, checks = plans.get(ev.type) or unknown
+            for fn in checks[mask_of(m, ctx, hd)]:
                 fn(m, ctx, found)
             if plan is not None:
                 plan.check(m, found)
             if measure:
                 known = sizes[i] if sizes is not None else None
                 if known is None or known > MAX_MESSAGE:  # (only orjson's size counts)
-                    self._size(ev.message, found)
+                    size(ev.message, found)
             if batch:
                 found.extend(batch)
-            ev.lint = self._findings(found) if found else []
+            ev.lint = findings(found) if found else []
         ctx.event = None
 
     def lint_message(
@@ -187,12 +200,9 @@ class LintEngine:
         out: list[Raw] = []
         if self._fold:
             m = rules_envelope.fold_envelope(m, ctx, out)
-        guards, plans = self._plans.get(t) or self._plans["unknown"]
-        mask = 0
-        for bit, guard in guards:
-            if not guard(m, ctx):
-                mask |= bit
-        for fn in plans[mask]:
+        hd = head(tuple(m)) if original is None else None
+        mask_of, plans = self._plans.get(t) or self._plans["unknown"]
+        for fn in plans[mask_of(m, ctx, hd)]:
             fn(m, ctx, out)
         if self._plan_on:
             self.plan.check(m, out)  # type: ignore[union-attr]

@@ -16,13 +16,15 @@ from typing import Any
 
 from inspector.domain.lint import proptypes, rules_semantic, session, shapes
 from inspector.domain.lint.context import CALL_TYPES, Ctx
+from inspector.domain.lint.fused import fuse
 from inspector.domain.lint.registry import Check, CheckFn
-from inspector.domain.lint.rules_envelope import _TOP_KEYS, placeholder
+from inspector.domain.lint.rules_envelope import _PLACEHOLDERS, _TOP_KEYS
 from inspector.domain.lint.values import ISO_RE, iso_status
 
 Guard = Callable[[dict[str, Any], Ctx], bool]
-# per call type: (bit, guard) pairs, and the checks to run for each set of failed guards' bits
-Plan = tuple[list[tuple[int, Guard]], dict[int, list[CheckFn]]]
+# per call type: each guard's bit by name, and the checks to run for each set of failed
+# guards' bits (:mod:`~inspector.domain.lint.guards` asks the guards in one pass)
+Plan = tuple[dict[str, int], dict[int, list[CheckFn]]]
 
 _TYPES = frozenset(CALL_TYPES)
 _PHONEISH = frozenset("+(0123456789")
@@ -31,9 +33,13 @@ _UTC_FIELDS = ("timestamp", "originalTimestamp", "sentAt")
 
 
 def _id_fine(v: Any) -> bool:
+    """A string id neither blank, padded nor a placeholder (E020, W019 on it say nothing)."""
     if type(v) is not str or not v or v[0].isspace() or v[-1].isspace():
         return False
-    return not placeholder(v)
+    if len(v) > 20:  # (placeholder(v), knowing that v.strip() is v)
+        return v.strip("0-") != ""
+    s = v.lower().strip("'\"")
+    return not (s == "" or s in _PLACEHOLDERS or s.strip("0-") == "")
 
 
 # the answer per id string (a user's ids come with event after event), bounded
@@ -165,7 +171,7 @@ def plans_for(t: str, active: list[Check], fast_path: bool, enabled: set[str]) -
     order)."""
     mine = [c for c in active if c.types is None or t in c.types]
     if not fast_path:
-        return [], {0: [c.fn for c in mine]}
+        return {}, {0: [c.fn for c in mine]}
     names = list(dict.fromkeys(c.guard for c in mine if c.guard is not None))
     names.sort(key=lambda g: g != FIRST)
     bits = {g: 1 << i for i, g in enumerate(names)}
@@ -173,5 +179,5 @@ def plans_for(t: str, active: list[Check], fast_path: bool, enabled: set[str]) -
     for mask in range(1 << len(names)):
         runs = [c for c in mine if c.guard is None or bits[c.guard] & mask]
         runs.sort(key=lambda c: c.guard != FIRST)  # stable: the rest keep their order
-        plans[mask] = [fast_form(c.fn, enabled) for c in runs]
-    return [(bits[g], GUARDS[g]) for g in names], plans
+        plans[mask] = fuse([fast_form(c.fn, enabled) for c in runs])
+    return bits, plans

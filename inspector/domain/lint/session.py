@@ -280,6 +280,13 @@ def event_not_on_platform(m: dict[str, Any], x: Ctx, out: Out) -> None:
     seen[platform] = n = seen.get(platform, 0) + 1
     if n < EVENT_MIN_COUNT or len(st.platform_events) < 2:
         return
+    platforms_missing(st, name, platform, n, seen, out)
+
+
+def platforms_missing(
+    st: SessionState, name: str, platform: str, n: int, seen: dict[str, int], out: Out
+) -> None:
+    """I015 for the platforms that sent many track calls but never ``name``."""
     for other, count in st.platform_events.items():
         if (
             other not in seen

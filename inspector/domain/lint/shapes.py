@@ -44,7 +44,7 @@ _Plan = tuple[tuple[tuple[int, str, PropType], ...], bool] | None
 _SHAPES: dict[tuple[Any, ...], tuple[Any, _Plan]] = {}
 
 
-def _plan(spec: Any, keys: tuple[str, ...], types: tuple[type, ...]) -> _Plan:
+def shape_plan(spec: Any, keys: tuple[str, ...], types: tuple[type, ...]) -> _Plan:
     """The properties to check value by value (position, key, spec type), and whether a
     non-spec ``products`` array is to be checked; None when the types alone fail a check."""
     sprops = spec.props
@@ -73,8 +73,14 @@ def semantic_types_by_shape(name: str, spec: Any, props: dict[str, Any], x: Ctx,
     if found is None or found[0] is not spec:
         if len(_SHAPES) >= _SHAPES_MAX:
             _SHAPES.clear()
-        found = _SHAPES[key] = (spec, _plan(spec, keys, types))
-    plan = found[1]
+        found = _SHAPES[key] = (spec, shape_plan(spec, keys, types))
+    by_plan(name, spec, found[1], props, vals, out)
+
+
+def by_plan(
+    name: str, spec: Any, plan: _Plan, props: dict[str, Any], vals: tuple[Any, ...], out: Out
+) -> None:
+    """semantic_types on ``props`` (``vals``: its values) by the plan of its shape."""
     if plan is None:
         semantic_types(name, spec, props, out)
         return

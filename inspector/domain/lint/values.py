@@ -12,6 +12,13 @@ ISO_RE = re.compile(
     r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d"
     r"(?::[0-5]\d(?:\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?"
 )
+# ISO_RE split where a UTC value with seconds ("...T10:31:19" + ".522Z" or "Z") splits: for a
+# string of 20 or more characters ending in "Z" whose 20th is "." or "Z", ISO_RE matches it
+# exactly when ISO_SECONDS_RE matches its first 19 characters and ISO_UTC_TAIL_RE the rest
+ISO_SECONDS_RE = re.compile(
+    r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
+)
+ISO_UTC_TAIL_RE = re.compile(r"(?:\.\d{1,9})?Z")
 DATE_ONLY_RE = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])")
 UUID_RE = re.compile(
     r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"

@@ -1,0 +1,198 @@
+"""The fused fast path (guards asked in one pass, runs of checks fused, per-shape memos)
+against the plain engine, event by event, on sequences built to catch a memo whose key is
+too coarse or an entry that goes stale: the same event name whose property changes type,
+a currency that stops being a code, a key that gets a near-duplicate later, a name that
+gets a colliding name later, ids that become placeholders. After every event the session
+state is compared too."""
+
+from __future__ import annotations
+
+import copy
+import random
+from typing import Any
+
+import pytest
+
+from inspector.domain.capture import CapturedEvent
+from inspector.domain.lint import LintConfig, LintEngine, fastpath
+from inspector.domain.lint.fastpath import GUARDS
+from inspector.domain.lint.registry import CHECKS
+from tests.domain.lint.test_fastpath_batches import CONFIGS, corpus, events_of, findings
+
+_BASE: dict[str, Any] = {
+    "type": "track",
+    "messageId": "m-0",
+    "userId": "user-1",
+    "anonymousId": "anon-1",
+    "timestamp": "2026-11-22T10:31:19.522Z",
+    "context": {"library": {"name": "analytics.js", "version": "1.0"}, "locale": "en-US"},
+    "integrations": {},
+}
+
+
+def _msg(n: int, **fields: Any) -> dict[str, Any]:
+    m = copy.deepcopy(_BASE)
+    m["messageId"] = f"m-{n}"
+    for k, v in fields.items():
+        if v is None:
+            m.pop(k, None)
+        else:
+            m[k] = v
+    return m
+
+
+def _order(n: int, **props: Any) -> dict[str, Any]:
+    p: dict[str, Any] = {"order_id": f"o-{n}", "revenue": 12.5, "currency": "EUR"}
+    p["products"] = [{"product_id": "p-1", "sku": "S-1", "price": 9.99, "quantity": 1}]
+    for k, v in props.items():
+        if v is None:
+            p.pop(k, None)
+        else:
+            p[k] = v
+    return _msg(n, event="Order Completed", properties=p)
+
+
+def adversarial() -> list[dict[str, Any]]:
+    """Shapes seen clean first, then the same shape (or name) where a coarser memo would
+    answer wrongly."""
+    seq: list[dict[str, Any]] = []
+    n = 0
+
+    def add(m: dict[str, Any], times: int = 3) -> None:
+        nonlocal n
+        for _ in range(times):
+            n += 1
+            mm = copy.deepcopy(m)
+            mm["messageId"] = f"m-{n}"
+            seq.append(mm)
+
+    add(_order(0))
+    add(_order(0, revenue="12.50"), 2)  # same name and keys, revenue a string: W023, W030
+    add(_order(0))  # and back: the number shape again
+    add(_order(0, currency="eur"), 2)  # same shape, the value no longer a code
+    add(_order(0, currency=3), 1)
+    add(_order(0, currency=None))  # a key less
+    add(_order(0, products=[{"product_id": 5, "price": "9.99"}]), 2)  # an item's types change
+    add(_order(0, products=[{"product_id": "p", "price": 1.5, "quantity": 2.5}]), 2)
+    add(_order(0, products="none"), 1)
+    add(_order(0, total=3))
+    add(_msg(0, event="Button Clicked", properties={"orderId": "o-1", "label": "x"}))
+    add(_msg(0, event="Form Sent", properties={"order_id": "o-1", "label": "x"}))  # ~ orderId
+    add(_msg(0, event="Button Clicked", properties={"orderId": "o-1", "label": "x"}))
+    add(_msg(0, event="Form Sent", properties={"Order ID": "o-1", "label": "x"}))  # same types
+    add(_msg(0, event="Button Clicked", properties={"orderId": 5, "label": "x"}))
+    add(_msg(0, event="Button Clicked", properties={"orderId": None, "label": "x"}))
+    add(_msg(0, event="Signup Done", properties={"plan": "pro"}))
+    add(_msg(0, event="signup_done", properties={"plan": "pro"}))  # collides with it later
+    add(_msg(0, event="Signup Done", properties={"plan": "pro"}))
+    add(_msg(0, event="Signup Done", properties={"plan": "pro"}, userId="null"))
+    add(_msg(0, event="Signup Done", properties={"plan": "pro"}, anonymousId="undefined"))
+    add(_msg(0, event="Signup Done", properties={"plan": "pro"}, userId=" user-1"))
+    add(_msg(0, event="Signup Done", properties={"plan": "pro"}, userId="USER-1 "))
+    add(_msg(0, event="Signup Done", properties={"plan": "pro"}, userId="a@example.com"))
+    add(_msg(0, event="Video Playback Started", properties={"session_id": "s-1", "position": 1}))
+    add(_msg(0, event="Video Playback Paused", properties={"session_id": "s-2", "position": 2}))
+    add(_msg(0, event="Video Playback Paused", properties={"session_id": None, "position": 2.5}))
+    add(_msg(0, event="Account Created", properties={"account_name": "A"}))
+    add(_msg(0, type="group", groupId="g-1", traits={"name": "A"}), 1)
+    add(_msg(0, event="Account Created", properties={"account_name": "A"}))
+    add(
+        _msg(0, event="Account Created", properties={"account_name": "A"}, context={"groupId": "g"})
+    )
+    add(_msg(0, event="Order Completed", properties={"order_id": "o", "revenue": 3}))
+    add(_msg(0, event="Order Completed", properties={"order_id": "o", "revenue": True}))
+    add(_msg(0, event="Order Completed", properties={"order_id": "o", "value": "3"}))
+    add(_msg(0, event="Order Completed", properties={}))
+    add(_msg(0, event="Order Completed", properties=None))
+    add(_msg(0, type="page", name="Home", properties={"path": "/", "title": "T"}))
+    add(_msg(0, type="page", name="Home", properties={"path": 1, "title": "T"}))
+    add(_msg(0, type="identify", traits={"email": "a@example.com", "plan": "pro"}))
+    add(_msg(0, type="identify", traits={"email": "nope", "plan": 3}))
+    add(_msg(0, event="Order Completed", properties={"plan": 3}))  # W031 against identify's
+    add(_msg(0, event="Order Completed", timestamp="2099-01-01T00:00:00.000Z"))
+    add(_msg(0, event="Order Completed", sentAt="2026-11-22T10:31:00.000Z"))
+    add(_msg(0, event="Order Completed", user_id="u-9"))
+    add(_msg(0, event="Order Completed", email="a@example.com"))
+    add(_msg(0, event="Order Completed", previousId="p"))
+    add(_msg(0, event="Order Completed", messageId="x" * 101), 1)
+    add(_msg(0, event="Order Completed", context={"groupId": ""}))
+    add(_msg(0, event="Order Completed", context={"traits": {"email": "x"}}))
+    return seq
+
+
+def _state(engine: LintEngine) -> dict[str, Any]:
+    st = engine.state
+    st.flush()
+    return {k: v for k, v in vars(st).items() if k not in ("name_index", "pending", "keyinfo")}
+
+
+def unfused(cfg: LintConfig, monkeypatch: pytest.MonkeyPatch) -> LintEngine:
+    """The fast path as it was before fusing: each guard asked in turn, no fused runs (the
+    reference for the order of findings, which the plain engine does not keep)."""
+    with monkeypatch.context() as mp:
+        mp.setattr(fastpath, "fuse", list)
+        engine = LintEngine(cfg)
+    for t, (_, plans) in engine._plans.items():
+        engine._plans[t] = (_each_guard(t, engine), plans)
+    return engine
+
+
+def _each_guard(t: str, engine: LintEngine) -> Any:
+    active = [c for c in CHECKS if any(r in engine._enabled for r in c.rules)]
+    bits, _ = fastpath.plans_for(t, active, True, engine._enabled)
+    pairs = [(b, GUARDS[g]) for g, b in bits.items()]
+
+    def mask(m: dict[str, Any], x: Any, hd: Any) -> int:
+        return sum(b for b, guard in pairs if not guard(m, x))
+
+    return mask
+
+
+def _rows(ev: CapturedEvent) -> list[tuple[str, str, str, str | None]]:
+    return [(f.rule, f.severity, f.message, f.path) for f in ev.lint]
+
+
+def _compare(cfg: LintConfig, msgs: list[dict[str, Any]], size: int, mp: pytest.MonkeyPatch) -> int:
+    fast, plain, ref = LintEngine(cfg), LintEngine(cfg, fast_path=False), unfused(cfg, mp)
+    seen = 0
+    for i in range(0, len(msgs), size):
+        chunk = msgs[i : i + size]
+        received = 1795343628.0 + i
+        a, b, c = (events_of(chunk, received) for _ in range(3))
+        for ea, eb, ec in zip(a, b, c, strict=True):  # event by event: the state after each
+            fast.lint_batch([ea], None)
+            plain.lint_batch([eb], None)
+            ref.lint_batch([ec], None)
+            assert _rows(ea) == _rows(ec), ea.message  # the same, in the same order
+            assert findings(ea) == findings(eb), ea.message
+            assert _state(fast) == _state(plain) == _state(ref), ea.message
+            seen += len(ea.lint)
+    return seen
+
+
+def test_adversarial_sequences_every_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    seq = adversarial()
+    for cfg in [*CONFIGS, LintConfig(enabled=frozenset({"W025"}))]:
+        assert _compare(cfg, seq, 7, monkeypatch) > 40
+
+
+def test_adversarial_interleaved_with_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    msgs = corpus(seed=17)[:300] + adversarial()
+    random.Random(2).shuffle(msgs)
+    assert _compare(LintConfig(), msgs * 2, 25, monkeypatch) > 200
+
+
+def test_fused_runs_replace_only_whole_runs() -> None:
+    from inspector.domain.lint import fused
+
+    def track_plan(cfg: LintConfig) -> list[Any]:
+        return LintEngine(cfg)._plans["track"][1][0]
+
+    everything = LintConfig(enabled=frozenset(r for c in CHECKS for r in c.rules))
+    for cfg in [*CONFIGS, everything]:
+        for fns in LintEngine(cfg)._plans["track"][1].values():
+            for run, body in fused.FUSED:
+                if body in fns:
+                    assert not set(run) & set(fns)  # none of the run left besides it
+    assert any(body in track_plan(LintConfig()) for _, body in fused.FUSED[:2])
+    assert any(body in track_plan(everything) for _, body in fused.FUSED[2:])
