@@ -203,7 +203,7 @@ def _bookkeeping(track: bool) -> CheckFn:
         if type(obj) is dict and obj:
             shape = x.shape
             if t != "track":
-                ev_key = _EVENT_KEYS.get(t)
+                ev_key = _EVENT_KEYS.get(t)  # type: ignore[arg-type]
             elif type(name) is str:
                 ev_key = name
             else:
