@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from inspector.domain.capture import CapturedEvent
 from inspector.domain.query import parse
 from inspector.domain.query.ftsindex import (
@@ -50,6 +53,20 @@ def test_blocks_are_consecutive_ids_of_one_session() -> None:
     assert fts_doc(['{"a":"Zoë"}', '{"a":"x"}']) == "{\na\n:\nzoë\n}\nx"
     assert trigrams('ab"cd') == []
     assert match_expr(["ab"]) is None
+
+
+# quotes, escapes and characters whose case folding changes their length
+_FOLDY = st.sampled_from([*'"aAßΣσςİﬁKſ\\ x{}:,', "\u0130", "\u1e9e", "\U00010400"])
+
+
+@given(st.lists(st.text(_FOLDY, max_size=14), min_size=1, max_size=8))
+def test_a_blocks_document_is_its_messages_pieces_in_order(messages: list[str]) -> None:
+    """Folded and split once for the whole block: the same document as message by message
+    (deleting a block from the contentless index needs exactly the text it was added with)."""
+    seen: dict[str, None] = {}
+    for m in messages:
+        seen.update(dict.fromkeys(m.casefold().split('"')))
+    assert fts_doc(messages) == "\n".join(seen)
 
 
 def test_a_group_written_in_parts_has_a_row_a_part(tmp_path: Path) -> None:
