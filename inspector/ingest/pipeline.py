@@ -81,11 +81,11 @@ class Pipeline(Schedule):
         self.on_stored = on_stored
         # whether the stored events are needed back (listeners), or only the progress
         self.wants_rows = wants_rows or (lambda: on_stored is not None)
-        # two worker processes side by side when there is linting to share the work and two
-        # cores; else one does both. Handing a step from one to the other costs 3-5 µs of CPU
-        # an event (prepared.pack); on 2 cores, once a burst's requests are answered, the
-        # second core prepares while the first stores (benchmarks/ingest.py, full and full-1w)
-        self.split = split and linter_factory is not None
+        # two worker processes side by side on two cores or more; else one does both.
+        # Handing a step from one to the other costs 3-5 µs of CPU an event (prepared.pack);
+        # on 2 cores, once a burst's requests are answered, one core prepares while the
+        # other stores (benchmarks/ingest.py: full against full-1w, no-lint against no-lint-1w)
+        self.split = split
         if process and cores() < SPLIT_MIN_CORES:
             self.split = False
         self.nice = nice  # worker processes' niceness
