@@ -10,7 +10,10 @@
   not hold it as it is (ids, sequence numbers and everything else unchanged, so the
   free-text and number indexes stay valid). Before version 7, its userId and anonymousId
   (~0.035x), which the message holds too: kept only where it does not hold them as plain
-  strings. A store of version 6 is rebuilt the same way.
+  strings. A store of version 6 is rebuilt the same way. Before version 8, the three were
+  read from the message with json_extract (three JSON parses of each row inserted): each
+  row gets where its message holds each of them (``mid_at``, ``uid_at``, ``aid_at``), or
+  keeps the value where the message's text escapes it. A store of version 7 is rebuilt so.
 
 A store opened read-only is never changed: its reads join no ``sources``
 (:func:`~inspector.domain.store_schema.read_shape`).
@@ -24,8 +27,10 @@ import time
 
 from inspector.domain.store_schema import (
     ADDED_REQUEST_COLUMNS,
+    AT_COLUMNS,
     EVENT_STORED_COLUMNS,
     EVENTS_TABLE,
+    KEPT_COLUMNS,
     SCHEMA_VERSION,
     SIDE_TABLES,
     SOURCE_COLUMNS,
@@ -45,6 +50,18 @@ _ID_KEPT = (
     "CASE WHEN json_valid(e.message) AND json_type(e.message, '$.{key}') = 'text' "
     "AND e.{col} = json_extract(e.message, '$.{key}') THEN NULL ELSE e.{col} END"
 )
+# where an old row's message holds the value ({value}) it does not keep ({kept}), as
+# store_schema.at_of finds it (instr and length count characters, as Python and substr do)
+_FOUND = "({kept}) IS NULL AND typeof({value}) = 'text' AND length({value}) < 256"
+_AT = (
+    "CASE WHEN " + _FOUND + " AND instr(e.message, {value}) > 0 "
+    "THEN ((instr(e.message, {value}) - 1) << 8) | length({value}) END"
+)
+# ... and kept: what was kept, and a value the message's text does not hold as it is
+_KEPT = (
+    "CASE WHEN " + _FOUND + " AND instr(e.message, {value}) > 0 THEN NULL "
+    "WHEN ({kept}) IS NULL THEN {value} ELSE ({kept}) END"
+)
 
 
 log = logging.getLogger(__name__)
@@ -55,9 +72,9 @@ def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
 
 
 def needs_rebuild(conn: sqlite3.Connection) -> bool:
-    """Whether the events table is of before version 7 (a store that has one)."""
+    """Whether the events table is of before version 8 (a store that has one)."""
     have = _columns(conn, "events")
-    return bool(have) and "uid_kept" not in have
+    return bool(have) and "uid_at" not in have
 
 
 def _move_lints(conn: sqlite3.Connection) -> None:
@@ -70,10 +87,11 @@ def _move_lints(conn: sqlite3.Connection) -> None:
 
 
 def rebuild_events(conn: sqlite3.Connection) -> None:
-    """Rebuild an events table of before version 7 (inside the caller's transaction): each
+    """Rebuild an events table of before version 8 (inside the caller's transaction): each
     distinct source becomes a row of ``sources`` (before version 5), each distinct list of
     findings a row of ``lints`` (before version 6), and each event names them; a messageId,
-    userId, anonymousId is kept only where the message does not hold it. The caller
+    userId, anonymousId is kept only where the message does not hold it (else where it
+    holds it: ``*_at``). The caller
     recreates the indexes (the schema script) afterwards."""
     have = _columns(conn, "events")
     own_lints = "lint_id" not in have
@@ -89,8 +107,13 @@ def rebuild_events(conn: sqlite3.Connection) -> None:
     picked = {c: f"e.{c}" if c in have else "NULL" for c in EVENT_STORED_COLUMNS}
     if "mid_kept" not in have:
         picked["mid_kept"] = _MID_KEPT
-    picked["uid_kept"] = _ID_KEPT.format(key="userId", col="user_id")
-    picked["aid_kept"] = _ID_KEPT.format(key="anonymousId", col="anonymous_id")
+    if "uid_kept" not in have:
+        picked["uid_kept"] = _ID_KEPT.format(key="userId", col="user_id")
+        picked["aid_kept"] = _ID_KEPT.format(key="anonymousId", col="anonymous_id")
+    for col, kept in KEPT_COLUMNS.items():  # (the old table's column: stored or virtual)
+        was = {"kept": picked[kept], "value": f"e.{col}"}
+        picked[AT_COLUMNS[col]] = _AT.format(**was)
+        picked[kept] = _KEPT.format(**was)
     if own_lints:
         picked["lint_id"] = "(SELECT l.lint_id FROM lints l WHERE l.lint = e.lint)"
     if own_sources:

@@ -26,7 +26,7 @@ import orjson
 from inspector.domain import jsoncodec
 from inspector.domain.capture import CapturedEvent, Finding, RawRequest, Source
 from inspector.domain.store_body import unpack as unpack_body
-from inspector.domain.store_schema import REQUEST_COLUMNS
+from inspector.domain.store_schema import REQUEST_COLUMNS, at_of
 
 KEEP_DEPTH = 100
 _CLIPPED = "…(nested deeper than {} levels: not kept here; the request's body has it whole)"
@@ -118,16 +118,34 @@ def lint_of(text: str | None) -> list[Finding]:
     ]
 
 
+def _placed(text: str, kept: str | None, value: Any) -> tuple[str | None, int | None]:
+    """``(kept, at)`` of a messageId, userId or anonymousId: what is kept already stays; a
+    value the message holds as it is is read by where it is (:func:`at_of`), or kept when
+    the text does not hold it character for character."""
+    if kept is not None or value is None:
+        return kept, None
+    at = at_of(text, value)
+    return (value, None) if at is None else (None, at)
+
+
 def event_body(
     ev: CapturedEvent, text: str, original: str | None, lint: str | None
 ) -> tuple[Any, ...]:
-    """The event's row but what a write transaction assigns (``BODY_COLUMNS`` order), from
-    its message's and original's JSON (``text``, ``original``) and its findings' (``lint``).
-    The messageId is kept (``mid_kept``) only when the message does not hold it as it is, the
-    userId and anonymousId only when it does not hold them as plain strings (:func:`_kept`)."""
+    """The event's row but what a write transaction assigns (``BODY_COLUMNS`` order: its
+    source's key and its findings' JSON last), from its message's and original's JSON
+    (``text``, ``original``) and its findings' (``lint``). The messageId is kept
+    (``mid_kept``) only when the message does not hold it as it is, the userId and
+    anonymousId only when it does not hold them as plain strings (:func:`_kept`); else the
+    store reads them out of the text by where they are (``*_at``; kept where the JSON text
+    escapes them)."""
     m = ev.message
     g = m.get
     mid = ev.message_id
+    uid = g("userId")
+    aid = g("anonymousId")
+    mid_kept, mid_at = _placed(text, None if g("messageId") == mid else mid, mid)
+    uid_kept, uid_at = _placed(text, _kept(uid), uid)
+    aid_kept, aid_at = _placed(text, _kept(aid), aid)
     return (
         ev.session_id,
         ev.received_at,
@@ -135,19 +153,22 @@ def event_body(
         ev.type,
         _text(g("event")),
         _text(g("name")),
-        _kept(g("userId")),
-        _kept(g("anonymousId")),
+        uid_kept,
+        aid_kept,
         _text(g("previousId")),
         _text(g("groupId")),
-        None if g("messageId") == mid else mid,
+        mid_kept,
+        mid_at,
+        uid_at,
+        aid_at,
         int(ev.generated_message_id),
-        source_key(ev.source),
         ev.batch_index,
         ev.batch_size,
         ev.lint_level,
-        lint,
         text,
         original,
+        source_key(ev.source),
+        lint,
         mid,
     )
 

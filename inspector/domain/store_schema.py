@@ -12,7 +12,11 @@ from typing import Any
 #    are one row of ``lints`` that every event with the same findings names (``lint_id``)
 # 7: an event's userId and anonymousId are read from its message too (virtual columns); only
 #    a value the message does not hold as a plain string is kept (``uid_kept``, ``aid_kept``)
-SCHEMA_VERSION = 7
+# 8: those three virtual columns read the value out of the message by where it is
+#    (``mid_at``, ``uid_at``, ``aid_at``: :func:`at_of`), not with json_extract: SQLite computes
+#    every generated column of each row it inserts, and three JSON parses of the message were
+#    ~1.5 µs of the store writer's ~11 µs an event (benchmarks/store_insert.py)
+SCHEMA_VERSION = 8
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -75,12 +79,13 @@ EVENTS_TABLE = """CREATE TABLE IF NOT EXISTS events (
     type TEXT, event TEXT, name TEXT,
     uid_kept TEXT, aid_kept TEXT, previous_id TEXT, group_id TEXT,
     mid_kept TEXT,
+    mid_at INTEGER, uid_at INTEGER, aid_at INTEGER,
     message_id TEXT GENERATED ALWAYS AS
-        (COALESCE(mid_kept, json_extract(message, '$.messageId'))) VIRTUAL,
+        (COALESCE(mid_kept, substr(message, (mid_at >> 8) + 1, mid_at & 255))) VIRTUAL,
     user_id TEXT GENERATED ALWAYS AS
-        (COALESCE(uid_kept, json_extract(message, '$.userId'))) VIRTUAL,
+        (COALESCE(uid_kept, substr(message, (uid_at >> 8) + 1, uid_at & 255))) VIRTUAL,
     anonymous_id TEXT GENERATED ALWAYS AS
-        (COALESCE(aid_kept, json_extract(message, '$.anonymousId'))) VIRTUAL,
+        (COALESCE(aid_kept, substr(message, (aid_at >> 8) + 1, aid_at & 255))) VIRTUAL,
     generated_mid INTEGER NOT NULL DEFAULT 0,
     source_id INTEGER,
     request_id INTEGER, batch_index INTEGER, batch_size INTEGER,
@@ -131,6 +136,25 @@ _EVENT_HEAD = (
 #: the columns computed from the message (but where it does not hold the value as a plain
 #: string), and the stored columns in their places: read and stored rows line up
 KEPT_COLUMNS = {"user_id": "uid_kept", "anonymous_id": "aid_kept", "message_id": "mid_kept"}
+#: and where in the message each is found otherwise (version 8: :func:`at_of`)
+AT_COLUMNS = {"message_id": "mid_at", "user_id": "uid_at", "anonymous_id": "aid_at"}
+#: how many low bits of an ``*_at`` value hold the length (the rest: the offset)
+AT_LENGTH_BITS = 8
+
+
+def at_of(text: str, value: str) -> int | None:
+    """Where the message's JSON ``text`` holds ``value`` character for character, as an
+    ``*_at`` column keeps it: ``offset << 8 | length`` (in characters, as SQLite's ``substr``
+    counts them), so that ``substr(message, (at >> 8) + 1, at & 255)`` is ``value``; None
+    when the text does not hold it as it is (JSON escapes it) or it is 256 characters or
+    longer (then the row keeps the value itself). Any place that holds the same characters
+    will do: what is read back is those characters."""
+    n = len(value)
+    if n >> AT_LENGTH_BITS:
+        return None
+    at = text.find(value)
+    return None if at < 0 else at << AT_LENGTH_BITS | n
+
 
 # The events table's stored columns, in the order inserts use (``message_id``, ``user_id``,
 # ``anonymous_id`` are computed: the ``*_kept`` column or the message's own value).
@@ -141,6 +165,9 @@ EVENT_STORED_COLUMNS = (
     "previous_id",
     "group_id",
     "mid_kept",
+    "mid_at",
+    "uid_at",
+    "aid_at",
     "generated_mid",
     "source_id",
     "request_id",

@@ -20,9 +20,14 @@ from typing import Any
 from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.store_schema import EVENT_STORED_COLUMNS, REQUEST_COLUMNS, SOURCE_COLUMNS
 
-# what a write transaction assigns to an event, and the rest (built before the transaction)
+# what a write transaction assigns to an event, and the rest (built before the transaction):
+# the source and the findings last, as the transaction replaces them by their ids
 EVENT_ASSIGNED = ("id", "seq", "request_id", "dup")
-EVENT_BODY = tuple(c for c in EVENT_STORED_COLUMNS if c not in EVENT_ASSIGNED)
+_NAMED = ("source_id", "lint_id")
+EVENT_BODY = (
+    *(c for c in EVENT_STORED_COLUMNS if c not in EVENT_ASSIGNED and c not in _NAMED),
+    *_NAMED,
+)
 #: an event's body as built before the transaction: :data:`EVENT_BODY` and, last, its
 #: messageId (what duplicate detection and announcing read; not inserted: computed)
 BODY_COLUMNS = (*EVENT_BODY, "message_id")
@@ -32,6 +37,7 @@ BODY_AT = {c: i for i, c in enumerate(BODY_COLUMNS)}
 #: findings' JSON there; their ids once inserted)
 SOURCE_AT = len(EVENT_ASSIGNED) + BODY_AT["source_id"]
 LINT_AT = len(EVENT_ASSIGNED) + BODY_AT["lint_id"]
+assert SOURCE_AT == LINT_AT - 1 == len(EVENT_STORED_COLUMNS) - 2  # (then the messageId)
 #: how many lists of findings a process remembers the ids of (most events repeat a few)
 LINTS_KEPT = 10_000
 EV_INSERT = (
@@ -184,15 +190,14 @@ class Txn:
         an event's source as its key (:data:`SOURCE_AT`), its findings as JSON or None
         (:data:`LINT_AT`)."""
         self.conn.executemany(REQ_INSERT, req_rows)
-        at, lat = SOURCE_AT, LINT_AT
-        assert at < lat
         ids, lints = self.sources, self.lints
         rows = []
         for r in ev_rows:
-            sid = ids.get(r[at]) or self.source_id(r[at])
-            text = r[lat]
+            key = r[-3]
+            sid = ids.get(key) or self.source_id(key)
+            text = r[-2]
             lid = None if text is None else (lints.get(text) or self.lint_id(text))
-            rows.append((*r[:at], sid, *r[at + 1 : lat], lid, *r[lat + 1 : -1]))
+            rows.append((*r[:-3], sid, lid))
         self.conn.executemany(EV_INSERT, rows)
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from inspector.domain import jsoncodec
 from inspector.domain.store import DB_NAME, Store, check_header
 from inspector.domain.store_schema import (
+    AT_COLUMNS,
     EVENT_COLUMNS,
     EVENT_STORED_COLUMNS,
     KEPT_COLUMNS,
@@ -51,6 +52,12 @@ _LINT = EVENT_STORED_COLUMNS.index("lint_id")
 # the events table before version 5 (each row with its source's columns): the read order
 _OLD_EVENTS = "events (before version 5)"
 _SRC = EVENT_COLUMNS.index(SOURCE_COLUMNS[0])  # where its source's columns were
+# the events table of versions 5 to 7 (no ``*_at`` columns): the read order
+_PRE8_EVENTS = "events (before version 8)"
+_PRE8 = tuple(c for c in EVENT_STORED_COLUMNS if c not in AT_COLUMNS.values())
+_AT0 = EVENT_STORED_COLUMNS.index("mid_at")
+assert EVENT_STORED_COLUMNS[_AT0 : _AT0 + 3] == tuple(AT_COLUMNS.values())
+_ID_KEYS = {"message_id": "messageId", "user_id": "userId", "anonymous_id": "anonymousId"}
 
 
 def _plausible(table: str, row: Sequence[Any]) -> bool:
@@ -58,8 +65,9 @@ def _plausible(table: str, row: Sequence[Any]) -> bool:
     must be there whole, a JSON object (SQLite reads the part of a row beyond the end of a
     file cut short as zeros; the store reads each event's messageId from its message)."""
     num = int | float
-    if table in ("events", _OLD_EVENTS):
-        message = row[EVENT_STORED_COLUMNS.index("message") if table == "events" else 26]
+    if table in ("events", _OLD_EVENTS, _PRE8_EVENTS):
+        layout = {"events": EVENT_STORED_COLUMNS, _PRE8_EVENTS: _PRE8}.get(table, EVENT_COLUMNS)
+        message = row[layout.index("message")]
         return (
             isinstance(row[1], int)
             and isinstance(row[2], int)
@@ -87,7 +95,7 @@ def _json_object(text: str) -> bool:
 def _from_pages(path: Path) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """Rows found on the file's pages, each with the table its columns fit (a row as wide as
     two tables' goes to the one its values fit)."""
-    tables = {**_TABLES, _OLD_EVENTS: EVENT_COLUMNS}
+    tables = {**_TABLES, _OLD_EVENTS: EVENT_COLUMNS, _PRE8_EVENTS: _PRE8}
     widths: dict[int, str] = {}
     for t, c in tables.items():
         widths[len(c)] = f"{widths[len(c)]}|{t}" if len(c) in widths else t
@@ -104,10 +112,13 @@ def _from_pages(path: Path) -> Iterator[tuple[str, tuple[Any, ...]]]:
 def _new_event(txn: Txn, table: str, row: tuple[Any, ...]) -> tuple[Any, ...]:
     """An events row as this version stores it: one of before version 5 with its source a
     row of ``sources`` (its messageId in the place of ``mid_kept``), one of before version 6
-    with its findings a row of ``lints``."""
+    with its findings a row of ``lints``, one of before version 8 without ``*_at`` (what it
+    did not keep is read from its message afterwards: :func:`_kept_ids`)."""
     if table == _OLD_EVENTS:
         end = _SRC + len(SOURCE_COLUMNS)
         row = (*row[:_SRC], txn.source_id(tuple(row[_SRC:end])), *row[end:])
+    if table != "events":
+        row = (*row[:_AT0], None, None, None, *row[_AT0:])
     lint = row[_LINT]
     if isinstance(lint, str):
         row = (*row[:_LINT], txn.lint_id(lint), *row[_LINT + 1 :])
@@ -129,8 +140,19 @@ def _event_tables(old: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
         tables = {t: c for t, c in kept.items() if t not in ("sources", "events")}
         return {**tables, _OLD_EVENTS: EVENT_COLUMNS}
     older = {**{k: c for c, k in KEPT_COLUMNS.items()}, "lint_id": "lint"}
+    older.update({at: "NULL" for at in AT_COLUMNS.values()})  # (before version 8)
     events = tuple(older[c] if c in older and c not in have else c for c in EVENT_STORED_COLUMNS)
     return {**kept, "events": events}
+
+
+def _kept_ids(conn: sqlite3.Connection) -> None:
+    """Rows saved from a store of before version 8 (no ``*_at``) keep the messageId, userId
+    and anonymousId that they did not (their messages held them)."""
+    for col, kept in KEPT_COLUMNS.items():
+        conn.execute(
+            f"UPDATE events SET {kept} = json_extract(message, '$.{_ID_KEYS[col]}') "
+            f"WHERE {kept} IS NULL AND {AT_COLUMNS[col]} IS NULL AND json_valid(message)"
+        )
 
 
 @dataclass
@@ -263,7 +285,7 @@ def repair_store(data_dir: Path) -> Repaired | None:
         f"VALUES ({', '.join('?' * len(columns))})"
         for table, columns in _TABLES.items()
     }
-    inserts[_OLD_EVENTS] = inserts["events"]
+    inserts[_OLD_EVENTS] = inserts[_PRE8_EVENTS] = inserts["events"]
     with (
         _opened(moved) as old,
         contextlib.closing(Store(data_dir)) as fresh,
@@ -287,6 +309,7 @@ def repair_store(data_dir: Path) -> Repaired | None:
                 if table.startswith("events"):
                     row = _new_event(txn, table, row)
                 txn.conn.execute(inserts[table], row)
+        _kept_ids(txn.conn)
         # events whose session row is gone get a session again (named for what it was)
         txn.conn.execute(
             "INSERT INTO sessions (id, name, created_at) "

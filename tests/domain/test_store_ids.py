@@ -15,6 +15,7 @@ from inspector.domain.capture import RawRequest
 from inspector.domain.intake import build_events, parse_body
 from inspector.domain.query import compile_query
 from inspector.domain.store import DB_NAME, Store
+from inspector.domain.store_rows import dumps
 from inspector.domain.store_schema import SCHEMA_VERSION
 from inspector.ingest.repair import repair_store
 
@@ -105,12 +106,13 @@ def test_an_id_is_kept_only_where_the_message_does_not_hold_it_as_a_plain_string
     assert [(r[2], r[3]) for r in rows] == [
         (column(e.message.get("userId")), column(e.message.get("anonymousId"))) for e in evs
     ]
-    plain = [
+    plain = [  # (and, since version 8, written as it is in the message's JSON text)
         e.message.get("userId") is None
-        or (isinstance(e.message["userId"], str) and "\x00" not in e.message["userId"])
+        or (isinstance(e.message["userId"], str) and e.message["userId"] in dumps(e.message))
         for e in evs
     ]
     assert [r[0] is None for r in rows] == plain
+    assert plain[6] is False and rows[6][0] == 'Zoë "q" \\ \n'  # (JSON escapes it)
     assert rows[1][:3] == ("42", "42", "42") and rows[5][0] == "nul\x00in it"
     assert rows[4][0] == '{"a":[1,"x"]}' and rows[3][0] == "true"
     assert store.events(sid, limit=None) == evs
@@ -156,9 +158,9 @@ def test_a_version_6_store_answers_the_same(tmp_path, how):
             rep = repair_store(tmp_path / "old")
             assert rep is not None and rep.saved["events"] == len(evs)
         store = Store(tmp_path / "old")
-        assert store.meta_value("schema_version") == str(SCHEMA_VERSION) == "7"
+        assert store.meta_value("schema_version") == str(SCHEMA_VERSION) == "8"
         kept = store.select("SELECT COUNT(*) FROM events WHERE uid_kept IS NOT NULL")[0][0]
-        assert kept == (6 if how == "rebuilt" else 10)  # repair keeps what the rows held
+        assert kept == (7 if how == "rebuilt" else 10)  # repair keeps what the rows held
         store.index_all()
     assert store.events(sid, limit=None) == evs
     assert _answers(store, sid) == want
