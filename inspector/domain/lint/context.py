@@ -36,6 +36,7 @@ class Ctx:
         self.past_iso = ""  # received - max skew, as YYYY-MM-DDTHH:MM:SS (UTC)
         self.names: dict[str, Any] = {}  # per-engine cache of event-name analysis
         # (fast path) this message's properties, their keys and value types, once computed
-        self.shape: tuple[dict[str, Any], tuple[str, ...], tuple[type, ...]] | None = None
+        # (and, from the fused track checks, their memo entry of that shape)
+        self.shape: tuple[Any, ...] | None = None
         # (fast path) what a track call's shape decides, per (event, keys, value types)
         self.shapes: dict[tuple[Any, ...], Any] = {}

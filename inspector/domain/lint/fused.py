@@ -27,6 +27,7 @@ from inspector.domain.lint.values import CURRENCY_RE, short
 
 Out = list[tuple[str, str, str | None]]
 SHAPES_MAX = 20000
+PENDING_MAX = 4096  # memo entries with counts not yet added (then added)
 _NUMBERS = (type(None), int, float)
 # what the types decide of revenue_currency: nothing to check, a currency string to check
 # (at its position), or the check to run on each message
@@ -37,13 +38,18 @@ class TrackShape:
     """What one track shape decides: the constant findings of the name and key checks,
     the spec event and the plan of its typed properties, what revenue_currency needs."""
 
-    __slots__ = ("before", "currency_at", "plan", "rev", "spec")
+    __slots__ = ("before", "counters", "currency_at", "n", "plan", "rev", "spec")
 
     def __init__(
         self, before: tuple[Any, ...], spec: Any, plan: Any, rev: int, currency_at: int
     ) -> None:
         self.before, self.spec, self.plan = before, spec, plan
         self.rev, self.currency_at = rev, currency_at
+        # the shape's property-type counters once it is a clean shape (the state's
+        # clean_sigs[sig], kept for good), and the counts not yet added to them (see
+        # SessionState.flush)
+        self.counters: list[tuple[list[Any], int]] | None = None
+        self.n = 0
 
 
 def _revenue_mode(keys: tuple[str, ...], types: tuple[type, ...]) -> tuple[int, int]:
@@ -113,7 +119,7 @@ def _track_shape(semantic: CheckFn, keys_rule: bool, revenue: bool) -> CheckFn:
             if e is not None:
                 memo[key] = e
             return
-        x.shape = (props, keys, types)
+        x.shape = (props, keys, types, e)
         if e.before:
             out.extend(e.before)
         if spec is None:
@@ -202,22 +208,41 @@ def _bookkeeping(track: bool) -> CheckFn:
         obj = m.get("traits" if t == "identify" or t == "group" else "properties")
         if type(obj) is dict and obj:
             shape = x.shape
-            if t != "track":
-                ev_key = _EVENT_KEYS.get(t)  # type: ignore[arg-type]
-            elif type(name) is str:
-                ev_key = name
+            if shape is not None and shape[0] is obj and len(shape) == 4:
+                e = shape[3]  # (track_shape's memo entry: its sig is its key)
+                if e.counters is not None:
+                    if not e.n:
+                        later = st.pending_shapes
+                        if len(later) >= PENDING_MAX:
+                            st.flush()
+                        later.append(e)
+                    e.n += 1
+                else:
+                    sig = (name, shape[1], shape[2])
+                    if sig in st.clean_sigs:
+                        e.counters = st.clean_sigs[sig]
+                        pending = st.pending
+                        pending[sig] = pending.get(sig, 0) + 1
+                    else:
+                        ptypes(m, x, out)
+                        e.counters = st.clean_sigs.get(sig)
             else:
-                ev_key = None
-            if ev_key is not None:
-                if shape is not None and shape[0] is obj:
-                    sig = (ev_key, shape[1], shape[2])
+                if t != "track":
+                    ev_key = _EVENT_KEYS.get(t)  # type: ignore[arg-type]
+                elif type(name) is str:
+                    ev_key = name
                 else:
-                    sig = (ev_key, tuple(obj), tuple(map(type, obj.values())))
-                if sig in st.clean_sigs:
-                    pending = st.pending
-                    pending[sig] = pending.get(sig, 0) + 1
-                else:
-                    ptypes(m, x, out)
+                    ev_key = None
+                if ev_key is not None:
+                    if shape is not None and shape[0] is obj:
+                        sig = (ev_key, shape[1], shape[2])
+                    else:
+                        sig = (ev_key, tuple(obj), tuple(map(type, obj.values())))
+                    if sig in st.clean_sigs:
+                        pending = st.pending
+                        pending[sig] = pending.get(sig, 0) + 1
+                    else:
+                        ptypes(m, x, out)
         if not track:
             return
         # -- event_name_collisions: nothing to say for a name known not to collide

@@ -13,7 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 from inspector.domain.lint.context import CALL_TYPES, Ctx
-from inspector.domain.lint.fastpath import _AID_OK, _UID_OK, _aid_fine, _id_fine, _uid_fine
+from inspector.domain.lint.fastpath import (
+    _AID_OK,
+    _PHONEISH,
+    _UID_OK,
+    _aid_fine,
+    _id_fine,
+    _uid_fine,
+)
 from inspector.domain.lint.rules_envelope import _TOP_KEYS, _variants
 from inspector.domain.lint.values import ISO_SECONDS_RE, ISO_UTC_TAIL_RE, iso_status
 
@@ -136,13 +143,32 @@ def masker(bits: dict[str, int]) -> Masker:
             return found | eb
         uid = m.get("userId")
         aid = m.get("anonymousId")
+        # (an id over 20 characters is no placeholder unless all "0" and "-": asked here,
+        # the shorter ones by their answer kept per id)
         if uid is None:
             if aid is None:
                 return found | eb
-        elif type(uid) is not str or not (_UID_OK.get(uid) or _uid_fine(uid)):
+        elif type(uid) is not str:
             return found | eb
-        if aid is not None and (type(aid) is not str or not (_AID_OK.get(aid) or _aid_fine(aid))):
+        elif len(uid) > 20:
+            if (
+                uid[0].isspace()
+                or uid[-1].isspace()
+                or "@" in uid
+                or uid[0] in _PHONEISH
+                or not uid.strip("0-")
+            ):
+                return found | eb
+        elif not (_UID_OK.get(uid) or _uid_fine(uid)):
             return found | eb
+        if aid is not None:
+            if type(aid) is not str:
+                return found | eb
+            if len(aid) > 20:
+                if aid[0].isspace() or aid[-1].isspace() or not aid.strip("0-"):
+                    return found | eb
+            elif not (_AID_OK.get(aid) or _aid_fine(aid)):
+                return found | eb
         if t == "track":
             e = m.get("event")
             if type(e) is not str or not e or e[0].isspace() or e[-1].isspace():

@@ -51,8 +51,15 @@ def semantic(m: dict[str, Any], x: Ctx, out: Out) -> None:
 
 def products_shape(v: Any, out: Out) -> None:
     """E018 on a non-spec event: products, when present, is an array of objects."""
-    if v is not None and (type(v) is not list or not all(type(i) is dict for i in v)):
-        out.append(("E018", "products must be an array of objects", "properties.products"))
+    if v is None:
+        return
+    if type(v) is list:
+        for i in v:
+            if type(i) is not dict:
+                break
+        else:
+            return
+    out.append(("E018", "products must be an array of objects", "properties.products"))
 
 
 def semantic_types(name: str, spec: Any, props: dict[str, Any], out: Out) -> None:

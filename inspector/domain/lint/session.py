@@ -38,6 +38,8 @@ class SessionState:
         self.clean_sigs: dict[tuple[Any, ...], list[tuple[list[Any], int]]] = {}
         # the fast path's counts not yet added to ptypes/gtypes: clean shape -> times seen
         self.pending: dict[tuple[Any, ...], int] = {}
+        # and the fused fast path's, per memo entry of a clean shape (``counters``, ``n``)
+        self.pending_shapes: list[Any] = []
         self.cased: set[str] = set()
         self.ptypes: dict[str, dict[str, list[Any]]] = {}  # event -> prop -> [type, n, ...]
         self.gtypes: dict[str, dict[str, list[Any]]] = {}  # prop -> type -> [n, event]
@@ -83,6 +85,13 @@ class SessionState:
                 for lst, i in clean[sig]:
                     lst[i] += n
             self.pending.clear()
+        if self.pending_shapes:
+            for e in self.pending_shapes:
+                n = e.n
+                for lst, i in e.counters:
+                    lst[i] += n
+                e.n = 0
+            self.pending_shapes.clear()
 
     def issues(self) -> list[dict[str, Any]]:
         """Cross-event problems as they stand now (for a session report view)."""

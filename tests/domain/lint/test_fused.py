@@ -90,6 +90,18 @@ def adversarial() -> list[dict[str, Any]]:
     add(_msg(0, event="Signup Done", properties={"plan": "pro"}, userId=" user-1"))
     add(_msg(0, event="Signup Done", properties={"plan": "pro"}, userId="USER-1 "))
     add(_msg(0, event="Signup Done", properties={"plan": "pro"}, userId="a@example.com"))
+    long_ids = ["0" * 8 + "-0000-0000-0000-" + "0" * 12, "someone.longer@example.com"]
+    long_ids += [
+        "-" * 22,
+        "+1 (555) 123-4567 ext 12",
+        " " + "a" * 24,
+        "b" * 24 + "\u2003",
+        "c" * 21,
+    ]
+    for v in long_ids:  # ids over 20 characters: the guards ask them without their cache
+        add(_msg(0, event="Signup Done", properties={"plan": "pro"}, userId=v), 1)
+        add(_msg(0, event="Signup Done", properties={"plan": "pro"}, anonymousId=v), 1)
+    add(_msg(0, event="", properties={"plan": "pro"}))  # an empty name: still counted
     add(_msg(0, event="Video Playback Started", properties={"session_id": "s-1", "position": 1}))
     add(_msg(0, event="Video Playback Paused", properties={"session_id": "s-2", "position": 2}))
     add(_msg(0, event="Video Playback Paused", properties={"session_id": None, "position": 2.5}))
