@@ -74,7 +74,7 @@ def envelope(m: dict[str, Any], x: Ctx) -> bool:
     if x.original is not None:
         return False
     t = m.get("type")
-    if t not in _TYPES or t == "alias":
+    if t not in _TYPES:
         return False
     mid = m.get("messageId")
     if type(mid) is not str or not 0 < len(mid) <= 100:
@@ -96,7 +96,9 @@ def envelope(m: dict[str, Any], x: Ctx) -> bool:
         g = m.get("groupId")
         if not _id_fine(g) or len(g) > 500:  # type: ignore[arg-type]
             return False
-    if (t != "group" and "groupId" in m) or "previousId" in m:
+    elif t == "alias" and (uid is None or not _id_fine(m.get("previousId"))):
+        return False  # (E007 needs both; E004, E020, W019 look at previousId too)
+    if (t != "group" and "groupId" in m) or (t != "alias" and "previousId" in m):
         return False
     p, tr = m.get("properties"), m.get("traits")
     if (p is not None and type(p) is not dict) or (tr is not None and type(tr) is not dict):

@@ -25,8 +25,8 @@ from inspector.domain.lint.rules_envelope import _TOP_KEYS, _variants
 from inspector.domain.lint.values import ISO_SECONDS_RE, ISO_UTC_TAIL_RE, iso_status
 
 # per set of top-level keys: (the variants fold_envelope folds, envelope's key conditions
-# hold for a group call, for a page or screen call, for any other call)
-Head = tuple[tuple[tuple[str, str], ...], bool, bool, bool]
+# hold for a group call, for a page or screen call, for any other call, for an alias call)
+Head = tuple[tuple[tuple[str, str], ...], bool, bool, bool, bool]
 Masker = Callable[[dict[str, Any], Ctx, Head | None], int]
 
 _TYPES = frozenset(CALL_TYPES)
@@ -47,6 +47,7 @@ def head(keys: tuple[str, ...]) -> Head:
             no_prev and _TOP_KEYS.isdisjoint(ks),
             no_prev and no_group and _TOP_KEYS_PAGE.isdisjoint(ks),
             no_prev and no_group and _TOP_KEYS.isdisjoint(ks),
+            no_group and _TOP_KEYS.isdisjoint(ks),
         )
         if len(HEADS) >= HEADS_MAX:
             HEADS.clear()
@@ -136,7 +137,7 @@ def masker(bits: dict[str, int]) -> Masker:
         if not eb:
             return found
         # -- envelope: a failed condition returns at once
-        if hd is None or t not in _TYPES or t == "alias":
+        if hd is None or t not in _TYPES:
             return found | eb
         mid = m.get("messageId")
         if type(mid) is not str or not 0 < len(mid) <= 100:
@@ -178,6 +179,9 @@ def masker(bits: dict[str, int]) -> Masker:
         elif t == "group":
             g = m.get("groupId")
             if not _id_fine(g) or len(g) > 500 or not hd[1]:  # type: ignore[arg-type]
+                return found | eb
+        elif t == "alias":
+            if uid is None or not _id_fine(m.get("previousId")) or not hd[4]:
                 return found | eb
         elif not (hd[2] if t == "page" or t == "screen" else hd[3]):
             return found | eb

@@ -102,6 +102,16 @@ def adversarial() -> list[dict[str, Any]]:
         add(_msg(0, event="Signup Done", properties={"plan": "pro"}, userId=v), 1)
         add(_msg(0, event="Signup Done", properties={"plan": "pro"}, anonymousId=v), 1)
     add(_msg(0, event="", properties={"plan": "pro"}))  # an empty name: still counted
+    alias = {"type": "alias", "event": None}
+    for prev in ("anon-1", "null", " p", 5, "", "0000", None):
+        add(_msg(0, **alias, previousId=prev), 1)
+    for uid in (None, "", "null", "a@example.com", "+15551234567"):
+        add(_msg(0, **alias, previousId="anon-1", userId=uid), 1)
+    add(_msg(0, **alias, previousId="anon-1", groupId="g"), 1)
+    add(_msg(0, **alias, previousId="anon-1", name="N"), 1)
+    add(_msg(0, **alias, previousId="anon-1", anonymousId="undefined"), 1)
+    add(_msg(0, **alias, previousId="anon-1", anonymousId=None), 1)
+    add(_msg(0, **alias, previousId="anon-1", traits="x"), 1)
     add(_msg(0, event="Video Playback Started", properties={"session_id": "s-1", "position": 1}))
     add(_msg(0, event="Video Playback Paused", properties={"session_id": "s-2", "position": 2}))
     add(_msg(0, event="Video Playback Paused", properties={"session_id": None, "position": 2.5}))
