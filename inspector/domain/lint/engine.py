@@ -22,6 +22,7 @@ from inspector.domain.lint import (  # noqa: F401  (importing registers the rule
     rules_time,
     session,
 )
+from inspector.domain.lint.clean_track import whole_for
 from inspector.domain.lint.config import LintConfig
 from inspector.domain.lint.context import CALL_TYPES, Ctx
 from inspector.domain.lint.fastpath import idle, plans_for
@@ -62,10 +63,16 @@ class LintEngine:
         )
         if fast_path:  # checks that can report nothing under this configuration
             active = [c for c in active if not idle(c.fn, cfg)]
+        # per call type: what answers the mask of failed guards (-1: it linted the message
+        # itself), and the checks for each mask
         self._plans: dict[str, tuple[Masker, dict[int, list[CheckFn]]]] = {}
         for t in (*CALL_TYPES, "unknown"):
             bits, plans = plans_for(t, active, fast_path, self._enabled)
-            self._plans[t] = (masker(bits), plans)
+            first: Masker = masker(bits)
+            whole = whole_for(t, first, plans[0]) if fast_path else None
+            if whole is not None:
+                first, plans[-1] = whole, []
+            self._plans[t] = (first, plans)
         self._fold = {"W001", "W003", "E014"} & self._enabled
         self._ctx = Ctx(cfg, self.catalog, self.state, plan)
         self._plan_on = plan is not None and bool(
@@ -142,7 +149,7 @@ class LintEngine:
                 if fold is not None:
                     m = fold(m, ctx, found)
             mask_of, checks = plans.get(ev.type) or unknown
-            for fn in checks[mask_of(m, ctx, hd)]:
+            for fn in checks[mask_of(m, ctx, hd, found)]:
                 fn(m, ctx, found)
             if plan is not None:
                 plan.check(m, found)
@@ -202,7 +209,7 @@ class LintEngine:
             m = rules_envelope.fold_envelope(m, ctx, out)
         hd = head(tuple(m)) if original is None else None
         mask_of, plans = self._plans.get(t) or self._plans["unknown"]
-        for fn in plans[mask_of(m, ctx, hd)]:
+        for fn in plans[mask_of(m, ctx, hd, out)]:
             fn(m, ctx, out)
         if self._plan_on:
             self.plan.check(m, out)  # type: ignore[union-attr]

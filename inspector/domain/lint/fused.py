@@ -294,7 +294,9 @@ FUSED: list[tuple[tuple[CheckFn, ...], CheckFn]] = [
     for revenue in (True, False)
     for sem in (shapes.semantic, shapes.semantic_no_keys)
 ]
-FUSED += [((*_BOOKKEEPING, *_TRACK_END), _bookkeeping(True)), (_BOOKKEEPING, _bookkeeping(False))]
+bookkeeping_track = _bookkeeping(True)
+bookkeeping = _bookkeeping(False)
+FUSED += [((*_BOOKKEEPING, *_TRACK_END), bookkeeping_track), (_BOOKKEEPING, bookkeeping)]
 
 
 def fuse(fns: list[CheckFn]) -> list[CheckFn]:

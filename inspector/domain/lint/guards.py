@@ -27,7 +27,8 @@ from inspector.domain.lint.values import ISO_SECONDS_RE, ISO_UTC_TAIL_RE, iso_st
 # per set of top-level keys: (the variants fold_envelope folds, envelope's key conditions
 # hold for a group call, for a page or screen call, for any other call, for an alias call)
 Head = tuple[tuple[tuple[str, str], ...], bool, bool, bool, bool]
-Masker = Callable[[dict[str, Any], Ctx, Head | None], int]
+# (message, context, its head, the findings: unused here, the one-pass forms append to it)
+Masker = Callable[[dict[str, Any], Ctx, Head | None, list[Any]], int]
 
 _TYPES = frozenset(CALL_TYPES)
 _TOP_KEYS_PAGE = _TOP_KEYS - {"name"}
@@ -99,7 +100,7 @@ def masker(bits: dict[str, int]) -> Masker:
     if unknown:
         raise ValueError(f"no combined form for guards {sorted(unknown)}")
 
-    def mask(m: dict[str, Any], x: Ctx, hd: Head | None) -> int:
+    def mask(m: dict[str, Any], x: Ctx, hd: Head | None, out: list[Any]) -> int:
         found = 0
         t = m.get("type")
         c = m.get("context")

@@ -102,6 +102,10 @@ def adversarial() -> list[dict[str, Any]]:
         add(_msg(0, event="Signup Done", properties={"plan": "pro"}, userId=v), 1)
         add(_msg(0, event="Signup Done", properties={"plan": "pro"}, anonymousId=v), 1)
     add(_msg(0, event="", properties={"plan": "pro"}))  # an empty name: still counted
+    # the same messageId on another event, told apart only by originalTimestamp (W008)
+    for when in ("2026-11-22T10:31:18.000Z", "2026-11-22T10:31:17.000Z"):
+        m = _msg(0, event="Signup Done", timestamp=None, originalTimestamp=when)
+        seq.append({**m, "messageId": "dup-ot"})
     alias = {"type": "alias", "event": None}
     for prev in ("anon-1", "null", " p", 5, "", "0000", None):
         add(_msg(0, **alias, previousId=prev), 1)
@@ -164,7 +168,7 @@ def _each_guard(t: str, engine: LintEngine) -> Any:
     bits, _ = fastpath.plans_for(t, active, True, engine._enabled)
     pairs = [(b, GUARDS[g]) for g, b in bits.items()]
 
-    def mask(m: dict[str, Any], x: Any, hd: Any) -> int:
+    def mask(m: dict[str, Any], x: Any, hd: Any, out: Any) -> int:
         return sum(b for b, guard in pairs if not guard(m, x))
 
     return mask
@@ -174,14 +178,25 @@ def _rows(ev: CapturedEvent) -> list[tuple[str, str, str, str | None]]:
     return [(f.rule, f.severity, f.message, f.path) for f in ev.lint]
 
 
-def _compare(cfg: LintConfig, msgs: list[dict[str, Any]], size: int, mp: pytest.MonkeyPatch) -> int:
+def _compare(
+    cfg: LintConfig,
+    msgs: list[dict[str, Any]],
+    size: int,
+    mp: pytest.MonkeyPatch,
+    generated: int = 0,
+) -> int:
+    """Both engines and the reference, event by event; every ``generated``-th event says its
+    messageId was made up on arrival (an import of such events)."""
     fast, plain, ref = LintEngine(cfg), LintEngine(cfg, fast_path=False), unfused(cfg, mp)
     seen = 0
     for i in range(0, len(msgs), size):
         chunk = msgs[i : i + size]
         received = 1795343628.0 + i
         a, b, c = (events_of(chunk, received) for _ in range(3))
-        for ea, eb, ec in zip(a, b, c, strict=True):  # event by event: the state after each
+        for j, (ea, eb, ec) in enumerate(zip(a, b, c, strict=True)):  # the state after each
+            if generated and (i + j) % generated == 0:
+                ea.generated_message_id = eb.generated_message_id = True
+                ec.generated_message_id = True
             fast.lint_batch([ea], None)
             plain.lint_batch([eb], None)
             ref.lint_batch([ec], None)
@@ -196,6 +211,12 @@ def test_adversarial_sequences_every_config(monkeypatch: pytest.MonkeyPatch) -> 
     seq = adversarial()
     for cfg in [*CONFIGS, LintConfig(enabled=frozenset({"W025"}))]:
         assert _compare(cfg, seq, 7, monkeypatch) > 40
+
+
+def test_made_up_message_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An event whose messageId the inspector made up is not remembered by W008."""
+    seq = adversarial() * 2
+    assert _compare(LintConfig(), seq, 9, monkeypatch, generated=3) > 40
 
 
 def test_adversarial_interleaved_with_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -37,7 +37,7 @@ def test_combined_guards_answer_as_each_guard() -> None:
                 x.original = original
                 hd = head(tuple(m)) if original is None else None
                 want = sum(b for g, b in bits.items() if not GUARDS[g](m, x))
-                assert mask(m, x, hd) == want, (bits, m, original)
+                assert mask(m, x, hd, []) == want, (bits, m, original)
     x.original = None
 
 

@@ -1,0 +1,212 @@
+"""A track call in one pass: the guards, then the checks of a plan where every guard holds,
+reading each field of the message once (the commonest message, under the configurations
+whose plan is ``context_fields`` + a fused track run + the fused track bookkeeping).
+
+:func:`whole_track` gives the engine a function in the place of the mask: it answers -1
+when it linted the message itself, else the mask for the engine to run the plan of, having
+changed nothing (a message it is not sure of goes to the combined guards:
+:mod:`~inspector.domain.lint.guards`). ``tests/domain/lint/test_fused.py`` compares it
+with the engine before fusing, finding by finding and state after each event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from inspector.domain.lint import session
+from inspector.domain.lint.context import Ctx
+from inspector.domain.lint.fastpath import _AID_OK, _PHONEISH, _UID_OK, _aid_fine, _uid_fine
+from inspector.domain.lint.fused import PENDING_MAX, bookkeeping_track
+from inspector.domain.lint.guards import Head, Masker, utc
+from inspector.domain.lint.registry import CheckFn
+from inspector.domain.lint.rules_context import context_fields
+from inspector.domain.lint.values import iso_status
+
+Out = list[tuple[str, str, str | None]]
+Whole = Callable[[dict[str, Any], Ctx, Head | None, Out], int]
+
+
+def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
+    """The plan ``[context_fields, track_shape, bookkeeping_track]`` of a track call whose
+    guards all hold, in one function; ``mask``: the combined guards (for anything else)."""
+    mid_reuse = session.message_id_reuse
+    user_ids = session.near_identical_user_ids
+    collisions = session.event_name_collisions
+    limit = session._LIMIT
+    fallback = bookkeeping_track
+
+    def run(m: dict[str, Any], x: Ctx, hd: Head | None, out: Out) -> int:
+        # -- the guards (any doubt: the combined guards answer, nothing was changed)
+        if hd is None or not hd[3] or m.get("type") != "track":
+            return mask(m, x, hd, out)
+        c = m.get("context")
+        if c is not None and (type(c) is not dict or "traits" in c or c.get("groupId") is not None):
+            return mask(m, x, hd, out)
+        fut = x.future_iso
+        ts = m.get("timestamp")
+        ot = m.get("originalTimestamp")
+        sent = m.get("sentAt")
+        r = m.get("receivedAt")
+        if (
+            (ts is not None and not utc(ts, fut))
+            or (ot is not None and not utc(ot, fut))
+            or (sent is not None and not utc(sent, fut))
+            or (r is not None and iso_status(r) != "ok")
+        ):
+            return mask(m, x, hd, out)
+        if sent is not None:
+            when = ot or ts
+            if not (
+                type(when) is str
+                and len(when) == len(sent)
+                and len(when) >= 20
+                and when[-1] == "Z"
+                and when[19] in ".Z"
+                and when <= sent
+                and (not x.received or sent[:19] >= x.past_iso)
+            ):
+                return mask(m, x, hd, out)
+        mid = m.get("messageId")
+        if type(mid) is not str or not 0 < len(mid) <= 100:
+            return mask(m, x, hd, out)
+        uid = m.get("userId")
+        aid = m.get("anonymousId")
+        if uid is None:
+            if aid is None:
+                return mask(m, x, hd, out)
+        elif type(uid) is not str:
+            return mask(m, x, hd, out)
+        elif len(uid) > 20:
+            if (
+                uid[0].isspace()
+                or uid[-1].isspace()
+                or "@" in uid
+                or uid[0] in _PHONEISH
+                or not uid.strip("0-")
+            ):
+                return mask(m, x, hd, out)
+        elif not (_UID_OK.get(uid) or _uid_fine(uid)):
+            return mask(m, x, hd, out)
+        if aid is not None:
+            if type(aid) is not str:
+                return mask(m, x, hd, out)
+            if len(aid) > 20:
+                if aid[0].isspace() or aid[-1].isspace() or not aid.strip("0-"):
+                    return mask(m, x, hd, out)
+            elif not (_AID_OK.get(aid) or _aid_fine(aid)):
+                return mask(m, x, hd, out)
+        name = m.get("event")
+        if type(name) is not str or not name or name[0].isspace() or name[-1].isspace():
+            return mask(m, x, hd, out)
+        props = m.get("properties")
+        if props is not None and type(props) is not dict:
+            return mask(m, x, hd, out)
+        p = m.get("traits")
+        if p is not None and type(p) is not dict:
+            return mask(m, x, hd, out)
+        p = m.get("integrations")
+        if p is not None and type(p) is not dict:
+            return mask(m, x, hd, out)
+        # -- every guard holds: context_fields, the track run, then the bookkeeping
+        if c:
+            context_fields(m, x, out)
+        track_shape(m, x, out)
+        ev = x.event
+        if ev is not None and ev.generated_message_id:
+            fallback(m, x, out)
+            return -1
+        st = x.state
+        # message_id_reuse (no top-level name, groupId or previousId: hd[3] says so)
+        fp = hash(("track", name, None, uid, aid, None, None, ts or ot))
+        ids = st.message_ids
+        prev = ids.setdefault(mid, fp)
+        if prev is fp:
+            if len(ids) > limit:
+                session._trim(ids)
+        elif prev != fp:
+            mid_reuse(m, x, out)  # (says so)
+        # near_identical_user_ids
+        if uid and uid not in st.user_ids:
+            user_ids(m, x, out)
+        # property_types_later
+        if props:
+            shape = x.shape
+            if shape is not None and shape[0] is props and len(shape) == 4:
+                e = shape[3]
+                if e.counters is not None:
+                    if not e.n:
+                        later = st.pending_shapes
+                        if len(later) >= PENDING_MAX:
+                            st.flush()
+                        later.append(e)
+                    e.n += 1
+                else:
+                    _count_shape(m, x, out, e, name, shape)
+            else:
+                _count_plain(m, x, out, name, props, shape)
+        # event_name_collisions
+        others = st.names.get(name)
+        if others is None or others:
+            collisions(m, x, out)
+        # event_not_on_platform
+        platform = ev.source.library if ev is not None else None
+        if platform:
+            st.platform_events[platform] += 1
+            seen = st.seen_on.get(name)
+            if seen is None:
+                if len(st.seen_on) > 5000:
+                    return -1
+                seen = st.seen_on[name] = {}
+            seen[platform] = n = seen.get(platform, 0) + 1
+            if n >= session.EVENT_MIN_COUNT and len(st.platform_events) >= 2:
+                session.platforms_missing(st, name, platform, n, seen, out)
+        return -1
+
+    return run
+
+
+def _count_shape(m: dict[str, Any], x: Ctx, out: Out, e: Any, name: str, shape: Any) -> None:
+    """property_types_later for a memo entry not yet known clean."""
+    from inspector.domain.lint.proptypes import property_types_later
+
+    st = x.state
+    sig = (name, shape[1], shape[2])
+    if sig in st.clean_sigs:
+        e.counters = st.clean_sigs[sig]
+        pending = st.pending
+        pending[sig] = pending.get(sig, 0) + 1
+    else:
+        property_types_later(m, x, out)
+        e.counters = st.clean_sigs.get(sig)
+
+
+def _count_plain(
+    m: dict[str, Any], x: Ctx, out: Out, name: str, props: dict[str, Any], shape: Any
+) -> None:
+    """property_types_later without a memo entry."""
+    from inspector.domain.lint.proptypes import property_types_later
+
+    st = x.state
+    if shape is not None and shape[0] is props:
+        sig = (name, shape[1], shape[2])
+    else:
+        sig = (name, tuple(props), tuple(map(type, props.values())))
+    if sig in st.clean_sigs:
+        pending = st.pending
+        pending[sig] = pending.get(sig, 0) + 1
+    else:
+        property_types_later(m, x, out)
+
+
+def whole_for(t: str, mask: Masker, fns: list[CheckFn]) -> Whole | None:
+    """The one-pass function for call type ``t`` whose plan with every guard holding is
+    ``fns``, or None (another plan: the engine runs it check by check)."""
+    from inspector.domain.lint.fused import FUSED
+
+    if t != "track" or len(fns) != 3:
+        return None
+    bodies = [body for _, body in FUSED]
+    if fns[0] is context_fields and fns[1] in bodies and fns[2] is bookkeeping_track:
+        return whole_track(mask, fns[1])
+    return None
