@@ -41,11 +41,11 @@ from inspector.domain.query.textops import (
     folds_into,
     json_escape,
     json_path,
+    non_ascii,
     parse_number,
     sqlite_glob,
 )
 
-NON_ASCII_GLOB = "'*[^ -~]*'"  # must match the partial indexes in store_schema.SCHEMA
 _ID_COLUMNS = frozenset({"user_id", "anonymous_id", "previous_id", "group_id"})
 # columns of an event's source (joined in: store_schema.SOURCES_JOIN), not of ``events``
 _SOURCE_COLUMNS = frozenset({"lib", "client", "write_key"})
@@ -209,14 +209,14 @@ class SqlCompiler:
         if ci and col in _SOURCE_COLUMNS:  # a few distinct values: tested row by row
             cv = fold(value.text)
             return (
-                f"({col} COLLATE NOCASE = {self.p(cv)} OR ({col} GLOB {NON_ASCII_GLOB} "
+                f"({col} COLLATE NOCASE = {self.p(cv)} OR ({non_ascii(col)} "
                 f"AND q_fold({col}) = {self.p(cv)}))"
             )
         if ci:
             cv = fold(value.text)
             return (
                 f"{col} COLLATE NOCASE IN (SELECT {self.p(cv)} UNION ALL SELECT {col} "
-                f"FROM events WHERE {col} GLOB {NON_ASCII_GLOB} AND q_fold({col}) = "
+                f"FROM events WHERE {non_ascii(col)} AND q_fold({col}) = "
                 f"{self.p(cv)})"
             )
         if col in _ID_COLUMNS:

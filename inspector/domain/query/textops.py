@@ -176,3 +176,10 @@ class Regex:
 @lru_cache(maxsize=512)
 def compile_regex(pattern: str, ignore_case: bool) -> Regex:
     return Regex(pattern, ignore_case)
+
+
+def non_ascii(col: str) -> str:
+    """True for a text that holds a character beyond ASCII (more bytes than characters),
+    where NOCASE is not enough: as the partial indexes in store_schema.SCHEMA say it, word
+    for word (then SQLite uses them). Cheaper on every insert than ``GLOB '*[^ -~]*'``."""
+    return f"length(CAST({col} AS BLOB)) <> length({col})"
