@@ -14,12 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from orjson import dumps
+
 from inspector.domain.lint import session
 from inspector.domain.lint.context import Ctx
 from inspector.domain.lint.fastpath import _AID_OK, _PHONEISH, _UID_OK, _aid_fine, _uid_fine
 from inspector.domain.lint.fused import PENDING_MAX, bookkeeping_track
 from inspector.domain.lint.guards import Head, Masker, utc
 from inspector.domain.lint.registry import CheckFn
+from inspector.domain.lint.rules_context import _SEEN as _CONTEXTS
 from inspector.domain.lint.rules_context import context_fields
 from inspector.domain.lint.values import iso_status
 
@@ -109,8 +112,15 @@ def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
         if p is not None and type(p) is not dict:
             return mask(m, x, hd, out)
         # -- every guard holds: context_fields, the track run, then the bookkeeping
-        if c:
-            context_fields(m, x, out)
+        if c:  # (context_fields: its answer per context as JSON, looked up here)
+            try:
+                seen_ctx = _CONTEXTS.get(dumps(c))
+            except TypeError:
+                seen_ctx = None
+            if seen_ctx is None:
+                context_fields(m, x, out)
+            elif seen_ctx:
+                out.extend(seen_ctx)
         track_shape(m, x, out)
         ev = x.event
         if ev is not None and ev.generated_message_id:
@@ -159,7 +169,7 @@ def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
                     return -1
                 seen = st.seen_on[name] = {}
             seen[platform] = n = seen.get(platform, 0) + 1
-            if n >= session.EVENT_MIN_COUNT and len(st.platform_events) >= 2:
+            if n >= session.EVENT_MIN_COUNT and 2 <= len(st.platform_events) > len(seen):
                 session.platforms_missing(st, name, platform, n, seen, out)
         return -1
 

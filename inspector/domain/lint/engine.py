@@ -124,7 +124,7 @@ class LintEngine:
         fold = rules_envelope.fold_envelope if self._fold else None
         heads = guards.HEADS
         plan = self.plan if self._plan_on else None
-        size, findings = self._size, self._findings
+        size, findings, dumps = self._size, self._findings, orjson.dumps
         i = -1
         for ev in events:  # (_run, inlined: a call less per event)
             i += 1
@@ -156,7 +156,12 @@ class LintEngine:
             if measure:
                 known = sizes[i] if sizes is not None else None
                 if known is None or known > MAX_MESSAGE:  # (only orjson's size counts)
-                    size(ev.message, found)
+                    try:
+                        big = len(dumps(ev.message)) > MAX_MESSAGE
+                    except TypeError:
+                        big = False
+                    if big:
+                        size(ev.message, found)
             if batch:
                 found.extend(batch)
             ev.lint = findings(found) if found else []

@@ -263,9 +263,9 @@ def _bookkeeping(track: bool) -> CheckFn:
                 return
             seen = st.seen_on[name] = {}
         seen[platform] = n = seen.get(platform, 0) + 1
-        if n < session.EVENT_MIN_COUNT or len(st.platform_events) < 2:
-            return
-        session.platforms_missing(st, name, platform, n, seen, out)
+        # (every platform counted sent this name: nothing to report)
+        if n >= session.EVENT_MIN_COUNT and 2 <= len(st.platform_events) > len(seen):
+            session.platforms_missing(st, name, platform, n, seen, out)
 
     return bookkeeping
 

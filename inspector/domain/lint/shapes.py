@@ -87,9 +87,15 @@ def by_plan(
     needs, products = plan
     for i, k, pt in needs:
         v = vals[i]
-        if pt.is_array and type(v) is list and all(type(it) is dict for it in v):
-            for j, item in enumerate(v):  # as semantic_prop does, each item by its shape
-                _object_by_shape(item, pt.items or {}, k, j, name, out)
+        if pt.is_array and type(v) is list:
+            for it in v:
+                if type(it) is not dict:
+                    semantic_prop(name, k, v, pt, out)
+                    break
+            else:  # as semantic_prop does, each item (all objects) by its shape
+                shape = pt.items or {}
+                for j, item in enumerate(v):
+                    _object_by_shape(item, shape, k, j, name, out)
         else:
             semantic_prop(name, k, v, pt, out)
     if products:

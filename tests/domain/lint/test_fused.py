@@ -213,6 +213,24 @@ def test_adversarial_sequences_every_config(monkeypatch: pytest.MonkeyPatch) -> 
         assert _compare(cfg, seq, 7, monkeypatch) > 40
 
 
+def test_an_event_never_sent_from_a_platform(monkeypatch: pytest.MonkeyPatch) -> None:
+    """I015 (counted per platform on every track call) from clean track calls: one platform
+    sends many, another sends an event the first never did, then a third platform."""
+    ios = {"library": {"name": "analytics-ios", "version": "4.1"}}
+    kotlin = {"library": {"name": "analytics-kotlin", "version": "1.1"}}
+    seq = [_msg(i, event="Page Scrolled", properties={"depth": i}) for i in range(60)]
+    seq += [_msg(100 + i, event="Cart Shared", properties={"n": i}, context=ios) for i in range(4)]
+    seq += [_msg(200 + i, event="Cart Shared", properties={"n": i}) for i in range(2)]
+    seq += [
+        _msg(300 + i, event="Cart Shared", properties={"n": i}, context=kotlin) for i in range(4)
+    ]
+    seq += [
+        _msg(400 + i, event="Page Scrolled", properties={"depth": i}, context=ios) for i in range(3)
+    ]
+    for cfg in CONFIGS:  # (the one-pass track call, and the fused runs of other plans)
+        assert _compare(cfg, seq, 10, monkeypatch) >= 1  # (I015 once)
+
+
 def test_made_up_message_ids(monkeypatch: pytest.MonkeyPatch) -> None:
     """An event whose messageId the inspector made up is not remembered by W008."""
     seq = adversarial() * 2
