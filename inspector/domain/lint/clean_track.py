@@ -19,7 +19,7 @@ from orjson import dumps
 from inspector.domain.lint import session
 from inspector.domain.lint.context import Ctx
 from inspector.domain.lint.fastpath import _AID_OK, _PHONEISH, _UID_OK, _aid_fine, _uid_fine
-from inspector.domain.lint.fused import PENDING_MAX, bookkeeping_track
+from inspector.domain.lint.fused import PENDING_MAX, TRACK_BODIES, bookkeeping_track, residual
 from inspector.domain.lint.guards import Head, Masker, utc
 from inspector.domain.lint.registry import CheckFn
 from inspector.domain.lint.rules_context import _SEEN as _CONTEXTS
@@ -33,6 +33,7 @@ Whole = Callable[[dict[str, Any], Ctx, Head | None, Out], int]
 def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
     """The plan ``[context_fields, track_shape, bookkeeping_track]`` of a track call whose
     guards all hold, in one function; ``mask``: the combined guards (for anything else)."""
+    keys_rule, revenue = TRACK_BODIES[track_shape]
     mid_reuse = session.message_id_reuse
     user_ids = session.near_identical_user_ids
     collisions = session.event_name_collisions
@@ -121,7 +122,23 @@ def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
                 context_fields(m, x, out)
             elif seen_ctx:
                 out.extend(seen_ctx)
-        track_shape(m, x, out)
+        # the track run: a shape of the memo in place, anything else by the run itself
+        e = None
+        if props:
+            keys = tuple(props)
+            vals = tuple(props.values())
+            types = tuple(map(type, vals))
+            e = x.shapes.get((name, keys, types))
+            if e is not None and e.spec is x.cat.events.get(name):
+                if e.before:
+                    out.extend(e.before)
+                if e.spec is not None or e.products or (revenue and e.rev):
+                    residual(e, name, props, vals, m, x, out, keys_rule, revenue)
+            else:
+                e = None
+                track_shape(m, x, out)
+        else:
+            track_shape(m, x, out)
         ev = x.event
         if ev is not None and ev.generated_message_id:
             fallback(m, x, out)
@@ -141,9 +158,7 @@ def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
             user_ids(m, x, out)
         # property_types_later
         if props:
-            shape = x.shape
-            if shape is not None and shape[0] is props and len(shape) == 4:
-                e = shape[3]
+            if e is not None:
                 if e.counters is not None:
                     if not e.n:
                         later = st.pending_shapes
@@ -152,9 +167,9 @@ def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
                         later.append(e)
                     e.n += 1
                 else:
-                    _count_shape(m, x, out, e, name, shape)
+                    _count_shape(m, x, out, e, name, keys, types)
             else:
-                _count_plain(m, x, out, name, props, shape)
+                _count_plain(m, x, out, name, props, x.shape)
         # event_name_collisions
         others = st.names.get(name)
         if others is None or others:
@@ -176,12 +191,20 @@ def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
     return run
 
 
-def _count_shape(m: dict[str, Any], x: Ctx, out: Out, e: Any, name: str, shape: Any) -> None:
+def _count_shape(
+    m: dict[str, Any],
+    x: Ctx,
+    out: Out,
+    e: Any,
+    name: str,
+    keys: tuple[str, ...],
+    types: tuple[type, ...],
+) -> None:
     """property_types_later for a memo entry not yet known clean."""
     from inspector.domain.lint.proptypes import property_types_later
 
     st = x.state
-    sig = (name, shape[1], shape[2])
+    sig = (name, keys, types)
     if sig in st.clean_sigs:
         e.counters = st.clean_sigs[sig]
         pending = st.pending

@@ -38,13 +38,23 @@ class TrackShape:
     """What one track shape decides: the constant findings of the name and key checks,
     the spec event and the plan of its typed properties, what revenue_currency needs."""
 
-    __slots__ = ("before", "counters", "currency_at", "n", "plan", "rev", "spec")
+    __slots__ = (
+        "before",
+        "counters",
+        "currency_at",
+        "n",
+        "plan",
+        "products",
+        "rev",
+        "spec",
+    )
 
     def __init__(
         self, before: tuple[Any, ...], spec: Any, plan: Any, rev: int, currency_at: int
     ) -> None:
         self.before, self.spec, self.plan = before, spec, plan
         self.rev, self.currency_at = rev, currency_at
+        self.products = False  # "products" among the keys
         # the shape's property-type counters once it is a clean shape (the state's
         # clean_sigs[sig], kept for good), and the counts not yet added to them (see
         # SessionState.flush)
@@ -67,6 +77,8 @@ def _revenue_mode(keys: tuple[str, ...], types: tuple[type, ...]) -> tuple[int, 
 
 
 _CURRENCY_OK: dict[str, bool] = {}
+# the fused track runs: (W025 checked, revenue_currency included)
+TRACK_BODIES: dict[CheckFn, tuple[bool, bool]] = {}
 
 
 def _currency(c: str, out: Out) -> None:
@@ -122,24 +134,43 @@ def _track_shape(semantic: CheckFn, keys_rule: bool, revenue: bool) -> CheckFn:
         x.shape = (props, keys, types, e)
         if e.before:
             out.extend(e.before)
-        if spec is None:
-            if "products" in props:
-                products_shape(props["products"], out)
-        else:
-            shapes.by_plan(name, spec, e.plan, props, vals, out)
-            if keys_rule and spec.keys:
-                semantic_key(name, spec, props, out)
-            if spec.video:
-                video_spec(m, x, name, spec, props, out)
-            if spec.b2b:
-                b2b_group(m, x, name, out)
-        rev = e.rev if revenue else _REV_CLEAN
-        if rev == _REV_CURRENCY:
-            _currency(vals[e.currency_at], out)
-        elif rev == _REV_RUN:
-            revenue_currency(m, x, out)
+        if e.spec is not None or e.products or (revenue and e.rev):
+            residual(e, name, props, vals, m, x, out, keys_rule, revenue)
 
+    TRACK_BODIES[track_shape] = (keys_rule, revenue)
     return track_shape
+
+
+def residual(
+    e: TrackShape,
+    name: str,
+    props: dict[str, Any],
+    vals: tuple[Any, ...],
+    m: dict[str, Any],
+    x: Ctx,
+    out: Out,
+    keys_rule: bool,
+    revenue: bool,
+) -> None:
+    """What a track run (W025 with ``keys_rule``, revenue_currency with ``revenue``) checks
+    value by value on a shape of the memo (``e``; entries are shared by the runs)."""
+    spec = e.spec
+    if spec is None:
+        if e.products:
+            products_shape(props["products"], out)
+    else:
+        shapes.by_plan(name, spec, e.plan, props, vals, out)
+        if keys_rule and spec.keys:
+            semantic_key(name, spec, props, out)
+        if spec.video:
+            video_spec(m, x, name, spec, props, out)
+        if spec.b2b:
+            b2b_group(m, x, name, out)
+    rev = e.rev if revenue else _REV_CLEAN
+    if rev == _REV_CURRENCY:
+        _currency(vals[e.currency_at], out)
+    elif rev == _REV_RUN:
+        revenue_currency(m, x, out)
 
 
 def _remember(
@@ -153,7 +184,9 @@ def _remember(
         x.shapes.clear()
     plan = shapes.shape_plan(spec, keys, types) if spec is not None else None
     rev, at = _revenue_mode(keys, types)
-    return TrackShape(tuple(before), spec, plan, rev, at)
+    e = TrackShape(tuple(before), spec, plan, rev, at)
+    e.products = "products" in keys
+    return e
 
 
 def _bookkeeping(track: bool) -> CheckFn:

@@ -71,11 +71,20 @@ def adversarial() -> list[dict[str, Any]]:
     add(_order(0))  # and back: the number shape again
     add(_order(0, currency="eur"), 2)  # same shape, the value no longer a code
     add(_order(0, currency=3), 1)
+    # one shape through the run with revenue_currency and the one without (context.traits:
+    # email_trait runs between them): the memo entry is shared
+    ctraits = {"library": {"name": "analytics.js"}, "traits": {"plan": "x"}}
+    add(_order(0, currency="usd", order_id=None), 1)
+    add({**_order(0, currency="usd", order_id=None), "context": ctraits}, 1)
+    add({**_order(0, currency="usd", order_id=5), "context": ctraits}, 1)
+    add(_order(0, currency="usd", order_id=5), 1)
     add(_order(0, currency=None))  # a key less
     add(_order(0, products=[{"product_id": 5, "price": "9.99"}]), 2)  # an item's types change
     add(_order(0, products=[{"product_id": "p", "price": 1.5, "quantity": 2.5}]), 2)
     add(_order(0, products="none"), 1)
     add(_order(0, total=3))
+    add(_msg(0, event="Plan Chosen", properties={"currency": "EUR"}))  # no spec, no products
+    add(_msg(0, event="Plan Chosen", properties={"currency": "usd"}), 2)
     add(_msg(0, event="Button Clicked", properties={"orderId": "o-1", "label": "x"}))
     add(_msg(0, event="Form Sent", properties={"order_id": "o-1", "label": "x"}))  # ~ orderId
     add(_msg(0, event="Button Clicked", properties={"orderId": "o-1", "label": "x"}))
