@@ -137,7 +137,8 @@ def event_body(
     (``mid_kept``) only when the message does not hold it as it is, the userId and
     anonymousId only when it does not hold them as plain strings (:func:`_kept`); else the
     store reads them out of the text by where they are (``*_at``; kept where the JSON text
-    escapes them)."""
+    escapes them). A column that is mostly NULL holds 0 or -1 for it
+    (:data:`~inspector.domain.store_write.NULL_AS`: the insert makes it NULL)."""
     m = ev.message
     g = m.get
     mid = ev.message_id
@@ -146,27 +147,30 @@ def event_body(
     mid_kept, mid_at = _placed(text, None if g("messageId") == mid else mid, mid)
     uid_kept, uid_at = _placed(text, _kept(uid), uid)
     aid_kept, aid_at = _placed(text, _kept(aid), aid)
+    event, name = _text(g("event")), _text(g("name"))
+    previous, group = _text(g("previousId")), _text(g("groupId"))
+    # (0 and -1 for NULL: store_write.NULL_AS)
     return (
         ev.session_id,
         ev.received_at,
         ev.timestamp,
         ev.type,
-        _text(g("event")),
-        _text(g("name")),
-        uid_kept,
-        aid_kept,
-        _text(g("previousId")),
-        _text(g("groupId")),
-        mid_kept,
-        mid_at,
-        uid_at,
-        aid_at,
+        0 if event is None else event,
+        0 if name is None else name,
+        0 if uid_kept is None else uid_kept,
+        0 if aid_kept is None else aid_kept,
+        0 if previous is None else previous,
+        0 if group is None else group,
+        0 if mid_kept is None else mid_kept,
+        -1 if mid_at is None else mid_at,
+        -1 if uid_at is None else uid_at,
+        -1 if aid_at is None else aid_at,
         int(ev.generated_message_id),
         ev.batch_index,
         ev.batch_size,
         ev.lint_level,
         text,
-        original,
+        0 if original is None else original,
         source_key(ev.source),
         lint,
         mid,

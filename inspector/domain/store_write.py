@@ -40,9 +40,23 @@ LINT_AT = len(EVENT_ASSIGNED) + BODY_AT["lint_id"]
 assert SOURCE_AT == LINT_AT - 1 == len(EVENT_STORED_COLUMNS) - 2  # (then the messageId)
 #: how many lists of findings a process remembers the ids of (most events repeat a few)
 LINTS_KEPT = 10_000
+#: what an event body holds for NULL in the columns that are mostly NULL (texts and the
+#: findings' id: 0; positions: -1): binding an int costs the writer less than a None does
+#: (store_files), and the insert turns it back (``NULLIF``; a None stays NULL too)
+NULL_AS = {
+    **dict.fromkeys(
+        ("event", "name", "uid_kept", "aid_kept", "previous_id", "group_id", "mid_kept"), 0
+    ),
+    **dict.fromkeys(("mid_at", "uid_at", "aid_at"), -1),
+    "original": 0,
+    "lint_id": 0,
+}
 EV_INSERT = (
-    f"INSERT INTO events ({', '.join(EVENT_ASSIGNED + EVENT_BODY)}) "
-    f"VALUES ({', '.join('?' * len(EVENT_STORED_COLUMNS))})"
+    f"INSERT INTO events ({', '.join(EVENT_ASSIGNED + EVENT_BODY)}) VALUES ("
+    + ", ".join(
+        f"NULLIF(?, {NULL_AS[c]})" if c in NULL_AS else "?" for c in EVENT_ASSIGNED + EVENT_BODY
+    )
+    + ")"
 )
 _SOURCE_FIND = (
     "SELECT source_id FROM sources WHERE "
@@ -188,7 +202,7 @@ class Txn:
     def insert(self, req_rows: Iterable[Sequence[Any]], ev_rows: Iterable[Sequence[Any]]) -> None:
         """Rows in :data:`REQUEST_COLUMNS` order and ``EVENT_ASSIGNED + BODY_COLUMNS`` order,
         an event's source as its key (:data:`SOURCE_AT`), its findings as JSON or None
-        (:data:`LINT_AT`)."""
+        (:data:`LINT_AT`); 0 or -1 for NULL where :data:`NULL_AS` says so, or None."""
         self.conn.executemany(REQ_INSERT, req_rows)
         ids, lints = self.sources, self.lints
         rows = []
@@ -196,7 +210,7 @@ class Txn:
             key = r[-3]
             sid = ids.get(key) or self.source_id(key)
             text = r[-2]
-            lid = None if text is None else (lints.get(text) or self.lint_id(text))
+            lid = 0 if text is None else (lints.get(text) or self.lint_id(text))
             rows.append((*r[:-3], sid, lid))
         self.conn.executemany(EV_INSERT, rows)
 

@@ -18,6 +18,7 @@ from inspector.domain.query import compile_query
 from inspector.domain.store import DB_NAME, Store
 from inspector.domain.store_rows import dumps
 from inspector.domain.store_schema import SCHEMA_VERSION, at_of
+from inspector.domain.store_write import NULL_AS
 from inspector.ingest.repair import repair_store
 
 # The events table as version 7 made it (each id read from the message with json_extract).
@@ -140,6 +141,14 @@ def test_ids_are_read_out_of_the_message_by_where_they_are(tmp_path):
     assert rows[0][4] is not None and rows[1][4] is not None  # "u1", "Zoë-👍-ü"
     assert rows[2][3] == 'q"uote' and rows[5][3] == LONG and rows[6][3] == "42"
     assert rows[4][4] == 0  # the empty userId: anywhere (here, the start) will do
+    # a body's 0 and -1 for NULL (store_write.NULL_AS) are stored as NULL
+    for col, v in NULL_AS.items():
+        wrong = f"SELECT COUNT(*) FROM events WHERE typeof({col}) = 'integer' AND {col} = {v}"
+        assert store.select(wrong) == [(0,)], col
+    nulls = "SELECT COUNT(*) FROM events WHERE original IS NULL AND name IS NULL"
+    assert store.select(nulls + " AND previous_id IS NULL AND group_id IS NULL") == [(len(evs),)]
+    # (no anonymousId in 5 messages; 42, the NUL and the quote kept; "a-u1", "a-" placed)
+    assert store.select("SELECT COUNT(*) FROM events WHERE aid_at IS NULL") == [(8,)]
     assert store.events(sid, limit=None) == evs
     answers = _answers(store, sid)
     assert answers["userId:u1"] == [evs[0].id, evs[-1].id]
