@@ -18,7 +18,6 @@ Configurations:
   full-1w      the same with one worker doing both stages (what the window runs)
   full-2w      the same with two workers whatever the number of cores
   no-lint      the collector without linting
-  no-lint-1w   the same with one worker doing both stages
   no-identity  the collector without identity resolution
   bare         the collector with neither (what lint and identity cost is measured against)
 """
@@ -46,7 +45,6 @@ CONFIGS = [
     "full-1w",
     "full-2w",
     "no-lint",
-    "no-lint-1w",
     "no-identity",
     "bare",
 ]
@@ -130,8 +128,8 @@ def start(config: str, data_dir: str, index: bool = True) -> tuple[mp.Process, i
         p = mp.Process(target=_baseline_server, args=(q, data_dir), daemon=True)
     else:
         lint = config in ("full", "full-1w", "full-2w", "no-identity")
-        identity = config in ("full", "full-1w", "full-2w", "no-lint", "no-lint-1w")
-        stage, force = config not in ("full-1w", "no-lint-1w"), config == "full-2w"
+        identity = config in ("full", "full-1w", "full-2w", "no-lint")
+        stage, force = config != "full-1w", config == "full-2w"
         p = mp.Process(
             target=_collector_server, args=(q, data_dir, lint, identity, stage, force, index)
         )

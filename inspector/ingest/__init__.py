@@ -19,8 +19,8 @@ Read it top to bottom in this order; every source enters the same way::
           v
     announce: stored rows back as events (no JSON parsed) -> identity graph, listeners
 
-Processes (``serve`` on 2+ cores; on one, and in the window, one worker prepares and
-stores)::
+Processes (``serve`` with lint on 2+ cores; without lint, on one core and in the window,
+one worker prepares and stores)::
 
     collector (event loop) --rows--> prepare worker --prepared--> collector --> store worker
          ^                                                                          |

@@ -81,11 +81,13 @@ class Pipeline(Schedule):
         self.on_stored = on_stored
         # whether the stored events are needed back (listeners), or only the progress
         self.wants_rows = wants_rows or (lambda: on_stored is not None)
-        # two worker processes side by side on two cores or more; else one does both.
-        # Handing a step from one to the other costs 3-5 µs of CPU an event (prepared.pack);
-        # on 2 cores, once a burst's requests are answered, one core prepares while the
-        # other stores (benchmarks/ingest.py: full against full-1w, no-lint against no-lint-1w)
-        self.split = split
+        # two worker processes side by side when there is linting to share the work and two
+        # cores or more; else one does both. Handing a step from one to the other costs 3-5 µs
+        # of CPU an event (prepared.pack). On a quiet 2-core machine (benchmarks/ingest.py,
+        # 3 rounds) two workers processed 16% more with lint (27.5k events/s against 23.7k);
+        # without lint, as much as one (34.0k against 34.1k) but answered 0.52x the baseline
+        # instead of 0.79x: the prepare stage alone is then too small to share
+        self.split = split and linter_factory is not None
         if process and cores() < SPLIT_MIN_CORES:
             self.split = False
         self.nice = nice  # worker processes' niceness
