@@ -6,9 +6,10 @@
 - **store**: one write transaction per step (:mod:`inspector.ingest.storestep`).
 
 A :class:`Stages` object holds what one worker keeps between steps: the read connections to
-inbox files, the linters, the store step. In ``serve`` with lint on 2+ cores the two stages run in two
-worker processes side by side (a step is prepared while the one before is stored); on fewer
-cores, in the window and in recovery one worker runs both (:meth:`Stages.process_inbox`).
+inbox files, the linters, the store step. In ``serve`` with lint on 2+ cores the two stages
+run in two worker processes side by side (a step is prepared while the one before is
+stored); without lint, on one core, in the window and in recovery one worker runs both
+(:meth:`Stages.process_inbox`).
 The functions at the bottom are what a worker process is started with and called through.
 """
 
