@@ -49,7 +49,6 @@ RARE_ROWS = 100_000
 NumRows = Callable[[str, str, float, int], int]
 
 _SEGMENT = re.compile(r"[A-Za-z0-9_$-]+")
-_A_NUMBER = re.compile(r'"\s*:\s*[-0-9]')  # a key's value that is a number (or a superset)
 _FULLKEY = re.compile(r'\.(?:([A-Za-z0-9_$-]+)|"([A-Za-z0-9_$-]+)")')
 
 
@@ -148,12 +147,26 @@ _LEAVES = (
 )
 
 
+#: whether a key can be a segment of an index key, per key seen (keys repeat from message
+#: to message), bounded
+_SEGMENT_OK: dict[str, bool] = {}
+_SEGMENTS_KEPT = 65536
+
+
+def _segment_ok(k: str) -> bool:
+    ok = _SEGMENT_OK.get(k)
+    if ok is None:
+        ok = _SEGMENT.fullmatch(k) is not None and not k.isdigit()
+        if len(_SEGMENT_OK) < _SEGMENTS_KEPT:
+            _SEGMENT_OK[k] = ok
+    return ok
+
+
 def number_keys(message: str) -> list[str] | None:
     """The index keys of the numbers in a message's JSON, not inside an array (None: orjson
     cannot parse it; :func:`index_rows` asks ``json_tree`` then). ~10x cheaper than
-    ``json_tree``, which builds a full key for every node."""
-    if _A_NUMBER.search(message) is None:  # no value is a number: nothing to parse
-        return []
+    ``json_tree``, which builds a full key for every node. (A regular expression that looked
+    for a number first cost about as much as parsing: 7 of 10 messages have one.)"""
     try:
         doc = orjson.loads(message)
     except orjson.JSONDecodeError:
@@ -164,11 +177,11 @@ def number_keys(message: str) -> list[str] | None:
         prefix, obj = stack.pop()
         for k, v in obj.items():
             cls = v.__class__
-            if cls is dict:
-                if _SEGMENT.fullmatch(k) and not k.isdigit():
+            if (cls is dict or cls is int or cls is float) and _segment_ok(k):
+                if cls is dict:
                     stack.append((prefix + k + ".", v))
-            elif (cls is int or cls is float) and _SEGMENT.fullmatch(k) and not k.isdigit():
-                out.append(prefix + k)
+                else:
+                    out.append(prefix + k)
     return out
 
 
