@@ -19,7 +19,13 @@ from orjson import dumps
 from inspector.domain.lint import session
 from inspector.domain.lint.context import Ctx
 from inspector.domain.lint.fastpath import _AID_OK, _PHONEISH, _UID_OK, _aid_fine, _uid_fine
-from inspector.domain.lint.fused import PENDING_MAX, TRACK_BODIES, bookkeeping_track, residual
+from inspector.domain.lint.fused import (
+    PENDING_MAX,
+    TRACK_BODIES,
+    bookkeeping_track,
+    count_shape,
+    residual,
+)
 from inspector.domain.lint.guards import Head, Masker, utc
 from inspector.domain.lint.registry import CheckFn
 from inspector.domain.lint.rules_context import _SEEN as _CONTEXTS
@@ -169,7 +175,7 @@ def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
                 else:
                     _count_shape(m, x, out, e, name, keys, types)
             else:
-                _count_plain(m, x, out, name, props, x.shape)
+                count_shape(m, x, out, name, props, x.shape)
         # event_name_collisions
         others = st.names.get(name)
         if others is None or others:
@@ -212,24 +218,6 @@ def _count_shape(
     else:
         property_types_later(m, x, out)
         e.counters = st.clean_sigs.get(sig)
-
-
-def _count_plain(
-    m: dict[str, Any], x: Ctx, out: Out, name: str, props: dict[str, Any], shape: Any
-) -> None:
-    """property_types_later without a memo entry."""
-    from inspector.domain.lint.proptypes import property_types_later
-
-    st = x.state
-    if shape is not None and shape[0] is props:
-        sig = (name, shape[1], shape[2])
-    else:
-        sig = (name, tuple(props), tuple(map(type, props.values())))
-    if sig in st.clean_sigs:
-        pending = st.pending
-        pending[sig] = pending.get(sig, 0) + 1
-    else:
-        property_types_later(m, x, out)
 
 
 def whole_for(t: str, mask: Masker, fns: list[CheckFn]) -> Whole | None:

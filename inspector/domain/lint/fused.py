@@ -267,15 +267,7 @@ def _bookkeeping(track: bool) -> CheckFn:
                 else:
                     ev_key = None
                 if ev_key is not None:
-                    if shape is not None and shape[0] is obj:
-                        sig = (ev_key, shape[1], shape[2])
-                    else:
-                        sig = (ev_key, tuple(obj), tuple(map(type, obj.values())))
-                    if sig in st.clean_sigs:
-                        pending = st.pending
-                        pending[sig] = pending.get(sig, 0) + 1
-                    else:
-                        ptypes(m, x, out)
+                    count_shape(m, x, out, ev_key, obj, shape)
         if not track:
             return
         # -- event_name_collisions: nothing to say for a name known not to collide
@@ -343,3 +335,20 @@ def fuse(fns: list[CheckFn]) -> list[CheckFn]:
                 out[i : i + n] = [fused]
             i += 1
     return out
+
+
+def count_shape(
+    m: dict[str, Any], x: Ctx, out: Any, key: str, obj: dict[str, Any], shape: Any
+) -> None:
+    """``property_types_later`` without a memo entry: a shape the session knows is clean is
+    counted (flushed later), any other is checked."""
+    if shape is not None and shape[0] is obj:
+        sig = (key, shape[1], shape[2])
+    else:
+        sig = (key, tuple(obj), tuple(map(type, obj.values())))
+    st = x.state
+    if sig in st.clean_sigs:
+        pending = st.pending
+        pending[sig] = pending.get(sig, 0) + 1
+    else:
+        proptypes.property_types_later(m, x, out)
