@@ -26,11 +26,10 @@ from inspector.domain.lint.fused import (
     count_shape,
     residual,
 )
-from inspector.domain.lint.guards import Head, Masker, utc
+from inspector.domain.lint.guards import Head, Masker, times_clean
 from inspector.domain.lint.registry import CheckFn
 from inspector.domain.lint.rules_context import _SEEN as _CONTEXTS
 from inspector.domain.lint.rules_context import context_fields
-from inspector.domain.lint.values import iso_status
 
 Out = list[tuple[str, str, str | None]]
 Whole = Callable[[dict[str, Any], Ctx, Head | None, Out], int]
@@ -53,30 +52,8 @@ def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
         c = m.get("context")
         if c is not None and (type(c) is not dict or "traits" in c or c.get("groupId") is not None):
             return mask(m, x, hd, out)
-        fut = x.future_iso
-        ts = m.get("timestamp")
-        ot = m.get("originalTimestamp")
-        sent = m.get("sentAt")
-        r = m.get("receivedAt")
-        if (
-            (ts is not None and not utc(ts, fut))
-            or (ot is not None and not utc(ot, fut))
-            or (sent is not None and not utc(sent, fut))
-            or (r is not None and iso_status(r) != "ok")
-        ):
+        if not times_clean(m, x):
             return mask(m, x, hd, out)
-        if sent is not None:
-            when = ot or ts
-            if not (
-                type(when) is str
-                and len(when) == len(sent)
-                and len(when) >= 20
-                and when[-1] == "Z"
-                and when[19] in ".Z"
-                and when <= sent
-                and (not x.received or sent[:19] >= x.past_iso)
-            ):
-                return mask(m, x, hd, out)
         mid = m.get("messageId")
         if type(mid) is not str or not 0 < len(mid) <= 100:
             return mask(m, x, hd, out)
@@ -151,7 +128,18 @@ def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
             return -1
         st = x.state
         # message_id_reuse (no top-level name, groupId or previousId: hd[3] says so)
-        fp = hash(("track", name, None, uid, aid, None, None, ts or ot))
+        fp = hash(
+            (
+                "track",
+                name,
+                None,
+                uid,
+                aid,
+                None,
+                None,
+                m.get("timestamp") or m.get("originalTimestamp"),
+            )
+        )
         ids = st.message_ids
         prev = ids.setdefault(mid, fp)
         if prev is fp:

@@ -88,6 +88,36 @@ def utc(v: Any, future_iso: str) -> bool:
     return ok
 
 
+def times_clean(m: dict[str, Any], x: Ctx) -> bool:
+    """The times guard, whole: timestamp, originalTimestamp and sentAt (where present) pass
+    :func:`utc`, receivedAt (if any) is a date-time, and sentAt is neither before the event
+    nor too long before its arrival."""
+    fut = x.future_iso
+    sent = m.get("sentAt")
+    ts = m.get("timestamp")
+    ot = m.get("originalTimestamp")
+    r = m.get("receivedAt")
+    if (
+        (ts is not None and not utc(ts, fut))
+        or (ot is not None and not utc(ot, fut))
+        or (sent is not None and not utc(sent, fut))
+        or (r is not None and iso_status(r) != "ok")
+    ):
+        return False
+    if sent is None:
+        return True
+    ev = ot or ts
+    return (
+        type(ev) is str
+        and len(ev) == len(sent)
+        and len(ev) >= 20
+        and ev[-1] == "Z"
+        and ev[19] in ".Z"
+        and ev <= sent
+        and (not x.received or sent[:19] >= x.past_iso)
+    )
+
+
 def masker(bits: dict[str, int]) -> Masker:
     """The mask of the guards in ``bits`` (name -> bit) that fail for a message, as the
     guards ``envelope``, ``quiet_context`` and ``times`` answer. ``hd``: the message's
@@ -104,31 +134,8 @@ def masker(bits: dict[str, int]) -> Masker:
         found = 0
         t = m.get("type")
         c = m.get("context")
-        if tb:  # -- times
-            fut = x.future_iso
-            sent = m.get("sentAt")
-            ts = m.get("timestamp")
-            ot = m.get("originalTimestamp")
-            r = m.get("receivedAt")
-            if (
-                (ts is not None and not utc(ts, fut))
-                or (ot is not None and not utc(ot, fut))
-                or (sent is not None and not utc(sent, fut))
-                or (r is not None and iso_status(r) != "ok")
-            ):
-                found = tb
-            elif sent is not None:
-                ev = ot or ts
-                if not (
-                    type(ev) is str
-                    and len(ev) == len(sent)
-                    and len(ev) >= 20
-                    and ev[-1] == "Z"
-                    and ev[19] in ".Z"
-                    and ev <= sent
-                    and (not x.received or sent[:19] >= x.past_iso)
-                ):
-                    found = tb
+        if tb and not times_clean(m, x):  # -- times
+            found = tb
         if qb and (
             t == "identify"
             or t == "group"
