@@ -2,7 +2,9 @@
 
 An event row is written as :data:`~inspector.domain.store_write.EVENT_ASSIGNED` (what a
 write transaction assigns: id, seq, request id, duplicate flag) followed by its *body*
-(:func:`event_body`, built before the transaction, in a worker process on the ingest path).
+(:func:`event_body`, built before the transaction; on the ingest path in two halves: the
+prepare worker reads what it needs of the event, :func:`pre_body`, and the store worker makes
+the body of that, :func:`body_of`).
 In a body, the ``source_id`` place holds the source itself (:data:`SOURCE_COLUMNS` order);
 the transaction turns it into the id of its ``sources`` row (:meth:`Txn.insert`), and leaves
 out the messageId at its end (the store reads it from the message). Reads
@@ -128,33 +130,105 @@ def _placed(text: str, kept: str | None, value: Any) -> tuple[str | None, int | 
     return (value, None) if at is None else (None, at)
 
 
-def event_body(
+def pre_body(
     ev: CapturedEvent, text: str, original: str | None, lint: str | None
 ) -> tuple[Any, ...]:
-    """The event's row but what a write transaction assigns (``BODY_COLUMNS`` order: its
-    source's key and its findings' JSON last), from its message's and original's JSON
-    (``text``, ``original``) and its findings' (``lint``). The messageId is kept
-    (``mid_kept``) only when the message does not hold it as it is, the userId and
-    anonymousId only when it does not hold them as plain strings (:func:`_kept`); else the
-    store reads them out of the text by where they are (``*_at``; kept where the JSON text
-    escapes them). A column that is mostly NULL holds 0 or -1 for it
-    (:data:`~inspector.domain.store_write.NULL_AS`: the insert makes it NULL)."""
-    m = ev.message
-    g = m.get
-    mid = ev.message_id
-    uid = g("userId")
-    aid = g("anonymousId")
-    mid_kept, mid_at = _placed(text, None if g("messageId") == mid else mid, mid)
-    uid_kept, uid_at = _placed(text, _kept(uid), uid)
-    aid_kept, aid_at = _placed(text, _kept(aid), aid)
-    event, name = _text(g("event")), _text(g("name"))
-    previous, group = _text(g("previousId")), _text(g("groupId"))
-    # (0 and -1 for NULL: store_write.NULL_AS)
+    """What :func:`body_of` makes an event's row of (:data:`PRE_COLUMNS` order): the values
+    read from the event and its message, its message's and original's JSON (``text``,
+    ``original``) and its findings' (``lint``); flat, so that the prepare worker hands it to
+    the store worker cheaply, which does the rest (:func:`body_of`) while the next step is
+    prepared."""
+    g = ev.message.get
     return (
         ev.session_id,
         ev.received_at,
         ev.timestamp,
         ev.type,
+        g("event"),
+        g("name"),
+        g("userId"),
+        g("anonymousId"),
+        g("previousId"),
+        g("groupId"),
+        g("messageId"),
+        ev.message_id,
+        ev.generated_message_id,
+        ev.batch_index,
+        ev.batch_size,
+        ev.lint_level if ev.lint else 0,
+        text,
+        original,
+        source_key(ev.source),
+        lint,
+    )
+
+
+#: the order of :func:`pre_body`'s values
+PRE_COLUMNS = (
+    "session_id",
+    "received_at",
+    "timestamp",
+    "type",
+    "event",
+    "name",
+    "userId",
+    "anonymousId",
+    "previousId",
+    "groupId",
+    "messageId",  # as the message holds it (any value, or None)
+    "message_id",  # the event's (the message's, or one made for it)
+    "generated_mid",
+    "batch_index",
+    "batch_size",
+    "lint_level",
+    "message",
+    "original",
+    "source",
+    "lint",
+)
+
+
+def body_of(pre: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The event's row but what a write transaction assigns (``BODY_COLUMNS`` order: its
+    source's key and its findings' JSON last), from what :func:`pre_body` read of it. The
+    messageId is kept (``mid_kept``) only when the message does not hold it as it is, the
+    userId and anonymousId only when it does not hold them as plain strings (:func:`_kept`);
+    else the store reads them out of the text by where they are (``*_at``; kept where the
+    JSON text escapes them). A column that is mostly NULL holds 0 or -1 for it
+    (:data:`~inspector.domain.store_write.NULL_AS`: the insert makes it NULL)."""
+    (
+        session_id,
+        received_at,
+        timestamp,
+        typ,
+        event,
+        name,
+        uid,
+        aid,
+        previous,
+        group,
+        message_mid,
+        mid,
+        generated,
+        batch_index,
+        batch_size,
+        level,
+        text,
+        original,
+        source,
+        lint,
+    ) = pre
+    mid_kept, mid_at = _placed(text, None if message_mid == mid else mid, mid)
+    uid_kept, uid_at = _placed(text, _kept(uid), uid)
+    aid_kept, aid_at = _placed(text, _kept(aid), aid)
+    event, name = _text(event), _text(name)
+    previous, group = _text(previous), _text(group)
+    # (0 and -1 for NULL: store_write.NULL_AS)
+    return (
+        session_id,
+        received_at,
+        timestamp,
+        typ,
         0 if event is None else event,
         0 if name is None else name,
         0 if uid_kept is None else uid_kept,
@@ -165,16 +239,23 @@ def event_body(
         -1 if mid_at is None else mid_at,
         -1 if uid_at is None else uid_at,
         -1 if aid_at is None else aid_at,
-        int(ev.generated_message_id),
-        ev.batch_index,
-        ev.batch_size,
-        ev.lint_level,
+        int(generated),
+        batch_index,
+        batch_size,
+        level,
         text,
         0 if original is None else original,
-        source_key(ev.source),
+        source,
         lint,
         mid,
     )
+
+
+def event_body(
+    ev: CapturedEvent, text: str, original: str | None, lint: str | None
+) -> tuple[Any, ...]:
+    """The event's row but what a write transaction assigns (:func:`body_of`)."""
+    return body_of(pre_body(ev, text, original, lint))
 
 
 def stored_body(ev: CapturedEvent) -> tuple[Any, ...]:

@@ -2,10 +2,14 @@
 
 ``prepare`` (build and lint, :mod:`inspector.ingest.stages`) turns requests into
 :class:`Prepared` rows: everything but what a write transaction assigns (ids, sequence
-numbers, duplicate flags). The store step inserts them and hands back a :class:`Stored`: the
-inbox progress, the requests with their ids, and, when the collector wants them (someone
-watches), each stored event's row with its *head* and findings, from which
-:func:`inspector.ingest.announce.announced` makes events without parsing any JSON.
+numbers, duplicate flags), each event as the values its row is made of
+(:func:`~inspector.domain.store_rows.pre_body`). The store step makes the events' rows
+(:func:`~inspector.domain.store_rows.body_of`: in the store worker, which has time to spare
+while the prepare worker, the bottleneck under a burst, works on the next step), inserts
+them and hands back a :class:`Stored`: the inbox progress, the requests with their ids,
+and, when the collector wants them (someone watches), each stored event's row with its
+*head* and findings, from which :func:`inspector.ingest.announce.announced` makes events
+without parsing any JSON.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 from inspector.domain.capture import CapturedEvent, RawRequest
 from inspector.domain.store_body import pack as pack_body
 from inspector.domain.store_body import recipe
-from inspector.domain.store_rows import event_body, lint_text, request_row
+from inspector.domain.store_rows import lint_text, pre_body, request_row
 from inspector.domain.store_write import REQUEST_BODY
 from inspector.ingest.encode import head
 
@@ -31,7 +35,8 @@ class Prepared:
     """One request ready to store."""
 
     request: Row  # the request's columns but its id
-    events: list[Row]  # each event's columns but id, seq, request_id, dup
+    # each event as the store step makes its row of (store_rows.pre_body; the row: body_of)
+    events: list[Row]
     heads: list[dict[str, Any]] | None = None  # (someone watches) for announcing
     findings: list[list[FindingRow]] | None = None
     dups: list[bool] | None = None  # given (a capture file), else decided when stored
@@ -92,7 +97,7 @@ def prepare(
     """Rows for a built, linted request (``encoded``: each message's and original's JSON,
     from :func:`~inspector.ingest.encode.encode`)."""
     bodies = [
-        event_body(ev, text, original, lint_text(ev.lint))
+        pre_body(ev, text, original, lint_text(ev.lint) if ev.lint else None)
         for ev, (text, original) in zip(events, encoded, strict=True)
     ]
     req = request_row(raw)[1:]

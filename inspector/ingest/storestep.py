@@ -15,6 +15,7 @@ from typing import Any
 from inspector.domain.store import Store
 from inspector.domain.store_body import pack as pack_body
 from inspector.domain.store_body import recipe_blob
+from inspector.domain.store_rows import body_of
 from inspector.domain.store_write import REQUEST_BODY, Txn
 from inspector.ingest.dedupe import Dedupe
 from inspector.ingest.encode import GENERATED_AT, MID_AT
@@ -45,6 +46,7 @@ class StoreStep:
         ``journal`` (an import): told the ids stored, inside the transaction."""
         reqs = step.requests
         sessions = {p.request[_SESSION_AT] for p in reqs}
+        bodies = [[body_of(pre) for pre in p.events] for p in reqs]  # (before the write lock)
         with self.store.writing() as txn:
             if step.progress is not None:
                 key, after, last = step.progress
@@ -52,8 +54,8 @@ class StoreStep:
                 if done != after:  # stored already (a retried step): nothing twice
                     return Stored(done)
             foreign = self.dedupe.sync(txn, sessions)
-            kept, skipped = self._keep(reqs, skip_known)
-            stored, new, upto = self._insert(txn, reqs, kept, rows, journal)
+            kept, skipped = self._keep(reqs, bodies, skip_known)
+            stored, new, upto = self._insert(txn, reqs, bodies, kept, rows, journal)
             if step.progress is not None:
                 txn.set_meta(key, str(last))
         self.dedupe.commit(new, upto)
@@ -65,17 +67,17 @@ class StoreStep:
         return stored
 
     def _keep(
-        self, reqs: list[Prepared], skip_known: set[str] | None
+        self, reqs: list[Prepared], bodies: list[list[Row]], skip_known: set[str] | None
     ) -> tuple[list[list[int]], int]:
         """Which events of each request to store (all, unless an import skips repeats)."""
         if skip_known is None:
             return [list(range(len(p.events))) for p in reqs], 0
         kept: list[list[int]] = []
         skipped = 0
-        for p in reqs:
+        for p, made in zip(reqs, bodies, strict=True):
             known = self.dedupe.known[p.request[_SESSION_AT]]
             keep = []
-            for i, body in enumerate(p.events):
+            for i, body in enumerate(made):
                 mid = body[MID_AT]
                 if not body[GENERATED_AT] and mid in known and mid not in skip_known:
                     skipped += 1
@@ -88,6 +90,7 @@ class StoreStep:
         self,
         txn: Txn,
         reqs: list[Prepared],
+        bodies: list[list[Row]],
         kept: list[list[int]],
         rows: bool,
         journal: Any,
@@ -105,7 +108,7 @@ class StoreStep:
         req_rows: list[Row] = []
         ev_rows: list[Row] = []
         out = Stored(0)
-        for p, keep in zip(reqs, kept, strict=True):
+        for p, made, keep in zip(reqs, bodies, kept, strict=True):
             sid = p.request[_SESSION_AT]
             known, fresh = self.dedupe.known[sid], new.get(sid, set())
             req_rows.append((rid, *p.request))
@@ -118,7 +121,7 @@ class StoreStep:
                 )
                 req_rows[-1] = (*req_rows[-1][:b], kept_body, *req_rows[-1][b + 1 :])
             for i in keep:
-                body = p.events[i]
+                body = made[i]
                 mid = body[MID_AT]
                 if p.dups is not None:
                     dup = p.dups[i]

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 import time
 
 from inspector.domain.capture import RawRequest
 from inspector.domain.intake import build_events, parse_body
 from inspector.domain.store import Store
+from inspector.domain.store_rows import PRE_COLUMNS
 from inspector.ingest.linting import default_linter
 from inspector.ingest.prepared import Prepared, Step, pack, unpack
 from inspector.ingest.stages import Stages
@@ -32,6 +34,14 @@ def _prepared(rows: bool) -> Step:
             "batch": [
                 {"type": "track", "event": "Odd", "userId": "u1", "properties": ODD},
                 {"type": "identify", "userId": "u1", "traits": {"email": "a@b.c", "n": 2**65}},
+                {  # ids and names that are not plain strings: the store step makes them columns
+                    "type": "page",
+                    "name": {"x": [1, 2**70]},
+                    "userId": 2**66,
+                    "anonymousId": 'a"\u00e9\x00',
+                    "messageId": 7,
+                    "groupId": ["g"],
+                },
             ],
             "sentAt": "2026-11-22T10:31:20.000Z",
         },
@@ -80,7 +90,9 @@ def test_a_step_arrives_as_it_was_prepared() -> None:
         assert isinstance(q, Prepared)
         for field in ("request", "events", "heads", "findings", "dups", "recipe", "raw_body"):
             assert _same(getattr(p, field), getattr(q, field)), field
-        assert q.events[0][-3] == p.events[0][-3]  # the message's JSON, as serialised once
+        text = PRE_COLUMNS.index("message")
+        assert q.events[0][text] == p.events[0][text]  # the message's JSON, serialised once
+        assert json.loads(q.events[0][text])["properties"]["big"] == 2**80
         if rows:
             assert q.heads and q.heads[1]["traits"]["email"] == "a@b.c"
 
@@ -94,9 +106,24 @@ def test_a_packed_step_is_stored_whole(tmp_path) -> None:  # type: ignore[no-unt
     p.events = [(session.id, *e[1:]) for e in p.events]
     step.progress = None
     stored = Stages(store, None).store_packed(pack(step), True)
-    assert len(stored.events) == 2
+    assert len(stored.events) == 3
     events = store.events(session.id)
-    assert [e.message.get("event") for e in events] == ["Odd", None]
+    assert [e.message.get("event") for e in events] == ["Odd", None, None]
+    assert events[2].generated_message_id and events[2].message_id != "7"
+    cols = sqlite3.connect(store.path).execute(
+        "SELECT name, user_id, anonymous_id, message_id, group_id FROM events ORDER BY id"
+    )
+    assert [tuple(r) for r in cols] == [
+        (None, "u1", None, events[0].message_id, None),
+        (None, "u1", None, events[1].message_id, None),
+        (
+            '{"x":[1,1180591620717411303424]}',
+            "73786976294838206464",
+            'a"\u00e9\x00',
+            events[2].message_id,
+            '["g"]',
+        ),
+    ]
     props = events[0].message["properties"]
     assert props["big"] == 2**80 and props["neg"] == -(2**70)
     assert props["nested"] == ODD["nested"]
