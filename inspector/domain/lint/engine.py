@@ -12,6 +12,7 @@ from inspector.domain.capture import CapturedEvent, Finding, RawRequest
 from inspector.domain.lint import (  # noqa: F401  (importing registers the rules and checks)
     catalogue,
     catalogue_more,
+    clean_calls,
     guards,
     proptypes,
     rules_context,
@@ -69,7 +70,13 @@ class LintEngine:
         for t in (*CALL_TYPES, "unknown"):
             bits, plans = plans_for(t, active, fast_path, self._enabled)
             first: Masker = masker(bits)
-            whole = whole_for(t, first, plans[0]) if fast_path else None
+            whole = None
+            if fast_path:  # (a clean call of the commonest plans: linted in one pass)
+                whole = (
+                    whole_for(t, first, plans[0])
+                    if t == "track"
+                    else clean_calls.whole_for(t, first, bits, plans)
+                )
             if whole is not None:
                 first, plans[-1] = whole, []
             self._plans[t] = (first, plans)
