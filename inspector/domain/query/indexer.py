@@ -196,20 +196,32 @@ class Indexer:
 
     def step(self, limit: int) -> int:
         """Index up to ``limit`` events after the progress marks; how many (0: up to date).
-        The shape index (``has:``) follows once free text and numbers are up to date."""
+
+        Free text first: while it is a whole step or more behind (a burst), a step fills the
+        free-text index alone, and the numbers follow once it is nearly up to date (about
+        40% of a step's time is the numbers'; a comparison reads the events its index does
+        not cover yet, so answers stay exact). The shape index (``has:``) follows once free
+        text and numbers are up to date."""
         with self._lock:
             src, dst = self._conns()
             dst.execute("BEGIN IMMEDIATE")
             try:
                 marks = self._marks(dst)
                 text_upto, num_upto, shape_upto = (marks.get(k, 0) for k in _MARKS)
-                rows = self._rows(src, min(text_upto, num_upto), limit)
-                if rows:
-                    text = [r for r in rows if r[0] > text_upto]
-                    ftsindex.add_blocks(dst, ftsindex.fts_blocks(text, 0, 1, 2))
-                    numindex.index_rows(dst, [(r[0], r[2]) for r in rows if r[0] > num_upto])
-                    last = rows[-1][0]
-                    self._mark(dst, [(ftsindex.PROGRESS_KEY, last), (numindex.PROGRESS_KEY, last)])
+                text = self._rows(src, text_upto, limit)
+                nums: list[tuple[Any, ...]] = []
+                if len(text) < limit:  # free text (nearly) up to date: the numbers too
+                    nums = text if num_upto == text_upto else self._rows(src, num_upto, limit)
+                if text or nums:
+                    done = []
+                    if text:
+                        ftsindex.add_blocks(dst, ftsindex.fts_blocks(text, 0, 1, 2))
+                        done.append((ftsindex.PROGRESS_KEY, text[-1][0]))
+                    if nums:
+                        numindex.index_rows(dst, [(r[0], r[2]) for r in nums])
+                        done.append((numindex.PROGRESS_KEY, nums[-1][0]))
+                    self._mark(dst, done)
+                    rows = text if len(text) >= len(nums) else nums
                 elif rows := self._rows(src, shape_upto, limit):
                     covered = shapeindex.index_rows(dst, [(r[0], r[2]) for r in rows])
                     if covered is None:  # as many shapes as it keeps: it stays there

@@ -96,7 +96,9 @@ def test_comparisons_answer_as_the_predicate(tmp_path: Path, indexed: int) -> No
     sid = store.open_session("s").id
     _write(store, other, MESSAGES)  # another session's matches never count
     evs = _write(store, sid, MESSAGES)
-    store.index_pending(len(MESSAGES) + indexed)
+    store.index_pending(2 * len(MESSAGES))  # a whole step behind: the free text first
+    store.index_pending(len(MESSAGES) + indexed)  # then the numbers, up to "indexed" of s
+    assert store.indexer.progress()[1] == min(evs[0].id - 1 + indexed, evs[-1].id)
     reader = store.reader()
     for q in COMPARISONS:
         cq = compile_query(q, index=reader)
@@ -136,3 +138,38 @@ def test_a_store_without_the_index_is_read_as_before(tmp_path: Path) -> None:
     assert "events_num" not in cq.where
     assert old.event_ids(sid, cq.where, cq.params) == [evs[2].id, evs[3].id, evs[7].id]
     old.close()
+
+
+def test_free_text_first_while_a_step_or_more_behind(tmp_path: Path) -> None:
+    """A backlog of a step or more (a burst) fills the free-text index alone; the numbers
+    follow once it is nearly up to date. No mark ever goes back, and every answer, text or
+    comparison, is the same at each point (what an index does not cover yet is read)."""
+    store = Store(tmp_path)
+    sid = store.open_session("s").id
+    evs = _write(store, sid, MESSAGES * 3)
+    n = len(evs)
+    reader = store.reader()
+    queries = [*COMPARISONS, "Order", "user:u1", "properties.revenue:>290 Order"]
+    want = {}
+    for q in queries:
+        cq = compile_query(q, index=reader)
+        want[q] = [e.id for e in evs if cq.matches(e)]
+    marks = []
+    step = n // 3 + 1  # two steps of free text alone; a third with the numbers' first
+    while store.index_pending(step):
+        marks.append(store.indexer.progress())
+        for q in queries:
+            cq = compile_query(q, index=reader)
+            assert reader.event_ids(sid, cq.where, cq.params) == want[q], (q, marks[-1])
+            assert reader.count(sid, cq.where, cq.params) == len(want[q]), (q, marks[-1])
+    last = evs[-1].id
+    text = [t for t, _ in marks]
+    assert text[:3] == [evs[step - 1].id, evs[2 * step - 1].id, last]
+    # the numbers wait while the text is a step behind, then start beside its last part
+    assert [num for _, num in marks[:3]] == [0, 0, evs[step - 1].id]
+    assert marks[-1] == (last, last)
+    assert all(a <= b for a, b in zip(text, text[1:], strict=False))
+    nums = [num for _, num in marks]
+    assert all(a <= b for a, b in zip(nums, nums[1:], strict=False))
+    reader.close()
+    store.close()
