@@ -3,6 +3,7 @@ narrows: a comparison gives the predicate's answer with it, without it, and half
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -168,8 +169,8 @@ def test_free_text_first_while_a_step_or_more_behind(tmp_path: Path) -> None:
     # the numbers wait while the text is a step behind, then start beside its last part
     assert [num for _, num in marks[:3]] == [0, 0, evs[step - 1].id]
     assert marks[-1] == (last, last)
-    assert all(a <= b for a, b in zip(text, text[1:], strict=False))
+    assert all(a <= b for a, b in itertools.pairwise(text))
     nums = [num for _, num in marks]
-    assert all(a <= b for a, b in zip(nums, nums[1:], strict=False))
+    assert all(a <= b for a, b in itertools.pairwise(nums))
     reader.close()
     store.close()
