@@ -180,3 +180,104 @@ def detect_client(
         return lib
     m = _UA_VERSION.match(ua)
     return m.group(1) if m else None
+
+
+class RequestClients:
+    """:func:`detect_client` for the events of one request, the same answer for every input:
+    what the request tells (User-Agent, ``X-Retry-Count``, the envelope's ``writeKey``) is
+    worked out once, per event only what the message adds, and a library whose answer the
+    message cannot change (the mobile SDKs, a unique name, KISSmetrics) is looked up once."""
+
+    __slots__ = ("_by_ua", "_fixed", "_no_env_key", "_retry", "_rudder_ua", "_ua")
+
+    def __init__(
+        self,
+        headers: Mapping[str, str],
+        envelope: Mapping[str, Any] | None,
+        user_agent: str | None,
+    ) -> None:
+        ua = user_agent or _header(headers, "User-Agent")
+        self._ua = ua
+        self._rudder_ua = "rudder" in ua.lower()
+        self._retry = bool(_header(headers, "X-Retry-Count"))
+        self._no_env_key = envelope is not None and "writeKey" not in envelope
+        m = _UA_VERSION.match(ua)
+        self._by_ua = m.group(1) if m else None  # no library named: the User-Agent's product
+        self._fixed: dict[str, str] = {}  # library -> client, where the message cannot matter
+
+    def client(
+        self,
+        lib: str | None,
+        ver: str | None,
+        write_key: str | None,
+        auth: str,
+        message: Mapping[str, Any],
+        mid: Any,
+    ) -> str | None:
+        """The client of one event (``mid``: its ``messageId`` as sent, or None)."""
+        if mid and mid.__class__ is not str:
+            str(mid)  # (as detect_client: a messageId nested past the recursion limit raises)
+        if not lib:
+            return _mobile_client("", message) or self._by_ua
+        fixed = self._fixed.get(lib)
+        if fixed is not None:
+            return fixed
+        if lib == "analytics.js":
+            return _browser(ver or "", message, mid)
+        if lib == "analytics-python":
+            if self._rudder(message):
+                return RUDDER_PY
+            if auth == "bearer" and write_key and _CIO_KEY.match(write_key):
+                return CIO_PY
+            if self._retry:
+                return SEGMENT_PY
+            return CIO_PY if self._no_env_key else SEGMENT_PY
+        if lib == "analytics-node":
+            if self._rudder(message) or (
+                "originalTimestamp" in message and "timestamp" not in message
+            ):
+                return RUDDER_NODE
+            return LEGACY_NODE
+        found = MOBILE_LIBRARIES.get(lib)
+        if found is None:
+            if lib == "kissmetrics":
+                ua = self._ua
+                found = (
+                    KM_PY
+                    if ua.startswith("python-urllib3/")
+                    else "kissmetrics-js"
+                    if ua.startswith("Mozilla/")
+                    else "kissmetrics-http"
+                )
+            else:
+                found = lib  # @segment/analytics-node, @customerio/cdp-analytics-node, any other
+        self._fixed[lib] = found
+        return found
+
+    def _rudder(self, message: Mapping[str, Any]) -> bool:
+        if message.get("channel") == "server" or self._rudder_ua:
+            return True
+        integ = _integrations(message)
+        return integ.get("All") is True and len(integ) == 1 and "originalTimestamp" in message
+
+
+def _browser(ver: str, message: Mapping[str, Any], mid: Any) -> str:
+    """analytics.js: which of the browser libraries (as :func:`detect_client` tells)."""
+    if "_metadata" in message:
+        bundled = _bundled(message)
+        if "Customer.io Data Pipelines" in bundled:
+            return CIO_BROWSER
+        if "Segment.io" in bundled:
+            return SEGMENT_BROWSER
+    integ = message.get("integrations")
+    if integ.__class__ is not dict:
+        integ = _integrations(message)
+    if "Customer.io Data Pipelines" in integ or ver.startswith(("next-0.", "npm:next-0.")):
+        return CIO_BROWSER
+    if (
+        "Segment.io" in integ
+        or ver.startswith(("next-", "npm:next-"))
+        or str(mid or "").startswith("ajs-next-")
+    ):
+        return SEGMENT_BROWSER
+    return "analytics.js"

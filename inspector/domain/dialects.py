@@ -19,7 +19,8 @@ ASTRONOMER_KEYS = {
     "messageID": "messageId",
 }
 CALL_TYPES = ("identify", "track", "page", "screen", "group", "alias")
-_TYPES = frozenset(CALL_TYPES)
+CALL_TYPE_SET = frozenset(CALL_TYPES)
+VARIANT_KEYS = ASTRONOMER_KEYS.keys()
 
 
 def normalise(message: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -31,9 +32,7 @@ def normalise(message: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] |
     """
     t = message.get("type")
     # (keys() on both sides: the five variants are looked up in the message, in C)
-    if (not isinstance(t, str) or t in _TYPES) and ASTRONOMER_KEYS.keys().isdisjoint(
-        message.keys()
-    ):
+    if (not isinstance(t, str) or t in CALL_TYPE_SET) and VARIANT_KEYS.isdisjoint(message.keys()):
         return message, None  # (the usual message: nothing to change)
     changed = False
     out = message

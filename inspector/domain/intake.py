@@ -12,10 +12,10 @@ from typing import Any
 from inspector.domain import jsoncodec
 from inspector.domain.auth import header_key, resolve_key
 from inspector.domain.capture import CapturedEvent, Source
-from inspector.domain.clients import detect_client
-from inspector.domain.dialects import normalise
+from inspector.domain.clients import RequestClients, detect_client
+from inspector.domain.dialects import CALL_TYPE_SET, VARIANT_KEYS, normalise
 from inspector.domain.errors import IntakeError
-from inspector.domain.timeparse import corrected_timestamp, parse_iso
+from inspector.domain.timeparse import event_time, parse_iso
 
 ROUTE_TYPES = {
     "identify": "identify",
@@ -143,6 +143,16 @@ def _library(message: Mapping[str, Any]) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _body_key(
+    envelope: dict[str, Any] | None, query: Mapping[str, str]
+) -> tuple[tuple[str | None, str] | None, tuple[str | None, str]]:
+    """Without header auth, what :func:`resolve_key` finds before and after the message: the
+    envelope's ``writeKey`` (the same for every event, None when it has none), ``?writeKey=``."""
+    before = resolve_key({}, {}, envelope, None)
+    after = resolve_key({}, query, None, None)
+    return (before if before[1] != "none" else None), after
+
+
 def build_events(
     parsed: Parsed,
     *,
@@ -154,44 +164,71 @@ def build_events(
     header_auth: tuple[str | None, str] | None = None,
 ) -> list[CapturedEvent]:
     """The events of one parsed request. ``header_auth``: the write key and form the
-    ``Authorization`` header carried, when ``headers`` are kept masked (the inbox)."""
+    ``Authorization`` header carried, when ``headers`` are kept masked (the inbox).
+
+    What is the same for every event of the request (received time, the envelope's
+    ``sentAt``, User-Agent, write key, what the headers and envelope tell of the client) is
+    worked out once; tests/domain/test_build_same.py holds this to the per-event rules
+    (:func:`~inspector.domain.clients.detect_client`,
+    :func:`~inspector.domain.timeparse.corrected_timestamp`, ...) it stands for."""
     received_dt = datetime.fromtimestamp(received_at, UTC)
+    received_ts = received_dt.timestamp()
     envelope = parsed.envelope
     env_sent_at = parse_iso(envelope.get("sentAt")) if envelope else None
     ua = headers.get("User-Agent") or headers.get("user-agent")
     hdr_key, hdr_form = header_auth if header_auth is not None else header_key(headers)
+    fixed_key, query_key = (
+        ((hdr_key, hdr_form), (None, "none")) if hdr_form != "none" else _body_key(envelope, query)
+    )
+    clients = RequestClients(headers, envelope, ua) if ua is None or isinstance(ua, str) else None
+    route_type = parsed.route_type
     events: list[CapturedEvent] = []
+    append = events.append
     n = len(parsed.messages)
     outers = _merged_keys(envelope)
     for i, item in enumerate(parsed.messages):
         msg = _merge(item, outers) if outers else item
-        msg, original = normalise(msg)
         t = msg.get("type")
+        if (not isinstance(t, str) or t in CALL_TYPE_SET) and VARIANT_KEYS.isdisjoint(msg.keys()):
+            original = None  # (the usual message: normalise would change nothing)
+        else:
+            msg, original = normalise(msg)
+            t = msg.get("type")
         if not isinstance(t, str) or not t:
-            if parsed.route_type:
+            if route_type:
                 msg = dict(msg)
-                msg["type"] = t = parsed.route_type
+                msg["type"] = t = route_type
             else:
                 t = "unknown"
         mid = msg.get("messageId")
         generated = not isinstance(mid, str) or not mid
         message_id: str = str(uuid.uuid4()) if generated else mid  # type: ignore[assignment]
-        if hdr_form != "none":
-            write_key, auth = hdr_key, hdr_form
+        if fixed_key is not None:
+            write_key, auth = fixed_key
         else:
-            write_key, auth = resolve_key({}, query, envelope, msg)
-        lib, lib_version = _library(msg)
+            wk = msg.get("writeKey")
+            write_key, auth = (wk, "body") if isinstance(wk, str) and wk else query_key
+        ctx = msg.get("context")  # (what _library reads, inline)
+        library = ctx.get("library") if isinstance(ctx, dict) else None
+        lib: str | None = None
+        lib_version: str | None = None
+        if isinstance(library, dict):
+            name, version = library.get("name"), library.get("version")
+            lib = name if isinstance(name, str) else None
+            lib_version = version if isinstance(version, str) else None
         # (positional arguments: dataclass fields in order; keywords cost more, per event)
         source = Source(write_key, auth, lib, lib_version, ua)
-        source.client = detect_client(source, headers, envelope, msg)
-        ts = corrected_timestamp(received_dt, msg, env_sent_at).timestamp()
-        events.append(
+        if clients is not None:
+            source.client = clients.client(lib, lib_version, write_key, auth, msg, mid)
+        else:
+            source.client = detect_client(source, headers, envelope, msg)
+        append(
             CapturedEvent(
                 session_id,  # session_id
                 received_at,  # received_at
                 msg,  # message
                 t,  # type
-                ts,  # timestamp
+                event_time(received_dt, received_ts, msg, env_sent_at),  # timestamp
                 source,  # source
                 message_id,  # message_id
                 request_id,  # request_id
