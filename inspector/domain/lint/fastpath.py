@@ -169,9 +169,27 @@ def idle(fn: CheckFn, cfg: Any) -> bool:
     return fn is session.dominant_event_case and cfg.event_case != "auto"
 
 
+# plans_for's answers, per (call type, active checks, fast path, enabled rules, the fusing
+# function): an engine is made per session and per linter reset, and working the plans out
+# (eight masks a call type, each fused) cost ~2.5 ms, ~0.6 µs an event of a 4,000-event step
+_PLANS: dict[tuple[Any, ...], Plan] = {}
+_PLANS_MAX = 256
+
+
 def plans_for(t: str, active: list[Check], fast_path: bool, enabled: set[str]) -> Plan:
     """The checks for call type ``t`` (``active``: the checks of ``enabled`` rules, in
-    order)."""
+    order): the guards' bits and the plan of each mask, fresh lists the caller may change."""
+    key = (t, tuple(active), fast_path, frozenset(enabled), fuse)
+    found = _PLANS.get(key)
+    if found is None:
+        if len(_PLANS) >= _PLANS_MAX:
+            _PLANS.clear()
+        found = _PLANS[key] = _plans_for(t, active, fast_path, enabled)
+    bits, plans = found
+    return dict(bits), {mask: list(fns) for mask, fns in plans.items()}
+
+
+def _plans_for(t: str, active: list[Check], fast_path: bool, enabled: set[str]) -> Plan:
     mine = [c for c in active if c.types is None or t in c.types]
     if not fast_path:
         return {}, {0: [c.fn for c in mine]}

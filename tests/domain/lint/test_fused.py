@@ -266,3 +266,22 @@ def test_fused_runs_replace_only_whole_runs() -> None:
                     assert not set(run) & set(fns)  # none of the run left besides it
     assert any(body in track_plan(LintConfig()) for _, body in fused.FUSED[:2])
     assert any(body in track_plan(everything) for _, body in fused.FUSED[2:])
+
+
+def test_plans_are_worked_out_once_and_handed_out_fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Engines share the plans worked out for their configuration (kept per configuration
+    and fusing function), each with lists of its own; the unfused reference gets none of
+    the fused ones."""
+    from inspector.domain.lint import fused
+
+    a, b = LintEngine(), LintEngine()
+    for t, (_, plans) in a._plans.items():
+        other = b._plans[t][1]
+        assert plans == other
+        assert all(plans[k] is not other[k] for k in plans)
+    a._plans["page"][1][0].clear()  # (one engine's lists are its own)
+    assert LintEngine()._plans["page"][1][0] == b._plans["page"][1][0] != []
+    bodies = {body for _, body in fused.FUSED}
+    ref = unfused(LintConfig(), monkeypatch)
+    assert not any(fn in bodies for _, p in ref._plans.values() for fns in p.values() for fn in fns)
+    assert any(fn in bodies for _, p in b._plans.items() for fns in p[1].values() for fn in fns)
