@@ -15,6 +15,7 @@ The functions at the bottom are what a worker process is started with and called
 
 from __future__ import annotations
 
+import gc
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -174,6 +175,14 @@ def start(data_dir: str | None, lint: bool, nice: int, parent: int) -> None:
 
 
 def call(method: str, *args: Any) -> Any:
-    """Run ``Stages.<method>(*args)`` in the worker process."""
+    """Run ``Stages.<method>(*args)`` in the worker process, without the cycle collector:
+    a step allocates some 30 objects an event that reference counting frees, so collections
+    during it walk objects that are never garbage (``benchmarks/prepare.py``: the prepare
+    worker 1.5-2 µs an event less). It runs between calls, as the allocations made during
+    one ask (:func:`~inspector.ingest.workers.settle_gc`'s thresholds)."""
     assert _stages is not None
-    return getattr(_stages, method)(*args)
+    gc.disable()
+    try:
+        return getattr(_stages, method)(*args)
+    finally:
+        gc.enable()
