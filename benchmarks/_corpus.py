@@ -92,3 +92,31 @@ def batches(n_batches: int, size: int = 100, seed: int = 7) -> list[list[dict[st
         out.append([message(rng, i + k) for k in range(size)])
         i += size
     return out
+
+
+#: the headers of a batch request as analytics-python sends it
+HEADERS = {
+    "Content-Type": "application/json",
+    "Authorization": "Basic V0s6",
+    "User-Agent": "analytics-python/2.3.2",
+}
+
+
+def batch_record(body: bytes, session_id: int, received_at: float, **more: Any) -> tuple[Any, ...]:
+    """An inbox row (``inspector.ingest.records.record``) of a ``POST /v1/batch`` of ``body``."""
+    from inspector.ingest.records import record
+
+    return record(
+        session_id=session_id,
+        received_at=received_at,
+        route="batch",
+        method="POST",
+        path="/v1/batch",
+        query="",
+        headers=HEADERS,
+        content_type="application/json",
+        content_encoding="",
+        size=len(body),
+        body=body,
+        **more,
+    )

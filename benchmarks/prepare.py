@@ -26,7 +26,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from _corpus import batches
+from _corpus import batch_record, batches
 
 from inspector.domain.store import Store
 from inspector.ingest.build import build_request
@@ -34,37 +34,16 @@ from inspector.ingest.encode import encode
 from inspector.ingest.inbox import Inbox
 from inspector.ingest.linting import default_linter
 from inspector.ingest.prepared import Step, pack, prepare, unpack
-from inspector.ingest.records import record
 from inspector.ingest.stages import Stages
 from inspector.ingest.workers import settle_gc
 
-HEADERS = {
-    "Content-Type": "application/json",
-    "Authorization": "Basic V0s6",
-    "User-Agent": "analytics-python/2.3.2",
-}
 PARTS = ("build", "encode", "lint", "rows", "pack", "unpack", "store")
 
 
 def fill(inbox: Inbox, n_requests: int, session_id: int) -> None:
     for b in batches(n_requests):
         body = orjson.dumps({"batch": b, "sentAt": "2026-11-22T10:31:20.000Z", "writeKey": "WK"})
-        inbox.append(
-            record(
-                session_id=session_id,
-                received_at=time.time(),
-                route="batch",
-                method="POST",
-                path="/v1/batch",
-                query="",
-                headers=HEADERS,
-                content_type="application/json",
-                content_encoding="",
-                size=len(body),
-                body=body,
-                event_count=len(b),
-            )
-        )
+        inbox.append(batch_record(body, session_id, time.time(), event_count=len(b)))
 
 
 def one_round(path: str, n: int, data_dir: Path) -> dict[str, float]:

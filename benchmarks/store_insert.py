@@ -35,22 +35,15 @@ from typing import Any
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _corpus import batches
+from _corpus import batch_record, batches
 
 from inspector.domain import store_write
 from inspector.domain.store import Store
 from inspector.ingest import default_linter
 from inspector.ingest.build import build_request
 from inspector.ingest.prepared import Prepared, Step
-from inspector.ingest.records import record
 from inspector.ingest.stages import Stages
 from inspector.ingest.storestep import StoreStep
-
-HEADERS = {
-    "Content-Type": "application/json",
-    "Authorization": "Basic V0s6",
-    "User-Agent": "analytics-python/2.3.2",
-}
 
 
 def prepare(
@@ -62,20 +55,7 @@ def prepare(
     t = time.time()
     for k, batch in enumerate(batches(n_requests, seed=seed)):
         body = orjson.dumps({"batch": batch, "sentAt": "2026-11-22T10:31:19.600Z"})
-        row = record(
-            session_id=session_id,
-            received_at=t + k * 0.001,
-            route="batch",
-            method="POST",
-            path="/v1/batch",
-            query="",
-            headers=HEADERS,
-            content_type="application/json",
-            content_encoding="",
-            size=len(body),
-            body=body,
-            duration_ms=0.4,
-        )
+        row = batch_record(body, session_id, t + k * 0.001, duration_ms=0.4)
         raw, events = build_request((k + 1, *row))
         prepared.append(stages.prepare_request(raw, events, False))
         blobs.append([orjson.dumps(m) for m in batch])
