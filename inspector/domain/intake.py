@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import os
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -143,6 +143,30 @@ def _library(message: Mapping[str, Any]) -> tuple[str | None, str | None]:
     return None, None
 
 
+_V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))  # the bits a version 4 UUID sets
+_V4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+class NewIds:
+    """Random (version 4) UUIDs as text, as ``str(uuid.uuid4())`` gives, for the messages of
+    a request that came without a ``messageId``: the random bytes of up to ``count`` ids
+    read at once (one system call, not one an id; ~4x less CPU an id)."""
+
+    __slots__ = ("_at", "_pool")
+
+    def __init__(self, count: int) -> None:
+        self._pool = os.urandom(16 * max(count, 1))
+        self._at = 0
+
+    def next(self) -> str:
+        at = self._at
+        if at >= len(self._pool):
+            self._pool, at = os.urandom(16), 0
+        self._at = at + 16
+        h = "%032x" % (int.from_bytes(self._pool[at : at + 16], "big") & _V4_CLEAR | _V4_SET)
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def _body_key(
     envelope: dict[str, Any] | None, query: Mapping[str, str]
 ) -> tuple[tuple[str | None, str] | None, tuple[str | None, str]]:
@@ -186,6 +210,8 @@ def build_events(
     append = events.append
     n = len(parsed.messages)
     outers = _merged_keys(envelope)
+    ids: NewIds | None = None
+    message_id: str
     for i, item in enumerate(parsed.messages):
         msg = _merge(item, outers) if outers else item
         t = msg.get("type")
@@ -202,7 +228,12 @@ def build_events(
                 t = "unknown"
         mid = msg.get("messageId")
         generated = not isinstance(mid, str) or not mid
-        message_id: str = str(uuid.uuid4()) if generated else mid  # type: ignore[assignment]
+        if generated:
+            if ids is None:
+                ids = NewIds(n - i)
+            message_id = ids.next()
+        else:
+            message_id = mid  # type: ignore[assignment]  # (a str that is not empty)
         if fixed_key is not None:
             write_key, auth = fixed_key
         else:

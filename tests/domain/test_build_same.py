@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from inspector.domain import intake
 from inspector.domain.capture import CapturedEvent
 from inspector.domain.intake import Parsed, build_events
 from inspector.ingest import build
@@ -428,3 +429,23 @@ def test_inbox_rows_build_the_same(row: tuple[Any, ...], monkeypatch: pytest.Mon
             if ev.generated_message_id:
                 ev.message_id = "generated"
     assert events and repr((raw, events)) == repr((plain_raw, plain_events))
+
+
+def test_new_ids_are_the_uuid4_of_their_random_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Generated messageIds: each the text ``uuid.UUID(bytes=..., version=4)`` gives for its
+    16 random bytes (what ``uuid.uuid4()`` does), also past the first read's bytes."""
+    reads: list[bytes] = []
+
+    def urandom(n: int) -> bytes:
+        reads.append(bytes((len(reads) * 97 + i * 31) % 256 for i in range(n)))
+        return reads[-1]
+
+    monkeypatch.setattr(intake.os, "urandom", urandom)
+    ids = intake.NewIds(3)
+    got = [ids.next() for _ in range(5)]
+    pool = b"".join(reads)
+    assert [len(r) for r in reads] == [48, 16, 16]
+    assert got == [str(uuid.UUID(bytes=pool[k : k + 16], version=4)) for k in range(0, 80, 16)]
+    monkeypatch.undo()
+    fresh = [intake.NewIds(2).next() for _ in range(50)]
+    assert len(set(fresh)) == 50 and {uuid.UUID(s).version for s in fresh} == {4}
