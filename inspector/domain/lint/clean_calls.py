@@ -159,6 +159,8 @@ def whole_call(t: str, mask: Masker) -> Whole:
     mid_reuse = session.message_id_reuse
     user_ids = session.near_identical_user_ids
     limit = session._LIMIT
+    # the last context answered from context_fields' memo: its JSON and its findings
+    last: list[Any] = [b"", ()]
 
     def run(m: dict[str, Any], x: Ctx, hd: Any, out: Out) -> int:
         # -- the guards (any doubt: the combined guards answer, nothing was changed)
@@ -225,9 +227,16 @@ def whole_call(t: str, mask: Masker) -> Whole:
             st.b2b = True
         if c:  # context_fields: its answer per context as JSON, looked up here
             try:
-                seen_ctx = _CONTEXTS.get(dumps(c))
+                as_json = dumps(c)
             except TypeError:
                 seen_ctx = None
+            else:  # (the previous context again: its answer without hashing the JSON)
+                if as_json == last[0]:
+                    seen_ctx = last[1]
+                else:
+                    seen_ctx = _CONTEXTS.get(as_json)
+                    if seen_ctx is not None:
+                        last[0], last[1] = as_json, seen_ctx
             if seen_ctx is None:
                 context_fields(m, x, out)
             elif seen_ctx:

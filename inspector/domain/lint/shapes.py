@@ -131,8 +131,7 @@ def _object_by_shape(
 ) -> None:
     """``_check_object`` on one item of an array of objects, by the item's shape."""
     keys = tuple(item)
-    vals = tuple(item.values())
-    types = tuple(map(type, vals))
+    types = tuple(map(type, item.values()))
     key = (id(shape), keys, types)
     found = _ITEMS.get(key)
     if found is None or found[0] is not shape:
@@ -143,6 +142,9 @@ def _object_by_shape(
     if needs is None:
         _check_object(item, shape, f"properties.{k}.{j}", name, out)
         return
+    if not needs:
+        return
+    vals = tuple(item.values())
     for i, ik, pt in needs:
         v = vals[i]
         if not pt.ok(v):

@@ -155,6 +155,17 @@ def adversarial() -> list[dict[str, Any]]:
     ):
         for m in (_page(), _identify(), _group(), _alias(), _call("screen", name="S")):
             add({**m, "context": copy.deepcopy(ctx)}, 1)
+    # contexts that pass the guards but have findings of their own, between clean ones
+    for ctx in (
+        {**_CTX, "locale": "not a locale!"},
+        {**_CTX, "colour": "blue"},
+        {"library": {"name": 5, "version": "1"}},
+        {**_CTX, "timezone": "Mars/Olympus"},
+        _CTX,
+    ):
+        for m in (_page(), _identify(), _group(), _alias(), _call("screen", name="S")):
+            add({**m, "context": copy.deepcopy(ctx)}, 1)
+            add(m, 1)
     add(_page(context={**_CTX, "traits": {"plan": "pro", "seat": 3}}), 1)  # I007: plan known
     add(_identify(userId=None, anonymousId="anon-7", traits={"seat": 1}), 1)
     add(_page(userId=None, anonymousId="anon-7", context={**_CTX, "traits": {"seat": 2}}), 1)

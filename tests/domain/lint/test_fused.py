@@ -285,3 +285,45 @@ def test_plans_are_worked_out_once_and_handed_out_fresh(monkeypatch: pytest.Monk
     ref = unfused(LintConfig(), monkeypatch)
     assert not any(fn in bodies for _, p in ref._plans.values() for fns in p.values() for fn in fns)
     assert any(fn in bodies for _, p in b._plans.items() for fns in p[1].values() for fn in fns)
+
+
+def test_item_fields_checked_by_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An array of objects whose items have a field the value decides (a date): each item
+    checked at the field's place, as the plain engine does (no spec event of the default
+    catalogue has one, so a catalogue of its own)."""
+    from inspector.domain.lint.specdata import PropType, SpecCatalog, SpecEvent, default_catalog
+    from inspector.domain.lint.values import is_date_like
+
+    base = default_catalog()
+    items = {"sku": PropType("S", lambda v: type(v) is str), "when": PropType("D", is_date_like)}
+    spec = SpecEvent(
+        "Trip Booked",
+        "custom",
+        "",
+        {"legs": PropType("A<Leg>", lambda v: type(v) is list, items, True)},
+    )
+    cat = SpecCatalog(
+        {**base.events, "Trip Booked": spec}, base.legacy, base.enums, base.ranges, base.specs
+    )
+    legs: list[Any] = [
+        [{"sku": "a", "when": "2026-01-01"}, {"when": "2026-01-02", "sku": "b"}],
+        [{"sku": "a", "when": "soon"}, {"when": "2026-01-02", "sku": "b"}],
+        [{"when": "2026-01-02", "sku": "b"}, {"sku": "a", "when": "later"}],
+        [{"sku": 5, "when": "2026-01-01"}],
+        [{"sku": "a", "when": None}, {"sku": "c", "when": 20260101}],
+    ]
+    seq = [
+        _msg(i, event="Trip Booked", properties={"legs": copy.deepcopy(v)})
+        for i, v in enumerate(legs * 3)
+    ]
+    fast = LintEngine(catalog=cat)
+    plain = LintEngine(catalog=cat, fast_path=False)
+    seen = 0
+    for i, m in enumerate(seq):
+        a, b = events_of([m], 1795343628.0 + i), events_of([m], 1795343628.0 + i)
+        fast.lint_batch(a, None)
+        plain.lint_batch(b, None)
+        assert findings(a[0]) == findings(b[0]), m
+        assert _state(fast) == _state(plain)
+        seen += sum(f.rule == "W024" for f in a[0].lint)
+    assert seen >= 6
