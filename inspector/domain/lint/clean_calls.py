@@ -31,15 +31,10 @@ from inspector.domain.lint import session
 from inspector.domain.lint.clean_track import Whole
 from inspector.domain.lint.context import Ctx
 from inspector.domain.lint.fastpath import (
-    _AID_OK,
-    _PHONEISH,
-    _UID_OK,
-    _aid_fine,
     _id_fine,
-    _uid_fine,
 )
 from inspector.domain.lint.fused import _EVENT_KEYS, bookkeeping, count_shape
-from inspector.domain.lint.guards import Masker, times_clean
+from inspector.domain.lint.guards import Masker, ids_clean, times_clean
 from inspector.domain.lint.registry import CheckFn
 from inspector.domain.lint.rules_context import _SEEN as _CONTEXTS
 from inspector.domain.lint.rules_context import context_fields
@@ -176,30 +171,8 @@ def whole_call(t: str, mask: Masker) -> Whole:
             return mask(m, x, hd, out)
         uid = m.get("userId")
         aid = m.get("anonymousId")
-        if uid is None:
-            if aid is None or alias:
-                return mask(m, x, hd, out)
-        elif type(uid) is not str:
+        if (alias and uid is None) or not ids_clean(uid, aid):
             return mask(m, x, hd, out)
-        elif len(uid) > 20:
-            if (
-                uid[0].isspace()
-                or uid[-1].isspace()
-                or "@" in uid
-                or uid[0] in _PHONEISH
-                or not uid.strip("0-")
-            ):
-                return mask(m, x, hd, out)
-        elif not (_UID_OK.get(uid) or _uid_fine(uid)):
-            return mask(m, x, hd, out)
-        if aid is not None:
-            if type(aid) is not str:
-                return mask(m, x, hd, out)
-            if len(aid) > 20:
-                if aid[0].isspace() or aid[-1].isspace() or not aid.strip("0-"):
-                    return mask(m, x, hd, out)
-            elif not (_AID_OK.get(aid) or _aid_fine(aid)):
-                return mask(m, x, hd, out)
         gid = m.get("groupId")
         if group and (not _id_fine(gid) or len(gid) > 500):  # type: ignore[arg-type]
             return mask(m, x, hd, out)

@@ -18,7 +18,6 @@ from orjson import dumps
 
 from inspector.domain.lint import session
 from inspector.domain.lint.context import Ctx
-from inspector.domain.lint.fastpath import _AID_OK, _PHONEISH, _UID_OK, _aid_fine, _uid_fine
 from inspector.domain.lint.fused import (
     PENDING_MAX,
     TRACK_BODIES,
@@ -26,7 +25,7 @@ from inspector.domain.lint.fused import (
     count_shape,
     residual,
 )
-from inspector.domain.lint.guards import Head, Masker, times_clean
+from inspector.domain.lint.guards import Head, Masker, ids_clean, times_clean
 from inspector.domain.lint.registry import CheckFn
 from inspector.domain.lint.rules_context import _SEEN as _CONTEXTS
 from inspector.domain.lint.rules_context import context_fields
@@ -61,30 +60,8 @@ def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
             return mask(m, x, hd, out)
         uid = m.get("userId")
         aid = m.get("anonymousId")
-        if uid is None:
-            if aid is None:
-                return mask(m, x, hd, out)
-        elif type(uid) is not str:
+        if not ids_clean(uid, aid):
             return mask(m, x, hd, out)
-        elif len(uid) > 20:
-            if (
-                uid[0].isspace()
-                or uid[-1].isspace()
-                or "@" in uid
-                or uid[0] in _PHONEISH
-                or not uid.strip("0-")
-            ):
-                return mask(m, x, hd, out)
-        elif not (_UID_OK.get(uid) or _uid_fine(uid)):
-            return mask(m, x, hd, out)
-        if aid is not None:
-            if type(aid) is not str:
-                return mask(m, x, hd, out)
-            if len(aid) > 20:
-                if aid[0].isspace() or aid[-1].isspace() or not aid.strip("0-"):
-                    return mask(m, x, hd, out)
-            elif not (_AID_OK.get(aid) or _aid_fine(aid)):
-                return mask(m, x, hd, out)
         name = m.get("event")
         if type(name) is not str or not name or name[0].isspace() or name[-1].isspace():
             return mask(m, x, hd, out)

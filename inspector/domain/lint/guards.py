@@ -118,6 +118,38 @@ def times_clean(m: dict[str, Any], x: Ctx) -> bool:
     )
 
 
+def ids_clean(uid: Any, aid: Any) -> bool:
+    """The envelope guard's userId and anonymousId part: at least one of them, each a string
+    that no id rule would flag. An id over 20 characters is no placeholder unless all "0"
+    and "-": asked here; the shorter ones by their answer kept per id. (The combined guards
+    and the one-pass functions for clean calls all ask this.)"""
+    if uid is None:
+        if aid is None:
+            return False
+    elif type(uid) is not str:
+        return False
+    elif len(uid) > 20:
+        if (
+            uid[0].isspace()
+            or uid[-1].isspace()
+            or "@" in uid
+            or uid[0] in _PHONEISH
+            or not uid.strip("0-")
+        ):
+            return False
+    elif not (_UID_OK.get(uid) or _uid_fine(uid)):
+        return False
+    if aid is not None:
+        if type(aid) is not str:
+            return False
+        if len(aid) > 20:
+            if aid[0].isspace() or aid[-1].isspace() or not aid.strip("0-"):
+                return False
+        elif not (_AID_OK.get(aid) or _aid_fine(aid)):
+            return False
+    return True
+
+
 def masker(bits: dict[str, int]) -> Masker:
     """The mask of the guards in ``bits`` (name -> bit) that fail for a message, as the
     guards ``envelope``, ``quiet_context`` and ``times`` answer. ``hd``: the message's
@@ -152,32 +184,8 @@ def masker(bits: dict[str, int]) -> Masker:
             return found | eb
         uid = m.get("userId")
         aid = m.get("anonymousId")
-        # (an id over 20 characters is no placeholder unless all "0" and "-": asked here,
-        # the shorter ones by their answer kept per id)
-        if uid is None:
-            if aid is None:
-                return found | eb
-        elif type(uid) is not str:
+        if not ids_clean(uid, aid):
             return found | eb
-        elif len(uid) > 20:
-            if (
-                uid[0].isspace()
-                or uid[-1].isspace()
-                or "@" in uid
-                or uid[0] in _PHONEISH
-                or not uid.strip("0-")
-            ):
-                return found | eb
-        elif not (_UID_OK.get(uid) or _uid_fine(uid)):
-            return found | eb
-        if aid is not None:
-            if type(aid) is not str:
-                return found | eb
-            if len(aid) > 20:
-                if aid[0].isspace() or aid[-1].isspace() or not aid.strip("0-"):
-                    return found | eb
-            elif not (_AID_OK.get(aid) or _aid_fine(aid)):
-                return found | eb
         if t == "track":
             e = m.get("event")
             if type(e) is not str or not e or e[0].isspace() or e[-1].isspace():
