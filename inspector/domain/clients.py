@@ -188,7 +188,16 @@ class RequestClients:
     worked out once, per event only what the message adds, and a library whose answer the
     message cannot change (the mobile SDKs, a unique name, KISSmetrics) is looked up once."""
 
-    __slots__ = ("_by_ua", "_fixed", "_no_env_key", "_retry", "_rudder_ua", "_ua")
+    __slots__ = (
+        "_by_ua",
+        "_by_ua_read",
+        "_envelope",
+        "_fixed",
+        "_headers",
+        "_retry",
+        "_rudder_ua",
+        "_ua",
+    )
 
     def __init__(
         self,
@@ -196,13 +205,13 @@ class RequestClients:
         envelope: Mapping[str, Any] | None,
         user_agent: str | None,
     ) -> None:
-        ua = user_agent or _header(headers, "User-Agent")
-        self._ua = ua
-        self._rudder_ua = "rudder" in ua.lower()
-        self._retry = bool(_header(headers, "X-Retry-Count"))
-        self._no_env_key = envelope is not None and "writeKey" not in envelope
-        m = _UA_VERSION.match(ua)
-        self._by_ua = m.group(1) if m else None  # no library named: the User-Agent's product
+        self._headers, self._envelope = headers, envelope
+        self._ua = user_agent or _header(headers, "User-Agent")
+        # (worked out when first asked: a request of one event asks for one of them at most)
+        self._rudder_ua: bool | None = None
+        self._retry: bool | None = None
+        self._by_ua: str | None = None
+        self._by_ua_read = False
         self._fixed: dict[str, str] = {}  # library -> client, where the message cannot matter
 
     def client(
@@ -218,7 +227,7 @@ class RequestClients:
         if mid and mid.__class__ is not str:
             str(mid)  # (as detect_client: a messageId nested past the recursion limit raises)
         if not lib:
-            return _mobile_client("", message) or self._by_ua
+            return _mobile_client("", message) or self._ua_client()
         fixed = self._fixed.get(lib)
         if fixed is not None:
             return fixed
@@ -229,9 +238,13 @@ class RequestClients:
                 return RUDDER_PY
             if auth == "bearer" and write_key and _CIO_KEY.match(write_key):
                 return CIO_PY
+            if self._retry is None:
+                self._retry = bool(_header(self._headers, "X-Retry-Count"))
             if self._retry:
-                return SEGMENT_PY
-            return CIO_PY if self._no_env_key else SEGMENT_PY
+                return SEGMENT_PY  # only Segment's library numbers its retries
+            if self._envelope is not None and "writeKey" not in self._envelope:
+                return CIO_PY  # (Customer.io's fork never puts writeKey in the envelope)
+            return SEGMENT_PY
         if lib == "analytics-node":
             if self._rudder(message) or (
                 "originalTimestamp" in message and "timestamp" not in message
@@ -254,8 +267,19 @@ class RequestClients:
         self._fixed[lib] = found
         return found
 
+    def _ua_client(self) -> str | None:
+        """No library named: the User-Agent's product, as detect_client reads it."""
+        if not self._by_ua_read:
+            m = _UA_VERSION.match(self._ua)
+            self._by_ua, self._by_ua_read = (m.group(1) if m else None), True
+        return self._by_ua
+
     def _rudder(self, message: Mapping[str, Any]) -> bool:
-        if message.get("channel") == "server" or self._rudder_ua:
+        if message.get("channel") == "server":
+            return True
+        if self._rudder_ua is None:
+            self._rudder_ua = "rudder" in self._ua.lower()
+        if self._rudder_ua:
             return True
         integ = _integrations(message)
         return integ.get("All") is True and len(integ) == 1 and "originalTimestamp" in message

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from inspector.domain import jsoncodec
-from inspector.domain.auth import header_key, resolve_key
+from inspector.domain.auth import header_key
 from inspector.domain.capture import CapturedEvent, Source
 from inspector.domain.clients import RequestClients, detect_client
 from inspector.domain.dialects import CALL_TYPE_SET, VARIANT_KEYS, normalise
@@ -170,11 +170,14 @@ class NewIds:
 def _body_key(
     envelope: dict[str, Any] | None, query: Mapping[str, str]
 ) -> tuple[tuple[str | None, str] | None, tuple[str | None, str]]:
-    """Without header auth, what :func:`resolve_key` finds before and after the message: the
-    envelope's ``writeKey`` (the same for every event, None when it has none), ``?writeKey=``."""
-    before = resolve_key({}, {}, envelope, None)
-    after = resolve_key({}, query, None, None)
-    return (before if before[1] != "none" else None), after
+    """Without header auth, what :func:`~inspector.domain.auth.resolve_key` finds before and
+    after the message: the envelope's ``writeKey`` (the same for every event, None when it
+    has none), and ``?writeKey=``."""
+    wk = envelope.get("writeKey") if envelope is not None else None
+    q = query.get("writeKey") or query.get("writekey")
+    return ((wk, "body") if isinstance(wk, str) and wk else None), (
+        (q, "query") if q else (None, "none")
+    )
 
 
 def build_events(
@@ -196,7 +199,6 @@ def build_events(
     (:func:`~inspector.domain.clients.detect_client`,
     :func:`~inspector.domain.timeparse.corrected_timestamp`, ...) it stands for."""
     received_dt = datetime.fromtimestamp(received_at, UTC)
-    received_ts = received_dt.timestamp()
     envelope = parsed.envelope
     env_sent_at = parse_iso(envelope.get("sentAt")) if envelope else None
     ua = headers.get("User-Agent") or headers.get("user-agent")
@@ -259,7 +261,7 @@ def build_events(
                 received_at,  # received_at
                 msg,  # message
                 t,  # type
-                event_time(received_dt, received_ts, msg, env_sent_at),  # timestamp
+                event_time(received_dt, msg, env_sent_at),  # timestamp
                 source,  # source
                 message_id,  # message_id
                 request_id,  # request_id

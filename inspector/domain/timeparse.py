@@ -86,18 +86,15 @@ def _iso(value: Any) -> datetime | None:
     return parse_iso(value)
 
 
-def event_time(
-    received_at: datetime, received_ts: float, message: dict[str, Any], sent_at: datetime | None
-) -> float:
+def event_time(received_at: datetime, message: dict[str, Any], sent_at: datetime | None) -> float:
     """``corrected_timestamp(received_at, message, sent_at).timestamp()`` to the bit, for the
-    events of one request: ``received_ts`` is ``received_at.timestamp()``, ``sent_at`` the
-    envelope's ``sentAt`` as parsed once for them all."""
+    events of one request: ``sent_at`` is the envelope's ``sentAt``, parsed once for them all."""
     value = message.get("originalTimestamp")
     original = _iso(value) if value is not None else None
     if original is None:
         value = message.get("timestamp")
         if value is None or (original := _iso(value)) is None:
-            return received_ts
+            return received_at.timestamp()
     sent = (_iso(message.get("sentAt")) or sent_at) if "sentAt" in message else sent_at
     if sent is None:
         return original.timestamp()
