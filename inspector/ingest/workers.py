@@ -30,6 +30,12 @@ log = logging.getLogger(__name__)
 #: this shared 2-core machine, load ~8.5, the indexer at 19, three rounds each: processed
 #: 0.20x / 0.19x / 0.11x the baseline at nice 0 / 2 / 5, acknowledged 0.85x / 1.01x / 0.86x.
 SERVE_NICE = 2
+#: a worker this far back (the query indexer) also runs under Linux's ``SCHED_IDLE``: nice 19
+#: alone still left it a third of a core of a 2-core machine during a burst, as the scheduler
+#: balances its two run queues by load and a core running only the indexer takes a waking
+#: worker later; a core that runs only ``SCHED_IDLE`` work counts as idle, so the workers and
+#: the event loop get it at once
+IDLE_NICE = 19
 
 
 def start_parent_watch(parent: int, nice: int = 0) -> None:
@@ -40,6 +46,9 @@ def start_parent_watch(parent: int, nice: int = 0) -> None:
     if nice:
         with contextlib.suppress(OSError):
             os.nice(nice)
+    if nice >= IDLE_NICE and hasattr(os, "SCHED_IDLE"):
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     # ``parent`` comes from the collector: it may be gone before this worker got here
 
     def watch() -> None:

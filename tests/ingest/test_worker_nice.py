@@ -1,6 +1,6 @@
 """``serve``'s processes step back as much as they should, no more: the worker that builds,
-lints and stores at ``SERVE_NICE``, the query indexer at the lowest priority (19), the
-collector itself where it was started."""
+lints and stores at ``SERVE_NICE``, the query indexer at the lowest priority (19, and under
+Linux's ``SCHED_IDLE``), the collector itself where it was started."""
 
 from __future__ import annotations
 
@@ -34,3 +34,12 @@ def test_serve_runs_its_worker_at_serve_nice_and_its_indexer_at_19(tmp_path: Pat
         assert me.nice() == base
         assert min(19, base + SERVE_NICE) in niceness()
         assert niceness() <= {base, min(19, base + SERVE_NICE), min(19, base + INDEXER_NICE)}
+        if hasattr(os, "SCHED_IDLE"):  # the indexer alone runs only when nothing else would
+            policies = {
+                p.nice(): os.sched_getscheduler(p.pid)
+                for p in me.children(recursive=True)
+                if p.is_running()
+            }
+            assert policies[min(19, base + INDEXER_NICE)] == os.SCHED_IDLE
+            assert policies[min(19, base + SERVE_NICE)] == os.SCHED_OTHER
+            assert os.sched_getscheduler(me.pid) == os.SCHED_OTHER
