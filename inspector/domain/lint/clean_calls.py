@@ -151,9 +151,8 @@ def whole_call(t: str, mask: Masker) -> Whole:
     ev_key = _EVENT_KEYS.get(t)  # (property_types_later counts under it; alias: not)
     table = IDENTIFY_TRAITS if identify else GROUP_TRAITS if group else None
     traits_check = identify_traits if identify else group_traits
-    mid_reuse = session.message_id_reuse
+    remember = session.remember_message_id
     user_ids = session.near_identical_user_ids
-    limit = session._LIMIT
     # the last context answered from context_fields' memo: its JSON and its findings
     last: list[Any] = [b"", ()]
 
@@ -271,13 +270,7 @@ def whole_call(t: str, mask: Masker) -> Whole:
                     m.get("timestamp") or m.get("originalTimestamp"),
                 )
             )
-            ids = st.message_ids
-            prev = ids.setdefault(mid, fp)
-            if prev is fp:
-                if len(ids) > limit:
-                    session._trim(ids)
-            elif prev != fp:
-                mid_reuse(m, x, out)  # (says so)
+            remember(mid, fp, m, x, out)
         if uid and uid not in st.user_ids:
             user_ids(m, x, out)
         if obj and ev_key is not None:

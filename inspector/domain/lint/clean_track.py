@@ -38,10 +38,9 @@ def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
     """The plan ``[context_fields, track_shape, bookkeeping_track]`` of a track call whose
     guards all hold, in one function; ``mask``: the combined guards (for anything else)."""
     keys_rule, revenue = TRACK_BODIES[track_shape]
-    mid_reuse = session.message_id_reuse
+    remember = session.remember_message_id
     user_ids = session.near_identical_user_ids
     collisions = session.event_name_collisions
-    limit = session._LIMIT
     fallback = bookkeeping_track
     # the last context answered from context_fields' memo: its JSON and its findings
     last: list[Any] = [b"", ()]
@@ -126,13 +125,7 @@ def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
                 m.get("timestamp") or m.get("originalTimestamp"),
             )
         )
-        ids = st.message_ids
-        prev = ids.setdefault(mid, fp)
-        if prev is fp:
-            if len(ids) > limit:
-                session._trim(ids)
-        elif prev != fp:
-            mid_reuse(m, x, out)  # (says so)
+        remember(mid, fp, m, x, out)
         # near_identical_user_ids
         if uid and uid not in st.user_ids:
             user_ids(m, x, out)

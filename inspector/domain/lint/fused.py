@@ -195,11 +195,10 @@ def _bookkeeping(track: bool) -> CheckFn:
     here (a new messageId, a userId seen before, a clean shape seen before, a name without
     collisions, counting platforms), anything else by the check itself (before any of its
     state changed)."""
-    mid_reuse = session.message_id_reuse
+    remember = session.remember_message_id
     user_ids = session.near_identical_user_ids
     ptypes = proptypes.property_types_later
     collisions = session.event_name_collisions
-    limit = session._LIMIT
 
     def bookkeeping(m: dict[str, Any], x: Ctx, out: Out) -> None:
         st = x.state
@@ -209,7 +208,6 @@ def _bookkeeping(track: bool) -> CheckFn:
         # -- message_id_reuse: a messageId not seen before is remembered
         mid = m.get("messageId")
         if type(mid) is str and mid and (ev is None or not ev.generated_message_id):
-            ids = st.message_ids
             try:
                 fp = hash(
                     (
@@ -226,13 +224,7 @@ def _bookkeeping(track: bool) -> CheckFn:
             except TypeError:
                 pass
             else:
-                prev = ids.get(mid)
-                if prev is None:
-                    ids[mid] = fp
-                    if len(ids) > limit:
-                        session._trim(ids)
-                elif prev != fp:
-                    mid_reuse(m, x, out)  # (says so)
+                remember(mid, fp, m, x, out)
         # -- near_identical_user_ids: nothing to do for a userId seen before
         u = m.get("userId")
         if type(u) is str and u and u not in st.user_ids:

@@ -156,6 +156,19 @@ def message_id_reuse(m: dict[str, Any], x: Ctx, out: Out) -> None:
         )
 
 
+def remember_message_id(mid: str, fp: int, m: dict[str, Any], x: Ctx, out: Out) -> None:
+    """:func:`message_id_reuse` once its fingerprint ``fp`` of the message is known (the fast
+    paths hash what they know the message holds): a messageId not seen before is remembered,
+    one seen on another event is reported (by the check itself)."""
+    ids = x.state.message_ids
+    prev = ids.setdefault(mid, fp)
+    if prev is fp:
+        if len(ids) > _LIMIT:
+            _trim(ids)
+    elif prev != fp:
+        message_id_reuse(m, x, out)  # (says so)
+
+
 @check("W019", order=61)
 def near_identical_user_ids(m: dict[str, Any], x: Ctx, out: Out) -> None:
     u = m.get("userId")
