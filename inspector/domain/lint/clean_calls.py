@@ -25,10 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from orjson import dumps
-
 from inspector.domain.lint import session
-from inspector.domain.lint.clean_track import Whole
+from inspector.domain.lint.clean_track import Whole, known_context
 from inspector.domain.lint.context import Ctx
 from inspector.domain.lint.fastpath import (
     _id_fine,
@@ -36,7 +34,6 @@ from inspector.domain.lint.fastpath import (
 from inspector.domain.lint.fused import _EVENT_KEYS, bookkeeping, count_shape
 from inspector.domain.lint.guards import Masker, ids_clean, times_clean
 from inspector.domain.lint.registry import CheckFn
-from inspector.domain.lint.rules_context import _SEEN as _CONTEXTS
 from inspector.domain.lint.rules_context import context_fields
 from inspector.domain.lint.rules_names import property_keys
 from inspector.domain.lint.rules_payload import (
@@ -197,22 +194,8 @@ def whole_call(t: str, mask: Masker) -> Whole:
         st = x.state
         if group and not st.b2b:  # detect_b2b (for identify: no context groupId, nothing)
             st.b2b = True
-        if c:  # context_fields: its answer per context as JSON, looked up here
-            try:
-                as_json = dumps(c)
-            except TypeError:
-                seen_ctx = None
-            else:  # (the previous context again: its answer without hashing the JSON)
-                if as_json == last[0]:
-                    seen_ctx = last[1]
-                else:
-                    seen_ctx = _CONTEXTS.get(as_json)
-                    if seen_ctx is not None:
-                        last[0], last[1] = as_json, seen_ctx
-            if seen_ctx is None:
-                context_fields(m, x, out)
-            elif seen_ctx:
-                out.extend(seen_ctx)
+        if c:  # context_fields
+            known_context(c, last, m, x, out)
         obj = props if path == "properties" else tr
         keys: tuple[str, ...] = ()
         vals: tuple[Any, ...] = ()

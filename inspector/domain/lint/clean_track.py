@@ -34,6 +34,28 @@ Out = list[tuple[str, str, str | None]]
 Whole = Callable[[dict[str, Any], Ctx, Head | None, Out], int]
 
 
+def known_context(c: dict[str, Any], last: list[Any], m: dict[str, Any], x: Ctx, out: Out) -> None:
+    """``context_fields`` of a non-empty context ``c``: its answer kept per context as JSON
+    (``_CONTEXTS``) where there is one, the previous context's again without hashing its
+    JSON (``last``: that JSON and its findings, one list per one-pass function), else the
+    check itself."""
+    try:
+        as_json = dumps(c)
+    except TypeError:
+        seen = None
+    else:
+        if as_json == last[0]:
+            seen = last[1]
+        else:
+            seen = _CONTEXTS.get(as_json)
+            if seen is not None:
+                last[0], last[1] = as_json, seen
+    if seen is None:
+        context_fields(m, x, out)
+    elif seen:
+        out.extend(seen)
+
+
 def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
     """The plan ``[context_fields, track_shape, bookkeeping_track]`` of a track call whose
     guards all hold, in one function; ``mask``: the combined guards (for anything else)."""
@@ -74,22 +96,8 @@ def whole_track(mask: Masker, track_shape: CheckFn) -> Whole:
         if p is not None and type(p) is not dict:
             return mask(m, x, hd, out)
         # -- every guard holds: context_fields, the track run, then the bookkeeping
-        if c:  # (context_fields: its answer per context as JSON, looked up here)
-            try:
-                as_json = dumps(c)
-            except TypeError:
-                seen_ctx = None
-            else:  # (the previous context again: its answer without hashing the JSON)
-                if as_json == last[0]:
-                    seen_ctx = last[1]
-                else:
-                    seen_ctx = _CONTEXTS.get(as_json)
-                    if seen_ctx is not None:
-                        last[0], last[1] = as_json, seen_ctx
-            if seen_ctx is None:
-                context_fields(m, x, out)
-            elif seen_ctx:
-                out.extend(seen_ctx)
+        if c:
+            known_context(c, last, m, x, out)
         # the track run: a shape of the memo in place, anything else by the run itself
         e = None
         if props:
